@@ -1,0 +1,1 @@
+"""remarket: run a marketplace for refurbished electronics across every channel."""

@@ -1,0 +1,53 @@
+"""Who may do what: the one place where roles meet permissions and tenancy.
+
+Every interface resolves its caller to an `Actor` and asks `require(actor, permission)`; scoping
+queries to the actor's merchant or location is done by `scope_*` helpers in the selectors, which
+take the actor too."""
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from remarket.core.errors import Forbidden
+
+from .models import Role
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.CUSTOMER: frozenset({"cart.use", "order.view_own"}),
+    Role.MERCHANT: frozenset({"listing.view", "listing.write", "order.view_merchant", "order.fulfil"}),
+    Role.CLERK: frozenset({"pos.sell", "pos.view_stock", "cart.use"}),
+    Role.PARTNER: frozenset({"partner.report"}),
+    Role.OPERATOR: frozenset({"ops.dashboard", "listing.view", "order.view_all", "catalog.write",
+                              "merchant.manage"}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    role: str
+    merchant_id: int | None = None
+    location_id: int | None = None
+    partner_id: int | None = None
+    via_token: bool = False
+
+    @property
+    def scope(self) -> str:
+        """Identifies the caller for idempotency keys and rate limits."""
+        return f"user:{self.user_id}" if self.user_id else "anonymous"
+
+    @classmethod
+    def of(cls, user, *, via_token: bool = False) -> "Actor":
+        if user is None or not user.is_authenticated:
+            return cls(user_id=None, role=Role.CUSTOMER)
+        role = Role.OPERATOR if user.is_superuser else user.role
+        return cls(user_id=user.pk, role=role, merchant_id=user.merchant_id, location_id=user.location_id,
+                   partner_id=user.partner_id, via_token=via_token)
+
+
+def allowed(actor: Actor, permission: str) -> bool:
+    return permission in PERMISSIONS.get(actor.role, frozenset())
+
+
+def require(actor: Actor, permission: str) -> None:
+    if not allowed(actor, permission):
+        raise Forbidden("AUTH_FORBIDDEN", _("You are not allowed to do this."), {"permission": permission})

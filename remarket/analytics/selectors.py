@@ -1,0 +1,42 @@
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+
+from .models import GmvRollup
+
+CHANNEL_KINDS = ("web", "store", "partner")
+
+
+@dataclass
+class GmvTable:
+    months: list[dt.date]
+    countries: list[str]
+    cells: dict[tuple[str, str], int]  # (country, channel kind) → GMV in EUR minor units
+    by_month: dict[str, list[int]] = field(default_factory=dict)  # channel kind → GMV per month
+    total_eur_minor: int = 0
+    units: int = 0
+    co2e_avoided_g: int = 0
+    ewaste_avoided_g: int = 0
+
+
+def gmv_by_country_channel(*, since: dt.date, until: dt.date) -> GmvTable:
+    """GMV (EUR) by country × channel over [since, until), from the rollups only."""
+    rows = list(GmvRollup.objects.filter(month__gte=since, month__lt=until)
+                .values("month", "market_code", "channel_kind")
+                .annotate(gmv=Sum("gmv_eur_minor"), units=Sum("units"), co2e=Sum("co2e_avoided_g"),
+                          ewaste=Sum("ewaste_avoided_g")))
+    months = sorted({r["month"] for r in rows})
+    cells: dict[tuple[str, str], int] = defaultdict(int)
+    by_month = {kind: [0] * len(months) for kind in CHANNEL_KINDS}
+    table = GmvTable(months=months, countries=sorted({r["market_code"] for r in rows}), cells=cells,
+                     by_month=by_month)
+    for r in rows:
+        cells[(r["market_code"], r["channel_kind"])] += r["gmv"]
+        by_month.setdefault(r["channel_kind"], [0] * len(months))[months.index(r["month"])] += r["gmv"]
+        table.total_eur_minor += r["gmv"]
+        table.units += r["units"]
+        table.co2e_avoided_g += r["co2e"]
+        table.ewaste_avoided_g += r["ewaste"]
+    return table

@@ -1,0 +1,88 @@
+"""Sales facts and rollups, built from events so reports never scan order history on a request."""
+import datetime as dt
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Count, F, Sum
+
+from remarket.core.money import convert
+from remarket.impact.calc import avoided_for
+from remarket.markets.fx import to_eur_rate
+from remarket.orders.models import Order, OrderLine
+
+from .models import GmvRollup, SaleFact
+
+
+def _month_in(market, at: dt.datetime) -> dt.date:
+    return at.astimezone(ZoneInfo(market.time_zone)).date().replace(day=1)
+
+
+def sale_facts_build(*, order: Order, lines: list[OrderLine], sold_at: dt.datetime,
+                     rate_cache: dict | None = None) -> list[SaleFact]:
+    """The facts of a paid order's lines (not saved). `rate_cache` spares repeated FX look-ups in bulk."""
+    market = order.market
+    month = _month_in(market, sold_at)
+    cache = rate_cache if rate_cache is not None else {}
+    key = (order.currency, month)
+    if key not in cache:
+        cache[key] = to_eur_rate(currency=order.currency, on=month)
+    rate, provisional = cache[key]
+    facts = []
+    for line in lines:
+        co2e, ewaste = avoided_for(line.listing.variant.model.category.impact_key, line.quantity)
+        facts.append(SaleFact(order_line=line, market_code=market.code, channel_kind=order.channel.kind,
+                              location_id=order.location_id, merchant_id=line.suborder.merchant_id, sold_at=sold_at,
+                              month=month, quantity=line.quantity, gmv_minor=line.total_minor,
+                              currency=order.currency,
+                              gmv_eur_minor=convert(line.total_minor, order.currency, "EUR", rate),
+                              eur_rate=rate, eur_rate_provisional=provisional, co2e_avoided_g=co2e,
+                              ewaste_avoided_g=ewaste))
+    return facts
+
+
+def rollups_add(facts: list[SaleFact]) -> None:
+    """Add facts to their month × country × channel rollups with atomic increments."""
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    orders_seen: set[tuple] = set()
+    for f in facts:
+        key = (f.month, f.market_code, f.channel_kind)
+        s = sums[key]
+        order_key = (key, f.order_line.suborder.order_id)
+        s[0] += order_key not in orders_seen
+        orders_seen.add(order_key)
+        s[1] += f.quantity
+        s[2] += f.gmv_eur_minor
+        s[3] += f.co2e_avoided_g
+        s[4] += f.ewaste_avoided_g
+    for (month, market_code, kind), (orders, units, gmv, co2e, ewaste) in sorted(sums.items()):
+        GmvRollup.objects.get_or_create(month=month, market_code=market_code, channel_kind=kind)
+        GmvRollup.objects.filter(month=month, market_code=market_code, channel_kind=kind).update(
+            orders=F("orders") + orders, units=F("units") + units, gmv_eur_minor=F("gmv_eur_minor") + gmv,
+            co2e_avoided_g=F("co2e_avoided_g") + co2e, ewaste_avoided_g=F("ewaste_avoided_g") + ewaste)
+
+
+def sale_record(*, order_id: int, sold_at: dt.datetime) -> list[SaleFact]:
+    """Facts and rollups for one paid order (the `order.paid` handler)."""
+    order = Order.objects.select_related("market", "channel").get(pk=order_id)
+    lines = list(OrderLine.objects.filter(suborder__order=order)
+                 .select_related("suborder", "listing__variant__model__category")
+                 .exclude(fact__isnull=False))
+    facts = sale_facts_build(order=order, lines=lines, sold_at=sold_at)
+    SaleFact.objects.bulk_create(facts)
+    rollups_add(facts)
+    return facts
+
+
+@transaction.atomic
+def rollups_rebuild() -> int:
+    """Recompute every rollup from the facts (after a bulk load, or to check the incremental path)."""
+    GmvRollup.objects.all().delete()
+    rows = (SaleFact.objects.values("month", "market_code", "channel_kind")
+            .annotate(orders=Count("order_line__suborder__order", distinct=True), units=Sum("quantity"),
+                      gmv=Sum("gmv_eur_minor"), co2e=Sum("co2e_avoided_g"), ewaste=Sum("ewaste_avoided_g")))
+    GmvRollup.objects.bulk_create([
+        GmvRollup(month=r["month"], market_code=r["market_code"], channel_kind=r["channel_kind"], orders=r["orders"],
+                  units=r["units"], gmv_eur_minor=r["gmv"], co2e_avoided_g=r["co2e"], ewaste_avoided_g=r["ewaste"])
+        for r in rows])
+    return len(rows)

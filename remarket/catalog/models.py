@@ -1,0 +1,57 @@
+from django.db import models
+from django.db.models import Q
+
+
+class Category(models.Model):
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100)
+    impact_key = models.CharField(max_length=40, blank=True)  # which impact factor applies (smartphone, laptop...)
+
+    class Meta:
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductModel(models.Model):
+    """A device model as the maker sells it: iPhone 15, Galaxy S24, MacBook Air 13" M2."""
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="models")
+    brand = models.CharField(max_length=60)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    release_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    specs = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.brand} {self.name}"
+
+
+class Variant(models.Model):
+    """One sellable configuration of a model: storage and colour."""
+
+    model = models.ForeignKey(ProductModel, on_delete=models.PROTECT, related_name="variants")
+    storage_gb = models.PositiveIntegerField(null=True, blank=True)
+    colour = models.CharField(max_length=40, blank=True)
+    ean = models.CharField(max_length=14, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model", "storage_gb", "colour"], name="variant_unique"),
+            models.CheckConstraint(condition=Q(storage_gb__isnull=True) | Q(storage_gb__gt=0),
+                                   name="variant_storage_positive"),
+        ]
+
+    @property
+    def label(self) -> str:
+        parts = []
+        if self.storage_gb:
+            parts.append(f"{self.storage_gb // 1024} TB" if self.storage_gb >= 1024 else f"{self.storage_gb} GB")
+        if self.colour:
+            parts.append(self.colour)
+        return " · ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.label}".strip()

@@ -1,0 +1,221 @@
+"""Buying: the order exists before money moves.
+
+1. `checkout_start` reserves stock, creates the order and its payment intent in one transaction.
+2. `checkout_pay` calls the gateway outside any transaction.
+3. `checkout_settle` records each gateway answer (direct, webhook or reconciler) and moves the order."""
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from remarket.core import clock
+from remarket.core.db import assert_outside_transaction
+from remarket.core.errors import DomainError, NotFound
+from remarket.markets.models import Channel, Market
+from remarket.offers.models import ListingMarket
+from remarket.offers.stock import Units, stock_release, stock_reserve
+from remarket.orders.models import Order, OrderLine
+from remarket.orders.services import PricedLine, order_create, order_paid, order_unpaid
+from remarket.payments.gateway import GatewayResult, GatewayTimeout, gateway
+from remarket.payments.models import PaymentIntent
+from remarket.payments.services import payment_intent_create, payment_intent_lock, payment_intent_record
+
+from .models import StockHold
+from .validation import address_validate, email_validate
+
+
+@dataclass(frozen=True)
+class Item:
+    listing_id: int
+    quantity: int = 1
+    location_id: int | None = None  # set for over-the-counter sales from a location's stock
+
+
+def hold_duration() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.REMARKET["HOLD_MINUTES"])
+
+
+def checkout_start(*, market: Market, channel: Channel, items: list[Item], email: str,
+                   shipping_address: dict | None = None, customer_id: int | None = None,
+                   clerk_id: int | None = None, location_id: int | None = None) -> Order:
+    email = email_validate(email)
+    if channel.market_id != market.pk:
+        raise DomainError("CHECKOUT_CHANNEL_MARKET", _("This channel does not sell in this market."))
+    if channel.kind == Channel.Kind.WEB:
+        shipping_address = address_validate(market=market, address=shipping_address or {})
+    elif location_id is None:
+        raise DomainError("CHECKOUT_LOCATION_REQUIRED", _("A store sale needs the store it happens in."))
+    if not items:
+        raise DomainError("CHECKOUT_EMPTY", _("Your cart is empty."))
+    if any(i.quantity < 1 or i.quantity > 20 for i in items):
+        raise DomainError("CHECKOUT_QUANTITY_INVALID", _("A quantity is between 1 and 20."))
+    with transaction.atomic():
+        terms = {t.listing_id: t for t in ListingMarket.objects.select_related("listing__variant__model",
+                                                                                "listing__merchant")
+                 .filter(market=market, published=True, listing_id__in=[i.listing_id for i in items])}
+        lines = []
+        for item in items:
+            term = terms.get(item.listing_id)
+            if term is None or not term.listing.merchant.can_sell:
+                raise NotFound("OFFER_NOT_FOUND", _("Offer %(id)s is not for sale here.") % {"id": item.listing_id})
+            listing = term.listing
+            lines.append(PricedLine(listing_id=listing.pk, merchant_id=listing.merchant_id, sku=listing.sku,
+                                    title=f"{listing.variant}", grade=listing.grade, quantity=item.quantity,
+                                    unit_price_minor=term.price_minor, location_id=item.location_id))
+        stock_reserve(Units(i.listing_id, i.quantity, i.location_id) for i in items)
+        order = order_create(market=market, channel=channel, email=email, lines=lines, currency=market.currency,
+                             location_id=location_id, customer_id=customer_id, clerk_id=clerk_id,
+                             shipping_address=shipping_address)
+        StockHold.objects.create(order=order, expires_at=clock.now() + hold_duration())
+        payment_intent_create(order=order)
+    return order
+
+
+def checkout_pay(*, order: Order, card_number: str) -> PaymentIntent:
+    """Ask the gateway to authorize and capture. Safe to call again: a settled intent is returned as is."""
+    assert_outside_transaction("checkout_pay")
+    intent = order.payment
+    if intent.status in PaymentIntent.FINAL:
+        return intent
+    try:
+        result = gateway().authorize(intent_id=intent.pk, amount_minor=intent.amount_minor, currency=intent.currency,
+                                     card_number=card_number)
+    except GatewayTimeout:
+        return PaymentIntent.objects.get(pk=intent.pk)  # the reconciler will find out
+    intent = checkout_settle(intent_id=intent.pk, result=result)
+    if intent.status == PaymentIntent.Status.AUTHORIZED:
+        intent = checkout_settle(intent_id=intent.pk, result=gateway().capture(ref=intent.gateway_ref))
+    return intent
+
+
+def checkout_confirm_action(*, order: Order, success: bool) -> PaymentIntent:
+    """The customer finished (or abandoned) the 3-D Secure-style step."""
+    assert_outside_transaction("checkout_confirm_action")
+    intent = order.payment
+    if intent.status != PaymentIntent.Status.REQUIRES_ACTION:
+        return intent
+    intent = checkout_settle(intent_id=intent.pk, result=gateway().confirm_action(ref=intent.gateway_ref,
+                                                                                 success=success))
+    if intent.status == PaymentIntent.Status.AUTHORIZED:
+        intent = checkout_settle(intent_id=intent.pk, result=gateway().capture(ref=intent.gateway_ref))
+    return intent
+
+
+def _hold_units(order: Order) -> list[Units]:
+    return [Units(l.listing_id, l.quantity, l.location_id) for l in OrderLine.objects.filter(suborder__order=order)]
+
+
+def _hold_close(order: Order, outcome: str) -> None:
+    """Close the hold once; units go back to availability unless they were sold."""
+    closed = StockHold.objects.filter(order=order, released_at__isnull=True).update(released_at=clock.now(),
+                                                                                     outcome=outcome)
+    if closed and outcome != "sold":
+        stock_release(_hold_units(order))
+
+
+@transaction.atomic
+def checkout_settle(*, intent_id: int, result: GatewayResult) -> PaymentIntent:
+    """Apply one gateway answer. Idempotent: the same answer twice changes nothing the second time."""
+    intent = payment_intent_lock(intent_id=intent_id)
+    if not payment_intent_record(intent=intent, result=result):
+        return intent
+    order = intent.order
+    if intent.status == PaymentIntent.Status.CAPTURED:
+        hold = StockHold.objects.select_for_update().get(order=order)
+        if hold.released_at is not None:
+            # the hold lapsed before the money arrived: take the units again, or refund
+            try:
+                with transaction.atomic():
+                    stock_reserve(_hold_units(order))
+            except DomainError:
+                # the reconciler refunds captured money of an unpaid order
+                order_unpaid(order=order, reason="stock gone after the hold lapsed")
+                return intent
+            hold.outcome = "sold"
+            hold.save(update_fields=["outcome"])
+        else:
+            _hold_close(order, "sold")
+        order_paid(order=order)
+    elif intent.status in (PaymentIntent.Status.FAILED, PaymentIntent.Status.VOIDED):
+        _hold_close(order, "released")
+        order_unpaid(order=order, reason=intent.failure_code or intent.status)
+    elif intent.status == PaymentIntent.Status.REQUIRES_ACTION:
+        StockHold.objects.filter(order=order, released_at__isnull=True).update(
+            expires_at=clock.now() + hold_duration())
+    return intent
+
+
+def holds_reclaim(*, limit: int = 500) -> int:
+    """Expire lapsed holds whose payment has not completed; their units return to sale."""
+    now = clock.now()
+    lapsed = list(StockHold.objects.filter(released_at__isnull=True, expires_at__lt=now)
+                  .values_list("order_id", flat=True)[:limit])
+    count = 0
+    for order_id in lapsed:
+        with transaction.atomic():
+            hold = StockHold.objects.select_for_update().filter(order_id=order_id, released_at__isnull=True,
+                                                                 expires_at__lt=now).first()
+            if hold is None:
+                continue
+            _hold_close(hold.order, "expired")
+            count += 1
+    return count
+
+
+def payments_reconcile(*, older_than: dt.timedelta = dt.timedelta(minutes=2), limit: int = 500) -> int:
+    """Ask the gateway about every intent left open, and settle it, so payment and order always agree."""
+    assert_outside_transaction("payments_reconcile")
+    cutoff = clock.now() - older_than
+    open_ids = list(PaymentIntent.objects.exclude(status__in=PaymentIntent.FINAL).filter(updated_at__lt=cutoff)
+                    .values_list("pk", flat=True)[:limit])
+    settled = 0
+    for intent_id in open_ids:
+        answer = gateway().lookup(intent_id=intent_id)
+        if answer.status == "unknown":
+            answer = GatewayResult("failed", failure_code="never_reached_gateway")
+        elif answer.status == "authorized":
+            answer = gateway().capture(ref=answer.ref)
+        elif answer.status == "requires_action" and _hold_expired(intent_id):
+            answer = gateway().void(ref=answer.ref)
+        intent = checkout_settle(intent_id=intent_id, result=answer)
+        settled += intent.status in PaymentIntent.FINAL
+    settled += _refund_captured_unpaid(limit=limit)
+    return settled
+
+
+def _refund_captured_unpaid(*, limit: int) -> int:
+    """Money captured for an order that could not be honoured goes back to the customer."""
+    from remarket.orders.states import OrderState
+
+    refunded = 0
+    for intent in PaymentIntent.objects.filter(status=PaymentIntent.Status.CAPTURED,
+                                               order__state=OrderState.UNPAID)[:limit]:
+        answer = gateway().refund(ref=intent.gateway_ref, amount_minor=intent.amount_minor)
+        with transaction.atomic():
+            locked = payment_intent_lock(intent_id=intent.pk)
+            if locked.status == PaymentIntent.Status.CAPTURED and answer.status == "refunded":
+                locked.status = PaymentIntent.Status.REFUNDED
+                locked.updated_at = clock.now()
+                locked.save(update_fields=["status", "updated_at"])
+                refunded += 1
+    return refunded
+
+
+def _hold_expired(intent_id: int) -> bool:
+    return StockHold.objects.filter(order__payment__pk=intent_id, expires_at__lt=clock.now()).exists()
+
+
+def payment_webhook(*, body: bytes, signature: str) -> PaymentIntent | None:
+    """A signed gateway webhook, possibly late or duplicated: verified, then settled like any answer."""
+    from remarket.payments.models import WebhookReceipt
+
+    event = gateway().verify_webhook(body=body, signature=signature)
+    with transaction.atomic():
+        _, new = WebhookReceipt.objects.get_or_create(event_id=str(event["id"])[:64],
+                                                      defaults={"received_at": clock.now()})
+        if not new:
+            return None
+        return checkout_settle(intent_id=int(event["intent_id"]),
+                               result=GatewayResult(str(event["status"]), str(event.get("ref", ""))))

@@ -1,0 +1,52 @@
+"""Input checks for addresses and contact details, per market."""
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from remarket.core.errors import DomainError
+
+POSTCODE = {
+    "FR": r"\d{5}", "DE": r"\d{5}", "ES": r"\d{5}", "IT": r"\d{5}",
+    "US": r"\d{5}(-\d{4})?", "GB": r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}",
+}
+REQUIRED = ("first_name", "last_name", "street", "postal_code", "city", "country", "phone")
+
+
+def email_validate(email: str) -> str:
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError("CHECKOUT_EMAIL_INVALID", _("Enter a valid e-mail address.")) from None
+    return email.lower()
+
+
+def address_validate(*, market, address: dict) -> dict:
+    """A shipping address in the market's country, with a postcode of its pattern and a real phone number."""
+    clean = {k: str(address.get(k, "")).strip() for k in REQUIRED + ("street2", "company", "state")}
+    missing = [k for k in REQUIRED if not clean[k]]
+    if missing:
+        raise DomainError("CHECKOUT_ADDRESS_INCOMPLETE", _("Fill in: %(fields)s.") % {"fields": ", ".join(missing)},
+                          {"fields": missing})
+    clean["country"] = clean["country"].upper()
+    if clean["country"] != market.code:
+        raise DomainError("CHECKOUT_SHIP_TO_COUNTRY", _("This site ships to %(code)s only.") % {"code": market.code})
+    clean["postal_code"] = clean["postal_code"].upper()
+    pattern = POSTCODE.get(market.code)
+    if pattern and not re.fullmatch(pattern, clean["postal_code"]):
+        raise DomainError("CHECKOUT_POSTCODE_INVALID",
+                          _("%(postcode)s is not a postcode of %(code)s.") % {"postcode": clean["postal_code"],
+                                                                             "code": market.code})
+    try:
+        number = phonenumbers.parse(clean["phone"], market.code)
+        valid = phonenumbers.is_valid_number(number)
+    except phonenumbers.NumberParseException:
+        valid = False
+    if not valid:
+        raise DomainError("CHECKOUT_PHONE_INVALID", _("Enter a phone number that can be reached in %(code)s.")
+                          % {"code": market.code})
+    clean["phone"] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return clean

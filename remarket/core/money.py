@@ -1,0 +1,43 @@
+"""Money is an integer of minor units beside an ISO 4217 code, with the currency's own exponent."""
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_currency, get_currency_precision
+
+from .errors import DomainError
+
+
+def exponent(currency: str) -> int:
+    """ISO 4217 minor-unit exponent: EUR 2, JPY 0, KWD 3."""
+    return get_currency_precision(currency.upper())
+
+
+def to_minor(amount: Decimal | str | int, currency: str) -> int:
+    """A decimal amount in major units to minor units, rounding half-up. Refuses negatives and junk."""
+    try:
+        value = Decimal(str(amount).strip().replace(",", "."))
+    except Exception:
+        raise DomainError("MONEY_INVALID", f"{amount!r} is not an amount of money.") from None
+    if not value.is_finite():
+        raise DomainError("MONEY_INVALID", f"{amount!r} is not an amount of money.")
+    if value < 0:
+        raise DomainError("MONEY_NEGATIVE", "An amount cannot be negative.")
+    return int((value * (10 ** exponent(currency))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def to_major(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-exponent(currency))
+
+
+def share(minor: int, basis_points: int) -> int:
+    """`basis_points`/10,000 of an amount, half-up (a 10 % commission is 1,000 bp)."""
+    return int((Decimal(minor) * basis_points / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def convert(minor: int, from_currency: str, to_currency: str, rate: Decimal) -> int:
+    """Minor units of one currency to another, `rate` being units of `to` per unit of `from`."""
+    major = to_major(minor, from_currency) * rate
+    return int((major.scaleb(exponent(to_currency))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def fmt(minor: int, currency: str, locale: str = "en") -> str:
+    return format_currency(to_major(minor, currency), currency, locale=locale)

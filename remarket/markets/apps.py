@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MarketsConfig(AppConfig):
+    name = "remarket.markets"
+    label = "markets"

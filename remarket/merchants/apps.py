@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MerchantsConfig(AppConfig):
+    name = "remarket.merchants"
+    label = "merchants"

@@ -1,0 +1,78 @@
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+
+from remarket.catalog.grades import Grade
+
+
+class Listing(models.Model):
+    """One merchant's offer of one variant in one grade. `quantity` is what is available to sell now."""
+
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="listings")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="listings")
+    grade = models.CharField(max_length=10, choices=Grade.choices)
+    sku = models.CharField(max_length=64)
+    quantity = models.IntegerField(default=0)
+    warranty_months = models.PositiveSmallIntegerField(default=12)
+    comment = models.TextField(blank=True)
+    purchase_price_minor = models.BigIntegerField(null=True, blank=True)  # basis for the EU margin scheme
+    purchase_currency = models.CharField(max_length=3, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(F("merchant"), Lower("sku"), name="listing_sku_unique_per_merchant"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="listing_quantity_not_negative"),
+            models.CheckConstraint(condition=Q(warranty_months__gte=12), name="listing_warranty_at_least_12"),
+        ]
+        indexes = [models.Index(fields=["variant", "grade"])]
+
+    def __str__(self) -> str:
+        return self.sku
+
+
+class ListingMarket(models.Model):
+    """A listing's terms in one market: its price band and whether it is published there."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="terms")
+    market = models.ForeignKey("markets.Market", on_delete=models.PROTECT)
+    currency = models.CharField(max_length=3)
+    price_minor = models.BigIntegerField()
+    min_price_minor = models.BigIntegerField(null=True, blank=True)
+    max_price_minor = models.BigIntegerField(null=True, blank=True)
+    published = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "market"], name="listing_market_once"),
+            models.CheckConstraint(condition=Q(price_minor__gt=0), name="listing_price_positive"),
+            models.CheckConstraint(condition=Q(min_price_minor__isnull=True) | Q(min_price_minor__lte=F("price_minor")),
+                                   name="listing_price_not_below_min"),
+            models.CheckConstraint(condition=Q(max_price_minor__isnull=True) | Q(max_price_minor__gte=F("price_minor")),
+                                   name="listing_price_not_above_max"),
+        ]
+        indexes = [models.Index(fields=["market", "published", "price_minor"])]
+
+
+class LocationStock(models.Model):
+    """Units of a listing kept at a store or point of sale, sold over the counter."""
+
+    location = models.ForeignKey("markets.Location", on_delete=models.PROTECT, related_name="stock")
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="location_stock")
+    available = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["location", "listing"], name="location_stock_once"),
+            models.CheckConstraint(condition=Q(available__gte=0), name="location_stock_not_negative"),
+        ]
+
+
+class StockMovement(models.Model):
+    """An explicit move of units in or out of a location, kept for audit."""
+
+    location = models.ForeignKey("markets.Location", on_delete=models.PROTECT)
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT)
+    delta = models.IntegerField()
+    reason = models.CharField(max_length=40)
+    at = models.DateTimeField()

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "remarket.orders"
+    label = "orders"
+
+    def ready(self) -> None:
+        from . import handlers  # noqa: F401  (registers outbox handlers)

@@ -1,0 +1,26 @@
+from django.core.mail import send_mail
+from django.utils.translation import gettext as _
+
+from remarket.core.money import fmt
+from remarket.events.outbox import handles
+
+from .models import Order, SubOrder
+
+
+@handles("order.paid")
+def mail_order_confirmation(payload: dict) -> None:
+    order = Order.objects.get(pk=payload["order_id"])
+    send_mail(_("Your remarket order is confirmed"),
+              _("Thank you! We received %(amount)s for order %(id)s.") % {"amount": fmt(order.total_minor, order.currency),
+                                                                          "id": order.public_id},
+              None, [order.email])
+
+
+@handles("suborder.shipped")
+def mail_shipped(payload: dict) -> None:
+    sub = SubOrder.objects.select_related("order", "shipment", "merchant").get(pk=payload["suborder_id"])
+    send_mail(_("Your device is on its way"),
+              _("%(merchant)s shipped your order with %(carrier)s, tracking %(tracking)s.")
+              % {"merchant": sub.merchant.name, "carrier": sub.shipment.carrier,
+                 "tracking": sub.shipment.tracking_number},
+              None, [sub.order.email])

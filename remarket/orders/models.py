@@ -1,0 +1,81 @@
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from .states import LineState, OrderState
+
+
+class Order(models.Model):
+    """What the customer bought in one checkout; one sub-order per merchant."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    market = models.ForeignKey("markets.Market", on_delete=models.PROTECT)
+    channel = models.ForeignKey("markets.Channel", on_delete=models.PROTECT)
+    location = models.ForeignKey("markets.Location", null=True, blank=True, on_delete=models.PROTECT)
+    customer = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="orders")
+    clerk = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField()
+    state = models.PositiveSmallIntegerField(default=OrderState.AWAITING_PAYMENT)
+    currency = models.CharField(max_length=3)
+    total_minor = models.BigIntegerField()
+    shipping_address = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    modified_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(total_minor__gte=0), name="order_total_not_negative")]
+        indexes = [models.Index(fields=["market", "created_at"])]
+
+
+class SubOrder(models.Model):
+    """One merchant's part of an order: the `/ws/` order a merchant sees, its state derived from its lines."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="suborders")
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="suborders")
+    state = models.PositiveSmallIntegerField(default=OrderState.AWAITING_PAYMENT)
+    total_minor = models.BigIntegerField()
+    created_at = models.DateTimeField()
+    modified_at = models.DateTimeField(db_index=True)  # the contract's date_modification, polled by clients
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["order", "merchant"], name="one_suborder_per_merchant")]
+        indexes = [models.Index(fields=["merchant", "state", "modified_at"])]
+
+
+class OrderLine(models.Model):
+    suborder = models.ForeignKey(SubOrder, on_delete=models.PROTECT, related_name="lines")
+    listing = models.ForeignKey("offers.Listing", on_delete=models.PROTECT, related_name="order_lines")
+    location = models.ForeignKey("markets.Location", null=True, blank=True, on_delete=models.PROTECT)
+    sku = models.CharField(max_length=64)
+    title = models.CharField(max_length=200)
+    grade = models.CharField(max_length=10)
+    quantity = models.PositiveIntegerField()
+    unit_price_minor = models.BigIntegerField()
+    total_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    state = models.PositiveSmallIntegerField(default=LineState.AWAITING_PAYMENT)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price_minor__gt=0), name="line_price_positive"),
+        ]
+
+
+class Shipment(models.Model):
+    """Tracking of a sub-order, recorded once when the merchant ships."""
+
+    suborder = models.OneToOneField(SubOrder, on_delete=models.PROTECT, related_name="shipment")
+    carrier = models.CharField(max_length=40)
+    tracking_number = models.CharField(max_length=64)
+    tracking_url = models.URLField(blank=True)
+    shipped_at = models.DateTimeField()
+
+
+class OrderHistory(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    suborder = models.ForeignKey(SubOrder, null=True, blank=True, on_delete=models.CASCADE)
+    at = models.DateTimeField()
+    what = models.CharField(max_length=200)

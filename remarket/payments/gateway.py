@@ -1,0 +1,34 @@
+"""What remarket needs from a payment provider. Calls go out over the network: never call them
+inside a database transaction or while holding a lock."""
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class GatewayResult:
+    status: str  # authorized, requires_action, captured, failed, voided, refunded, unknown
+    ref: str = ""
+    failure_code: str = ""
+
+
+class GatewayTimeout(Exception):
+    """The provider did not answer; the outcome is unknown until reconciliation asks again."""
+
+
+class Gateway(Protocol):
+    def authorize(self, *, intent_id: int, amount_minor: int, currency: str, card_number: str) -> GatewayResult: ...
+    def confirm_action(self, *, ref: str, success: bool) -> GatewayResult: ...
+    def capture(self, *, ref: str) -> GatewayResult: ...
+    def void(self, *, ref: str) -> GatewayResult: ...
+    def refund(self, *, ref: str, amount_minor: int) -> GatewayResult: ...
+    def lookup(self, *, intent_id: int) -> GatewayResult: ...
+    def verify_webhook(self, *, body: bytes, signature: str) -> dict: ...
+
+
+@lru_cache(maxsize=1)
+def gateway() -> Gateway:
+    return import_string(settings.REMARKET["PAYMENT_GATEWAY"])()

@@ -1,0 +1,91 @@
+"""A sandbox payment provider that behaves like a real one, keyed by test card numbers:
+
+    4242 4242 4242 4242  approved
+    4000 0000 0000 0002  declined (card_declined)
+    4000 0000 0000 3220  needs a 3-D Secure-style confirmation first
+    4000 0000 0000 0119  times out (the charge still goes through on the provider's side)
+
+It keeps its own books (SandboxCharge) and signs its webhooks with HMAC-SHA256."""
+import hashlib
+import hmac
+import json
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+
+from remarket.core import clock
+from remarket.core.db import assert_outside_transaction
+from remarket.core.errors import DomainError
+
+from .gateway import GatewayResult, GatewayTimeout
+from .models import SandboxCharge
+
+APPROVED, DECLINED, THREE_DS, TIMEOUT = "4242424242424242", "4000000000000002", "4000000000003220", "4000000000000119"
+
+
+def sign(body: bytes) -> str:
+    return hmac.new(settings.REMARKET["WEBHOOK_SECRET"].encode(), body, hashlib.sha256).hexdigest()
+
+
+class SandboxGateway:
+    def _outside_transaction(self) -> None:
+        assert_outside_transaction("a payment gateway call")
+
+    def authorize(self, *, intent_id, amount_minor, currency, card_number) -> GatewayResult:
+        self._outside_transaction()
+        card = "".join(ch for ch in card_number if ch.isdigit())
+        if len(card) < 12:
+            return GatewayResult("failed", failure_code="card_invalid")
+        existing = SandboxCharge.objects.filter(intent_id=intent_id).first()
+        if existing is not None:  # the provider is idempotent on our reference
+            return GatewayResult(existing.status, existing.ref)
+        status = {DECLINED: "failed", THREE_DS: "requires_action"}.get(card, "authorized")
+        charge = SandboxCharge.objects.create(ref="ch_" + secrets.token_hex(12), intent_id=intent_id,
+                                              amount_minor=amount_minor, currency=currency, status=status,
+                                              card_last4=card[-4:], created_at=clock.now())
+        if card == TIMEOUT:
+            raise GatewayTimeout(f"sandbox: no answer for intent {intent_id}")
+        return GatewayResult(status, charge.ref, "card_declined" if status == "failed" else "")
+
+    def _move(self, ref: str, allowed: set[str], to: str) -> GatewayResult:
+        self._outside_transaction()
+        with transaction.atomic():
+            charge = SandboxCharge.objects.filter(ref=ref).first()
+            if charge is None:
+                raise DomainError("PAYMENT_UNKNOWN_CHARGE", f"The gateway knows no charge {ref}.")
+            if charge.status == to:
+                return GatewayResult(to, ref)
+            if charge.status not in allowed:
+                return GatewayResult(charge.status, ref, f"cannot_{to}")
+            charge.status = to
+            charge.save(update_fields=["status"])
+        return GatewayResult(to, ref)
+
+    def confirm_action(self, *, ref, success) -> GatewayResult:
+        return self._move(ref, {"requires_action"}, "authorized" if success else "failed")
+
+    def capture(self, *, ref) -> GatewayResult:
+        return self._move(ref, {"authorized"}, "captured")
+
+    def void(self, *, ref) -> GatewayResult:
+        return self._move(ref, {"authorized", "requires_action"}, "voided")
+
+    def refund(self, *, ref, amount_minor) -> GatewayResult:
+        return self._move(ref, {"captured"}, "refunded")
+
+    def lookup(self, *, intent_id) -> GatewayResult:
+        charge = SandboxCharge.objects.filter(intent_id=intent_id).first()
+        return GatewayResult(charge.status, charge.ref) if charge else GatewayResult("unknown")
+
+    def webhook_for(self, *, ref: str) -> tuple[bytes, str]:
+        """The signed webhook the provider would send about a charge (the tests deliver it, late or twice)."""
+        charge = SandboxCharge.objects.get(ref=ref)
+        body = json.dumps({"id": "evt_" + secrets.token_hex(8), "ref": ref, "intent_id": charge.intent_id,
+                           "status": charge.status}).encode()
+        return body, sign(body)
+
+    def verify_webhook(self, *, body, signature) -> dict:
+        if not hmac.compare_digest(sign(body), signature or ""):
+            raise DomainError("PAYMENT_WEBHOOK_SIGNATURE", "The webhook signature does not match.", status=401)
+        return json.loads(body)

@@ -1,0 +1,137 @@
+"""Settings shared by every profile; `local`, `production` and `test` refine them."""
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path.cwd() / "var"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_countries",
+    "remarket.core",
+    "remarket.accounts",
+    "remarket.markets",
+    "remarket.catalog",
+    "remarket.merchants",
+    "remarket.offers",
+    "remarket.orders",
+    "remarket.checkout",
+    "remarket.payments",
+    "remarket.ledger",
+    "remarket.impact",
+    "remarket.analytics",
+    "remarket.events",
+    "remarket.cli",
+    "remarket.web",
+]
+
+MIDDLEWARE = [
+    "remarket.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "remarket.urls"
+WSGI_APPLICATION = "remarket.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "web" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+
+def database_from_env(default_url: str, env_url: str | None) -> dict:
+    """One DATABASES entry: PostgreSQL with persistent, health-checked connections,
+    or SQLite in WAL mode with IMMEDIATE transactions so writers queue instead of failing."""
+    url = env_url or default_url
+    db = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["CONN_MAX_AGE"] = 0 if ":memory:" in url else 600
+        db["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,  # busy_timeout, seconds
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+    return db
+
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "rm1"}}
+
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = "remarket <no-reply@remarket.invalid>"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "remarket.core.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "remarket.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
+
+# Marketplace rules the operator tunes.
+REMARKET = {
+    "COMMISSION_BP": 1000,  # 10 % of the line's gross, in basis points
+    "HOLD_MINUTES": 15,
+    "PAYMENT_GATEWAY": "remarket.payments.sandbox.SandboxGateway",
+    "WEBHOOK_SECRET": "sandbox-webhook-secret",
+    "OUTBOX_LEASE_SECONDS": 60,
+}

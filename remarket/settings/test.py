@@ -1,0 +1,18 @@
+"""The suite: SQLite by default, PostgreSQL when DATABASE_URL says so."""
+import os
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, database_from_env
+
+SECRET_KEY = "test-only-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+DATABASES = {"default": database_from_env(f"sqlite:///{VAR_DIR / 'test.sqlite3'}", os.environ.get("DATABASE_URL"))}
+DATABASES["default"]["TEST"] = {"NAME": None if "DATABASE_URL" in os.environ else str(VAR_DIR / "test-db.sqlite3")}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses argon2
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from remarket.api.v1.api import api
+from remarket.core.health import healthz, readyz
+
+urlpatterns = [
+    path("healthz", healthz),
+    path("readyz", readyz),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    # /ws/ is kept for the Back Market-compatible seller API.
+    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("merchant/", include("remarket.web.merchant.urls")),
+    path("pos/", include("remarket.web.pos.urls")),
+    path("ops/", include("remarket.web.ops.urls")),
+    path("payments/", include("remarket.web.payments_urls")),
+    path("", include("remarket.web.storefront.urls")),
+]
+
+handler404 = "remarket.web.errors.not_found"
+handler500 = "remarket.web.errors.server_error"
