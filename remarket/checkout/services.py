@@ -40,7 +40,8 @@ def hold_duration() -> dt.timedelta:
 def checkout_start(*, market: Market, channel: Channel, items: list[Item], email: str,
                    shipping_address: dict | None = None, customer_id: int | None = None,
                    clerk_id: int | None = None, location_id: int | None = None) -> Order:
-    email = email_validate(email)
+    if channel.kind == Channel.Kind.WEB or email:
+        email = email_validate(email)
     if channel.market_id != market.pk:
         raise DomainError("CHECKOUT_CHANNEL_MARKET", _("This channel does not sell in this market."))
     if channel.kind == Channel.Kind.WEB:

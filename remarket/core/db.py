@@ -2,9 +2,8 @@ from django.db import connection
 
 
 def outside_transaction() -> bool:
-    """True when no transaction of ours is open. A test wrapped in a transaction sets
-    `connection.remarket_baseline_atomic` to the depth it starts from."""
-    return len(connection.atomic_blocks) <= getattr(connection, "remarket_baseline_atomic", 0)
+    """True when no transaction of ours is open (the ones a TestCase wraps each test in do not count)."""
+    return all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
 def assert_outside_transaction(what: str) -> None:

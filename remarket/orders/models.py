@@ -16,7 +16,7 @@ class Order(models.Model):
     customer = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="orders")
     clerk = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    email = models.EmailField()
+    email = models.EmailField(blank=True)  # a walk-in store customer may leave none
     state = models.PositiveSmallIntegerField(default=OrderState.AWAITING_PAYMENT)
     currency = models.CharField(max_length=3)
     total_minor = models.BigIntegerField()

@@ -129,3 +129,15 @@ def suborder_ship(*, actor: Actor, suborder_id: int, tracking_number: str, carri
                                 what=f"shipped by {sub.merchant} with {carrier} {tracking_number}")
     emit("suborder.shipped", {"suborder_id": sub.pk})
     return sub
+
+
+def suborder_hand_over(*, suborder: SubOrder, clerk_id: int | None) -> SubOrder:
+    """A counter sale: the clerk hands the paid device over, so the merchant's accept and ship happen at once."""
+    _move_lines(suborder, to=LineState.ACCEPTED, only_from=(LineState.PAID,))
+    _move_lines(suborder, to=LineState.SHIPPED, only_from=(LineState.ACCEPTED,))
+    Shipment.objects.create(suborder=suborder, carrier="handed over in store",
+                            tracking_number=f"POS-{suborder.order.public_id.hex[:12].upper()}", shipped_at=clock.now())
+    OrderHistory.objects.create(order=suborder.order, suborder=suborder, at=clock.now(),
+                                what=f"handed over at {suborder.order.location}")
+    emit("suborder.shipped", {"suborder_id": suborder.pk})
+    return suborder

@@ -1,0 +1,55 @@
+# remarket — the two commands of the quickstart, and a few helpers.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test test-postgres install browser demo worker bench clean openapi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: install, migrate var/remarket.sqlite3, build the demo if there is none, serve on 127.0.0.1:$(PORT)
+run: install
+	mkdir -p var
+	$(BIN)/remarket migrate --no-input -v0
+	$(BIN)/remarket demo
+	$(BIN)/remarket serve
+
+## make test: the whole suite, browser tests included (installs Debian's chromium when it is missing)
+test: install browser
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile
+
+## the database suite again on PostgreSQL (CI runs it when PostgreSQL answers)
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/remarket} $(BIN)/python -m pytest -p no:cacheprovider -m "not e2e"
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "chromium is missing: installing Debian's package (needs root and the package registry)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	  || { echo "ERROR: could not install chromium; the browser tests cannot run." >&2; exit 1; }; }
+
+demo: install
+	$(BIN)/remarket demo
+
+worker: install
+	$(BIN)/remarket worker
+
+openapi: install
+	DJANGO_SETTINGS_MODULE=remarket.settings.test $(BIN)/remarket export_openapi > docs/openapi.json
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/test*.sqlite3*

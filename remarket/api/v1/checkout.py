@@ -1,0 +1,110 @@
+"""Checkout and the customer's order, for headless storefronts and tills."""
+import datetime as dt
+import uuid
+
+from ninja import Header, Router, Schema
+
+from remarket.checkout.services import Item, checkout_pay, checkout_start
+from remarket.core.idempotency import idempotent
+from remarket.markets.models import Channel
+from remarket.markets.selectors import market_get
+from remarket.orders.models import Order
+from remarket.orders.selectors import order_for_customer
+
+from .auth import actor_or_anonymous
+from .schemas import Error
+
+router = Router(tags=["checkout"])
+
+
+class ItemIn(Schema):
+    listing_id: int
+    quantity: int = 1
+
+
+class AddressIn(Schema):
+    first_name: str
+    last_name: str
+    street: str
+    street2: str = ""
+    postal_code: str
+    city: str
+    country: str
+    phone: str
+    company: str = ""
+    state: str = ""
+
+
+class CheckoutIn(Schema):
+    market: str
+    email: str
+    items: list[ItemIn]
+    shipping_address: AddressIn
+
+
+class PayIn(Schema):
+    card_number: str
+
+
+class CustomerLineOut(Schema):
+    title: str
+    grade: str
+    quantity: int
+    unit_price_minor: int
+    state: int
+    merchant: str
+
+
+class CustomerOrderOut(Schema):
+    id: uuid.UUID
+    state: int
+    market: str
+    currency: str
+    total_minor: int
+    payment_status: str
+    created_at: dt.datetime
+    lines: list[CustomerLineOut]
+
+
+def _customer_order(order: Order) -> dict:
+    return CustomerOrderOut(
+        id=order.public_id, state=order.state, market=order.market.code, currency=order.currency,
+        total_minor=order.total_minor, payment_status=order.payment.status, created_at=order.created_at,
+        lines=[CustomerLineOut(title=l.title, grade=l.grade, quantity=l.quantity, unit_price_minor=l.unit_price_minor,
+                               state=l.state, merchant=sub.merchant.name)
+               for sub in order.suborders.select_related("merchant") for l in sub.lines.all()],
+    ).model_dump(mode="json")
+
+
+def _fresh(public_id) -> Order:
+    return order_for_customer(public_id=public_id)
+
+
+@router.post("/checkout", response={201: CustomerOrderOut, 200: CustomerOrderOut, 400: Error, 404: Error,
+                                    409: Error, 422: Error})
+def checkout(request, payload: CheckoutIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    """Reserve the items and create the order awaiting payment (holds last 15 minutes)."""
+    actor = actor_or_anonymous(request)
+    body = payload.model_dump(mode="json")
+
+    def run():
+        market = market_get(code=payload.market)
+        order = checkout_start(market=market, channel=Channel.objects.get(market=market, kind=Channel.Kind.WEB),
+                               items=[Item(i.listing_id, i.quantity) for i in payload.items], email=payload.email,
+                               shipping_address=payload.shipping_address.model_dump(), customer_id=actor.user_id)
+        return 201, _customer_order(_fresh(order.public_id))
+
+    outcome = idempotent(scope=actor.scope, route="checkout", key=idempotency_key, body=body, run=run)
+    return outcome.status_code, outcome.body
+
+
+@router.post("/orders/{order_id}/pay", response={200: CustomerOrderOut, 404: Error, 409: Error})
+def pay(request, order_id: uuid.UUID, payload: PayIn):
+    """Pay an order awaiting payment; paying again returns the settled order unchanged."""
+    checkout_pay(order=_fresh(order_id), card_number=payload.card_number)
+    return 200, _customer_order(_fresh(order_id))
+
+
+@router.get("/orders/{order_id}", response={200: CustomerOrderOut, 404: Error})
+def order(request, order_id: uuid.UUID):
+    return 200, _customer_order(_fresh(order_id))

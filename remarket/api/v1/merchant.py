@@ -1,0 +1,152 @@
+"""The merchant's own listings and orders, scoped to the token owner's merchant."""
+import datetime as dt
+
+from ninja import Header, Router, Schema
+
+from remarket.accounts.permissions import require
+from remarket.core.idempotency import idempotent
+from remarket.merchants.models import Merchant
+from remarket.offers.models import Listing
+from remarket.offers.services import ListingRow, listings_apply
+from remarket.orders.selectors import suborder_for_actor, suborders_for_merchant
+from remarket.orders.services import suborder_accept, suborder_ship
+
+from .auth import TokenAuth
+from .schemas import Error
+
+router = Router(tags=["merchant"], auth=TokenAuth())
+
+
+class ListingOut(Schema):
+    id: int
+    sku: str
+    variant_id: int
+    grade: str
+    quantity: int
+    warranty_months: int
+
+
+class ListingIn(Schema):
+    sku: str
+    market: str
+    price: str | None = None
+    quantity: int | None = None
+    variant_id: int | None = None
+    grade: str | None = None
+    min_price: str | None = None
+    max_price: str | None = None
+    published: bool = True
+    warranty_months: int = 12
+    comment: str = ""
+
+
+class RowErrorOut(Schema):
+    index: int
+    sku: str
+    code: str
+    message: str
+
+
+class ApplyOut(Schema):
+    created: list[int]
+    updated: list[int]
+    errors: list[RowErrorOut]
+
+
+class LineOut(Schema):
+    id: int
+    sku: str
+    title: str
+    grade: str
+    quantity: int
+    unit_price_minor: int
+    state: int
+
+
+class OrderOut(Schema):
+    order_id: int
+    state: int
+    market: str
+    channel: str
+    currency: str
+    total_minor: int
+    date_creation: dt.datetime
+    date_modification: dt.datetime
+    lines: list[LineOut]
+    tracking_number: str | None = None
+
+
+class ShipIn(Schema):
+    tracking_number: str
+    carrier: str
+    tracking_url: str = ""
+
+
+def _order_out(sub) -> OrderOut:
+    shipment = getattr(sub, "shipment", None)
+    return OrderOut(order_id=sub.pk, state=sub.state, market=sub.order.market.code, channel=sub.order.channel.kind,
+                    currency=sub.order.currency, total_minor=sub.total_minor, date_creation=sub.created_at,
+                    date_modification=sub.modified_at,
+                    lines=[LineOut(id=l.pk, sku=l.sku, title=l.title, grade=l.grade, quantity=l.quantity,
+                                   unit_price_minor=l.unit_price_minor, state=l.state) for l in sub.lines.all()],
+                    tracking_number=shipment.tracking_number if shipment else None)
+
+
+@router.get("/listings", response=list[ListingOut])
+def listings(request, limit: int = 100, offset: int = 0):
+    require(request.actor, "listing.view")
+    limit = max(1, min(limit, 1000))
+    return list(Listing.objects.filter(merchant_id=request.actor.merchant_id).order_by("id")[offset:offset + limit])
+
+
+@router.post("/listings", response={200: ApplyOut, 400: Error, 403: Error, 409: Error, 422: Error})
+def listings_write(request, rows: list[ListingIn], idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    """Create or update listings; each invalid row is reported with a stable code, valid rows are applied."""
+    require(request.actor, "listing.write")
+    merchant = Merchant.objects.get(pk=request.actor.merchant_id)
+    body = [r.dict() for r in rows]
+
+    def run():
+        result = listings_apply(merchant=merchant, rows=[ListingRow(**r) for r in body])
+        return 200, {"created": result.created, "updated": result.updated,
+                     "errors": [e.__dict__ for e in result.errors]}
+
+    outcome = idempotent(scope=request.actor.scope, route="merchant.listings", key=idempotency_key, body=body, run=run)
+    return outcome.status_code, outcome.body
+
+
+@router.get("/orders", response=list[OrderOut])
+def orders(request, state: int | None = None, limit: int = 50, offset: int = 0):
+    limit = max(1, min(limit, 200))
+    subs = (suborders_for_merchant(actor=request.actor, state=state).select_related("shipment")
+            .prefetch_related("lines")[offset:offset + limit])
+    return [_order_out(s) for s in subs]
+
+
+@router.get("/orders/{order_id}", response={200: OrderOut, 404: Error})
+def order(request, order_id: int):
+    require(request.actor, "order.view_merchant")
+    return _order_out(suborder_for_actor(actor=request.actor, suborder_id=order_id))
+
+
+@router.post("/orders/{order_id}/accept", response={200: OrderOut, 404: Error, 409: Error, 422: Error})
+def accept(request, order_id: int, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    def run():
+        sub = suborder_accept(actor=request.actor, suborder_id=order_id)
+        return 200, _order_out(suborder_for_actor(actor=request.actor, suborder_id=sub.pk)).model_dump(mode="json")
+
+    outcome = idempotent(scope=request.actor.scope, route=f"merchant.orders.{order_id}.accept", key=idempotency_key,
+                         body={}, run=run)
+    return outcome.status_code, outcome.body
+
+
+@router.post("/orders/{order_id}/ship", response={200: OrderOut, 400: Error, 404: Error, 409: Error, 422: Error})
+def ship(request, order_id: int, payload: ShipIn,
+         idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    def run():
+        sub = suborder_ship(actor=request.actor, suborder_id=order_id, **payload.dict())
+        return 200, _order_out(suborder_for_actor(actor=request.actor, suborder_id=sub.pk)).model_dump(mode="json")
+
+    outcome = idempotent(scope=request.actor.scope, route=f"merchant.orders.{order_id}.ship", key=idempotency_key,
+                         body=payload.dict(), run=run)
+    return outcome.status_code, outcome.body

@@ -1,0 +1,48 @@
+"""Selling over the counter at a store or partner point of sale: the same checkout, from the location's stock."""
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
+
+from remarket.accounts.permissions import Actor, require
+from remarket.core.errors import DomainError
+from remarket.markets.models import Location
+from remarket.offers.models import ListingMarket, LocationStock
+from remarket.orders.models import Order
+from remarket.orders.services import suborder_hand_over
+from remarket.payments.models import PaymentIntent
+
+from .services import Item, checkout_pay, checkout_start
+
+
+def pos_location(*, actor: Actor) -> Location:
+    require(actor, "pos.view_stock")
+    return Location.objects.select_related("channel__market").get(pk=actor.location_id)
+
+
+def pos_stock(*, actor: Actor):
+    """Units on the shelf at the clerk's location, with their price in the location's market."""
+    location = pos_location(actor=actor)
+    price = ListingMarket.objects.filter(listing=OuterRef("listing"), market=location.channel.market_id,
+                                         published=True).values("price_minor")[:1]
+    return (LocationStock.objects.filter(location=location, available__gt=0).annotate(price_minor=Subquery(price))
+            .filter(price_minor__isnull=False)
+            .select_related("listing__variant__model", "listing__merchant").order_by("listing__variant__model__name"))
+
+
+def pos_sell(*, actor: Actor, listing_id: int, quantity: int, card_number: str, email: str = "") -> Order:
+    """Reserve from the clerk's location, take the card, and hand the device over once paid."""
+    require(actor, "pos.sell")
+    location = pos_location(actor=actor)
+    order = checkout_start(market=location.channel.market, channel=location.channel,
+                           items=[Item(listing_id, quantity, location.pk)], email=email, location_id=location.pk,
+                           clerk_id=actor.user_id)
+    intent = checkout_pay(order=order, card_number=card_number)
+    if intent.status != PaymentIntent.Status.CAPTURED:
+        raise DomainError("POS_PAYMENT_NOT_CAPTURED",
+                          _("The card payment did not go through (%(status)s); the units are back in stock.")
+                          % {"status": intent.failure_code or intent.status}, {"order": str(order.public_id)},
+                          status=402)
+    with transaction.atomic():
+        for sub in order.suborders.select_related("order__location"):
+            suborder_hand_over(suborder=sub, clerk_id=actor.user_id)
+    return order

@@ -1,0 +1,81 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from remarket.core.errors import DomainError, NotFound
+from remarket.merchants.models import Merchant
+from remarket.offers.models import ListingMarket
+from remarket.orders.selectors import suborder_for_actor, suborders_for_merchant
+from remarket.orders.services import suborder_accept, suborder_ship
+from remarket.orders.states import OrderState
+from remarket.web.common import render_error, requires
+
+STATE_NAMES = {OrderState.NEW: "New", OrderState.AWAITING_PAYMENT: "Awaiting payment", OrderState.PAID: "To accept",
+               OrderState.TO_SHIP: "To ship", OrderState.UNPAID: "Not paid", OrderState.SHIPPED: "Shipped"}
+
+
+def _merchant(request) -> Merchant:
+    return Merchant.objects.get(pk=request.actor.merchant_id)
+
+
+@requires("order.fulfil")
+def orders(request):
+    state = request.GET.get("state")
+    state = int(state) if state and state.isdigit() and int(state) in OrderState.ALL else None
+    qs = suborders_for_merchant(actor=request.actor, state=state).prefetch_related("lines")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "merchant/orders.html", {"page": page, "state": state, "states": STATE_NAMES,
+                                                    "merchant": _merchant(request)})
+
+
+def _sub_or_404(request, suborder_id):
+    try:
+        return suborder_for_actor(actor=request.actor, suborder_id=suborder_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@requires("order.fulfil")
+def order(request, suborder_id):
+    sub = _sub_or_404(request, suborder_id)
+    return render(request, "merchant/order.html", {"sub": sub, "states": STATE_NAMES,
+                                                   "merchant": _merchant(request)})
+
+
+@require_POST
+@requires("order.fulfil")
+def accept(request, suborder_id):
+    try:
+        suborder_accept(actor=request.actor, suborder_id=suborder_id)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as err:
+        return render_error(request, err, "merchant/order.html",
+                            {"sub": _sub_or_404(request, suborder_id), "states": STATE_NAMES})
+    messages.success(request, "Order accepted: ship it and enter the tracking number.")
+    return redirect("merchant-order", suborder_id=suborder_id)
+
+
+@require_POST
+@requires("order.fulfil")
+def ship(request, suborder_id):
+    try:
+        suborder_ship(actor=request.actor, suborder_id=suborder_id,
+                      tracking_number=request.POST.get("tracking_number", ""), carrier=request.POST.get("carrier", ""))
+    except NotFound:
+        raise Http404 from None
+    except DomainError as err:
+        return render_error(request, err, "merchant/order.html",
+                            {"sub": _sub_or_404(request, suborder_id), "states": STATE_NAMES, "form": request.POST})
+    messages.success(request, "Shipped. The customer has been told.")
+    return redirect("merchant-order", suborder_id=suborder_id)
+
+
+@requires("listing.view")
+def listings(request):
+    qs = (ListingMarket.objects.filter(listing__merchant_id=request.actor.merchant_id)
+          .select_related("listing__variant__model", "market").order_by("listing_id", "market_id"))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "merchant/listings.html", {"page": page, "merchant": _merchant(request)})

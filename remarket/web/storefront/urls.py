@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home_redirect),
+    path("<str:market>/", views.home, name="store-home"),
+    path("<str:market>/p/<slug:slug>/", views.product, name="store-product"),
+    path("<str:market>/cart/", views.cart, name="store-cart"),
+    path("<str:market>/cart/add/", views.cart_add_view, name="store-cart-add"),
+    path("<str:market>/cart/remove/", views.cart_remove_view, name="store-cart-remove"),
+    path("<str:market>/checkout/", views.checkout, name="store-checkout"),
+    path("<str:market>/orders/<uuid:order_id>/", views.order, name="store-order"),
+    path("<str:market>/orders/<uuid:order_id>/confirm/", views.confirm, name="store-confirm"),
+]

@@ -1,0 +1,154 @@
+from django.db.models import Min
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from remarket.catalog.grades import ORDER, Grade
+from remarket.catalog.models import Category, ProductModel
+from remarket.catalog.selectors import product_model_get
+from remarket.checkout.cart import cart_add, cart_items, cart_remove
+from remarket.checkout.services import Item, checkout_confirm_action, checkout_pay, checkout_start
+from remarket.core.errors import DomainError, NotFound
+from remarket.markets.models import Channel, Market
+from remarket.offers.models import ListingMarket
+from remarket.offers.selectors import best_offers, offers_for_product
+from remarket.orders.selectors import order_for_customer
+from remarket.payments.models import PaymentIntent
+from remarket.web.common import render_error
+
+
+def _market(code: str) -> Market:
+    market = Market.objects.filter(code=code.upper()).first()
+    if market is None or code != code.lower():
+        raise Http404
+    return market
+
+
+def home_redirect(request):
+    return redirect("store-home", market="fr")
+
+
+def home(request, market):
+    the_market = _market(market)
+    prices = dict(ListingMarket.objects.filter(market=the_market, published=True, listing__quantity__gt=0)
+                  .values_list("listing__variant__model").annotate(p=Min("price_minor")).order_by())
+    products = [p for p in ProductModel.objects.select_related("category").order_by("category_id", "brand", "name")
+                if p.pk in prices]
+    for p in products:
+        p.from_minor = prices[p.pk]
+    return render(request, "storefront/home.html", {"market": the_market, "products": products,
+                                                    "categories": Category.objects.order_by("id")})
+
+
+def product(request, market, slug):
+    the_market = _market(market)
+    try:
+        model = product_model_get(slug=slug)
+    except NotFound:
+        raise Http404 from None
+    offers = offers_for_product(model=model, market=the_market)
+    variants = list(model.variants.order_by("storage_gb", "colour"))
+    with_offers = {o.variant_id for o in offers}
+    chosen = next((v for v in variants if str(v.pk) == request.GET.get("variant")), None) \
+        or next((v for v in variants if v.pk in with_offers), variants[0] if variants else None)
+    best = best_offers(offers)
+    grades = []
+    for grade in ORDER:
+        winner = best.get((chosen.pk, grade)) if chosen else None
+        others = [o for o in offers if chosen and o.variant_id == chosen.pk and o.grade == grade and o is not winner]
+        grades.append({"grade": Grade(grade), "best": winner, "others": others})
+    return render(request, "storefront/product.html", {"market": the_market, "model": model, "variants": variants,
+                                                       "chosen": chosen, "grades": grades})
+
+
+def _cart_lines(request, market: Market):
+    items = cart_items(request.session.get("cart", {}), market=market.code)
+    terms = {t.listing_id: t for t in ListingMarket.objects.select_related("listing__variant__model",
+                                                                            "listing__merchant")
+             .filter(market=market, listing_id__in=[i for i, _ in items])}
+    lines = [{"term": terms[i], "quantity": q, "total": terms[i].price_minor * q} for i, q in items if i in terms]
+    return lines, sum(l["total"] for l in lines)
+
+
+def cart(request, market):
+    the_market = _market(market)
+    lines, total = _cart_lines(request, the_market)
+    return render(request, "storefront/cart.html", {"market": the_market, "lines": lines, "total": total})
+
+
+@require_POST
+def cart_add_view(request, market):
+    the_market = _market(market)
+    try:
+        listing_id, quantity = int(request.POST.get("listing_id", "")), int(request.POST.get("quantity", "1"))
+    except ValueError:
+        return render_error(request, DomainError("CART_INPUT_INVALID", "Choose an offer and a quantity."),
+                            "storefront/cart.html", {"market": the_market, "lines": [], "total": 0})
+    if not ListingMarket.objects.filter(market=the_market, listing_id=listing_id, published=True).exists():
+        raise Http404
+    try:
+        request.session["cart"] = cart_add(request.session.get("cart", {}), market=the_market.code,
+                                           listing_id=listing_id, quantity=quantity)
+    except DomainError as err:
+        lines, total = _cart_lines(request, the_market)
+        return render_error(request, err, "storefront/cart.html", {"market": the_market, "lines": lines,
+                                                                    "total": total})
+    return redirect("store-cart", market=market)
+
+
+@require_POST
+def cart_remove_view(request, market):
+    _market(market)
+    try:
+        listing_id = int(request.POST.get("listing_id", ""))
+    except ValueError:
+        return redirect("store-cart", market=market)
+    request.session["cart"] = cart_remove(request.session.get("cart", {}), listing_id=listing_id)
+    return redirect("store-cart", market=market)
+
+
+ADDRESS_FIELDS = ("first_name", "last_name", "street", "postal_code", "city", "phone")
+
+
+def checkout(request, market):
+    the_market = _market(market)
+    lines, total = _cart_lines(request, the_market)
+    context = {"market": the_market, "lines": lines, "total": total, "form": request.POST,
+               "email": request.user.email if request.user.is_authenticated else ""}
+    if request.method != "POST":
+        return render(request, "storefront/checkout.html", context)
+    address = {f: request.POST.get(f, "") for f in ADDRESS_FIELDS} | {"country": the_market.code}
+    try:
+        order = checkout_start(
+            market=the_market, channel=Channel.objects.get(market=the_market, kind=Channel.Kind.WEB),
+            items=[Item(l["term"].listing_id, l["quantity"]) for l in lines], email=request.POST.get("email", ""),
+            shipping_address=address, customer_id=request.user.pk if request.user.is_authenticated else None)
+    except DomainError as err:
+        return render_error(request, err, "storefront/checkout.html", context)
+    request.session["cart"] = {}
+    intent = checkout_pay(order=order, card_number=request.POST.get("card_number", ""))
+    if intent.status == PaymentIntent.Status.REQUIRES_ACTION:
+        return redirect("store-confirm", market=market, order_id=order.public_id)
+    return redirect("store-order", market=market, order_id=order.public_id)
+
+
+def confirm(request, market, order_id):
+    """The sandbox's 3-D Secure-style step: the customer approves or declines."""
+    the_market = _market(market)
+    try:
+        order = order_for_customer(public_id=order_id, user=request.user)
+    except NotFound:
+        raise Http404 from None
+    if request.method == "POST":
+        checkout_confirm_action(order=order, success=request.POST.get("approve") == "yes")
+        return redirect("store-order", market=market, order_id=order.public_id)
+    return render(request, "storefront/confirm.html", {"market": the_market, "order": order})
+
+
+def order(request, market, order_id):
+    the_market = _market(market)
+    try:
+        the_order = order_for_customer(public_id=order_id, user=request.user)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "storefront/order.html", {"market": the_market, "order": the_order})

@@ -1,0 +1,23 @@
+from django import template
+
+from remarket.core.money import fmt
+
+register = template.Library()
+
+
+@register.simple_tag
+def money(minor, currency, language="en"):
+    """`{% money amount_minor currency market.language %}` → "€1,234.50" / "1 234,50 €"."""
+    if minor is None:
+        return ""
+    return fmt(int(minor), currency, locale=language.replace("-", "_"))
+
+
+@register.filter
+def kg(grams):
+    return f"{(grams or 0) / 1000:,.0f}"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, key)
