@@ -46,7 +46,7 @@ worker: install
 	$(BIN)/remarket worker
 
 openapi: install
-	DJANGO_SETTINGS_MODULE=remarket.settings.test $(BIN)/remarket export_openapi > docs/openapi.json
+	mkdir -p docs && DJANGO_SETTINGS_MODULE=remarket.settings.test $(BIN)/remarket openapi > docs/openapi.json
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -60,6 +60,8 @@ def _move_lines(sub: SubOrder, *, to: int, only_from: tuple[int, ...] | None = N
         if only_from is None or line.state in only_from:
             line_transition_check(line.state, to)
     moving = [l.pk for l in lines if only_from is None or l.state in only_from]
+    if not moving:
+        line_transition_check(lines[0].state, to)  # nothing can move: say why
     for state in {l.state for l in lines if l.pk in moving}:
         # conditional: a concurrent writer that moved the line first makes the count fall short
         done = OrderLine.objects.filter(pk__in=moving, state=state).update(state=to)

@@ -1,4 +1,5 @@
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from remarket.catalog.models import Category, ProductModel
 from remarket.catalog.selectors import product_model_get

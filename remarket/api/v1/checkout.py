@@ -3,6 +3,7 @@ import datetime as dt
 import uuid
 
 from ninja import Header, Router, Schema
+from ninja.responses import Status
 
 from remarket.checkout.services import Item, checkout_pay, checkout_start
 from remarket.core.idempotency import idempotent
@@ -95,16 +96,16 @@ def checkout(request, payload: CheckoutIn, idempotency_key: str | None = Header(
         return 201, _customer_order(_fresh(order.public_id))
 
     outcome = idempotent(scope=actor.scope, route="checkout", key=idempotency_key, body=body, run=run)
-    return outcome.status_code, outcome.body
+    return Status(outcome.status_code, outcome.body)
 
 
 @router.post("/orders/{order_id}/pay", response={200: CustomerOrderOut, 404: Error, 409: Error})
 def pay(request, order_id: uuid.UUID, payload: PayIn):
     """Pay an order awaiting payment; paying again returns the settled order unchanged."""
     checkout_pay(order=_fresh(order_id), card_number=payload.card_number)
-    return 200, _customer_order(_fresh(order_id))
+    return Status(200, _customer_order(_fresh(order_id)))
 
 
 @router.get("/orders/{order_id}", response={200: CustomerOrderOut, 404: Error})
 def order(request, order_id: uuid.UUID):
-    return 200, _customer_order(_fresh(order_id))
+    return Status(200, _customer_order(_fresh(order_id)))

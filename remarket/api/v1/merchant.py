@@ -2,6 +2,7 @@
 import datetime as dt
 
 from ninja import Header, Router, Schema
+from ninja.responses import Status
 
 from remarket.accounts.permissions import require
 from remarket.core.idempotency import idempotent
@@ -112,7 +113,7 @@ def listings_write(request, rows: list[ListingIn], idempotency_key: str | None =
                      "errors": [e.__dict__ for e in result.errors]}
 
     outcome = idempotent(scope=request.actor.scope, route="merchant.listings", key=idempotency_key, body=body, run=run)
-    return outcome.status_code, outcome.body
+    return Status(outcome.status_code, outcome.body)
 
 
 @router.get("/orders", response=list[OrderOut])
@@ -137,7 +138,7 @@ def accept(request, order_id: int, idempotency_key: str | None = Header(None, al
 
     outcome = idempotent(scope=request.actor.scope, route=f"merchant.orders.{order_id}.accept", key=idempotency_key,
                          body={}, run=run)
-    return outcome.status_code, outcome.body
+    return Status(outcome.status_code, outcome.body)
 
 
 @router.post("/orders/{order_id}/ship", response={200: OrderOut, 400: Error, 404: Error, 409: Error, 422: Error})
@@ -149,4 +150,4 @@ def ship(request, order_id: int, payload: ShipIn,
 
     outcome = idempotent(scope=request.actor.scope, route=f"merchant.orders.{order_id}.ship", key=idempotency_key,
                          body=payload.dict(), run=run)
-    return outcome.status_code, outcome.body
+    return Status(outcome.status_code, outcome.body)

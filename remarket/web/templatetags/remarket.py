@@ -15,7 +15,9 @@ def money(minor, currency, language="en"):
 
 @register.filter
 def kg(grams):
-    return f"{(grams or 0) / 1000:,.0f}"
+    """Grams as kilograms: one decimal below a tonne, whole kilograms above."""
+    kilos = (grams or 0) / 1000
+    return f"{kilos:,.1f}" if kilos < 1000 else f"{kilos:,.0f}"
 
 
 @register.filter

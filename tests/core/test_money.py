@@ -1,0 +1,43 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from remarket.core.errors import DomainError
+from remarket.core.money import convert, exponent, fmt, share, to_major, to_minor
+from remarket.ledger.calc import sale_split
+
+
+def test_exponents_follow_iso_4217():
+    assert (exponent("EUR"), exponent("JPY"), exponent("KWD"), exponent("usd")) == (2, 0, 3, 2)
+
+
+@pytest.mark.parametrize("amount, currency, minor", [
+    ("199.90", "EUR", 19990), ("199,90", "EUR", 19990), ("0.005", "EUR", 1), ("1234", "JPY", 1234),
+    ("12.5", "JPY", 13), ("1.2345", "KWD", 1235),
+])
+def test_to_minor_rounds_half_up(amount, currency, minor):
+    assert to_minor(amount, currency) == minor
+
+
+@pytest.mark.parametrize("amount, code", [("-1", "MONEY_NEGATIVE"), ("abc", "MONEY_INVALID"), ("NaN", "MONEY_INVALID")])
+def test_bad_amounts_are_refused(amount, code):
+    with pytest.raises(DomainError) as err:
+        to_minor(amount, "EUR")
+    assert err.value.code == code
+
+
+def test_format_and_convert():
+    assert to_major(19990, "EUR") == Decimal("199.90")
+    assert fmt(19990, "EUR", "fr_FR").replace("\u202f", " ").replace("\xa0", " ") == "199,90 €"
+    assert convert(10000, "USD", "EUR", Decimal("0.867")) == 8670
+    assert convert(10000, "EUR", "JPY", Decimal("160.4")) == 16040
+
+
+@given(st.integers(min_value=1, max_value=10**12), st.integers(min_value=0, max_value=10000))
+def test_a_sale_split_always_adds_up(gross, bp):
+    split = sale_split(gross_minor=gross, commission_bp=bp)
+    assert split.commission_minor + split.merchant_minor == gross
+    assert 0 <= split.commission_minor <= gross
+    assert share(gross, bp) == split.commission_minor

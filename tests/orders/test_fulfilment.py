@@ -1,0 +1,71 @@
+import pytest
+
+from remarket.accounts.permissions import Actor
+from remarket.checkout.services import Item, checkout_pay, checkout_start
+from remarket.core.errors import DomainError
+from remarket.events.models import OutboxEvent
+from remarket.orders.models import Shipment
+from remarket.orders.services import suborder_accept, suborder_ship
+
+from ..conftest import ADDRESS_FR, PAY_OK
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def paid_suborder(marketplace, offer):
+    order = checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(offer.listing_id)],
+                           email="a@b.fr", shipping_address=ADDRESS_FR)
+    checkout_pay(order=order, card_number=PAY_OK)
+    return order.suborders.get()
+
+
+def test_merchant_accepts_then_ships_with_tracking_recorded_once(paid_suborder, merchant_actor):
+    sub = suborder_accept(actor=merchant_actor, suborder_id=paid_suborder.pk)
+    assert sub.state == 3 and list(sub.lines.values_list("state", flat=True)) == [2]
+    sub = suborder_ship(actor=merchant_actor, suborder_id=sub.pk, tracking_number="6A123456789", carrier="Colissimo")
+    sub.refresh_from_db()
+    assert sub.state == 9 and sub.order.state == 9 and sub.shipment.tracking_number == "6A123456789"
+    with pytest.raises(DomainError) as err:
+        suborder_ship(actor=merchant_actor, suborder_id=sub.pk, tracking_number="OTHER", carrier="UPS")
+    assert err.value.code == "ORDER_ALREADY_SHIPPED"
+    assert Shipment.objects.get().tracking_number == "6A123456789"
+    assert OutboxEvent.objects.filter(topic="suborder.shipped").count() == 1
+
+
+def test_shipping_before_accepting_is_refused(paid_suborder, merchant_actor):
+    with pytest.raises(DomainError) as err:
+        suborder_ship(actor=merchant_actor, suborder_id=paid_suborder.pk, tracking_number="X1", carrier="UPS")
+    assert err.value.code == "ORDER_LINE_TRANSITION_REFUSED"
+    assert not Shipment.objects.exists()
+
+
+def test_accepting_twice_is_refused(paid_suborder, merchant_actor):
+    suborder_accept(actor=merchant_actor, suborder_id=paid_suborder.pk)
+    with pytest.raises(DomainError) as err:
+        suborder_accept(actor=merchant_actor, suborder_id=paid_suborder.pk)
+    assert err.value.code == "ORDER_LINE_TRANSITION_REFUSED"
+
+
+def test_tracking_is_required(paid_suborder, merchant_actor):
+    suborder_accept(actor=merchant_actor, suborder_id=paid_suborder.pk)
+    with pytest.raises(DomainError) as err:
+        suborder_ship(actor=merchant_actor, suborder_id=paid_suborder.pk, tracking_number=" ", carrier="UPS")
+    assert err.value.code == "ORDER_TRACKING_REQUIRED"
+
+
+def test_another_merchant_cannot_see_or_change_the_order(paid_suborder, other_merchant_user):
+    other = Actor.of(other_merchant_user)
+    for action in (lambda: suborder_accept(actor=other, suborder_id=paid_suborder.pk),
+                   lambda: suborder_ship(actor=other, suborder_id=paid_suborder.pk, tracking_number="X", carrier="Y")):
+        with pytest.raises(DomainError) as err:
+            action()
+        assert (err.value.code, err.value.status) == ("ORDER_NOT_FOUND", 404)
+    paid_suborder.refresh_from_db()
+    assert paid_suborder.state == 1
+
+
+def test_a_customer_cannot_fulfil(paid_suborder):
+    with pytest.raises(DomainError) as err:
+        suborder_accept(actor=Actor(user_id=None, role="customer"), suborder_id=paid_suborder.pk)
+    assert err.value.status == 403

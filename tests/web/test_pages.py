@@ -1,0 +1,137 @@
+import re
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+
+from remarket.accounts.models import Role
+from remarket.events.outbox import drain
+from remarket.offers.models import Listing, ListingMarket, LocationStock
+from remarket.orders.models import Order, SubOrder
+
+from ..conftest import ADDRESS_FR, PAY_DECLINED, PAY_OK
+from ..factories import ListingFactory, MerchantFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def buy(client, offer, card=PAY_OK, **address):
+    client.post("/fr/cart/add/", {"listing_id": offer.listing_id, "quantity": 1})
+    form = {**ADDRESS_FR, **address, "email": "shopper@example.com", "card_number": card}
+    return client.post("/fr/checkout/", form)
+
+
+def test_anonymous_product_page_writes_nothing_and_creates_no_session(client, offer):
+    response = client.get(f"/fr/p/{offer.listing.variant.model.slug}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Excellent" in html and "499,00" in html and offer.listing.merchant.name in html
+    assert "sessionid" not in response.cookies and not Session.objects.exists()
+
+
+def test_a_customer_buys_through_the_storefront(client, offer):
+    response = buy(client, offer)
+    order = Order.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/fr/orders/{order.public_id}/"
+    assert order.state == 1 and order.payment.status == "captured"
+    page = client.get(response["Location"]).content.decode()
+    assert "Paid" in page
+    assert client.get("/fr/cart/").content.decode().count("Remove") == 0
+
+
+def test_a_declined_card_shows_on_the_order_page(client, offer):
+    response = buy(client, offer, card=PAY_DECLINED)
+    assert "declined" in client.get(response["Location"]).content.decode()
+    assert Listing.objects.get().quantity == 5
+
+
+def test_bad_checkout_input_shows_the_error_and_changes_nothing(client, offer):
+    response = buy(client, offer, postal_code="7500")
+    assert response.status_code == 400
+    assert 'data-code="CHECKOUT_POSTCODE_INVALID"' in response.content.decode()
+    assert not Order.objects.exists() and Listing.objects.get().quantity == 5
+
+
+def test_forms_are_csrf_protected(offer):
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/fr/cart/add/", {"listing_id": offer.listing_id})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/fr/p/no-such-phone/", "/zz/", "/fr/orders/6f9619ff-8b86-d011-b42d-00cf4fc964ff/",
+                                 "/nothing/here/at/all/"])
+def test_unknown_things_are_our_404_page(client, url, marketplace):
+    response = client.get(url)
+    assert response.status_code == 404 and "Page not found" in response.content.decode()
+
+
+def test_merchant_back_office_accepts_and_ships(client, offer, merchant_user):
+    buy(Client(), offer)
+    sub = SubOrder.objects.get()
+    client.force_login(merchant_user)
+    assert f'data-suborder="{sub.pk}"' in client.get("/merchant/").content.decode()
+    client.post(f"/merchant/orders/{sub.pk}/accept/")
+    response = client.post(f"/merchant/orders/{sub.pk}/ship/", {"carrier": "Colissimo", "tracking_number": "6A1"})
+    assert response.status_code == 302
+    sub.refresh_from_db()
+    assert sub.state == 9 and sub.shipment.tracking_number == "6A1"
+    assert "6A1" in client.get(f"/merchant/orders/{sub.pk}/").content.decode()
+
+
+def test_merchant_pages_are_scoped_to_the_merchant(client, offer, other_merchant_user):
+    buy(Client(), offer)
+    sub = SubOrder.objects.get()
+    client.force_login(other_merchant_user)
+    assert f'data-suborder="{sub.pk}"' not in client.get("/merchant/").content.decode()
+    assert client.get(f"/merchant/orders/{sub.pk}/").status_code == 404
+    assert client.post(f"/merchant/orders/{sub.pk}/accept/").status_code == 404
+    assert offer.listing.sku not in client.get("/merchant/listings/").content.decode()
+    sub.refresh_from_db()
+    assert sub.state == 1
+
+
+def test_back_office_needs_a_login_and_the_right_role(client, offer):
+    assert client.get("/merchant/")["Location"].startswith("/login/")
+    client.force_login(UserFactory())
+    assert client.get("/merchant/").status_code == 403
+    assert client.get("/ops/").status_code == 403
+
+
+def test_a_clerk_sells_from_the_store_stock(client, marketplace, operator_user):
+    first_party = MerchantFactory(is_first_party=True, name="remarket", slug="remarket")
+    term = ListingMarket.objects.create(listing=ListingFactory(merchant=first_party, quantity=0), market=marketplace.us,
+                                        currency="USD", price_minor=59900)
+    LocationStock.objects.create(location=marketplace.nyc, listing=term.listing, available=2)
+    clerk = UserFactory(role=Role.CLERK, location=marketplace.nyc)
+    client.force_login(clerk)
+    assert "$599.00" in client.get("/pos/").content.decode()
+    response = client.post("/pos/sell/", {"listing_id": term.listing_id, "quantity": 1, "card_number": PAY_OK})
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert (order.channel.kind, order.location_id, order.state, order.clerk_id) == ("store", marketplace.nyc.pk, 9,
+                                                                                     clerk.pk)
+    assert LocationStock.objects.get().available == 1 and Listing.objects.get().quantity == 0
+    declined = client.post("/pos/sell/", {"listing_id": term.listing_id, "quantity": 1, "card_number": PAY_DECLINED})
+    assert 'data-code="POS_PAYMENT_NOT_CAPTURED"' in declined.content.decode()
+    assert LocationStock.objects.get().available == 1
+    drain()
+    client.force_login(operator_user)
+    dashboard = client.get("/ops/").content.decode()
+    row = re.search(r'data-country="US">(.*?)</tr>', dashboard, re.S).group(1)
+    assert "gmv-chart" in dashboard and "€" in row
+
+
+def test_ops_dashboard_shows_gmv_by_country_and_channel(client, offer, operator_user):
+    buy(Client(), offer)
+    drain()
+    client.force_login(operator_user)
+    html = client.get("/ops/").content.decode()
+    row = re.search(r'data-country="FR">(.*?)</tr>', html, re.S).group(1)
+    assert "€499.00" in row
+    assert "49.5 kg" in html  # one smartphone: 85.3 × 2/3 − 7.35 ≈ 49.5 kg CO2e
+
+
+def test_health_endpoints(client, db):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready"}
+    assert client.get("/healthz").headers["X-Request-ID"]
