@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -19,6 +21,11 @@ urlpatterns = [
     path("payments/", include("remarket.web.payments_urls")),
     path("", include("remarket.web.storefront.urls")),
 ]
+
+if os.environ.get("REMARKET_BENCH_VIEWS") == "1":
+    from remarket.web import benchviews
+
+    urlpatterns[:0] = [path("bench/bare", benchviews.bare), path("bench/one-select", benchviews.one_select)]
 
 handler404 = "remarket.web.errors.not_found"
 handler500 = "remarket.web.errors.server_error"
