@@ -25,7 +25,7 @@ def test_anonymous_product_page_writes_nothing_and_creates_no_session(client, of
     response = client.get(f"/fr/p/{offer.listing.variant.model.slug}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Excellent" in html and "499,00" in html and offer.listing.merchant.name in html
+    assert "Parfait état" in html and "499,00" in html and offer.listing.merchant.name in html
     assert "sessionid" not in response.cookies and not Session.objects.exists()
 
 
@@ -35,13 +35,13 @@ def test_a_customer_buys_through_the_storefront(client, offer):
     assert response.status_code == 302 and response["Location"] == f"/fr/orders/{order.public_id}/"
     assert order.state == 1 and order.payment.status == "captured"
     page = client.get(response["Location"]).content.decode()
-    assert "Paid" in page
+    assert "Payée" in page
     assert client.get("/fr/cart/").content.decode().count("Remove") == 0
 
 
 def test_a_declined_card_shows_on_the_order_page(client, offer):
     response = buy(client, offer, card=PAY_DECLINED)
-    assert "declined" in client.get(response["Location"]).content.decode()
+    assert "refusé" in client.get(response["Location"]).content.decode()
     assert Listing.objects.get().quantity == 5
 
 

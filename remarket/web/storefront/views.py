@@ -1,6 +1,7 @@
 from django.db.models import Min
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from remarket.catalog.grades import ORDER, Grade
@@ -21,6 +22,7 @@ def _market(code: str) -> Market:
     market = Market.objects.filter(code=code.upper()).first()
     if market is None or code != code.lower():
         raise Http404
+    translation.activate(market.language.split("-")[0])  # each country site speaks its market's language
     return market
 
 
