@@ -25,9 +25,10 @@ run: install
 	$(BIN)/remarket demo
 	$(BIN)/remarket serve
 
-## make test: the whole suite, browser tests included (installs Debian's chromium when it is missing)
+## make test: the whole suite on SQLite, browser tests included (installs Debian's chromium when it is missing);
+## the PostgreSQL-only race tests run in `make test-postgres`, which .ci/run calls
 test: install browser
-	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile -m "not postgres"
 
 ## the database suite again on PostgreSQL (CI runs it when PostgreSQL answers)
 test-postgres: install
