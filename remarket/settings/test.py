@@ -4,6 +4,7 @@ import os
 from .base import *  # noqa: F403
 from .base import VAR_DIR, database_from_env
 
+VAR_DIR.mkdir(exist_ok=True)
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]

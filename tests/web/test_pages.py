@@ -10,7 +10,7 @@ from remarket.offers.models import Listing, ListingMarket, LocationStock
 from remarket.orders.models import Order, SubOrder
 
 from ..conftest import ADDRESS_FR, PAY_DECLINED, PAY_OK
-from ..factories import ListingFactory, MerchantFactory, UserFactory
+from ..factories import ListingFactory, ListingMarketFactory, MerchantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,15 @@ def test_health_endpoints(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").json() == {"status": "ready"}
     assert client.get("/healthz").headers["X-Request-ID"]
+
+
+def test_product_page_query_count_is_bounded(client, offer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(4):  # more offers must not mean more queries
+        ListingMarketFactory(market=offer.market, listing=ListingFactory(variant=offer.listing.variant))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/fr/p/{offer.listing.variant.model.slug}/")
+    assert response.status_code == 200
+    assert len(queries) <= 4, [q["sql"] for q in queries]

@@ -1,0 +1,1 @@
+"""The demo marketplace behind `remarket demo`: markets, catalog, merchants, listings and a year of orders."""
