@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from remarket.api.v1.api import api
 from remarket.core.health import healthz, readyz
+from remarket.web.account import account
 
 urlpatterns = [
     path("healthz", healthz),
@@ -15,6 +16,7 @@ urlpatterns = [
     # /ws/ is kept for the Back Market-compatible seller API.
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", account, name="account"),
     path("merchant/", include("remarket.web.merchant.urls")),
     path("pos/", include("remarket.web.pos.urls")),
     path("ops/", include("remarket.web.ops.urls")),

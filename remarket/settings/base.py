@@ -51,6 +51,8 @@ ROOT_URLCONF = "remarket.urls"
 WSGI_APPLICATION = "remarket.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "account"
+LOGOUT_REDIRECT_URL = "/"
 
 TEMPLATES = [
     {

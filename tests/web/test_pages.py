@@ -147,3 +147,12 @@ def test_product_page_query_count_is_bounded(client, offer):
         response = client.get(f"/fr/p/{offer.listing.variant.model.slug}/")
     assert response.status_code == 200
     assert len(queries) <= 4, [q["sql"] for q in queries]
+
+
+@pytest.mark.parametrize("role, home", [(Role.OPERATOR, "/ops/"), (Role.CUSTOMER, None)])
+def test_login_lands_on_the_roles_home(client, marketplace, role, home):
+    user = UserFactory(role=role, is_superuser=role == Role.OPERATOR)
+    response = client.post("/login/", {"username": user.username, "password": "correct horse battery"})
+    assert response["Location"] == "/account/"
+    landing = client.get("/account/")
+    assert (landing["Location"] == home) if home else (landing.status_code == 200)
