@@ -76,3 +76,29 @@ class StockMovement(models.Model):
     delta = models.IntegerField()
     reason = models.CharField(max_length=40)
     at = models.DateTimeField()
+
+
+class FeedTask(models.Model):
+    """A batch of listing rows received at once (a `/ws/` CSV, a back-office upload), applied by the worker.
+    Its per-row results are what `GET /ws/tasks/{id}` reports."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PROCESSING = "processing"
+        DONE = "done"
+        FAILED = "failed"
+
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="feed_tasks")
+    source = models.CharField(max_length=20, default="ws")  # ws, upload, api, cli
+    market_code = models.CharField(max_length=2)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    payload = models.TextField()  # the rows as received
+    total_rows = models.PositiveIntegerField(default=0)
+    applied_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    results = models.JSONField(default=list, blank=True)  # one {line, sku, status, code, message} per row
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["merchant", "created_at"])]
