@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -32,6 +34,7 @@ class ProductModel(models.Model):
 class Variant(models.Model):
     """One sellable configuration of a model: storage and colour."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # the contract's product_id
     model = models.ForeignKey(ProductModel, on_delete=models.PROTECT, related_name="variants")
     storage_gb = models.PositiveIntegerField(null=True, blank=True)
     colour = models.CharField(max_length=40, blank=True)

@@ -9,6 +9,8 @@ class Merchant(models.Model):
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("Applied")
+        IN_REVIEW = "in_review", _("In review")
+        REJECTED = "rejected", _("Rejected")
         ACTIVE = "active", _("Active")
         WARNED = "warned", _("Warned")
         LIMITED = "limited", _("Limited")
@@ -20,11 +22,13 @@ class Merchant(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPLIED)
     is_first_party = models.BooleanField(default=False)
     commission_bp = models.PositiveIntegerField(default=1000)
+    quality_score = models.PositiveSmallIntegerField(default=100)  # 0–100, from the latest metrics
     created_at = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(commission_bp__lte=10000), name="merchant_commission_range"),
+            models.CheckConstraint(condition=Q(quality_score__lte=100), name="merchant_quality_range"),
             models.UniqueConstraint(fields=["is_first_party"], condition=Q(is_first_party=True),
                                     name="one_first_party_merchant"),
         ]
@@ -35,3 +39,22 @@ class Merchant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MerchantMetrics(models.Model):
+    """A merchant's quality over a rolling window, computed by `merchant_metrics_refresh`. Rates are in basis
+    points of the orders they apply to; None where there is nothing to measure yet."""
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="metrics")
+    computed_at = models.DateTimeField()
+    window_days = models.PositiveSmallIntegerField(default=90)
+    orders = models.PositiveIntegerField(default=0)
+    cancellation_rate_bp = models.PositiveIntegerField(null=True, blank=True)
+    late_shipment_rate_bp = models.PositiveIntegerField(null=True, blank=True)
+    defect_rate_bp = models.PositiveIntegerField(null=True, blank=True)  # returns and warranty claims, later
+    response_hours = models.FloatField(null=True, blank=True)  # after-sales messages, later
+    quality_score = models.PositiveSmallIntegerField()
+    status_after = models.CharField(max_length=10)
+
+    class Meta:
+        indexes = [models.Index(fields=["merchant", "-computed_at"])]

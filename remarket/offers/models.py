@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -8,6 +10,7 @@ from remarket.catalog.grades import Grade
 class Listing(models.Model):
     """One merchant's offer of one variant in one grade. `quantity` is what is available to sell now."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # the contract's listing_id
     merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="listings")
     variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="listings")
     grade = models.CharField(max_length=10, choices=Grade.choices)
@@ -41,6 +44,10 @@ class ListingMarket(models.Model):
     min_price_minor = models.BigIntegerField(null=True, blank=True)
     max_price_minor = models.BigIntegerField(null=True, blank=True)
     published = models.BooleanField(default=True)
+    auto_reprice = models.BooleanField(default=False)  # opt-in: move toward the price to win, never below min
+    # Quality-to-price score of this offer (offers/best.py), kept current by listings_apply and quality changes
+    # so that the winner of a variant × grade × market is an index lookup, never a computation on a request.
+    score = models.FloatField(default=0)
 
     class Meta:
         constraints = [
@@ -52,6 +59,22 @@ class ListingMarket(models.Model):
                                    name="listing_price_not_above_max"),
         ]
         indexes = [models.Index(fields=["market", "published", "price_minor"])]
+
+
+class ShippingOption(models.Model):
+    """How a listing ships in one market: carrier, price and promised delay in business days."""
+
+    terms = models.ForeignKey(ListingMarket, on_delete=models.CASCADE, related_name="shipping")
+    carrier = models.CharField(max_length=40)
+    price_minor = models.BigIntegerField(default=0)
+    delay_days = models.PositiveSmallIntegerField(default=3)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["terms", "carrier"], name="shipping_option_once"),
+            models.CheckConstraint(condition=Q(price_minor__gte=0), name="shipping_price_not_negative"),
+            models.CheckConstraint(condition=Q(delay_days__lte=60), name="shipping_delay_sane"),
+        ]
 
 
 class LocationStock(models.Model):
