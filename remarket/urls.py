@@ -13,7 +13,7 @@ urlpatterns = [
     path("readyz", readyz),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    # /ws/ is kept for the Back Market-compatible seller API.
+    path("ws/", include("remarket.api.ws.urls")),  # the Back Market-compatible seller API
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", account, name="account"),

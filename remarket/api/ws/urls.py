@@ -1,0 +1,2 @@
+"""The Back Market-compatible seller API under /ws/."""
+urlpatterns: list = []
