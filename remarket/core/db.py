@@ -9,3 +9,33 @@ def outside_transaction() -> bool:
 def assert_outside_transaction(what: str) -> None:
     if not outside_transaction():
         raise RuntimeError(f"{what} must not run inside a database transaction or while holding a lock")
+
+
+def bulk_set(model, fields: list[str], rows: list[tuple]) -> int:
+    """Set `fields` of many rows in one statement per batch: rows are (pk, value, ...) tuples.
+
+    `UPDATE ... FROM (VALUES ...)` on PostgreSQL and SQLite ≥ 3.33 alike — several times faster than
+    `bulk_update`'s CASE expressions on the large feeds it serves."""
+    if not rows:
+        return 0
+    meta = model._meta
+    targets = [meta.pk] + [meta.get_field(f) for f in fields]
+    quote = connection.ops.quote_name
+    names = [quote(f.column) for f in targets]
+    if connection.vendor == "postgresql":
+        one = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in targets) + ")"
+    else:
+        one = "(" + ", ".join(["%s"] * len(targets)) + ")"
+    assignments = ", ".join(f"{n} = v.{n}" for n in names[1:])
+    per_batch = max(1, 30000 // len(targets))
+    updated = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_batch):
+            batch = rows[start:start + per_batch]
+            params = [f.get_db_prep_value(value, connection) for row in batch for f, value in zip(targets, row)]
+            cursor.execute(
+                f"WITH v({', '.join(names)}) AS (VALUES {', '.join([one] * len(batch))}) "
+                f"UPDATE {quote(meta.db_table)} SET {assignments} FROM v "
+                f"WHERE {quote(meta.db_table)}.{names[0]} = v.{names[0]}", params)
+            updated += cursor.rowcount
+    return updated

@@ -1,4 +1,8 @@
-"""Every listing write — back office, feeds, APIs, CLI — goes through `listings_apply`."""
+"""Every listing write — back office, feeds, `/ws/`, `/api/v1`, the CLI bulk import — goes through
+`listings_apply`. It is set-based: rows are checked in memory against the listings they touch (loaded and
+locked in one query per chunk), then written with a handful of bulk statements, and the offers' scores are
+refreshed in the same pass so that the best offers stay current."""
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -7,17 +11,29 @@ from django.db.models.functions import Lower
 from remarket.catalog.grades import grade_parse
 from remarket.catalog.models import Variant
 from remarket.core import clock
+from remarket.core.db import bulk_set
 from remarket.core.errors import DomainError
 from remarket.core.money import to_minor
 from remarket.markets.models import Market
 from remarket.merchants.models import Merchant
 
-from .models import Listing, ListingMarket
+from .best import offer_score
+from .models import Listing, ListingMarket, ShippingOption
+
+CHUNK = 5000
+
+
+@dataclass
+class ShippingRow:
+    carrier: str
+    price: str | int = 0
+    delay_days: int = 3
 
 
 @dataclass
 class ListingRow:
-    """One line of a feed, as text or numbers; `price` etc. are in major units ("199.90")."""
+    """One line of a feed, as text or numbers; prices are in major units ("199.90"). A field left None
+    keeps its current value; a new SKU needs a variant, a grade, a price and a quantity."""
 
     sku: str
     market: str
@@ -27,9 +43,11 @@ class ListingRow:
     grade: str | None = None
     min_price: str | int | None = None
     max_price: str | int | None = None
-    published: bool = True
-    warranty_months: int = 12
-    comment: str = ""
+    published: bool | None = None
+    warranty_months: int | str | None = None
+    comment: str | None = None
+    shipping: list[ShippingRow] | None = None  # replaces the market's shipping options when given
+    auto_reprice: bool | None = None
 
 
 @dataclass
@@ -44,92 +62,231 @@ class RowError:
 class ApplyResult:
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
 
-def _quantity(value) -> int:
+def _whole(value, code: str, what: str) -> int:
     try:
-        qty = int(str(value).strip())
+        number = int(str(value).strip())
     except ValueError:
-        raise DomainError("OFFER_QUANTITY_INVALID", f"Quantity {value!r} is not a whole number.") from None
+        raise DomainError(code, f"{what} {value!r} is not a whole number.") from None
+    return number
+
+
+def _quantity(value) -> int:
+    qty = _whole(value, "OFFER_QUANTITY_INVALID", "Quantity")
     if qty < 0:
         raise DomainError("OFFER_QUANTITY_NEGATIVE", "Quantity cannot be negative.")
     return qty
 
 
-def listings_apply(*, merchant: Merchant, rows: list[ListingRow]) -> ApplyResult:
-    """Create or update a merchant's listings from rows: valid rows applied in one transaction,
-    invalid rows reported with a stable code. Applying the same rows again changes nothing more."""
-    result = ApplyResult()
-    if not merchant.can_sell:
-        raise DomainError("MERCHANT_CANNOT_PUBLISH", f"{merchant.name} is {merchant.status} and cannot publish listings.",
-                          status=403)
-    markets = {m.code: m for m in Market.objects.all()}
-    skus = {row.sku.strip().lower() for row in rows if row.sku}
-    now = clock.now()
-    with transaction.atomic():
-        existing = {listing.sku.lower(): listing for listing in
-                    Listing.objects.annotate(sku_lower=Lower("sku"))
-                    .filter(merchant=merchant, sku_lower__in=skus).select_for_update()}
-        variant_ids = {r.variant_id for r in rows if r.variant_id}
-        variants = set(Variant.objects.filter(pk__in=variant_ids).values_list("pk", flat=True))
-        terms = {(t.listing_id, t.market_id): t for t in ListingMarket.objects.filter(listing__in=existing.values())}
-        for index, row in enumerate(rows):
-            try:
-                with transaction.atomic():
-                    listing, created = _apply_row(merchant, row, existing, variants, markets, terms, now)
-            except DomainError as err:
-                result.errors.append(RowError(index, row.sku, err.code, str(err.message)))
-                continue
-            (result.created if created else result.updated).append(listing.pk)
-    return result
+def _warranty(value) -> int:
+    months = _whole(value, "OFFER_WARRANTY_INVALID", "Warranty")
+    if months < 12:
+        raise DomainError("OFFER_WARRANTY_TOO_SHORT", "The warranty is at least 12 months.")
+    return months
 
 
-def _apply_row(merchant, row, existing, variants, markets, terms, now) -> tuple[Listing, bool]:
+@dataclass
+class _Parsed:
+    """A row checked on its own: normalised values, None where the row leaves a field unchanged."""
+
+    index: int
+    sku: str
+    market: Market
+    price_minor: int | None
+    min_minor: int | None
+    max_minor: int | None
+    quantity: int | None
+    variant_id: int | None
+    grade: str | None
+    published: bool | None
+    warranty: int | None
+    comment: str | None
+    shipping: list[tuple[str, int, int]] | None
+    auto_reprice: bool | None
+
+
+def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
     sku = (row.sku or "").strip()
     if not sku or len(sku) > 64:
         raise DomainError("OFFER_SKU_INVALID", "A SKU is 1 to 64 characters.")
-    market = markets.get((row.market or "").upper())
+    market = markets.get((row.market or "").strip().upper())
     if market is None:
         raise DomainError("OFFER_MARKET_UNKNOWN", f"Unknown market {row.market!r}.")
-    listing = existing.get(sku.lower())
-    created = listing is None
-    if created:
-        if row.variant_id not in variants:
-            raise DomainError("OFFER_VARIANT_UNKNOWN", f"SKU {sku}: unknown product variant {row.variant_id!r}.")
-        if row.price is None or row.quantity is None:
-            raise DomainError("OFFER_FIELDS_MISSING", f"SKU {sku} is new: it needs a variant, grade, price and quantity.")
-        listing = Listing(merchant=merchant, variant_id=row.variant_id, grade=grade_parse(row.grade), sku=sku)
-    elif row.grade is not None and grade_parse(row.grade) != listing.grade:
-        raise DomainError("OFFER_GRADE_CHANGED", f"SKU {sku} is graded {listing.grade}; a new grade needs a new SKU.")
-    if row.warranty_months < 12:
-        raise DomainError("OFFER_WARRANTY_TOO_SHORT", "The warranty is at least 12 months.")
-    if row.quantity is not None:
-        listing.quantity = _quantity(row.quantity)
-    listing.warranty_months = row.warranty_months
-    listing.comment = row.comment or listing.comment
-    listing.updated_at = now
-    listing.save()
-    existing[sku.lower()] = listing
+    money = {name: None if value is None or str(value).strip() == "" else to_minor(value, market.currency)
+             for name, value in (("price", row.price), ("min", row.min_price), ("max", row.max_price))}
+    if money["price"] == 0:
+        raise DomainError("OFFER_PRICE_ZERO", "A price is above zero.")
+    shipping = None
+    if row.shipping is not None:
+        shipping = []
+        for option in row.shipping:
+            carrier = (option.carrier or "").strip()
+            if not carrier or len(carrier) > 40:
+                raise DomainError("OFFER_SHIPPING_INVALID", "A shipping option names its carrier (up to 40 characters).")
+            delay = _whole(option.delay_days, "OFFER_SHIPPING_INVALID", "Shipping delay")
+            if not 0 <= delay <= 60:
+                raise DomainError("OFFER_SHIPPING_INVALID", "A shipping delay is 0 to 60 business days.")
+            shipping.append((carrier, to_minor(option.price, market.currency), delay))
+    return _Parsed(index, sku, market, money["price"], money["min"], money["max"],
+                   None if row.quantity is None else _quantity(row.quantity),
+                   row.variant_id, None if row.grade is None else grade_parse(row.grade),
+                   row.published, None if row.warranty_months is None else _warranty(row.warranty_months),
+                   row.comment, shipping, row.auto_reprice)
 
-    term = terms.get((listing.pk, market.pk))
-    if term is None:
-        if row.price is None:
-            raise DomainError("OFFER_PRICE_MISSING", f"SKU {sku} has no price in {market.code} yet.")
-        term = ListingMarket(listing=listing, market=market, currency=market.currency)
-    if row.price is not None:
-        term.price_minor = to_minor(row.price, market.currency)
-        if term.price_minor == 0:
-            raise DomainError("OFFER_PRICE_ZERO", "A price is above zero.")
-    if row.min_price is not None:
-        term.min_price_minor = to_minor(row.min_price, market.currency)
-    if row.max_price is not None:
-        term.max_price_minor = to_minor(row.max_price, market.currency)
-    if term.min_price_minor is not None and term.price_minor < term.min_price_minor:
-        raise DomainError("OFFER_PRICE_BELOW_MIN", f"SKU {sku}: the price is below its min price.")
-    if term.max_price_minor is not None and term.price_minor > term.max_price_minor:
-        raise DomainError("OFFER_PRICE_ABOVE_MAX", f"SKU {sku}: the price is above its max price.")
-    term.published = row.published
-    term.save()
-    terms[(listing.pk, market.pk)] = term
-    return listing, created
+
+def listings_apply(*, merchant: Merchant, rows: list[ListingRow]) -> ApplyResult:
+    """Create or update a merchant's listings. Valid rows are applied, invalid ones reported with a stable
+    code and change nothing; applying the same rows again changes nothing more."""
+    if not merchant.can_sell:
+        raise DomainError("MERCHANT_CANNOT_PUBLISH",
+                          f"{merchant.name} is {merchant.status} and cannot publish listings.", status=403)
+    markets = {m.code: m for m in Market.objects.all()}
+    result = ApplyResult()
+    for start in range(0, len(rows), CHUNK):
+        _apply_chunk(merchant, rows[start:start + CHUNK], start, markets, result)
+    return result
+
+
+class _Chunk:
+    """The listings and terms a chunk touches, changed in memory, then written in bulk."""
+
+    def __init__(self, merchant: Merchant, parsed: list[_Parsed]):
+        self.merchant = merchant
+        keys = {p.sku.lower() for p in parsed}
+        self.listings = {l.sku_lower: l for l in Listing.objects.annotate(sku_lower=Lower("sku"))
+                         .filter(merchant=merchant, sku_lower__in=keys).select_for_update().order_by("pk")}
+        self.variants = set(Variant.objects.filter(pk__in={p.variant_id for p in parsed if p.variant_id})
+                            .values_list("pk", flat=True))
+        self.terms = {(t.listing_id, t.market_id): t for t in
+                      ListingMarket.objects.filter(listing__in=[l.pk for l in self.listings.values()],
+                                                   market__in={p.market.pk for p in parsed})}
+        self.shipping: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+        for option in ShippingOption.objects.filter(terms__in=[t.pk for t in self.terms.values()]):
+            self.shipping[option.terms_id].append((option.carrier, option.price_minor, option.delay_days))
+        self.new_listings: dict[str, Listing] = {}
+        self.new_terms: dict[tuple[str, int], ListingMarket] = {}
+        self.listing_changes: dict[int, set[str]] = defaultdict(set)
+        self.term_changes: dict[int, set[str]] = defaultdict(set)
+        self.shipping_replaced: dict[object, list[tuple[str, int, int]]] = {}
+        self.outcome: dict[str, str] = {}  # sku key → created / updated / unchanged
+
+    def apply(self, p: _Parsed, now) -> None:
+        key = p.sku.lower()
+        listing = self.listings.get(key) or self.new_listings.get(key)
+        if listing is None:
+            if p.variant_id not in self.variants:
+                raise DomainError("OFFER_VARIANT_UNKNOWN", f"SKU {p.sku}: unknown product variant {p.variant_id!r}.")
+            if p.grade is None or p.price_minor is None or p.quantity is None:
+                raise DomainError("OFFER_FIELDS_MISSING",
+                                  f"SKU {p.sku} is new: it needs a variant, a grade, a price and a quantity.")
+            listing = Listing(merchant=self.merchant, variant_id=p.variant_id, grade=p.grade, sku=p.sku,
+                              quantity=0, warranty_months=12, updated_at=now)
+        elif p.grade is not None and p.grade != listing.grade:
+            raise DomainError("OFFER_GRADE_CHANGED", f"SKU {p.sku} is graded {listing.grade}; a new grade needs a new SKU.")
+        elif p.variant_id is not None and p.variant_id != listing.variant_id:
+            raise DomainError("OFFER_VARIANT_CHANGED", f"SKU {p.sku} sells another variant; a new variant needs a new SKU.")
+
+        term = (self.terms.get((listing.pk, p.market.pk)) if listing.pk else None) or self.new_terms.get((key, p.market.pk))
+        price = p.price_minor if p.price_minor is not None else (term.price_minor if term else None)
+        if price is None:
+            raise DomainError("OFFER_PRICE_MISSING", f"SKU {p.sku} has no price in {p.market.code} yet.")
+        low = p.min_minor if p.min_minor is not None else (term.min_price_minor if term else None)
+        high = p.max_minor if p.max_minor is not None else (term.max_price_minor if term else None)
+        if low is not None and price < low:
+            raise DomainError("OFFER_PRICE_BELOW_MIN", f"SKU {p.sku}: the price is below its min price.")
+        if high is not None and price > high:
+            raise DomainError("OFFER_PRICE_ABOVE_MAX", f"SKU {p.sku}: the price is above its max price.")
+
+        # every check passed: change the objects
+        if listing.pk is None:
+            self.new_listings[key] = listing
+            self.outcome[key] = "created"
+        listing_fields = {"quantity": p.quantity, "warranty_months": p.warranty, "comment": p.comment}
+        changed = {name for name, value in listing_fields.items() if value is not None and getattr(listing, name) != value}
+        for name in changed:
+            setattr(listing, name, listing_fields[name])
+        if term is None:
+            term = ListingMarket(listing=listing, market=p.market, currency=p.market.currency, price_minor=price,
+                                 published=True)
+            self.new_terms[(key, p.market.pk)] = term
+            if listing.pk:
+                self.outcome.setdefault(key, "updated")
+        term_fields = {"price_minor": price, "min_price_minor": low, "max_price_minor": high,
+                       "published": p.published, "auto_reprice": p.auto_reprice}
+        term_changed = {name for name, value in term_fields.items()
+                        if (value is not None or name in ("min_price_minor", "max_price_minor"))
+                        and getattr(term, name) != value}
+        for name in term_changed:
+            setattr(term, name, term_fields[name])
+        shipping_key = term.pk or (key, p.market.pk)
+        if p.shipping is not None and sorted(p.shipping) != sorted(self.shipping.get(term.pk, [])):
+            self.shipping_replaced[shipping_key] = p.shipping
+            term_changed.add("score")
+        options = self.shipping_replaced.get(shipping_key, self.shipping.get(term.pk, []) if term.pk else [])
+        score = offer_score(quality=self.merchant.quality_score, price_minor=term.price_minor,
+                            shipping_minor=min((o[1] for o in options), default=0),
+                            delay_days=min((o[2] for o in options), default=None))
+        if abs(score - term.score) > 1e-9:
+            term.score = score
+            term_changed.add("score")
+        if listing.pk and (changed or term_changed):
+            listing.updated_at = now
+            self.listing_changes[listing.pk] |= changed | {"updated_at"}
+            if term.pk:
+                self.term_changes[term.pk] |= term_changed
+            self.outcome[key] = self.outcome.get(key) if self.outcome.get(key) == "created" else "updated"
+        else:
+            self.outcome.setdefault(key, "unchanged")
+
+    def write(self) -> None:
+        Listing.objects.bulk_create(self.new_listings.values(), batch_size=1000)
+        for term in self.new_terms.values():
+            term.listing_id = term.listing.pk
+        ListingMarket.objects.bulk_create(self.new_terms.values(), batch_size=1000)
+        by_pk = {l.pk: l for l in self.listings.values()}
+        for fields, pks in _group(self.listing_changes).items():
+            bulk_set(Listing, list(fields), [(pk, *[getattr(by_pk[pk], f) for f in fields]) for pk in pks])
+        terms_by_pk = {t.pk: t for t in self.terms.values()}
+        for fields, pks in _group(self.term_changes).items():
+            bulk_set(ListingMarket, list(fields), [(pk, *[getattr(terms_by_pk[pk], f) for f in fields]) for pk in pks])
+        if self.shipping_replaced:
+            term_ids = {k if isinstance(k, int) else self.new_terms[k].pk: v for k, v in self.shipping_replaced.items()}
+            ShippingOption.objects.filter(terms_id__in=term_ids).delete()
+            ShippingOption.objects.bulk_create([ShippingOption(terms_id=tid, carrier=c, price_minor=p, delay_days=d)
+                                                for tid, options in term_ids.items() for c, p, d in options])
+
+    def listing_id(self, key: str) -> int:
+        listing = self.listings.get(key) or self.new_listings[key]
+        return listing.pk
+
+
+def _group(changes: dict[int, set[str]]) -> dict[tuple[str, ...], list[int]]:
+    groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for pk, fields in changes.items():
+        if fields:
+            groups[tuple(sorted(fields))].append(pk)
+    return groups
+
+
+def _apply_chunk(merchant, rows: list[ListingRow], offset: int, markets, result: ApplyResult) -> None:
+    parsed = []
+    for i, row in enumerate(rows, start=offset):
+        try:
+            parsed.append(_parse(i, row, markets))
+        except DomainError as err:
+            result.errors.append(RowError(i, str(row.sku), err.code, str(err.message)))
+    now = clock.now()
+    with transaction.atomic():
+        chunk = _Chunk(merchant, parsed)
+        for p in parsed:
+            try:
+                chunk.apply(p, now)
+            except DomainError as err:
+                result.errors.append(RowError(p.index, p.sku, err.code, str(err.message)))
+        chunk.write()
+    for key, outcome in chunk.outcome.items():
+        getattr(result, outcome).append(chunk.listing_id(key))
+    result.errors.sort(key=lambda e: e.index)

@@ -36,9 +36,10 @@ class ListingIn(Schema):
     grade: str | None = None
     min_price: str | None = None
     max_price: str | None = None
-    published: bool = True
-    warranty_months: int = 12
-    comment: str = ""
+    published: bool | None = None
+    warranty_months: int | None = None
+    comment: str | None = None
+    auto_reprice: bool | None = None
 
 
 class RowErrorOut(Schema):
@@ -51,6 +52,7 @@ class RowErrorOut(Schema):
 class ApplyOut(Schema):
     created: list[int]
     updated: list[int]
+    unchanged: list[int]
     errors: list[RowErrorOut]
 
 
@@ -109,7 +111,7 @@ def listings_write(request, rows: list[ListingIn], idempotency_key: str | None =
 
     def run():
         result = listings_apply(merchant=merchant, rows=[ListingRow(**r) for r in body])
-        return 200, {"created": result.created, "updated": result.updated,
+        return 200, {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
                      "errors": [e.__dict__ for e in result.errors]}
 
     outcome = idempotent(scope=request.actor.scope, route="merchant.listings", key=idempotency_key, body=body, run=run)
