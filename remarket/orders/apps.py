@@ -6,4 +6,4 @@ class OrdersConfig(AppConfig):
     label = "orders"
 
     def ready(self) -> None:
-        from . import handlers  # noqa: F401  (registers outbox handlers)
+        from . import handlers, jobs  # noqa: F401  (registers outbox handlers and periodic jobs)
