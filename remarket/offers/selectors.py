@@ -1,10 +1,13 @@
 from dataclasses import dataclass
 
+from django.db.models import Min
+
 from remarket.catalog.grades import ORDER
 from remarket.catalog.models import ProductModel
 from remarket.core.errors import NotFound
 from remarket.markets.models import Market
 
+from .best import SELLABLE
 from .models import ListingMarket
 
 
@@ -20,28 +23,37 @@ class Offer:
     currency: str
     quantity: int
     warranty_months: int
+    score: float = 0.0
+    merchant_quality: int = 100
+    shipping_minor: int = 0
+    delay_days: int | None = None
+
+    @property
+    def total_minor(self) -> int:
+        return self.price_minor + self.shipping_minor
 
 
 def offers_for_product(*, model: ProductModel, market: Market) -> list[Offer]:
-    """Published, in-stock offers of a model in a market, cheapest first within each grade. One query."""
+    """Published, in-stock offers of a model in a market, best score first within each variant and grade.
+    One query, whatever the number of offers."""
     rows = (ListingMarket.objects
             .filter(market=market, published=True, listing__variant__model=model, listing__quantity__gt=0,
-                    listing__merchant__status__in=("active", "warned", "limited"))
+                    listing__merchant__status__in=SELLABLE)
             .select_related("listing__variant", "listing__merchant")
-            .order_by("listing__variant_id", "price_minor", "listing_id"))
+            .annotate(ship_price=Min("shipping__price_minor"), ship_delay=Min("shipping__delay_days")))
     offers = [Offer(t.listing_id, t.listing.sku, t.listing.variant_id, t.listing.variant.label, t.listing.grade,
                     t.listing.merchant.name, t.price_minor, t.currency, t.listing.quantity,
-                    t.listing.warranty_months) for t in rows]
-    return sorted(offers, key=lambda o: (o.variant_id, ORDER.index(o.grade), o.price_minor))
+                    t.listing.warranty_months, t.score, t.listing.merchant.quality_score, t.ship_price or 0,
+                    t.ship_delay) for t in rows]
+    return sorted(offers, key=lambda o: (o.variant_id, ORDER.index(o.grade), -o.score, o.total_minor, o.listing_id))
 
 
 def best_offers(offers: list[Offer]) -> dict[tuple[int, str], Offer]:
-    """The cheapest offer per variant and grade (the full quality score arrives with the best-offer work)."""
+    """The winner per variant and grade: the first of each group in `offers_for_product`'s order (stored scores,
+    see offers/best.py)."""
     best: dict[tuple[int, str], Offer] = {}
     for offer in offers:
-        current = best.get((offer.variant_id, offer.grade))
-        if current is None or offer.price_minor < current.price_minor:
-            best[(offer.variant_id, offer.grade)] = offer
+        best.setdefault((offer.variant_id, offer.grade), offer)
     return best
 
 
