@@ -122,3 +122,31 @@ def competition_for(*, listing_id: int, market_id: int, merchant_id: int | None 
                    for t in contenders]
     return Competition(me.market.code, me.currency, winner.price_minor if winner else None, to_win,
                        winner is not None and winner.pk == me.pk, competitors)
+
+
+def standings_for_terms(terms: list[ListingMarket]) -> dict[int, tuple[bool, int | None]]:
+    """term id → (is winning, price to win) for a page of one merchant's terms, in three queries."""
+    if not terms:
+        return {}
+    keys = {(t.listing.variant_id, t.listing.grade, t.market_id) for t in terms}
+    contenders = (ListingMarket.objects
+                  .filter(market_id__in={k[2] for k in keys}, listing__variant_id__in={k[0] for k in keys},
+                          published=True, listing__quantity__gt=0, listing__merchant__status__in=SELLABLE)
+                  .values_list("id", "listing__variant_id", "listing__grade", "market_id", "score", "price_minor")
+                  .order_by("-score", "price_minor", "listing_id"))
+    winners: dict[tuple, tuple[int, float]] = {}
+    for term_id, variant_id, grade, market_id, score, _ in contenders:
+        winners.setdefault((variant_id, grade, market_id), (term_id, score))
+    shipping = {row["terms_id"]: (row["p"], row["d"]) for row in
+                ShippingOption.objects.filter(terms__in=[t.pk for t in terms]).values("terms_id")
+                .annotate(p=Min("price_minor"), d=Min("delay_days"))}
+    out = {}
+    for t in terms:
+        winner = winners.get((t.listing.variant_id, t.listing.grade, t.market_id))
+        if winner is None or winner[0] == t.pk:
+            out[t.pk] = (winner is not None, t.price_minor if winner else None)
+            continue
+        ship, delay = shipping.get(t.pk, (0, None))
+        out[t.pk] = (False, price_to_win(quality=t.listing.merchant.quality_score, shipping_minor=ship or 0,
+                                         delay_days=delay, winner_score=winner[1]))
+    return out

@@ -156,3 +156,22 @@ def test_login_lands_on_the_roles_home(client, marketplace, role, home):
     assert response["Location"] == "/account/"
     landing = client.get("/account/")
     assert (landing["Location"] == home) if home else (landing.status_code == 200)
+
+
+def test_quality_pages_for_the_operator_and_the_merchant(client, offer, merchant_user, operator_user):
+    from remarket.orders.jobs import merchant_quality_refresh
+    merchant_quality_refresh(merchant=offer.listing.merchant)
+    client.force_login(merchant_user)
+    assert 'id="quality-score">100/100' in client.get("/merchant/quality/").content.decode()
+    listings = client.get("/merchant/listings/").content.decode()
+    assert 'data-winning="1"' in listings
+    client.force_login(operator_user)
+    page = client.get("/ops/quality/").content.decode()
+    assert f'data-merchant="{offer.listing.merchant_id}"' in page
+    client.post("/ops/quality/", {"merchant_id": offer.listing.merchant_id, "status": "suspended"})
+    offer.listing.merchant.refresh_from_db()
+    assert offer.listing.merchant.status == "suspended"
+    client.post("/ops/quality/", {"merchant_id": offer.listing.merchant_id, "status": "applied"})
+    offer.listing.merchant.refresh_from_db()
+    assert offer.listing.merchant.status == "suspended"  # refused: not a lifecycle move
+    assert client.get(f"/fr/p/{offer.listing.variant.model.slug}/").content.decode().count("data-add=") == 0

@@ -8,4 +8,5 @@ urlpatterns = [
     path("orders/<int:suborder_id>/accept/", views.accept, name="merchant-accept"),
     path("orders/<int:suborder_id>/ship/", views.ship, name="merchant-ship"),
     path("listings/", views.listings, name="merchant-listings"),
+    path("quality/", views.quality, name="merchant-quality"),
 ]

@@ -5,7 +5,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from remarket.core.errors import DomainError, NotFound
-from remarket.merchants.models import Merchant
+from remarket.merchants.models import Merchant, MerchantMetrics
+from remarket.merchants.quality import MIN_ORDERS, THRESHOLDS
+from remarket.offers.best import standings_for_terms
 from remarket.offers.models import ListingMarket
 from remarket.orders.selectors import suborder_for_actor, suborders_for_merchant
 from remarket.orders.services import suborder_accept, suborder_ship
@@ -76,6 +78,17 @@ def ship(request, suborder_id):
 @requires("listing.view")
 def listings(request):
     qs = (ListingMarket.objects.filter(listing__merchant_id=request.actor.merchant_id)
-          .select_related("listing__variant__model", "market").order_by("listing_id", "market_id"))
+          .select_related("listing__variant__model", "listing__merchant", "market").order_by("listing_id", "market_id"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    standings = standings_for_terms(list(page))
+    for term in page:
+        term.is_winning, term.price_to_win_minor = standings.get(term.pk, (False, None))
     return render(request, "merchant/listings.html", {"page": page, "merchant": _merchant(request)})
+
+
+@requires("listing.view")
+def quality(request):
+    merchant = _merchant(request)
+    return render(request, "merchant/quality.html", {
+        "merchant": merchant, "history": MerchantMetrics.objects.filter(merchant=merchant).order_by("-computed_at")[:12],
+        "thresholds": THRESHOLDS, "min_orders": MIN_ORDERS})
