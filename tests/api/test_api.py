@@ -141,3 +141,28 @@ def test_ops_gmv_needs_an_operator(client, offer, merchant_token, operator_user)
     token = api_token_issue(user=operator_user, name="ops")[1]
     body = client.get("/api/v1/ops/gmv?since=2026-01-01&until=2027-01-01", **bearer(token)).json()
     assert body["total_eur_minor"] == 0 and body["cells"] == []
+
+
+def test_merchant_profile_listings_with_terms_and_competition(client, offer, merchant_token):
+    me = client.get("/api/v1/merchant/me", **bearer(merchant_token)).json()
+    assert (me["status"], me["quality_score"]) == ("active", 100)
+    [listing] = client.get("/api/v1/merchant/listings", **bearer(merchant_token)).json()
+    assert listing["terms"][0]["market"] == "FR" and listing["terms"][0]["price_minor"] == 49900
+    standing = client.get(f"/api/v1/merchant/listings/{offer.listing_id}/competition?market=FR",
+                          **bearer(merchant_token)).json()
+    assert standing["is_winning"] is True and standing["competitors"][0]["mine"] is True
+
+
+def test_operator_manages_merchant_status_through_the_api(client, offer, operator_user, merchant_token):
+    from remarket.accounts.services import api_token_issue
+    token = bearer(api_token_issue(user=operator_user, name="ops")[1])
+    merchant_id = offer.listing.merchant_id
+    ok = client.post(f"/api/v1/ops/merchants/{merchant_id}/status", {"status": "warned"},
+                     content_type="application/json", **token)
+    assert ok.json()["status"] == "warned"
+    refused = client.post(f"/api/v1/ops/merchants/{merchant_id}/status", {"status": "applied"},
+                          content_type="application/json", **token)
+    assert (refused.status_code, refused.json()["code"]) == (409, "MERCHANT_STATUS_REFUSED")
+    assert client.post(f"/api/v1/ops/merchants/{merchant_id}/status", {"status": "warned"},
+                       content_type="application/json", **bearer(merchant_token)).status_code == 403
+    assert client.get("/api/v1/catalog/categories/tree").json()[0]["slug"] == "smartphones"

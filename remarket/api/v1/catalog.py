@@ -68,6 +68,24 @@ def categories(request):
     return list(Category.objects.order_by("id"))
 
 
+class CategoryNode(Schema):
+    id: int
+    slug: str
+    name: str
+    children: list["CategoryNode"]
+
+
+@router.get("/categories/tree", response=list[CategoryNode])
+def category_tree(request):
+    """The category tree, roots first, in one query."""
+    nodes = {c.pk: {"id": c.pk, "slug": c.slug, "name": c.name, "children": [], "parent": c.parent_id}
+             for c in Category.objects.order_by("name")}
+    roots = []
+    for node in nodes.values():
+        (nodes[node["parent"]]["children"] if node["parent"] in nodes else roots).append(node)
+    return roots
+
+
 @router.get("/products", response=list[ProductSummary])
 def products(request, category: str | None = None, limit: int = 100, offset: int = 0):
     qs = ProductModel.objects.select_related("category").order_by("brand", "name")

@@ -1,12 +1,15 @@
 """The merchant's own listings and orders, scoped to the token owner's merchant."""
 import datetime as dt
+import uuid
 
 from ninja import Header, Router, Schema
 from ninja.responses import Status
 
 from remarket.accounts.permissions import require
 from remarket.core.idempotency import idempotent
+from remarket.markets.selectors import market_get
 from remarket.merchants.models import Merchant
+from remarket.offers.best import competition_for
 from remarket.offers.models import Listing
 from remarket.offers.services import ListingRow, listings_apply
 from remarket.orders.selectors import suborder_for_actor, suborders_for_merchant
@@ -18,13 +21,51 @@ from .schemas import Error
 router = Router(tags=["merchant"], auth=TokenAuth())
 
 
+class TermsOut(Schema):
+    market: str
+    currency: str
+    price_minor: int
+    min_price_minor: int | None
+    max_price_minor: int | None
+    published: bool
+    auto_reprice: bool
+    score: float
+
+
 class ListingOut(Schema):
     id: int
+    public_id: uuid.UUID
     sku: str
     variant_id: int
     grade: str
     quantity: int
     warranty_months: int
+    terms: list[TermsOut]
+
+
+class MerchantOut(Schema):
+    id: int
+    name: str
+    country: str
+    status: str
+    quality_score: int
+    commission_bp: int
+
+
+class CompetitorOut(Schema):
+    listing_id: str
+    price_minor: int
+    is_winning: bool
+    mine: bool
+
+
+class CompetitionOut(Schema):
+    market: str
+    currency: str
+    is_winning: bool
+    winner_price_minor: int | None
+    price_to_win_minor: int | None
+    competitors: list[CompetitorOut]
 
 
 class ListingIn(Schema):
@@ -95,11 +136,48 @@ def _order_out(sub) -> OrderOut:
                     tracking_number=shipment.tracking_number if shipment else None)
 
 
+def _listing_out(listing) -> ListingOut:
+    return ListingOut(id=listing.pk, public_id=listing.public_id, sku=listing.sku, variant_id=listing.variant_id,
+                      grade=listing.grade, quantity=listing.quantity, warranty_months=listing.warranty_months,
+                      terms=[TermsOut(market=t.market.code, currency=t.currency, price_minor=t.price_minor,
+                                      min_price_minor=t.min_price_minor, max_price_minor=t.max_price_minor,
+                                      published=t.published, auto_reprice=t.auto_reprice, score=t.score)
+                             for t in listing.terms.all()])
+
+
+@router.get("/me", response=MerchantOut)
+def me(request):
+    """The token owner's merchant: status and quality score."""
+    require(request.actor, "listing.view")
+    m = Merchant.objects.get(pk=request.actor.merchant_id)
+    return MerchantOut(id=m.pk, name=m.name, country=m.country.code, status=m.status, quality_score=m.quality_score,
+                       commission_bp=m.commission_bp)
+
+
 @router.get("/listings", response=list[ListingOut])
 def listings(request, limit: int = 100, offset: int = 0):
     require(request.actor, "listing.view")
     limit = max(1, min(limit, 1000))
-    return list(Listing.objects.filter(merchant_id=request.actor.merchant_id).order_by("id")[offset:offset + limit])
+    qs = (Listing.objects.filter(merchant_id=request.actor.merchant_id).prefetch_related("terms__market")
+          .order_by("id")[offset:offset + limit])
+    return [_listing_out(listing) for listing in qs]
+
+
+@router.get("/listings/{listing_id}/competition", response={200: CompetitionOut, 404: Error})
+def competition(request, listing_id: int, market: str = "FR"):
+    """Where one of your listings stands in its best offer: winning or not, and the price to win."""
+    require(request.actor, "listing.view")
+    standing = competition_for(listing_id=listing_id, market_id=market_get(code=market).pk,
+                               merchant_id=request.actor.merchant_id)
+    mine = {str(p) for p in Listing.objects.filter(merchant_id=request.actor.merchant_id,
+                                                   public_id__in=[c.listing_public_id for c in standing.competitors])
+            .values_list("public_id", flat=True)}
+    return CompetitionOut(market=standing.market_code, currency=standing.currency, is_winning=standing.is_winning,
+                          winner_price_minor=standing.winner_price_minor,
+                          price_to_win_minor=standing.price_to_win_minor,
+                          competitors=[CompetitorOut(listing_id=c.listing_public_id, price_minor=c.price_minor,
+                                                     is_winning=c.is_winning, mine=c.listing_public_id in mine)
+                                       for c in standing.competitors])
 
 
 @router.post("/listings", response={200: ApplyOut, 400: Error, 403: Error, 409: Error, 422: Error})

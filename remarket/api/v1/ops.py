@@ -4,8 +4,12 @@ from ninja import Router, Schema
 
 from remarket.accounts.permissions import require
 from remarket.analytics.selectors import gmv_by_country_channel
+from remarket.core.errors import NotFound
+from remarket.merchants.models import Merchant
+from remarket.merchants.services import merchant_status_set
 
 from .auth import TokenAuth
+from .schemas import Error
 
 router = Router(tags=["ops"], auth=TokenAuth())
 
@@ -34,3 +38,35 @@ def gmv(request, since: dt.date, until: dt.date):
     return GmvOut(since=since, until=until, total_eur_minor=table.total_eur_minor, units=table.units,
                   co2e_avoided_kg=table.co2e_avoided_g / 1000, ewaste_avoided_kg=table.ewaste_avoided_g / 1000,
                   cells=[GmvCell(country=c, channel=k, gmv_eur_minor=v) for (c, k), v in sorted(table.cells.items())])
+
+
+class MerchantRow(Schema):
+    id: int
+    name: str
+    country: str
+    status: str
+    quality_score: int
+
+
+class StatusIn(Schema):
+    status: str
+
+
+@router.get("/merchants", response=list[MerchantRow])
+def merchants(request, status: str | None = None):
+    require(request.actor, "merchant.manage")
+    qs = Merchant.objects.order_by("quality_score", "name")
+    if status:
+        qs = qs.filter(status=status)
+    return [MerchantRow(id=m.pk, name=m.name, country=m.country.code, status=m.status, quality_score=m.quality_score)
+            for m in qs]
+
+
+@router.post("/merchants/{merchant_id}/status", response={200: MerchantRow, 404: Error, 409: Error})
+def merchant_status(request, merchant_id: int, payload: StatusIn):
+    """Review, approve, reject, sanction or lift a sanction, along the merchant lifecycle."""
+    require(request.actor, "merchant.manage")
+    if not Merchant.objects.filter(pk=merchant_id).exists():
+        raise NotFound("MERCHANT_NOT_FOUND", f"There is no merchant {merchant_id}.")
+    m = merchant_status_set(merchant_id=merchant_id, status=payload.status)
+    return MerchantRow(id=m.pk, name=m.name, country=m.country.code, status=m.status, quality_score=m.quality_score)
