@@ -1,11 +1,13 @@
 """Money is an integer of minor units beside an ISO 4217 code, with the currency's own exponent."""
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from babel.numbers import format_currency, get_currency_precision
 
 from .errors import DomainError
 
 
+@lru_cache(maxsize=256)
 def exponent(currency: str) -> int:
     """ISO 4217 minor-unit exponent: EUR 2, JPY 0, KWD 3."""
     return get_currency_precision(currency.upper())

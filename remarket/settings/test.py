@@ -9,7 +9,9 @@ SECRET_KEY = "test-only-not-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": database_from_env(f"sqlite:///{VAR_DIR / 'test.sqlite3'}", os.environ.get("DATABASE_URL"))}
-DATABASES["default"]["TEST"] = {"NAME": None if "DATABASE_URL" in os.environ else str(VAR_DIR / "test-db.sqlite3")}
+# A file, not memory, so that the end-to-end tests' gunicorn sees the same database; one per test process.
+DATABASES["default"]["TEST"] = {"NAME": None if "DATABASE_URL" in os.environ
+                                else str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses argon2
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
