@@ -166,8 +166,10 @@ class _Chunk:
             ListingMarket, TERM_FIELDS, f"market_id IN ({', '.join(['%s'] * len(market_ids))})", market_ids,
             "listing_id", [l.pk for l in self.listings.values()]))}
         self.shipping: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
-        for option in ShippingOption.objects.filter(terms__in=[t.pk for t in self.terms.values()]):
-            self.shipping[option.terms_id].append((option.carrier, option.price_minor, option.delay_days))
+        for terms_id, carrier, price, delay in select_in(
+                ShippingOption, ("terms_id", "carrier", "price_minor", "delay_days"), "1 = 1", [], "terms_id",
+                [t.pk for t in self.terms.values()]):
+            self.shipping[terms_id].append((carrier, price, delay))
         self.new_listings: dict[str, Listing] = {}
         self.new_terms: dict[tuple[str, int], ListingMarket] = {}
         self.listing_changes: dict[int, set[str]] = defaultdict(set)
