@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from remarket.core import clock
+from remarket.core.crash import crash_point
 from remarket.core.db import assert_outside_transaction
 from remarket.core.errors import DomainError, NotFound
 from remarket.markets.models import Channel, Market
@@ -77,6 +78,7 @@ def checkout_start(*, market: Market, channel: Channel, items: list[Item], email
 def checkout_pay(*, order: Order, card_number: str) -> PaymentIntent:
     """Ask the gateway to authorize and capture. Safe to call again: a settled intent is returned as is."""
     assert_outside_transaction("checkout_pay")
+    crash_point("after_order_commit")
     intent = order.payment
     if intent.status in PaymentIntent.FINAL:
         return intent
@@ -85,9 +87,12 @@ def checkout_pay(*, order: Order, card_number: str) -> PaymentIntent:
                                      card_number=card_number)
     except GatewayTimeout:
         return PaymentIntent.objects.get(pk=intent.pk)  # the reconciler will find out
+    crash_point("after_authorize")
     intent = checkout_settle(intent_id=intent.pk, result=result)
     if intent.status == PaymentIntent.Status.AUTHORIZED:
-        intent = checkout_settle(intent_id=intent.pk, result=gateway().capture(ref=intent.gateway_ref))
+        captured = gateway().capture(ref=intent.gateway_ref)
+        crash_point("after_capture")
+        intent = checkout_settle(intent_id=intent.pk, result=captured)
     return intent
 
 
@@ -213,6 +218,7 @@ def payment_webhook(*, body: bytes, signature: str) -> PaymentIntent | None:
     from remarket.payments.models import WebhookReceipt
 
     event = gateway().verify_webhook(body=body, signature=signature)
+    crash_point("before_webhook_recorded")
     with transaction.atomic():
         _, new = WebhookReceipt.objects.get_or_create(event_id=str(event["id"])[:64],
                                                       defaults={"received_at": clock.now()})
