@@ -15,7 +15,7 @@ from remarket.core.crash import crash_point
 from remarket.core.db import assert_outside_transaction
 from remarket.core.errors import DomainError, NotFound
 from remarket.markets.models import Channel, Market
-from remarket.offers.models import ListingMarket
+from remarket.offers.models import ListingMarket, ShippingOption
 from remarket.offers.stock import Units, stock_release, stock_reserve
 from remarket.orders.models import Order, OrderLine
 from remarket.orders.services import PricedLine, order_create, order_paid, order_unpaid
@@ -24,6 +24,7 @@ from remarket.payments.models import PaymentIntent
 from remarket.payments.services import payment_intent_create, payment_intent_lock, payment_intent_record
 
 from .models import StockHold
+from .shipping import Choice, shipping_pick, suborder_options
 from .validation import address_validate, email_validate
 
 
@@ -40,7 +41,11 @@ def hold_duration() -> dt.timedelta:
 
 def checkout_start(*, market: Market, channel: Channel, items: list[Item], email: str,
                    shipping_address: dict | None = None, customer_id: int | None = None,
-                   clerk_id: int | None = None, location_id: int | None = None) -> Order:
+                   clerk_id: int | None = None, location_id: int | None = None,
+                   shipping_choice: dict[int, str] | None = None) -> Order:
+    """Reserve, create the order (awaiting payment) with one sub-order per merchant, hold, and open the payment
+    intent — one transaction. `shipping_choice` names a carrier per merchant id (default: the cheapest);
+    counter sales ship nothing."""
     if channel.kind == Channel.Kind.WEB or email:
         email = email_validate(email)
     if channel.market_id != market.pk:
@@ -66,13 +71,37 @@ def checkout_start(*, market: Market, channel: Channel, items: list[Item], email
             lines.append(PricedLine(listing_id=listing.pk, merchant_id=listing.merchant_id, sku=listing.sku,
                                     title=f"{listing.variant}", grade=listing.grade, quantity=item.quantity,
                                     unit_price_minor=term.price_minor, location_id=item.location_id))
+        shipping = _shipping(channel, terms, lines, shipping_choice or {})
         stock_reserve(Units(i.listing_id, i.quantity, i.location_id) for i in items)
         order = order_create(market=market, channel=channel, email=email, lines=lines, currency=market.currency,
                              location_id=location_id, customer_id=customer_id, clerk_id=clerk_id,
-                             shipping_address=shipping_address)
+                             shipping_address=shipping_address, shipping=shipping)
         StockHold.objects.create(order=order, expires_at=clock.now() + hold_duration())
         payment_intent_create(order=order)
     return order
+
+
+def shipping_options_for(*, terms: list[ListingMarket]) -> dict[int, list[Choice]]:
+    """Per merchant id, the shipping choices of a cart's market terms (for the checkout page and the API)."""
+    options = _options_by_term([t.pk for t in terms])
+    by_merchant: dict[int, list] = {}
+    for term in terms:
+        by_merchant.setdefault(term.listing.merchant_id, []).append(options.get(term.pk, []))
+    return {merchant_id: suborder_options(lines) for merchant_id, lines in by_merchant.items()}
+
+
+def _options_by_term(term_ids: list[int]) -> dict[int, list[tuple[str, int, int]]]:
+    options: dict[int, list[tuple[str, int, int]]] = {}
+    for o in ShippingOption.objects.filter(terms_id__in=term_ids):
+        options.setdefault(o.terms_id, []).append((o.carrier, o.price_minor, o.delay_days))
+    return options
+
+
+def _shipping(channel: Channel, terms: dict, lines: list[PricedLine], wanted: dict[int, str]) -> dict[int, Choice]:
+    if channel.kind != Channel.Kind.WEB:
+        return {}
+    choices = shipping_options_for(terms=[terms[l.listing_id] for l in lines])
+    return {merchant_id: shipping_pick(options, wanted.get(merchant_id)) for merchant_id, options in choices.items()}
 
 
 def checkout_pay(*, order: Order, card_number: str) -> PaymentIntent:

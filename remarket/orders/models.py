@@ -35,7 +35,10 @@ class SubOrder(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="suborders")
     merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="suborders")
     state = models.PositiveSmallIntegerField(default=OrderState.AWAITING_PAYMENT)
-    total_minor = models.BigIntegerField()
+    total_minor = models.BigIntegerField()  # lines plus shipping
+    shipping_carrier = models.CharField(max_length=40, blank=True)
+    shipping_minor = models.BigIntegerField(default=0)
+    shipping_delay_days = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
     modified_at = models.DateTimeField(db_index=True)  # the contract's date_modification, polled by clients
 
@@ -56,6 +59,8 @@ class OrderLine(models.Model):
     total_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     state = models.PositiveSmallIntegerField(default=LineState.AWAITING_PAYMENT)
+    imei = models.CharField(max_length=17, blank=True)  # recorded once, when the merchant ships
+    serial_number = models.CharField(max_length=40, blank=True)
 
     class Meta:
         constraints = [

@@ -30,7 +30,7 @@ class PricedLine:
 
 def order_create(*, market, channel, email: str, lines: list[PricedLine], currency: str,
                  location_id: int | None = None, customer_id: int | None = None, clerk_id: int | None = None,
-                 shipping_address: dict | None = None) -> Order:
+                 shipping_address: dict | None = None, shipping: dict | None = None) -> Order:
     """An order awaiting payment, one sub-order per merchant. Runs inside checkout's transaction."""
     if not lines:
         raise DomainError("ORDER_EMPTY", _("An order needs at least one item."))
@@ -38,13 +38,20 @@ def order_create(*, market, channel, email: str, lines: list[PricedLine], curren
     by_merchant: dict[int, list[PricedLine]] = defaultdict(list)
     for line in lines:
         by_merchant[line.merchant_id].append(line)
+    shipping = shipping or {}
     order = Order.objects.create(market=market, channel=channel, location_id=location_id, customer_id=customer_id,
                                  clerk_id=clerk_id, email=email, currency=currency,
-                                 total_minor=sum(l.unit_price_minor * l.quantity for l in lines),
+                                 total_minor=sum(l.unit_price_minor * l.quantity for l in lines)
+                                 + sum(s.price_minor for s in shipping.values()),
                                  shipping_address=shipping_address or {}, created_at=now, modified_at=now)
     for merchant_id, group in sorted(by_merchant.items()):
+        ship = shipping.get(merchant_id)
         sub = SubOrder.objects.create(order=order, merchant_id=merchant_id, created_at=now, modified_at=now,
-                                      total_minor=sum(l.unit_price_minor * l.quantity for l in group))
+                                      total_minor=sum(l.unit_price_minor * l.quantity for l in group)
+                                      + (ship.price_minor if ship else 0),
+                                      shipping_carrier=ship.carrier if ship else "",
+                                      shipping_minor=ship.price_minor if ship else 0,
+                                      shipping_delay_days=ship.delay_days if ship else None)
         OrderLine.objects.bulk_create([
             OrderLine(suborder=sub, listing_id=l.listing_id, location_id=l.location_id, sku=l.sku, title=l.title,
                       grade=l.grade, quantity=l.quantity, unit_price_minor=l.unit_price_minor,
@@ -111,9 +118,50 @@ def suborder_accept(*, actor: Actor, suborder_id: int) -> SubOrder:
     return sub
 
 
+def imei_check(imei: str) -> str:
+    """A 15-digit IMEI with a valid Luhn check digit."""
+    digits = "".join(ch for ch in imei if not ch.isspace() and ch != "-")
+    if len(digits) != 15 or not digits.isdigit():
+        raise DomainError("ORDER_IMEI_INVALID", _("An IMEI is 15 digits."))
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    if total % 10:
+        raise DomainError("ORDER_IMEI_INVALID", _("This IMEI's check digit is wrong; check for a typo."))
+    return digits
+
+
+def _serials_record(sub: SubOrder, serials: dict[int, dict]) -> None:
+    lines = {l.pk: l for l in sub.lines.all()}
+    for line_id, values in serials.items():
+        line = lines.get(int(line_id))
+        if line is None:
+            raise DomainError("ORDER_LINE_NOT_FOUND", _("Line %(id)s is not part of this order.") % {"id": line_id})
+        imei = imei_check(values["imei"]) if values.get("imei") else ""
+        serial = str(values.get("serial_number") or "").strip()[:40]
+        if (imei and line.imei) or (serial and line.serial_number):
+            raise DomainError("ORDER_SERIAL_ALREADY_SET", _("The IMEI or serial number of a line is recorded once."),
+                              status=409)
+        line.imei = imei or line.imei
+        line.serial_number = serial or line.serial_number
+        line.save(update_fields=["imei", "serial_number"])
+
+
+@transaction.atomic
+def orderline_serials_set(*, actor: Actor, suborder_id: int, serials: dict[int, dict]) -> SubOrder:
+    """Record the IMEI / serial number of lines once (before or at shipping)."""
+    require(actor, "order.fulfil")
+    sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)
+    _serials_record(sub, serials)
+    sub.modified_at = clock.now()
+    sub.save(update_fields=["modified_at"])
+    return sub
+
+
 @transaction.atomic
 def suborder_ship(*, actor: Actor, suborder_id: int, tracking_number: str, carrier: str,
-                  tracking_url: str = "") -> SubOrder:
+                  tracking_url: str = "", serials: dict[int, dict] | None = None) -> SubOrder:
     require(actor, "order.fulfil")
     tracking_number, carrier = (tracking_number or "").strip(), (carrier or "").strip()
     if not tracking_number or len(tracking_number) > 64:
@@ -125,6 +173,8 @@ def suborder_ship(*, actor: Actor, suborder_id: int, tracking_number: str, carri
         raise DomainError("ORDER_ALREADY_SHIPPED", _("This order was shipped already; tracking is recorded once."),
                           status=409)
     _move_lines(sub, to=LineState.SHIPPED, only_from=(LineState.ACCEPTED,))
+    if serials:
+        _serials_record(sub, serials)
     Shipment.objects.create(suborder=sub, carrier=carrier, tracking_number=tracking_number, tracking_url=tracking_url,
                             shipped_at=clock.now())
     OrderHistory.objects.create(order=sub.order, suborder=sub, at=clock.now(),

@@ -195,3 +195,26 @@ def test_settle_is_idempotent(marketplace, offer):
     checkout_settle(intent_id=order.payment.pk, result=GatewayResult("failed", "ref1", "card_declined"))
     checkout_settle(intent_id=order.payment.pk, result=GatewayResult("failed", "ref1", "card_declined"))
     assert Listing.objects.get(pk=offer.listing_id).quantity == 5
+
+
+def test_each_merchant_sub_order_ships_with_a_chosen_option(marketplace):
+    from remarket.checkout.shipping import Choice, suborder_options
+    from remarket.offers.models import ShippingOption
+    from ..factories import ListingFactory, ListingMarketFactory
+    a = ListingMarketFactory(market=marketplace.fr, listing=ListingFactory(quantity=3))
+    b = ListingMarketFactory(market=marketplace.fr, listing=ListingFactory(quantity=3))
+    ShippingOption.objects.create(terms=a, carrier="Colissimo", price_minor=499, delay_days=2)
+    ShippingOption.objects.create(terms=a, carrier="Chronopost", price_minor=990, delay_days=1)
+    with pytest.raises(DomainError) as err:
+        checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(a.listing_id)],
+                       email="a@b.fr", shipping_address=ADDRESS_FR, shipping_choice={a.listing.merchant_id: "DHL"})
+    assert err.value.code == "CHECKOUT_SHIPPING_UNKNOWN" and not Order.objects.exists()
+    order = checkout_start(market=marketplace.fr, channel=marketplace.web_fr,
+                           items=[Item(a.listing_id), Item(b.listing_id)], email="a@b.fr", shipping_address=ADDRESS_FR,
+                           shipping_choice={a.listing.merchant_id: "chronopost"})
+    subs = {s.merchant_id: s for s in order.suborders.all()}
+    assert (subs[a.listing.merchant_id].shipping_carrier, subs[a.listing.merchant_id].shipping_minor) == ("Chronopost", 990)
+    assert (subs[b.listing.merchant_id].shipping_carrier, subs[b.listing.merchant_id].shipping_minor) == ("Standard", 0)
+    assert order.total_minor == 2 * 49900 + 990 == sum(s.total_minor for s in subs.values())
+    assert order.payment.amount_minor == order.total_minor
+    assert suborder_options([[("UPS", 500, 2)], [("DHL", 300, 4)]]) == [Choice("Several parcels", 800, 4)]

@@ -69,3 +69,23 @@ def test_a_customer_cannot_fulfil(paid_suborder):
     with pytest.raises(DomainError) as err:
         suborder_accept(actor=Actor(user_id=None, role="customer"), suborder_id=paid_suborder.pk)
     assert err.value.status == 403
+
+
+def test_imei_is_checked_and_recorded_once(paid_suborder, merchant_actor):
+    from remarket.orders.services import orderline_serials_set
+    line = paid_suborder.lines.get()
+    suborder_accept(actor=merchant_actor, suborder_id=paid_suborder.pk)
+    with pytest.raises(DomainError) as err:
+        suborder_ship(actor=merchant_actor, suborder_id=paid_suborder.pk, tracking_number="T1", carrier="UPS",
+                      serials={line.pk: {"imei": "490154203237519"}})  # wrong check digit
+    assert err.value.code == "ORDER_IMEI_INVALID" and not Shipment.objects.exists()
+    suborder_ship(actor=merchant_actor, suborder_id=paid_suborder.pk, tracking_number="T1", carrier="UPS",
+                  serials={line.pk: {"imei": "49-015420-323751-8", "serial_number": "F2LXK0ABCD"}})
+    line.refresh_from_db()
+    assert (line.imei, line.serial_number) == ("490154203237518", "F2LXK0ABCD")
+    with pytest.raises(DomainError) as err:
+        orderline_serials_set(actor=merchant_actor, suborder_id=paid_suborder.pk,
+                              serials={line.pk: {"imei": "356938035643809"}})
+    assert err.value.code == "ORDER_SERIAL_ALREADY_SET"
+    line.refresh_from_db()
+    assert line.imei == "490154203237518"
