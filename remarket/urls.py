@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from remarket.api.v1.api import api
 from remarket.core.health import healthz, readyz
-from remarket.web.account import account
+from remarket.web.account import LoginView, account
 
 urlpatterns = [
     path("healthz", healthz),
@@ -14,7 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("ws/", include("remarket.api.ws.urls")),  # the Back Market-compatible seller API
-    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", account, name="account"),
     path("merchant/", include("remarket.web.merchant.urls")),

@@ -175,3 +175,23 @@ def test_quality_pages_for_the_operator_and_the_merchant(client, offer, merchant
     offer.listing.merchant.refresh_from_db()
     assert offer.listing.merchant.status == "suspended"  # refused: not a lifecycle move
     assert client.get(f"/fr/p/{offer.listing.variant.model.slug}/").content.decode().count("data-add=") == 0
+
+
+def test_the_anonymous_cart_joins_the_saved_cart_at_login(client, marketplace, offer):
+    from remarket.checkout.cart import saved_cart_get, saved_cart_put
+    customer = UserFactory()
+    other = ListingMarketFactory(market=marketplace.fr, listing=ListingFactory())
+    saved_cart_put(user_id=customer.pk, cart={"market": "FR", "lines": {str(other.listing_id): 1}})
+    client.post("/fr/cart/add/", {"listing_id": offer.listing_id, "quantity": 2})
+    client.post("/login/", {"username": customer.username, "password": "correct horse battery"})
+    assert saved_cart_get(user_id=customer.pk) == {"market": "FR", "lines": {str(other.listing_id): 1,
+                                                                             str(offer.listing_id): 2}}
+    assert client.get("/fr/cart/").content.decode().count("Retirer") == 2
+
+
+def test_a_cart_cannot_mix_markets(client, marketplace, offer):
+    us_offer = ListingMarketFactory(market=marketplace.us, currency="USD", listing=ListingFactory())
+    client.post("/fr/cart/add/", {"listing_id": offer.listing_id})
+    response = client.post("/us/cart/add/", {"listing_id": us_offer.listing_id})
+    assert response.status_code == 409 and 'data-code="CART_MARKET_MISMATCH"' in response.content.decode()
+    assert client.session["cart"] == {"market": "FR", "lines": {str(offer.listing_id): 1}}

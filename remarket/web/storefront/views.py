@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from remarket.catalog.grades import ORDER, Grade
 from remarket.catalog.models import Category, ProductModel
 from remarket.catalog.selectors import product_model_get
-from remarket.checkout.cart import cart_add, cart_items, cart_remove
+from remarket.checkout.cart import cart_add, cart_items, cart_remove, saved_cart_get, saved_cart_put
 from remarket.checkout.services import Item, checkout_confirm_action, checkout_pay, checkout_start
 from remarket.core.errors import DomainError, NotFound
 from remarket.markets.models import Channel, Market
@@ -63,8 +63,22 @@ def product(request, market, slug):
                                                        "chosen": chosen, "grades": grades})
 
 
+def cart_load(request) -> dict:
+    """The visitor's cart: saved for a customer, in the session otherwise."""
+    if request.user.is_authenticated:
+        return saved_cart_get(user_id=request.user.pk)
+    return request.session.get("cart", {})
+
+
+def cart_store(request, cart: dict) -> None:
+    if request.user.is_authenticated:
+        saved_cart_put(user_id=request.user.pk, cart=cart)
+    else:
+        request.session["cart"] = cart
+
+
 def _cart_lines(request, market: Market):
-    items = cart_items(request.session.get("cart", {}), market=market.code)
+    items = cart_items(cart_load(request), market=market.code)
     terms = {t.listing_id: t for t in ListingMarket.objects.select_related("listing__variant__model",
                                                                             "listing__merchant")
              .filter(market=market, listing_id__in=[i for i, _ in items])}
@@ -89,8 +103,8 @@ def cart_add_view(request, market):
     if not ListingMarket.objects.filter(market=the_market, listing_id=listing_id, published=True).exists():
         raise Http404
     try:
-        request.session["cart"] = cart_add(request.session.get("cart", {}), market=the_market.code,
-                                           listing_id=listing_id, quantity=quantity)
+        cart_store(request, cart_add(cart_load(request), market=the_market.code, listing_id=listing_id,
+                                     quantity=quantity))
     except DomainError as err:
         lines, total = _cart_lines(request, the_market)
         return render_error(request, err, "storefront/cart.html", {"market": the_market, "lines": lines,
@@ -105,7 +119,7 @@ def cart_remove_view(request, market):
         listing_id = int(request.POST.get("listing_id", ""))
     except ValueError:
         return redirect("store-cart", market=market)
-    request.session["cart"] = cart_remove(request.session.get("cart", {}), listing_id=listing_id)
+    cart_store(request, cart_remove(cart_load(request), listing_id=listing_id))
     return redirect("store-cart", market=market)
 
 
@@ -127,7 +141,7 @@ def checkout(request, market):
             shipping_address=address, customer_id=request.user.pk if request.user.is_authenticated else None)
     except DomainError as err:
         return render_error(request, err, "storefront/checkout.html", context)
-    request.session["cart"] = {}
+    cart_store(request, {})
     intent = checkout_pay(order=order, card_number=request.POST.get("card_number", ""))
     if intent.status == PaymentIntent.Status.REQUIRES_ACTION:
         return redirect("store-confirm", market=market, order_id=order.public_id)
