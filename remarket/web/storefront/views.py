@@ -8,7 +8,8 @@ from remarket.catalog.grades import ORDER, Grade
 from remarket.catalog.models import Category, ProductModel
 from remarket.catalog.selectors import product_model_get
 from remarket.checkout.cart import cart_add, cart_items, cart_remove, saved_cart_get, saved_cart_put
-from remarket.checkout.services import Item, checkout_confirm_action, checkout_pay, checkout_start
+from remarket.checkout.services import (Item, checkout_confirm_action, checkout_pay, checkout_start,
+                                        shipping_options_for)
 from remarket.core.errors import DomainError, NotFound
 from remarket.markets.models import Channel, Market
 from remarket.offers.models import ListingMarket
@@ -129,16 +130,21 @@ ADDRESS_FIELDS = ("first_name", "last_name", "street", "postal_code", "city", "p
 def checkout(request, market):
     the_market = _market(market)
     lines, total = _cart_lines(request, the_market)
+    options = shipping_options_for(terms=[l["term"] for l in lines])
+    merchants = {l["term"].listing.merchant_id: l["term"].listing.merchant for l in lines}
     context = {"market": the_market, "lines": lines, "total": total, "form": request.POST,
-               "email": request.user.email if request.user.is_authenticated else ""}
+               "email": request.user.email if request.user.is_authenticated else "",
+               "shipping": [{"merchant": merchants[m], "options": o} for m, o in options.items()]}
     if request.method != "POST":
         return render(request, "storefront/checkout.html", context)
+    choice = {m: request.POST.get(f"shipping_{m}", "") for m in options}
     address = {f: request.POST.get(f, "") for f in ADDRESS_FIELDS} | {"country": the_market.code}
     try:
         order = checkout_start(
             market=the_market, channel=Channel.objects.get(market=the_market, kind=Channel.Kind.WEB),
             items=[Item(l["term"].listing_id, l["quantity"]) for l in lines], email=request.POST.get("email", ""),
-            shipping_address=address, customer_id=request.user.pk if request.user.is_authenticated else None)
+            shipping_address=address, customer_id=request.user.pk if request.user.is_authenticated else None,
+            shipping_choice=choice)
     except DomainError as err:
         return render_error(request, err, "storefront/checkout.html", context)
     cart_store(request, {})
