@@ -3,6 +3,8 @@ import datetime as dt
 
 from remarket.events.periodic import every
 
+from remarket.payments.services import refunds_execute
+
 from .services import holds_reclaim, payments_reconcile
 
 
@@ -14,3 +16,8 @@ def _holds() -> str:
 @every(dt.timedelta(minutes=1), "payments_reconcile")
 def _payments() -> str:
     return f"{payments_reconcile()} payments settled"
+
+
+@every(dt.timedelta(minutes=1), "refunds")
+def _refunds() -> str:
+    return f"{refunds_execute()} refunds sent"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from remarket.core import clock
@@ -21,7 +22,8 @@ from remarket.orders.models import Order, OrderLine
 from remarket.orders.services import PricedLine, order_create, order_paid, order_unpaid
 from remarket.payments.gateway import GatewayResult, GatewayTimeout, gateway
 from remarket.payments.models import PaymentIntent
-from remarket.payments.services import payment_intent_create, payment_intent_lock, payment_intent_record
+from remarket.payments.services import (payment_intent_create, payment_intent_lock, payment_intent_record,
+                                       refund_request, refunds_execute)
 
 from .models import StockHold
 from .shipping import Choice, shipping_pick, suborder_options
@@ -224,18 +226,14 @@ def _refund_captured_unpaid(*, limit: int) -> int:
     """Money captured for an order that could not be honoured goes back to the customer."""
     from remarket.orders.states import OrderState
 
-    refunded = 0
-    for intent in PaymentIntent.objects.filter(status=PaymentIntent.Status.CAPTURED,
-                                               order__state=OrderState.UNPAID)[:limit]:
-        answer = gateway().refund(ref=intent.gateway_ref, amount_minor=intent.amount_minor)
+    stranded = list(PaymentIntent.objects.filter(status=PaymentIntent.Status.CAPTURED, order__state=OrderState.UNPAID,
+                                                 refunded_minor__lt=F("amount_minor")).values_list("pk", flat=True)[:limit])
+    for intent_id in stranded:
         with transaction.atomic():
-            locked = payment_intent_lock(intent_id=intent.pk)
-            if locked.status == PaymentIntent.Status.CAPTURED and answer.status == "refunded":
-                locked.status = PaymentIntent.Status.REFUNDED
-                locked.updated_at = clock.now()
-                locked.save(update_fields=["status", "updated_at"])
-                refunded += 1
-    return refunded
+            intent = payment_intent_lock(intent_id=intent_id)
+            refund_request(intent_id=intent_id, amount_minor=intent.amount_minor - intent.refunded_minor,
+                           reason="order could not be honoured")
+    return refunds_execute(limit=limit)
 
 
 def _hold_expired(intent_id: int) -> bool:

@@ -47,6 +47,18 @@ def ledger_record_sale(*, suborder) -> LedgerTransaction:
     ])
 
 
+def ledger_record_refund(*, suborder, amount_minor: int, memo: str = "") -> LedgerTransaction:
+    """Money given back on a sub-order reverses its sale in proportion: the gateway pays it out, the operator
+    gives back its commission on it, the merchant the rest."""
+    split = sale_split(gross_minor=amount_minor, commission_bp=suborder.merchant.commission_bp)
+    currency = suborder.order.currency
+    return ledger_post(kind="refund", order_id=suborder.order_id, suborder_id=suborder.pk, memo=memo, entries=[
+        Entry(Account.GATEWAY_CLEARING, -split.gross_minor, currency),
+        Entry(Account.COMMISSION, split.commission_minor, currency),
+        Entry(Account.MERCHANT_PAYABLE, split.merchant_minor, currency, suborder.merchant_id),
+    ])
+
+
 def merchant_balance(*, merchant_id: int, currency: str) -> int:
     """What the marketplace owes a merchant (positive), from the entries."""
     from django.db.models import Sum

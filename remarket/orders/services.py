@@ -9,7 +9,7 @@ from remarket.accounts.permissions import Actor, require
 from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.events.outbox import emit
-from remarket.ledger.services import ledger_record_sale
+from remarket.ledger.services import ledger_record_refund, ledger_record_sale
 
 from .models import Order, OrderHistory, OrderLine, Shipment, SubOrder
 from .selectors import suborder_for_actor
@@ -193,3 +193,50 @@ def suborder_hand_over(*, suborder: SubOrder, clerk_id: int | None) -> SubOrder:
                                 what=f"handed over at {suborder.order.location}")
     emit("suborder.shipped", {"suborder_id": suborder.pk})
     return suborder
+
+
+def _lines_refund(sub: SubOrder, *, to: int, only_from: tuple[int, ...], line_ids: list[int] | None, reason: str):
+    """Move lines to a cancelled or refunded state and give their money back (with the parcel's shipping once
+    nothing is left to ship). Returns the Refund to send after commit."""
+    from remarket.payments.services import refund_request, refunds_execute
+
+    lines = [l for l in sub.lines.all() if line_ids is None or l.pk in line_ids]
+    if line_ids is not None and len(lines) != len(set(line_ids)):
+        raise DomainError("ORDER_LINE_NOT_FOUND", _("Some of these lines are not part of this order."))
+    for line in lines:
+        line_transition_check(line.state, to)
+    updated = OrderLine.objects.filter(pk__in=[l.pk for l in lines], state__in=only_from).update(state=to)
+    if updated != len(lines):
+        raise DomainError("ORDER_CHANGED_CONCURRENTLY", _("The order changed meanwhile; reload and retry."), status=409)
+    amount = sum(l.total_minor for l in lines)
+    open_states = {LineState.PAID, LineState.ACCEPTED}
+    if not sub.lines.filter(state__in=open_states).exists() and not hasattr(sub, "shipment"):
+        amount += sub.shipping_minor
+    _refresh_states(sub)
+    ledger_record_refund(suborder=sub, amount_minor=amount, memo=reason)
+    OrderHistory.objects.create(order=sub.order, suborder=sub, at=clock.now(), what=reason)
+    emit("suborder.refunded", {"suborder_id": sub.pk, "amount_minor": amount})
+    refund = refund_request(intent_id=sub.order.payment.pk, amount_minor=amount, reason=reason)
+    # sent right after commit; if the gateway is down, the worker's refund job sends it later
+    transaction.on_commit(lambda: refunds_execute(refund_ids=[refund.pk]), robust=True)
+    return refund
+
+
+@transaction.atomic
+def orderlines_cancel(*, actor: Actor, suborder_id: int, line_ids: list[int] | None = None):
+    """The merchant cannot honour paid lines (contract state 1 → 4): the customer is refunded."""
+    require(actor, "order.fulfil")
+    sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)
+    return _lines_refund(sub, to=LineState.CANCELLED, only_from=(LineState.PAID,), line_ids=line_ids,
+                         reason=f"cancelled by {sub.merchant}")
+
+
+@transaction.atomic
+def orderlines_refund(*, actor: Actor, suborder_id: int, line_ids: list[int] | None = None):
+    """Refund accepted lines before shipping (2 → 5) or shipped ones after (3 → 6)."""
+    require(actor, "order.fulfil")
+    sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)
+    states = {l.state for l in sub.lines.all() if line_ids is None or l.pk in line_ids}
+    to = LineState.REFUNDED_AFTER_SHIPPING if LineState.SHIPPED in states else LineState.REFUNDED_BEFORE_SHIPPING
+    return _lines_refund(sub, to=to, only_from=(LineState.ACCEPTED, LineState.SHIPPED), line_ids=line_ids,
+                         reason=f"refunded by {sub.merchant}")

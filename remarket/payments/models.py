@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 
 class PaymentIntent(models.Model):
@@ -22,12 +22,15 @@ class PaymentIntent(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CREATED)
     gateway_ref = models.CharField(max_length=64, blank=True)
     failure_code = models.CharField(max_length=40, blank=True)
+    refunded_minor = models.BigIntegerField(default=0)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="intent_amount_positive"),
+            models.CheckConstraint(condition=Q(refunded_minor__gte=0) & Q(refunded_minor__lte=F("amount_minor")),
+                                   name="intent_refund_within_amount"),
             models.UniqueConstraint(fields=["gateway_ref"], condition=~Q(gateway_ref=""), name="intent_ref_unique"),
         ]
 
@@ -39,7 +42,9 @@ class SandboxCharge(models.Model):
     intent_id = models.BigIntegerField(unique=True)  # the provider sees our reference, not our tables
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
-    status = models.CharField(max_length=16)
+    status = models.CharField(max_length=20)
+    refunded_minor = models.BigIntegerField(default=0)
+    refund_keys = models.JSONField(default=list)  # idempotency keys of the refunds it made
     card_last4 = models.CharField(max_length=4)
     created_at = models.DateTimeField()
 
@@ -49,3 +54,24 @@ class WebhookReceipt(models.Model):
 
     event_id = models.CharField(max_length=64, unique=True)
     received_at = models.DateTimeField()
+
+
+class Refund(models.Model):
+    """Money to give back, decided inside a business transaction, sent to the gateway after it commits."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        DONE = "done"
+        FAILED = "failed"
+
+    intent = models.ForeignKey(PaymentIntent, on_delete=models.PROTECT, related_name="refunds")
+    amount_minor = models.BigIntegerField()
+    reason = models.CharField(max_length=60)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    gateway_ref = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_amount_positive")]
+        indexes = [models.Index(fields=["status", "created_at"])]

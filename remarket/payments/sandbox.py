@@ -71,8 +71,26 @@ class SandboxGateway:
     def void(self, *, ref) -> GatewayResult:
         return self._move(ref, {"authorized", "requires_action"}, "voided")
 
-    def refund(self, *, ref, amount_minor) -> GatewayResult:
-        return self._move(ref, {"captured"}, "refunded")
+    def refund(self, *, ref, amount_minor, idempotency_key: str = "") -> GatewayResult:
+        """Partial refunds add up; the charge is "refunded" once all of it went back. A refund repeated with
+        the same idempotency key is answered without paying twice."""
+        self._outside_transaction()
+        with transaction.atomic():
+            charge = SandboxCharge.objects.select_for_update().filter(ref=ref).first()
+            if charge is None:
+                raise DomainError("PAYMENT_UNKNOWN_CHARGE", f"The gateway knows no charge {ref}.")
+            if idempotency_key and idempotency_key in charge.refund_keys:
+                return GatewayResult(charge.status, ref)
+            if charge.status not in ("captured", "partially_refunded"):
+                return GatewayResult(charge.status, ref, "cannot_refund")
+            if charge.refunded_minor + amount_minor > charge.amount_minor:
+                return GatewayResult(charge.status, ref, "refund_exceeds_charge")
+            charge.refunded_minor += amount_minor
+            charge.status = "refunded" if charge.refunded_minor == charge.amount_minor else "partially_refunded"
+            if idempotency_key:
+                charge.refund_keys = [*charge.refund_keys, idempotency_key]
+            charge.save(update_fields=["refunded_minor", "status", "refund_keys"])
+        return GatewayResult(charge.status, ref)
 
     def lookup(self, *, intent_id) -> GatewayResult:
         charge = SandboxCharge.objects.filter(intent_id=intent_id).first()

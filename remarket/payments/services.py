@@ -1,7 +1,11 @@
-from remarket.core import clock
+from django.db import transaction
 
-from .gateway import GatewayResult
-from .models import PaymentIntent
+from remarket.core import clock
+from remarket.core.db import assert_outside_transaction
+from remarket.core.errors import DomainError
+
+from .gateway import GatewayResult, gateway
+from .models import PaymentIntent, Refund
 
 
 def payment_intent_create(*, order) -> PaymentIntent:
@@ -25,3 +29,43 @@ def payment_intent_record(*, intent: PaymentIntent, result: GatewayResult) -> bo
     intent.updated_at = clock.now()
     intent.save(update_fields=["status", "gateway_ref", "failure_code", "updated_at"])
     return True
+
+
+def refund_request(*, intent_id: int, amount_minor: int, reason: str) -> Refund:
+    """Decide a refund inside the business transaction; `refunds_execute` sends it after commit."""
+    intent = PaymentIntent.objects.select_for_update().get(pk=intent_id)
+    if intent.status != PaymentIntent.Status.CAPTURED:
+        raise DomainError("PAYMENT_NOT_CAPTURED", "Only captured money can be refunded.", status=409)
+    if amount_minor <= 0 or intent.refunded_minor + amount_minor > intent.amount_minor:
+        raise DomainError("PAYMENT_REFUND_EXCEEDS",
+                          f"A refund of {amount_minor} would exceed what was paid ({intent.amount_minor - intent.refunded_minor} left).",
+                          status=409)
+    intent.refunded_minor += amount_minor
+    intent.updated_at = clock.now()
+    intent.save(update_fields=["refunded_minor", "updated_at"])
+    return Refund.objects.create(intent=intent, amount_minor=amount_minor, reason=reason, created_at=clock.now())
+
+
+def refunds_execute(*, refund_ids: list[int] | None = None, limit: int = 200) -> int:
+    """Send pending refunds to the gateway (outside any transaction); safe to repeat: each carries its own
+    idempotency key, so a crash between the gateway's answer and our record never pays twice."""
+    assert_outside_transaction("refunds_execute")
+    pending = Refund.objects.filter(status=Refund.Status.PENDING).select_related("intent").order_by("id")
+    if refund_ids is not None:
+        pending = pending.filter(pk__in=refund_ids)
+    done = 0
+    for refund in pending[:limit]:
+        answer = gateway().refund(ref=refund.intent.gateway_ref, amount_minor=refund.amount_minor,
+                                  idempotency_key=f"refund-{refund.pk}")
+        with transaction.atomic():
+            locked = Refund.objects.select_for_update().get(pk=refund.pk)
+            if locked.status != Refund.Status.PENDING:
+                continue
+            locked.status = Refund.Status.FAILED if answer.failure_code else Refund.Status.DONE
+            locked.gateway_ref, locked.done_at = answer.ref, clock.now()
+            locked.save(update_fields=["status", "gateway_ref", "done_at"])
+            if answer.status == "refunded":
+                PaymentIntent.objects.filter(pk=refund.intent_id).update(status=PaymentIntent.Status.REFUNDED,
+                                                                         updated_at=clock.now())
+        done += locked.status == Refund.Status.DONE
+    return done

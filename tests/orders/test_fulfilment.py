@@ -89,3 +89,45 @@ def test_imei_is_checked_and_recorded_once(paid_suborder, merchant_actor):
     assert err.value.code == "ORDER_SERIAL_ALREADY_SET"
     line.refresh_from_db()
     assert line.imei == "490154203237518"
+
+
+def test_merchant_cancels_a_paid_order_and_the_customer_is_refunded(paid_suborder, merchant_actor,
+                                                                     django_capture_on_commit_callbacks):
+    from django.db.models import Sum
+
+    from remarket.ledger.models import LedgerEntry
+    from remarket.orders.services import orderlines_cancel
+    from remarket.payments.gateway import gateway
+    from remarket.payments.models import Refund
+    from remarket.payments.services import refunds_execute
+
+    refund = orderlines_cancel(actor=merchant_actor, suborder_id=paid_suborder.pk)
+    paid_suborder.refresh_from_db()
+    assert list(paid_suborder.lines.values_list("state", flat=True)) == [4]
+    assert refund.amount_minor == 49900 and refund.status == "pending"
+    entries = LedgerEntry.objects.filter(transaction__suborder=paid_suborder)
+    assert entries.aggregate(s=Sum("amount_minor"))["s"] == 0
+    assert entries.filter(account="merchant_payable").aggregate(s=Sum("amount_minor"))["s"] == 0
+    assert refunds_execute() == 1 and refunds_execute() == 0
+    intent = paid_suborder.order.payment
+    intent.refresh_from_db()
+    assert (intent.status, intent.refunded_minor) == ("refunded", 49900)
+    assert gateway().lookup(intent_id=intent.pk).status == "refunded"
+    assert Refund.objects.get().status == "done"
+    with pytest.raises(DomainError) as err:
+        orderlines_cancel(actor=merchant_actor, suborder_id=paid_suborder.pk)
+    assert err.value.code == "ORDER_LINE_TRANSITION_REFUSED"
+
+
+def test_a_refund_repeated_after_a_crash_does_not_pay_twice(paid_suborder, merchant_actor):
+    from remarket.orders.services import orderlines_cancel
+    from remarket.payments.gateway import gateway
+    from remarket.payments.models import PaymentIntent, Refund, SandboxCharge
+    from remarket.payments.services import refunds_execute
+
+    refund = orderlines_cancel(actor=merchant_actor, suborder_id=paid_suborder.pk)
+    ref = PaymentIntent.objects.get(order_id=paid_suborder.order_id).gateway_ref
+    gateway().refund(ref=ref, amount_minor=refund.amount_minor, idempotency_key=f"refund-{refund.pk}")  # then a crash
+    assert refunds_execute() == 1
+    assert SandboxCharge.objects.get(ref=ref).refunded_minor == 49900
+    assert Refund.objects.get().status == "done"

@@ -10,7 +10,7 @@ from remarket.merchants.quality import MIN_ORDERS, THRESHOLDS
 from remarket.offers.best import standings_for_terms
 from remarket.offers.models import ListingMarket
 from remarket.orders.selectors import suborder_for_actor, suborders_for_merchant
-from remarket.orders.services import suborder_accept, suborder_ship
+from remarket.orders.services import orderlines_cancel, suborder_accept, suborder_ship
 from remarket.orders.states import OrderState
 from remarket.web.common import render_error, requires
 
@@ -62,10 +62,30 @@ def accept(request, suborder_id):
 
 @require_POST
 @requires("order.fulfil")
+def cancel(request, suborder_id):
+    try:
+        orderlines_cancel(actor=request.actor, suborder_id=suborder_id)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as err:
+        return render_error(request, err, "merchant/order.html",
+                            {"sub": _sub_or_404(request, suborder_id), "states": STATE_NAMES})
+    messages.success(request, "Order cancelled: the customer is refunded.")
+    return redirect("merchant-order", suborder_id=suborder_id)
+
+
+@require_POST
+@requires("order.fulfil")
 def ship(request, suborder_id):
     try:
+        serials = {}
+        for key, value in request.POST.items():
+            if key.startswith("imei_") and key[5:].isdigit() and value.strip():
+                digits = value.replace(" ", "").replace("-", "")
+                serials[int(key[5:])] = {"imei": value} if digits.isdigit() else {"serial_number": value}
         suborder_ship(actor=request.actor, suborder_id=suborder_id,
-                      tracking_number=request.POST.get("tracking_number", ""), carrier=request.POST.get("carrier", ""))
+                      tracking_number=request.POST.get("tracking_number", ""), carrier=request.POST.get("carrier", ""),
+                      serials=serials)
     except NotFound:
         raise Http404 from None
     except DomainError as err:
