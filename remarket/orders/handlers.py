@@ -10,6 +10,8 @@ from .models import Order, SubOrder
 @handles("order.paid")
 def mail_order_confirmation(payload: dict) -> None:
     order = Order.objects.get(pk=payload["order_id"])
+    if not order.email:
+        return  # a walk-in store customer who left no address
     send_mail(_("Your remarket order is confirmed"),
               _("Thank you! We received %(amount)s for order %(id)s.") % {"amount": fmt(order.total_minor, order.currency),
                                                                           "id": order.public_id},
@@ -19,8 +21,29 @@ def mail_order_confirmation(payload: dict) -> None:
 @handles("suborder.shipped")
 def mail_shipped(payload: dict) -> None:
     sub = SubOrder.objects.select_related("order", "shipment", "merchant").get(pk=payload["suborder_id"])
+    if not sub.order.email:
+        return
     send_mail(_("Your device is on its way"),
               _("%(merchant)s shipped your order with %(carrier)s, tracking %(tracking)s.")
               % {"merchant": sub.merchant.name, "carrier": sub.shipment.carrier,
                  "tracking": sub.shipment.tracking_number},
               None, [sub.order.email])
+
+
+@handles("suborder.accepted")
+def mail_accepted(payload: dict) -> None:
+    sub = SubOrder.objects.select_related("order", "merchant").get(pk=payload["suborder_id"])
+    if sub.order.email:
+        send_mail(_("Your order is being prepared"),
+                  _("%(merchant)s accepted your order and is preparing it for shipping.")
+                  % {"merchant": sub.merchant.name}, None, [sub.order.email])
+
+
+@handles("suborder.refunded")
+def mail_refunded(payload: dict) -> None:
+    sub = SubOrder.objects.select_related("order", "merchant").get(pk=payload["suborder_id"])
+    if sub.order.email:
+        send_mail(_("You are being refunded"),
+                  _("%(merchant)s refunds %(amount)s of your order; it reaches your card within a few days.")
+                  % {"merchant": sub.merchant.name, "amount": fmt(payload["amount_minor"], sub.order.currency)},
+                  None, [sub.order.email])

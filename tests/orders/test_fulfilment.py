@@ -131,3 +131,13 @@ def test_a_refund_repeated_after_a_crash_does_not_pay_twice(paid_suborder, merch
     assert refunds_execute() == 1
     assert SandboxCharge.objects.get(ref=ref).refunded_minor == 49900
     assert Refund.objects.get().status == "done"
+
+
+def test_the_customer_gets_a_mail_at_each_step(paid_suborder, merchant_actor, mailoutbox):
+    from remarket.events.outbox import drain
+    suborder_accept(actor=merchant_actor, suborder_id=paid_suborder.pk)
+    suborder_ship(actor=merchant_actor, suborder_id=paid_suborder.pk, tracking_number="6A1", carrier="Colissimo")
+    drain()
+    assert [m.subject for m in mailoutbox] == ["Your remarket order is confirmed", "Your order is being prepared",
+                                              "Your device is on its way"]
+    assert all(m.to == ["a@b.fr"] for m in mailoutbox) and "6A1" in mailoutbox[2].body
