@@ -1,7 +1,15 @@
 import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from remarket.accounts.models import Role
 from remarket.accounts.permissions import Actor
@@ -13,6 +21,50 @@ from .factories import ListingFactory, ListingMarketFactory, MerchantFactory, Us
 PAY_OK, PAY_DECLINED, PAY_3DS, PAY_TIMEOUT = "4242424242424242", "4000000000000002", "4000000000003220", "4000000000000119"
 ADDRESS_FR = {"first_name": "Victor", "last_name": "Hugo", "street": "6 place des Vosges", "postal_code": "75004",
               "city": "Paris", "country": "FR", "phone": "06 12 34 56 78"}
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def database_url() -> str:
+    """The URL of the database the tests run on, for processes started by a test."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    return (f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
+            f"/{settings['NAME']}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(transactional_db):
+    """gunicorn serving the test database (committed data, hence transactional_db); stopped by its pid."""
+    url = database_url()
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "remarket.settings.test", "DATABASE_URL": url,
+           "REMARKET_SUPERVISE_WORKER": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "remarket.wsgi:application", "--config",
+                             str(ROOT / "remarket" / "cli" / "gunicorn_conf.py"), "--bind", f"127.0.0.1:{port}",
+                             "--workers", "2"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("gunicorn exited before serving")
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
 
 
 @dataclass

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from remarket.checkout.services import Item, checkout_start, payments_reconcile
 from remarket.core import clock
@@ -16,7 +15,7 @@ from remarket.offers.models import Listing
 from remarket.orders.models import Order
 from remarket.payments.gateway import gateway
 
-from ..conftest import ADDRESS_FR, PAY_OK, build_marketplace
+from ..conftest import ADDRESS_FR, PAY_OK, build_marketplace, database_url
 from ..factories import ListingFactory, ListingMarketFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,13 +39,6 @@ print("survived")
 """
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("point, paid", [("after_order_commit", False), ("after_authorize", True),
                                          ("after_capture", True), ("before_webhook_recorded", True)])
@@ -55,7 +47,7 @@ def test_a_crash_at_any_step_is_settled_by_the_reconciler(point, paid):
     offer = ListingMarketFactory(market=mp.fr, listing=ListingFactory(quantity=3))
     order = checkout_start(market=mp.fr, channel=mp.web_fr, items=[Item(offer.listing_id)], email="a@b.fr",
                            shipping_address=ADDRESS_FR)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "remarket.settings.test", "DATABASE_URL": _database_url(),
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "remarket.settings.test", "DATABASE_URL": database_url(),
            "REMARKET_CRASH_AT": point}
     mode = "webhook" if point == "before_webhook_recorded" else "pay"
     run = subprocess.run([sys.executable, "-c", SCRIPT, str(order.pk), mode], cwd=ROOT, env=env,
