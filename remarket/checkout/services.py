@@ -60,6 +60,20 @@ def checkout_start(*, market: Market, channel: Channel, items: list[Item], email
         raise DomainError("CHECKOUT_EMPTY", _("Your cart is empty."))
     if any(i.quantity < 1 or i.quantity > 20 for i in items):
         raise DomainError("CHECKOUT_QUANTITY_INVALID", _("A quantity is between 1 and 20."))
+    arguments = dict(market=market, channel=channel, items=items, email=email, shipping_address=shipping_address,
+                     customer_id=customer_id, clerk_id=clerk_id, location_id=location_id,
+                     shipping_choice=shipping_choice)
+    try:
+        return _checkout_start(**arguments)
+    except DomainError as err:
+        # lapsed holds may be keeping these units: reclaim them now rather than at the worker's next pass
+        if err.code != "STOCK_UNAVAILABLE" or not holds_reclaim(listing_ids=[i.listing_id for i in items]):
+            raise
+    return _checkout_start(**arguments)
+
+
+def _checkout_start(*, market, channel, items, email, shipping_address, customer_id, clerk_id, location_id,
+                    shipping_choice) -> Order:
     with transaction.atomic():
         terms = {t.listing_id: t for t in ListingMarket.objects.select_related("listing__variant__model",
                                                                                 "listing__merchant")
@@ -184,11 +198,14 @@ def checkout_settle(*, intent_id: int, result: GatewayResult) -> PaymentIntent:
     return intent
 
 
-def holds_reclaim(*, limit: int = 500) -> int:
-    """Expire lapsed holds whose payment has not completed; their units return to sale."""
+def holds_reclaim(*, limit: int = 500, listing_ids: list[int] | None = None) -> int:
+    """Expire lapsed holds whose payment has not completed; their units return to sale. The worker runs it
+    periodically; checkout runs it for its own listings when units seem to be missing."""
     now = clock.now()
-    lapsed = list(StockHold.objects.filter(released_at__isnull=True, expires_at__lt=now)
-                  .values_list("order_id", flat=True)[:limit])
+    lapsed = StockHold.objects.filter(released_at__isnull=True, expires_at__lt=now)
+    if listing_ids is not None:
+        lapsed = lapsed.filter(order__suborders__lines__listing_id__in=listing_ids).distinct()
+    lapsed = list(lapsed.values_list("order_id", flat=True)[:limit])
     count = 0
     for order_id in lapsed:
         with transaction.atomic():

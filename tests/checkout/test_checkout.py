@@ -218,3 +218,12 @@ def test_each_merchant_sub_order_ships_with_a_chosen_option(marketplace):
     assert order.total_minor == 2 * 49900 + 990 == sum(s.total_minor for s in subs.values())
     assert order.payment.amount_minor == order.total_minor
     assert suborder_options([[("UPS", 500, 2)], [("DHL", 300, 4)]]) == [Choice("Several parcels", 800, 4)]
+
+
+def test_units_of_a_lapsed_hold_are_reclaimed_lazily_by_the_next_buyer(marketplace, offer):
+    with clock.frozen(dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)):
+        first = start(marketplace, offer, 5)
+        clock.advance(dt.timedelta(minutes=16))  # the worker has not run
+        second = start(marketplace, offer, 5)
+    assert StockHold.objects.get(order=first).outcome == "expired"
+    assert second.state == 10 and Listing.objects.get(pk=offer.listing_id).quantity == 0
