@@ -166,3 +166,23 @@ def test_operator_manages_merchant_status_through_the_api(client, offer, operato
     assert client.post(f"/api/v1/ops/merchants/{merchant_id}/status", {"status": "warned"},
                        content_type="application/json", **bearer(merchant_token)).status_code == 403
     assert client.get("/api/v1/catalog/categories/tree").json()[0]["slug"] == "smartphones"
+
+
+def test_a_customer_fills_a_cart_and_checks_it_out_through_the_api(client, marketplace, offer):
+    from remarket.accounts.services import api_token_issue
+    from ..factories import UserFactory
+    token = bearer(api_token_issue(user=UserFactory(), name="app")[1])
+    added = client.post("/api/v1/cart/items", {"market": "FR", "listing_id": offer.listing_id, "quantity": 2},
+                        content_type="application/json", **token)
+    assert added.json() == {"market": "FR", "items": [{"listing_id": offer.listing_id, "quantity": 2}]}
+    unknown = client.post("/api/v1/cart/items", {"market": "FR", "listing_id": 999999},
+                          content_type="application/json", **token)
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "OFFER_NOT_FOUND")
+    order = client.post("/api/v1/cart/checkout", {"email": "me@example.com", "shipping_address": ADDRESS_FR},
+                        content_type="application/json", HTTP_IDEMPOTENCY_KEY="c1", **token)
+    assert order.status_code == 201 and order.json()["total_minor"] == 99800
+    assert client.get("/api/v1/cart", **token).json() == {"market": None, "items": []}
+    replay = client.post("/api/v1/cart/checkout", {"email": "me@example.com", "shipping_address": ADDRESS_FR},
+                         content_type="application/json", HTTP_IDEMPOTENCY_KEY="c1", **token)
+    assert replay.status_code == 201 and replay.json() == order.json()  # a retry gets the same order
+    assert Order.objects.count() == 1

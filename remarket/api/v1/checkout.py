@@ -5,14 +5,16 @@ import uuid
 from ninja import Header, Router, Schema
 from ninja.responses import Status
 
+from remarket.checkout.cart import cart_add, cart_items, cart_remove, saved_cart_get, saved_cart_put
 from remarket.checkout.services import Item, checkout_pay, checkout_start
 from remarket.core.idempotency import idempotent
 from remarket.markets.models import Channel
 from remarket.markets.selectors import market_get
 from remarket.orders.models import Order
+from remarket.offers.selectors import offer_get
 from remarket.orders.selectors import order_for_customer
 
-from .auth import actor_or_anonymous
+from .auth import TokenAuth, actor_or_anonymous
 from .schemas import Error
 
 router = Router(tags=["checkout"])
@@ -41,6 +43,24 @@ class CheckoutIn(Schema):
     email: str
     items: list[ItemIn]
     shipping_address: AddressIn
+    shipping: dict[int, str] = {}  # merchant id → carrier; the cheapest option when left out
+
+
+class CartItemIn(Schema):
+    market: str
+    listing_id: int
+    quantity: int = 1
+
+
+class CartOut(Schema):
+    market: str | None
+    items: list[ItemIn]
+
+
+class CartCheckoutIn(Schema):
+    email: str
+    shipping_address: AddressIn
+    shipping: dict[int, str] = {}
 
 
 class PayIn(Schema):
@@ -92,10 +112,62 @@ def checkout(request, payload: CheckoutIn, idempotency_key: str | None = Header(
         market = market_get(code=payload.market)
         order = checkout_start(market=market, channel=Channel.objects.get(market=market, kind=Channel.Kind.WEB),
                                items=[Item(i.listing_id, i.quantity) for i in payload.items], email=payload.email,
-                               shipping_address=payload.shipping_address.model_dump(), customer_id=actor.user_id)
+                               shipping_address=payload.shipping_address.model_dump(), customer_id=actor.user_id,
+                               shipping_choice=payload.shipping)
         return 201, _customer_order(_fresh(order.public_id))
 
     outcome = idempotent(scope=actor.scope, route="checkout", key=idempotency_key, body=body, run=run)
+    return Status(outcome.status_code, outcome.body)
+
+
+def _cart_out(cart: dict) -> CartOut:
+    return CartOut(market=cart.get("market"), items=[ItemIn(listing_id=int(k), quantity=v)
+                                                     for k, v in cart.get("lines", {}).items()])
+
+
+@router.get("/cart", response=CartOut, auth=TokenAuth())
+def cart(request):
+    """The token owner's saved cart (the same one the storefront shows once logged in)."""
+    return _cart_out(saved_cart_get(user_id=request.actor.user_id))
+
+
+@router.post("/cart/items", response={200: CartOut, 400: Error, 404: Error, 409: Error}, auth=TokenAuth())
+def cart_item_add(request, payload: CartItemIn):
+    market = market_get(code=payload.market)
+    offer_get(listing_id=payload.listing_id, market=market)
+    updated = cart_add(saved_cart_get(user_id=request.actor.user_id), market=market.code,
+                       listing_id=payload.listing_id, quantity=payload.quantity)
+    saved_cart_put(user_id=request.actor.user_id, cart=updated)
+    return Status(200, _cart_out(updated))
+
+
+@router.delete("/cart/items/{listing_id}", response=CartOut, auth=TokenAuth())
+def cart_item_remove(request, listing_id: int):
+    updated = cart_remove(saved_cart_get(user_id=request.actor.user_id), listing_id=listing_id)
+    saved_cart_put(user_id=request.actor.user_id, cart=updated)
+    return _cart_out(updated)
+
+
+@router.post("/cart/checkout", response={201: CustomerOrderOut, 200: CustomerOrderOut, 400: Error, 404: Error,
+                                         409: Error, 422: Error}, auth=TokenAuth())
+def cart_checkout(request, payload: CartCheckoutIn,
+                  idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    """Check the saved cart out: the order awaits payment and the cart is emptied."""
+    actor = request.actor
+    saved = saved_cart_get(user_id=actor.user_id)
+    body = payload.model_dump(mode="json")  # the request, not the cart: a retry after a lost answer replays
+
+    def run():
+        market = market_get(code=saved.get("market") or "")
+        order = checkout_start(market=market, channel=Channel.objects.get(market=market, kind=Channel.Kind.WEB),
+                               items=[Item(listing_id, quantity) for listing_id, quantity in
+                                      cart_items(saved, market=market.code)],
+                               email=payload.email, shipping_address=payload.shipping_address.model_dump(),
+                               customer_id=actor.user_id, shipping_choice=payload.shipping)
+        saved_cart_put(user_id=actor.user_id, cart={})
+        return 201, _customer_order(_fresh(order.public_id))
+
+    outcome = idempotent(scope=actor.scope, route="cart.checkout", key=idempotency_key, body=body, run=run)
     return Status(outcome.status_code, outcome.body)
 
 
