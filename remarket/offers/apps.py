@@ -6,4 +6,4 @@ class OffersConfig(AppConfig):
     label = "offers"
 
     def ready(self) -> None:
-        from . import repricer  # noqa: F401  (registers the repricer's periodic job)
+        from . import feeds, repricer  # noqa: F401  (registers the feed handler and the repricer's job)

@@ -129,6 +129,12 @@ LOGGING = {
     "loggers": {"django.server": {"level": "WARNING"}},
 }
 
+# The Back Market-compatible seller API: (requests, seconds) per token, and the CSV batch limits.
+WS_RATE_LIMIT = (200, 10)
+WS_CATALOG_RATE_LIMIT = (20, 10)
+FEED_MAX_ROWS = 15000
+FEED_MAX_BYTES = 32 * 1024 * 1024
+
 # Marketplace rules the operator tunes.
 REMARKET = {
     "COMMISSION_BP": 1000,  # 10 % of the line's gross, in basis points

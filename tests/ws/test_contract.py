@@ -75,7 +75,8 @@ def test_the_documented_batch_example_works(seller, marketplace, listing):
 def test_the_documented_update_example_works(seller, listing):
     """The documented POST /ws/listings/{listingId} fields, with their documented example values."""
     response = seller.post(f"/ws/listings/{listing.public_id}", {
-        "price": "160.99", "currency": "EUR", "comment": "This is an iPhone 6S - 64Go - Blue working with all operators",
+        "price": "160.99", "currency": "EUR",
+        "comment": "This is an iPhone 6S - 64Go - Blue working with all operators",
         "warranty_delay": 24, "quantity": "12", "min_price": 160})
     assert response.status_code == 200
     assert {k: response.json()[k] for k in ("price", "min_price", "quantity", "warranty_delay")} == {

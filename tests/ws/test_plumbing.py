@@ -55,6 +55,10 @@ def test_a_token_of_someone_who_is_not_merchant_staff_is_403(client, marketplace
     token = api_token_issue(user=UserFactory(role=role), name="x")[1]
     response = client.get("/ws/listings", **basic(token))
     assert (response.status_code, response.json()["error"]["code"]) == (403, "WS_NOT_A_MERCHANT")
+    tree = client.get("/ws/category/tree", **basic(token))
+    assert (tree.status_code, tree.json()["errors"][0]["code"]) == (403, "WS_NOT_A_MERCHANT")
+    task = client.get("/ws/tasks/1", **basic(token))  # the operation documents no 403: nothing there for you
+    assert (task.status_code, task.json()["error"]["code"]) == (404, "WS_NOT_A_MERCHANT")
 
 
 # ---- market ------------------------------------------------------------------------------------------------
