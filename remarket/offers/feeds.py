@@ -82,7 +82,7 @@ def _columns(line: str, delimiter: str, quotechar: str) -> list[str]:
                                                                         quotechar=quotechar))]
 
 
-def feed_table(text: str, *, quotechar: str = '"') -> Table:
+def feed_table(text: str, *, quotechar: str = '"', limit: int | None = -1) -> Table:
     """The header and the data rows of a CSV text, the separator being the one that splits the header into the
     most known columns. Raises FEED_* errors for a feed that cannot be read at all."""
     text = text.lstrip("\ufeff")
@@ -110,9 +110,10 @@ def feed_table(text: str, *, quotechar: str = '"') -> Table:
                           "The header has no sku column: every row names its listing by SKU.")
     if not rows:
         raise DomainError("FEED_EMPTY", "The catalog has a header but no rows.")
-    if len(rows) > max_rows():
-        raise DomainError("FEED_TOO_MANY_LINES", f"The catalog has {len(rows)} rows; the limit is {max_rows()}.",
-                          {"rows": len(rows), "limit": max_rows()})
+    limit = max_rows() if limit == -1 else limit  # None: no limit (the CLI bulk import)
+    if limit is not None and len(rows) > limit:
+        raise DomainError("FEED_TOO_MANY_LINES", f"The catalog has {len(rows)} rows; the limit is {limit}.",
+                          {"rows": len(rows), "limit": limit})
     return Table(columns, rows, delimiter)
 
 
