@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from remarket.core.errors import NotFound
 
-from . import backbox, catalog, listings, tasks
+from . import backbox, catalog, deliveries, listings, orders, tasks
 from .endpoint import Operation, resource
 from .errors import Errors, Shape, error_response
 
@@ -22,6 +22,11 @@ BRANCH = Errors({401: V1, 403: V1, 404: V1})
 TASK = Errors({401: V1, 404: V1}, remap={403: 404})
 COMPETITORS = Errors({401: V1, 404: V1, 422: V1}, remap={400: 422, 403: 404})
 BI = Errors({403: V3, 404: V3, 429: V3}, family=V3, remap={401: 403})
+# Orders document 400, 403 and 404 without bodies (V1 is used); no 401, so a missing token is their 403.
+ORDERS = Errors({400: V1, 403: V1, 404: V1}, remap={401: 403})
+ORDERLINE = Errors({400: V1, 403: V1, 404: V1, 422: V1}, remap={401: 403, 409: 422})
+DELIVERIES = Errors({422: V1})  # its 422 body (OrderIdValidationError) is built by the handler
+DELIVERY = Errors({404: V1}, remap={403: 404})
 
 
 @csrf_exempt
@@ -42,5 +47,14 @@ urlpatterns = [
     re_path(r"^backbox/v1/competitors/(?P<listing_ref>[^/]+)/?$",
             resource(GET=Operation(backbox.competitors, COMPETITORS, market=False))),
     re_path(r"^listings_bi/?$", resource(GET=Operation(backbox.listings_bi, BI))),
+    re_path(r"^orders/?$", resource(GET=Operation(orders.orders_list, ORDERS, market=False))),
+    re_path(r"^orders/(?P<order_id>[^/]+)/?$", resource(GET=Operation(orders.order_get, ORDERS, market=False),
+                                                        POST=Operation(orders.order_update, ORDERS, market=False))),
+    re_path(r"^orderlines/(?P<orderline_id>[^/]+)/?$",
+            resource(PATCH=Operation(orders.orderline_update, ORDERLINE, market=False))),
+    re_path(r"^shipping/v1/deliveries/?$",
+            resource(GET=Operation(deliveries.deliveries_list, DELIVERIES, market=False))),
+    re_path(r"^shipping/v1/deliveries/(?P<delivery_id>[^/]+)/?$",
+            resource(GET=Operation(deliveries.delivery_get, DELIVERY, market=False))),
     re_path(r"^(?P<path>.*)$", _not_found),
 ]

@@ -1,0 +1,318 @@
+"""The checkout benchmark (DESIGN.md budgets): orders per second on PostgreSQL with 32 concurrent buyers,
+through the service, through `/api/v1` on gunicorn, and every buyer on one hot listing, against a plain
+psycopg transaction doing the same writes in the same run; oversold units counted.
+
+    .venv/bin/python bench/checkout.py [--seconds 15] [--buyers 32] [--processes 4]
+
+An order here is the whole purchase: checkout_start (reserve, order, hold, payment intent), then checkout_pay
+(sandbox authorize and capture, settle: lines paid, ledger, outbox). Buyers are spread over `--processes`
+processes with buyers/processes threads each. gunicorn is started and stopped by this script (by its pid).
+Results are appended to bench/RESULTS.md under "Checkout"."""
+import argparse
+import datetime as dt
+import json
+import multiprocessing as mp
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+DB = "remarket_bench_checkout"
+URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
+ADDRESS = {"first_name": "Ada", "last_name": "Lovelace", "street": "12 rue de Rivoli", "postal_code": "75001",
+           "city": "Paris", "country": "FR", "phone": "+33612345678"}
+CARD = "4242424242424242"
+LISTINGS = 2000
+HOT_UNITS = 1_000_000
+
+
+def _django():
+    os.environ["DATABASE_URL"] = URL
+    os.environ["DJANGO_SETTINGS_MODULE"] = "remarket.settings.local"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def seed() -> None:
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {DB}",
+                    "-c", f"CREATE DATABASE {DB}", "postgres"], check=True)
+    _django()
+    from django.core.management import call_command
+
+    from remarket.catalog.models import Category, ProductModel, Variant
+    from remarket.markets.models import Channel, Market
+    from remarket.merchants.services import merchant_create
+    from remarket.offers.services import ListingRow, listings_apply
+
+    call_command("migrate", verbosity=0)
+    fr = Market.objects.create(code="FR", country="FR", currency="EUR", language="fr-FR", time_zone="Europe/Paris")
+    Channel.objects.create(code="web-fr", kind="web", market=fr)
+    category = Category.objects.create(slug="smartphones", name="Smartphones", impact_key="smartphone")
+    model = ProductModel.objects.create(category=category, brand="Apple", name="iPhone 13", slug="iphone-13")
+    variants = Variant.objects.bulk_create([Variant(model=model, storage_gb=128, colour=f"C{i}") for i in range(200)])
+    merchants = [merchant_create(name=f"Seller {i}", country="FR") for i in range(20)]
+    for m, merchant in enumerate(merchants):
+        listings_apply(merchant=merchant, rows=[
+            ListingRow(sku=f"L{m}-{i}", market="FR", price="399.00", quantity=100_000, variant_id=variants[i % 200].pk,
+                       grade="GOOD") for i in range(LISTINGS // len(merchants))])
+    listings_apply(merchant=merchants[0], rows=[ListingRow(sku="HOT", market="FR", price="299.00", quantity=HOT_UNITS,
+                                                           variant_id=variants[0].pk, grade="EXCELLENT")])
+
+
+# --- buyers ------------------------------------------------------------------------------------------------
+
+def _service_worker(args):
+    mode, threads, seconds, start_at, hot_id, listing_ids, out = args
+    _django()
+    import random
+
+    from django.db import connections
+
+    from remarket.checkout.services import Item, checkout_pay, checkout_start
+    from remarket.core.errors import DomainError
+    from remarket.markets.models import Channel, Market
+
+    market = Market.objects.get(code="FR")
+    channel = Channel.objects.get(code="web-fr")
+    counts = []
+
+    def buyer(n):
+        rng = random.Random(n)
+        done = failed = 0
+        while time.time() < start_at:
+            time.sleep(0.001)
+        while time.time() < start_at + seconds:
+            listing = hot_id if mode == "hot" else rng.choice(listing_ids)
+            try:
+                order = checkout_start(market=market, channel=channel, items=[Item(listing, 1)],
+                                       email="bench@example.com", shipping_address=ADDRESS)
+                done += checkout_pay(order=order, card_number=CARD).status == "captured"
+            except DomainError:
+                failed += 1
+        connections.close_all()
+        counts.append((done, failed))
+
+    pool = [threading.Thread(target=buyer, args=(i,)) for i in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    out.put((sum(c[0] for c in counts), sum(c[1] for c in counts)))
+
+
+def _plain_worker(args):
+    """The same writes as one purchase, as plain SQL through psycopg: the floor of what the database costs."""
+    _, threads, seconds, start_at, hot_id, listing_ids, out = args
+    import random
+
+    import psycopg
+
+    now = "now()"
+    counts = []
+
+    def buyer(n):
+        rng = random.Random(n)
+        done = 0
+        with psycopg.connect("host=127.0.0.1 user=postgres dbname=" + DB, autocommit=False) as conn:
+            while time.time() < start_at:
+                time.sleep(0.001)
+            while time.time() < start_at + seconds:
+                listing = rng.choice(listing_ids)
+                with conn.transaction():  # checkout_start
+                    cur = conn.execute("UPDATE offers_listing SET quantity = quantity - 1 WHERE id = %s AND quantity >= 1",
+                                       [listing])
+                    if cur.rowcount != 1:
+                        continue
+                    merchant = conn.execute("SELECT merchant_id FROM offers_listing WHERE id = %s", [listing]).fetchone()[0]
+                    order = conn.execute(
+                        f"INSERT INTO orders_order (public_id, market_id, channel_id, email, state, currency, total_minor,"
+                        f" shipping_address, created_at, modified_at) SELECT gen_random_uuid(), m.id, c.id, 'b@e.com', 10,"
+                        f" 'EUR', 39900, '{{}}', {now}, {now} FROM markets_market m, markets_channel c WHERE m.code = 'FR'"
+                        f" AND c.code = 'web-fr' RETURNING id").fetchone()[0]
+                    sub = conn.execute(f"INSERT INTO orders_suborder (order_id, merchant_id, state, total_minor, shipping_carrier,"
+                                       f" shipping_minor, created_at, modified_at) VALUES (%s, %s, 10, 39900, 'Standard', 0,"
+                                       f" {now}, {now}) RETURNING id", [order, merchant]).fetchone()[0]
+                    line = conn.execute("INSERT INTO orders_orderline (suborder_id, listing_id, sku, title, grade, quantity,"
+                                        " unit_price_minor, total_minor, currency, state, imei, serial_number) VALUES"
+                                        " (%s, %s, 'L', 'T', 'GOOD', 1, 39900, 39900, 'EUR', 8, '', '') RETURNING id",
+                                        [sub, listing]).fetchone()[0]
+                    conn.execute(f"INSERT INTO orders_orderhistory (order_id, at, what) VALUES (%s, {now}, 'created')", [order])
+                    conn.execute(f"INSERT INTO events_outboxevent (topic, payload, created_at, available_at, lease_owner,"
+                                 f" attempts, last_error) VALUES ('order.created', '{{}}', {now}, {now}, '', 0, '')")
+                    conn.execute(f"INSERT INTO checkout_stockhold (order_id, expires_at, outcome) VALUES (%s, {now}, '')", [order])
+                    intent = conn.execute(f"INSERT INTO payments_paymentintent (order_id, amount_minor, currency, status,"
+                                          f" gateway_ref, failure_code, refunded_minor, created_at, updated_at) VALUES"
+                                          f" (%s, 39900, 'EUR', 'created', '', '', 0, {now}, {now}) RETURNING id",
+                                          [order]).fetchone()[0]
+                with conn.transaction():  # the gateway's books: authorize, then capture
+                    conn.execute(f"INSERT INTO payments_sandboxcharge (ref, intent_id, amount_minor, currency, status,"
+                                 f" refunded_minor, refund_keys, card_last4, created_at) VALUES (%s, %s, 39900, 'EUR',"
+                                 f" 'authorized', 0, '[]', '4242', {now})", [f"ch_{intent}", intent])
+                with conn.transaction():  # settle: authorized
+                    conn.execute("SELECT id FROM payments_paymentintent WHERE id = %s FOR UPDATE", [intent])
+                    conn.execute(f"UPDATE payments_paymentintent SET status = 'authorized', gateway_ref = %s, updated_at = {now}"
+                                 f" WHERE id = %s", [f"ch_{intent}", intent])
+                with conn.transaction():
+                    conn.execute("UPDATE payments_sandboxcharge SET status = 'captured' WHERE ref = %s", [f"ch_{intent}"])
+                with conn.transaction():  # settle: captured → order paid, ledger, outbox
+                    conn.execute("SELECT id FROM payments_paymentintent WHERE id = %s FOR UPDATE", [intent])
+                    conn.execute(f"UPDATE payments_paymentintent SET status = 'captured', updated_at = {now} WHERE id = %s", [intent])
+                    conn.execute(f"UPDATE checkout_stockhold SET released_at = {now}, outcome = 'sold' WHERE order_id = %s", [order])
+                    conn.execute("UPDATE orders_orderline SET state = 1 WHERE id = %s AND state = 8", [line])
+                    conn.execute(f"UPDATE orders_suborder SET state = 1, modified_at = {now} WHERE id = %s", [sub])
+                    conn.execute(f"UPDATE orders_order SET state = 1, modified_at = {now} WHERE id = %s", [order])
+                    txn = conn.execute(f"INSERT INTO ledger_ledgertransaction (kind, order_id, suborder_id, at, memo) VALUES"
+                                       f" ('sale', %s, %s, {now}, '') RETURNING id", [order, sub]).fetchone()[0]
+                    conn.execute("INSERT INTO ledger_ledgerentry (transaction_id, account, merchant_id, amount_minor, currency)"
+                                 " VALUES (%s, 'gateway_clearing', NULL, 39900, 'EUR'), (%s, 'commission_revenue', NULL,"
+                                 " -3990, 'EUR'), (%s, 'merchant_payable', %s, -35910, 'EUR')", [txn, txn, txn, merchant])
+                    conn.execute(f"INSERT INTO orders_orderhistory (order_id, at, what) VALUES (%s, {now}, 'paid')", [order])
+                    conn.execute(f"INSERT INTO events_outboxevent (topic, payload, created_at, available_at, lease_owner,"
+                                 f" attempts, last_error) VALUES ('order.paid', '{{}}', {now}, {now}, '', 0, '')")
+                done += 1
+        counts.append((done, 0))
+
+    pool = [threading.Thread(target=buyer, args=(i,)) for i in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    out.put((sum(c[0] for c in counts), 0))
+
+
+def _api_worker(args):
+    base, threads, seconds, start_at, _, listing_ids, out = args
+    import random
+    counts = []
+
+    def post(path, body):
+        request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as err:
+            return err.code, {}
+
+    def buyer(n):
+        rng = random.Random(n)
+        done = failed = 0
+        while time.time() < start_at:
+            time.sleep(0.001)
+        while time.time() < start_at + seconds:
+            status, order = post("/api/v1/checkout", {"market": "FR", "email": "b@example.com", "shipping_address": ADDRESS,
+                                                      "items": [{"listing_id": rng.choice(listing_ids), "quantity": 1}]})
+            if status != 201:
+                failed += 1
+                continue
+            status, paid = post(f"/api/v1/orders/{order['id']}/pay", {"card_number": CARD})
+            done += status == 200 and paid.get("payment_status") == "captured"
+        counts.append((done, failed))
+
+    pool = [threading.Thread(target=buyer, args=(i,)) for i in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    out.put((sum(c[0] for c in counts), sum(c[1] for c in counts)))
+
+
+def measure(worker, mode: str, buyers: int, processes: int, seconds: int, hot_id: int, listing_ids: list[int],
+            base: str = "") -> tuple[float, int]:
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    start_at = time.time() + 6  # let every process load Django first
+    first = base if worker is _api_worker else mode
+    procs = [ctx.Process(target=worker, args=((first, buyers // processes, seconds, start_at, hot_id, listing_ids, out),))
+             for _ in range(processes)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=seconds + 120) for _ in procs]
+    for p in procs:
+        p.join()
+    done = sum(r[0] for r in results)
+    return done / seconds, sum(r[1] for r in results)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--buyers", type=int, default=32)
+    parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the API pass")
+    args = parser.parse_args()
+    print("[bench] seeding PostgreSQL ...", flush=True)
+    seed()
+    from remarket.offers.models import Listing
+    from remarket.orders.models import OrderLine
+
+    listing_ids = list(Listing.objects.exclude(sku="HOT").values_list("pk", flat=True))
+    hot_id = Listing.objects.get(sku="HOT").pk
+    figures = {}
+    print("[bench] plain psycopg ...", flush=True)
+    figures["plain"] = measure(_plain_worker, "plain", args.buyers, args.processes, args.seconds, hot_id, listing_ids)
+    print("[bench] service ...", flush=True)
+    figures["service"] = measure(_service_worker, "spread", args.buyers, args.processes, args.seconds, hot_id, listing_ids)
+    print("[bench] hot listing ...", flush=True)
+    figures["hot"] = measure(_service_worker, "hot", args.buyers, args.processes, args.seconds, hot_id, listing_ids)
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": URL, "DJANGO_SETTINGS_MODULE": "remarket.settings.local",
+           "REMARKET_SUPERVISE_WORKER": "0"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "remarket.wsgi:application", "--config",
+                               str(ROOT / "remarket/cli/gunicorn_conf.py"), "--bind", f"127.0.0.1:{port}",
+                               "--workers", str(args.workers)], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        print("[bench] /api/v1 on gunicorn ...", flush=True)
+        figures["api"] = measure(_api_worker, "api", args.buyers, args.processes, args.seconds, hot_id, listing_ids,
+                                 base=f"http://127.0.0.1:{port}")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    hot = Listing.objects.get(pk=hot_id)
+    sold = sum(OrderLine.objects.filter(listing_id=hot_id, state=1).values_list("quantity", flat=True))
+    held = sum(OrderLine.objects.filter(listing_id=hot_id, state=8).values_list("quantity", flat=True))
+    oversold = (sold + held + hot.quantity) - HOT_UNITS
+    plain = figures["plain"][0]
+    rows = [
+        ("plain psycopg transaction (reference)", plain, "", ""),
+        ("service (checkout_start + checkout_pay)", figures["service"][0], ">= 300/s and >= 0.5x", figures["service"][0] / plain),
+        ("/api/v1 on gunicorn (checkout + pay)", figures["api"][0], ">= 120/s and >= 0.5x", figures["api"][0] / plain),
+        ("service, every buyer on one hot listing", figures["hot"][0], ">= 100/s", figures["hot"][0] / plain),
+    ]
+    lines = [f"| {name} | {rate:,.0f} | {ratio if ratio == '' else f'{ratio:.2f}x'} | {budget} |" for name, rate, budget, ratio in rows]
+    section = (f"\n## Checkout — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
+               f"PostgreSQL, {args.buyers} concurrent buyers ({args.processes} processes), {args.seconds} s per pass, "
+               f"gunicorn {args.workers} sync workers for the API. Command: `.venv/bin/python bench/checkout.py "
+               f"--seconds {args.seconds} --buyers {args.buyers} --processes {args.processes} --workers {args.workers}`. "
+               f"Machine: {os.cpu_count()} cores (load generator on the same cores).\n\n"
+               "| path | orders/s | vs plain | budget |\n|---|---|---|---|\n" + "\n".join(lines) +
+               f"\n\nHot listing: {sold:,} sold + {held:,} held + {hot.quantity:,} available = "
+               f"{sold + held + hot.quantity:,} of {HOT_UNITS:,} made available: **{oversold} oversold**.\n")
+    with RESULTS.open("a", encoding="utf-8") as f:
+        f.write(section)
+    print(section)
+
+
+if __name__ == "__main__":
+    main()
