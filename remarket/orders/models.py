@@ -60,7 +60,7 @@ class OrderLine(models.Model):
     currency = models.CharField(max_length=3)
     state = models.PositiveSmallIntegerField(default=LineState.AWAITING_PAYMENT)
     imei = models.CharField(max_length=17, blank=True)  # recorded once, when the merchant ships
-    serial_number = models.CharField(max_length=40, blank=True)
+    serial_number = models.CharField(max_length=50, blank=True)
 
     class Meta:
         constraints = [
@@ -73,9 +73,9 @@ class Shipment(models.Model):
     """Tracking of a sub-order, recorded once when the merchant ships."""
 
     suborder = models.OneToOneField(SubOrder, on_delete=models.PROTECT, related_name="shipment")
-    carrier = models.CharField(max_length=40)
-    tracking_number = models.CharField(max_length=64)
-    tracking_url = models.URLField(blank=True)
+    carrier = models.CharField(max_length=200)  # the seller contract's lengths
+    tracking_number = models.CharField(max_length=200)
+    tracking_url = models.URLField(max_length=300, blank=True)
     shipped_at = models.DateTimeField()
 
 

@@ -61,8 +61,9 @@ def order_create(*, market, channel, email: str, lines: list[PricedLine], curren
     return order
 
 
-def _move_lines(sub: SubOrder, *, to: int, only_from: tuple[int, ...] | None = None) -> None:
-    lines = list(sub.lines.all())
+def _move_lines(sub: SubOrder, *, to: int, only_from: tuple[int, ...] | None = None,
+                line_ids: list[int] | None = None) -> None:
+    lines = [l for l in sub.lines.all() if line_ids is None or l.pk in line_ids]
     for line in lines:
         if only_from is None or line.state in only_from:
             line_transition_check(line.state, to)
@@ -109,10 +110,15 @@ def order_unpaid(*, order: Order, reason: str) -> Order:
 
 
 @transaction.atomic
-def suborder_accept(*, actor: Actor, suborder_id: int) -> SubOrder:
+def suborder_accept(*, actor: Actor, suborder_id: int, line_ids: list[int] | None = None) -> SubOrder:
+    """Accept the paid lines of a sub-order (all of them, or the given ones)."""
     require(actor, "order.fulfil")
     sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)
-    _move_lines(sub, to=LineState.ACCEPTED, only_from=(LineState.PAID,))
+    if line_ids is not None:
+        known = set(sub.lines.values_list("pk", flat=True))
+        if not set(line_ids) <= known or not line_ids:
+            raise DomainError("ORDER_LINE_NOT_FOUND", _("Some of these lines are not part of this order."))
+    _move_lines(sub, to=LineState.ACCEPTED, only_from=(LineState.PAID,), line_ids=line_ids)
     OrderHistory.objects.create(order=sub.order, suborder=sub, at=clock.now(), what=f"accepted by {sub.merchant}")
     emit("suborder.accepted", {"suborder_id": sub.pk})
     return sub
@@ -139,7 +145,9 @@ def _serials_record(sub: SubOrder, serials: dict[int, dict]) -> None:
         if line is None:
             raise DomainError("ORDER_LINE_NOT_FOUND", _("Line %(id)s is not part of this order.") % {"id": line_id})
         imei = imei_check(values["imei"]) if values.get("imei") else ""
-        serial = str(values.get("serial_number") or "").strip()[:40]
+        serial = str(values.get("serial_number") or "").strip()
+        if len(serial) > 50:
+            raise DomainError("ORDER_SERIAL_INVALID", _("A serial number is up to 50 characters."))
         if (imei and line.imei) or (serial and line.serial_number):
             raise DomainError("ORDER_SERIAL_ALREADY_SET", _("The IMEI or serial number of a line is recorded once."),
                               status=409)
@@ -164,8 +172,10 @@ def suborder_ship(*, actor: Actor, suborder_id: int, tracking_number: str, carri
                   tracking_url: str = "", serials: dict[int, dict] | None = None) -> SubOrder:
     require(actor, "order.fulfil")
     tracking_number, carrier = (tracking_number or "").strip(), (carrier or "").strip()
-    if not tracking_number or len(tracking_number) > 64:
-        raise DomainError("ORDER_TRACKING_REQUIRED", _("Shipping needs a tracking number (up to 64 characters)."))
+    if not tracking_number or len(tracking_number) > 200:
+        raise DomainError("ORDER_TRACKING_REQUIRED", _("Shipping needs a tracking number (up to 200 characters)."))
+    if len(carrier) > 200 or len(tracking_url or "") > 300:
+        raise DomainError("ORDER_TRACKING_INVALID", _("A carrier is up to 200 characters, a tracking URL up to 300."))
     if not carrier:
         raise DomainError("ORDER_CARRIER_REQUIRED", _("Shipping needs the carrier's name."))
     sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)

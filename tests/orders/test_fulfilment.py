@@ -141,3 +141,17 @@ def test_the_customer_gets_a_mail_at_each_step(paid_suborder, merchant_actor, ma
     assert [m.subject for m in mailoutbox] == ["Your remarket order is confirmed", "Your order is being prepared",
                                               "Your device is on its way"]
     assert all(m.to == ["a@b.fr"] for m in mailoutbox) and "6A1" in mailoutbox[2].body
+
+
+def test_one_line_of_several_can_be_accepted(marketplace, merchant_actor, offer):
+    from ..factories import ListingFactory, ListingMarketFactory
+    second = ListingMarketFactory(market=marketplace.fr, listing=ListingFactory(merchant=offer.listing.merchant))
+    order = checkout_start(market=marketplace.fr, channel=marketplace.web_fr,
+                           items=[Item(offer.listing_id), Item(second.listing_id)], email="a@b.fr",
+                           shipping_address=ADDRESS_FR)
+    checkout_pay(order=order, card_number=PAY_OK)
+    sub = order.suborders.get()
+    first_line = sub.lines.get(listing_id=offer.listing_id)
+    sub = suborder_accept(actor=merchant_actor, suborder_id=sub.pk, line_ids=[first_line.pk])
+    assert dict(sub.lines.values_list("listing_id", "state")) == {offer.listing_id: 2, second.listing_id: 1}
+    assert sub.state == 1  # a line still waits for the merchant's decision
