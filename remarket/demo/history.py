@@ -4,7 +4,9 @@ Volume follows the reference marketplace: France about 30 %, the US 20 %, the ot
 sales grow about 30 % over the year, with September's new phones, Black Friday and Christmas on top. Each
 order's fate follows from its age: a payment settles within minutes, a merchant accepts within hours and
 ships within two days, so recent orders are still paid or to ship. Besides, every merchant gets one order
-in each state a merchant handles (awaiting payment, unpaid, paid, to ship, shipped) near the present."""
+in each state a merchant handles (awaiting payment, unpaid, paid, to ship, shipped) near the present.
+Awaiting payment lasts minutes by design (a stock hold lapses after 15): once the worker runs, the
+reconciler settles those orders as unpaid, as it would any abandoned checkout."""
 import datetime as dt
 import random
 import uuid
@@ -173,13 +175,16 @@ class Planner:
         rng, now = self.rng, self.now
         codes = [c for c in markets if self.book.merchant.get((merchant_id, c))]
         code = rng.choice(codes)
-        ago = {AWAITING: dt.timedelta(minutes=rng.uniform(1, 12)), UNPAID: dt.timedelta(hours=rng.uniform(1, 48)),
+        ago = {AWAITING: dt.timedelta(minutes=rng.uniform(1, 5)), UNPAID: dt.timedelta(hours=rng.uniform(1, 48)),
                PAID: dt.timedelta(minutes=rng.uniform(10, 180)), TO_SHIP: dt.timedelta(hours=rng.uniform(12, 40)),
                SHIPPED: dt.timedelta(days=rng.uniform(3, 8))}[fate]
         order = self._order(self.network.web[code], code, now - ago, None, web=True)
         offer = self.book.merchant[(merchant_id, code)].draw(rng)
         line = PlannedLine(offer, 1, offer.price_minor)
         self._settle(order, fate if fate in (AWAITING, UNPAID) else PAID)
+        if fate == AWAITING:
+            # a 3-D Secure step pending: the reconciler leaves it until its hold lapses, 15 minutes after checkout
+            order.intent_status, order.gateway_ref = "requires_action", order.gateway_ref or self._charge_ref()
         sub = PlannedSub(merchant_id, [line], fate)
         if fate in (TO_SHIP, SHIPPED):
             sub.accepted_at = order.settled_at + dt.timedelta(hours=rng.uniform(1, 8))
@@ -215,7 +220,10 @@ class Planner:
             order.settled_at = settled_at
             order.intent_status = "captured" if outcome == PAID else "failed"
         if order.intent_status != "created":
-            order.gateway_ref = f"ch_{rng.getrandbits(96):024x}"
+            order.gateway_ref = self._charge_ref()
+
+    def _charge_ref(self) -> str:
+        return f"ch_{self.rng.getrandbits(96):024x}"
 
     def _sub(self, order: PlannedOrder, merchant_id: int, lines: list[PlannedLine], *, counter: bool) -> PlannedSub:
         if order.outcome != PAID:

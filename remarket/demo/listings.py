@@ -114,14 +114,16 @@ def _allocate(total: int, sellers: list[Seller], capacity: list[int]) -> list[in
     return counts
 
 
-def _candidates(seller: Seller, variants: list[CatalogVariant]) -> tuple[list[tuple[CatalogVariant, str]], list[float]]:
+def _candidates(focus: dict[str, float],
+                variants: list[CatalogVariant]) -> tuple[list[tuple[CatalogVariant, str]], list[float]]:
+    """Every (variant, grade) a merchant with this focus may list, with cumulative weights."""
     combos, cumulative, total = [], [], 0.0
     for cv in variants:
-        focus = seller.focus.get(cv.spec.category, 0)
-        if not focus:
+        weight = focus.get(cv.spec.category, 0)
+        if not weight:
             continue
         for grade in ORDER:
-            total += cv.weight * focus * GRADE_WEIGHT[grade]
+            total += cv.weight * weight * GRADE_WEIGHT[grade]
             combos.append((cv, grade))
             cumulative.append(total)
     return combos, cumulative
@@ -203,16 +205,21 @@ def _listing(seller: Seller, cv: CatalogVariant, grade: str, rng: random.Random,
 def listings_build(*, total: int, sellers: list[Seller], variants: list[CatalogVariant], markets: dict[str, Market],
                    store: Location, partner_locations: list[Location], rng: random.Random,
                    now: dt.datetime) -> OfferBook:
+    """About `total` listings shared by merchant size (the first party gets 4 %, all phones), fewer if the
+    merchants cannot list that many distinct variant-and-grade pairs; each published where its merchant sells."""
     book = OfferBook()
     writer = _Writer(book, markets)
     first, others = sellers[0], sellers[1:]
-    first_count = max(10, round(total * FIRST_PARTY_SHARE))
-    pools = [_candidates(s, variants) for s in others]
-    counts = _allocate(total - first_count, others, [len(p[0]) for p in pools])
-    first_combos, first_cumulative = _candidates(first, variants)
+    by_focus: dict[tuple, tuple[list, list[float]]] = {}  # merchants share a few focus profiles
+    for seller in sellers:
+        key = tuple(sorted(seller.focus.items()))
+        if key not in by_focus:
+            by_focus[key] = _candidates(seller.focus, variants)
+    pools = [by_focus[tuple(sorted(s.focus.items()))] for s in sellers]
+    first_count = min(max(10, round(total * FIRST_PARTY_SHARE)), len(pools[0][0]))
+    counts = [first_count, *_allocate(total - first_count, others, [len(p[0]) for p in pools[1:]])]
     first_listings = []
-    for seller, count, (combos, cumulative) in [(first, first_count, (first_combos, first_cumulative)),
-                                               *zip(others, counts, pools)]:
+    for seller, count, (combos, cumulative) in zip(sellers, counts, pools):
         competitiveness = (1 / seller.price_factor) ** 4
         for index, (cv, grade) in enumerate(_pick(count, combos, cumulative, rng)):
             # a merchant's first listing is published everywhere it sells, so every market has its offers

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from remarket.markets import fx
 from remarket.markets.models import Channel, Location, Market
-from remarket.markets.services import LocationSpec, markets_ensure, partner_network_ensure, store_ensure
+from remarket.markets.services import (LocationSpec, markets_ensure, partner_network_ensure, store_ensure,
+                                       web_channel_code)
 
 from .people_data import PARTNER
 
@@ -92,6 +93,6 @@ def network_build(*, partner_locations: int) -> Network:
     _, partner_channel, _ = partner_network_ensure(name=name, market=markets["FR"], channel_code="partner-fr",
                                                    locations=specs, commission_bp=commission_bp)
     fx.fx_load(path=FX_RATES)
-    return Network(markets=markets, web={code: channels[f"web-{code.lower()}"] for code in markets},
+    return Network(markets=markets, web={code: channels[web_channel_code(code)] for code in markets},
                    store_channel=store.channel, store=store, partner_channel=partner_channel,
                    partner_locations=list(Location.objects.filter(channel=partner_channel).order_by("pk")))

@@ -96,7 +96,8 @@ def test_catalog_of_real_models_with_impact_keys(demo):
     assert {v.storage_gb for v in variants} == {128, 256, 512, 1024}
     assert {v.colour for v in variants} == {"Black Titanium", "White Titanium", "Blue Titanium", "Natural Titanium"}
     for slug in ("galaxy-s24", "pixel-8", "macbook-air-13-inch-m2-2022", "sony-playstation-5",
-                 "nintendo-switch-oled-model", "ipad-air-5th-generation", "airpods-pro-2nd-generation", "microsoft-xbox-series-x"):
+                 "nintendo-switch-oled-model", "ipad-air-5th-generation", "airpods-pro-2nd-generation",
+                 "microsoft-xbox-series-x"):
         assert ProductModel.objects.filter(slug=slug).exists(), slug
 
 

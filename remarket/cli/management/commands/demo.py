@@ -56,7 +56,9 @@ class Command(BaseCommand):
         parser.add_argument("--listings", type=int, default=defaults.listings, help="listings (default 20000)")
         parser.add_argument("--orders", type=int, default=defaults.orders,
                             help=f"orders over the last year (default {defaults.orders})")
-        parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed: same seed, same demo")
+        parser.add_argument("--seed", type=int, default=defaults.seed,
+                            help="random seed (default 1): the same seed gives the same merchants, listings and "
+                                 "orders; passwords and tokens are always random")
         parser.add_argument("--partner-locations", type=int, default=defaults.partner_locations,
                             help="partner points of sale, largest French towns first (default 500)")
         parser.add_argument("--credentials", type=Path, default=None,
