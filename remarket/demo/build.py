@@ -23,6 +23,7 @@ from remarket.ledger.models import LedgerTransaction
 from remarket.markets.models import Channel, Location, Market
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, LocationStock
+from remarket.orders.jobs import merchant_quality_refresh
 from remarket.orders.models import Order, OrderLine, SubOrder
 
 from .catalog import catalog_build
@@ -33,7 +34,8 @@ from .network import network_build
 from .people import people_build, sellers_build
 
 CHUNK = 2000  # orders planned and written together
-STAGES = ("markets, stores and FX rates", "catalog", "merchants and logins", "listings", "orders", "reports")
+STAGES = ("markets, stores and FX rates", "catalog", "merchants and logins", "listings", "orders",
+          "quality review", "reports")
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,9 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
         progress.advance(len(chunk))
         progress.stage(STAGES[5])
         _analyze()
+        for seller in sellers:  # the hourly review, once: scores and sanctions from the year of orders
+            merchant_quality_refresh(merchant=seller.merchant)
+        progress.stage(STAGES[6])
         rollups_rebuild()
     progress.done()
     return DemoResult(credentials=people.credentials, counts=demo_counts())

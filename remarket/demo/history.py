@@ -27,6 +27,7 @@ from .people_data import CARRIERS, FIRST_NAMES, LAST_NAMES, PHONES, STORE_CARRIE
 
 AWAITING, UNPAID, PAID, TO_SHIP, SHIPPED = "awaiting", "unpaid", "paid", "to_ship", "shipped"
 FATES = (AWAITING, UNPAID, PAID, TO_SHIP, SHIPPED)
+SLOWNESS = (1.0, 1.0, 1.0, 1.0, 1.3, 1.5, 1.7)  # a shipping-delay factor, by merchant id
 MARKET_SHARE = {"FR": 0.30, "US": 0.20, "DE": 0.15, "ES": 0.13, "IT": 0.12, "GB": 0.10}
 COUNTER_SHARE = {"FR": 0.08, "US": 0.06}  # orders taken at partner counters in France, at the store in the US
 SEASON = {1: 1.05, 2: 0.85, 3: 0.9, 4: 0.9, 5: 0.9, 6: 0.95, 7: 0.9, 8: 0.95, 9: 1.1, 10: 1.0, 11: 1.25, 12: 1.45}
@@ -232,7 +233,9 @@ class Planner:
             return PlannedSub(merchant_id, lines, SHIPPED, order.settled_at, order.settled_at, STORE_CARRIER,
                               f"POS-{order.public_id.hex[:12].upper()}")
         accepted_at = order.settled_at + dt.timedelta(hours=self.rng.uniform(0.5, 20))
-        shipped_at = accepted_at + dt.timedelta(hours=self.rng.uniform(2, 48))
+        # some refurbishers are slower to ship, so quality scores and the best offers differ between them
+        slowness = SLOWNESS[merchant_id % len(SLOWNESS)]
+        shipped_at = accepted_at + dt.timedelta(hours=self.rng.uniform(2, 48) * slowness)
         if shipped_at <= self.now:
             carrier, tracking = self._tracking(order.market.code)
             return PlannedSub(merchant_id, lines, SHIPPED, accepted_at, shipped_at, carrier, tracking)

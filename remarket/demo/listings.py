@@ -1,21 +1,20 @@
 """Demo listings, their per-market terms and the first-party merchant's counter stock.
 
-Every other listing write goes through `offers.services.listings_apply`, one row at a time in its own
-savepoint so that a bad row is reported and skipped. The demo writes tens of thousands of rows (hundreds of
-thousands at Back Market's size), which that path would take minutes over, so it builds the rows in memory,
-checks each against the same rules with the same error codes (`listing_check`), and writes them with
-`bulk_create` in batches. The database's CHECK and UNIQUE constraints still hold every row."""
+Listings are written like every other listing write, through `offers.services.listings_apply` (set-based),
+one call per merchant and batch; offers' scores come with them."""
 import bisect
 import datetime as dt
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from remarket.catalog.grades import ORDER, grade_parse
+from remarket.catalog.grades import ORDER
+from remarket.core.db import bulk_set
 from remarket.core.errors import DomainError
-from remarket.core.money import exponent
+from remarket.core.money import exponent, to_major
 from remarket.markets.models import Location, Market
 from remarket.offers.models import Listing, ListingMarket, LocationStock, StockMovement
+from remarket.offers.services import ListingRow, listings_apply
 
 from .catalog import CatalogVariant
 from .people import Seller
@@ -69,29 +68,6 @@ class OfferBook:
     listings: int = 0
     terms: int = 0
     stock_rows: int = 0
-
-
-def listing_check(listing: Listing, terms: list[ListingMarket]) -> None:
-    """The rules `listings_apply` enforces, with its error codes."""
-    if not listing.sku or len(listing.sku) > 64:
-        raise DomainError("OFFER_SKU_INVALID", "A SKU is 1 to 64 characters.")
-    grade_parse(listing.grade)
-    if listing.warranty_months < 12:
-        raise DomainError("OFFER_WARRANTY_TOO_SHORT", "The warranty is at least 12 months.")
-    if listing.quantity < 0:
-        raise DomainError("OFFER_QUANTITY_NEGATIVE", "Quantity cannot be negative.")
-    if not terms:
-        raise DomainError("OFFER_PRICE_MISSING", f"SKU {listing.sku} has no price in any market.")
-    for term in terms:
-        if term.currency != term.market.currency:
-            raise DomainError("OFFER_CURRENCY_MISMATCH", f"SKU {listing.sku}: {term.market.code} sells in "
-                                                         f"{term.market.currency}.")
-        if term.price_minor <= 0:
-            raise DomainError("OFFER_PRICE_ZERO", "A price is above zero.")
-        if term.min_price_minor is not None and term.price_minor < term.min_price_minor:
-            raise DomainError("OFFER_PRICE_BELOW_MIN", f"SKU {listing.sku}: the price is below its min price.")
-        if term.max_price_minor is not None and term.price_minor > term.max_price_minor:
-            raise DomainError("OFFER_PRICE_ABOVE_MAX", f"SKU {listing.sku}: the price is above its max price.")
 
 
 def _allocate(total: int, sellers: list[Seller], capacity: list[int]) -> list[int]:
@@ -150,7 +126,6 @@ class _Writer:
         self.rows: list[tuple[Listing, list[ListingMarket], Seller, CatalogVariant, float]] = []
 
     def add(self, listing, terms, seller, cv, weight) -> None:
-        listing_check(listing, terms)
         self.rows.append((listing, terms, seller, cv, weight))
         if len(self.rows) >= BATCH:
             self.flush()
@@ -158,9 +133,27 @@ class _Writer:
     def flush(self) -> None:
         if not self.rows:
             return
-        Listing.objects.bulk_create([r[0] for r in self.rows], batch_size=1000)
+        by_merchant: dict = defaultdict(list)
+        for listing, listing_terms, seller, _, _ in self.rows:
+            by_merchant[seller.merchant].extend(
+                ListingRow(sku=listing.sku, market=t.market.code, price=str(to_major(t.price_minor, t.currency)),
+                           min_price=None if t.min_price_minor is None else str(to_major(t.min_price_minor, t.currency)),
+                           max_price=None if t.max_price_minor is None else str(to_major(t.max_price_minor, t.currency)),
+                           quantity=listing.quantity, variant_id=listing.variant_id, grade=listing.grade,
+                           published=t.published, warranty_months=listing.warranty_months, comment=listing.comment)
+                for t in listing_terms)
+        for merchant, rows in by_merchant.items():
+            result = listings_apply(merchant=merchant, rows=rows)
+            if result.errors:
+                raise DomainError("DEMO_LISTING_REFUSED", f"{merchant}: {result.errors[0]}")
+        ids = dict(((m, sku), pk) for pk, m, sku in Listing.objects.filter(
+            merchant__in=list(by_merchant), sku__in=[r[0].sku for r in self.rows]).values_list("pk", "merchant_id", "sku"))
+        for listing, _, seller, _, _ in self.rows:
+            listing.pk = ids[(seller.merchant.pk, listing.sku)]
+        # the purchase price basis (margin scheme) is not a feed field yet: set once, after the feed
+        bulk_set(Listing, ["purchase_price_minor", "purchase_currency"],
+                 [(r[0].pk, r[0].purchase_price_minor, r[0].purchase_currency) for r in self.rows])
         terms = [t for r in self.rows for t in r[1]]
-        ListingMarket.objects.bulk_create(terms, batch_size=1000)
         for listing, listing_terms, seller, cv, weight in self.rows:
             for term in listing_terms:
                 if not term.published:
