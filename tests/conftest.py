@@ -26,6 +26,16 @@ ADDRESS_FR = {"first_name": "Victor", "last_name": "Hugo", "street": "6 place de
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached markets and product views never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def database_url() -> str:
     """The URL of the database the tests run on, for processes started by a test."""
     settings = connection.settings_dict

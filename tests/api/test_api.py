@@ -34,11 +34,16 @@ def test_product_api_shows_offers_per_grade_in_few_queries(client, offer):
     slug = offer.listing.variant.model.slug
     with CaptureQueriesContext(connection) as queries:
         body = client.get(f"/api/v1/catalog/products/{slug}?market=FR").json()
-    assert len(queries) <= 4
+    assert len(queries) <= 5
     [variant] = body["variants"]
-    assert variant["offers"] == [{"listing_id": offer.listing_id, "sku": offer.listing.sku, "grade": "EXCELLENT",
-                                  "merchant": offer.listing.merchant.name, "price_minor": 49900, "currency": "EUR",
-                                  "quantity": 5, "warranty_months": 12, "best": True}]
+    assert (variant["offer_count"], variant["from_price_minor"], body["variant_id"]) == (1, 49900, variant["id"])
+    assert body["offers"] == [{"listing_id": offer.listing_id, "sku": offer.listing.sku, "grade": "EXCELLENT",
+                               "merchant": offer.listing.merchant.name, "merchant_quality": 100, "price_minor": 49900,
+                               "shipping_minor": 0, "currency": "EUR", "quantity": 5, "warranty_months": 12,
+                               "best": True}]
+    with CaptureQueriesContext(connection) as queries:  # served from the cache
+        assert client.get(f"/api/v1/catalog/products/{slug}?market=FR").json() == body
+    assert len(queries) == 0
 
 
 @pytest.mark.parametrize("url, code", [("/api/v1/catalog/products/nope", "CATALOG_PRODUCT_NOT_FOUND"),

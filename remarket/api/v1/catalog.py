@@ -2,10 +2,9 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from remarket.catalog.models import Category, ProductModel
-from remarket.catalog.selectors import product_model_get
 from remarket.markets.models import Market
 from remarket.markets.selectors import market_get
-from remarket.offers.selectors import best_offers, offers_for_product
+from remarket.offers.selectors import best_offers, product_view
 
 from .schemas import Error
 
@@ -38,7 +37,9 @@ class OfferOut(Schema):
     sku: str
     grade: str
     merchant: str
+    merchant_quality: int
     price_minor: int
+    shipping_minor: int
     currency: str
     quantity: int
     warranty_months: int
@@ -50,12 +51,15 @@ class VariantOut(Schema):
     label: str
     storage_gb: int | None
     colour: str
-    offers: list[OfferOut]
+    offer_count: int
+    from_price_minor: int | None
 
 
 class ProductOut(ProductSummary):
     market: str
     variants: list[VariantOut]
+    variant_id: int | None
+    offers: list[OfferOut]
 
 
 @router.get("/markets", response=list[MarketOut])
@@ -97,19 +101,18 @@ def products(request, category: str | None = None, limit: int = 100, offset: int
 
 
 @router.get("/products/{slug}", response={200: ProductOut, 404: Error})
-def product(request, slug: str, market: str = "FR"):
-    """A product with its variants and, per grade, every offer in the market; `best` marks the winner."""
+def product(request, slug: str, market: str = "FR", variant: int | None = None):
+    """A product's variants with what each has on sale, and every offer of one variant (the one asked for, or the
+    first on sale) best first per grade; `best` marks each grade's winner."""
     the_market = market_get(code=market)
-    model = product_model_get(slug=slug)
-    offers = offers_for_product(model=model, market=the_market)
-    best = {o.listing_id for o in best_offers(offers).values()}
-    variants = []
-    for variant in model.variants.order_by("storage_gb", "colour"):
-        variants.append(VariantOut(id=variant.pk, label=variant.label, storage_gb=variant.storage_gb,
-                                   colour=variant.colour, offers=[
-            OfferOut(listing_id=o.listing_id, sku=o.sku, grade=o.grade, merchant=o.merchant_name,
-                     price_minor=o.price_minor, currency=o.currency, quantity=o.quantity,
-                     warranty_months=o.warranty_months, best=o.listing_id in best)
-            for o in offers if o.variant_id == variant.pk]))
-    return ProductOut(slug=model.slug, brand=model.brand, name=model.name, category=model.category.slug,
-                      market=the_market.code, variants=variants)
+    view = product_view(slug=slug, market=the_market, variant_id=variant)
+    best = {o.listing_id for o in best_offers(view.offers).values()}
+    return ProductOut(
+        slug=view.model.slug, brand=view.model.brand, name=view.model.name, category=view.model.category.slug,
+        market=the_market.code, variant_id=view.variant.id if view.variant else None,
+        variants=[VariantOut(id=v.id, label=v.label, storage_gb=v.storage_gb, colour=v.colour,
+                             offer_count=v.offer_count, from_price_minor=v.from_minor) for v in view.variants],
+        offers=[OfferOut(listing_id=o.listing_id, sku=o.sku, grade=o.grade, merchant=o.merchant_name,
+                         merchant_quality=o.merchant_quality, price_minor=o.price_minor, shipping_minor=o.shipping_minor,
+                         currency=o.currency, quantity=o.quantity, warranty_months=o.warranty_months,
+                         best=o.listing_id in best) for o in view.offers])

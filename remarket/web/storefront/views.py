@@ -6,23 +6,26 @@ from django.views.decorators.http import require_POST
 
 from remarket.catalog.grades import ORDER, Grade
 from remarket.catalog.models import Category, ProductModel
-from remarket.catalog.selectors import product_model_get
 from remarket.checkout.cart import cart_add, cart_items, cart_remove, saved_cart_get, saved_cart_put
 from remarket.checkout.services import (Item, checkout_confirm_action, checkout_pay, checkout_start,
                                         shipping_options_for)
 from remarket.core.errors import DomainError, NotFound
 from remarket.markets.models import Channel, Market
 from remarket.offers.models import ListingMarket
-from remarket.offers.selectors import best_offers, offers_for_product
+from remarket.markets.selectors import market_get
+from remarket.offers.selectors import best_offers, product_view
 from remarket.orders.selectors import order_for_customer
 from remarket.payments.models import PaymentIntent
 from remarket.web.common import render_error
 
 
 def _market(code: str) -> Market:
-    market = Market.objects.filter(code=code.upper()).first()
-    if market is None or code != code.lower():
+    if code != code.lower():
         raise Http404
+    try:
+        market = market_get(code=code)
+    except NotFound:
+        raise Http404 from None
     translation.activate(market.language.split("-")[0])  # each country site speaks its market's language
     return market
 
@@ -45,23 +48,20 @@ def home(request, market):
 
 def product(request, market, slug):
     the_market = _market(market)
+    wanted = request.GET.get("variant", "")
     try:
-        model = product_model_get(slug=slug)
+        view = product_view(slug=slug, market=the_market, variant_id=int(wanted) if wanted.isdigit() else None)
     except NotFound:
         raise Http404 from None
-    offers = offers_for_product(model=model, market=the_market)
-    variants = list(model.variants.order_by("storage_gb", "colour"))
-    with_offers = {o.variant_id for o in offers}
-    chosen = next((v for v in variants if str(v.pk) == request.GET.get("variant")), None) \
-        or next((v for v in variants if v.pk in with_offers), variants[0] if variants else None)
-    best = best_offers(offers)
+    best = best_offers(view.offers)
     grades = []
     for grade in ORDER:
-        winner = best.get((chosen.pk, grade)) if chosen else None
-        others = [o for o in offers if chosen and o.variant_id == chosen.pk and o.grade == grade and o is not winner]
+        winner = best.get((view.variant.id, grade)) if view.variant else None
+        others = [o for o in view.offers if o.grade == grade and o is not winner]
         grades.append({"grade": Grade(grade), "best": winner, "others": others})
-    return render(request, "storefront/product.html", {"market": the_market, "model": model, "variants": variants,
-                                                       "chosen": chosen, "grades": grades})
+    return render(request, "storefront/product.html", {"market": the_market, "model": view.model,
+                                                       "variants": view.variants, "chosen": view.variant,
+                                                       "grades": grades})
 
 
 def cart_load(request) -> dict:
