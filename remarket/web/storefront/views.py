@@ -53,15 +53,20 @@ def product(request, market, slug):
         view = product_view(slug=slug, market=the_market, variant_id=int(wanted) if wanted.isdigit() else None)
     except NotFound:
         raise Http404 from None
+    return render(request, "storefront/product.html", {"market": the_market, "model": view.model,
+                                                       "variants": view.variants, "chosen": view.variant,
+                                                       "grades": lambda: _grades(view)})
+
+
+def _grades(view):
+    """Each grade's winner and the other offers (only computed when the page's offers fragment is rendered)."""
     best = best_offers(view.offers)
     grades = []
     for grade in ORDER:
         winner = best.get((view.variant.id, grade)) if view.variant else None
         others = [o for o in view.offers if o.grade == grade and o is not winner]
         grades.append({"grade": Grade(grade), "best": winner, "others": others})
-    return render(request, "storefront/product.html", {"market": the_market, "model": view.model,
-                                                       "variants": view.variants, "chosen": view.variant,
-                                                       "grades": grades})
+    return grades
 
 
 def cart_load(request) -> dict:
