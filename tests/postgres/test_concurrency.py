@@ -85,3 +85,75 @@ def test_concurrent_replays_of_one_idempotency_key_create_one_order():
     orders = {r for r in results if r != "IDEMPOTENCY_IN_PROGRESS"}
     assert len(orders) == 1 and Order.objects.count() == 1
     assert Listing.objects.get(pk=offer.listing_id).quantity == 49
+
+
+def _paid_order(mp, offer):
+    order = checkout_start(market=mp.fr, channel=mp.web_fr, items=[Item(offer.listing_id, 1)], email="a@b.fr",
+                           shipping_address=ADDRESS_FR)
+    return order
+
+
+def test_the_same_webhook_delivered_8_times_at_once_settles_once():
+    from remarket.checkout.services import payment_webhook
+    from remarket.payments.gateway import gateway
+
+    mp = build_marketplace()
+    offer = ListingMarketFactory(market=mp.fr, listing=ListingFactory(quantity=5))
+    order = _paid_order(mp, offer)
+    auth = gateway().authorize(intent_id=order.payment.pk, amount_minor=order.total_minor, currency="EUR",
+                               card_number=PAY_OK)
+    gateway().capture(ref=auth.ref)
+    body, signature = gateway().webhook_for(ref=auth.ref)
+    barrier = threading.Barrier(8)
+
+    def deliver(_):
+        barrier.wait()
+        try:
+            payment_webhook(body=body, signature=signature)
+            return "ok"
+        except Exception as err:  # a concurrent duplicate may lose the race on the receipt's unique key
+            return type(err).__name__
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(deliver, range(8)))
+    order.refresh_from_db()
+    assert order.state == 1
+    assert LedgerEntry.objects.filter(transaction__order=order).count() == 3
+    assert Listing.objects.get(pk=offer.listing_id).quantity == 4
+
+
+def test_the_same_order_update_sent_8_times_at_once_applies_once(client):
+    from remarket.accounts.models import Role
+    from remarket.accounts.services import api_token_issue
+    from remarket.orders.models import OrderHistory, Shipment, SubOrder
+
+    from ..factories import UserFactory
+
+    mp = build_marketplace()
+    offer = ListingMarketFactory(market=mp.fr, listing=ListingFactory(quantity=5))
+    order = _paid_order(mp, offer)
+    checkout_pay(order=order, card_number=PAY_OK)
+    sub = SubOrder.objects.get(order=order)
+    token = api_token_issue(user=UserFactory(role=Role.MERCHANT, merchant=offer.listing.merchant), name="t")[1]
+    from django.test import Client
+    Client().post(f"/api/v1/merchant/orders/{sub.pk}/accept", HTTP_AUTHORIZATION=f"Bearer {token}")
+    barrier = threading.Barrier(8)
+
+    def ship(_):
+        barrier.wait()
+        try:
+            response = Client().post(f"/api/v1/merchant/orders/{sub.pk}/ship",
+                                     {"tracking_number": "6A123", "carrier": "Colissimo"},
+                                     content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
+                                     HTTP_IDEMPOTENCY_KEY="ship-once")
+            return response.status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(ship, range(8)))
+    assert set(statuses) <= {200, 409} and 200 in statuses
+    assert Shipment.objects.filter(suborder=sub).count() == 1
+    assert OrderHistory.objects.filter(suborder=sub, what__startswith="shipped").count() == 1
