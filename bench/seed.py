@@ -137,7 +137,8 @@ def main() -> None:
             for i in range(start, min(start + BATCH, args.listings)):
                 variant, merchant = variants[chosen_variants[i]], merchants[chosen_merchants[i]]
                 grade = chosen_grades[i]
-                listings.append(Listing(merchant=merchant, variant=variant, grade=grade, sku=f"BX-{i:07d}",
+                listings.append(Listing(merchant_id=merchant.pk, variant_id=variant.pk, grade=grade,
+                                        sku=f"BX-{i:07d}",
                                         quantity=rng.choice((0, 1, 1, 2, 3, 5, 8, 12)),
                                         warranty_months=rng.choice((12, 12, 12, 24)), updated_at=NOW))
                 prices.append(variant_price[chosen_variants[i]] * GRADE_FACTOR[grade] * rng.uniform(0.92, 1.12))
@@ -150,7 +151,7 @@ def main() -> None:
                     market = markets[code]
                     factor = {"GBP": 0.86, "USD": 1.08}.get(market.currency, 1.0)
                     price = max(100, round(eur * factor * 100))
-                    terms.append(ListingMarket(listing=listing, market=market, currency=market.currency,
+                    terms.append(ListingMarket(listing_id=listing.pk, market_id=market.pk, currency=market.currency,
                                                price_minor=price, min_price_minor=round(price * 0.9),
                                                max_price_minor=round(price * 1.2),
                                                published=rng.random() < 0.97))

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "remarket.catalog",
     "remarket.merchants",
     "remarket.offers",
+    "remarket.search",
     "remarket.orders",
     "remarket.checkout",
     "remarket.payments",

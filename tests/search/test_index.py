@@ -8,7 +8,7 @@ from remarket.events.outbox import drain
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket
 from remarket.offers.services import ListingRow, listings_apply
-from remarket.search.models import SearchDocument, SearchEntry
+from remarket.search.models import SearchDocument, SearchEntry, SearchModel, SearchModelValue
 from remarket.search.query import Filters
 from remarket.search.selectors import products_search
 from remarket.search.services import IndexRefresh, search_index_rebuild, search_index_refresh, search_merchant_refresh
@@ -29,9 +29,13 @@ def grades(shop):
 def snapshot():
     entries = sorted(SearchEntry.objects.values_list(
         "market_id", "variant_id", "grade", "model_id", "category_id", "brand", "storage_gb", "colour",
-        "release_year", "price_minor", "offers", "units"))
+        "release_year", "price_minor", "offers"))
     documents = sorted(SearchDocument.objects.values_list("model_id", "title", "body"))
-    return entries, documents
+    models = sorted((*row[:-2], sorted(row[-2].split(",")), sorted(row[-1].split(","))) for row in
+                    SearchModel.objects.values_list("market_id", "model_id", "category_id", "brand", "release_year",
+                                                    "price_minor", "offers", "grades", "storages"))
+    values = sorted(SearchModelValue.objects.values_list("market_id", "model_id", "facet", "value"))
+    return entries, documents, models, values
 
 
 def test_a_price_change_shows_once_its_variant_is_refreshed(shop):
@@ -114,7 +118,8 @@ def test_the_full_text_index_stays_in_step_with_the_documents(shop):
             cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH 'edition'")
         else:
             cursor.execute("SELECT count(*) FROM search_document WHERE tsv IS DISTINCT FROM "
-                           "setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', body), 'B')")
+                           "setweight(to_tsvector('simple', title), 'A') || "
+                           "setweight(to_tsvector('simple', body), 'B')")
             assert cursor.fetchone() == (0,)
             cursor.execute("SELECT model_id FROM search_document WHERE tsv @@ to_tsquery('simple', 'edition')")
         assert cursor.fetchall() == [(model.pk,)]
@@ -131,3 +136,19 @@ def test_orders_move_stock_and_the_outbox_brings_the_index_along(shop):
     checkout_pay(order=order, card_number=PAY_DECLINED)  # unpaid: the unit comes back
     drain()
     assert found(shop, filters=Filters(grades=("EXCELLENT",), storages=(128,)))[0] == ("iphone-13", 43000, 3)
+
+
+def test_a_change_event_from_a_write_reaches_the_index_after_commit(shop):
+    """What listings_apply emits in its own transaction (see remarket/search/handlers.py)."""
+    from django.db import transaction
+
+    from remarket.events.outbox import emit
+    from remarket.search.handlers import TOPIC
+
+    term = shop.offers["tab-good"]
+    with transaction.atomic():
+        ListingMarket.objects.filter(pk=term.pk).update(price_minor=15500)
+        emit(TOPIC, {"variant_ids": [term.listing.variant_id]})
+    assert ("galaxy-tab-s9", 19900, 1) in found(shop)
+    drain()
+    assert ("galaxy-tab-s9", 15500, 1) in found(shop)

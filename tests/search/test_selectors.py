@@ -179,3 +179,32 @@ def test_unknown_category_model_sort_or_page_is_refused(shop):
     with pytest.raises(DomainError) as err:
         run(shop, page=0)
     assert err.value.code == "SEARCH_PAGE_INVALID"
+
+
+@pytest.mark.parametrize("q", ["", "iphone", "galaxy", "apple 13", "zzqxj"])
+@pytest.mark.parametrize("filters", [
+    Filters(), Filters(categories=("phones",)), Filters(brands=("Samsung",)), Filters(models=("iphone-13",)),
+    Filters(categories=("smartphones", "tablets"), brands=("Apple", "Samsung")),
+    Filters(grades=("GOOD",)), Filters(brands=("Apple",), storages=(128,)), Filters(min_minor=30000, max_minor=49999),
+    Filters(grades=("EXCELLENT",), colours=("Blue", "Midnight")), Filters(categories=("phones",), grades=("FAIR",)),
+])
+def test_the_per_model_rows_answer_exactly_as_the_offer_rows(shop, q, filters):
+    """A set with no grade, storage, colour or price condition is read one row per model; the answers must be
+    those of the per-offer rows it summarises, facet for facet and hit for hit, in every order."""
+    from remarket.catalog.models import Category, ProductModel
+    from remarket.search.query import price_edges
+    from remarket.search.sql import SearchSQL, fetch
+    from remarket.search.text import query_tokens
+
+    categories = list(Category.objects.filter(slug__in=filters.categories).values_list("pk", flat=True))
+    if "phones" in filters.categories:
+        categories.append(shop.categories["smartphones"].pk)
+    models = sorted(ProductModel.objects.filter(slug__in=filters.models).values_list("pk", flat=True))
+    args = (shop.mp.fr, query_tokens(q), filters, sorted(categories), models, price_edges("EUR"))
+    by_model, by_offer = SearchSQL(*args, per_model=True), SearchSQL(*args, per_model=False)
+    assert sorted(fetch(*by_model.facets())) == sorted(fetch(*by_offer.facets()))
+    for sort in ("relevance", "price_asc", "price_desc", "newest"):
+        model_hits, offer_hits = fetch(*by_model.hits(sort, 3, 1)), fetch(*by_offer.hits(sort, 3, 1))
+        normalise = lambda rows: [(*r[:3], sorted(r[3].split(",")), sorted((r[4] or "").split(",")), *r[5:])  # noqa: E731
+                                  for r in rows]
+        assert normalise(model_hits) == normalise(offer_hits)
