@@ -1,4 +1,5 @@
 from django.core.mail import send_mail
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from remarket.core.money import fmt
@@ -7,11 +8,21 @@ from remarket.events.outbox import handles
 from .models import Order, SubOrder
 
 
+def _language(order: Order) -> str:
+    """Customers read their mails in their market's language."""
+    return order.market.language.split("-")[0]
+
+
 @handles("order.paid")
 def mail_order_confirmation(payload: dict) -> None:
-    order = Order.objects.get(pk=payload["order_id"])
+    order = Order.objects.select_related("market").get(pk=payload["order_id"])
     if not order.email:
         return  # a walk-in store customer who left no address
+    with translation.override(_language(order)):
+        _send_confirmation(order)
+
+
+def _send_confirmation(order: Order) -> None:
     send_mail(_("Your remarket order is confirmed"),
               _("Thank you! We received %(amount)s for order %(id)s.") % {"amount": fmt(order.total_minor, order.currency),
                                                                           "id": order.public_id},
@@ -20,9 +31,14 @@ def mail_order_confirmation(payload: dict) -> None:
 
 @handles("suborder.shipped")
 def mail_shipped(payload: dict) -> None:
-    sub = SubOrder.objects.select_related("order", "shipment", "merchant").get(pk=payload["suborder_id"])
+    sub = SubOrder.objects.select_related("order__market", "shipment", "merchant").get(pk=payload["suborder_id"])
     if not sub.order.email:
         return
+    with translation.override(_language(sub.order)):
+        _send_shipped(sub)
+
+
+def _send_shipped(sub: SubOrder) -> None:
     send_mail(_("Your device is on its way"),
               _("%(merchant)s shipped your order with %(carrier)s, tracking %(tracking)s.")
               % {"merchant": sub.merchant.name, "carrier": sub.shipment.carrier,
@@ -32,18 +48,20 @@ def mail_shipped(payload: dict) -> None:
 
 @handles("suborder.accepted")
 def mail_accepted(payload: dict) -> None:
-    sub = SubOrder.objects.select_related("order", "merchant").get(pk=payload["suborder_id"])
+    sub = SubOrder.objects.select_related("order__market", "merchant").get(pk=payload["suborder_id"])
     if sub.order.email:
-        send_mail(_("Your order is being prepared"),
-                  _("%(merchant)s accepted your order and is preparing it for shipping.")
-                  % {"merchant": sub.merchant.name}, None, [sub.order.email])
+        with translation.override(_language(sub.order)):
+            send_mail(_("Your order is being prepared"),
+                      _("%(merchant)s accepted your order and is preparing it for shipping.")
+                      % {"merchant": sub.merchant.name}, None, [sub.order.email])
 
 
 @handles("suborder.refunded")
 def mail_refunded(payload: dict) -> None:
-    sub = SubOrder.objects.select_related("order", "merchant").get(pk=payload["suborder_id"])
+    sub = SubOrder.objects.select_related("order__market", "merchant").get(pk=payload["suborder_id"])
     if sub.order.email:
-        send_mail(_("You are being refunded"),
-                  _("%(merchant)s refunds %(amount)s of your order; it reaches your card within a few days.")
-                  % {"merchant": sub.merchant.name, "amount": fmt(payload["amount_minor"], sub.order.currency)},
-                  None, [sub.order.email])
+        with translation.override(_language(sub.order)):
+            send_mail(_("You are being refunded"),
+                      _("%(merchant)s refunds %(amount)s of your order; it reaches your card within a few days.")
+                      % {"merchant": sub.merchant.name, "amount": fmt(payload["amount_minor"], sub.order.currency)},
+                      None, [sub.order.email])

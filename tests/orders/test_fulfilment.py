@@ -138,8 +138,8 @@ def test_the_customer_gets_a_mail_at_each_step(paid_suborder, merchant_actor, ma
     suborder_accept(actor=merchant_actor, suborder_id=paid_suborder.pk)
     suborder_ship(actor=merchant_actor, suborder_id=paid_suborder.pk, tracking_number="6A1", carrier="Colissimo")
     drain()
-    assert [m.subject for m in mailoutbox] == ["Your remarket order is confirmed", "Your order is being prepared",
-                                              "Your device is on its way"]
+    assert [m.subject for m in mailoutbox] == [  # in the French market's language
+        "Votre commande remarket est confirmée", "Votre commande est en préparation", "Votre appareil est en route"]
     assert all(m.to == ["a@b.fr"] for m in mailoutbox) and "6A1" in mailoutbox[2].body
 
 
