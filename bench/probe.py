@@ -15,9 +15,9 @@ object on its last line of stdout:
     `cached`    the repeat request with the real cache: what a cached request costs.
   Each with the SQL (shortened), how many of them write (INSERT/UPDATE/DELETE) and whether the response
   set a session cookie (anonymous pages must do neither);
-- `service_ms`: per page, the median wall time of one request served in process (django.test.Client, the
-  profile's real cache, after the requests above), i.e. the CPU a request costs with no queueing and no
-  HTTP: what explains the req/s that wrk sees (about CPUs / service time)."""
+- `service_ms` and `service_ms_uncached`: per page, the median wall time of one request served in process
+  (django.test.Client, after the requests above), with the profile's real cache and with none: the cost of a
+  request with no queueing and no HTTP, which the req/s that wrk sees follow from (about CPUs / service time)."""
 import json
 import logging
 import os
@@ -55,6 +55,15 @@ def _short(sql: str) -> str:
     return sql if len(sql) <= 200 else sql[:197] + "..."
 
 
+def _service_ms(client, url: str, n: int = 15) -> float:
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        client.get(url, HTTP_HOST="127.0.0.1")
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 2)
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "remarket.settings.local")
     import django
@@ -90,6 +99,7 @@ def main() -> None:
         "postgres": version,
         "queries": {},
         "service_ms": {},
+        "service_ms_uncached": {},
     }
     pages = {
         "product_page": f"/fr/p/{model.slug}/",
@@ -108,12 +118,9 @@ def main() -> None:
         counts["filled"] = _request(client, url)
         counts["cached"] = _request(client, url)
         result["queries"][name] = {"url": url, **counts}
-        times = []
-        for _ in range(15):
-            started = time.perf_counter()
-            client.get(url, HTTP_HOST="127.0.0.1")
-            times.append((time.perf_counter() - started) * 1000)
-        result["service_ms"][name] = round(statistics.median(times), 2)
+        result["service_ms"][name] = _service_ms(client, url)
+        with override_settings(CACHES=NO_CACHE):
+            result["service_ms_uncached"][name] = _service_ms(client, url)
     print(json.dumps(result))
 
 

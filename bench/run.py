@@ -93,11 +93,24 @@ def wrk_parse(text: str) -> WrkResult:
                      int(non_2xx[1]) if non_2xx else 0, errors)
 
 
+def prioritised(nice: int):
+    """A preexec_fn that runs the child in a session of its own at `nice`. Linux's autogroup scheduling shares
+    the CPUs between sessions before nice values count, so the session's autogroup gets the niceness too."""
+    def preexec() -> None:
+        os.setsid()
+        try:
+            Path("/proc/self/autogroup").write_text(str(nice))
+        except OSError:
+            pass
+        os.nice(nice)
+    return preexec
+
+
 def wrk(url: str, *, threads: int, connections: int, seconds: int, timeout: int,
         nice: int = 0) -> tuple[WrkResult, str]:
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout}s", "--latency", url]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + timeout + 60,
-                         preexec_fn=(lambda: os.nice(nice)) if nice else None)
+                         preexec_fn=prioritised(nice) if nice else None)
     if out.returncode != 0:
         raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr or out.stdout}")
     return wrk_parse(out.stdout), out.stdout
@@ -166,8 +179,8 @@ class Gunicorn:
         self._log = open(self.log_path, "ab")
         # Its own session: a Ctrl-C on the terminal reaches this script, which stops gunicorn gracefully.
         self.proc = subprocess.Popen(self.cmd, env=self.env, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=True,
-                                     preexec_fn=(lambda: os.nice(self.nice)) if self.nice else None)
+                                     start_new_session=not self.nice,
+                                     preexec_fn=prioritised(self.nice) if self.nice else None)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -365,8 +378,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="bench/seed.py only: fraction of Back Market's size (50k variants, 500k listings, "
                              "1,800 merchants); default 0.2")
     parser.add_argument("--nice", type=int, default=0,
-                        help="run gunicorn, wrk and the database's backends at this niceness, e.g. -10 on a machine "
-                             "shared with other work (needs root; default 0: no change)")
+                        help="run gunicorn and wrk in sessions of their own at this niceness (their autogroups too) "
+                             "and renice the database's backends, e.g. -10 on a machine shared with other work "
+                             "(needs root; default 0: no change)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="measure every URL this many times, interleaved, and keep each one's fastest round: "
                              "on a shared machine other work only ever slows a round down (default 1)")
@@ -524,15 +538,15 @@ class Report:
         return mine.rps / ref.rps if ref and mine and ref.rps else None
 
     def quiet_line(self) -> str:
-        before, during = max(self.busy.values(), default=0.0), max(self.during.values(), default=0.0)
-        if before > BUSY_WARN or during > BUSY_WARN:
-            noisy = ", ".join(f"{p}/{n} {max(b, self.during.get((p, n), 0)):.0%}" for (p, n), b in self.busy.items()
-                              if max(b, self.during.get((p, n), 0)) > BUSY_WARN)
-            return (f"**Warning: other processes were using the CPUs during some measurements ({noisy}); "
-                    "those figures are low and the run should be repeated on a quiet machine.**")
-        return (f"Quiet machine: other processes used at most {before:.0%} of the CPUs in the second before a "
-                f"measurement and {during:.0%} during one (everything but gunicorn, wrk and the PostgreSQL "
-                "processes serving the benchmark database).")
+        during = max(self.during.values(), default=0.0)
+        what = ("the CPU share taken by other processes (everything but gunicorn, wrk and the PostgreSQL "
+                "processes serving the benchmark database) during each kept measurement is in the table's "
+                "last column.")
+        if during > BUSY_WARN:
+            noisy = ", ".join(f"{p}/{n} {d:.0%}" for (p, n), d in self.during.items() if d > BUSY_WARN)
+            return (f"**Warning: other processes took more than {BUSY_WARN:.0%} of the CPUs during some "
+                    f"measurements ({noisy}); those figures are low.** As for every run, " + what)
+        return f"Quiet enough: other processes took at most {during:.0%} of the CPUs during a measurement; " + what
 
     def page_is_cached(self) -> bool:
         """The repeat request with the real cache issues fewer queries than one with no cache."""
@@ -544,11 +558,12 @@ class Report:
         for (pass_name, name), r in self.results.items():
             ratio = self.ratio(pass_name, name)
             rows.append((pass_name, LABELS[name], self.urls[name], f"{r.rps:,.0f}", f"{r.p50_ms:.1f}",
-                         f"{r.p99_ms:.1f}", f"{ratio:.2f}×" if ratio is not None else "", str(r.errors)))
+                         f"{r.p99_ms:.1f}", f"{ratio:.2f}×" if ratio is not None else "", str(r.errors),
+                         f"{self.during.get((pass_name, name), 0):.0%}"))
         return rows
 
     def table(self) -> str:
-        head = ("pass", "view", "URL", "req/s", "p50 ms", "p99 ms", "× one-select", "errors")
+        head = ("pass", "view", "URL", "req/s", "p50 ms", "p99 ms", "× one-select", "errors", "others' CPU")
         rows = self.rows()
         widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
         line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths))  # noqa: E731
@@ -612,8 +627,8 @@ class Report:
             f"Product benchmarked: {target['name']} (`{target['slug']}`), the product with the most offers: "
             f"{target['fr_offers']} published in-stock offers in France over {target['variants']} variants.",
             "",
-            "| pass | view | URL | req/s | p50 ms | p99 ms | × one-select | errors |",
-            "|---|---|---|---:|---:|---:|---:|---:|",
+            "| pass | view | URL | req/s | p50 ms | p99 ms | × one-select | errors | others' CPU |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|",
             *(f"| {' | '.join(r[:2])} | `{r[2]}` | {' | '.join(r[3:])} |" for r in self.rows()),
             "",
             "`production`: remarket.settings.local (locmem cache) as `remarket serve` runs it. "
@@ -634,21 +649,22 @@ class Report:
             "but every view that touches the database pays that round trip.",
             "",
             "| view | queries, first request | uncached | cached (repeat, real cache) | writes | session cookie "
-            "| service time, ms |",
-            "|---|---:|---:|---:|---:|---|---:|",
+            "| service ms, cached | service ms, uncached |",
+            "|---|---:|---:|---:|---:|---|---:|---:|",
         ]
         for name in ("product_page", "product_api", "one_select", "bare"):
             q = p["queries"].get(name)
             if q:
                 writes = max(q[k]["writes"] for k in ("first", "uncached", "filled", "cached"))
                 cookie = any(q[k]["session_cookie"] for k in ("first", "uncached", "filled", "cached"))
-                ms = p.get("service_ms", {}).get(name)
+                ms = p.get("service_ms", {}).get(name, "")
+                ms_unc = p.get("service_ms_uncached", {}).get(name, "")
                 lines.append(f"| {LABELS[name]} `{q['url']}` | {q['first']['count']} | {q['uncached']['count']} | "
-                             f"{q['cached']['count']} | {writes} | {'set' if cookie else 'none'} | "
-                             f"{ms if ms is not None else ''} |")
-        lines += ["", "Service time: the median wall time of one request served in process by django.test.Client "
-                  "(no HTTP, no queueing, request log off), after the counting requests; with 2 CPUs shared by "
-                  "gunicorn and PostgreSQL, req/s under wrk cannot exceed about 2000 / service time."]
+                             f"{q['cached']['count']} | {writes} | {'set' if cookie else 'none'} | {ms} | {ms_unc} |")
+        lines += ["", "Service ms: the median wall time of one request served in process by django.test.Client "
+                  "(no HTTP, no queueing, request log off), with the real cache (after the counting requests) and "
+                  "with none; with 2 CPUs shared by gunicorn and PostgreSQL, req/s under wrk cannot exceed about "
+                  "2000 / service ms."]
         lines += ["", "<details><summary>The product page's queries (uncached)</summary>", "", "```sql",
                   *p["queries"]["product_page"]["uncached"]["sql"], "```", "", "</details>", "",
                   "<details><summary>The product API's queries (uncached)</summary>", "", "```sql",

@@ -103,8 +103,11 @@ def search_index_rebuild() -> IndexRefresh:
         _models_sync(pairs=None)
         _stamp()
     if connection.vendor == "postgresql":
+        # A rebuild leaves every old row dead: vacuum them now rather than have searches step over them until
+        # autovacuum comes (VACUUM cannot run inside a transaction: ANALYZE only, then).
+        tables = "search_document, search_entry, search_model, search_model_value, search_word"
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE search_document, search_entry, search_model, search_model_value, search_word")
+            cursor.execute(f"ANALYZE {tables}" if connection.in_atomic_block else f"VACUUM (ANALYZE) {tables}")
     return IndexRefresh(documents, entries)
 
 
