@@ -604,7 +604,7 @@ class Report:
         lines = [
             START,
             "<!-- Everything between these markers is written by bench/run.py; edit outside them. -->",
-            f"## Latest run — {now}",
+            f"## Product page — latest run, {now}",
             "",
             f"Command: `{self.command}` (wrk `-t{self.args.threads} -c{self.args.connections} "
             f"-d{self.args.duration}s --timeout={self.args.timeout}s --latency`, {self.args.warmup} s warm-up per URL; "

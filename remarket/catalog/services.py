@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from remarket.core.errors import DomainError
+from remarket.events.outbox import emit
 
 from .models import Category, ProductModel, Variant
 
@@ -49,6 +50,8 @@ def catalog_import(*, rows: list[dict], first_line: int = 2) -> ImportResult:
                     _import_row(row, categories, models, result)
             except DomainError as err:
                 result.errors.append((line, err.code, str(err.message)))
+        if result.models_created or result.variants_created:  # the search index follows after commit
+            emit("search.changed", {"model_ids": sorted(m.pk for m in models.values())})
     return result
 
 

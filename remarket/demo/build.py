@@ -16,6 +16,7 @@ from django.db.models import Count, Sum
 from remarket.accounts.models import User
 from remarket.analytics.models import GmvRollup, SaleFact
 from remarket.analytics.services import rollups_rebuild
+from remarket.search.services import search_index_rebuild
 from remarket.catalog.models import ProductModel, Variant
 from remarket.core import clock
 from remarket.core.errors import Conflict, DomainError
@@ -35,7 +36,7 @@ from .people import people_build, sellers_build
 
 CHUNK = 2000  # orders planned and written together
 STAGES = ("markets, stores and FX rates", "catalog", "merchants and logins", "listings", "orders",
-          "quality review", "reports")
+          "quality review", "reports and search index")
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
             merchant_quality_refresh(merchant=seller.merchant)
         progress.stage(STAGES[6])
         rollups_rebuild()
+        search_index_rebuild()
     progress.done()
     return DemoResult(credentials=people.credentials, counts=demo_counts())
 

@@ -3,6 +3,7 @@ from django.utils.text import slugify
 
 from remarket.core import clock
 from remarket.core.errors import DomainError
+from remarket.events.outbox import emit
 
 from .models import Merchant, MerchantMetrics
 from .quality import Rates
@@ -37,6 +38,8 @@ def merchant_quality_record(*, merchant: Merchant, rates: Rates) -> MerchantMetr
     new_status = status_after(merchant.status, sanction_for(rates))
     with transaction.atomic():
         locked = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        if locked.status != new_status:
+            emit("merchant.status_changed", {"merchant_id": locked.pk, "status": new_status})
         locked.quality_score, locked.status = score, new_status
         locked.save(update_fields=["quality_score", "status"])
         metrics = MerchantMetrics.objects.create(
@@ -66,4 +69,5 @@ def merchant_status_set(*, merchant_id: int, status: str) -> Merchant:
                           {"from": merchant.status, "to": status}, status=409)
     merchant.status = status
     merchant.save(update_fields=["status"])
+    emit("merchant.status_changed", {"merchant_id": merchant.pk, "status": status})
     return merchant

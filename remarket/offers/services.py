@@ -13,6 +13,7 @@ from remarket.core import clock
 from remarket.core.db import bulk_set, select_in
 from remarket.core.errors import DomainError
 from remarket.core.money import to_minor
+from remarket.events.outbox import emit
 from remarket.markets.models import Market
 from remarket.merchants.models import Merchant
 
@@ -266,6 +267,10 @@ class _Chunk:
             ShippingOption.objects.bulk_create([ShippingOption(terms_id=tid, carrier=c, price_minor=p, delay_days=d)
                                                 for tid, options in term_ids.items() for c, p, d in options])
 
+    def touched_variants(self) -> list[int]:
+        changed = {key for key, outcome in self.outcome.items() if outcome != "unchanged"}
+        return sorted({(self.listings.get(key) or self.new_listings[key]).variant_id for key in changed})
+
     def listing_id(self, key: str) -> int:
         listing = self.listings.get(key) or self.new_listings[key]
         return listing.pk
@@ -311,6 +316,9 @@ def _apply_chunk(merchant, rows: list[ListingRow], offset: int, markets, result:
             except DomainError as err:
                 result.errors.append(RowError(p.index, p.sku, err.code, str(err.message)))
         chunk.write()
+        touched = chunk.touched_variants()
+        if touched:  # the search index follows after commit (search/handlers.py)
+            emit("search.changed", {"variant_ids": touched})
     for key, outcome in chunk.outcome.items():
         getattr(result, outcome).append(chunk.listing_id(key))
     result.errors.sort(key=lambda e: e.index)

@@ -152,3 +152,26 @@ def test_a_change_event_from_a_write_reaches_the_index_after_commit(shop):
     assert ("galaxy-tab-s9", 19900, 1) in found(shop)
     drain()
     assert ("galaxy-tab-s9", 15500, 1) in found(shop)
+
+
+def test_the_index_follows_listing_writes_and_merchant_suspension_through_the_outbox(marketplace):
+    from remarket.events.outbox import drain
+    from remarket.merchants.services import merchant_status_set
+    from remarket.offers.services import ListingRow, listings_apply
+    from remarket.search.selectors import products_search
+    from remarket.search.query import Filters
+
+    from ..factories import MerchantFactory, VariantFactory
+
+    variant = VariantFactory()
+    search_index_refresh(model_ids=[variant.model_id])  # what a catalog write does (catalog_import emits it)
+    merchant = MerchantFactory()
+    listings_apply(merchant=merchant, rows=[ListingRow(sku="A", market="FR", price="100", quantity=1,
+                                                       variant_id=variant.pk, grade="GOOD")])
+    assert products_search(market=marketplace.fr, q=variant.model.name, filters=Filters()).hits == []
+    drain()
+    found = products_search(market=marketplace.fr, q=variant.model.name, filters=Filters())
+    assert [h.slug for h in found.hits] == [variant.model.slug]
+    merchant_status_set(merchant_id=merchant.pk, status="suspended")
+    drain()
+    assert products_search(market=marketplace.fr, q=variant.model.name, filters=Filters()).hits == []
