@@ -46,53 +46,44 @@ def order(request, suborder_id):
                                                    "merchant": _merchant(request)})
 
 
-@require_POST
-@requires("order.fulfil")
-def accept(request, suborder_id):
+def _fulfil(request, suborder_id: int, action, done: str):
+    """Run one fulfilment service on the merchant's sub-order; a refusal shows the order again with its code."""
     try:
-        suborder_accept(actor=request.actor, suborder_id=suborder_id)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as err:
-        return render_error(request, err, "merchant/order.html",
-                            {"sub": _sub_or_404(request, suborder_id), "states": STATE_NAMES})
-    messages.success(request, "Order accepted: ship it and enter the tracking number.")
-    return redirect("merchant-order", suborder_id=suborder_id)
-
-
-@require_POST
-@requires("order.fulfil")
-def cancel(request, suborder_id):
-    try:
-        orderlines_cancel(actor=request.actor, suborder_id=suborder_id)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as err:
-        return render_error(request, err, "merchant/order.html",
-                            {"sub": _sub_or_404(request, suborder_id), "states": STATE_NAMES})
-    messages.success(request, "Order cancelled: the customer is refunded.")
-    return redirect("merchant-order", suborder_id=suborder_id)
-
-
-@require_POST
-@requires("order.fulfil")
-def ship(request, suborder_id):
-    try:
-        serials = {}
-        for key, value in request.POST.items():
-            if key.startswith("imei_") and key[5:].isdigit() and value.strip():
-                digits = value.replace(" ", "").replace("-", "")
-                serials[int(key[5:])] = {"imei": value} if digits.isdigit() else {"serial_number": value}
-        suborder_ship(actor=request.actor, suborder_id=suborder_id,
-                      tracking_number=request.POST.get("tracking_number", ""), carrier=request.POST.get("carrier", ""),
-                      serials=serials)
+        action()
     except NotFound:
         raise Http404 from None
     except DomainError as err:
         return render_error(request, err, "merchant/order.html",
                             {"sub": _sub_or_404(request, suborder_id), "states": STATE_NAMES, "form": request.POST})
-    messages.success(request, "Shipped. The customer has been told.")
+    messages.success(request, done)
     return redirect("merchant-order", suborder_id=suborder_id)
+
+
+@require_POST
+@requires("order.fulfil")
+def accept(request, suborder_id):
+    return _fulfil(request, suborder_id, lambda: suborder_accept(actor=request.actor, suborder_id=suborder_id),
+                   "Order accepted: ship it and enter the tracking number.")
+
+
+@require_POST
+@requires("order.fulfil")
+def cancel(request, suborder_id):
+    return _fulfil(request, suborder_id, lambda: orderlines_cancel(actor=request.actor, suborder_id=suborder_id),
+                   "Order cancelled: the customer is refunded.")
+
+
+@require_POST
+@requires("order.fulfil")
+def ship(request, suborder_id):
+    serials = {}
+    for key, value in request.POST.items():
+        if key.startswith("imei_") and key[5:].isdigit() and value.strip():
+            digits = value.replace(" ", "").replace("-", "")
+            serials[int(key[5:])] = {"imei": value} if digits.isdigit() else {"serial_number": value}
+    return _fulfil(request, suborder_id, lambda: suborder_ship(
+        actor=request.actor, suborder_id=suborder_id, tracking_number=request.POST.get("tracking_number", ""),
+        carrier=request.POST.get("carrier", ""), serials=serials), "Shipped. The customer has been told.")
 
 
 @requires("listing.view")
