@@ -406,6 +406,14 @@ def main(argv: list[str] | None = None) -> int:
                REMARKET_BENCH_VIEWS="1", REMARKET_SUPERVISE_WORKER="0", PYTHONUNBUFFERED="1")
     manage = [python, str(ROOT / "manage.py")]
     workdir = Path(tempfile.mkdtemp(prefix="remarket-bench-"))
+    try:
+        return _run(args, command, python, env, manage, workdir, started)
+    finally:
+        if workdir.exists() and not any(workdir.iterdir()):  # kept when it holds a failed run's logs
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(args, command: str, python: str, env: dict, manage: list[str], workdir: Path, started: float) -> int:
 
     # 1. A fresh database, migrated and filled.
     data_source = "reused database"
@@ -576,11 +584,13 @@ class Report:
         prod, unc = self.results.get(("production", "product_page")), self.results.get(("uncached", "product_page"))
         r_prod = self.ratio("production", "product_page")
         if prod:
-            ok = r_prod >= CACHED_RATIO and prod.p99_ms <= CACHED_P99_MS
             what = "cached" if cached else "as served (the page is NOT cached: every request runs the full path)"
-            out.append(f"- Product page {what}: {r_prod:.2f}× the one-select view, p99 {prod.p99_ms:.1f} ms — "
-                       f"budget ≥ {CACHED_RATIO}× and p99 ≤ {CACHED_P99_MS:.0f} ms: "
-                       f"**{'MEETS' if ok else 'FALLS SHORT'}**.")
+            ref_p99 = self.results.get(("production", "one_select"))
+            out.append(f"- Product page {what}: {r_prod:.2f}× the one-select view — budget ≥ {CACHED_RATIO}×: "
+                       f"**{'MEETS' if r_prod >= CACHED_RATIO else 'FALLS SHORT'}**; p99 {prod.p99_ms:.1f} ms"
+                       + (f" (the one-select view's: {ref_p99.p99_ms:.1f} ms)" if ref_p99 else "")
+                       + f" — budget ≤ {CACHED_P99_MS:.0f} ms: "
+                       f"**{'MEETS' if prod.p99_ms <= CACHED_P99_MS else 'FALLS SHORT'}**.")
         ref = unc or prod
         r_unc = self.ratio("uncached" if unc else "production", "product_page")
         if ref:

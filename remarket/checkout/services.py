@@ -16,7 +16,8 @@ from remarket.core.crash import crash_point
 from remarket.core.db import assert_outside_transaction
 from remarket.core.errors import DomainError, NotFound
 from remarket.markets.models import Channel, Market
-from remarket.offers.models import ListingMarket, ShippingOption
+from remarket.events.outbox import emit
+from remarket.offers.models import Listing, ListingMarket, ShippingOption
 from remarket.offers.stock import Units, stock_release, stock_reserve
 from remarket.orders.models import Order, OrderLine
 from remarket.orders.services import PricedLine, order_create, order_paid, order_unpaid
@@ -163,7 +164,11 @@ def _hold_close(order: Order, outcome: str) -> None:
     closed = StockHold.objects.filter(order=order, released_at__isnull=True).update(released_at=clock.now(),
                                                                                      outcome=outcome)
     if closed and outcome != "sold":
-        stock_release(_hold_units(order))
+        units = _hold_units(order)
+        stock_release(units)
+        # offers emptied by the hold are back on sale: the search index follows after commit
+        emit("search.changed", {"variant_ids": sorted(set(
+            Listing.objects.filter(pk__in=[u.listing_id for u in units]).values_list("variant_id", flat=True)))})
 
 
 @transaction.atomic

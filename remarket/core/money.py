@@ -1,5 +1,5 @@
 """Money is an integer of minor units beside an ISO 4217 code, with the currency's own exponent."""
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel.numbers import format_currency, get_currency_precision
@@ -23,7 +23,13 @@ def to_minor(amount: Decimal | str | int, currency: str) -> int:
         raise DomainError("MONEY_INVALID", f"{amount!r} is not an amount of money.")
     if value < 0:
         raise DomainError("MONEY_NEGATIVE", "An amount cannot be negative.")
-    return int((value * (10 ** exponent(currency))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    try:
+        minor = int((value * (10 ** exponent(currency))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except InvalidOperation:
+        raise DomainError("MONEY_INVALID", f"{amount!r} is not an amount of money.") from None
+    if minor > 10**15:
+        raise DomainError("MONEY_TOO_LARGE", "This amount is too large.")
+    return minor
 
 
 def to_major(minor: int, currency: str) -> Decimal:

@@ -21,7 +21,8 @@ def test_to_minor_rounds_half_up(amount, currency, minor):
     assert to_minor(amount, currency) == minor
 
 
-@pytest.mark.parametrize("amount, code", [("-1", "MONEY_NEGATIVE"), ("abc", "MONEY_INVALID"), ("NaN", "MONEY_INVALID")])
+@pytest.mark.parametrize("amount, code", [("-1", "MONEY_NEGATIVE"), ("abc", "MONEY_INVALID"), ("NaN", "MONEY_INVALID"),
+                                          ("1e400", "MONEY_INVALID"), ("1e14", "MONEY_TOO_LARGE")])
 def test_bad_amounts_are_refused(amount, code):
     with pytest.raises(DomainError) as err:
         to_minor(amount, "EUR")
