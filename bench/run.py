@@ -47,6 +47,20 @@ CACHED_RATIO, CACHED_P99_MS, UNCACHED_RATIO, MAX_QUERIES = 0.5, 50.0, 0.15, 6
 BUSY_WARN = 0.15  # CPU share in use by others just before a measurement above which the run is flagged
 
 
+
+def bench_setup(script: str, argv: list[str] | None, database_url: str, prefix: str):
+    """What every wrk benchmark starts from: wrk present, the command line to record, the server's
+    environment, manage.py, and a scratch folder."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    python = sys.executable
+    command = shlex.join([os.path.relpath(python, ROOT) if python.startswith(str(ROOT)) else python,
+                          script, *(argv if argv is not None else sys.argv[1:])])
+    env = {k: v for k, v in os.environ.items() if k not in ("REMARKET_DEBUG", "PYTHONPATH")}
+    env.update(DJANGO_SETTINGS_MODULE="remarket.settings.local", DATABASE_URL=database_url,
+               REMARKET_BENCH_VIEWS="1", REMARKET_SUPERVISE_WORKER="0", PYTHONUNBUFFERED="1")
+    return python, command, env, [python, str(ROOT / "manage.py")], Path(tempfile.mkdtemp(prefix=prefix))
+
 def say(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -395,17 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print the results, leave RESULTS.md alone")
     args = parser.parse_args(argv)
 
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
-    python = sys.executable
-    command = shlex.join([os.path.relpath(python, ROOT) if python.startswith(str(ROOT)) else python,
-                          "bench/run.py", *(argv if argv is not None else sys.argv[1:])])
+    python, command, env, manage, workdir = bench_setup("bench/run.py", argv, args.database_url, "remarket-bench-")
     started = time.monotonic()
-    env = {k: v for k, v in os.environ.items() if k not in ("REMARKET_DEBUG", "PYTHONPATH")}
-    env.update(DJANGO_SETTINGS_MODULE="remarket.settings.local", DATABASE_URL=args.database_url,
-               REMARKET_BENCH_VIEWS="1", REMARKET_SUPERVISE_WORKER="0", PYTHONUNBUFFERED="1")
-    manage = [python, str(ROOT / "manage.py")]
-    workdir = Path(tempfile.mkdtemp(prefix="remarket-bench-"))
     try:
         return _run(args, command, python, env, manage, workdir, started)
     finally:

@@ -31,7 +31,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -247,17 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(BENCH))
     import run as common  # bench/run.py: database, gunicorn and CPU helpers shared by the benchmarks
 
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
-    python = sys.executable
-    command = shlex.join([os.path.relpath(python, ROOT) if python.startswith(str(ROOT)) else python,
-                          "bench/search.py", *(argv if argv is not None else sys.argv[1:])])
+    python, command, env, manage, workdir = common.bench_setup("bench/search.py", argv, args.database_url,
+                                                               "remarket-search-bench-")
     started = time.monotonic()
-    env = {k: v for k, v in os.environ.items() if k not in ("REMARKET_DEBUG", "PYTHONPATH")}
-    env.update(DJANGO_SETTINGS_MODULE="remarket.settings.local", DATABASE_URL=args.database_url,
-               REMARKET_BENCH_VIEWS="1", REMARKET_SUPERVISE_WORKER="0", PYTHONUNBUFFERED="1")
-    manage = [python, str(ROOT / "manage.py")]
-    workdir = Path(tempfile.mkdtemp(prefix="remarket-search-bench-"))
 
     if not args.reuse_db:
         common.database_recreate(args.database_url)
