@@ -76,7 +76,7 @@ def main() -> None:
         markets = {}
         for code, currency, language, tz, vat, incl in MARKETS:
             markets[code] = Market.objects.create(code=code, country=code, currency=currency, language=language,
-                                                  time_zone=tz, vat_rate_bp=vat, prices_include_tax=incl)
+                                                  time_zone=tz, prices_include_tax=incl)
             Channel.objects.create(code=f"web-{code.lower()}", kind="web", market=markets[code])
 
         # Product models: each has storages × colours variants; ~10 variants a model on average.

@@ -9,6 +9,8 @@ class Category(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100)
     impact_key = models.CharField(max_length=40, blank=True)  # which impact factor applies (smartphone, laptop...)
+    # the operator's commission on this category and those under it, unless a merchant has its own rate
+    commission_bp = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "categories"

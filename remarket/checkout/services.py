@@ -15,7 +15,9 @@ from remarket.core import clock
 from remarket.core.crash import crash_point
 from remarket.core.db import assert_outside_transaction
 from remarket.core.errors import DomainError, NotFound
-from remarket.markets.models import Channel, Market
+from remarket.ledger.commission import commission_bp
+from remarket.markets.models import Channel, Location, Market
+from remarket.markets.tax import ShipTo
 from remarket.events.outbox import emit
 from remarket.offers.models import Listing, ListingMarket, ShippingOption
 from remarket.offers.stock import Units, stock_release, stock_reserve
@@ -84,18 +86,36 @@ def _checkout_start(*, market, channel, items, email, shipping_address, customer
             term = terms.get(item.listing_id)
             if term is None or not term.listing.merchant.can_sell:
                 raise NotFound("OFFER_NOT_FOUND", _("Offer %(id)s is not for sale here.") % {"id": item.listing_id})
-            listing = term.listing
-            lines.append(PricedLine(listing_id=listing.pk, merchant_id=listing.merchant_id, sku=listing.sku,
-                                    title=f"{listing.variant}", grade=listing.grade, quantity=item.quantity,
-                                    unit_price_minor=term.price_minor, location_id=item.location_id))
+            lines.append(_priced_line(term, item))
         shipping = _shipping(channel, terms, lines, shipping_choice or {})
         stock_reserve(Units(i.listing_id, i.quantity, i.location_id) for i in items)
         order = order_create(market=market, channel=channel, email=email, lines=lines, currency=market.currency,
+                             ship_to=_ship_to(market, shipping_address, location_id),
                              location_id=location_id, customer_id=customer_id, clerk_id=clerk_id,
                              shipping_address=shipping_address, shipping=shipping)
         StockHold.objects.create(order=order, expires_at=clock.now() + hold_duration())
         payment_intent_create(order=order)
     return order
+
+
+def _priced_line(term: ListingMarket, item: Item) -> PricedLine:
+    listing, merchant = term.listing, term.listing.merchant
+    margin_basis = listing.purchase_price_minor if listing.purchase_currency == term.currency else None
+    return PricedLine(listing_id=listing.pk, merchant_id=listing.merchant_id, sku=listing.sku,
+                      title=f"{listing.variant}", grade=listing.grade, quantity=item.quantity,
+                      unit_price_minor=term.price_minor, location_id=item.location_id,
+                      merchant_country=str(merchant.country), vat_scheme=listing.vat_scheme,
+                      purchase_price_minor=margin_basis,
+                      commission_bp=commission_bp(merchant_bp=merchant.commission_bp,
+                                                  category_id=listing.variant.model.category_id))
+
+
+def _ship_to(market: Market, address: dict | None, location_id: int | None) -> ShipTo:
+    """Where the goods go, for their tax: the address, or the store or counter where they are handed over."""
+    if address:
+        return ShipTo(address.get("country", market.code), address.get("state", ""), address.get("postal_code", ""))
+    location = Location.objects.get(pk=location_id)
+    return ShipTo(market.code, location.region, location.postcode)
 
 
 def shipping_options_for(*, terms: list[ListingMarket]) -> dict[int, list[Choice]]:

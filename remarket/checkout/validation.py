@@ -12,6 +12,8 @@ POSTCODE = {
     "FR": r"\d{5}", "DE": r"\d{5}", "ES": r"\d{5}", "IT": r"\d{5}",
     "US": r"\d{5}(-\d{4})?", "GB": r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}",
 }
+US_STATES = frozenset("""AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM
+NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY""".split())
 REQUIRED = ("first_name", "last_name", "street", "postal_code", "city", "country", "phone")
 
 
@@ -35,6 +37,10 @@ def address_validate(*, market, address: dict) -> dict:
     if clean["country"] != market.code:
         raise DomainError("CHECKOUT_SHIP_TO_COUNTRY", _("This site ships to %(code)s only.") % {"code": market.code})
     clean["postal_code"] = clean["postal_code"].upper()
+    if market.code == "US":  # the sales tax depends on the state
+        clean["state"] = clean["state"].upper()
+        if clean["state"] not in US_STATES:
+            raise DomainError("CHECKOUT_STATE_INVALID", _("Choose the US state of the address (two letters, e.g. NY)."))
     pattern = POSTCODE.get(market.code)
     if pattern and not re.fullmatch(pattern, clean["postal_code"]):
         raise DomainError("CHECKOUT_POSTCODE_INVALID",

@@ -2,8 +2,8 @@
 
 The rows are those the services write one order at a time (`checkout_start`, `checkout_settle`,
 `order_paid`, `suborder_accept`, `suborder_ship`): a payment intent (and the sandbox gateway's charge) and a
-stock hold per order; for each paid sub-order the ledger's sale transaction exactly as `ledger_record_sale`
-splits it (`sale_split`), and for each paid line the sales fact `analytics.services.sale_facts_build` makes.
+stock hold per order; lines priced and taxed by `suborder_priced` as checkout prices them; for each paid
+sub-order the ledger's sale transaction exactly as `ledger_record_sale` posts it (`sale_entries`), and for each paid line the sales fact `analytics.services.sale_facts_build` makes.
 States are always derived from the lines with `order_state_from_lines`. No outbox events are emitted: they
 would mail every demo customer and build the facts a second time.
 
@@ -12,15 +12,20 @@ assigning related objects costs more per row and ties rows into reference cycles
 then chase."""
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from remarket.analytics.models import SaleFact
 from remarket.analytics.services import sale_facts_build
 from remarket.checkout.models import StockHold
-from remarket.ledger.calc import sale_split
-from remarket.ledger.models import Account, LedgerEntry, LedgerTransaction
+from remarket.ledger.calc import sale_entries
+from remarket.ledger.models import LedgerEntry, LedgerTransaction
+from remarket.ledger.services import line_money, shipping_money
+from remarket.markets.models import Location
+from remarket.markets.tax import ShipTo
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing
 from remarket.orders.models import Order, OrderHistory, OrderLine, Shipment, SubOrder
+from remarket.orders.services import PricedLine, suborder_priced
 from remarket.orders.states import LineState, order_state_from_lines
 from remarket.payments.models import PaymentIntent, SandboxCharge
 
@@ -38,7 +43,8 @@ BATCH = 1000
 class _Written:
     plan: PlannedOrder
     order: Order
-    subs: list[tuple[PlannedSub, SubOrder]]
+    priced: list[tuple[SubOrder, list[OrderLine]]]  # by `suborder_priced`, as checkout prices them
+    subs: list[tuple[PlannedSub, SubOrder]] = None
 
 
 class HistoryWriter:
@@ -46,18 +52,24 @@ class HistoryWriter:
         self.merchants = merchants
         self.rate_cache: dict = {}  # (currency, month) → EUR rate, for `sale_facts_build`
         self._titles: dict[int, str] = {}
+        self.places = {l.pk: ShipTo(l.channel.market.code, l.region, l.postcode)
+                       for l in Location.objects.select_related("channel__market")}
 
     def write(self, chunk: list[PlannedOrder]) -> None:
         if not chunk:
             return
-        written = [_Written(plan, self._order(plan), []) for plan in chunk]
+        written = []
+        for plan in chunk:
+            priced = self._priced(plan)
+            written.append(_Written(plan, self._order(plan, priced), priced))
         Order.objects.bulk_create([w.order for w in written], batch_size=BATCH)
         for w in written:
-            w.subs = [(planned, self._sub(w, planned)) for planned in w.plan.subs]
+            w.subs = [(planned, self._sub(w, planned, sub)) for planned, (sub, _) in zip(w.plan.subs, w.priced)]
         SubOrder.objects.bulk_create([sub for w in written for _, sub in w.subs], batch_size=BATCH)
         lines, paid, shells = [], [], {}
         for w in written:
-            order_lines = [line for planned, sub in w.subs for line in self._lines(w, planned, sub, shells)]
+            order_lines = [line for (planned, sub), (_, priced) in zip(w.subs, w.priced)
+                           for line in self._lines(w, planned, sub, priced, shells)]
             lines += order_lines
             if w.plan.outcome == PAID:
                 paid.append((w.order, order_lines, w.plan.settled_at))
@@ -73,11 +85,11 @@ class HistoryWriter:
             [Shipment(suborder_id=sub.pk, carrier=p.carrier, tracking_number=p.tracking_number, shipped_at=p.shipped_at)
              for w in written for p, sub in w.subs if p.shipped_at], batch_size=BATCH)
         OrderHistory.objects.bulk_create([h for w in written for h in self._history(w)], batch_size=BATCH)
-        sales = [(w.order, sub, LedgerTransaction(kind="sale", order_id=w.order.pk, suborder_id=sub.pk,
-                                                  at=w.plan.settled_at))
-                 for w in written if w.plan.outcome == PAID for _, sub in w.subs]
+        sales = [(sub, lines, LedgerTransaction(kind="sale", order_id=w.order.pk, suborder_id=sub.pk,
+                                                merchant_id=sub.merchant_id, at=w.plan.settled_at))
+                 for w in written if w.plan.outcome == PAID for sub, lines in w.priced]
         LedgerTransaction.objects.bulk_create([txn for _, _, txn in sales], batch_size=BATCH)
-        LedgerEntry.objects.bulk_create([e for order, sub, txn in sales for e in self._entries(order, sub, txn)],
+        LedgerEntry.objects.bulk_create([e for sub, lines, txn in sales for e in self._entries(sub, lines, txn)],
                                         batch_size=BATCH)
         facts = [fact for order, order_lines, sold_at in paid
                  for fact in sale_facts_build(order=order, lines=order_lines, sold_at=sold_at,
@@ -85,33 +97,48 @@ class HistoryWriter:
         SaleFact.objects.bulk_create(facts, batch_size=BATCH)
 
     # -- rows --------------------------------------------------------------------------------------------------
-    def _order(self, plan: PlannedOrder) -> Order:
+    def _priced(self, plan: PlannedOrder) -> list[tuple[SubOrder, list[OrderLine]]]:
+        address = plan.address
+        ship_to = (self.places[plan.location_id] if plan.location_id else
+                   ShipTo(address["country"], address.get("state", ""), address["postal_code"]))
+        on = plan.created_at.astimezone(ZoneInfo(plan.market.time_zone)).date()
+        return [suborder_priced(market=plan.market, merchant_id=p.merchant_id, ship=None, ship_to=ship_to, on=on,
+                                currency=plan.market.currency, now=plan.created_at,
+                                lines=[self._priced_line(l) for l in p.lines]) for p in plan.subs]
+
+    def _priced_line(self, planned_line) -> PricedLine:
+        offer, terms = planned_line.offer, planned_line.offer.terms
+        return PricedLine(listing_id=offer.listing_id, merchant_id=offer.merchant_id, sku=offer.sku,
+                          title=self._title(offer), grade=offer.grade, quantity=planned_line.quantity,
+                          unit_price_minor=planned_line.unit_price_minor, location_id=offer.location_id,
+                          merchant_country=terms.merchant_country, vat_scheme=terms.vat_scheme,
+                          purchase_price_minor=terms.purchase_minor, commission_bp=terms.commission_bp)
+
+    def _order(self, plan: PlannedOrder, priced) -> Order:
         states = [LINE_STATE[p.fate] for p in plan.subs for _ in p.lines]
         changed = [t for p in plan.subs for t in (p.accepted_at, p.shipped_at) if t]
         return Order(public_id=plan.public_id, market=plan.market, channel=plan.channel, location_id=plan.location_id,
                      customer_id=plan.customer_id, clerk_id=plan.clerk_id, email=plan.email,
                      state=order_state_from_lines(states), currency=plan.market.currency,
-                     total_minor=sum(l.unit_price_minor * l.quantity for p in plan.subs for l in p.lines),
+                     total_minor=sum(sub.total_minor for sub, _ in priced), tax_minor=sum(sub.tax_minor for sub, _ in priced),
                      shipping_address=plan.address, created_at=plan.created_at,
                      modified_at=max([plan.settled_at or plan.created_at, *changed]))
 
     @staticmethod
-    def _sub(w: _Written, planned: PlannedSub) -> SubOrder:
+    def _sub(w: _Written, planned: PlannedSub, sub: SubOrder) -> SubOrder:
         changed = [t for t in (w.plan.settled_at, planned.accepted_at, planned.shipped_at) if t]
-        return SubOrder(order_id=w.order.pk, merchant_id=planned.merchant_id,
-                        state=order_state_from_lines([LINE_STATE[planned.fate]] * len(planned.lines)),
-                        total_minor=sum(l.unit_price_minor * l.quantity for l in planned.lines),
-                        created_at=w.plan.created_at, modified_at=max([w.plan.created_at, *changed]))
+        sub.order_id = w.order.pk
+        sub.state = order_state_from_lines([LINE_STATE[planned.fate]] * len(planned.lines))
+        sub.modified_at = max([w.plan.created_at, *changed])
+        return sub
 
-    def _lines(self, w: _Written, planned: PlannedSub, sub: SubOrder, shells: dict[int, Listing]) -> list[OrderLine]:
+    @staticmethod
+    def _lines(w: _Written, planned: PlannedSub, sub: SubOrder, priced: list[OrderLine],
+               shells: dict[int, Listing]) -> list[OrderLine]:
         state, lines = LINE_STATE[planned.fate], []
-        for planned_line in planned.lines:
+        for planned_line, line in zip(planned.lines, priced):
             offer = planned_line.offer
-            line = OrderLine(suborder_id=sub.pk, listing_id=offer.listing_id, location_id=offer.location_id,
-                             sku=offer.sku, title=self._title(offer), grade=offer.grade,
-                             quantity=planned_line.quantity, unit_price_minor=planned_line.unit_price_minor,
-                             total_minor=planned_line.unit_price_minor * planned_line.quantity,
-                             currency=w.order.currency, state=state)
+            line.suborder_id, line.state = sub.pk, state
             if w.plan.outcome == PAID:  # what `sale_facts_build` reads, attached so that it needs no query
                 shell = shells.get(offer.listing_id)
                 if shell is None:
@@ -151,17 +178,13 @@ class HistoryWriter:
                 rows.append(OrderHistory(order_id=order_id, suborder_id=sub.pk, at=planned.shipped_at, what=what))
         return rows
 
-    def _entries(self, order: Order, sub: SubOrder, txn: LedgerTransaction) -> list[LedgerEntry]:
-        """The three entries `ledger_record_sale` posts for a paid sub-order; they sum to zero."""
-        split = sale_split(gross_minor=sub.total_minor, commission_bp=self.merchants[sub.merchant_id].commission_bp)
-        return [
-            LedgerEntry(transaction_id=txn.pk, account=Account.GATEWAY_CLEARING, amount_minor=split.gross_minor,
-                        currency=order.currency),
-            LedgerEntry(transaction_id=txn.pk, account=Account.COMMISSION, amount_minor=-split.commission_minor,
-                        currency=order.currency),
-            LedgerEntry(transaction_id=txn.pk, account=Account.MERCHANT_PAYABLE, merchant_id=sub.merchant_id,
-                        amount_minor=-split.merchant_minor, currency=order.currency),
-        ]
+    @staticmethod
+    def _entries(sub: SubOrder, lines: list[OrderLine], txn: LedgerTransaction) -> list[LedgerEntry]:
+        """The entries `ledger_record_sale` posts for a paid sub-order (`sale_entries`); they sum to zero."""
+        return [LedgerEntry(transaction_id=txn.pk, account=e.account, line=e.line, merchant_id=e.merchant_id,
+                            amount_minor=e.amount_minor, currency=e.currency, at=txn.at)
+                for e in sale_entries(merchant_id=sub.merchant_id, currency=lines[0].currency,
+                                      lines=[line_money(l) for l in lines], shipping=shipping_money(sub))]
 
     def _title(self, offer) -> str:
         variant = offer.variant.variant

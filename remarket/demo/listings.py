@@ -9,10 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from remarket.catalog.grades import ORDER
-from remarket.core.db import bulk_set
 from remarket.core.errors import DomainError
 from remarket.core.money import exponent, to_major
+from remarket.ledger.commission import commission_bp
 from remarket.markets.models import Location, Market
+from remarket.markets.tax import EU
 from remarket.offers.models import Listing, ListingMarket, LocationStock, StockMovement
 from remarket.offers.services import ListingRow, listings_apply
 
@@ -39,6 +40,33 @@ class Offer:
     sku: str
     price_minor: int
     location_id: int | None = None  # set for units on a counter
+    terms: "OfferTerms | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class OfferTerms:
+    """What pricing an order line of the offer needs besides its price: tax scheme and commission."""
+
+    merchant_country: str
+    vat_scheme: str
+    purchase_minor: int | None
+    commission_bp: int
+
+
+def _offer_terms(listing: Listing, merchant, term: ListingMarket) -> OfferTerms:
+    return OfferTerms(str(merchant.country), listing.vat_scheme,
+                      listing.purchase_price_minor if listing.purchase_currency == term.currency else None,
+                      commission_bp(merchant_bp=merchant.commission_bp, category_id=listing.variant.model.category_id))
+
+
+def _margin_fields(listing: Listing, term: ListingMarket) -> dict:
+    """The margin scheme's fields on the row in the purchase price's own currency."""
+    if term.currency != listing.purchase_currency:
+        return {}
+    return {"vat_scheme": listing.vat_scheme, "purchase_price": str(to_major(listing.purchase_price_minor, term.currency))}
+
+
+MARGIN_COUNTRIES = EU | {"GB"}
 
 
 class Pool:
@@ -140,7 +168,8 @@ class _Writer:
                            min_price=None if t.min_price_minor is None else str(to_major(t.min_price_minor, t.currency)),
                            max_price=None if t.max_price_minor is None else str(to_major(t.max_price_minor, t.currency)),
                            quantity=listing.quantity, variant_id=listing.variant_id, grade=listing.grade,
-                           published=t.published, warranty_months=listing.warranty_months, comment=listing.comment)
+                           published=t.published, warranty_months=listing.warranty_months, comment=listing.comment,
+                           **_margin_fields(listing, t))
                 for t in listing_terms)
         for merchant, rows in by_merchant.items():
             result = listings_apply(merchant=merchant, rows=rows)
@@ -150,15 +179,13 @@ class _Writer:
             merchant__in=list(by_merchant), sku__in=[r[0].sku for r in self.rows]).values_list("pk", "merchant_id", "sku"))
         for listing, _, seller, _, _ in self.rows:
             listing.pk = ids[(seller.merchant.pk, listing.sku)]
-        # the purchase price basis (margin scheme) is not a feed field yet: set once, after the feed
-        bulk_set(Listing, ["purchase_price_minor", "purchase_currency"],
-                 [(r[0].pk, r[0].purchase_price_minor, r[0].purchase_currency) for r in self.rows])
         terms = [t for r in self.rows for t in r[1]]
         for listing, listing_terms, seller, cv, weight in self.rows:
             for term in listing_terms:
                 if not term.published:
                     continue
-                offer = Offer(listing.pk, seller.merchant.pk, cv, listing.grade, listing.sku, term.price_minor)
+                offer = Offer(listing.pk, seller.merchant.pk, cv, listing.grade, listing.sku, term.price_minor,
+                              terms=_offer_terms(listing, seller.merchant, term))
                 self.book.web[term.market.code].add(offer, weight)
                 self.book.merchant[(seller.merchant.pk, term.market.code)].add(offer, weight)
         self.book.listings += len(self.rows)
@@ -189,6 +216,9 @@ def _listing(seller: Seller, cv: CatalogVariant, grade: str, rng: random.Random,
                       sku=f"{seller.sku_prefix}-{cv.variant.pk}-{storage}-{grade[:2]}",
                       warranty_months=rng.choice(seller.warranty_months), comment=rng.choice(COMMENTS),
                       purchase_price_minor=purchase, purchase_currency=home,
+                      # most refurbishers in Europe sell under the margin scheme: they bought from consumers
+                      vat_scheme="margin" if seller.merchant.country.code in MARGIN_COUNTRIES and rng.random() < 0.7
+                      else "standard",
                       updated_at=now - dt.timedelta(minutes=rng.randint(5, 60 * 24 * 60)))
     for term in terms:
         term.listing = listing
@@ -239,7 +269,8 @@ def _counter_stock(book: OfferBook, first: Seller, listings, store: Location, pa
             stock.append(LocationStock(location=location, listing=listing, available=units))
             moves.append(StockMovement(location=location, listing=listing, delta=units, reason="received",
                                        at=now - dt.timedelta(days=rng.randint(1, 90))))
-            offer = Offer(listing.pk, first.merchant.pk, cv, listing.grade, listing.sku, term.price_minor, location.pk)
+            offer = Offer(listing.pk, first.merchant.pk, cv, listing.grade, listing.sku, term.price_minor, location.pk,
+                          terms=_offer_terms(listing, first.merchant, term))
             book.counter[location.pk].add(offer, cv.weight * GRADE_WEIGHT[listing.grade])
     LocationStock.objects.bulk_create(stock, batch_size=1000)
     StockMovement.objects.bulk_create(moves, batch_size=1000)

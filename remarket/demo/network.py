@@ -8,14 +8,14 @@ from pathlib import Path
 from remarket.markets import fx
 from remarket.markets.models import Channel, Location, Market
 from remarket.markets.services import (LocationSpec, markets_ensure, partner_network_ensure, store_ensure,
-                                       web_channel_code)
+                                       tax_rates_load, web_channel_code)
 
 from .people_data import PARTNER
 
 DATA = Path(fx.__file__).parent / "data"
 COMMUNES = DATA / "fr-communes.csv"
 FX_RATES = DATA / "fx-monthly-per-usd.csv"
-STORE = LocationSpec(code="nyc-soho", name="remarket New York — SoHo", town="New York", postcode="10012",
+STORE = LocationSpec(code="nyc-soho", name="remarket New York — SoHo", town="New York", postcode="10012", region="NY",
                      latitude=Decimal("40.723301"), longitude=Decimal("-73.998910"))
 
 
@@ -83,6 +83,7 @@ class Network:
 
 def network_build(*, partner_locations: int) -> Network:
     markets = {m.code: m for m in markets_ensure()}
+    tax_rates_load()  # a no-op after the migration, but `demo --force` starts from flushed tables
     channels = {c.code: c for c in Channel.objects.all()}
     store = store_ensure(market=markets["US"], channel_code="store-us", location=STORE)
     name, commission_bp = PARTNER

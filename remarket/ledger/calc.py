@@ -1,16 +1,112 @@
-"""Pure money arithmetic of the ledger: how a sale splits."""
+"""Pure money arithmetic of the ledger: how a sale splits into entries, and how a refund reverses it.
+
+A paid sub-order posts, in its currency (debit positive, credit negative):
+
+    gateway_clearing            + what the buyer paid (lines, shipping, US sales tax)
+    merchant_payable  sale      − the lines net of their tax
+    merchant_payable  tax       − VAT (standard or margin scheme): the merchant is the seller and declares it
+    tax_payable       tax       − US sales tax: the marketplace collects and remits it (marketplace facilitator)
+    merchant_payable  shipping  − shipping net of its tax
+    merchant_payable  commission  + the commission
+    commission_revenue           − the commission
+
+The commission's base is each line's price as the buyer sees it — VAT included, US sales tax and shipping
+excluded — at the line's rate (ledger/commission.py). A refund of whole lines posts the same entries for those
+lines with the signs reversed, so a full refund leaves every account where it was."""
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from remarket.core.money import share
 
+from .models import Account, Line
+
+REMITTED_BY_OPERATOR = frozenset({"sales_tax"})
+
 
 @dataclass(frozen=True)
-class SaleSplit:
-    gross_minor: int
+class Entry:
+    account: str
+    amount_minor: int
+    currency: str
+    merchant_id: int | None = None
+    line: str = Line.SALE
+
+
+@dataclass(frozen=True)
+class LineMoney:
+    """One order line's money, as fixed at checkout."""
+
+    total_minor: int  # unit price × quantity as shown
+    tax_minor: int
+    tax_scheme: str
     commission_minor: int
-    merchant_minor: int
+
+    @property
+    def paid_minor(self) -> int:
+        """What the buyer pays for the line: US sales tax comes on top of the shown price."""
+        return self.total_minor + (self.tax_minor if self.tax_scheme in REMITTED_BY_OPERATOR else 0)
+
+    @property
+    def net_minor(self) -> int:
+        return self.paid_minor - self.tax_minor
 
 
-def sale_split(*, gross_minor: int, commission_bp: int) -> SaleSplit:
-    commission = share(gross_minor, commission_bp)
-    return SaleSplit(gross_minor, commission, gross_minor - commission)
+@dataclass(frozen=True)
+class ShippingMoney:
+    price_minor: int
+    tax_minor: int
+    tax_scheme: str  # the sub-order's standard scheme
+
+    @property
+    def paid_minor(self) -> int:
+        return self.price_minor + (self.tax_minor if self.tax_scheme in REMITTED_BY_OPERATOR else 0)
+
+
+def commission_of(total_minor: int, commission_bp: int) -> int:
+    return share(total_minor, commission_bp)
+
+
+def sale_entries(*, merchant_id: int, currency: str, lines: list[LineMoney],
+                 shipping: ShippingMoney | None = None, sign: int = 1) -> list[Entry]:
+    """The balanced entries of selling `lines` (and `shipping`); `sign=-1` gives their refund."""
+    paid = sum(l.paid_minor for l in lines) + (shipping.paid_minor if shipping else 0)
+    merchant_tax = sum(l.tax_minor for l in lines if l.tax_scheme not in REMITTED_BY_OPERATOR)
+    operator_tax = sum(l.tax_minor for l in lines if l.tax_scheme in REMITTED_BY_OPERATOR)
+    shipping_net = 0
+    if shipping:
+        shipping_net = shipping.paid_minor - shipping.tax_minor
+        if shipping.tax_scheme in REMITTED_BY_OPERATOR:
+            operator_tax += shipping.tax_minor
+        else:
+            merchant_tax += shipping.tax_minor
+    commission = sum(l.commission_minor for l in lines)
+    entries = [
+        Entry(Account.GATEWAY_CLEARING, paid, currency),
+        Entry(Account.MERCHANT_PAYABLE, -sum(l.net_minor for l in lines), currency, merchant_id, Line.SALE),
+        Entry(Account.MERCHANT_PAYABLE, -merchant_tax, currency, merchant_id, Line.TAX),
+        Entry(Account.TAX_PAYABLE, -operator_tax, currency, None, Line.TAX),
+        Entry(Account.MERCHANT_PAYABLE, -shipping_net, currency, merchant_id, Line.SHIPPING),
+        Entry(Account.MERCHANT_PAYABLE, commission, currency, merchant_id, Line.COMMISSION),
+        Entry(Account.COMMISSION, -commission, currency, None, Line.COMMISSION),
+    ]
+    return [Entry(e.account, sign * e.amount_minor, e.currency, e.merchant_id, e.line) for e in entries if e.amount_minor]
+
+
+def prorated_refund(sale: list[Entry], *, paid_minor: int, refunded_before: int, amount_minor: int) -> list[Entry]:
+    """A refund of an amount that is not whole lines (a goodwill gesture): every entry of the sale reversed in
+    proportion. Each share is rounded on the running total, so refunds that add up to the whole sale reverse
+    it exactly; the gateway entry is the amount to the cent and any rounding rest goes to the merchant's sale
+    line, so the transaction balances."""
+    def part(amount: int, upto: int) -> int:
+        return int((Decimal(amount) * upto / paid_minor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    after = refunded_before + amount_minor
+    entries = [Entry(Account.GATEWAY_CLEARING, -amount_minor, sale[0].currency)] + [
+        Entry(e.account, -(part(e.amount_minor, after) - part(e.amount_minor, refunded_before)), e.currency,
+              e.merchant_id, e.line) for e in sale if e.account != Account.GATEWAY_CLEARING]
+    imbalance = sum(e.amount_minor for e in entries)
+    if imbalance:
+        at = next(i for i, e in enumerate(entries) if e.account == Account.MERCHANT_PAYABLE and e.line == Line.SALE)
+        e = entries[at]
+        entries[at] = Entry(e.account, e.amount_minor - imbalance, e.currency, e.merchant_id, e.line)
+    return [e for e in entries if e.amount_minor]

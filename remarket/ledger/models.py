@@ -1,26 +1,44 @@
 from django.db import models
+from django.db.models import Q
 
 
 class Account(models.TextChoices):
     GATEWAY_CLEARING = "gateway_clearing", "Gateway clearing (money the gateway holds for us)"
     MERCHANT_PAYABLE = "merchant_payable", "Owed to a merchant"
     COMMISSION = "commission_revenue", "Commission revenue"
-    TAX_PAYABLE = "tax_payable", "Tax payable"
-    REFUNDS = "refunds", "Refunds"
+    FEES = "fee_revenue", "Subscription fee revenue"
+    TAX_PAYABLE = "tax_payable", "Tax the marketplace remits (US sales tax)"
+    BANK = "bank", "Bank (payouts paid)"
+
+
+class Line(models.TextChoices):
+    """What an entry is for; a merchant's statement lists its payable entries by line."""
+
+    SALE = "sale", "Sale"
+    TAX = "tax", "Tax"
+    SHIPPING = "shipping", "Shipping"
+    COMMISSION = "commission", "Commission"
+    FEE = "fee", "Subscription fee"
+    PAYOUT = "payout", "Payout"
 
 
 class LedgerTransaction(models.Model):
-    """A balanced set of entries: per currency, the amounts sum to zero. Never updated or deleted."""
+    """A balanced set of entries: per currency, the amounts sum to zero (a deferred constraint trigger on
+    PostgreSQL checks it at commit, `ledger_post` everywhere). Never updated or deleted (triggers refuse it)."""
 
-    kind = models.CharField(max_length=30)  # sale, refund, payout...
+    kind = models.CharField(max_length=30)  # sale, refund, tax_adjustment, fee, payout
     order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.PROTECT)
     suborder = models.ForeignKey("orders.SubOrder", null=True, blank=True, on_delete=models.PROTECT)
+    merchant = models.ForeignKey("merchants.Merchant", null=True, blank=True, on_delete=models.PROTECT)
+    period = models.DateField(null=True, blank=True)  # fees and payouts: the first day of their month
     at = models.DateTimeField()
     memo = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "suborder"], condition=models.Q(kind="sale"),
-                                               name="one_sale_per_suborder")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "suborder"], condition=Q(kind="sale"), name="one_sale_per_suborder"),
+            models.UniqueConstraint(fields=["merchant", "period"], condition=Q(kind="fee"), name="one_fee_a_month"),
+        ]
 
 
 class LedgerEntry(models.Model):
@@ -28,9 +46,47 @@ class LedgerEntry(models.Model):
 
     transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
     account = models.CharField(max_length=30, choices=Account.choices)
+    line = models.CharField(max_length=12, choices=Line.choices, default=Line.SALE)
     merchant = models.ForeignKey("merchants.Merchant", null=True, blank=True, on_delete=models.PROTECT)
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
+    at = models.DateTimeField(null=True)  # the transaction's, repeated so balances and statements read one table
 
     class Meta:
-        indexes = [models.Index(fields=["account", "merchant", "currency"])]
+        indexes = [models.Index(fields=["account", "merchant", "currency", "at"])]
+
+
+class BalanceSnapshot(models.Model):
+    """An account's balance at a moment, so that a balance is a snapshot plus the entries after it — never a
+    running total updated by every sale."""
+
+    account = models.CharField(max_length=30, choices=Account.choices)
+    merchant = models.ForeignKey("merchants.Merchant", null=True, blank=True, on_delete=models.PROTECT)
+    currency = models.CharField(max_length=3)
+    as_of = models.DateTimeField()  # entries strictly before this moment
+    amount_minor = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "merchant", "currency", "as_of"],
+                                               name="one_snapshot_per_moment")]
+
+
+class Payout(models.Model):
+    """What the marketplace paid a merchant for one period (a month in the merchant's time zone)."""
+
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="payouts")
+    currency = models.CharField(max_length=3)
+    period = models.DateField()  # the first day of the month it settles
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()  # exclusive
+    opening_minor = models.BigIntegerField()  # owed to the merchant when the period began
+    movements_minor = models.BigIntegerField()  # the period's lines, summed
+    amount_minor = models.BigIntegerField()  # paid: the closing balance when positive, else 0 (carried over)
+    transaction = models.OneToOneField(LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "currency", "period"], name="one_payout_a_period"),
+            models.CheckConstraint(condition=Q(amount_minor__gte=0), name="payout_not_negative"),
+        ]

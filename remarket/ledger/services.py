@@ -1,25 +1,26 @@
+"""Ledger writes. Every money movement is one balanced transaction of append-only entries, posted inside the
+business write's own transaction."""
+import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 
-from django.db import connection
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from remarket.core import clock
 from remarket.core.errors import DomainError
 
-from .calc import sale_split
-from .models import Account, LedgerEntry, LedgerTransaction
+from .calc import Entry, LineMoney, ShippingMoney, prorated_refund, sale_entries
+from .models import Account, BalanceSnapshot, LedgerEntry, LedgerTransaction, Line
 
-
-@dataclass(frozen=True)
-class Entry:
-    account: str
-    amount_minor: int
-    currency: str
-    merchant_id: int | None = None
+__all__ = ["Entry", "ledger_post", "ledger_record_sale", "ledger_record_refund", "ledger_record_partial_refund",
+           "ledger_balance", "merchant_balance", "fees_charge", "balances_snapshot"]
 
 
 def ledger_post(*, kind: str, entries: list[Entry], order_id: int | None = None, suborder_id: int | None = None,
-                memo: str = "") -> LedgerTransaction:
+                merchant_id: int | None = None, period: dt.date | None = None, memo: str = "",
+                at: dt.datetime | None = None) -> LedgerTransaction:
     """Write one balanced transaction; refuses entries that do not sum to zero in each currency."""
     assert connection.in_atomic_block, "ledger_post() runs inside the business write's transaction"
     sums: dict[str, int] = defaultdict(int)
@@ -28,41 +29,126 @@ def ledger_post(*, kind: str, entries: list[Entry], order_id: int | None = None,
     unbalanced = {c: s for c, s in sums.items() if s != 0}
     if unbalanced or not entries:
         raise DomainError("LEDGER_UNBALANCED", f"A ledger transaction must sum to zero per currency: {unbalanced}.")
-    txn = LedgerTransaction.objects.create(kind=kind, order_id=order_id, suborder_id=suborder_id, at=clock.now(),
-                                           memo=memo)
-    LedgerEntry.objects.bulk_create([LedgerEntry(transaction=txn, account=e.account, merchant_id=e.merchant_id,
-                                                 amount_minor=e.amount_minor, currency=e.currency) for e in entries])
+    at = at or clock.now()
+    txn = LedgerTransaction.objects.create(kind=kind, order_id=order_id, suborder_id=suborder_id,
+                                           merchant_id=merchant_id, period=period, at=at, memo=memo)
+    LedgerEntry.objects.bulk_create([LedgerEntry(transaction=txn, account=e.account, line=e.line, at=at,
+                                                 merchant_id=e.merchant_id, amount_minor=e.amount_minor,
+                                                 currency=e.currency) for e in entries])
     return txn
 
 
-def ledger_record_sale(*, suborder) -> LedgerTransaction:
-    """The money of one paid sub-order: the gateway holds the gross, the operator earns its commission,
-    the merchant is owed the rest."""
-    split = sale_split(gross_minor=suborder.total_minor, commission_bp=suborder.merchant.commission_bp)
-    currency = suborder.order.currency
-    return ledger_post(kind="sale", order_id=suborder.order_id, suborder_id=suborder.pk, entries=[
-        Entry(Account.GATEWAY_CLEARING, split.gross_minor, currency),
-        Entry(Account.COMMISSION, -split.commission_minor, currency),
-        Entry(Account.MERCHANT_PAYABLE, -split.merchant_minor, currency, suborder.merchant_id),
-    ])
+def line_money(line) -> LineMoney:
+    return LineMoney(line.total_minor, line.tax_minor, line.tax_scheme, line.commission_minor)
 
 
-def ledger_record_refund(*, suborder, amount_minor: int, memo: str = "") -> LedgerTransaction:
-    """Money given back on a sub-order reverses its sale in proportion: the gateway pays it out, the operator
-    gives back its commission on it, the merchant the rest."""
-    split = sale_split(gross_minor=amount_minor, commission_bp=suborder.merchant.commission_bp)
-    currency = suborder.order.currency
-    return ledger_post(kind="refund", order_id=suborder.order_id, suborder_id=suborder.pk, memo=memo, entries=[
-        Entry(Account.GATEWAY_CLEARING, -split.gross_minor, currency),
-        Entry(Account.COMMISSION, split.commission_minor, currency),
-        Entry(Account.MERCHANT_PAYABLE, split.merchant_minor, currency, suborder.merchant_id),
-    ])
+def shipping_money(suborder) -> ShippingMoney | None:
+    if not suborder.shipping_minor:
+        return None
+    return ShippingMoney(suborder.shipping_minor, suborder.shipping_tax_minor, suborder.shipping_tax_scheme)
 
 
-def merchant_balance(*, merchant_id: int, currency: str) -> int:
-    """What the marketplace owes a merchant (positive), from the entries."""
-    from django.db.models import Sum
+def ledger_record_sale(*, suborder, lines=None) -> LedgerTransaction:
+    """The money of one paid sub-order (calc.sale_entries)."""
+    lines = list(suborder.lines.all()) if lines is None else lines
+    return ledger_post(kind="sale", order_id=suborder.order_id, suborder_id=suborder.pk,
+                       merchant_id=suborder.merchant_id,
+                       entries=sale_entries(merchant_id=suborder.merchant_id, currency=lines[0].currency,
+                                            lines=[line_money(l) for l in lines], shipping=shipping_money(suborder)))
 
-    total = (LedgerEntry.objects.filter(account=Account.MERCHANT_PAYABLE, merchant_id=merchant_id, currency=currency)
-             .aggregate(s=Sum("amount_minor"))["s"])
-    return -(total or 0)
+
+def ledger_record_refund(*, suborder, lines, with_shipping: bool, memo: str = "") -> LedgerTransaction:
+    """Whole lines given back (cancelled or refunded): their sale entries reversed exactly — sale, tax,
+    commission and payable — with the shipping's when the parcel's shipping is refunded too."""
+    return ledger_post(kind="refund", order_id=suborder.order_id, suborder_id=suborder.pk,
+                       merchant_id=suborder.merchant_id, memo=memo,
+                       entries=sale_entries(merchant_id=suborder.merchant_id, currency=suborder.order.currency,
+                                            lines=[line_money(l) for l in lines],
+                                            shipping=shipping_money(suborder) if with_shipping else None, sign=-1))
+
+
+def ledger_record_partial_refund(*, suborder, amount_minor: int, memo: str = "") -> LedgerTransaction:
+    """An amount given back that is not whole lines: the sale reversed in proportion (calc.prorated_refund)."""
+    sale = LedgerTransaction.objects.filter(kind="sale", suborder=suborder).first()
+    if sale is None:
+        raise DomainError("LEDGER_NO_SALE", _("This order was never paid; there is nothing to refund."), status=409)
+    entries = [Entry(e.account, e.amount_minor, e.currency, e.merchant_id, e.line) for e in sale.entries.all()]
+    paid = sum(e.amount_minor for e in entries if e.account == Account.GATEWAY_CLEARING)
+    refunded = -(LedgerEntry.objects.filter(transaction__suborder=suborder, transaction__kind="refund",
+                                            account=Account.GATEWAY_CLEARING)
+                 .aggregate(s=Sum("amount_minor"))["s"] or 0)
+    if amount_minor <= 0 or refunded + amount_minor > paid:
+        raise DomainError("LEDGER_REFUND_EXCEEDS", _("A refund of %(amount)s would exceed what is left of the sale "
+                                                     "(%(left)s).") % {"amount": amount_minor, "left": paid - refunded},
+                          status=409)
+    return ledger_post(kind="refund", order_id=suborder.order_id, suborder_id=suborder.pk,
+                       merchant_id=suborder.merchant_id, memo=memo,
+                       entries=prorated_refund(entries, paid_minor=paid, refunded_before=refunded,
+                                               amount_minor=amount_minor))
+
+
+def ledger_balance(*, account: str, currency: str, merchant_id: int | None = None,
+                   before: dt.datetime | None = None) -> int:
+    """The sum of an account's entries (debit positive) before a moment: the latest snapshot at or before it,
+    plus the entries since."""
+    snapshots = BalanceSnapshot.objects.filter(account=account, merchant_id=merchant_id, currency=currency)
+    entries = LedgerEntry.objects.filter(account=account, merchant_id=merchant_id, currency=currency)
+    if before is not None:
+        snapshots = snapshots.filter(as_of__lte=before)
+        entries = entries.filter(at__lt=before)
+    snapshot = snapshots.order_by("-as_of").first()
+    if snapshot:
+        entries = entries.filter(at__gte=snapshot.as_of)
+    return (snapshot.amount_minor if snapshot else 0) + (entries.aggregate(s=Sum("amount_minor"))["s"] or 0)
+
+
+def merchant_balance(*, merchant_id: int, currency: str, before: dt.datetime | None = None) -> int:
+    """What the marketplace owes a merchant (positive)."""
+    return -ledger_balance(account=Account.MERCHANT_PAYABLE, merchant_id=merchant_id, currency=currency,
+                           before=before)
+
+
+def balances_snapshot(*, as_of: dt.datetime) -> int:
+    """Snapshot every account's balance before `as_of` (the worker does it each month); idempotent."""
+    rows = (LedgerEntry.objects.filter(at__lt=as_of).values("account", "merchant_id", "currency")
+            .annotate(s=Sum("amount_minor")).order_by())
+    made = 0
+    with transaction.atomic():
+        known = set(BalanceSnapshot.objects.filter(as_of=as_of).values_list("account", "merchant_id", "currency"))
+        new = [BalanceSnapshot(account=r["account"], merchant_id=r["merchant_id"], currency=r["currency"],
+                               as_of=as_of, amount_minor=r["s"]) for r in rows
+               if (r["account"], r["merchant_id"], r["currency"]) not in known]
+        BalanceSnapshot.objects.bulk_create(new)
+        made = len(new)
+    return made
+
+
+def fees_charge(*, period: dt.date, merchants=None) -> int:
+    """The monthly subscription fee of every active merchant that pays one, for the month starting `period`,
+    in its home currency. Charged once per merchant and month, however often it runs. Returns how many."""
+    from remarket.markets.models import Market
+    from remarket.merchants.models import Merchant
+
+    period = period.replace(day=1)
+    fees = settings.REMARKET["SUBSCRIPTION_FEE"]
+    currencies = dict(Market.objects.values_list("code", "currency"))
+    if merchants is None:
+        merchants = Merchant.objects.filter(subscription_fee=True, is_first_party=False).exclude(
+            status__in=[Merchant.Status.APPLIED, Merchant.Status.IN_REVIEW, Merchant.Status.REJECTED])
+    charged = set(LedgerTransaction.objects.filter(kind="fee", period=period).values_list("merchant_id", flat=True))
+    count = 0
+    for merchant in merchants:
+        currency = currencies.get(str(merchant.country), "EUR")
+        amount = fees.get(currency)
+        if merchant.pk in charged or not amount:
+            continue
+        try:
+            with transaction.atomic():
+                ledger_post(kind="fee", merchant_id=merchant.pk, period=period, memo=f"subscription {period:%Y-%m}",
+                            entries=[Entry(Account.MERCHANT_PAYABLE, amount, currency, merchant.pk, Line.FEE),
+                                     Entry(Account.FEES, -amount, currency, None, Line.FEE)])
+        except IntegrityError:  # a concurrent run charged it first
+            continue
+        count += 1
+    return count
+

@@ -12,7 +12,6 @@ class Market(models.Model):
     currency = models.CharField(max_length=3)
     language = models.CharField(max_length=10)  # BCP 47: fr-FR, en-US
     time_zone = models.CharField(max_length=64)
-    vat_rate_bp = models.PositiveIntegerField(default=0)  # standard rate in basis points (20 % = 2000)
     prices_include_tax = models.BooleanField(default=True)  # EU yes; US sales tax is added at checkout
 
     def __str__(self) -> str:
@@ -56,6 +55,7 @@ class Location(models.Model):
     name = models.CharField(max_length=120)
     town = models.CharField(max_length=100)
     postcode = models.CharField(max_length=12)
+    region = models.CharField(max_length=10, blank=True)  # a US state (NY), for the sales tax of counter sales
     insee_code = models.CharField(max_length=5, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
@@ -76,3 +76,33 @@ class FxRate(models.Model):
             models.UniqueConstraint(fields=["currency", "month"], name="fx_one_rate_a_month"),
             models.CheckConstraint(condition=Q(per_usd__gt=0), name="fx_rate_positive"),
         ]
+
+
+class TaxRate(models.Model):
+    """A tax rate as data, valid over dates: a country's VAT, or a US state's (or city's) sales tax.
+    `region` is empty for a whole country, a state code (NY), or a city inside a state (NY-NYC) found by the
+    ship-to postcode's prefixes. Loaded from markets/data/tax-rates.json by a migration."""
+
+    class Kind(models.TextChoices):
+        VAT = "vat", _("VAT")
+        SALES_TAX = "sales_tax", _("Sales tax")
+
+    country = models.CharField(max_length=2)
+    region = models.CharField(max_length=10, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    rate = models.DecimalField(max_digits=6, decimal_places=5)  # 0.20000 is 20 %
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)  # inclusive; open-ended when empty
+    shipping_taxable = models.BooleanField(default=True)
+    postcode_prefixes = models.JSONField(default=list, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lt=1), name="tax_rate_range"),
+            models.UniqueConstraint(fields=["country", "region", "valid_from"], name="tax_rate_one_start"),
+        ]
+        indexes = [models.Index(fields=["country", "region", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.country}{'-' + self.region if self.region else ''} {self.rate:%} from {self.valid_from}"

@@ -1,10 +1,15 @@
 """Market and channel writes: the country sites, the own stores and the partner networks."""
+import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import transaction
 
-from .models import Channel, Location, Market, Partner
+from remarket.core.errors import DomainError
+
+from .models import Channel, Location, Market, Partner, TaxRate
 
 
 @dataclass(frozen=True)
@@ -13,18 +18,17 @@ class MarketSpec:
     currency: str
     language: str
     time_zone: str
-    vat_rate_bp: int
     prices_include_tax: bool
 
 
 # The marketplace's country sites. The US shows prices before sales tax, which depends on the ship-to state.
 MARKETS: tuple[MarketSpec, ...] = (
-    MarketSpec("FR", "EUR", "fr-FR", "Europe/Paris", 2000, True),
-    MarketSpec("US", "USD", "en-US", "America/New_York", 0, False),
-    MarketSpec("DE", "EUR", "de-DE", "Europe/Berlin", 1900, True),
-    MarketSpec("ES", "EUR", "es-ES", "Europe/Madrid", 2100, True),
-    MarketSpec("IT", "EUR", "it-IT", "Europe/Rome", 2200, True),
-    MarketSpec("GB", "GBP", "en-GB", "Europe/London", 2000, True),
+    MarketSpec("FR", "EUR", "fr-FR", "Europe/Paris", True),
+    MarketSpec("US", "USD", "en-US", "America/New_York", False),
+    MarketSpec("DE", "EUR", "de-DE", "Europe/Berlin", True),
+    MarketSpec("ES", "EUR", "es-ES", "Europe/Madrid", True),
+    MarketSpec("IT", "EUR", "it-IT", "Europe/Rome", True),
+    MarketSpec("GB", "GBP", "en-GB", "Europe/London", True),
 )
 
 
@@ -40,8 +44,7 @@ def markets_ensure(*, specs: tuple[MarketSpec, ...] = MARKETS) -> list[Market]:
         market, _ = Market.objects.get_or_create(
             code=spec.code,
             defaults={"country": spec.code, "currency": spec.currency, "language": spec.language,
-                      "time_zone": spec.time_zone, "vat_rate_bp": spec.vat_rate_bp,
-                      "prices_include_tax": spec.prices_include_tax})
+                      "time_zone": spec.time_zone, "prices_include_tax": spec.prices_include_tax})
         Channel.objects.get_or_create(code=web_channel_code(spec.code),
                                       defaults={"kind": Channel.Kind.WEB, "market": market})
         markets.append(market)
@@ -55,6 +58,7 @@ class LocationSpec:
     town: str
     postcode: str
     insee_code: str = ""
+    region: str = ""  # a US state
     latitude: Decimal | None = None
     longitude: Decimal | None = None
 
@@ -81,3 +85,31 @@ def partner_network_ensure(*, name: str, market: Market, channel_code: str, loca
     new = [Location(channel=channel, **l.__dict__) for l in locations if l.code not in known]
     Location.objects.bulk_create(new, batch_size=500)
     return partner, channel, len(new)
+
+
+TAX_RATES = Path(__file__).resolve().parent / "data" / "tax-rates.json"
+
+
+@transaction.atomic
+def tax_rates_load(*, path: Path = TAX_RATES) -> int:
+    """Add the rates of a tax-rates JSON file (markets/data/tax-rates.json's shape) that are not known yet, keyed
+    by country, region and start date; a known rate is left as it is. Returns how many were added."""
+    from .tax import tax_rates_changed
+
+    try:
+        rows = json.loads(Path(path).read_text(encoding="utf-8"))["rates"]
+        rates = [TaxRate(country=r["country"].upper(), region=r.get("region", "").upper(), kind=r["kind"],
+                         rate=Decimal(str(r["rate"])), valid_from=dt.date.fromisoformat(r["valid_from"]),
+                         valid_to=dt.date.fromisoformat(r["valid_to"]) if r.get("valid_to") else None,
+                         shipping_taxable=bool(r.get("shipping_taxable", True)),
+                         postcode_prefixes=r.get("postcode_prefixes", []), note=r.get("note", ""))
+                 for r in rows]
+    except (OSError, ValueError, KeyError, TypeError, ArithmeticError) as err:
+        raise DomainError("TAX_RATES_INVALID", f"{path}: not a tax-rates file ({err}).") from None
+    if any(not 0 <= r.rate < 1 or r.kind not in TaxRate.Kind.values for r in rates):
+        raise DomainError("TAX_RATES_INVALID", f"{path}: a rate is a fraction (0.20 for 20 %) of kind vat or sales_tax.")
+    known = set(TaxRate.objects.values_list("country", "region", "valid_from"))
+    new = [r for r in rates if (r.country, r.region, r.valid_from) not in known]
+    TaxRate.objects.bulk_create(new)
+    tax_rates_changed()
+    return len(new)

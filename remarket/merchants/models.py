@@ -21,7 +21,9 @@ class Merchant(models.Model):
     country = CountryField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPLIED)
     is_first_party = models.BooleanField(default=False)
-    commission_bp = models.PositiveIntegerField(default=1000)
+    # a negotiated commission for every sale of this merchant; empty: the category's, else the marketplace's
+    commission_bp = models.PositiveIntegerField(null=True, blank=True)
+    subscription_fee = models.BooleanField(default=True)  # the monthly fee (settings.REMARKET["SUBSCRIPTION_FEE"])
     quality_score = models.PositiveSmallIntegerField(default=100)  # 0–100, from the latest metrics
     created_at = models.DateTimeField()
 

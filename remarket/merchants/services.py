@@ -11,7 +11,7 @@ from .quality import Rates
 
 @transaction.atomic
 def merchant_create(*, name: str, country: str, status: str = Merchant.Status.ACTIVE,
-                    is_first_party: bool = False, commission_bp: int = 1000) -> Merchant:
+                    is_first_party: bool = False, commission_bp: int | None = None) -> Merchant:
     name = name.strip()
     if not name:
         raise DomainError("MERCHANT_NAME_REQUIRED", "A merchant needs a name.")

@@ -18,7 +18,10 @@ class Listing(models.Model):
     quantity = models.IntegerField(default=0)
     warranty_months = models.PositiveSmallIntegerField(default=12)
     comment = models.TextField(blank=True)
-    purchase_price_minor = models.BigIntegerField(null=True, blank=True)  # basis for the EU margin scheme
+    # the EU margin scheme for second-hand goods: VAT on (price − the unit's purchase price) only
+    vat_scheme = models.CharField(max_length=10, choices=[("standard", "Standard VAT"), ("margin", "Margin scheme")],
+                                  default="standard")
+    purchase_price_minor = models.BigIntegerField(null=True, blank=True)  # per unit, the basis of the margin
     purchase_currency = models.CharField(max_length=3, blank=True)
     updated_at = models.DateTimeField()
 

@@ -48,6 +48,11 @@ class ListingRow:
     comment: str | None = None
     shipping: list[ShippingRow] | None = None  # replaces the market's shipping options when given
     auto_reprice: bool | None = None
+    vat_scheme: str | None = None  # standard or margin (the contract's REGULAR / MARGINAL)
+    purchase_price: str | int | None = None  # per unit, in the row's market currency: the margin scheme's basis
+
+
+VAT_SCHEMES = {"standard": "standard", "regular": "standard", "margin": "margin", "marginal": "margin"}
 
 
 @dataclass
@@ -106,6 +111,8 @@ class _Parsed:
     comment: str | None
     shipping: list[tuple[str, int, int]] | None
     auto_reprice: bool | None
+    vat_scheme: str | None = None
+    purchase_minor: int | None = None
 
 
 def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
@@ -116,7 +123,14 @@ def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
     if market is None:
         raise DomainError("OFFER_MARKET_UNKNOWN", f"Unknown market {row.market!r}.")
     money = {name: None if value is None or str(value).strip() == "" else to_minor(value, market.currency)
-             for name, value in (("price", row.price), ("min", row.min_price), ("max", row.max_price))}
+             for name, value in (("price", row.price), ("min", row.min_price), ("max", row.max_price),
+                                 ("purchase", row.purchase_price))}
+    scheme = None
+    if row.vat_scheme is not None and str(row.vat_scheme).strip():
+        scheme = VAT_SCHEMES.get(str(row.vat_scheme).strip().lower())
+        if scheme is None:
+            raise DomainError("OFFER_VAT_SCHEME_INVALID",
+                              f"VAT scheme {row.vat_scheme!r}: use standard or margin (REGULAR or MARGINAL).")
     if money["price"] == 0:
         raise DomainError("OFFER_PRICE_ZERO", "A price is above zero.")
     shipping = None
@@ -134,7 +148,7 @@ def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
                    None if row.quantity is None else _quantity(row.quantity),
                    row.variant_id, None if row.grade is None else grade_parse(row.grade),
                    row.published, None if row.warranty_months is None else _warranty(row.warranty_months),
-                   row.comment, shipping, row.auto_reprice)
+                   row.comment, shipping, row.auto_reprice, scheme, money["purchase"])
 
 
 def listings_apply(*, merchant: Merchant, rows: list[ListingRow]) -> ApplyResult:
@@ -188,7 +202,8 @@ class _Chunk:
                 raise DomainError("OFFER_FIELDS_MISSING",
                                   f"SKU {p.sku} is new: it needs a variant, a grade, a price and a quantity.")
             listing = Listing(merchant=self.merchant, variant_id=p.variant_id, grade=p.grade, sku=p.sku,
-                              quantity=0, warranty_months=12, updated_at=now)
+                              quantity=0, warranty_months=12, vat_scheme="standard", purchase_price_minor=None,
+                              purchase_currency="", updated_at=now)
         elif p.grade is not None and p.grade != listing.grade:
             raise DomainError("OFFER_GRADE_CHANGED", f"SKU {p.sku} is graded {listing.grade}; a new grade needs a new SKU.")
         elif p.variant_id is not None and p.variant_id != listing.variant_id:
@@ -205,11 +220,24 @@ class _Chunk:
         if high is not None and price > high:
             raise DomainError("OFFER_PRICE_ABOVE_MAX", f"SKU {p.sku}: the price is above its max price.")
 
+        scheme = p.vat_scheme or listing.vat_scheme
+        purchase = p.purchase_minor if p.purchase_minor is not None else listing.purchase_price_minor
+        purchase_currency = p.market.currency if p.purchase_minor is not None else listing.purchase_currency
+        if scheme == "margin":
+            if purchase is None:
+                raise DomainError("OFFER_PURCHASE_PRICE_REQUIRED",
+                                  f"SKU {p.sku}: the margin scheme needs the unit's purchase price.")
+            if purchase_currency == p.market.currency and purchase > price:
+                raise DomainError("OFFER_MARGIN_NEGATIVE", f"SKU {p.sku}: the purchase price is above the selling "
+                                                           "price; the margin scheme needs a margin (or use standard VAT).")
+
         # every check passed: change the objects
         if listing.pk is None:
             self.new_listings[key] = listing
             self.outcome[key] = "created"
-        listing_fields = {"quantity": p.quantity, "warranty_months": p.warranty, "comment": p.comment}
+        listing_fields = {"quantity": p.quantity, "warranty_months": p.warranty, "comment": p.comment,
+                          "vat_scheme": p.vat_scheme, "purchase_price_minor": p.purchase_minor,
+                          "purchase_currency": p.market.currency if p.purchase_minor is not None else None}
         changed = {name for name, value in listing_fields.items() if value is not None and getattr(listing, name) != value}
         for name in changed:
             setattr(listing, name, listing_fields[name])
@@ -276,7 +304,8 @@ class _Chunk:
         return listing.pk
 
 
-LISTING_FIELDS = ("pk", "sku", "variant_id", "grade", "quantity", "warranty_months", "comment")
+LISTING_FIELDS = ("pk", "sku", "variant_id", "grade", "quantity", "warranty_months", "comment", "vat_scheme",
+                  "purchase_price_minor", "purchase_currency")
 TERM_FIELDS = ("pk", "listing_id", "market_id", "price_minor", "min_price_minor", "max_price_minor", "published",
                "auto_reprice", "score")
 

@@ -19,7 +19,8 @@ class Order(models.Model):
     email = models.EmailField(blank=True)  # a walk-in store customer may leave none
     state = models.PositiveSmallIntegerField(default=OrderState.AWAITING_PAYMENT)
     currency = models.CharField(max_length=3)
-    total_minor = models.BigIntegerField()
+    total_minor = models.BigIntegerField()  # what the buyer pays: lines, shipping, and US sales tax on top
+    tax_minor = models.BigIntegerField(default=0)  # the tax inside (VAT) or on top of (sales tax) the total
     shipping_address = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
     modified_at = models.DateTimeField()
@@ -35,9 +36,12 @@ class SubOrder(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="suborders")
     merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="suborders")
     state = models.PositiveSmallIntegerField(default=OrderState.AWAITING_PAYMENT)
-    total_minor = models.BigIntegerField()  # lines plus shipping
+    total_minor = models.BigIntegerField()  # lines plus shipping, plus US sales tax
+    tax_minor = models.BigIntegerField(default=0)  # the lines' tax and the shipping's
     shipping_carrier = models.CharField(max_length=40, blank=True)
     shipping_minor = models.BigIntegerField(default=0)
+    shipping_tax_minor = models.BigIntegerField(default=0)  # inside shipping_minor for VAT, on top for sales tax
+    shipping_tax_scheme = models.CharField(max_length=10, default="none")
     shipping_delay_days = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
     modified_at = models.DateTimeField(db_index=True)  # the contract's date_modification, polled by clients
@@ -56,8 +60,16 @@ class OrderLine(models.Model):
     grade = models.CharField(max_length=10)
     quantity = models.PositiveIntegerField()
     unit_price_minor = models.BigIntegerField()
-    total_minor = models.BigIntegerField()
+    total_minor = models.BigIntegerField()  # unit price × quantity, as shown (VAT inside, US sales tax not)
     currency = models.CharField(max_length=3)
+    # the tax, fixed at checkout (markets/tax.py): scheme vat, margin, sales_tax or none; rate; where it is due
+    tax_scheme = models.CharField(max_length=10, default="none")
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=5, default=0)
+    tax_jurisdiction = models.CharField(max_length=12, blank=True)
+    tax_minor = models.BigIntegerField(default=0)
+    purchase_price_minor = models.BigIntegerField(null=True, blank=True)  # per unit, margin scheme only
+    commission_bp = models.PositiveIntegerField(default=0)
+    commission_minor = models.BigIntegerField(default=0)
     state = models.PositiveSmallIntegerField(default=LineState.AWAITING_PAYMENT)
     imei = models.CharField(max_length=17, blank=True)  # recorded once, when the merchant ships
     serial_number = models.CharField(max_length=50, blank=True)

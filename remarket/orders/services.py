@@ -1,6 +1,8 @@
 """Order writes. Checkout creates orders; merchants accept and ship their sub-orders."""
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -9,7 +11,9 @@ from remarket.accounts.permissions import Actor, require
 from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.events.outbox import emit
-from remarket.ledger.services import ledger_record_refund, ledger_record_sale
+from remarket.ledger.calc import commission_of
+from remarket.ledger.services import ledger_record_refund, ledger_record_sale, line_money, shipping_money
+from remarket.markets.tax import Scheme, ShipTo, TaxRule, tax_amount, tax_rules
 
 from .models import Order, OrderHistory, OrderLine, Shipment, SubOrder
 from .selectors import suborder_for_actor
@@ -26,39 +30,75 @@ class PricedLine:
     quantity: int
     unit_price_minor: int
     location_id: int | None = None
+    merchant_country: str = ""
+    vat_scheme: str = "standard"  # the listing's: standard or margin
+    purchase_price_minor: int | None = None  # per unit, in the order's currency (margin scheme)
+    commission_bp: int = 0
 
 
-def order_create(*, market, channel, email: str, lines: list[PricedLine], currency: str,
+def order_create(*, market, channel, email: str, lines: list[PricedLine], currency: str, ship_to: ShipTo,
                  location_id: int | None = None, customer_id: int | None = None, clerk_id: int | None = None,
                  shipping_address: dict | None = None, shipping: dict | None = None) -> Order:
-    """An order awaiting payment, one sub-order per merchant. Runs inside checkout's transaction."""
+    """An order awaiting payment, one sub-order per merchant, its tax fixed per line (markets/tax.py) for the
+    ship-to address and the day. Runs inside checkout's transaction."""
     if not lines:
         raise DomainError("ORDER_EMPTY", _("An order needs at least one item."))
     now = clock.now()
+    today = now.astimezone(ZoneInfo(market.time_zone)).date()
     by_merchant: dict[int, list[PricedLine]] = defaultdict(list)
     for line in lines:
         by_merchant[line.merchant_id].append(line)
     shipping = shipping or {}
+    priced = [suborder_priced(market=market, merchant_id=merchant_id, lines=group, ship=shipping.get(merchant_id),
+                              ship_to=ship_to, on=today, currency=currency, now=now)
+              for merchant_id, group in sorted(by_merchant.items())]
+    subs = [sub for sub, _ in priced]
+    rows = [order_lines for _, order_lines in priced]
     order = Order.objects.create(market=market, channel=channel, location_id=location_id, customer_id=customer_id,
                                  clerk_id=clerk_id, email=email, currency=currency,
-                                 total_minor=sum(l.unit_price_minor * l.quantity for l in lines)
-                                 + sum(s.price_minor for s in shipping.values()),
+                                 total_minor=sum(s.total_minor for s in subs), tax_minor=sum(s.tax_minor for s in subs),
                                  shipping_address=shipping_address or {}, created_at=now, modified_at=now)
-    for merchant_id, group in sorted(by_merchant.items()):
-        ship = shipping.get(merchant_id)
-        sub = SubOrder.objects.create(order=order, merchant_id=merchant_id, created_at=now, modified_at=now,
-                                      total_minor=sum(l.unit_price_minor * l.quantity for l in group)
-                                      + (ship.price_minor if ship else 0),
-                                      shipping_carrier=ship.carrier if ship else "",
-                                      shipping_minor=ship.price_minor if ship else 0,
-                                      shipping_delay_days=ship.delay_days if ship else None)
-        OrderLine.objects.bulk_create([
-            OrderLine(suborder=sub, listing_id=l.listing_id, location_id=l.location_id, sku=l.sku, title=l.title,
-                      grade=l.grade, quantity=l.quantity, unit_price_minor=l.unit_price_minor,
-                      total_minor=l.unit_price_minor * l.quantity, currency=currency) for l in group])
+    for sub in subs:
+        sub.order = order
+    SubOrder.objects.bulk_create(subs)
+    for sub, order_lines in zip(subs, rows):
+        for l in order_lines:
+            l.suborder = sub
+    OrderLine.objects.bulk_create([l for order_lines in rows for l in order_lines])
     OrderHistory.objects.create(order=order, at=now, what="created, awaiting payment")
     emit("order.created", {"order_id": order.pk})
     return order
+
+
+def suborder_priced(*, market, merchant_id: int, lines: list[PricedLine], ship, ship_to: ShipTo, on: dt.date,
+                    currency: str, now: dt.datetime) -> tuple[SubOrder, list[OrderLine]]:
+    """One merchant's part of an order, priced and taxed, not yet saved: the sub-order (shipping, tax, total)
+    and its lines. `ship` is the chosen shipping option (price_minor, carrier, delay_days) or None."""
+    standard, margin = tax_rules(prices_include_tax=market.prices_include_tax,
+                                 merchant_country=lines[0].merchant_country or market.code, ship_to=ship_to, on=on)
+    ship_price = ship.price_minor if ship else 0
+    ship_tax = tax_amount(standard, ship_price) if standard.shipping_taxable else 0
+    order_lines = [_priced(l, standard, margin, currency) for l in lines]
+    sub = SubOrder(merchant_id=merchant_id, created_at=now, modified_at=now,
+                   shipping_carrier=ship.carrier if ship else "", shipping_minor=ship_price,
+                   shipping_tax_minor=ship_tax, shipping_tax_scheme=standard.scheme,
+                   shipping_delay_days=ship.delay_days if ship else None,
+                   tax_minor=ship_tax + sum(l.tax_minor for l in order_lines),
+                   total_minor=sum(line_money(l).paid_minor for l in order_lines)
+                   + ship_price + (0 if standard.included else ship_tax))
+    return sub, order_lines
+
+
+def _priced(l: PricedLine, standard: TaxRule, margin: TaxRule | None, currency: str) -> OrderLine:
+    total = l.unit_price_minor * l.quantity
+    rule = margin if margin and l.vat_scheme == "margin" and l.purchase_price_minor is not None else standard
+    purchase = l.purchase_price_minor if rule.scheme == Scheme.MARGIN else None
+    return OrderLine(listing_id=l.listing_id, location_id=l.location_id, sku=l.sku, title=l.title, grade=l.grade,
+                     quantity=l.quantity, unit_price_minor=l.unit_price_minor, total_minor=total, currency=currency,
+                     tax_scheme=rule.scheme, tax_rate=rule.rate, tax_jurisdiction=rule.jurisdiction,
+                     tax_minor=tax_amount(rule, total, purchase_minor=(purchase or 0) * l.quantity),
+                     purchase_price_minor=purchase, commission_bp=l.commission_bp,
+                     commission_minor=commission_of(total, l.commission_bp))
 
 
 def _move_lines(sub: SubOrder, *, to: int, only_from: tuple[int, ...] | None = None,
@@ -218,12 +258,13 @@ def _lines_refund(sub: SubOrder, *, to: int, only_from: tuple[int, ...], line_id
     updated = OrderLine.objects.filter(pk__in=[l.pk for l in lines], state__in=only_from).update(state=to)
     if updated != len(lines):
         raise DomainError("ORDER_CHANGED_CONCURRENTLY", _("The order changed meanwhile; reload and retry."), status=409)
-    amount = sum(l.total_minor for l in lines)
+    amount = sum(line_money(l).paid_minor for l in lines)
     open_states = {LineState.PAID, LineState.ACCEPTED}
-    if not sub.lines.filter(state__in=open_states).exists() and not hasattr(sub, "shipment"):
-        amount += sub.shipping_minor
+    with_shipping = not sub.lines.filter(state__in=open_states).exists() and not hasattr(sub, "shipment")
+    if with_shipping:
+        amount += shipping_money(sub).paid_minor if sub.shipping_minor else 0
     _refresh_states(sub)
-    ledger_record_refund(suborder=sub, amount_minor=amount, memo=reason)
+    ledger_record_refund(suborder=sub, lines=lines, with_shipping=with_shipping, memo=reason)
     OrderHistory.objects.create(order=sub.order, suborder=sub, at=clock.now(), what=reason)
     emit("suborder.refunded", {"suborder_id": sub.pk, "amount_minor": amount})
     refund = refund_request(intent_id=sub.order.payment.pk, amount_minor=amount, reason=reason)

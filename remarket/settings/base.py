@@ -138,7 +138,11 @@ FEED_MAX_BYTES = 32 * 1024 * 1024
 
 # Marketplace rules the operator tunes.
 REMARKET = {
-    "COMMISSION_BP": 1000,  # 10 % of the line's gross, in basis points
+    # 10 % of each line's price as the buyer pays it (VAT included, US sales tax and shipping excluded),
+    # unless the category or the merchant has its own rate (ledger/commission.py)
+    "COMMISSION_BP": 1000,
+    # the monthly subscription fee, in minor units of the merchant's home currency, charged on the 1st
+    "SUBSCRIPTION_FEE": {"EUR": 4900, "USD": 4900, "GBP": 3900},
     "HOLD_MINUTES": 15,
     "PAYMENT_GATEWAY": "remarket.payments.sandbox.SandboxGateway",
     "WEBHOOK_SECRET": "sandbox-webhook-secret",

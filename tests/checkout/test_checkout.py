@@ -43,8 +43,11 @@ def test_paid_order_writes_a_balanced_ledger_and_consumes_the_hold(marketplace, 
     assert StockHold.objects.get(order=order).outcome == "sold"
     entries = LedgerEntry.objects.filter(transaction__order=order)
     assert entries.aggregate(s=Sum("amount_minor"))["s"] == 0
-    assert sorted(entries.values_list("account", "amount_minor")) == [
-        ("commission_revenue", -4990), ("gateway_clearing", 49900), ("merchant_payable", -44910)]
+    # a French merchant sells to France under standard VAT (20 %, inside the price): 499.00 = 415.83 + 83.17
+    assert sorted(entries.values_list("account", "line", "amount_minor")) == [
+        ("commission_revenue", "commission", -4990), ("gateway_clearing", "sale", 49900),
+        ("merchant_payable", "commission", 4990), ("merchant_payable", "sale", -41583),
+        ("merchant_payable", "tax", -8317)]
     assert Listing.objects.get(pk=offer.listing_id).quantity == 4
 
 

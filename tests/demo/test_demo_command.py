@@ -4,6 +4,7 @@ import datetime as dt
 import re
 import stat
 from collections import Counter, defaultdict
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -16,8 +17,9 @@ from remarket.accounts.services import api_token_user
 from remarket.analytics.models import GmvRollup, SaleFact
 from remarket.catalog.grades import Grade
 from remarket.catalog.models import Category, ProductModel, Variant
-from remarket.ledger.calc import sale_split
+from remarket.ledger.calc import sale_entries
 from remarket.ledger.models import Account, LedgerEntry, LedgerTransaction
+from remarket.ledger.services import line_money, shipping_money
 from remarket.markets.models import Channel, FxRate, Location, Market, Partner
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, LocationStock
@@ -33,13 +35,13 @@ COMMUNES = "remarket/markets/data/fr-communes.csv"
 
 def test_six_markets_with_their_currency_language_zone_and_tax(demo):
     assert list(Market.objects.order_by("code").values_list(
-        "code", "currency", "language", "time_zone", "vat_rate_bp", "prices_include_tax")) == [
-        ("DE", "EUR", "de-DE", "Europe/Berlin", 1900, True),
-        ("ES", "EUR", "es-ES", "Europe/Madrid", 2100, True),
-        ("FR", "EUR", "fr-FR", "Europe/Paris", 2000, True),
-        ("GB", "GBP", "en-GB", "Europe/London", 2000, True),
-        ("IT", "EUR", "it-IT", "Europe/Rome", 2200, True),
-        ("US", "USD", "en-US", "America/New_York", 0, False),
+        "code", "currency", "language", "time_zone", "prices_include_tax")) == [
+        ("DE", "EUR", "de-DE", "Europe/Berlin", True),
+        ("ES", "EUR", "es-ES", "Europe/Madrid", True),
+        ("FR", "EUR", "fr-FR", "Europe/Paris", True),
+        ("GB", "GBP", "en-GB", "Europe/London", True),
+        ("IT", "EUR", "it-IT", "Europe/Rome", True),
+        ("US", "USD", "en-US", "America/New_York", False),
     ]
     assert set(Channel.objects.values_list("code", "kind", "market__code")) == {
         ("web-fr", "web", "FR"), ("web-us", "web", "US"), ("web-de", "web", "DE"), ("web-es", "web", "ES"),
@@ -192,7 +194,8 @@ def test_states_derive_from_lines_and_totals_add_up(demo):
         for sub in order.suborders.all():
             lines = list(sub.lines.all())
             assert sub.state == order_state_from_lines(l.state for l in lines)
-            assert sub.total_minor == sum(l.total_minor for l in lines)
+            sales_tax = sum(l.tax_minor for l in lines if l.tax_scheme == "sales_tax")  # on top of US prices
+            assert sub.total_minor == sum(l.total_minor for l in lines) + sales_tax
             assert all(l.total_minor == l.unit_price_minor * l.quantity and l.currency == order.currency
                        for l in lines)
             all_states += [l.state for l in lines]
@@ -239,15 +242,23 @@ def test_ledger_has_one_balanced_sale_per_paid_suborder(demo):
     sales = LedgerTransaction.objects.filter(kind="sale")
     assert sorted(sales.values_list("suborder_id", flat=True)) == sorted(paid.values_list("pk", flat=True))
     assert not sales.annotate(total=Sum("entries__amount_minor")).exclude(total=0).exists()
-    assert not sales.annotate(n=Count("entries")).exclude(n=3).exists()
-    for sub in paid.select_related("merchant", "order"):
-        split = sale_split(gross_minor=sub.total_minor, commission_bp=sub.merchant.commission_bp)
-        entries = {e.account: e for e in LedgerEntry.objects.filter(transaction__suborder=sub)}
-        assert entries[Account.GATEWAY_CLEARING].amount_minor == split.gross_minor
-        assert entries[Account.COMMISSION].amount_minor == -split.commission_minor
-        assert (entries[Account.MERCHANT_PAYABLE].amount_minor, entries[Account.MERCHANT_PAYABLE].merchant_id) == (
-            -split.merchant_minor, sub.merchant_id)
-        assert {e.currency for e in entries.values()} == {sub.order.currency}
+    for sub in paid.select_related("merchant", "order").prefetch_related("lines"):
+        lines = list(sub.lines.all())
+        expected = sale_entries(merchant_id=sub.merchant_id, currency=sub.order.currency,
+                                lines=[line_money(l) for l in lines], shipping=shipping_money(sub))
+        assert sorted(LedgerEntry.objects.filter(transaction__suborder=sub).values_list(
+            "account", "line", "merchant_id", "amount_minor", "currency")) == sorted(
+            (e.account, e.line, e.merchant_id, e.amount_minor, e.currency) for e in expected)
+        assert sub.total_minor == sum(e.amount_minor for e in expected if e.account == Account.GATEWAY_CLEARING)
+
+
+def test_demo_lines_carry_their_tax_and_commission(demo):
+    lines = OrderLine.objects.filter(suborder__state__in=(1, 3, 9))
+    assert set(lines.values_list("tax_scheme", flat=True)) == {"vat", "margin", "sales_tax"}
+    assert not lines.exclude(tax_scheme="margin").filter(tax_minor=0, tax_rate__gt=0).exists()
+    assert not lines.filter(commission_minor=0).exclude(commission_bp=0).exists()
+    store = lines.filter(suborder__order__location__code="nyc-soho")
+    assert set(store.values_list("tax_rate", flat=True)) == {Decimal("0.08875")}
 
 
 def test_sale_facts_for_every_paid_line_and_rollups_that_sum_them(demo):

@@ -35,8 +35,7 @@ def test_markets_ensure_creates_each_market_and_web_channel_once():
 
 
 def test_markets_ensure_leaves_an_existing_market_as_it_is():
-    Market.objects.create(code="FR", country="FR", currency="EUR", language="fr-FR", time_zone="Europe/Paris",
-                          vat_rate_bp=550)
+    Market.objects.create(code="FR", country="FR", currency="EUR", language="fr-FR", time_zone="Europe/Warsaw")
     markets_ensure()
-    assert Market.objects.get(code="FR").vat_rate_bp == 550
+    assert Market.objects.get(code="FR").time_zone == "Europe/Warsaw"
     assert Market.objects.count() == 6

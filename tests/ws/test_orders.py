@@ -94,12 +94,13 @@ def test_an_order_in_the_contracts_fields(seller, listing, sold):
         "date_payment": "2026-11-02T10:00:00Z", "expected_dispatch_date": "2026-11-05T10:00:00Z",
         "shipping_address": address, "billing_address": address,
         "tracking_number": "", "tracking_url": "", "shipper": "Colissimo", "shipper_display": "Colissimo",
-        "is_backship": False, "price": "499.00", "shipping_price": "4.90", "currency": "EUR",
+        "is_backship": False, "price": "499.00", "shipping_price": "4.90", "sales_taxes": "0.00", "currency": "EUR",
         "country_code": "fr-fr", "paypal_reference": None, "installment_payment": False, "payment_method": "CARD",
         "orderlines": [{
             "id": line.pk, "date_creation": "2026-11-02T10:00:00Z", "state": 1, "price": "499.00",
             "shipping_price": "4.90", "shipping_delay": 48, "currency": "EUR", "return_message": "",
-            "listing": listing.sku, "listing_id": listing.pk, "orderline_fee": "49.90", "product": line.title,
+            "listing": listing.sku, "listing_id": listing.pk, "orderline_fee": "49.90", "sales_taxes": "0.00",
+            "product": line.title,
             "quantity": 1, "brand": "Apple", "product_id": variant.pk, "backcare": False, "backcare_price": 0,
             "imei": "", "serial_number": "", "condition": 10}],
     }

@@ -49,7 +49,7 @@ class MerchantOut(Schema):
     country: str
     status: str
     quality_score: int
-    commission_bp: int
+    commission_bp: int | None  # empty: the category's rate, else the marketplace's
 
 
 class CompetitorOut(Schema):

@@ -21,8 +21,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from remarket.catalog.grades import line_condition
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.idempotency import idempotent
-from remarket.core.money import share
 from remarket.ledger.models import LedgerTransaction
+from remarket.markets.tax import Scheme
 from remarket.merchants.quality import LATE_AFTER_DAYS
 from remarket.orders.models import OrderLine, SubOrder
 from remarket.orders.selectors import suborders_for_merchant
@@ -171,7 +171,8 @@ def orderline_public(line: OrderLine, sub: SubOrder, *, shipping_minor: int) -> 
         "return_message": "",
         "listing": line.sku,
         "listing_id": line.listing_id,
-        "orderline_fee": amount(share(line.total_minor, sub.merchant.commission_bp), currency),
+        "orderline_fee": amount(line.commission_minor, currency),
+        "sales_taxes": amount(line.tax_minor if line.tax_scheme == Scheme.SALES_TAX else 0, currency),
         "product": line.title,
         "quantity": line.quantity,
         "brand": line.listing.variant.model.brand,
@@ -195,6 +196,7 @@ def order_public(sub: SubOrder) -> dict:
     lines = list(sub.lines.all())
     address = address_public(order.shipping_address or {}, email=order.email, country=order.market.code)
     carrier = shipment.carrier if shipment is not None else sub.shipping_carrier
+    sales_tax = sub.tax_minor if sub.shipping_tax_scheme == Scheme.SALES_TAX else 0
     body = {
         "order_id": sub.pk,
         "merchant_id": sub.merchant_id,
@@ -208,8 +210,9 @@ def order_public(sub: SubOrder) -> dict:
         "shipper": carrier,
         "shipper_display": carrier,
         "is_backship": False,
-        "price": amount(sub.total_minor - sub.shipping_minor, currency),
+        "price": amount(sub.total_minor - sub.shipping_minor - sales_tax, currency),
         "shipping_price": amount(sub.shipping_minor, currency),
+        "sales_taxes": amount(sales_tax, currency),
         "currency": currency,
         "country_code": locale_of(order.market),
         "paypal_reference": None,
