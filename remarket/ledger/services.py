@@ -109,44 +109,54 @@ def merchant_balance(*, merchant_id: int, currency: str, before: dt.datetime | N
 
 
 def balances_snapshot(*, as_of: dt.datetime) -> int:
-    """Snapshot every account's balance before `as_of` (the worker does it each month); idempotent."""
-    rows = (LedgerEntry.objects.filter(at__lt=as_of).values("account", "merchant_id", "currency")
-            .annotate(s=Sum("amount_minor")).order_by())
-    made = 0
+    """Snapshot every account's balance before `as_of` (the worker does it at each month's start): the previous
+    snapshot plus the entries since, so each month reads one month of entries. Idempotent."""
+    if BalanceSnapshot.objects.filter(as_of=as_of).exists():
+        return 0
+    previous = BalanceSnapshot.objects.filter(as_of__lt=as_of).order_by("-as_of").values_list("as_of", flat=True).first()
+    balances: dict[tuple, int] = defaultdict(int)
+    entries = LedgerEntry.objects.filter(at__lt=as_of)
+    if previous:
+        for account, merchant_id, currency, amount in BalanceSnapshot.objects.filter(as_of=previous).values_list(
+                "account", "merchant_id", "currency", "amount_minor"):
+            balances[(account, merchant_id, currency)] += amount
+        entries = entries.filter(at__gte=previous)
+    for row in entries.values("account", "merchant_id", "currency").annotate(s=Sum("amount_minor")).order_by():
+        balances[(row["account"], row["merchant_id"], row["currency"])] += row["s"]
     with transaction.atomic():
-        known = set(BalanceSnapshot.objects.filter(as_of=as_of).values_list("account", "merchant_id", "currency"))
-        new = [BalanceSnapshot(account=r["account"], merchant_id=r["merchant_id"], currency=r["currency"],
-                               as_of=as_of, amount_minor=r["s"]) for r in rows
-               if (r["account"], r["merchant_id"], r["currency"]) not in known]
-        BalanceSnapshot.objects.bulk_create(new)
-        made = len(new)
-    return made
+        BalanceSnapshot.objects.bulk_create([
+            BalanceSnapshot(account=account, merchant_id=merchant_id, currency=currency, as_of=as_of, amount_minor=amount)
+            for (account, merchant_id, currency), amount in balances.items()], ignore_conflicts=True)
+    return len(balances)
 
 
-def fees_charge(*, period: dt.date, merchants=None) -> int:
-    """The monthly subscription fee of every active merchant that pays one, for the month starting `period`,
-    in its home currency. Charged once per merchant and month, however often it runs. Returns how many."""
+def fees_charge(*, now: dt.datetime | None = None, merchants=None) -> int:
+    """The monthly subscription fee of every active merchant that pays one, for the month `now` falls in (in
+    the merchant's time zone), in its home currency. Charged once per merchant and month, however often it
+    runs (a unique constraint). Returns how many were charged."""
     from remarket.markets.models import Market
     from remarket.merchants.models import Merchant
 
-    period = period.replace(day=1)
+    from .payouts import merchant_zone
+
+    now = now or clock.now()
     fees = settings.REMARKET["SUBSCRIPTION_FEE"]
     currencies = dict(Market.objects.values_list("code", "currency"))
     if merchants is None:
         merchants = Merchant.objects.filter(subscription_fee=True, is_first_party=False).exclude(
             status__in=[Merchant.Status.APPLIED, Merchant.Status.IN_REVIEW, Merchant.Status.REJECTED])
-    charged = set(LedgerTransaction.objects.filter(kind="fee", period=period).values_list("merchant_id", flat=True))
     count = 0
     for merchant in merchants:
+        period = now.astimezone(merchant_zone(merchant)).date().replace(day=1)
         currency = currencies.get(str(merchant.country), "EUR")
         amount = fees.get(currency)
-        if merchant.pk in charged or not amount:
+        if not amount or LedgerTransaction.objects.filter(kind="fee", merchant=merchant, period=period).exists():
             continue
         try:
             with transaction.atomic():
                 ledger_post(kind="fee", merchant_id=merchant.pk, period=period, memo=f"subscription {period:%Y-%m}",
                             entries=[Entry(Account.MERCHANT_PAYABLE, amount, currency, merchant.pk, Line.FEE),
-                                     Entry(Account.FEES, -amount, currency, None, Line.FEE)])
+                                     Entry(Account.FEES, -amount, currency, None, Line.FEE)], at=now)
         except IntegrityError:  # a concurrent run charged it first
             continue
         count += 1

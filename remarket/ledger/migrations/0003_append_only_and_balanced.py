@@ -46,12 +46,12 @@ DROP FUNCTION ledger_refuse_change();
 
 def triggers(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG)
+        schema_editor.execute(PG, params=None)
 
 
 def triggers_drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_DROP)
+        schema_editor.execute(PG_DROP, params=None)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,180 @@
+"""Merchant statements and payouts.
+
+A statement covers one merchant, one currency and one month in the merchant's time zone (its home market's):
+the balance owed when the month began, every entry of its payable account during the month (sales, tax
+collected in its name, shipping, commissions, the subscription fee, refunds, the previous payout), and the
+closing balance. Amounts are as the merchant reads them: positive is owed to the merchant.
+
+A payout settles a closed month: it pays the closing balance when positive (a negative one is carried over and
+nothing is paid) and posts `merchant_payable +amount / bank −amount`. There is one payout per merchant, currency
+and month (a unique constraint), so running payouts again pays nobody twice."""
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from remarket.core import clock
+from remarket.core.errors import DomainError
+
+from .models import Account, LedgerEntry, Line, Payout
+from .services import Entry, ledger_post, merchant_balance
+
+DEFAULT_ZONE = "Europe/Paris"
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    at: dt.datetime
+    kind: str  # the transaction's: sale, refund, fee, payout, tax_adjustment
+    line: str  # sale, tax, shipping, commission, fee, payout
+    amount_minor: int  # positive: owed to the merchant
+    transaction_id: int
+    order_id: int | None
+    suborder_id: int | None
+    memo: str
+
+
+@dataclass
+class Statement:
+    merchant_id: int
+    currency: str
+    period: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    opening_minor: int
+    lines: list[StatementLine] = field(default_factory=list)
+
+    @property
+    def movements_minor(self) -> int:
+        return sum(l.amount_minor for l in self.lines)
+
+    @property
+    def closing_minor(self) -> int:
+        return self.opening_minor + self.movements_minor
+
+    def totals(self) -> dict[str, int]:
+        """Per line kind, refunds apart from sales: what a statement's summary shows."""
+        sums: dict[str, int] = defaultdict(int)
+        for l in self.lines:
+            sums[f"refund_{l.line}" if l.kind == "refund" else l.line] += l.amount_minor
+        return dict(sums)
+
+
+def merchant_zone(merchant) -> ZoneInfo:
+    from remarket.markets.selectors import market_get
+
+    try:
+        return ZoneInfo(market_get(code=str(merchant.country)).time_zone)
+    except Exception:  # a merchant from a country without a site
+        return ZoneInfo(DEFAULT_ZONE)
+
+
+def period_bounds(period: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """The month starting `period`, midnight to midnight in `zone`, as UTC-aware moments."""
+    start = dt.datetime(period.year, period.month, 1, tzinfo=zone)
+    end = dt.datetime(period.year + period.month // 12, period.month % 12 + 1, 1, tzinfo=zone)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def period_parse(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(f"{text.strip()}-01" if len(text.strip()) == 7 else text.strip()).replace(day=1)
+    except (ValueError, AttributeError):
+        raise DomainError("PAYOUT_PERIOD_INVALID", _("A period is a month: YYYY-MM.")) from None
+
+
+def merchant_currencies(merchant_id: int) -> list[str]:
+    return sorted(set(LedgerEntry.objects.filter(account=Account.MERCHANT_PAYABLE, merchant_id=merchant_id)
+                      .values_list("currency", flat=True).distinct()))
+
+
+def statement_build(*, merchant, currency: str, period: dt.date) -> Statement:
+    period = period.replace(day=1)
+    start, end = period_bounds(period, merchant_zone(merchant))
+    statement = Statement(merchant.pk, currency, period, start, end,
+                          opening_minor=merchant_balance(merchant_id=merchant.pk, currency=currency, before=start))
+    rows = (LedgerEntry.objects.filter(account=Account.MERCHANT_PAYABLE, merchant_id=merchant.pk, currency=currency,
+                                       at__gte=start, at__lt=end)
+            .order_by("at", "pk").values_list("at", "transaction__kind", "line", "amount_minor", "transaction_id",
+                                              "transaction__order_id", "transaction__suborder_id", "transaction__memo"))
+    statement.lines = [StatementLine(at, kind, line, -amount, txn, order, sub, memo)
+                       for at, kind, line, amount, txn, order, sub, memo in rows]
+    return statement
+
+
+def payout_create(*, merchant, currency: str, period: dt.date) -> Payout:
+    """Settle a closed month: pay its closing balance (if positive). A second payout for the same merchant,
+    currency and month is refused."""
+    period = period.replace(day=1)
+    start, end = period_bounds(period, merchant_zone(merchant))
+    if clock.now() < end:
+        raise DomainError("PAYOUT_PERIOD_OPEN", _("%(period)s is not over yet; a payout settles a closed month.")
+                          % {"period": f"{period:%Y-%m}"}, status=409)
+    if Payout.objects.filter(merchant=merchant, currency=currency, period=period).exists():
+        raise DomainError("PAYOUT_ALREADY_MADE", _("%(merchant)s was already paid for %(period)s in %(currency)s.")
+                          % {"merchant": merchant, "period": f"{period:%Y-%m}", "currency": currency}, status=409)
+    statement = statement_build(merchant=merchant, currency=currency, period=period)
+    amount = max(0, statement.closing_minor)
+    try:
+        with transaction.atomic():
+            txn = None
+            if amount:
+                txn = ledger_post(kind="payout", merchant_id=merchant.pk, period=period,
+                                  memo=f"payout {period:%Y-%m}",
+                                  entries=[Entry(Account.MERCHANT_PAYABLE, amount, currency, merchant.pk, Line.PAYOUT),
+                                           Entry(Account.BANK, -amount, currency, None, Line.PAYOUT)])
+            return Payout.objects.create(merchant=merchant, currency=currency, period=period, period_start=start,
+                                         period_end=end, opening_minor=statement.opening_minor,
+                                         movements_minor=statement.movements_minor, amount_minor=amount,
+                                         transaction=txn, created_at=clock.now())
+    except IntegrityError:  # a concurrent run made it first
+        raise DomainError("PAYOUT_ALREADY_MADE", _("%(merchant)s was already paid for %(period)s in %(currency)s.")
+                          % {"merchant": merchant, "period": f"{period:%Y-%m}", "currency": currency},
+                          status=409) from None
+
+
+def payouts_run(*, period: dt.date, progress=None) -> list[Payout]:
+    """Every merchant's payout for a closed month, in each currency it earned in; those already made are
+    skipped, so the run can be repeated after a crash or by a second worker. Returns the payouts made now."""
+    from remarket.merchants.models import Merchant
+
+    period = period.replace(day=1)
+    done = set(Payout.objects.filter(period=period).values_list("merchant_id", "currency"))
+    pairs = sorted(set(LedgerEntry.objects.filter(account=Account.MERCHANT_PAYABLE, merchant__isnull=False)
+                       .values_list("merchant_id", "currency").distinct()))
+    merchants = Merchant.objects.in_bulk([m for m, _ in pairs])
+    made = []
+    for merchant_id, currency in pairs:
+        if (merchant_id, currency) in done:
+            continue
+        try:
+            made.append(payout_create(merchant=merchants[merchant_id], currency=currency, period=period))
+        except DomainError as err:
+            if err.code not in ("PAYOUT_ALREADY_MADE", "PAYOUT_PERIOD_OPEN"):
+                raise
+        if progress:
+            progress()
+    return made
+
+
+def payout_lines(*, period: dt.date):
+    """The payouts of a month with their merchant, for the operator's export."""
+    return Payout.objects.filter(period=period.replace(day=1)).select_related("merchant").order_by("merchant__name",
+                                                                                                  "currency")
+
+
+def ledger_journal(*, start: dt.datetime, end: dt.datetime):
+    """Every entry between two moments, in posting order, for the operator's accounting export."""
+    return (LedgerEntry.objects.filter(at__gte=start, at__lt=end).order_by("transaction_id", "pk")
+            .values_list("transaction_id", "at", "transaction__kind", "account", "line", "merchant_id",
+                         "merchant__name", "amount_minor", "currency", "transaction__order_id",
+                         "transaction__suborder_id", "transaction__memo"))
+
+
+def previous_period(now: dt.datetime, zone: ZoneInfo) -> dt.date:
+    local = now.astimezone(zone).date().replace(day=1)
+    return (local - dt.timedelta(days=1)).replace(day=1)
+
