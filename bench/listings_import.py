@@ -136,25 +136,30 @@ def main() -> None:
     parser.add_argument("--merchants", type=int, default=50)
     parser.add_argument("--updates", type=int, default=1_000_000)
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--no-write", action="store_true", help="leave RESULTS.md alone")
     args = parser.parse_args()
     kinds = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     rows = []
     for kind in kinds:
         print(f"[bench] {kind}: {args.listings} listings, {args.updates} updates ...", flush=True)
+        load_before = os.getloadavg()[0]
         f = run(kind, args.listings, args.merchants, args.updates)
+        load = f"{load_before:.1f} → {os.getloadavg()[0]:.1f}"
         rate = f["updates"] / f["update_seconds"]
         verdict = "within" if f["update_seconds"] * 1_000_000 / f["updates"] <= 60 else "MISSES"
         rows.append(f"| {kind} | {int(f['listings']):,} | {f['create_seconds']:.1f} s | {int(f['updates']):,} | "
                     f"{f['update_seconds']:.1f} s | {rate:,.0f} rows/s | {verdict} the 60 s budget "
-                    f"(scaled to 1 M: {f['update_seconds'] * 1_000_000 / f['updates']:.0f} s) | {int(f['unscored'])} |")
+                    f"(scaled to 1 M: {f['update_seconds'] * 1_000_000 / f['updates']:.0f} s) | {int(f['unscored'])} | {load} |")
         print(rows[-1], flush=True)
     command = "  ".join(sys.argv)
     section = (f"\n## Listings bulk import — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
                f"Machine: {machine()}. Command: `.venv/bin/python {command.split('/', 1)[-1] if '/' in command else command}`.\n\n"
-               "| database | listings | create | updates | update time | rate | budget (≤ 60 s for 1 M) | offers left unscored |\n"
-               "|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
-    with RESULTS.open("a", encoding="utf-8") as f:
-        f.write(section)
+               "| database | listings | create | updates | update time | rate | budget (≤ 60 s for 1 M) | offers left unscored "
+               "| load average (1 min) before → after |\n"
+               "|---|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
+    if not args.no_write:
+        with RESULTS.open("a", encoding="utf-8") as f:
+            f.write(section)
     print(section)
 
 

@@ -13,11 +13,12 @@ from .models import Role
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CUSTOMER: frozenset({"cart.use", "order.view_own"}),
-    Role.MERCHANT: frozenset({"listing.view", "listing.write", "order.view_merchant", "order.fulfil"}),
+    Role.MERCHANT: frozenset({"listing.view", "listing.write", "order.view_merchant", "order.fulfil",
+                              "statement.view_own"}),
     Role.CLERK: frozenset({"pos.sell", "pos.view_stock", "cart.use"}),
     Role.PARTNER: frozenset({"partner.report"}),
     Role.OPERATOR: frozenset({"ops.dashboard", "listing.view", "order.view_all", "catalog.write",
-                              "merchant.manage"}),
+                              "merchant.manage", "finance.view", "payout.run"}),
 }
 
 

@@ -88,13 +88,15 @@ def _checkout_start(*, market, channel, items, email, shipping_address, customer
                 raise NotFound("OFFER_NOT_FOUND", _("Offer %(id)s is not for sale here.") % {"id": item.listing_id})
             lines.append(_priced_line(term, item))
         shipping = _shipping(channel, terms, lines, shipping_choice or {})
-        stock_reserve(Units(i.listing_id, i.quantity, i.location_id) for i in items)
         order = order_create(market=market, channel=channel, email=email, lines=lines, currency=market.currency,
                              ship_to=_ship_to(market, shipping_address, location_id),
                              location_id=location_id, customer_id=customer_id, clerk_id=clerk_id,
                              shipping_address=shipping_address, shipping=shipping)
         StockHold.objects.create(order=order, expires_at=clock.now() + hold_duration())
         payment_intent_create(order=order)
+        # last: a listing's row stays locked from this update to the commit, so every buyer of a popular
+        # offer waits for one round trip, not for the whole order to be written; no units, no order
+        stock_reserve(Units(i.listing_id, i.quantity, i.location_id) for i in items)
     return order
 
 
@@ -149,13 +151,17 @@ def checkout_pay(*, order: Order, card_number: str) -> PaymentIntent:
     if intent.status in PaymentIntent.FINAL:
         return intent
     try:
+        # a sale: authorized and captured in one call unless a customer step comes first; the one answer is
+        # settled in one transaction (a crash before that is the reconciler's, as after any gateway call)
         result = gateway().authorize(intent_id=intent.pk, amount_minor=intent.amount_minor, currency=intent.currency,
-                                     card_number=card_number)
+                                     card_number=card_number, capture=True)
     except GatewayTimeout:
         return PaymentIntent.objects.get(pk=intent.pk)  # the reconciler will find out
     crash_point("after_authorize")
+    if result.status == PaymentIntent.Status.CAPTURED:
+        crash_point("after_capture")
     intent = checkout_settle(intent_id=intent.pk, result=result)
-    if intent.status == PaymentIntent.Status.AUTHORIZED:
+    if intent.status == PaymentIntent.Status.AUTHORIZED:  # a provider that captures separately
         captured = gateway().capture(ref=intent.gateway_ref)
         crash_point("after_capture")
         intent = checkout_settle(intent_id=intent.pk, result=captured)
@@ -199,9 +205,12 @@ def checkout_settle(*, intent_id: int, result: GatewayResult) -> PaymentIntent:
         return intent
     order = intent.order
     if intent.status == PaymentIntent.Status.CAPTURED:
-        hold = StockHold.objects.select_for_update().get(order=order)
-        if hold.released_at is not None:
+        # the open hold's units are sold: one conditional update, no units move
+        sold = StockHold.objects.filter(order=order, released_at__isnull=True).update(released_at=clock.now(),
+                                                                                     outcome="sold")
+        if not sold:
             # the hold lapsed before the money arrived: take the units again, or refund
+            hold = StockHold.objects.select_for_update().get(order=order)
             try:
                 with transaction.atomic():
                     stock_reserve(_hold_units(order))
@@ -211,8 +220,6 @@ def checkout_settle(*, intent_id: int, result: GatewayResult) -> PaymentIntent:
                 return intent
             hold.outcome = "sold"
             hold.save(update_fields=["outcome"])
-        else:
-            _hold_close(order, "sold")
         order_paid(order=order)
     elif intent.status in (PaymentIntent.Status.FAILED, PaymentIntent.Status.VOIDED):
         _hold_close(order, "released")

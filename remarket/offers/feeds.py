@@ -257,9 +257,12 @@ def _records(table: Table) -> list[tuple[int, dict | None]]:
     return out
 
 
-def feed_apply(*, merchant: Merchant, market: Market, table: Table) -> list[dict]:
+def feed_apply(*, merchant: Merchant, market: Market, table: Table,
+               deferred_variants: set[int] | None = None) -> list[dict]:
     """Apply a parsed feed; one result {line, sku, status, code, message} per data row, in file order, the
-    status being created, updated, unchanged or error."""
+    status being created, updated, unchanged or error. With `deferred_variants`, the search index is not told
+    of the changes: the variants whose offers changed are added to the set, and the caller emits
+    `search.changed` for them once (the CLI bulk import, which applies a file in many calls)."""
     records = _records(table)
     known = _known([r for _, r in records if r], merchant)
     results: dict[int, dict] = {}
@@ -275,7 +278,10 @@ def feed_apply(*, merchant: Merchant, market: Market, table: Table) -> list[dict
             lines.append(line)
         except DomainError as err:
             results[line] = _result(line, record.get("sku") or "", "error", err.code, str(err.message))
-    applied = listings_apply(merchant=merchant, rows=rows) if rows else None
+    applied = (listings_apply(merchant=merchant, rows=rows, search_deferred=deferred_variants is not None)
+               if rows else None)
+    if applied and deferred_variants is not None:
+        deferred_variants.update(applied.variant_ids)
     failed = {e.index: e for e in applied.errors} if applied else {}
     unchanged = set(applied.unchanged) if applied else set()
     seen = set(known.listings)

@@ -4,6 +4,7 @@ locked in one query per chunk), then written with a handful of bulk statements, 
 refreshed in the same pass so that the best offers stay current."""
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import transaction
 
@@ -20,7 +21,7 @@ from remarket.merchants.models import Merchant
 from .best import offer_score
 from .models import Listing, ListingMarket, ShippingOption
 
-CHUNK = 5000
+CHUNK = 10_000  # rows per transaction: one lookup and a few bulk statements each
 
 
 @dataclass
@@ -69,6 +70,7 @@ class ApplyResult:
     updated: list[int] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    variant_ids: set[int] = field(default_factory=set)  # the variants whose offers changed (the search index's)
 
 
 def _whole(value, code: str, what: str) -> int:
@@ -115,6 +117,24 @@ class _Parsed:
     purchase_minor: int | None = None
 
 
+@lru_cache(maxsize=65_536)
+def _minor_cached(value: str | int, currency: str) -> int:
+    return to_minor(value, currency)
+
+
+def _minor(value, currency: str) -> int | None:
+    """An amount in minor units, None when the field is empty. Feeds repeat the same prices over and over:
+    the conversion (through Decimal) is cached; a refused amount raises every time (errors are not cached)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+    elif not isinstance(value, int) or isinstance(value, bool):
+        return to_minor(value, currency)  # Decimal and others: not worth a cache entry
+    return _minor_cached(value, currency)
+
+
 def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
     sku = (row.sku or "").strip()
     if not sku or len(sku) > 64:
@@ -122,9 +142,9 @@ def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
     market = markets.get((row.market or "").strip().upper())
     if market is None:
         raise DomainError("OFFER_MARKET_UNKNOWN", f"Unknown market {row.market!r}.")
-    money = {name: None if value is None or str(value).strip() == "" else to_minor(value, market.currency)
-             for name, value in (("price", row.price), ("min", row.min_price), ("max", row.max_price),
-                                 ("purchase", row.purchase_price))}
+    currency = market.currency
+    money = {"price": _minor(row.price, currency), "min": _minor(row.min_price, currency),
+             "max": _minor(row.max_price, currency), "purchase": _minor(row.purchase_price, currency)}
     scheme = None
     if row.vat_scheme is not None and str(row.vat_scheme).strip():
         scheme = VAT_SCHEMES.get(str(row.vat_scheme).strip().lower())
@@ -151,16 +171,20 @@ def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
                    row.comment, shipping, row.auto_reprice, scheme, money["purchase"])
 
 
-def listings_apply(*, merchant: Merchant, rows: list[ListingRow]) -> ApplyResult:
+def listings_apply(*, merchant: Merchant, rows: list[ListingRow], search_deferred: bool = False) -> ApplyResult:
     """Create or update a merchant's listings. Valid rows are applied, invalid ones reported with a stable
-    code and change nothing; applying the same rows again changes nothing more."""
+    code and change nothing; applying the same rows again changes nothing more.
+
+    Each chunk emits `search.changed` for the variants it changed, in its transaction; with
+    `search_deferred` it does not, and the caller emits once for `result.variant_ids` (the CLI bulk import,
+    so that the index is refreshed once at the end rather than once per chunk)."""
     if not merchant.can_sell:
         raise DomainError("MERCHANT_CANNOT_PUBLISH",
                           f"{merchant.name} is {merchant.status} and cannot publish listings.", status=403)
     markets = {m.code: m for m in Market.objects.all()}
     result = ApplyResult()
     for start in range(0, len(rows), CHUNK):
-        _apply_chunk(merchant, rows[start:start + CHUNK], start, markets, result)
+        _apply_chunk(merchant, rows[start:start + CHUNK], start, markets, result, search_deferred)
     return result
 
 
@@ -313,12 +337,15 @@ TERM_FIELDS = ("pk", "listing_id", "market_id", "price_minor", "min_price_minor"
 class _Record:
     """A row read for change detection; attribute access like a model instance, at a fraction of the cost."""
 
-    def __init__(self, names, values):
-        self.__dict__.update(zip(names, values))
-
 
 def _records(names: tuple[str, ...], rows: list[tuple]) -> list[_Record]:
-    return [_Record(names, values) for values in rows]
+    out = []
+    new = object.__new__
+    for values in rows:
+        record = new(_Record)
+        record.__dict__ = dict(zip(names, values))
+        out.append(record)
+    return out
 
 
 def _group(changes: dict[int, set[str]]) -> dict[tuple[str, ...], list[int]]:
@@ -329,7 +356,8 @@ def _group(changes: dict[int, set[str]]) -> dict[tuple[str, ...], list[int]]:
     return groups
 
 
-def _apply_chunk(merchant, rows: list[ListingRow], offset: int, markets, result: ApplyResult) -> None:
+def _apply_chunk(merchant, rows: list[ListingRow], offset: int, markets, result: ApplyResult,
+                 search_deferred: bool) -> None:
     parsed = []
     for i, row in enumerate(rows, start=offset):
         try:
@@ -346,8 +374,9 @@ def _apply_chunk(merchant, rows: list[ListingRow], offset: int, markets, result:
                 result.errors.append(RowError(p.index, p.sku, err.code, str(err.message)))
         chunk.write()
         touched = chunk.touched_variants()
-        if touched:  # the search index follows after commit (search/handlers.py)
+        if touched and not search_deferred:  # the search index follows after commit (search/handlers.py)
             emit("search.changed", {"variant_ids": touched})
+    result.variant_ids.update(touched)
     for key, outcome in chunk.outcome.items():
         getattr(result, outcome).append(chunk.listing_id(key))
     result.errors.sort(key=lambda e: e.index)

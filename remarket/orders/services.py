@@ -107,43 +107,74 @@ def _move_lines(sub: SubOrder, *, to: int, only_from: tuple[int, ...] | None = N
     for line in lines:
         if only_from is None or line.state in only_from:
             line_transition_check(line.state, to)
-    moving = [l.pk for l in lines if only_from is None or l.state in only_from]
+    moving = [l for l in lines if only_from is None or l.state in only_from]
     if not moving:
         line_transition_check(lines[0].state, to)  # nothing can move: say why
-    for state in {l.state for l in lines if l.pk in moving}:
-        # conditional: a concurrent writer that moved the line first makes the count fall short
-        done = OrderLine.objects.filter(pk__in=moving, state=state).update(state=to)
-        if done != sum(1 for l in lines if l.pk in moving and l.state == state):
-            raise DomainError("ORDER_CHANGED_CONCURRENTLY", _("The order changed meanwhile; reload and retry."),
-                              status=409)
+    _lines_update(moving, to)
     _refresh_states(sub)
 
 
+def _lines_update(lines: list[OrderLine], to: int) -> None:
+    """Move lines whose state was checked; one conditional UPDATE per state they leave (usually one)."""
+    for state in {l.state for l in lines}:
+        ids = [l.pk for l in lines if l.state == state]
+        # conditional: a concurrent writer that moved the line first makes the count fall short
+        if OrderLine.objects.filter(pk__in=ids, state=state).update(state=to) != len(ids):
+            raise DomainError("ORDER_CHANGED_CONCURRENTLY", _("The order changed meanwhile; reload and retry."),
+                              status=409)
+    for line in lines:
+        line.state = to
+
+
 def _refresh_states(sub: SubOrder) -> None:
+    """Derive the sub-order's and the order's states from their lines: one read of the order's line states."""
     now = clock.now()
-    sub.state = order_state_from_lines(sub.lines.values_list("state", flat=True))
+    states = list(OrderLine.objects.filter(suborder__order_id=sub.order_id).values_list("suborder_id", "state"))
+    sub.state = order_state_from_lines(state for sub_id, state in states if sub_id == sub.pk)
     sub.modified_at = now
-    sub.save(update_fields=["state", "modified_at"])
+    SubOrder.objects.filter(pk=sub.pk).update(state=sub.state, modified_at=now)
     order = sub.order
-    order.state = order_state_from_lines(OrderLine.objects.filter(suborder__order=order).values_list("state", flat=True))
+    order.state = order_state_from_lines(state for _, state in states)
     order.modified_at = now
-    order.save(update_fields=["state", "modified_at"])
+    Order.objects.filter(pk=order.pk).update(state=order.state, modified_at=now)
+
+
+def _order_lines_move(order: Order, *, to: int) -> dict[SubOrder, list[OrderLine]]:
+    """Move every line of an order (paid or not paid): the lines and their sub-orders are read once, the states
+    derived in memory and written with one UPDATE per table. Returns each sub-order's lines."""
+    now = clock.now()
+    lines = list(OrderLine.objects.filter(suborder__order=order).select_related("suborder").order_by("suborder_id", "pk"))
+    if not lines:
+        raise DomainError("ORDER_EMPTY", _("An order needs at least one item."))
+    for line in lines:
+        line_transition_check(line.state, to)
+    _lines_update(lines, to)
+    by_sub: dict[SubOrder, list[OrderLine]] = {}
+    for line in lines:
+        by_sub.setdefault(line.suborder, []).append(line)
+    for sub, sub_lines in by_sub.items():
+        sub.order = order
+        sub.state, sub.modified_at = order_state_from_lines(l.state for l in sub_lines), now
+    for state in {sub.state for sub in by_sub}:
+        SubOrder.objects.filter(pk__in=[sub.pk for sub in by_sub if sub.state == state]).update(state=state,
+                                                                                               modified_at=now)
+    order.state, order.modified_at = order_state_from_lines(l.state for l in lines), now
+    Order.objects.filter(pk=order.pk).update(state=order.state, modified_at=now)
+    return by_sub
 
 
 def order_paid(*, order: Order) -> Order:
     """Payment captured: every line becomes paid, the ledger records each merchant's sale."""
     now = clock.now()
-    for sub in order.suborders.select_related("merchant", "order"):
-        _move_lines(sub, to=LineState.PAID)
-        ledger_record_sale(suborder=sub)
+    for sub, lines in _order_lines_move(order, to=LineState.PAID).items():
+        ledger_record_sale(suborder=sub, lines=lines)
     OrderHistory.objects.create(order=order, at=now, what="paid")
     emit("order.paid", {"order_id": order.pk, "paid_at": now.isoformat()})
     return order
 
 
 def order_unpaid(*, order: Order, reason: str) -> Order:
-    for sub in order.suborders.select_related("order"):
-        _move_lines(sub, to=LineState.NOT_PAID)
+    _order_lines_move(order, to=LineState.NOT_PAID)
     OrderHistory.objects.create(order=order, at=clock.now(), what=f"not paid: {reason}")
     emit("order.unpaid", {"order_id": order.pk})
     return order

@@ -10,9 +10,10 @@ import hashlib
 import hmac
 import json
 import secrets
+from contextlib import nullcontext
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 
 from remarket.core import clock
 from remarket.core.db import assert_outside_transaction
@@ -32,18 +33,22 @@ class SandboxGateway:
     def _outside_transaction(self) -> None:
         assert_outside_transaction("a payment gateway call")
 
-    def authorize(self, *, intent_id, amount_minor, currency, card_number) -> GatewayResult:
+    def authorize(self, *, intent_id, amount_minor, currency, card_number, capture=False) -> GatewayResult:
         self._outside_transaction()
         card = "".join(ch for ch in card_number if ch.isdigit())
         if len(card) < 12:
             return GatewayResult("failed", failure_code="card_invalid")
-        existing = SandboxCharge.objects.filter(intent_id=intent_id).first()
-        if existing is not None:  # the provider is idempotent on our reference
+        status = {DECLINED: "failed", THREE_DS: "requires_action"}.get(card, "captured" if capture else "authorized")
+        charge = SandboxCharge(ref="ch_" + secrets.token_hex(12), intent_id=intent_id, amount_minor=amount_minor,
+                               currency=currency, status=status, card_last4=card[-4:], created_at=clock.now())
+        try:
+            # one INSERT in the common case: the unique intent_id makes the provider idempotent on our reference
+            # (a savepoint only inside a test's wrapping transaction, which a failed INSERT must not break)
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                charge.save(force_insert=True)
+        except IntegrityError:
+            existing = SandboxCharge.objects.get(intent_id=intent_id)
             return GatewayResult(existing.status, existing.ref)
-        status = {DECLINED: "failed", THREE_DS: "requires_action"}.get(card, "authorized")
-        charge = SandboxCharge.objects.create(ref="ch_" + secrets.token_hex(12), intent_id=intent_id,
-                                              amount_minor=amount_minor, currency=currency, status=status,
-                                              card_last4=card[-4:], created_at=clock.now())
         if card == TIMEOUT:
             raise GatewayTimeout(f"sandbox: no answer for intent {intent_id}")
         return GatewayResult(status, charge.ref, "card_declined" if status == "failed" else "")

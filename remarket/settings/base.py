@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "remarket.offers",
     "remarket.search",
     "remarket.orders",
+    "remarket.invoices",
     "remarket.checkout",
     "remarket.payments",
     "remarket.ledger",

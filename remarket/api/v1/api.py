@@ -42,9 +42,11 @@ def http_error(request, exc: HttpError):
     return _error(request, exc.status_code, "REQUEST_REFUSED", str(exc))
 
 
-from . import catalog, checkout, merchant, ops  # noqa: E402  (register routers)
+from . import catalog, checkout, finance, invoices, merchant, ops  # noqa: E402  (register routers)
 
 api.add_router("/catalog", catalog.router)
 api.add_router("/merchant", merchant.router)
+api.add_router("/merchant", invoices.router)
 api.add_router("/", checkout.router)
 api.add_router("/ops", ops.router)
+api.add_router("/", finance.router)

@@ -2,17 +2,19 @@
 import datetime as dt
 import uuid
 
+from django.core.cache import cache
+from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema
 from ninja.responses import Status
 
 from remarket.checkout.cart import cart_add, cart_items, cart_remove, saved_cart_get, saved_cart_put
 from remarket.checkout.services import Item, checkout_pay, checkout_start
+from remarket.core.errors import NotFound
 from remarket.core.idempotency import idempotent
 from remarket.markets.models import Channel
 from remarket.markets.selectors import market_get
-from remarket.orders.models import Order
+from remarket.orders.models import Order, OrderLine
 from remarket.offers.selectors import offer_get
-from remarket.orders.selectors import order_for_customer
 
 from .auth import TokenAuth, actor_or_anonymous
 from .schemas import Error
@@ -87,18 +89,35 @@ class CustomerOrderOut(Schema):
     lines: list[CustomerLineOut]
 
 
-def _customer_order(order: Order) -> dict:
+def _customer_order(order: Order, market=None) -> dict:
+    """The order as its customer sees it: one query for the lines and their merchants (the order's market and
+    payment are read with it, or already known)."""
+    lines = (OrderLine.objects.filter(suborder__order=order).select_related("suborder__merchant")
+             .order_by("suborder_id", "pk"))
     return CustomerOrderOut(
-        id=order.public_id, state=order.state, market=order.market.code, currency=order.currency,
+        id=order.public_id, state=order.state, market=(market or order.market).code, currency=order.currency,
         total_minor=order.total_minor, payment_status=order.payment.status, created_at=order.created_at,
         lines=[CustomerLineOut(title=l.title, grade=l.grade, quantity=l.quantity, unit_price_minor=l.unit_price_minor,
-                               state=l.state, merchant=sub.merchant.name)
-               for sub in order.suborders.select_related("merchant") for l in sub.lines.all()],
+                               state=l.state, merchant=l.suborder.merchant.name) for l in lines],
     ).model_dump(mode="json")
 
 
-def _fresh(public_id) -> Order:
-    return order_for_customer(public_id=public_id)
+def _order(public_id) -> Order:
+    """The order with its market and payment, in one query (the unguessable id is the guest's access)."""
+    order = Order.objects.select_related("market", "payment").filter(public_id=public_id).first()
+    if order is None:
+        raise NotFound("ORDER_NOT_FOUND", _("There is no such order."))
+    return order
+
+
+def _web_channel(market) -> Channel:
+    """A market's web channel; channels change as rarely as markets, so it is cached like them."""
+    key = f"channel:web:v1:{market.pk}"
+    channel = cache.get(key)
+    if channel is None:
+        channel = Channel.objects.get(market=market, kind=Channel.Kind.WEB)
+        cache.set(key, channel, 300)
+    return channel
 
 
 @router.post("/checkout", response={201: CustomerOrderOut, 200: CustomerOrderOut, 400: Error, 404: Error,
@@ -110,12 +129,15 @@ def checkout(request, payload: CheckoutIn, idempotency_key: str | None = Header(
 
     def run():
         market = market_get(code=payload.market)
-        order = checkout_start(market=market, channel=Channel.objects.get(market=market, kind=Channel.Kind.WEB),
+        order = checkout_start(market=market, channel=_web_channel(market),
                                items=[Item(i.listing_id, i.quantity) for i in payload.items], email=payload.email,
                                shipping_address=payload.shipping_address.model_dump(), customer_id=actor.user_id,
                                shipping_choice=payload.shipping)
-        return 201, _customer_order(_fresh(order.public_id))
+        return 201, _customer_order(order)
 
+    if not idempotency_key:
+        # nothing to record: checkout_start is its own transaction (no savepoint inside an outer one)
+        return Status(*run())
     outcome = idempotent(scope=actor.scope, route="checkout", key=idempotency_key, body=body, run=run)
     return Status(outcome.status_code, outcome.body)
 
@@ -159,13 +181,13 @@ def cart_checkout(request, payload: CartCheckoutIn,
 
     def run():
         market = market_get(code=saved.get("market") or "")
-        order = checkout_start(market=market, channel=Channel.objects.get(market=market, kind=Channel.Kind.WEB),
+        order = checkout_start(market=market, channel=_web_channel(market),
                                items=[Item(listing_id, quantity) for listing_id, quantity in
                                       cart_items(saved, market=market.code)],
                                email=payload.email, shipping_address=payload.shipping_address.model_dump(),
                                customer_id=actor.user_id, shipping_choice=payload.shipping)
         saved_cart_put(user_id=actor.user_id, cart={})
-        return 201, _customer_order(_fresh(order.public_id))
+        return 201, _customer_order(order)
 
     outcome = idempotent(scope=actor.scope, route="cart.checkout", key=idempotency_key, body=body, run=run)
     return Status(outcome.status_code, outcome.body)
@@ -174,10 +196,11 @@ def cart_checkout(request, payload: CartCheckoutIn,
 @router.post("/orders/{order_id}/pay", response={200: CustomerOrderOut, 404: Error, 409: Error})
 def pay(request, order_id: uuid.UUID, payload: PayIn):
     """Pay an order awaiting payment; paying again returns the settled order unchanged."""
-    checkout_pay(order=_fresh(order_id), card_number=payload.card_number)
-    return Status(200, _customer_order(_fresh(order_id)))
+    order = _order(order_id)
+    intent = checkout_pay(order=order, card_number=payload.card_number)
+    return Status(200, _customer_order(intent.order, market=order.market))  # the settled order, states as written
 
 
 @router.get("/orders/{order_id}", response={200: CustomerOrderOut, 404: Error})
 def order(request, order_id: uuid.UUID):
-    return Status(200, _customer_order(_fresh(order_id)))
+    return Status(200, _customer_order(_order(order_id)))

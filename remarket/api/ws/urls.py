@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from remarket.core.errors import NotFound
 
-from . import backbox, catalog, deliveries, listings, orders, tasks
+from . import backbox, catalog, deliveries, invoices, listings, orders, tasks
 from .endpoint import Operation, resource
 from .errors import Errors, Shape, error_response
 
@@ -50,6 +50,8 @@ urlpatterns = [
     re_path(r"^orders/?$", resource(GET=Operation(orders.orders_list, ORDERS, market=False))),
     re_path(r"^orders/(?P<order_id>[^/]+)/?$", resource(GET=Operation(orders.order_get, ORDERS, market=False),
                                                         POST=Operation(orders.order_update, ORDERS, market=False))),
+    re_path(r"^orders/(?P<order_id>[^/]+)/invoice/?$",
+            resource(POST=Operation(invoices.invoice_post, ORDERS, market=False))),
     re_path(r"^orderlines/(?P<orderline_id>[^/]+)/?$",
             resource(PATCH=Operation(orders.orderline_update, ORDERLINE, market=False))),
     re_path(r"^shipping/v1/deliveries/?$",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import invoices, statements, views
 
 urlpatterns = [
     path("", views.orders, name="merchant-orders"),
@@ -8,6 +8,10 @@ urlpatterns = [
     path("orders/<int:suborder_id>/accept/", views.accept, name="merchant-accept"),
     path("orders/<int:suborder_id>/ship/", views.ship, name="merchant-ship"),
     path("orders/<int:suborder_id>/cancel/", views.cancel, name="merchant-cancel"),
+    path("orders/<int:suborder_id>/invoice.pdf", invoices.invoice_upload, name="merchant-invoice-upload"),
+    path("invoices/<int:invoice_id>/", invoices.invoice, name="merchant-invoice"),
     path("listings/", views.listings, name="merchant-listings"),
     path("quality/", views.quality, name="merchant-quality"),
+    path("statements/", statements.statements, name="merchant-statements"),
+    path("statements/statement.csv", statements.statement_csv, name="merchant-statement-csv"),
 ]

@@ -5,4 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.dashboard, name="ops-dashboard"),
     path("quality/", views.quality, name="ops-quality"),
+    path("finance/", views.finance, name="ops-finance"),
+    path("finance/ledger.csv", views.journal_csv, name="ops-journal-csv"),
+    path("finance/payouts.csv", views.payouts_csv, name="ops-payouts-csv"),
 ]

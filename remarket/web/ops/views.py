@@ -1,16 +1,21 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.shortcuts import redirect, render
 
 from remarket.analytics.selectors import CHANNEL_KINDS, gmv_by_country_channel
 from remarket.core import clock
 from remarket.core.errors import DomainError
+from remarket.core.money import to_major
+from remarket.impact.calc import SOURCE, UNCERTAINTY, factors, with_range
+from remarket.ledger.models import Payout
+from remarket.ledger.payouts import ledger_journal, payout_lines, period_bounds, period_parse
+from remarket.ledger.selectors import fees_by_month, finance_by_market
 from remarket.merchants.models import Merchant, MerchantMetrics
 from remarket.merchants.services import merchant_status_set
-from remarket.impact.calc import SOURCE, UNCERTAINTY, factors, with_range
 from remarket.web.common import requires
+from remarket.web.finance import csv_response
 
 
 def _month_add(day: dt.date, months: int) -> dt.date:
@@ -57,3 +62,73 @@ def quality(request):
         late_bp=Subquery(latest.values("late_shipment_rate_bp")[:1]), reviewed_at=Subquery(latest.values("computed_at")[:1]))
         .order_by("quality_score", "name"))
     return render(request, "ops/quality.html", {"merchants": merchants, "statuses": Merchant.Status.choices})
+
+
+def _period_or(request, name: str, default: dt.date) -> dt.date:
+    text = request.GET.get(name)
+    return period_parse(text) if text else default
+
+
+@requires("finance.view")
+def finance(request):
+    """Take rate, commission and tax collected per market and month; fees; payouts; exports."""
+    this_month = clock.now().date().replace(day=1)
+    try:
+        first = _period_or(request, "from", _month_add(this_month, -11))
+        last = _period_or(request, "to", this_month)
+    except DomainError as err:
+        return render(request, "error.html", {"status": 400, "title": "Wrong period", "message": err.message}, status=400)
+    rows = finance_by_market(first=first, last=last)
+    totals: dict[tuple[str, str], dict] = {}
+    for r in rows:
+        t = totals.setdefault((r.market, r.currency), {"market": r.market, "currency": r.currency, "gmv": 0,
+                                                       "refunds": 0, "commission": 0, "vat": 0, "sales_tax": 0})
+        t["gmv"] += r.gmv_minor
+        t["refunds"] += r.refunds_minor
+        t["commission"] += r.commission_minor
+        t["vat"] += r.merchant_vat_minor
+        t["sales_tax"] += r.sales_tax_minor
+    for t in totals.values():
+        net = t["gmv"] - t["refunds"]
+        t["take_rate"] = round(t["commission"] * 100 / net, 2) if net > 0 else None
+    months = sorted({r.month for r in rows})
+    chart = {"labels": [m.strftime("%Y-%m") for m in months],
+             "series": [{"label": f"{market} ({currency})",
+                         "data": [next((r.commission_minor / 100 for r in rows if (r.market, r.currency, r.month)
+                                        == (market, currency, m)), 0) for m in months]}
+                        for market, currency in sorted(totals)]}
+    return render(request, "ops/finance.html", {
+        "first": first, "last": last, "rows": rows, "totals": sorted(totals.values(), key=lambda t: t["market"]),
+        "fees": sorted(fees_by_month(first=first, last=last).items(), reverse=True), "chart": chart,
+        "payouts": Payout.objects.filter(period__gte=first, period__lte=last).values("period", "currency")
+        .annotate(n=Count("pk"), paid=Sum("amount_minor")).order_by("-period", "currency")})
+
+
+@requires("finance.view")
+def journal_csv(request):
+    """Every ledger entry of a month (UTC), for the operator's accounting."""
+    try:
+        period = period_parse(request.GET.get("period", ""))
+    except DomainError as err:
+        return render(request, "error.html", {"status": 400, "title": "Wrong period", "message": err.message}, status=400)
+    start, end = period_bounds(period, dt.UTC)
+    rows = ([txn, at.isoformat(), kind, account, line, merchant_id or "", merchant or "",
+             to_major(amount, currency), currency, order or "", sub or "", memo]
+            for txn, at, kind, account, line, merchant_id, merchant, amount, currency, order, sub, memo
+            in ledger_journal(start=start, end=end).iterator())
+    return csv_response(f"ledger-{period:%Y-%m}.csv", ["transaction", "at", "kind", "account", "line", "merchant_id",
+                                                        "merchant", "amount", "currency", "order", "suborder", "memo"],
+                        rows)
+
+
+@requires("finance.view")
+def payouts_csv(request):
+    try:
+        period = period_parse(request.GET.get("period", ""))
+    except DomainError as err:
+        return render(request, "error.html", {"status": 400, "title": "Wrong period", "message": err.message}, status=400)
+    rows = ([p.merchant_id, p.merchant.name, p.currency, f"{p.period:%Y-%m}", to_major(p.opening_minor, p.currency),
+             to_major(p.movements_minor, p.currency), to_major(p.amount_minor, p.currency), p.transaction_id or "",
+             p.created_at.isoformat()] for p in payout_lines(period=period))
+    return csv_response(f"payouts-{period:%Y-%m}.csv", ["merchant_id", "merchant", "currency", "period", "opening",
+                                                         "movements", "paid", "transaction", "created_at"], rows)

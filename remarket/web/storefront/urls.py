@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import search_views, views
+from . import invoices, search_views, views
 
 urlpatterns = [
     path("", views.home_redirect),
@@ -13,4 +13,7 @@ urlpatterns = [
     path("<str:market>/checkout/", views.checkout, name="store-checkout"),
     path("<str:market>/orders/<uuid:order_id>/", views.order, name="store-order"),
     path("<str:market>/orders/<uuid:order_id>/confirm/", views.confirm, name="store-confirm"),
+    path("<str:market>/orders/<uuid:order_id>/invoices/<int:invoice_id>/", invoices.invoice, name="store-invoice"),
+    path("<str:market>/orders/<uuid:order_id>/sellers-invoices/<int:suborder_id>.pdf", invoices.invoice_upload,
+         name="store-invoice-upload"),
 ]

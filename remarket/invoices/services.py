@@ -1,0 +1,165 @@
+"""Invoice writes: our invoice when a sub-order ships, a credit note when shipped lines are refunded, and the
+merchant's own PDF, which replaces ours.
+
+Numbers are gapless per merchant, calendar year (in the market's time zone) and kind: the next number is taken
+from a counter row locked in the transaction that creates the document, so concurrent issuers queue on it and a
+rolled-back issue gives its number back."""
+import hashlib
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from remarket.accounts.permissions import Actor, require
+from remarket.core import clock
+from remarket.core.errors import DomainError
+from remarket.markets.tax import ShipTo, tax_rules
+from remarket.orders.models import OrderLine, SubOrder
+from remarket.orders.selectors import suborder_for_actor
+from remarket.orders.states import LineState, OrderState
+
+from .calc import DocLine, doc_line, totals
+from .models import PREFIX, Invoice, InvoiceCounter, InvoiceLine, InvoiceUpload, Kind
+
+INVOICED_STATES = (LineState.SHIPPED, LineState.REFUNDED_AFTER_SHIPPING)  # what left the merchant's hands
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+UNPAID_STATES = (OrderState.NEW, OrderState.AWAITING_PAYMENT, OrderState.UNPAID)
+
+
+def invoice_number(*, kind: str, merchant_id: int, year: int, sequence: int) -> str:
+    return f"{PREFIX[kind]}-{merchant_id}-{year}-{sequence:06d}"
+
+
+def series_next(*, merchant_id: int, year: int, kind: str) -> int:
+    """The next number of a series, its counter row locked until the caller's transaction ends."""
+    assert transaction.get_connection().in_atomic_block, "a number is taken inside the issuing transaction"
+    InvoiceCounter.objects.get_or_create(merchant_id=merchant_id, year=year, kind=kind)  # a savepoint on a race
+    counter = InvoiceCounter.objects.select_for_update().get(merchant_id=merchant_id, year=year, kind=kind)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _line_of(line: OrderLine, *, sign: int = 1) -> DocLine:
+    return doc_line(title=line.title, quantity=line.quantity, unit_price_minor=line.unit_price_minor,
+                    total_minor=line.total_minor, tax_scheme=line.tax_scheme, tax_rate=line.tax_rate,
+                    tax_jurisdiction=line.tax_jurisdiction, tax_minor=line.tax_minor, order_line_id=line.pk,
+                    sign=sign)
+
+
+def _shipping_line(sub: SubOrder, language: str) -> DocLine:
+    with translation.override(language.split("-")[0]):
+        title = _("Shipping") + (f" — {sub.shipping_carrier}" if sub.shipping_carrier else "")
+    rate, jurisdiction = _standard_rate(sub)
+    return doc_line(title=title, quantity=1, unit_price_minor=sub.shipping_minor, total_minor=sub.shipping_minor,
+                    tax_scheme=sub.shipping_tax_scheme if sub.shipping_tax_minor else "none", tax_rate=rate,
+                    tax_jurisdiction=jurisdiction, tax_minor=sub.shipping_tax_minor)
+
+
+def _standard_rate(sub: SubOrder) -> tuple[Decimal, str]:
+    """The rate the shipping was taxed at: the sub-order's standard rule (markets/tax.py), found on a line under
+    it or, when every line is under the margin scheme, from the rules of the day of the order."""
+    found = sub.lines.filter(tax_scheme=sub.shipping_tax_scheme).values_list("tax_rate", "tax_jurisdiction").first()
+    if found:
+        return found
+    order, market = sub.order, sub.order.market
+    a = order.shipping_address
+    ship_to = (ShipTo(a.get("country", market.code), a.get("state", ""), a.get("postal_code", "")) if a
+               else ShipTo(market.code, order.location.region, order.location.postcode))
+    standard, _margin = tax_rules(prices_include_tax=market.prices_include_tax,
+                                  merchant_country=str(sub.merchant.country) or market.code, ship_to=ship_to,
+                                  on=sub.created_at.astimezone(ZoneInfo(market.time_zone)).date())
+    return standard.rate, standard.jurisdiction
+
+
+def _document_create(sub: SubOrder, *, kind: str, lines: list[DocLine], corrects: Invoice | None = None) -> Invoice:
+    order, now = sub.order, clock.now()
+    issued_on = now.astimezone(ZoneInfo(order.market.time_zone)).date()
+    sequence = series_next(merchant_id=sub.merchant_id, year=issued_on.year, kind=kind)
+    t = totals(lines)
+    invoice = Invoice.objects.create(
+        kind=kind, merchant_id=sub.merchant_id, suborder=sub, corrects=corrects, year=issued_on.year,
+        sequence=sequence, number=invoice_number(kind=kind, merchant_id=sub.merchant_id, year=issued_on.year,
+                                                 sequence=sequence),
+        issued_at=now, issued_on=issued_on, language=order.market.language, currency=order.currency,
+        seller={"name": sub.merchant.name, "country": str(sub.merchant.country)},
+        buyer={**order.shipping_address, "email": order.email},
+        net_minor=t.net_minor, tax_minor=t.tax_minor, total_minor=t.total_minor, taxes=t.taxes,
+        margin_scheme=t.margin_scheme)
+    InvoiceLine.objects.bulk_create([
+        InvoiceLine(invoice=invoice, position=i, order_line_id=l.order_line_id, title=l.title, quantity=l.quantity,
+                    unit_price_minor=l.unit_price_minor, total_minor=l.total_minor, tax_scheme=l.tax_scheme,
+                    tax_rate=l.tax_rate, tax_jurisdiction=l.tax_jurisdiction, tax_minor=l.tax_minor,
+                    paid_minor=l.paid_minor)
+        for i, l in enumerate(lines, start=1)])
+    return invoice
+
+
+def _suborder(suborder_id: int) -> SubOrder:
+    return SubOrder.objects.select_related("order__market", "merchant").get(pk=suborder_id)
+
+
+@transaction.atomic
+def invoice_issue(*, suborder_id: int) -> Invoice | None:
+    """Our invoice of a shipped sub-order, once: its shipped lines and its shipping, as the buyer paid them.
+    None when the merchant uploaded its own invoice first (it replaces ours)."""
+    sub = _suborder(suborder_id)
+    existing = Invoice.objects.filter(suborder=sub, kind=Kind.INVOICE).first()
+    if existing is not None:
+        return existing
+    if InvoiceUpload.objects.filter(suborder=sub).exists():
+        return None
+    lines = [_line_of(l) for l in sub.lines.filter(state__in=INVOICED_STATES).order_by("pk")]
+    if not lines:
+        raise DomainError("INVOICE_NOTHING_SHIPPED", _("Only a shipped order has an invoice."))
+    if sub.shipping_minor:
+        lines.append(_shipping_line(sub, sub.order.market.language))
+    return _document_create(sub, kind=Kind.INVOICE, lines=lines)
+
+
+@transaction.atomic
+def credit_note_issue(*, suborder_id: int) -> Invoice | None:
+    """A credit note for the invoiced lines refunded since the last one, referencing our invoice. None when
+    the sub-order has no invoice of ours (refunded before shipping, or the merchant's own invoice replaces
+    ours) or nothing invoiced was refunded (a line cancelled before it shipped)."""
+    sub = _suborder(suborder_id)
+    # the invoice's row lock makes two credit notes of one invoice queue, so a line is credited once
+    invoice = Invoice.objects.select_for_update().filter(suborder=sub, kind=Kind.INVOICE).first()
+    if invoice is None or InvoiceUpload.objects.filter(suborder=sub).exists():
+        return None
+    invoiced = set(invoice.lines.exclude(order_line=None).values_list("order_line_id", flat=True))
+    credited = set(InvoiceLine.objects.filter(invoice__corrects=invoice).exclude(order_line=None)
+                   .values_list("order_line_id", flat=True))
+    refunded = [l for l in sub.lines.filter(pk__in=invoiced - credited, state=LineState.REFUNDED_AFTER_SHIPPING)
+                .order_by("pk")]
+    if not refunded:
+        return None
+    return _document_create(sub, kind=Kind.CREDIT_NOTE, lines=[_line_of(l, sign=-1) for l in refunded],
+                            corrects=invoice)
+
+
+def pdf_check(*, filename: str, content: bytes) -> None:
+    if not content:
+        raise DomainError("INVOICE_FILE_EMPTY", _("The invoice file is empty."), {"field": "invoice"})
+    if len(content) > UPLOAD_MAX_BYTES:
+        raise DomainError("INVOICE_FILE_TOO_LARGE", _("An invoice is a PDF of at most 5 MB."),
+                          {"field": "invoice", "max_bytes": UPLOAD_MAX_BYTES})
+    if not content.startswith(b"%PDF-"):
+        raise DomainError("INVOICE_FILE_NOT_PDF", _("An invoice is a PDF file."), {"field": "invoice"})
+
+
+@transaction.atomic
+def invoice_upload(*, actor: Actor, suborder_id: int, filename: str, content: bytes) -> InvoiceUpload:
+    """The merchant's own invoice (a PDF) of one of its paid sub-orders: the customer gets it instead of ours.
+    A new upload replaces the previous one."""
+    require(actor, "order.fulfil")
+    sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)
+    pdf_check(filename=filename, content=content)
+    if sub.state in UNPAID_STATES:
+        raise DomainError("INVOICE_ORDER_NOT_PAID", _("An order has an invoice once it is paid."))
+    upload, _created = InvoiceUpload.objects.update_or_create(suborder=sub, defaults={
+        "filename": (filename or "invoice.pdf")[-200:], "content": content, "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(), "uploaded_at": clock.now(), "uploaded_by_id": actor.user_id})
+    return upload

@@ -1,0 +1,68 @@
+"""Reading the ledger for finance: take rate, commission and tax collected per market and month."""
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, Sum
+from django.db.models.functions import TruncMonth
+
+from remarket.markets.models import Market
+
+from .models import Account, LedgerEntry, Line
+from .payouts import period_bounds
+
+
+@dataclass(frozen=True)
+class FinanceRow:
+    market: str
+    currency: str
+    month: dt.date
+    gmv_minor: int  # paid by buyers (incl. tax and shipping)
+    refunds_minor: int  # given back (positive)
+    commission_minor: int  # net of commission given back on refunds
+    merchant_vat_minor: int  # VAT collected in the merchants' names (they declare it)
+    sales_tax_minor: int  # US sales tax the marketplace remits
+
+    @property
+    def net_gmv_minor(self) -> int:
+        return self.gmv_minor - self.refunds_minor
+
+    @property
+    def take_rate_bp(self) -> int | None:
+        """Commission over net GMV, in basis points."""
+        return round(self.commission_minor * 10_000 / self.net_gmv_minor) if self.net_gmv_minor > 0 else None
+
+
+SUMS = dict(
+    gmv=Sum("amount_minor", filter=Q(account=Account.GATEWAY_CLEARING, transaction__kind="sale")),
+    refunds=Sum("amount_minor", filter=Q(account=Account.GATEWAY_CLEARING, transaction__kind="refund")),
+    commission=Sum("amount_minor", filter=Q(account=Account.COMMISSION)),
+    merchant_vat=Sum("amount_minor", filter=Q(account=Account.MERCHANT_PAYABLE, line=Line.TAX)),
+    sales_tax=Sum("amount_minor", filter=Q(account=Account.TAX_PAYABLE)),
+)
+
+
+def finance_by_market(*, first: dt.date, last: dt.date) -> list[FinanceRow]:
+    """Per market and month (the market's own months, in its time zone), from `first` to `last` inclusive;
+    one grouped query per market."""
+    rows = []
+    for market in Market.objects.order_by("code"):
+        zone = ZoneInfo(market.time_zone)
+        start, _ = period_bounds(first, zone)
+        _, end = period_bounds(last, zone)
+        grouped = (LedgerEntry.objects.filter(transaction__order__market=market, at__gte=start, at__lt=end)
+                   .annotate(month=TruncMonth("at", tzinfo=zone)).values("month", "currency")
+                   .annotate(**SUMS).order_by("month", "currency"))
+        for g in grouped:
+            rows.append(FinanceRow(market.code, g["currency"], g["month"].date() if hasattr(g["month"], "date") else g["month"],
+                                   g["gmv"] or 0, -(g["refunds"] or 0), -(g["commission"] or 0),
+                                   -(g["merchant_vat"] or 0), -(g["sales_tax"] or 0)))
+    return rows
+
+
+def fees_by_month(*, first: dt.date, last: dt.date) -> dict[tuple[dt.date, str], int]:
+    """Subscription fees earned, by month charged and currency."""
+    return {(period, currency): -total for period, currency, total in
+            LedgerEntry.objects.filter(account=Account.FEES, transaction__period__gte=first,
+                                       transaction__period__lte=last)
+            .values_list("transaction__period", "currency").annotate(s=Sum("amount_minor")).order_by()}

@@ -1,0 +1,28 @@
+"""CSV exports of the ledger, shared by the merchant back office and the operator's finance pages."""
+import csv
+
+from django.http import HttpResponse
+
+from remarket.core.money import to_major
+
+
+def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def statement_rows(statement):
+    """A statement as accounting lines: opening, every movement, closing — amounts in major units."""
+    major = lambda minor: f"{to_major(minor, statement.currency)}"  # noqa: E731
+    yield [statement.start.isoformat(), "opening", "", "", "", major(statement.opening_minor), statement.currency, ""]
+    for l in statement.lines:
+        yield [l.at.isoformat(), l.kind, l.line, l.order_id or "", l.suborder_id or "", major(l.amount_minor),
+               statement.currency, l.memo]
+    yield [statement.end.isoformat(), "closing", "", "", "", major(statement.closing_minor), statement.currency, ""]
+
+
+STATEMENT_HEADER = ["at", "kind", "line", "order", "suborder", "amount", "currency", "memo"]

@@ -1,0 +1,58 @@
+"""The merchant's monthly statements and payouts."""
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from remarket.core import clock
+from remarket.core.errors import DomainError
+from remarket.ledger.models import Payout
+from remarket.ledger.payouts import merchant_currencies, merchant_zone, period_parse, statement_build
+from remarket.merchants.models import Merchant
+from remarket.web.common import requires
+from remarket.web.finance import STATEMENT_HEADER, csv_response, statement_rows
+
+
+def _months(now: dt.datetime, zone, count: int = 12) -> list[dt.date]:
+    month = now.astimezone(zone).date().replace(day=1)
+    months = []
+    for _ in range(count):
+        months.append(month)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return months
+
+
+def _statement(request):
+    merchant = Merchant.objects.get(pk=request.actor.merchant_id)
+    zone = merchant_zone(merchant)
+    currencies = merchant_currencies(merchant.pk) or ["EUR"]
+    currency = request.GET.get("currency", currencies[0]).upper()
+    period = period_parse(request.GET["period"]) if request.GET.get("period") else _months(clock.now(), zone)[0]
+    return merchant, zone, currencies, currency, period
+
+
+@requires("statement.view_own")
+def statements(request):
+    try:
+        merchant, zone, currencies, currency, period = _statement(request)
+    except DomainError as err:
+        return render(request, "error.html", {"status": 400, "title": "Wrong period", "message": err.message},
+                      status=400)
+    statement = statement_build(merchant=merchant, currency=currency, period=period)
+    payouts = {p.period: p for p in Payout.objects.filter(merchant=merchant, currency=currency)}
+    return render(request, "merchant/statements.html", {
+        "merchant": merchant, "statement": statement, "lines": Paginator(statement.lines, 200).get_page(request.GET.get("page")), "totals": statement.totals(), "currency": currency,
+        "currencies": currencies, "months": _months(clock.now(), zone), "payout": payouts.get(period),
+        "payouts": sorted(payouts.values(), key=lambda p: p.period, reverse=True)[:12], "zone": zone})
+
+
+@requires("statement.view_own")
+def statement_csv(request):
+    try:
+        merchant, _, _, currency, period = _statement(request)
+    except DomainError as err:
+        return render(request, "error.html", {"status": 400, "title": "Wrong period", "message": err.message},
+                      status=400)
+    statement = statement_build(merchant=merchant, currency=currency, period=period)
+    return csv_response(f"statement-{merchant.slug}-{period:%Y-%m}-{currency}.csv", STATEMENT_HEADER,
+                        statement_rows(statement))

@@ -1,0 +1,48 @@
+"""A customer's invoices, credit notes and sellers' own invoices, behind the order page's access rule
+(orders.selectors.order_for_customer): whoever may see the order sees its documents."""
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+
+from remarket.core.errors import NotFound
+from remarket.invoices.models import Kind
+from remarket.invoices.selectors import invoice_for_order, invoice_upload_get, invoice_view, upload_info
+from remarket.orders.selectors import order_for_customer
+
+from .views import _market
+
+
+def pdf_response(upload) -> HttpResponse:
+    response = HttpResponse(bytes(upload.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="invoice-{upload.suborder_id}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def render_invoice(request, invoice) -> HttpResponse:
+    """The document in its own language (the market's), whoever reads it."""
+    with translation.override(invoice.language.split("-")[0]):
+        return render(request, "invoices/document.html", invoice_view(invoice))
+
+
+def invoice(request, market, order_id, invoice_id):
+    _market(market)
+    try:
+        order = order_for_customer(public_id=order_id, user=request.user)
+        document = invoice_for_order(order=order, invoice_id=invoice_id)
+        if document.kind == Kind.INVOICE and upload_info(suborder_ids=[document.suborder_id]):
+            return pdf_response(invoice_upload_get(suborder_id=document.suborder_id))  # the seller's replaces ours
+    except NotFound:
+        raise Http404 from None
+    return render_invoice(request, document)
+
+
+def invoice_upload(request, market, order_id, suborder_id):
+    _market(market)
+    try:
+        order = order_for_customer(public_id=order_id, user=request.user)
+        if not any(sub.pk == suborder_id for sub in order.suborders.all()):
+            raise Http404
+        return pdf_response(invoice_upload_get(suborder_id=suborder_id))
+    except NotFound:
+        raise Http404 from None
