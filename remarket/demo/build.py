@@ -5,6 +5,7 @@ The stages scale to the reference marketplace's size (1,800 merchants, 500 k lis
 every large table is written with `bulk_create` in batches, nothing queries row by row over a large set, and
 orders are planned day by day and written in chunks, so memory holds one chunk of orders at a time."""
 import contextlib
+import datetime as dt
 import gc
 import random
 from collections.abc import Iterator
@@ -21,6 +22,8 @@ from remarket.catalog.models import ProductModel, Variant
 from remarket.core import clock
 from remarket.core.errors import Conflict, DomainError
 from remarket.ledger.models import LedgerTransaction
+from remarket.ledger.payouts import payouts_run
+from remarket.ledger.services import balances_snapshot, fees_charge
 from remarket.markets.models import Channel, Location, Market
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, LocationStock
@@ -36,7 +39,7 @@ from .people import people_build, sellers_build
 
 CHUNK = 2000  # orders planned and written together
 STAGES = ("markets, stores and FX rates", "catalog", "merchants and logins", "listings", "orders",
-          "quality review", "reports and search index")
+          "fees and payouts", "quality review", "reports and search index")
 
 
 @dataclass(frozen=True)
@@ -117,15 +120,33 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
                 chunk = []
         writer.write(chunk)
         progress.advance(len(chunk))
-        progress.stage(STAGES[5])
         _analyze()
+        months = _months(first=now - dt.timedelta(days=366), last=now)
+        progress.stage(STAGES[5], total=len(months))
+        for previous, month in zip([None, *months], months):  # each month's close, as the worker runs it
+            start = dt.datetime(month.year, month.month, 1, tzinfo=dt.UTC)
+            with clock.frozen(min(start + dt.timedelta(hours=12), now)):
+                fees_charge()
+                if previous:
+                    payouts_run(period=previous)
+            balances_snapshot(as_of=start)
+            progress.advance(1)
+        progress.stage(STAGES[6])
         for seller in sellers:  # the hourly review, once: scores and sanctions from the year of orders
             merchant_quality_refresh(merchant=seller.merchant)
-        progress.stage(STAGES[6])
+        progress.stage(STAGES[7])
         rollups_rebuild()
         search_index_rebuild()
     progress.done()
     return DemoResult(credentials=people.credentials, counts=demo_counts())
+
+
+def _months(*, first: dt.datetime, last: dt.datetime) -> list[dt.date]:
+    month, months = first.date().replace(day=1), []
+    while month <= last.date():
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
 
 
 @contextlib.contextmanager

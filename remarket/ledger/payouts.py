@@ -6,7 +6,7 @@ collected in its name, shipping, commissions, the subscription fee, refunds, the
 closing balance. Amounts are as the merchant reads them: positive is owed to the merchant.
 
 A payout settles a closed month: it pays the closing balance when positive (a negative one is carried over and
-nothing is paid) and posts `merchant_payable +amount / bank −amount`. There is one payout per merchant, currency
+nothing is paid; what payouts of earlier months made after the month's end paid already is not paid again) and posts `merchant_payable +amount / bank −amount`. There is one payout per merchant, currency
 and month (a unique constraint), so running payouts again pays nobody twice."""
 import datetime as dt
 from collections import defaultdict
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from remarket.core import clock
@@ -117,7 +118,10 @@ def payout_create(*, merchant, currency: str, period: dt.date) -> Payout:
         raise DomainError("PAYOUT_ALREADY_MADE", _("%(merchant)s was already paid for %(period)s in %(currency)s.")
                           % {"merchant": merchant, "period": f"{period:%Y-%m}", "currency": currency}, status=409)
     statement = statement_build(merchant=merchant, currency=currency, period=period)
-    amount = max(0, statement.closing_minor)
+    # payouts of earlier months made after this one ended settled part of its closing balance already
+    settled_since = LedgerEntry.objects.filter(account=Account.MERCHANT_PAYABLE, merchant=merchant, currency=currency,
+                                               line=Line.PAYOUT, at__gte=end).aggregate(s=Sum("amount_minor"))["s"] or 0
+    amount = max(0, statement.closing_minor - settled_since)
     try:
         with transaction.atomic():
             txn = None

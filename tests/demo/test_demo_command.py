@@ -296,3 +296,15 @@ def test_force_rebuilds_the_same_demo_from_the_same_seed(demo, tmp_path):
     call_command("demo", force=True, credentials=tmp_path / "force.json", verbosity=0, **SMALL)
     assert _listing_signature() == before
     assert Order.objects.count() == SMALL["orders"] and Market.objects.count() == 6
+
+
+def test_every_closed_month_is_paid_out_and_each_payout_reconciles_with_its_statement(demo):
+    from remarket.ledger.models import Payout
+    from remarket.ledger.payouts import statement_build
+
+    payouts = list(Payout.objects.select_related("merchant").order_by("period"))
+    assert len({p.period for p in payouts}) >= 11 and LedgerTransaction.objects.filter(kind="fee").exists()
+    for payout in payouts[:: max(1, len(payouts) // 40)]:
+        statement = statement_build(merchant=payout.merchant, currency=payout.currency, period=payout.period)
+        assert (payout.opening_minor, payout.movements_minor) == (statement.opening_minor, statement.movements_minor)
+        assert payout.amount_minor == max(0, statement.closing_minor)

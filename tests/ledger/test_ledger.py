@@ -204,3 +204,15 @@ def test_a_negative_month_is_carried_over_not_paid(marketplace, offer):
         payout = payout_create(merchant=merchant, currency="EUR", period=dt.date(2026, 11, 1))
     assert (payout.amount_minor, payout.movements_minor, payout.transaction) == (0, -4900, None)
     assert Payout.objects.count() == 1
+
+
+def test_a_late_payout_of_an_earlier_month_pays_nothing_twice(marketplace, offer):
+    merchant = offer.listing.merchant
+    for at in (dt.datetime(2026, 10, 5, tzinfo=dt.UTC), NOV):
+        with clock.frozen(at):
+            buy(marketplace.fr, marketplace.web_fr, offer, ADDRESS_FR)
+    with clock.frozen(dt.datetime(2026, 12, 2, tzinfo=dt.UTC)):
+        november = payout_create(merchant=merchant, currency="EUR", period=dt.date(2026, 11, 1))
+        october = payout_create(merchant=merchant, currency="EUR", period=dt.date(2026, 10, 1))
+    assert (november.amount_minor, october.amount_minor) == (2 * 44910, 0)
+    assert merchant_balance(merchant_id=merchant.pk, currency="EUR") == 0
