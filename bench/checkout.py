@@ -122,29 +122,28 @@ def _plain_worker(args):
     def buyer(n):
         rng = random.Random(n)
         done = 0
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=" + DB, autocommit=False) as conn:
+        with psycopg.connect("host=127.0.0.1 user=postgres dbname=" + DB, autocommit=True) as conn:
             while time.time() < start_at:
                 time.sleep(0.001)
             while time.time() < start_at + seconds:
                 listing = rng.choice(listing_ids)
-                with conn.transaction():  # checkout_start
-                    cur = conn.execute("UPDATE offers_listing SET quantity = quantity - 1 WHERE id = %s AND quantity >= 1",
-                                       [listing])
-                    if cur.rowcount != 1:
-                        continue
-                    merchant = conn.execute("SELECT merchant_id FROM offers_listing WHERE id = %s", [listing]).fetchone()[0]
+                with conn.transaction():  # checkout_start: order, lines, history, outbox, hold, intent, then stock
+                    merchant = conn.execute("SELECT l.merchant_id FROM offers_listing l JOIN offers_listingmarket t ON"
+                                            " t.listing_id = l.id WHERE l.id = %s AND t.published", [listing]).fetchone()[0]
                     order = conn.execute(
                         f"INSERT INTO orders_order (public_id, market_id, channel_id, email, state, currency, total_minor,"
-                        f" shipping_address, created_at, modified_at) SELECT gen_random_uuid(), m.id, c.id, 'b@e.com', 10,"
-                        f" 'EUR', 39900, '{{}}', {now}, {now} FROM markets_market m, markets_channel c WHERE m.code = 'FR'"
-                        f" AND c.code = 'web-fr' RETURNING id").fetchone()[0]
-                    sub = conn.execute(f"INSERT INTO orders_suborder (order_id, merchant_id, state, total_minor, shipping_carrier,"
-                                       f" shipping_minor, created_at, modified_at) VALUES (%s, %s, 10, 39900, 'Standard', 0,"
-                                       f" {now}, {now}) RETURNING id", [order, merchant]).fetchone()[0]
+                        f" tax_minor, shipping_address, created_at, modified_at) SELECT gen_random_uuid(), m.id, c.id,"
+                        f" 'b@e.com', 10, 'EUR', 39900, 6650, '{{}}', {now}, {now} FROM markets_market m, markets_channel c"
+                        f" WHERE m.code = 'FR' AND c.code = 'web-fr' RETURNING id").fetchone()[0]
+                    sub = conn.execute(f"INSERT INTO orders_suborder (order_id, merchant_id, state, total_minor, tax_minor,"
+                                       f" shipping_carrier, shipping_minor, shipping_tax_minor, shipping_tax_scheme,"
+                                       f" created_at, modified_at) VALUES (%s, %s, 10, 39900, 6650, 'Standard', 0, 0,"
+                                       f" 'standard', {now}, {now}) RETURNING id", [order, merchant]).fetchone()[0]
                     line = conn.execute("INSERT INTO orders_orderline (suborder_id, listing_id, sku, title, grade, quantity,"
-                                        " unit_price_minor, total_minor, currency, state, imei, serial_number) VALUES"
-                                        " (%s, %s, 'L', 'T', 'GOOD', 1, 39900, 39900, 'EUR', 8, '', '') RETURNING id",
-                                        [sub, listing]).fetchone()[0]
+                                        " unit_price_minor, total_minor, currency, state, imei, serial_number, tax_scheme,"
+                                        " tax_rate, tax_jurisdiction, tax_minor, commission_bp, commission_minor) VALUES"
+                                        " (%s, %s, 'L', 'T', 'GOOD', 1, 39900, 39900, 'EUR', 8, '', '', 'standard', 0.2,"
+                                        " 'FR', 6650, 1000, 3990) RETURNING id", [sub, listing]).fetchone()[0]
                     conn.execute(f"INSERT INTO orders_orderhistory (order_id, at, what) VALUES (%s, {now}, 'created')", [order])
                     conn.execute(f"INSERT INTO events_outboxevent (topic, payload, created_at, available_at, lease_owner,"
                                  f" attempts, last_error) VALUES ('order.created', '{{}}', {now}, {now}, '', 0, '')")
@@ -153,28 +152,33 @@ def _plain_worker(args):
                                           f" gateway_ref, failure_code, refunded_minor, created_at, updated_at) VALUES"
                                           f" (%s, 39900, 'EUR', 'created', '', '', 0, {now}, {now}) RETURNING id",
                                           [order]).fetchone()[0]
-                with conn.transaction():  # the gateway's books: authorize, then capture
-                    conn.execute(f"INSERT INTO payments_sandboxcharge (ref, intent_id, amount_minor, currency, status,"
-                                 f" refunded_minor, refund_keys, card_last4, created_at) VALUES (%s, %s, 39900, 'EUR',"
-                                 f" 'authorized', 0, '[]', '4242', {now})", [f"ch_{intent}", intent])
-                with conn.transaction():  # settle: authorized
+                    cur = conn.execute("UPDATE offers_listing SET quantity = quantity - 1 WHERE id = %s AND quantity >= 1",
+                                       [listing])
+                    if cur.rowcount != 1:
+                        raise RuntimeError("the benchmark's listings never run out")
+                # the gateway's books: one sale (authorized and captured), outside any transaction of ours
+                conn.execute(f"INSERT INTO payments_sandboxcharge (ref, intent_id, amount_minor, currency, status,"
+                             f" refunded_minor, refund_keys, card_last4, created_at) VALUES (%s, %s, 39900, 'EUR',"
+                             f" 'captured', 0, '[]', '4242', {now})", [f"ch_{intent}", intent])
+                with conn.transaction():  # settle: captured → hold sold, lines/sub-order/order paid, ledger, outbox
                     conn.execute("SELECT id FROM payments_paymentintent WHERE id = %s FOR UPDATE", [intent])
-                    conn.execute(f"UPDATE payments_paymentintent SET status = 'authorized', gateway_ref = %s, updated_at = {now}"
-                                 f" WHERE id = %s", [f"ch_{intent}", intent])
-                with conn.transaction():
-                    conn.execute("UPDATE payments_sandboxcharge SET status = 'captured' WHERE ref = %s", [f"ch_{intent}"])
-                with conn.transaction():  # settle: captured → order paid, ledger, outbox
-                    conn.execute("SELECT id FROM payments_paymentintent WHERE id = %s FOR UPDATE", [intent])
-                    conn.execute(f"UPDATE payments_paymentintent SET status = 'captured', updated_at = {now} WHERE id = %s", [intent])
-                    conn.execute(f"UPDATE checkout_stockhold SET released_at = {now}, outcome = 'sold' WHERE order_id = %s", [order])
+                    conn.execute(f"UPDATE payments_paymentintent SET status = 'captured', gateway_ref = %s,"
+                                 f" updated_at = {now} WHERE id = %s", [f"ch_{intent}", intent])
+                    conn.execute(f"UPDATE checkout_stockhold SET released_at = {now}, outcome = 'sold' WHERE order_id = %s"
+                                 f" AND released_at IS NULL", [order])
                     conn.execute("UPDATE orders_orderline SET state = 1 WHERE id = %s AND state = 8", [line])
                     conn.execute(f"UPDATE orders_suborder SET state = 1, modified_at = {now} WHERE id = %s", [sub])
                     conn.execute(f"UPDATE orders_order SET state = 1, modified_at = {now} WHERE id = %s", [order])
-                    txn = conn.execute(f"INSERT INTO ledger_ledgertransaction (kind, order_id, suborder_id, at, memo) VALUES"
-                                       f" ('sale', %s, %s, {now}, '') RETURNING id", [order, sub]).fetchone()[0]
-                    conn.execute("INSERT INTO ledger_ledgerentry (transaction_id, account, merchant_id, amount_minor, currency)"
-                                 " VALUES (%s, 'gateway_clearing', NULL, 39900, 'EUR'), (%s, 'commission_revenue', NULL,"
-                                 " -3990, 'EUR'), (%s, 'merchant_payable', %s, -35910, 'EUR')", [txn, txn, txn, merchant])
+                    txn = conn.execute(f"INSERT INTO ledger_ledgertransaction (kind, order_id, suborder_id, merchant_id, at,"
+                                       f" memo) VALUES ('sale', %s, %s, %s, {now}, '') RETURNING id",
+                                       [order, sub, merchant]).fetchone()[0]
+                    conn.execute(f"INSERT INTO ledger_ledgerentry (transaction_id, account, line, merchant_id, amount_minor,"
+                                 f" currency, at) VALUES (%s, 'gateway_clearing', 'sale', NULL, 39900, 'EUR', {now}),"
+                                 f" (%s, 'merchant_payable', 'sale', %s, -33250, 'EUR', {now}),"
+                                 f" (%s, 'merchant_payable', 'tax', %s, -6650, 'EUR', {now}),"
+                                 f" (%s, 'merchant_payable', 'commission', %s, 3990, 'EUR', {now}),"
+                                 f" (%s, 'commission_revenue', 'commission', NULL, -3990, 'EUR', {now})",
+                                 [txn, txn, merchant, txn, merchant, txn, merchant, txn])
                     conn.execute(f"INSERT INTO orders_orderhistory (order_id, at, what) VALUES (%s, {now}, 'paid')", [order])
                     conn.execute(f"INSERT INTO events_outboxevent (topic, payload, created_at, available_at, lease_owner,"
                                  f" attempts, last_error) VALUES ('order.paid', '{{}}', {now}, {now}, '', 0, '')")
@@ -255,6 +259,7 @@ def main() -> None:
     parser.add_argument("--buyers", type=int, default=32)
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the API pass")
+    parser.add_argument("--no-record", action="store_true", help="print the figures, leave bench/RESULTS.md alone")
     args = parser.parse_args()
     print("[bench] seeding PostgreSQL ...", flush=True)
     seed()
@@ -309,8 +314,9 @@ def main() -> None:
                "| path | orders/s | vs plain | budget |\n|---|---|---|---|\n" + "\n".join(lines) +
                f"\n\nHot listing: {sold:,} sold + {held:,} held + {hot.quantity:,} available = "
                f"{sold + held + hot.quantity:,} of {HOT_UNITS:,} made available: **{oversold} oversold**.\n")
-    with RESULTS.open("a", encoding="utf-8") as f:
-        f.write(section)
+    if not args.no_record:
+        with RESULTS.open("a", encoding="utf-8") as f:
+            f.write(section)
     print(section)
 
 

@@ -140,7 +140,7 @@ def credit_note_issue(*, suborder_id: int) -> Invoice | None:
                             corrects=invoice)
 
 
-def pdf_check(*, filename: str, content: bytes) -> None:
+def pdf_check(*, content: bytes) -> None:
     if not content:
         raise DomainError("INVOICE_FILE_EMPTY", _("The invoice file is empty."), {"field": "invoice"})
     if len(content) > UPLOAD_MAX_BYTES:
@@ -156,7 +156,7 @@ def invoice_upload(*, actor: Actor, suborder_id: int, filename: str, content: by
     A new upload replaces the previous one."""
     require(actor, "order.fulfil")
     sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)
-    pdf_check(filename=filename, content=content)
+    pdf_check(content=content)
     if sub.state in UNPAID_STATES:
         raise DomainError("INVOICE_ORDER_NOT_PAID", _("An order has an invoice once it is paid."))
     upload, _created = InvoiceUpload.objects.update_or_create(suborder=sub, defaults={

@@ -15,7 +15,7 @@ from .calc import Entry, LineMoney, ShippingMoney, prorated_refund, sale_entries
 from .models import Account, BalanceSnapshot, LedgerEntry, LedgerTransaction, Line
 
 __all__ = ["Entry", "ledger_post", "ledger_record_sale", "ledger_record_refund", "ledger_record_partial_refund",
-           "ledger_balance", "merchant_balance", "fees_charge", "balances_snapshot"]
+           "ledger_record_tax_change", "ledger_balance", "merchant_balance", "fees_charge", "balances_snapshot"]
 
 
 def ledger_post(*, kind: str, entries: list[Entry], order_id: int | None = None, suborder_id: int | None = None,
@@ -85,6 +85,16 @@ def ledger_record_partial_refund(*, suborder, amount_minor: int, memo: str = "")
                        merchant_id=suborder.merchant_id, memo=memo,
                        entries=prorated_refund(entries, paid_minor=paid, refunded_before=refunded,
                                                amount_minor=amount_minor))
+
+
+def ledger_record_tax_change(*, suborder, delta_minor: int, memo: str = "") -> LedgerTransaction:
+    """The merchant changed the VAT scheme of paid lines: the buyer's price stays, the part of it that is tax
+    moves by `delta_minor` between the merchant's sale and tax lines."""
+    currency = suborder.order.currency
+    return ledger_post(kind="tax_adjustment", order_id=suborder.order_id, suborder_id=suborder.pk,
+                       merchant_id=suborder.merchant_id, memo=memo, entries=[
+                           Entry(Account.MERCHANT_PAYABLE, -delta_minor, currency, suborder.merchant_id, Line.TAX),
+                           Entry(Account.MERCHANT_PAYABLE, delta_minor, currency, suborder.merchant_id, Line.SALE)])
 
 
 def ledger_balance(*, account: str, currency: str, merchant_id: int | None = None,

@@ -12,6 +12,7 @@ import io
 import math
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
@@ -121,7 +122,12 @@ def amount_text(value) -> str | None:
     """A price as written by people and spreadsheets ("1 199,90 €", "1,199.90") as plain decimal text."""
     if value is None:
         return None
-    text = str(value).strip()
+    return _amount_text(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=65_536)  # feeds repeat the same few thousand prices
+def _amount_text(text: str) -> str:
+    text = text.strip()
     for junk in (" ", "\u00a0", "\u202f", "€", "$", "£", "¥"):
         text = text.replace(junk, "")
     if "," in text and "." in text:  # the last one is the decimal separator

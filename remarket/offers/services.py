@@ -193,6 +193,7 @@ class _Chunk:
 
     def __init__(self, merchant: Merchant, parsed: list[_Parsed]):
         self.merchant = merchant
+        self.quality = merchant.quality_score
         keys = {p.sku.lower() for p in parsed}
         # Existing rows are read as plain records, not model instances: at feed sizes, building model
         # objects costs more than the queries. They are written back with bulk_set.
@@ -259,12 +260,27 @@ class _Chunk:
         if listing.pk is None:
             self.new_listings[key] = listing
             self.outcome[key] = "created"
-        listing_fields = {"quantity": p.quantity, "warranty_months": p.warranty, "comment": p.comment,
-                          "vat_scheme": p.vat_scheme, "purchase_price_minor": p.purchase_minor,
-                          "purchase_currency": p.market.currency if p.purchase_minor is not None else None}
-        changed = {name for name, value in listing_fields.items() if value is not None and getattr(listing, name) != value}
-        for name in changed:
-            setattr(listing, name, listing_fields[name])
+        # Field by field rather than through a dict of fields: this runs once per row of million-row imports.
+        changed = set()
+        if p.quantity is not None and listing.quantity != p.quantity:
+            listing.quantity = p.quantity
+            changed.add("quantity")
+        if p.warranty is not None and listing.warranty_months != p.warranty:
+            listing.warranty_months = p.warranty
+            changed.add("warranty_months")
+        if p.comment is not None and listing.comment != p.comment:
+            listing.comment = p.comment
+            changed.add("comment")
+        if p.vat_scheme is not None and listing.vat_scheme != p.vat_scheme:
+            listing.vat_scheme = p.vat_scheme
+            changed.add("vat_scheme")
+        if p.purchase_minor is not None:
+            if listing.purchase_price_minor != p.purchase_minor:
+                listing.purchase_price_minor = p.purchase_minor
+                changed.add("purchase_price_minor")
+            if listing.purchase_currency != p.market.currency:
+                listing.purchase_currency = p.market.currency
+                changed.add("purchase_currency")
         if term is None:
             term = ListingMarket(market=p.market, currency=p.market.currency, price_minor=price, published=True)
             if listing.pk:
@@ -274,21 +290,32 @@ class _Chunk:
             self.new_terms[(key, p.market.pk)] = term
             if listing.pk:
                 self.outcome.setdefault(key, "updated")
-        term_fields = {"price_minor": price, "min_price_minor": low, "max_price_minor": high,
-                       "published": p.published, "auto_reprice": p.auto_reprice}
-        term_changed = {name for name, value in term_fields.items()
-                        if (value is not None or name in ("min_price_minor", "max_price_minor"))
-                        and getattr(term, name) != value}
-        for name in term_changed:
-            setattr(term, name, term_fields[name])
+        term_changed = set()
+        if term.price_minor != price:
+            term.price_minor = price
+            term_changed.add("price_minor")
+        if term.min_price_minor != low:  # min and max are kept or cleared as computed above
+            term.min_price_minor = low
+            term_changed.add("min_price_minor")
+        if term.max_price_minor != high:
+            term.max_price_minor = high
+            term_changed.add("max_price_minor")
+        if p.published is not None and term.published != p.published:
+            term.published = p.published
+            term_changed.add("published")
+        if p.auto_reprice is not None and term.auto_reprice != p.auto_reprice:
+            term.auto_reprice = p.auto_reprice
+            term_changed.add("auto_reprice")
         shipping_key = term.pk or (key, p.market.pk)
         if p.shipping is not None and sorted(p.shipping) != sorted(self.shipping.get(term.pk, [])):
             self.shipping_replaced[shipping_key] = p.shipping
             term_changed.add("score")
         options = self.shipping_replaced.get(shipping_key, self.shipping.get(term.pk, []) if term.pk else [])
-        score = offer_score(quality=self.merchant.quality_score, price_minor=term.price_minor,
-                            shipping_minor=min((o[1] for o in options), default=0),
-                            delay_days=min((o[2] for o in options), default=None))
+        if options:
+            score = offer_score(quality=self.quality, price_minor=term.price_minor,
+                                shipping_minor=min(o[1] for o in options), delay_days=min(o[2] for o in options))
+        else:
+            score = offer_score(quality=self.quality, price_minor=term.price_minor)
         if abs(score - term.score) > 1e-9:
             term.score = score
             term_changed.add("score")

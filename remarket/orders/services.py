@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from remarket.accounts.permissions import Actor, require
@@ -12,12 +13,13 @@ from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.events.outbox import emit
 from remarket.ledger.calc import commission_of
-from remarket.ledger.services import ledger_record_refund, ledger_record_sale, line_money, shipping_money
+from remarket.ledger.services import (ledger_record_refund, ledger_record_sale, ledger_record_tax_change, line_money,
+                                      shipping_money)
 from remarket.markets.tax import Scheme, ShipTo, TaxRule, tax_amount, tax_rules
 
 from .models import Order, OrderHistory, OrderLine, Shipment, SubOrder
 from .selectors import suborder_for_actor
-from .states import LineState, line_transition_check, order_state_from_lines
+from .states import LineState, OrderState, line_transition_check, order_state_from_lines
 
 
 @dataclass(frozen=True)
@@ -322,3 +324,62 @@ def orderlines_refund(*, actor: Actor, suborder_id: int, line_ids: list[int] | N
     to = LineState.REFUNDED_AFTER_SHIPPING if LineState.SHIPPED in states else LineState.REFUNDED_BEFORE_SHIPPING
     return _lines_refund(sub, to=to, only_from=(LineState.ACCEPTED, LineState.SHIPPED), line_ids=line_ids,
                          reason=f"refunded by {sub.merchant}")
+
+
+@transaction.atomic
+def suborder_vat_scheme_set(*, actor: Actor, suborder_id: int, scheme: str) -> SubOrder:
+    """The merchant states the VAT scheme of its open lines before they ship (the contract's `vat_type`):
+    standard VAT or the margin scheme. Their tax is worked out again for the order's day and address, and the
+    ledger moves the difference between the merchant's sale and tax lines (the buyer's price does not change)."""
+    require(actor, "order.fulfil")
+    if scheme not in ("standard", "margin"):
+        raise DomainError("ORDER_VAT_TYPE_INVALID", _("vat_type is REGULAR or MARGINAL."))
+    sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)
+    if hasattr(sub, "shipment"):
+        raise DomainError("ORDER_VAT_TYPE_TOO_LATE", _("This order has shipped and is invoiced; its VAT scheme is "
+                                                       "set before shipping."), status=409)
+    order = sub.order
+    lines = [l for l in sub.lines.select_related("listing") if l.state in (LineState.PAID, LineState.ACCEPTED)]
+    if order.location_id:
+        ship_to = ShipTo(order.market.code, order.location.region, order.location.postcode)
+    else:
+        address = order.shipping_address
+        ship_to = ShipTo(address.get("country", order.market.code), address.get("state", ""),
+                         address.get("postal_code", ""))
+    standard, margin = tax_rules(prices_include_tax=order.market.prices_include_tax,
+                                 merchant_country=str(sub.merchant.country), ship_to=ship_to,
+                                 on=order.created_at.astimezone(ZoneInfo(order.market.time_zone)).date())
+    if scheme == "margin" and margin is None:
+        raise DomainError("ORDER_MARGIN_SCHEME_UNAVAILABLE", _("The margin scheme does not apply to this sale (it "
+                                                               "needs an EU seller and buyer, or a domestic sale)."))
+    changed, delta = [], 0
+    for line in lines:
+        rule, purchase = (margin, line.purchase_price_minor) if scheme == "margin" else (standard, None)
+        if scheme == "margin" and purchase is None and line.listing.purchase_currency == line.currency:
+            purchase = line.listing.purchase_price_minor
+        if scheme == "margin" and purchase is None:
+            raise DomainError("ORDER_PURCHASE_PRICE_MISSING", _("SKU %(sku)s has no purchase price in %(currency)s: "
+                                                                "declare it on the listing first.")
+                              % {"sku": line.sku, "currency": line.currency})
+        if purchase is not None and purchase > line.unit_price_minor:
+            raise DomainError("OFFER_MARGIN_NEGATIVE", _("SKU %(sku)s: the purchase price is above the selling "
+                                                         "price.") % {"sku": line.sku})
+        tax = tax_amount(rule, line.total_minor, purchase_minor=(purchase or 0) * line.quantity)
+        if (line.tax_scheme, line.tax_minor) == (rule.scheme, tax):
+            continue
+        delta += tax - line.tax_minor
+        line.tax_scheme, line.tax_rate, line.tax_jurisdiction = rule.scheme, rule.rate, rule.jurisdiction
+        line.tax_minor, line.purchase_price_minor = tax, purchase
+        changed.append(line)
+    if not changed:
+        return sub
+    OrderLine.objects.bulk_update(changed, ["tax_scheme", "tax_rate", "tax_jurisdiction", "tax_minor",
+                                            "purchase_price_minor"])
+    now = clock.now()
+    SubOrder.objects.filter(pk=sub.pk).update(tax_minor=F("tax_minor") + delta, modified_at=now)
+    Order.objects.filter(pk=order.pk).update(tax_minor=F("tax_minor") + delta, modified_at=now)
+    if delta and sub.state != OrderState.AWAITING_PAYMENT:
+        ledger_record_tax_change(suborder=sub, delta_minor=delta, memo=f"VAT scheme set to {scheme}")
+    OrderHistory.objects.create(order=order, suborder=sub, at=now, what=f"VAT scheme set to {scheme}")
+    sub.refresh_from_db()
+    return sub

@@ -6,8 +6,8 @@ in. Facets count product models (the model facet counts offers) over the matchin
 filter applied, so that choosing Apple still shows how many Samsung models there are (disjunctive facets).
 
 Everything reads `search_entry` (one row per market × variant × grade with offers) joined to the full-text
-match, never the listings: the categories, then two statements (sql.py), the facets with the total and the
-page of hits with their models. Nothing is cached here: an interface that caches results keys them by
+match, never the listings: the categories, then one statement (sql.py `SearchSQL.page`): the facets with the
+total and the page of hits with their models, so that the matched sets are read once. Nothing is cached here: an interface that caches results keys them by
 `search_index_version()`, which every refresh changes in its own transaction, so that a cached page is never
 older than the last committed change."""
 from dataclasses import dataclass
@@ -22,7 +22,7 @@ from remarket.markets.models import Market
 from .match import tokens_corrected
 from .models import SearchStamp
 from .query import SORTS, Filters, price_edges
-from .sql import SearchSQL, fetch
+from .sql import SearchSQL, fetch, page_split
 from .text import query_tokens
 
 MAX_PAGE_SIZE = 100
@@ -111,17 +111,18 @@ def _models_chosen(filters: Filters) -> dict[str, tuple[int, str]]:
 
 def _compute(market, tokens, filters, category_ids, model_ids, edges, sort, page, page_size):
     """The facet rows and the page's hit rows, with the typo correction when the words matched nothing."""
-    query = SearchSQL(market, tokens, filters, category_ids, model_ids, edges)
-    rows = fetch(*query.facets())
+    def run(words):
+        sql = SearchSQL(market, words, filters, category_ids, model_ids, edges)
+        return page_split(fetch(*sql.page(sort, page_size, (page - 1) * page_size)))
+
+    rows, hit_rows = run(tokens)
     corrected = None
     if tokens and not _total(rows):
         fixed = tokens_corrected(tokens)
         if fixed != tokens:
-            retry = SearchSQL(market, fixed, filters, category_ids, model_ids, edges)
-            retry_rows = fetch(*retry.facets())
+            retry_rows, retry_hits = run(fixed)
             if _total(retry_rows):
-                query, rows, tokens, corrected = retry, retry_rows, fixed, " ".join(fixed)
-    hit_rows = fetch(*query.hits(sort, page_size, (page - 1) * page_size)) if _total(rows) else []
+                rows, hit_rows, tokens, corrected = retry_rows, retry_hits, fixed, " ".join(fixed)
     return rows, hit_rows, tokens, corrected
 
 

@@ -196,6 +196,13 @@ def _models_sync(*, pairs: list[tuple[int, int]] | None) -> None:
           f"WHEN 'colour' THEN NULLIF(e.colour, '') ELSE CAST({_bucket_by_market()} AS TEXT) END AS value "
           f"FROM search_entry e CROSS JOIN ({facets}) AS f WHERE {where}) AS unpivoted WHERE value IS NOT NULL",
           params, where, params)
+    if connection.vendor == "postgresql":  # the same values on the per-model rows (migration 0004)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE search_model m SET facet_values = v.items FROM (SELECT market_id, model_id, "
+                "array_agg(facet || ':' || value ORDER BY facet, value) AS items FROM search_model_value "
+                f"WHERE {where} GROUP BY market_id, model_id) AS v WHERE m.market_id = v.market_id "
+                "AND m.model_id = v.model_id AND m.facet_values IS DISTINCT FROM v.items", params)
 
 
 def _scope(column: str, ids: list[int] | None) -> tuple[str, list]:

@@ -1,10 +1,10 @@
-"""The two statements of a search, built for SQLite and PostgreSQL alike.
+"""The statements of a search (the facets with the total, a page of hits, or both at once), built for SQLite and PostgreSQL alike.
 
 Each filter is one condition; a facet counts over the rows that pass every condition but its own (disjunctive
 facets), and facets whose own filter is off share the set of the hits. A set is read from one of two sources:
 
 - per model (`search_model`, with `search_model_value` for the grades, storages, colours and price buckets
-  each model is offered in) when no grade, storage, colour or price condition applies to it: one row per
+  each model is offered in — on PostgreSQL, the same values as an array on the model row) when no grade, storage, colour or price condition applies to it: one row per
   product model. That is every set of most searches, and the set a variant facet counts over when its own
   filter is the only variant filter — so the broadest sets are always read per model;
 - per offer row (`search_entry`: market × variant × grade) otherwise, since such filters must hold together on
@@ -82,7 +82,8 @@ class SearchSQL:
             # MATERIALIZED: SQLite cannot evaluate bm25() once the match is flattened into an aggregate.
             ctes.append(f"m AS MATERIALIZED ({self.text})")
             params += self.text_params
-        for name, table, columns in (("base", "search_entry", ENTRY_COLUMNS), ("mbase", "search_model", MODEL_COLUMNS)):
+        model_columns = MODEL_COLUMNS + (", e.facet_values" if connection.vendor == "postgresql" else "")
+        for name, table, columns in (("base", "search_entry", ENTRY_COLUMNS), ("mbase", "search_model", model_columns)):
             if name in sources:
                 join, rank = ("JOIN m ON m.model_id = e.model_id", "m.rank") if self.text else ("", "0 AS rank")
                 ctes.append(f"{name} AS (SELECT {columns}, {rank} FROM {table} e {join} WHERE e.market_id = %s)")
@@ -100,6 +101,35 @@ class SearchSQL:
     def facets(self) -> tuple[str, list]:
         """Rows of (facet, key, count, label): the total first, then every facet's values. The model facet
         counts offers and comes with its slug as key and its title as label, the top MODEL_FACET_SIZE only."""
+        with_sql, params, union, _ = self._facets()
+        return f"{with_sql} {union}", params
+
+    def page(self, sort: str, limit: int, offset: int) -> tuple[str, list]:
+        """The facets and one page of hits in one statement, so that the matched sets are read once: rows of
+        15 columns, (facet, key, count, label) then NULLs for the facets; 'hit', three NULLs, then the position
+        and the hit's columns as `hits` returns them for the hits (see `page_split`)."""
+        with_sql, params, union, (name, per_model) = self._facets()
+        inner = self._hits_inner(name, per_model, sort, limit, offset)
+        return (f"{with_sql} SELECT facet, k, n, label, {', '.join(['NULL'] * 11)} FROM ({union}) AS f UNION ALL "
+                "SELECT 'hit', NULL, NULL, NULL, h.pos, h.model_id, h.price, h.offers, h.grades, h.storages, pm.slug, "
+                f"pm.brand, pm.name, pm.category_id, pm.release_year FROM ({inner}) AS h "
+                "JOIN catalog_productmodel pm ON pm.id = h.model_id", params)
+
+    def _hits_inner(self, name: str, per_model: bool, sort: str, limit: int, offset: int) -> str:
+        """The page of hits from a set with every condition applied (`name`)."""
+        if per_model:
+            order = ORDERS[sort][1]
+            return (f"SELECT model_id, price_minor AS price, offers, grades, storages, "
+                    f"ROW_NUMBER() OVER (ORDER BY {order}) AS pos FROM {name} "
+                    f"ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}")
+        order = ORDERS[sort][0]
+        return (f"SELECT model_id, MIN(price_minor) AS price, SUM(offers) AS offers, "
+                f"{distinct_list('grade')} AS grades, {distinct_list('storage_gb')} AS storages, "
+                f"ROW_NUMBER() OVER (ORDER BY {order}) AS pos FROM {name} GROUP BY model_id "
+                f"ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}")
+
+    def _facets(self) -> tuple[str, list, str, tuple[str, bool]]:
+        """The WITH clause, its parameters, the facets' UNION ALL, and the set with every condition."""
         ctes, params, sources = [], [], set()
         sets: dict[str | None, tuple[str, bool]] = {}
 
@@ -147,12 +177,18 @@ class SearchSQL:
             branches.append(f"SELECT '{facet}', CAST(v AS TEXT), COUNT(*), NULL FROM (SELECT {column} AS v, model_id "
                             f"FROM {name} {extra} GROUP BY {column}, model_id) AS {facet}_pairs GROUP BY v")
         for name, facets in from_values.items():
-            branches.append(f"SELECT v.facet, v.value, COUNT(*), NULL FROM search_model_value v "
-                            f"WHERE v.market_id = {int(self.market.pk)} AND v.facet IN "
-                            f"({', '.join(repr(f) for f in facets)}) AND v.model_id IN (SELECT model_id FROM {name}) "
-                            "GROUP BY v.facet, v.value")
+            wanted = ", ".join(repr(f) for f in facets)
+            if connection.vendor == "postgresql":  # the values travel on the model rows read already (migration 0004)
+                branches.append(f"SELECT split_part(fv, ':', 1), substr(fv, strpos(fv, ':') + 1), COUNT(*), NULL "
+                                f"FROM {name}, unnest({name}.facet_values) AS fv "
+                                f"WHERE split_part(fv, ':', 1) IN ({wanted}) GROUP BY fv")
+            else:
+                branches.append(f"SELECT v.facet, v.value, COUNT(*), NULL FROM search_model_value v "
+                                f"WHERE v.market_id = {int(self.market.pk)} AND v.facet IN ({wanted}) "
+                                f"AND v.model_id IN (SELECT model_id FROM {name}) GROUP BY v.facet, v.value")
         with_sql, with_params = self._with(sources)
-        return f"{with_sql}, {', '.join(ctes)} " + " UNION ALL ".join(branches), with_params + params
+        return (f"{with_sql}, {', '.join(ctes)}", with_params + params, " UNION ALL ".join(branches),
+                rows_for("total"))
 
     def hits(self, sort: str, limit: int, offset: int) -> tuple[str, list]:
         """One page of hits in order: model id, lowest price, offers, grades and storages (comma-separated),
@@ -174,3 +210,11 @@ class SearchSQL:
         return (f"{with_sql} SELECT h.model_id, h.price, h.offers, h.grades, h.storages, pm.slug, pm.brand, "
                 f"pm.name, pm.category_id, pm.release_year FROM ({inner}) AS h "
                 "JOIN catalog_productmodel pm ON pm.id = h.model_id ORDER BY h.pos", [*with_params, *params])
+
+
+def page_split(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """`SearchSQL.page`'s rows as the facet rows (as `facets` returns them) and the hit rows in order (as
+    `hits` returns them)."""
+    facets = [row[:4] for row in rows if row[0] != "hit"]
+    hits = [row[5:] for row in sorted((row for row in rows if row[0] == "hit"), key=lambda row: row[4])]
+    return facets, hits

@@ -23,7 +23,8 @@ def test_a_shipped_fr_sale_is_invoiced_with_its_vat_to_the_cent(marketplace, fr_
     sub = ship(sell(marketplace, fr_offer))
     invoice = Invoice.objects.get(suborder=sub)
     m = fr_offer.merchant_id
-    assert (invoice.kind, invoice.number, invoice.year, invoice.sequence) == ("invoice", f"INV-{m}-2026-000001", 2026, 1)
+    assert (invoice.kind, invoice.number, invoice.year, invoice.sequence) == ("invoice", f"INV-{m}-2026-000001",
+                                                                              2026, 1)
     assert (invoice.total_minor, invoice.net_minor, invoice.tax_minor) == (49900, 41583, 8317)
     assert invoice.total_minor == sub.total_minor
     assert invoice.taxes == [{"scheme": "vat", "rate": "0.20000", "jurisdiction": "FR", "net_minor": 41583,

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
@@ -27,7 +28,7 @@ from remarket.merchants.quality import LATE_AFTER_DAYS
 from remarket.orders.models import OrderLine, SubOrder
 from remarket.orders.selectors import suborders_for_merchant
 from remarket.orders.services import (imei_check, orderline_serials_set, orderlines_cancel, orderlines_refund,
-                                      suborder_accept, suborder_ship)
+                                      suborder_accept, suborder_ship, suborder_vat_scheme_set)
 from remarket.orders.states import LineState, OrderState, line_transition_check
 
 from .endpoint import Call, json_response
@@ -313,6 +314,10 @@ class Update:
     shipper: str = ""
     imei: str = ""
     serial_number: str = ""
+    vat_type: str = ""  # standard or margin, from the contract's REGULAR / MARGINAL
+
+
+VAT_TYPES = {"REGULAR": "standard", "MARGINAL": "margin"}
 
 
 def update_of(body: dict, order_id: int) -> Update:
@@ -335,8 +340,12 @@ def update_of(body: dict, order_id: int) -> Update:
                               {"field": "tracking_url"}) from None
     shipper = _text(body, "shipper", CARRIER_MAX)
     serial_number = _text(body, "serial_number", SERIAL_MAX)
+    vat_type = _text(body, "vat_type").upper()
+    if vat_type and vat_type not in VAT_TYPES:
+        raise DomainError("ORDER_VAT_TYPE_INVALID", "vat_type is REGULAR or MARGINAL.", {"field": "vat_type"})
     return Update(new_state=new_state, sku=_text(body, "sku"), tracking_number=_text(body, "tracking_number", 200),
-                  tracking_url=tracking_url, shipper=shipper, imei=_text(body, "imei"), serial_number=serial_number)
+                  tracking_url=tracking_url, shipper=shipper, imei=_text(body, "imei"), serial_number=serial_number,
+                  vat_type=VAT_TYPES.get(vat_type, ""))
 
 
 @contextmanager
@@ -416,7 +425,9 @@ def _apply(call: Call, order_id: int, update: Update) -> tuple[int, dict]:
     if update.new_state not in SETTABLE:
         raise DomainError("ORDER_STATE_NOT_SETTABLE", f"Orderlines are not set to {update.new_state} by the merchant: "
                           "2 accepts, 3 ships, 4 cancels, 5 and 6 refund.", {"field": "new_state"})
-    with refusals_as(400):
+    with refusals_as(400), transaction.atomic():  # a refused state change leaves the VAT scheme as it was
+        if update.vat_type:
+            suborder_vat_scheme_set(actor=call.actor, suborder_id=sub.pk, scheme=update.vat_type)
         if update.new_state == LineState.ACCEPTED:
             _accept(call, sub, lines, chosen)
         elif update.new_state == LineState.SHIPPED:

@@ -19,4 +19,5 @@ def rate_percent(rate, language="en"):
         return ""
     from decimal import Decimal
 
-    return format_percent(Decimal(str(rate)), format="#,##0.###%", locale=str(language).replace("-", "_"))
+    return format_percent(Decimal(str(rate)).normalize(), locale=str(language).replace("-", "_"),
+                          decimal_quantization=False)
