@@ -51,18 +51,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(autouse=True)
-def _tax_rates_after_flush(request):
-    """A transactional test starts from tables its predecessor flushed, the migration-loaded tax rates
-    included: load them again."""
-    marker = request.node.get_closest_marker("django_db")
-    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
-        from remarket.markets.services import tax_rates_load
-
-        request.getfixturevalue("transactional_db")
-        tax_rates_load()
-
-
 @pytest.fixture
 def server(transactional_db):
     """gunicorn serving the test database (committed data, hence transactional_db); stopped by its pid."""

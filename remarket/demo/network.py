@@ -8,7 +8,7 @@ from pathlib import Path
 from remarket.markets import fx
 from remarket.markets.models import Channel, Location, Market
 from remarket.markets.services import (LocationSpec, markets_ensure, partner_network_ensure, store_ensure,
-                                       tax_rates_load, web_channel_code)
+                                       web_channel_code)
 
 from .people_data import PARTNER
 
@@ -83,7 +83,6 @@ class Network:
 
 def network_build(*, partner_locations: int) -> Network:
     markets = {m.code: m for m in markets_ensure()}
-    tax_rates_load()  # a no-op after the migration, but `demo --force` starts from flushed tables
     channels = {c.code: c for c in Channel.objects.all()}
     store = store_ensure(market=markets["US"], channel_code="store-us", location=STORE)
     name, commission_bp = PARTNER

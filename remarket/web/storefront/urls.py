@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:market>/cart/add/", views.cart_add_view, name="store-cart-add"),
     path("<str:market>/cart/remove/", views.cart_remove_view, name="store-cart-remove"),
     path("<str:market>/checkout/", views.checkout, name="store-checkout"),
+    path("<str:market>/checkout/quote/", views.checkout_quote_view, name="store-checkout-quote"),
     path("<str:market>/orders/<uuid:order_id>/", views.order, name="store-order"),
     path("<str:market>/orders/<uuid:order_id>/confirm/", views.confirm, name="store-confirm"),
     path("<str:market>/orders/<uuid:order_id>/invoices/<int:invoice_id>/", invoices.invoice, name="store-invoice"),

@@ -7,8 +7,10 @@ from django.views.decorators.http import require_POST
 from remarket.catalog.grades import ORDER, Grade
 from remarket.catalog.models import Category, ProductModel
 from remarket.checkout.cart import cart_add, cart_items, cart_remove, saved_cart_get, saved_cart_put
+from remarket.checkout.quote import Quote, checkout_quote
 from remarket.checkout.services import (Item, checkout_confirm_action, checkout_pay, checkout_start,
                                         shipping_options_for)
+from remarket.checkout.validation import US_STATES
 from remarket.core.errors import DomainError, NotFound
 from remarket.markets.models import Channel, Market
 from remarket.offers.models import ListingMarket
@@ -129,7 +131,29 @@ def cart_remove_view(request, market):
     return redirect("store-cart", market=market)
 
 
-ADDRESS_FIELDS = ("first_name", "last_name", "street", "postal_code", "city", "phone")
+ADDRESS_FIELDS = ("first_name", "last_name", "street", "postal_code", "city", "phone", "state")
+
+
+def _quote(request, market: Market, lines, options, data) -> Quote | None:
+    """Goods, shipping and tax for the address typed so far; None while a US state is missing."""
+    if not lines or (market.code == "US" and data.get("state", "").upper() not in US_STATES):
+        return None
+    address = {"country": market.code, "state": data.get("state", "").upper(), "postal_code": data.get("postal_code", "")}
+    try:
+        return checkout_quote(market=market, channel=Channel.objects.get(market=market, kind=Channel.Kind.WEB),
+                              items=[Item(l["term"].listing_id, l["quantity"]) for l in lines], shipping_address=address,
+                              shipping_choice={m: data.get(f"shipping_{m}", "") for m in options})
+    except DomainError:
+        return None
+
+
+def checkout_quote_view(request, market):
+    """The checkout's price summary for the address and shipping chosen so far (htmx swaps it in)."""
+    the_market = _market(market)
+    lines, total = _cart_lines(request, the_market)
+    options = shipping_options_for(terms=[l["term"] for l in lines])
+    return render(request, "storefront/_quote.html", {"market": the_market, "total": total,
+                                                      "quote": _quote(request, the_market, lines, options, request.GET)})
 
 
 def checkout(request, market):
@@ -139,7 +163,10 @@ def checkout(request, market):
     merchants = {l["term"].listing.merchant_id: l["term"].listing.merchant for l in lines}
     context = {"market": the_market, "lines": lines, "total": total, "form": request.POST,
                "email": request.user.email if request.user.is_authenticated else "",
-               "shipping": [{"merchant": merchants[m], "options": o} for m, o in options.items()]}
+               "shipping": [{"merchant": merchants[m], "options": o} for m, o in options.items()],
+               "states": sorted(US_STATES) if the_market.code == "US" else None,
+               "quote_params": ",".join(["state", "postal_code", *(f"shipping_{m}" for m in options)]),
+               "quote": _quote(request, the_market, lines, options, request.POST)}
     if request.method != "POST":
         return render(request, "storefront/checkout.html", context)
     choice = {m: request.POST.get(f"shipping_{m}", "") for m in options}
