@@ -21,6 +21,7 @@ from remarket.search.services import search_index_rebuild
 from remarket.catalog.models import ProductModel, Variant
 from remarket.core import clock
 from remarket.core.errors import Conflict, DomainError
+from remarket.invoices.services import invoice_issue
 from remarket.ledger.models import LedgerTransaction
 from remarket.ledger.payouts import payouts_run
 from remarket.ledger.services import balances_snapshot, fees_charge
@@ -28,7 +29,7 @@ from remarket.markets.models import Channel, Location, Market
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, LocationStock
 from remarket.orders.jobs import merchant_quality_refresh
-from remarket.orders.models import Order, OrderLine, SubOrder
+from remarket.orders.models import Order, OrderLine, Shipment, SubOrder
 
 from .catalog import catalog_build
 from .history import FATES, Planner
@@ -39,7 +40,7 @@ from .people import people_build, sellers_build
 
 CHUNK = 2000  # orders planned and written together
 STAGES = ("markets, stores and FX rates", "catalog", "merchants and logins", "listings", "orders",
-          "fees and payouts", "quality review", "reports and search index")
+          "fees and payouts", "invoices", "quality review", "reports and search index")
 
 
 @dataclass(frozen=True)
@@ -131,10 +132,20 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
                     payouts_run(period=previous)
             balances_snapshot(as_of=start)
             progress.advance(1)
-        progress.stage(STAGES[6])
+        # invoices as the shipping handler issues them, for the parcels of the last two months (older ones would
+        # only lengthen the build), in shipping order so that each merchant's numbers follow the dates
+        since = dt.datetime.combine(months[-2] if len(months) > 1 else months[-1], dt.time(), tzinfo=dt.UTC)
+        shipped = list(Shipment.objects.filter(shipped_at__gte=since).order_by("shipped_at", "pk")
+                       .values_list("suborder_id", "shipped_at"))
+        progress.stage(STAGES[6], total=len(shipped))
+        for suborder_id, shipped_at in shipped:
+            with clock.frozen(shipped_at):
+                invoice_issue(suborder_id=suborder_id)
+            progress.advance(1)
+        progress.stage(STAGES[7])
         for seller in sellers:  # the hourly review, once: scores and sanctions from the year of orders
             merchant_quality_refresh(merchant=seller.merchant)
-        progress.stage(STAGES[7])
+        progress.stage(STAGES[8])
         rollups_rebuild()
         search_index_rebuild()
     progress.done()

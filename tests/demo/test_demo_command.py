@@ -308,3 +308,23 @@ def test_every_closed_month_is_paid_out_and_each_payout_reconciles_with_its_stat
         statement = statement_build(merchant=payout.merchant, currency=payout.currency, period=payout.period)
         assert (payout.opening_minor, payout.movements_minor) == (statement.opening_minor, statement.movements_minor)
         assert payout.amount_minor == max(0, statement.closing_minor)
+
+
+def test_recent_parcels_have_invoices_that_agree_with_the_ledger_to_the_cent(demo):
+    from remarket.invoices.models import Invoice
+
+    invoices = list(Invoice.objects.filter(kind="invoice").select_related("suborder").prefetch_related("lines"))
+    assert invoices and {i.margin_scheme for i in invoices} == {True, False}  # standard and margin-scheme ones
+    for invoice in invoices:
+        sub = invoice.suborder
+        sale = dict(LedgerEntry.objects.filter(transaction__suborder=sub, transaction__kind="sale")
+                    .values("account", "line").annotate(s=Sum("amount_minor")).values_list("line", "s")
+                    .filter(account__in=["merchant_payable", "tax_payable"], line="tax"))
+        paid = LedgerEntry.objects.get(transaction__suborder=sub, transaction__kind="sale", account="gateway_clearing")
+        margin_vat = sum(l.tax_minor for l in sub.lines.all() if l.tax_scheme == "margin")
+        assert invoice.total_minor == sub.total_minor == paid.amount_minor
+        assert invoice.tax_minor + margin_vat == -sum(sale.values())
+    numbers = defaultdict(list)
+    for invoice in sorted(invoices, key=lambda i: i.sequence):
+        numbers[(invoice.merchant_id, invoice.year)].append(invoice.sequence)
+    assert all(seq == list(range(1, len(seq) + 1)) for seq in numbers.values())  # no gap
