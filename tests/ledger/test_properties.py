@@ -85,15 +85,25 @@ def test_goodwill_refunds_that_add_up_to_the_sale_reverse_it_exactly(sold, data)
     assert set(totals.values()) <= {0}
 
 
+FATES = ("paid", "cancel_some", "ship", "ship_then_refund_some")
+
+
 @pytest.mark.django_db
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
-@given(history=st.lists(st.tuples(st.sampled_from(["FR", "DE", "US"]), st.booleans(), st.integers(1, 3),
-                                   st.integers(1000, 150000), st.booleans(), st.integers(0, 27)),
-                        min_size=1, max_size=6))
-def test_random_histories_balance_and_payouts_reconcile(marketplace, history):
-    """Orders in several currencies and both tax schemes, some cancelled; then the month's payouts: every
-    transaction balances, and what the merchant was paid is its sales minus commission, fees and refunds."""
+@given(history=st.lists(st.tuples(st.sampled_from(["FR", "DE", "US"]),  # where the buyer is
+                                   st.lists(st.tuples(st.booleans(), st.integers(1, 3), st.integers(1000, 150000)),
+                                            min_size=1, max_size=3),  # lines: margin scheme?, quantity, price
+                                   st.sampled_from(FATES), st.integers(0, 27), st.data()),
+                        min_size=1, max_size=5))
+def test_random_histories_balance_invoice_and_reconcile(marketplace, history):
+    """Orders of several lines in two currencies and both tax schemes, some lines cancelled, some shipped and
+    refunded after shipping; then the month's payouts. Every transaction balances, invoices and credit notes
+    equal what was paid and given back, and the merchant is paid its sales minus commission, fees and refunds."""
+    from remarket.invoices.models import Invoice
+    from remarket.invoices.services import credit_note_issue, invoice_issue
+    from remarket.orders.services import orderlines_refund, suborder_accept, suborder_ship
+
     example = transaction.atomic()
     example._from_testcase = True  # rolled back after each example, like the test's own transaction
     with example:
@@ -108,30 +118,49 @@ def test_random_histories_balance_and_payouts_reconcile(marketplace, history):
                             "phone": "+1 212 555 0100"}}
         merchant = MerchantFactory(country="FR")
         actor = Actor.of(UserFactory(role="merchant", merchant=merchant))
-        nov = dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)
-        with clock.frozen(nov):
+        with clock.frozen(dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)):
             fees_charge(merchants=[merchant])
-            for i, (code, margin, quantity, price, cancel, day) in enumerate(history):
-                listing = ListingFactory(merchant=merchant, quantity=quantity, vat_scheme="margin" if margin else "standard",
-                                         purchase_price_minor=price // 2, purchase_currency=markets[code].currency)
-                terms = ListingMarketFactory(market=markets[code], listing=listing, price_minor=price,
-                                             min_price_minor=None)
-                clock.advance(dt.timedelta(hours=day))
+            for code, wanted, fate, hours, data in history:
+                items = []
+                for margin, quantity, price in wanted:
+                    listing = ListingFactory(merchant=merchant, quantity=quantity,
+                                             vat_scheme="margin" if margin else "standard",
+                                             purchase_price_minor=price // 2, purchase_currency=markets[code].currency)
+                    terms = ListingMarketFactory(market=markets[code], listing=listing, price_minor=price,
+                                                 min_price_minor=None)
+                    items.append(Item(terms.listing_id, quantity))
+                clock.advance(dt.timedelta(hours=hours))
                 order = checkout_start(market=markets[code], channel=channels[code], email="b@example.com",
-                                       items=[Item(terms.listing_id, quantity)], shipping_address=addresses[code])
+                                       items=items, shipping_address=addresses[code])
                 assert checkout_pay(order=order, card_number=PAY_OK).status == "captured"
-                if cancel:
-                    orderlines_cancel(actor=actor, suborder_id=order.suborders.get().pk)
-        unbalanced = (LedgerEntry.objects.values("transaction_id", "currency").annotate(s=Sum("amount_minor"))
-                      .exclude(s=0))
-        assert not unbalanced.exists()
+                sub = order.suborders.get()
+                lines = list(sub.lines.order_by("pk"))
+                some = [l.pk for l in lines if data.draw(st.booleans())] or [lines[0].pk]
+                if fate == "cancel_some":
+                    orderlines_cancel(actor=actor, suborder_id=sub.pk, line_ids=some)
+                if fate in ("ship", "ship_then_refund_some"):
+                    suborder_accept(actor=actor, suborder_id=sub.pk)
+                    suborder_ship(actor=actor, suborder_id=sub.pk, tracking_number="T1", carrier="UPS")
+                    invoice = invoice_issue(suborder_id=sub.pk)
+                    assert invoice.total_minor == sub.total_minor  # every line shipped: the whole order
+                if fate == "ship_then_refund_some":
+                    orderlines_refund(actor=actor, suborder_id=sub.pk, line_ids=some)
+                    note = credit_note_issue(suborder_id=sub.pk)
+                    refunded = LedgerEntry.objects.filter(transaction__suborder=sub, transaction__kind="refund",
+                                                          account=Account.GATEWAY_CLEARING).aggregate(
+                        s=Sum("amount_minor"))["s"]
+                    assert note.total_minor == refunded and note.corrects_id == invoice.pk
+        assert not (LedgerEntry.objects.values("transaction_id", "currency").annotate(s=Sum("amount_minor"))
+                    .exclude(s=0).exists())
+        invoiced = Invoice.objects.filter(merchant=merchant).order_by("kind", "sequence")
+        for kind in ("invoice", "credit_note"):
+            assert list(invoiced.filter(kind=kind).values_list("sequence", flat=True)) == list(
+                range(1, invoiced.filter(kind=kind).count() + 1))
         with clock.frozen(dt.datetime(2026, 12, 5, tzinfo=dt.UTC)):
             payouts_run(period=dt.date(2026, 11, 1))
         for currency in ("EUR", "USD"):
             payable = LedgerEntry.objects.filter(account=Account.MERCHANT_PAYABLE, merchant=merchant, currency=currency)
-            by_line = dict(payable.exclude(line=Line.PAYOUT).values("line").annotate(s=Sum("amount_minor"))
-                           .values_list("line", "s"))
-            earned = -sum(by_line.values())  # sales, tax and shipping, less commission, fees and refunds
+            earned = -(payable.exclude(line=Line.PAYOUT).aggregate(s=Sum("amount_minor"))["s"] or 0)
             paid = Payout.objects.filter(merchant=merchant, currency=currency).aggregate(s=Sum("amount_minor"))["s"] or 0
             assert paid == max(0, earned)
             assert merchant_balance(merchant_id=merchant.pk, currency=currency) == earned - paid
