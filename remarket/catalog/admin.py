@@ -5,7 +5,7 @@ from .models import Category, ProductModel, Variant
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "parent", "impact_key")
+    list_display = ("name", "slug", "parent", "impact_key", "commission_bp")
     prepopulated_fields = {"slug": ("name",)}
 
 

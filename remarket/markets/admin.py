@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import Channel, FxRate, Location, Market, Partner
+from .models import Channel, FxRate, Location, Market, Partner, TaxRate
+from .tax import tax_rates_changed
 
 admin.site.register(Market)
 admin.site.register(Channel)
@@ -17,3 +18,20 @@ class LocationAdmin(admin.ModelAdmin):
 class FxRateAdmin(admin.ModelAdmin):
     list_display = ("currency", "month", "per_usd")
     list_filter = ("currency",)
+
+
+@admin.register(TaxRate)
+class TaxRateAdmin(admin.ModelAdmin):
+    """Rates change by adding a row from its start date (and closing the old one), so past sales keep theirs."""
+
+    list_display = ("country", "region", "kind", "rate", "valid_from", "valid_to", "shipping_taxable")
+    list_filter = ("kind", "country")
+    search_fields = ("country", "region", "note")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        tax_rates_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        tax_rates_changed()
