@@ -80,3 +80,23 @@ def test_a_suspended_merchant_cannot_publish(marketplace):
     with pytest.raises(DomainError) as err:
         listings_apply(merchant=merchant, rows=[ListingRow(sku="A", market="FR", price="10", quantity=1)])
     assert err.value.code == "MERCHANT_CANNOT_PUBLISH" and not Listing.objects.exists()
+
+
+def test_the_margin_scheme_needs_a_purchase_price_below_the_selling_price(merchant):
+    variant = VariantFactory()
+    new = dict(market="FR", quantity=2, variant_id=variant.pk, grade="GOOD")
+    result = listings_apply(merchant=merchant, rows=[
+        ListingRow(sku="M-1", price="300.00", vat_scheme="MARGINAL", purchase_price="180.00", **new),
+        ListingRow(sku="M-2", price="300.00", vat_scheme="margin", **new),
+        ListingRow(sku="M-3", price="300.00", vat_scheme="margin", purchase_price="320.00", **new),
+        ListingRow(sku="M-4", price="300.00", vat_scheme="zero", **new)])
+    assert [(e.sku, e.code) for e in result.errors] == [
+        ("M-2", "OFFER_PURCHASE_PRICE_REQUIRED"), ("M-3", "OFFER_MARGIN_NEGATIVE"), ("M-4", "OFFER_VAT_SCHEME_INVALID")]
+    listing = Listing.objects.get()
+    assert (listing.sku, listing.vat_scheme, listing.purchase_price_minor, listing.purchase_currency) == (
+        "M-1", "margin", 18000, "EUR")
+    cut = listings_apply(merchant=merchant, rows=[ListingRow(sku="M-1", market="FR", price="150.00")])
+    assert [e.code for e in cut.errors] == ["OFFER_MARGIN_NEGATIVE"]  # a price cut below the purchase price
+    assert ListingMarket.objects.get().price_minor == 30000
+    back = listings_apply(merchant=merchant, rows=[ListingRow(sku="M-1", market="FR", vat_scheme="REGULAR")])
+    assert back.errors == [] and Listing.objects.get().vat_scheme == "standard"

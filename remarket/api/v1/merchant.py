@@ -40,6 +40,9 @@ class ListingOut(Schema):
     grade: str
     quantity: int
     warranty_months: int
+    vat_scheme: str
+    purchase_price_minor: int | None
+    purchase_currency: str
     terms: list[TermsOut]
 
 
@@ -81,6 +84,8 @@ class ListingIn(Schema):
     warranty_months: int | None = None
     comment: str | None = None
     auto_reprice: bool | None = None
+    vat_scheme: str | None = None  # standard or margin (REGULAR / MARGINAL): the EU margin scheme per listing
+    purchase_price: str | None = None  # the unit's purchase price in the row's market currency, for the margin
 
 
 class RowErrorOut(Schema):
@@ -139,6 +144,8 @@ def _order_out(sub) -> OrderOut:
 def _listing_out(listing) -> ListingOut:
     return ListingOut(id=listing.pk, public_id=listing.public_id, sku=listing.sku, variant_id=listing.variant_id,
                       grade=listing.grade, quantity=listing.quantity, warranty_months=listing.warranty_months,
+                      vat_scheme=listing.vat_scheme, purchase_price_minor=listing.purchase_price_minor,
+                      purchase_currency=listing.purchase_currency,
                       terms=[TermsOut(market=t.market.code, currency=t.currency, price_minor=t.price_minor,
                                       min_price_minor=t.min_price_minor, max_price_minor=t.max_price_minor,
                                       published=t.published, auto_reprice=t.auto_reprice, score=t.score)
