@@ -21,6 +21,7 @@ from remarket.search.services import search_index_rebuild
 from remarket.catalog.models import ProductModel, Variant
 from remarket.core import clock
 from remarket.core.errors import Conflict, DomainError
+from remarket.invoices.models import Invoice
 from remarket.invoices.services import invoice_issue
 from remarket.ledger.models import LedgerTransaction
 from remarket.ledger.payouts import payouts_run
@@ -198,8 +199,9 @@ def demo_counts() -> dict[str, int]:
         "merchants": Merchant.objects.count(), "users": User.objects.count(), "listings": Listing.objects.count(),
         "listing terms": ListingMarket.objects.count(), "counter stock rows": LocationStock.objects.count(),
         "orders": Order.objects.count(), "sub-orders": SubOrder.objects.count(),
-        "order lines": OrderLine.objects.count(), "sale transactions": LedgerTransaction.objects.count(),
-        "sale facts": SaleFact.objects.count(),
+        "order lines": OrderLine.objects.count(), "sale transactions": LedgerTransaction.objects.filter(kind="sale").count(),
+        "fees and payouts": LedgerTransaction.objects.filter(kind__in=("fee", "payout")).count(),
+        "invoices": Invoice.objects.count(), "sale facts": SaleFact.objects.count(),
     }
     for row in SubOrder.objects.values("state").annotate(n=Count("id")).order_by("state"):
         counts[f"sub-orders in state {row['state']}"] = row["n"]
