@@ -1,0 +1,52 @@
+import pytest
+
+from remarket.accounts.models import Role
+from remarket.events.outbox import drain
+from remarket.orders.models import Order
+
+from ..conftest import PAY_OK, build_marketplace
+from ..factories import ListingFactory, ListingMarketFactory, MerchantFactory, UserFactory
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_new_york_buyer_sees_the_sales_tax_before_paying_and_gets_an_invoice(server, page):
+    mp = build_marketplace()
+    offer = ListingMarketFactory(market=mp.us, price_minor=10000, min_price_minor=None,
+                                 listing=ListingFactory(quantity=3, merchant=MerchantFactory(country="US")))
+    UserFactory(username="seller", role=Role.MERCHANT, merchant=offer.listing.merchant)
+
+    page.goto(f"{server}/us/p/{offer.listing.variant.model.slug}/")
+    page.click(f'button[data-add="{offer.listing_id}"]')
+    page.goto(f"{server}/us/checkout/")
+    assert "plus sales tax" in page.inner_text("#quote")
+    for name, value in {"email": "walt@example.com", "first_name": "Walt", "last_name": "Whitman",
+                        "street": "328 Mickle St", "postal_code": "10012", "city": "New York",
+                        "phone": "(212) 736-5000", "card_number": PAY_OK}.items():
+        page.fill(f'input[name="{name}"]', value)
+    page.select_option('select[name="state"]', "NY")  # htmx asks for the state's tax
+    page.wait_for_selector("#quote-tax")
+    assert "$8.88" in page.inner_text("#quote-tax") and "$108.88" in page.inner_text("#quote-total")
+    page.click("button[type=submit]")
+    page.wait_for_selector('[data-payment="captured"]')
+    order = Order.objects.get()
+    assert (order.total_minor, order.tax_minor) == (10888, 888)
+    order_url = page.url
+
+    merchant = page.context.browser.new_page()  # another session
+    merchant.goto(f"{server}/merchant/")
+    merchant.fill('input[name="username"]', "seller")
+    merchant.fill('input[name="password"]', "correct horse battery")
+    merchant.click("button[type=submit]")
+    sub = order.suborders.get()
+    merchant.click(f'[data-suborder="{sub.pk}"] a')
+    merchant.click("text=Accept order")
+    merchant.fill('input[name="tracking_number"]', "1Z999AA10123456784")
+    merchant.click("text=Mark as shipped")
+    merchant.wait_for_selector("text=Shipped with")
+    drain()  # the worker's job: the shipping event issues the invoice
+
+    page.goto(order_url)
+    page.click("[data-invoice^=INV-]")
+    text = page.inner_text("body")
+    assert "Sales tax" in text and "$8.88" in text and "$108.88" in text
