@@ -1,4 +1,4 @@
-"""The month's close, checked every hour (each step does nothing once done): subscription fees for the month
+"""The month's close, checked every six hours (each step does nothing once done): subscription fees for the month
 that began, payouts for the month that ended, balance snapshots at the month's start."""
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -12,11 +12,11 @@ from .services import balances_snapshot, fees_charge
 EARLIEST_ZONE = ZoneInfo("Pacific/Kiritimati")  # UTC+14: the first place where a month ends
 
 
-@every(dt.timedelta(hours=1), "month_close")
+@every(dt.timedelta(hours=6), "month_close")
 def _month_close() -> str:
     now = clock.now()
     fees = fees_charge(now=now)
-    payouts = payouts_run(period=previous_period(now, EARLIEST_ZONE))  # zones not yet past it wait an hour
+    payouts = payouts_run(period=previous_period(now, EARLIEST_ZONE))  # zones not yet past it wait for the next run
     month_start = now.astimezone(dt.UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     snapshots = balances_snapshot(as_of=month_start)
     return f"{fees} fees, {len(payouts)} payouts, {snapshots} snapshots"

@@ -216,3 +216,21 @@ def test_a_late_payout_of_an_earlier_month_pays_nothing_twice(marketplace, offer
         october = payout_create(merchant=merchant, currency="EUR", period=dt.date(2026, 10, 1))
     assert (november.amount_minor, october.amount_minor) == (2 * 44910, 0)
     assert merchant_balance(merchant_id=merchant.pk, currency="EUR") == 0
+
+
+def test_the_workers_month_close_charges_fees_pays_last_month_and_snapshots(marketplace, offer):
+    from remarket.ledger.jobs import _month_close
+    from remarket.ledger.models import BalanceSnapshot
+
+    merchant = offer.listing.merchant
+    with clock.frozen(NOV):
+        buy(marketplace.fr, marketplace.web_fr, offer, ADDRESS_FR)
+        assert _month_close().startswith("1 fees, 1 payouts")  # October's: nothing earned, nothing paid
+    with clock.frozen(dt.datetime(2026, 12, 1, 6, tzinfo=dt.UTC)):
+        assert _month_close().startswith("1 fees, 1 payouts")
+        assert _month_close().startswith("0 fees, 0 payouts, 0 snapshots")  # nothing twice
+    payout = Payout.objects.get(merchant=merchant, period=dt.date(2026, 11, 1))
+    assert payout.amount_minor == 49900 - 4990 - 4900
+    assert ledger_balance(account=Account.MERCHANT_PAYABLE, merchant_id=merchant.pk, currency="EUR",
+                          before=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)) == -payout.amount_minor
+    assert BalanceSnapshot.objects.filter(as_of=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)).exists()
