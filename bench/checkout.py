@@ -2,12 +2,14 @@
 through the service, through `/api/v1` on gunicorn, and every buyer on one hot listing, against a plain
 psycopg transaction doing the same writes in the same run; oversold units counted.
 
-    .venv/bin/python bench/checkout.py [--seconds 15] [--buyers 32] [--processes 4]
+    .venv/bin/python bench/checkout.py [--seconds 15] [--buyers 32] [--processes 4] [--workers 4] [--no-record]
 
-An order here is the whole purchase: checkout_start (reserve, order, hold, payment intent), then checkout_pay
-(sandbox authorize and capture, settle: lines paid, ledger, outbox). Buyers are spread over `--processes`
+An order here is the whole purchase: checkout_start (order, hold, payment intent, then the stock update, in one
+transaction), then checkout_pay (one sandbox sale, authorized and captured, outside any transaction; then one
+settle transaction: intent, hold sold, lines, sub-order and order paid, ledger sale, history, outbox). The plain
+reference writes the same rows with the same transactions (`_plain_worker`). Buyers are spread over `--processes`
 processes with buyers/processes threads each. gunicorn is started and stopped by this script (by its pid).
-Results are appended to bench/RESULTS.md under "Checkout"."""
+Results replace the previous run's in bench/RESULTS.md under "Checkout" (`--no-record` leaves it alone)."""
 import argparse
 import datetime as dt
 import json
@@ -269,12 +271,16 @@ def main() -> None:
     listing_ids = list(Listing.objects.exclude(sku="HOT").values_list("pk", flat=True))
     hot_id = Listing.objects.get(sku="HOT").pk
     figures = {}
+    loads = {}  # the machine is shared: how busy it was during each pass
     print("[bench] plain psycopg ...", flush=True)
     figures["plain"] = measure(_plain_worker, "plain", args.buyers, args.processes, args.seconds, hot_id, listing_ids)
+    loads["plain"] = os.getloadavg()[0]
     print("[bench] service ...", flush=True)
     figures["service"] = measure(_service_worker, "spread", args.buyers, args.processes, args.seconds, hot_id, listing_ids)
+    loads["service"] = os.getloadavg()[0]
     print("[bench] hot listing ...", flush=True)
     figures["hot"] = measure(_service_worker, "hot", args.buyers, args.processes, args.seconds, hot_id, listing_ids)
+    loads["hot"] = os.getloadavg()[0]
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": URL, "DJANGO_SETTINGS_MODULE": "remarket.settings.local",
            "REMARKET_SUPERVISE_WORKER": "0"}
@@ -291,6 +297,7 @@ def main() -> None:
         print("[bench] /api/v1 on gunicorn ...", flush=True)
         figures["api"] = measure(_api_worker, "api", args.buyers, args.processes, args.seconds, hot_id, listing_ids,
                                  base=f"http://127.0.0.1:{port}")
+        loads["api"] = os.getloadavg()[0]
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -306,18 +313,34 @@ def main() -> None:
         ("service, every buyer on one hot listing", figures["hot"][0], ">= 100/s", figures["hot"][0] / plain),
     ]
     lines = [f"| {name} | {rate:,.0f} | {ratio if ratio == '' else f'{ratio:.2f}x'} | {budget} |" for name, rate, budget, ratio in rows]
-    section = (f"\n## Checkout — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
+    section = (f"\n### Latest run — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
                f"PostgreSQL, {args.buyers} concurrent buyers ({args.processes} processes), {args.seconds} s per pass, "
                f"gunicorn {args.workers} sync workers for the API. Command: `.venv/bin/python bench/checkout.py "
                f"--seconds {args.seconds} --buyers {args.buyers} --processes {args.processes} --workers {args.workers}`. "
-               f"Machine: {os.cpu_count()} cores (load generator on the same cores).\n\n"
+               f"Machine: {os.cpu_count()} cores (load generator on the same cores); 1-minute load average "
+               f"(the benchmark's own processes included) "
+               f"after each pass: {', '.join(f'{k} {v:.1f}' for k, v in loads.items())}.\n\n"
                "| path | orders/s | vs plain | budget |\n|---|---|---|---|\n" + "\n".join(lines) +
                f"\n\nHot listing: {sold:,} sold + {held:,} held + {hot.quantity:,} available = "
                f"{sold + held + hot.quantity:,} of {HOT_UNITS:,} made available: **{oversold} oversold**.\n")
     if not args.no_record:
-        with RESULTS.open("a", encoding="utf-8") as f:
-            f.write(section)
+        record(section)
     print(section)
+
+
+START, END = "<!-- bench:checkout:start -->", "<!-- bench:checkout:end -->"
+
+
+def record(section: str) -> None:
+    """Replace the previous run's figures in bench/RESULTS.md (between the markers, under "## Checkout"; the
+    hand-written notes below them stay), or add them at the end the first time."""
+    text = RESULTS.read_text(encoding="utf-8")
+    block = f"{START}{section}{END}\n"
+    if START in text and END in text:
+        text = text[:text.index(START)] + block + text[text.index(END) + len(END) + 1:]
+    else:
+        text = text.rstrip("\n") + "\n\n## Checkout\n" + block
+    RESULTS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -65,11 +65,14 @@ def select_in(model, columns: tuple[str, ...], where: str, params: list, in_colu
     """`SELECT columns FROM model WHERE <where> AND <in_column> IN (values)`, in batches, as plain tuples.
     For the bulk paths, where building querysets over tens of thousands of values costs more than the query.
     On PostgreSQL the values travel as one array (`= ANY(%s)`): one parameter instead of thousands of
-    placeholders for the driver to split and the server to parse."""
+    placeholders for the driver to split and the server to parse. Rows come in primary-key order only when
+    locked (the order locks are taken in): asked for that order, SQLite (no statistics) reads every row of the
+    `where` columns' index (a whole market's terms) rather than looking the values up."""
     meta = model._meta
     quote = connection.ops.quote_name
     names = ", ".join(quote(meta.get_field(c).column) if c != "pk" else quote(meta.pk.column) for c in columns)
     lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
+    order = f" ORDER BY {quote(meta.pk.column)}{lock}" if lock else ""
     out: list[tuple] = []
     values = list(values)
     postgres = connection.vendor == "postgresql"
@@ -81,8 +84,8 @@ def select_in(model, columns: tuple[str, ...], where: str, params: list, in_colu
                 condition, batch_params = f"{in_column} = ANY(%s::{_array_type(meta, in_column)}[])", [batch]
             else:
                 condition, batch_params = f"{in_column} IN ({', '.join(['%s'] * len(batch))})", batch
-            cursor.execute(f"SELECT {names} FROM {quote(meta.db_table)} WHERE {where} AND {condition} "
-                           f"ORDER BY {quote(meta.pk.column)}{lock}", [*params, *batch_params])
+            cursor.execute(f"SELECT {names} FROM {quote(meta.db_table)} WHERE {where} AND {condition}{order}",
+                           [*params, *batch_params])
             out.extend(cursor.fetchall())
     return out
 

@@ -145,7 +145,8 @@ def _order_lines_move(order: Order, *, to: int) -> dict[SubOrder, list[OrderLine
     """Move every line of an order (paid or not paid): the lines and their sub-orders are read once, the states
     derived in memory and written with one UPDATE per table. Returns each sub-order's lines."""
     now = clock.now()
-    lines = list(OrderLine.objects.filter(suborder__order=order).select_related("suborder").order_by("suborder_id", "pk"))
+    lines = list(OrderLine.objects.filter(suborder__order=order).select_related("suborder")
+                 .order_by("suborder_id", "pk"))
     if not lines:
         raise DomainError("ORDER_EMPTY", _("An order needs at least one item."))
     for line in lines:

@@ -7,7 +7,9 @@
   group by copied in. Facets and hits read this table, never the listings.
 - `SearchModel` and `SearchModelValue`: the same per market × product model, with the grades, storages,
   colours and price buckets each is offered in: searches with no grade, storage, colour or price filter (most
-  of them, and the broadest) count and list from these, one row per model instead of one per offer row.
+  of them, and the broadest) count and list from these, one row per model instead of one per offer row. On
+  PostgreSQL `search_model` also carries the same values as a `facet_values text[]` column (migration 0004,
+  kept by services.py), which searches count with `unnest` instead of probing `search_model_value`.
 - `SearchWord`: the vocabulary of the documents, for typo correction (pg_trgm on PostgreSQL).
 
 Nothing here is a source of truth: `search_index_refresh` recomputes rows from the catalog and the offers. So

@@ -7,9 +7,9 @@ filter applied, so that choosing Apple still shows how many Samsung models there
 
 Everything reads `search_entry` (one row per market × variant × grade with offers) joined to the full-text
 match, never the listings: the categories, then one statement (sql.py `SearchSQL.page`): the facets with the
-total and the page of hits with their models, so that the matched sets are read once. Nothing is cached here: an interface that caches results keys them by
-`search_index_version()`, which every refresh changes in its own transaction, so that a cached page is never
-older than the last committed change."""
+total and the page of hits with their models, so that the matched sets are read once. Nothing is cached here:
+an interface that caches results keys them by `search_index_version()`, which every refresh changes in its own
+transaction, so that a cached page is never older than the last committed change."""
 from dataclasses import dataclass
 from functools import lru_cache
 

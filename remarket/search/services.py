@@ -174,7 +174,8 @@ def _entries_sync(*, variant_ids: list[int] | None) -> int:
 
 
 def _models_sync(*, pairs: list[tuple[int, int]] | None) -> None:
-    """The per-model rows of these (market, model) pairs (all when None), from their entries."""
+    """The per-model rows of these (market, model) pairs (all when None), from their entries: `search_model`,
+    `search_model_value`, and on PostgreSQL `search_model.facet_values` (the same values as an array)."""
     if pairs is None:
         where, params = "1 = 1", []
     else:  # model_id IN (...) first: the index on model_id narrows the rows the pairs are checked on

@@ -1,12 +1,14 @@
-"""The statements of a search (the facets with the total, a page of hits, or both at once), built for SQLite and PostgreSQL alike.
+"""The statements of a search (the facets with the total, a page of hits, or both in one), built for SQLite and
+PostgreSQL alike.
 
 Each filter is one condition; a facet counts over the rows that pass every condition but its own (disjunctive
 facets), and facets whose own filter is off share the set of the hits. A set is read from one of two sources:
 
 - per model (`search_model`, with `search_model_value` for the grades, storages, colours and price buckets
-  each model is offered in — on PostgreSQL, the same values as an array on the model row) when no grade, storage, colour or price condition applies to it: one row per
-  product model. That is every set of most searches, and the set a variant facet counts over when its own
-  filter is the only variant filter — so the broadest sets are always read per model;
+  each model is offered in — on PostgreSQL, the same values as an array on the model row) when no grade,
+  storage, colour or price condition applies to it: one row per product model. That is every set of most
+  searches, and the set a variant facet counts over when its own filter is the only variant filter — so the
+  broadest sets are always read per model;
 - per offer row (`search_entry`: market × variant × grade) otherwise, since such filters must hold together on
   one variant × grade ("FAIR in 128 GB" is not "FAIR in 256 GB and GOOD in 128 GB"). Counting is two-level there
   (distinct value × model, then per value), so that PostgreSQL hashes instead of sorting.

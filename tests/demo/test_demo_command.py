@@ -293,6 +293,7 @@ def test_force_rebuilds_the_same_demo_from_the_same_seed(demo, tmp_path):
     if connection.vendor == "postgresql":  # the module's demo is uncommitted: run its deferred checks, or
         with connection.cursor() as cursor:  # flush's TRUNCATE refuses the tables they are pending on
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # and back: the rebuild's checks wait for the end
     call_command("demo", force=True, credentials=tmp_path / "force.json", verbosity=0, **SMALL)
     assert _listing_signature() == before
     assert Order.objects.count() == SMALL["orders"] and Market.objects.count() == 6

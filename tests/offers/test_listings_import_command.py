@@ -28,3 +28,50 @@ def test_unknown_merchant_or_file_is_a_clear_error(tmp_path, marketplace):
     (tmp_path / "f.csv").write_text("sku;quantity\nA;1\n")
     with pytest.raises(CommandError, match="No merchant"):
         call_command("listings_import", str(tmp_path / "f.csv"), merchant="nobody")
+
+
+def test_the_bulk_import_tells_the_search_index_once_for_the_whole_file(tmp_path, marketplace, monkeypatch):
+    from remarket.cli.management.commands import listings_import
+    from remarket.events.models import OutboxEvent
+    from remarket.offers import services
+
+    monkeypatch.setattr(listings_import, "CHUNK", 7)  # several feed_apply calls,
+    monkeypatch.setattr(services, "CHUNK", 3)  # each of several listings_apply transactions
+    merchant, variants = MerchantFactory(slug="acme"), [VariantFactory() for _ in range(3)]
+    lines = ["sku;quantity;price;grade;product_id"]
+    lines += [f"ACME-{i};1;{100 + i};GOOD;{variants[i % 3].public_id}" for i in range(20)]
+    path = tmp_path / "feed.csv"
+    path.write_text("\n".join(lines))
+    call_command("listings_import", str(path), merchant="acme", market="FR")
+    events = list(OutboxEvent.objects.filter(topic="search.changed"))
+    assert [e.payload for e in events] == [{"variant_ids": sorted(v.pk for v in variants)}]
+    assert Listing.objects.filter(merchant=merchant).count() == 20
+    assert ListingMarket.objects.filter(listing__merchant=merchant, score__gt=0).count() == 20
+
+
+def test_a_bulk_import_that_fails_midway_still_tells_the_search_index_what_it_applied(tmp_path, marketplace,
+                                                                                       monkeypatch):
+    from remarket.cli.management.commands import listings_import
+    from remarket.events.models import OutboxEvent
+    from remarket.offers import feeds
+
+    merchant, variant = MerchantFactory(slug="acme"), VariantFactory()
+    calls = []
+    real = feeds.feed_apply
+
+    def second_fails(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            from remarket.core.errors import DomainError
+            raise DomainError("FEED_BROKEN", "broken")
+        return real(**kwargs)
+
+    monkeypatch.setattr(listings_import, "CHUNK", 5)
+    monkeypatch.setattr(listings_import, "feed_apply", second_fails)
+    lines = ["sku;quantity;price;grade;product_id"] + [f"ACME-{i};1;100;GOOD;{variant.public_id}" for i in range(10)]
+    path = tmp_path / "feed.csv"
+    path.write_text("\n".join(lines))
+    with pytest.raises(CommandError, match="FEED_BROKEN"):
+        call_command("listings_import", str(path), merchant="acme", market="FR")
+    assert Listing.objects.filter(merchant=merchant).count() == 5
+    assert [e.payload for e in OutboxEvent.objects.filter(topic="search.changed")] == [{"variant_ids": [variant.pk]}]

@@ -3,6 +3,7 @@ import datetime as dt
 import uuid
 
 from django.core.cache import cache
+from django.db.models import F
 from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema
 from ninja.responses import Status
@@ -92,13 +93,12 @@ class CustomerOrderOut(Schema):
 def _customer_order(order: Order, market=None) -> dict:
     """The order as its customer sees it: one query for the lines and their merchants (the order's market and
     payment are read with it, or already known)."""
-    lines = (OrderLine.objects.filter(suborder__order=order).select_related("suborder__merchant")
-             .order_by("suborder_id", "pk"))
+    lines = (OrderLine.objects.filter(suborder__order=order).order_by("suborder_id", "pk")
+             .values("title", "grade", "quantity", "unit_price_minor", "state", merchant=F("suborder__merchant__name")))
     return CustomerOrderOut(
         id=order.public_id, state=order.state, market=(market or order.market).code, currency=order.currency,
         total_minor=order.total_minor, payment_status=order.payment.status, created_at=order.created_at,
-        lines=[CustomerLineOut(title=l.title, grade=l.grade, quantity=l.quantity, unit_price_minor=l.unit_price_minor,
-                               state=l.state, merchant=l.suborder.merchant.name) for l in lines],
+        lines=[CustomerLineOut(**line) for line in lines],
     ).model_dump(mode="json")
 
 

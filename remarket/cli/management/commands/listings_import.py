@@ -4,6 +4,7 @@ through the same feed rules and `listings_apply`, with a progress bar.
 The search index is told once, at the end (one `search.changed` for every variant whose offers changed,
 also when a chunk fails midway), rather than once per chunk: a million-row file would otherwise queue a
 hundred refreshes of the same variants."""
+import gc
 from collections import Counter
 from pathlib import Path
 
@@ -48,6 +49,11 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         counts, refused, variants = Counter(), [], set()
+        # A file's rows, records and results are hundreds of thousands of live objects, which the cyclic
+        # collector would walk again and again: with it, 10,000 rows took 0.46 s (SQLite, 100 k listings), without
+        # it 0.19 s. They hold no cycles that need collecting before the command ends.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             with tqdm(total=len(table.rows), unit="row", desc="listings", disable=None) as bar:
                 for start in range(0, len(table.rows), CHUNK):
@@ -64,6 +70,8 @@ class Command(BaseCommand):
                             refused.append(result)
                     bar.update(len(chunk.rows))
         finally:
+            if collecting:
+                gc.enable()
             if variants:  # what was applied, even if a later chunk failed
                 with transaction.atomic():
                     emit(SEARCH_CHANGED, {"variant_ids": sorted(variants)})
