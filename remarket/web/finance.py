@@ -2,8 +2,14 @@
 import csv
 
 from django.http import HttpResponse
+from django.shortcuts import render
 
 from remarket.core.money import to_major
+
+
+def period_refused(request, err) -> HttpResponse:
+    """A period that is not a month (YYYY-MM): the error page, 400."""
+    return render(request, "error.html", {"status": 400, "title": "Wrong period", "message": err.message}, status=400)
 
 
 def csv_response(filename: str, header: list[str], rows) -> HttpResponse:

@@ -20,3 +20,16 @@ def page(monkeypatch):
             yield browser.new_page()
         finally:
             browser.close()
+
+
+def merchant_ships(page, server: str, suborder_id: int, tracking_number: str) -> None:
+    """The merchant `seller` (password "correct horse battery") logs in, accepts and ships a sub-order."""
+    page.goto(f"{server}/merchant/")
+    page.fill('input[name="username"]', "seller")
+    page.fill('input[name="password"]', "correct horse battery")
+    page.click("button[type=submit]")
+    page.click(f'[data-suborder="{suborder_id}"] a')
+    page.click("text=Accept order")
+    page.fill('input[name="tracking_number"]', tracking_number)
+    page.click("text=Mark as shipped")
+    page.wait_for_selector("text=Shipped with")

@@ -6,6 +6,7 @@ from remarket.orders.models import SubOrder
 
 from ..conftest import PAY_OK, build_marketplace
 from ..factories import ListingFactory, ListingMarketFactory, UserFactory
+from .conftest import merchant_ships
 
 pytestmark = pytest.mark.e2e
 
@@ -29,16 +30,8 @@ def test_a_customer_buys_a_phone_and_the_merchant_ships_it(server, page):
     page.wait_for_selector('[data-payment="captured"]')
     assert "Payée" in page.inner_text("main")
 
-    page.goto(f"{server}/merchant/")
-    page.fill('input[name="username"]', "seller")
-    page.fill('input[name="password"]', "correct horse battery")
-    page.click("button[type=submit]")
     sub = SubOrder.objects.get()
-    page.click(f'[data-suborder="{sub.pk}"] a')
-    page.click("text=Accept order")
-    page.fill('input[name="tracking_number"]', "6A00012345678")
-    page.click("text=Mark as shipped")
-    page.wait_for_selector("text=Shipped with")
+    merchant_ships(page, server, sub.pk, "6A00012345678")
 
     sub.refresh_from_db()
     assert sub.state == 9 and sub.shipment.tracking_number == "6A00012345678"

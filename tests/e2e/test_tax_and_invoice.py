@@ -6,6 +6,7 @@ from remarket.orders.models import Order
 
 from ..conftest import PAY_OK, build_marketplace
 from ..factories import ListingFactory, ListingMarketFactory, MerchantFactory, UserFactory
+from .conftest import merchant_ships
 
 pytestmark = pytest.mark.e2e
 
@@ -33,17 +34,7 @@ def test_a_new_york_buyer_sees_the_sales_tax_before_paying_and_gets_an_invoice(s
     assert (order.total_minor, order.tax_minor) == (10888, 888)
     order_url = page.url
 
-    merchant = page.context.browser.new_page()  # another session
-    merchant.goto(f"{server}/merchant/")
-    merchant.fill('input[name="username"]', "seller")
-    merchant.fill('input[name="password"]', "correct horse battery")
-    merchant.click("button[type=submit]")
-    sub = order.suborders.get()
-    merchant.click(f'[data-suborder="{sub.pk}"] a')
-    merchant.click("text=Accept order")
-    merchant.fill('input[name="tracking_number"]', "1Z999AA10123456784")
-    merchant.click("text=Mark as shipped")
-    merchant.wait_for_selector("text=Shipped with")
+    merchant_ships(page.context.browser.new_page(), server, order.suborders.get().pk, "1Z999AA10123456784")
     drain()  # the worker's job: the shipping event issues the invoice
 
     page.goto(order_url)

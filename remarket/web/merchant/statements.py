@@ -10,7 +10,7 @@ from remarket.ledger.models import Payout
 from remarket.ledger.payouts import merchant_currencies, merchant_zone, period_parse, statement_build
 from remarket.merchants.models import Merchant
 from remarket.web.common import requires
-from remarket.web.finance import STATEMENT_HEADER, csv_response, statement_rows
+from remarket.web.finance import STATEMENT_HEADER, csv_response, period_refused, statement_rows
 
 
 def _months(now: dt.datetime, zone, count: int = 12) -> list[dt.date]:
@@ -36,13 +36,12 @@ def statements(request):
     try:
         merchant, zone, currencies, currency, period = _statement(request)
     except DomainError as err:
-        return render(request, "error.html", {"status": 400, "title": "Wrong period", "message": err.message},
-                      status=400)
+        return period_refused(request, err)
     statement = statement_build(merchant=merchant, currency=currency, period=period)
     payouts = {p.period: p for p in Payout.objects.filter(merchant=merchant, currency=currency)}
     return render(request, "merchant/statements.html", {
-        "merchant": merchant, "statement": statement, "lines": Paginator(statement.lines, 200).get_page(request.GET.get("page")), "totals": statement.totals(), "currency": currency,
-        "currencies": currencies, "months": _months(clock.now(), zone), "payout": payouts.get(period),
+        "merchant": merchant, "statement": statement, "totals": statement.totals(), "currency": currency,
+        "lines": Paginator(statement.lines, 200).get_page(request.GET.get("page")), "currencies": currencies, "months": _months(clock.now(), zone), "payout": payouts.get(period),
         "payouts": sorted(payouts.values(), key=lambda p: p.period, reverse=True)[:12], "zone": zone})
 
 
@@ -51,8 +50,7 @@ def statement_csv(request):
     try:
         merchant, _, _, currency, period = _statement(request)
     except DomainError as err:
-        return render(request, "error.html", {"status": 400, "title": "Wrong period", "message": err.message},
-                      status=400)
+        return period_refused(request, err)
     statement = statement_build(merchant=merchant, currency=currency, period=period)
     return csv_response(f"statement-{merchant.slug}-{period:%Y-%m}-{currency}.csv", STATEMENT_HEADER,
                         statement_rows(statement))

@@ -15,7 +15,7 @@ from remarket.ledger.selectors import fees_by_month, finance_by_market
 from remarket.merchants.models import Merchant, MerchantMetrics
 from remarket.merchants.services import merchant_status_set
 from remarket.web.common import requires
-from remarket.web.finance import csv_response
+from remarket.web.finance import csv_response, period_refused
 
 
 def _month_add(day: dt.date, months: int) -> dt.date:
@@ -77,7 +77,7 @@ def finance(request):
         first = _period_or(request, "from", _month_add(this_month, -11))
         last = _period_or(request, "to", this_month)
     except DomainError as err:
-        return render(request, "error.html", {"status": 400, "title": "Wrong period", "message": err.message}, status=400)
+        return period_refused(request, err)
     rows = finance_by_market(first=first, last=last)
     totals: dict[tuple[str, str], dict] = {}
     for r in rows:
@@ -110,7 +110,7 @@ def journal_csv(request):
     try:
         period = period_parse(request.GET.get("period", ""))
     except DomainError as err:
-        return render(request, "error.html", {"status": 400, "title": "Wrong period", "message": err.message}, status=400)
+        return period_refused(request, err)
     start, end = period_bounds(period, dt.UTC)
     rows = ([txn, at.isoformat(), kind, account, line, merchant_id or "", merchant or "",
              to_major(amount, currency), currency, order or "", sub or "", memo]
@@ -126,7 +126,7 @@ def payouts_csv(request):
     try:
         period = period_parse(request.GET.get("period", ""))
     except DomainError as err:
-        return render(request, "error.html", {"status": 400, "title": "Wrong period", "message": err.message}, status=400)
+        return period_refused(request, err)
     rows = ([p.merchant_id, p.merchant.name, p.currency, f"{p.period:%Y-%m}", to_major(p.opening_minor, p.currency),
              to_major(p.movements_minor, p.currency), to_major(p.amount_minor, p.currency), p.transaction_id or "",
              p.created_at.isoformat()] for p in payout_lines(period=period))
