@@ -69,10 +69,12 @@ def ledger_record_refund(*, suborder, lines, with_shipping: bool, memo: str = ""
 
 def ledger_record_partial_refund(*, suborder, amount_minor: int, memo: str = "") -> LedgerTransaction:
     """An amount given back that is not whole lines: the sale reversed in proportion (calc.prorated_refund)."""
-    sale = LedgerTransaction.objects.filter(kind="sale", suborder=suborder).first()
-    if sale is None:
+    sold = (LedgerEntry.objects.filter(transaction__suborder=suborder, transaction__kind__in=("sale", "tax_adjustment"))
+            .values("account", "currency", "merchant_id", "line").annotate(s=Sum("amount_minor")).order_by())
+    entries = sorted((Entry(r["account"], r["s"], r["currency"], r["merchant_id"], r["line"]) for r in sold if r["s"]),
+                     key=lambda e: (e.account, e.line))  # the sale as it stands, its VAT scheme's changes included
+    if not entries:
         raise DomainError("LEDGER_NO_SALE", _("This order was never paid; there is nothing to refund."), status=409)
-    entries = [Entry(e.account, e.amount_minor, e.currency, e.merchant_id, e.line) for e in sale.entries.all()]
     paid = sum(e.amount_minor for e in entries if e.account == Account.GATEWAY_CLEARING)
     refunded = -(LedgerEntry.objects.filter(transaction__suborder=suborder, transaction__kind="refund",
                                             account=Account.GATEWAY_CLEARING)
