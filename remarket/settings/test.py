@@ -20,3 +20,4 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True  # serve static files from the apps, no collectstatic needed in tests
+WHITENOISE_USE_FINDERS = True
