@@ -11,7 +11,9 @@ class Listing(models.Model):
     """One merchant's offer of one variant in one grade. `quantity` is what is available to sell now."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # the contract's listing_id
-    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="listings")
+    # no index of its own: the unique (merchant, lower(sku)) index starts with it
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="listings",
+                                 db_index=False)
     variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="listings")
     grade = models.CharField(max_length=10, choices=Grade.choices)
     sku = models.CharField(max_length=64)
@@ -40,8 +42,10 @@ class Listing(models.Model):
 class ListingMarket(models.Model):
     """A listing's terms in one market: its price band and whether it is published there."""
 
-    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="terms")
-    market = models.ForeignKey("markets.Market", on_delete=models.PROTECT)
+    # no indexes of their own: (listing, market) is unique and (market, published, price) indexed, so each
+    # update of a price writes two indexes fewer
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="terms", db_index=False)
+    market = models.ForeignKey("markets.Market", on_delete=models.PROTECT, db_index=False)
     currency = models.CharField(max_length=3)
     price_minor = models.BigIntegerField()
     min_price_minor = models.BigIntegerField(null=True, blank=True)
