@@ -75,3 +75,21 @@ def test_a_bulk_import_that_fails_midway_still_tells_the_search_index_what_it_ap
         call_command("listings_import", str(path), merchant="acme", market="FR")
     assert Listing.objects.filter(merchant=merchant).count() == 5
     assert [e.payload for e in OutboxEvent.objects.filter(topic="search.changed")] == [{"variant_ids": [variant.pk]}]
+
+
+def test_a_large_create_refreshes_the_planners_statistics_as_it_goes(tmp_path, marketplace, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from remarket.cli.management.commands import listings_import
+
+    monkeypatch.setattr(listings_import, "CHUNK", 4)
+    monkeypatch.setattr(listings_import, "ANALYZE_EVERY", 4)
+    MerchantFactory(slug="acme")
+    variant = VariantFactory()
+    lines = ["sku;quantity;price;grade;product_id"] + [f"A-{i};1;100;GOOD;{variant.public_id}" for i in range(10)]
+    (tmp_path / "feed.csv").write_text("\n".join(lines))
+    with CaptureQueriesContext(connection) as queries:
+        call_command("listings_import", str(tmp_path / "feed.csv"), merchant="acme", market="FR")
+    analyzed = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+    assert analyzed == ["ANALYZE offers_listing", "ANALYZE offers_listingmarket"] * 2  # after 4 and 8 created
