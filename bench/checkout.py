@@ -3,6 +3,7 @@ through the service, through `/api/v1` on gunicorn, and every buyer on one hot l
 psycopg transaction doing the same writes in the same run; oversold units counted.
 
     .venv/bin/python bench/checkout.py [--seconds 15] [--buyers 32] [--processes 4] [--workers 4] [--no-record]
+    .venv/bin/python bench/checkout.py --cpu 500 [--profile]   # Python CPU per purchase, one buyer, no record
 
 An order here is the whole purchase: checkout_start (order, hold, payment intent, then the stock update, in one
 transaction), then checkout_pay (one sandbox sale, authorized and captured, outside any transaction; then one
@@ -232,6 +233,77 @@ def _api_worker(args):
     out.put((sum(c[0] for c in counts), sum(c[1] for c in counts)))
 
 
+def cpu_per_purchase(n: int, profile: bool) -> None:
+    """Python CPU (time.process_time) per purchase of one buyer in this process, after a warm-up: repeatable on a
+    shared machine where throughput is not. PostgreSQL's own CPU is not counted (another process)."""
+    import cProfile
+    import pstats
+
+    from remarket.checkout.services import Item, checkout_pay, checkout_start
+    from remarket.markets.models import Channel, Market
+    from remarket.offers.models import Listing
+
+    market, channel = Market.objects.get(code="FR"), Channel.objects.get(code="web-fr")
+    listing_ids = list(Listing.objects.exclude(sku="HOT").values_list("pk", flat=True))
+    phases = {"checkout_start": 0.0, "checkout_pay": 0.0}
+
+    def buy(i: int) -> None:
+        t0 = time.process_time()
+        order = checkout_start(market=market, channel=channel, items=[Item(listing_ids[i % len(listing_ids)], 1)],
+                               email="bench@example.com", shipping_address=ADDRESS)
+        t1 = time.process_time()
+        assert checkout_pay(order=order, card_number=CARD).status == "captured"
+        phases["checkout_start"] += t1 - t0
+        phases["checkout_pay"] += time.process_time() - t1
+
+    for i in range(50):  # warm-up: caches, the connection
+        buy(i)
+    rounds = []  # the machine is shared: the least disturbed of 3 rounds is the figure, the others show the spread
+    for _ in range(3):
+        phases = dict.fromkeys(phases, 0.0)
+        started, wall = time.process_time(), time.perf_counter()
+        for i in range(n):
+            buy(i)
+        rounds.append(((time.process_time() - started) / n, (time.perf_counter() - wall) / n, dict(phases)))
+    cpu, wall, phases = min(rounds, key=lambda r: r[0])
+    print(f"[bench] {n} purchases x 3 rounds, one buyer: {cpu * 1000:.2f} ms of Python CPU per purchase "
+          f"(checkout_start {phases['checkout_start'] / n * 1000:.2f}, checkout_pay {phases['checkout_pay'] / n * 1000:.2f}; "
+          f"rounds {', '.join(f'{r[0] * 1000:.2f}' for r in rounds)}); wall {wall * 1000:.2f} ms", flush=True)
+
+    # the same purchase through /api/v1 in process (Django's test client: middleware, django-ninja, JSON; no
+    # gunicorn, no HTTP client, no connection health check, which the test client leaves out)
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+
+    def buy_api(i: int) -> None:
+        body = {"market": "FR", "email": "b@example.com", "shipping_address": ADDRESS,
+                "items": [{"listing_id": listing_ids[i % len(listing_ids)], "quantity": 1}]}
+        order = client.post("/api/v1/checkout", body, content_type="application/json").json()
+        paid = client.post(f"/api/v1/orders/{order['id']}/pay", {"card_number": CARD}, content_type="application/json")
+        assert paid.json()["payment_status"] == "captured", paid.content
+
+    for i in range(50):
+        buy_api(i)
+    rounds = []
+    for _ in range(3):
+        started, wall = time.process_time(), time.perf_counter()
+        for i in range(n):
+            buy_api(i)
+        rounds.append(((time.process_time() - started) / n, (time.perf_counter() - wall) / n))
+    cpu, wall = min(rounds)
+    print(f"[bench] {n} purchases x 3 rounds through /api/v1 (test client), one buyer: {cpu * 1000:.2f} ms of Python "
+          f"CPU per purchase (rounds {', '.join(f'{r[0] * 1000:.2f}' for r in rounds)}); wall {wall * 1000:.2f} ms",
+          flush=True)
+    if profile:
+        for name, run in (("service", buy), ("api", buy_api)):
+            print(f"[bench] profile of {n} purchases ({name}), CPU time", flush=True)
+            profiler = cProfile.Profile(time.process_time)  # CPU time, not time spent waiting for PostgreSQL
+            profiler.runcall(lambda: [run(i) for i in range(n)])
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+
+
 def measure(worker, mode: str, buyers: int, processes: int, seconds: int, hot_id: int, listing_ids: list[int],
             base: str = "") -> tuple[float, int]:
     ctx = mp.get_context("spawn")
@@ -262,25 +334,38 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the API pass")
     parser.add_argument("--no-record", action="store_true", help="print the figures, leave bench/RESULTS.md alone")
+    parser.add_argument("--cpu", type=int, default=0, metavar="N",
+                        help="only measure Python CPU per purchase over N purchases of one buyer (records nothing)")
+    parser.add_argument("--profile", action="store_true", help="with --cpu: print a cProfile of N more purchases")
+    parser.add_argument("--passes", default="plain,service,hot,api",
+                        help="the passes to run, for a trial (a recorded run runs all four)")
     args = parser.parse_args()
     print("[bench] seeding PostgreSQL ...", flush=True)
     seed()
+    if args.cpu:
+        cpu_per_purchase(args.cpu, args.profile)
+        return
     from remarket.offers.models import Listing
-    from remarket.orders.models import OrderLine
 
     listing_ids = list(Listing.objects.exclude(sku="HOT").values_list("pk", flat=True))
     hot_id = Listing.objects.get(sku="HOT").pk
-    figures = {}
+    passes = set(args.passes.split(","))
+    if passes != {"plain", "service", "hot", "api"} and not args.no_record:
+        parser.error("--passes is for trials: add --no-record")
+    figures = dict.fromkeys(("plain", "service", "hot", "api"), (float("nan"), 0))
     loads = {}  # the machine is shared: how busy it was during each pass
-    print("[bench] plain psycopg ...", flush=True)
-    figures["plain"] = measure(_plain_worker, "plain", args.buyers, args.processes, args.seconds, hot_id, listing_ids)
-    loads["plain"] = os.getloadavg()[0]
-    print("[bench] service ...", flush=True)
-    figures["service"] = measure(_service_worker, "spread", args.buyers, args.processes, args.seconds, hot_id, listing_ids)
-    loads["service"] = os.getloadavg()[0]
-    print("[bench] hot listing ...", flush=True)
-    figures["hot"] = measure(_service_worker, "hot", args.buyers, args.processes, args.seconds, hot_id, listing_ids)
-    loads["hot"] = os.getloadavg()[0]
+    for name, worker, mode in (("plain", _plain_worker, "plain"), ("service", _service_worker, "spread"),
+                               ("hot", _service_worker, "hot")):
+        if name in passes:
+            print(f"[bench] {name} ...", flush=True)
+            figures[name] = measure(worker, mode, args.buyers, args.processes, args.seconds, hot_id, listing_ids)
+            loads[name] = os.getloadavg()[0]
+    if "api" in passes:
+        _api_pass(args, hot_id, listing_ids, figures, loads)
+    report(args, hot_id, figures, loads)
+
+
+def _api_pass(args, hot_id: int, listing_ids: list[int], figures: dict, loads: dict) -> None:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": URL, "DJANGO_SETTINGS_MODULE": "remarket.settings.local",
            "REMARKET_SUPERVISE_WORKER": "0"}
@@ -301,6 +386,12 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def report(args, hot_id: int, figures: dict, loads: dict) -> None:
+    from remarket.offers.models import Listing
+    from remarket.orders.models import OrderLine
+
     hot = Listing.objects.get(pk=hot_id)
     sold = sum(OrderLine.objects.filter(listing_id=hot_id, state=1).values_list("quantity", flat=True))
     held = sum(OrderLine.objects.filter(listing_id=hot_id, state=8).values_list("quantity", flat=True))

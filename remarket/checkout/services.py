@@ -5,19 +5,22 @@
 3. `checkout_settle` records each gateway answer (direct, webhook or reconciler) and moves the order."""
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from remarket.catalog.models import ProductModel, Variant
 from remarket.core import clock
 from remarket.core.crash import crash_point
-from remarket.core.db import assert_outside_transaction
+from remarket.core.db import assert_outside_transaction, fetch_rows, insert_rows, update_rows
 from remarket.core.errors import DomainError, NotFound
 from remarket.ledger.commission import commission_bp
 from remarket.markets.models import Channel, Location, Market
 from remarket.markets.tax import ShipTo
+from remarket.merchants.models import Merchant
 from remarket.events.outbox import emit
 from remarket.offers.models import Listing, ListingMarket, ShippingOption
 from remarket.offers.stock import Units, stock_release, stock_reserve
@@ -78,21 +81,19 @@ def checkout_start(*, market: Market, channel: Channel, items: list[Item], email
 def _checkout_start(*, market, channel, items, email, shipping_address, customer_id, clerk_id, location_id,
                     shipping_choice) -> Order:
     with transaction.atomic():
-        terms = {t.listing_id: t for t in ListingMarket.objects.select_related("listing__variant__model",
-                                                                                "listing__merchant")
-                 .filter(market=market, published=True, listing_id__in=[i.listing_id for i in items])}
+        offers = _offers_on_sale(market, [i.listing_id for i in items])
         lines = []
         for item in items:
-            term = terms.get(item.listing_id)
-            if term is None or not term.listing.merchant.can_sell:
+            offer = offers.get(item.listing_id)
+            if offer is None or not _can_sell(offer.merchant_status):
                 raise NotFound("OFFER_NOT_FOUND", _("Offer %(id)s is not for sale here.") % {"id": item.listing_id})
-            lines.append(_priced_line(term, item))
-        shipping = _shipping(channel, terms, lines, shipping_choice or {})
+            lines.append(_priced_line(offer, item))
+        shipping = _shipping(channel, offers, lines, shipping_choice or {})
         order = order_create(market=market, channel=channel, email=email, lines=lines, currency=market.currency,
                              ship_to=_ship_to(market, shipping_address, location_id),
                              location_id=location_id, customer_id=customer_id, clerk_id=clerk_id,
                              shipping_address=shipping_address, shipping=shipping)
-        StockHold.objects.create(order=order, expires_at=clock.now() + hold_duration())
+        insert_rows(StockHold, [dict(order_id=order.pk, expires_at=order.created_at + hold_duration())])
         payment_intent_create(order=order)
         # last: a listing's row stays locked from this update to the commit, so every buyer of a popular
         # offer waits for one round trip, not for the whole order to be written; no units, no order
@@ -100,16 +101,92 @@ def _checkout_start(*, market, channel, items, email, shipping_address, customer
     return order
 
 
-def _priced_line(term: ListingMarket, item: Item) -> PricedLine:
-    listing, merchant = term.listing, term.listing.merchant
-    margin_basis = listing.purchase_price_minor if listing.purchase_currency == term.currency else None
-    return PricedLine(listing_id=listing.pk, merchant_id=listing.merchant_id, sku=listing.sku,
-                      title=f"{listing.variant}", grade=listing.grade, quantity=item.quantity,
-                      unit_price_minor=term.price_minor, location_id=item.location_id,
-                      merchant_country=str(merchant.country), vat_scheme=listing.vat_scheme,
+@dataclass(frozen=True)
+class _Offer:
+    """What checkout reads of an offer on sale: its terms in the market, listing, merchant and shipping options."""
+    listing_id: int
+    price_minor: int
+    currency: str
+    merchant_id: int
+    sku: str
+    grade: str
+    vat_scheme: str
+    purchase_price_minor: int | None
+    purchase_currency: str
+    storage_gb: int | None
+    colour: str
+    brand: str
+    model_name: str
+    category_id: int | None
+    merchant_status: str
+    merchant_country: str
+    merchant_commission_bp: int | None
+    shipping: list[tuple[str, int, int]]  # (carrier, price, delay) of its terms
+
+    @classmethod
+    def of_terms(cls, term: ListingMarket, shipping: list[tuple[str, int, int]]) -> "_Offer":
+        """The same, from market terms read with `select_related("listing__variant__model", "listing__merchant")`
+        (checkout/quote.py)."""
+        listing, merchant, variant = term.listing, term.listing.merchant, term.listing.variant
+        return cls(listing.pk, term.price_minor, term.currency, listing.merchant_id, listing.sku, listing.grade,
+                   listing.vat_scheme, listing.purchase_price_minor, listing.purchase_currency, variant.storage_gb,
+                   variant.colour, variant.model.brand, variant.model.name, variant.model.category_id,
+                   merchant.status, str(merchant.country), merchant.commission_bp, shipping)
+
+
+# one statement for the offers and their shipping options (a row per option): the hot path's first read, written
+# out rather than compiled from a queryset with four select_related joins on every purchase
+_OFFERS_SQL = """
+SELECT t.listing_id, t.price_minor, t.currency, l.merchant_id, l.sku, l.grade, l.vat_scheme, l.purchase_price_minor,
+       l.purchase_currency, v.storage_gb, v.colour, pm.brand, pm.name, pm.category_id, m.status, m.country,
+       m.commission_bp, o.carrier, o.price_minor, o.delay_days
+  FROM offers_listingmarket t
+  JOIN offers_listing l ON l.id = t.listing_id
+  JOIN catalog_variant v ON v.id = l.variant_id
+  JOIN catalog_productmodel pm ON pm.id = v.model_id
+  JOIN merchants_merchant m ON m.id = l.merchant_id
+  LEFT JOIN offers_shippingoption o ON o.terms_id = t.id
+ WHERE t.market_id = %s AND t.published = %s AND t.listing_id IN ({})
+ ORDER BY t.listing_id, o.id"""
+
+
+def _offers_on_sale(market: Market, listing_ids: list[int]) -> dict[int, _Offer]:
+    """The published offers of these listings in the market, by listing id (a listing not on sale is missing)."""
+    ids = sorted(set(listing_ids))
+    offers: dict[int, _Offer] = {}
+    for *row, carrier, price, delay in fetch_rows(_OFFERS_SQL.format(", ".join(["%s"] * len(ids))),
+                                                  [market.pk, True, *ids]):
+        offer = offers.get(row[0])
+        if offer is None:
+            offer = offers[row[0]] = _Offer(*row, shipping=[])
+        if carrier is not None:
+            offer.shipping.append((carrier, price, delay))
+    return offers
+
+
+@lru_cache(maxsize=16)
+def _can_sell(merchant_status: str) -> bool:
+    """`Merchant.can_sell` for a status read as a value."""
+    return Merchant(status=merchant_status).can_sell
+
+
+@lru_cache(maxsize=4096)
+def _title(brand: str, model_name: str, storage_gb: int | None, colour: str) -> str:
+    """The line's title: the variant's name, as `str(variant)` gives it."""
+    return str(Variant(model=ProductModel(brand=brand, name=model_name), storage_gb=storage_gb, colour=colour))
+
+
+def _priced_line(offer: _Offer | ListingMarket, item: Item) -> PricedLine:
+    if isinstance(offer, ListingMarket):
+        offer = _Offer.of_terms(offer, [])
+    margin_basis = offer.purchase_price_minor if offer.purchase_currency == offer.currency else None
+    return PricedLine(listing_id=offer.listing_id, merchant_id=offer.merchant_id, sku=offer.sku,
+                      title=_title(offer.brand, offer.model_name, offer.storage_gb, offer.colour), grade=offer.grade,
+                      quantity=item.quantity, unit_price_minor=offer.price_minor, location_id=item.location_id,
+                      merchant_country=offer.merchant_country, vat_scheme=offer.vat_scheme,
                       purchase_price_minor=margin_basis,
-                      commission_bp=commission_bp(merchant_bp=merchant.commission_bp,
-                                                  category_id=listing.variant.model.category_id))
+                      commission_bp=commission_bp(merchant_bp=offer.merchant_commission_bp,
+                                                  category_id=offer.category_id))
 
 
 def _ship_to(market: Market, address: dict | None, location_id: int | None) -> ShipTo:
@@ -136,11 +213,21 @@ def _options_by_term(term_ids: list[int]) -> dict[int, list[tuple[str, int, int]
     return options
 
 
-def _shipping(channel: Channel, terms: dict, lines: list[PricedLine], wanted: dict[int, str]) -> dict[int, Choice]:
+def _shipping(channel: Channel, offers: dict[int, _Offer | ListingMarket], lines: list[PricedLine],
+              wanted: dict[int, str]) -> dict[int, Choice]:
+    """Per merchant, the chosen shipping (`shipping_options_for`'s choices). Offers carry their options; market
+    terms (checkout/quote.py) have theirs read."""
     if channel.kind != Channel.Kind.WEB:
         return {}
-    choices = shipping_options_for(terms=[terms[l.listing_id] for l in lines])
-    return {merchant_id: shipping_pick(options, wanted.get(merchant_id)) for merchant_id, options in choices.items()}
+    terms = [t for t in offers.values() if isinstance(t, ListingMarket)]
+    if terms:
+        options = _options_by_term([t.pk for t in terms])
+        offers = {t.listing_id: _Offer.of_terms(t, options.get(t.pk, [])) for t in terms}
+    by_merchant: dict[int, list] = {}
+    for line in lines:
+        by_merchant.setdefault(line.merchant_id, []).append(offers[line.listing_id].shipping)
+    return {merchant_id: shipping_pick(suborder_options(options), wanted.get(merchant_id))
+            for merchant_id, options in by_merchant.items()}
 
 
 def checkout_pay(*, order: Order, card_number: str) -> PaymentIntent:
@@ -160,11 +247,11 @@ def checkout_pay(*, order: Order, card_number: str) -> PaymentIntent:
     crash_point("after_authorize")
     if result.status == PaymentIntent.Status.CAPTURED:
         crash_point("after_capture")
-    intent = checkout_settle(intent_id=intent.pk, result=result)
+    intent = checkout_settle(intent_id=intent.pk, result=result, intent=intent)
     if intent.status == PaymentIntent.Status.AUTHORIZED:  # a provider that captures separately
         captured = gateway().capture(ref=intent.gateway_ref)
         crash_point("after_capture")
-        intent = checkout_settle(intent_id=intent.pk, result=captured)
+        intent = checkout_settle(intent_id=intent.pk, result=captured, intent=intent)
     return intent
 
 
@@ -198,16 +285,17 @@ def _hold_close(order: Order, outcome: str) -> None:
 
 
 @transaction.atomic
-def checkout_settle(*, intent_id: int, result: GatewayResult) -> PaymentIntent:
-    """Apply one gateway answer. Idempotent: the same answer twice changes nothing the second time."""
-    intent = payment_intent_lock(intent_id=intent_id)
+def checkout_settle(*, intent_id: int, result: GatewayResult, intent: PaymentIntent | None = None) -> PaymentIntent:
+    """Apply one gateway answer. Idempotent: the same answer twice changes nothing the second time. `intent`:
+    the caller's instance of it (with its order), locked and brought up to date rather than read again."""
+    intent = payment_intent_lock(intent_id=intent_id, known=intent)
     if not payment_intent_record(intent=intent, result=result):
         return intent
     order = intent.order
     if intent.status == PaymentIntent.Status.CAPTURED:
         # the open hold's units are sold: one conditional update, no units move
-        sold = StockHold.objects.filter(order=order, released_at__isnull=True).update(released_at=clock.now(),
-                                                                                     outcome="sold")
+        sold = update_rows(StockHold, where={"order_id": order.pk, "released_at": None},
+                           values={"released_at": intent.updated_at, "outcome": "sold"})
         if not sold:
             # the hold lapsed before the money arrived: take the units again, or refund
             hold = StockHold.objects.select_for_update().get(order=order)

@@ -25,7 +25,7 @@ from remarket.invoices.models import Invoice
 from remarket.invoices.services import invoice_issue
 from remarket.ledger.models import LedgerTransaction
 from remarket.ledger.payouts import payouts_run
-from remarket.ledger.services import balances_snapshot, fees_charge
+from remarket.ledger.services import balances_snapshot, fees_charge, finance_months_close
 from remarket.markets.models import Channel, Location, Market
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, LocationStock
@@ -133,6 +133,7 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
                     payouts_run(period=previous)
             balances_snapshot(as_of=start)
             progress.advance(1)
+        finance_months_close(now=now)
         # invoices as the shipping handler issues them, for the parcels of the last two months (older ones would
         # only lengthen the build), in shipping order so that each merchant's numbers follow the dates
         since = dt.datetime.combine(months[-2] if len(months) > 1 else months[-1], dt.time(), tzinfo=dt.UTC)

@@ -90,3 +90,21 @@ class Payout(models.Model):
             models.UniqueConstraint(fields=["merchant", "currency", "period"], name="one_payout_a_period"),
             models.CheckConstraint(condition=Q(amount_minor__gte=0), name="payout_not_negative"),
         ]
+
+
+class FinanceMonth(models.Model):
+    """A closed month of a market's money, summed from the ledger once the month is over (entries are only ever
+    added at the present moment, so a closed month never changes): the finance page reads these instead of
+    scanning history, and only the current month live."""
+
+    market = models.ForeignKey("markets.Market", on_delete=models.PROTECT)
+    currency = models.CharField(max_length=3)
+    month = models.DateField()  # first day, in the market's time zone
+    gmv_minor = models.BigIntegerField()
+    refunds_minor = models.BigIntegerField()
+    commission_minor = models.BigIntegerField()
+    merchant_vat_minor = models.BigIntegerField()
+    sales_tax_minor = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["market", "currency", "month"], name="one_finance_month")]

@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 
+from remarket.core import clock
 from remarket.markets.models import Market
 
-from .models import Account, LedgerEntry, Line
+from .models import Account, FinanceMonth, LedgerEntry, Line
 from .payouts import period_bounds
 
 
@@ -42,21 +43,40 @@ SUMS = dict(
 )
 
 
+def month_sums(*, market: Market, first: dt.date, last: dt.date) -> list[FinanceRow]:
+    """A market's money per month (its own months, in its time zone) from the ledger: one grouped query."""
+    zone = ZoneInfo(market.time_zone)
+    start, _ = period_bounds(first, zone)
+    _, end = period_bounds(last, zone)
+    grouped = (LedgerEntry.objects.filter(transaction__order__market=market, at__gte=start, at__lt=end)
+               .annotate(month=TruncMonth("at", tzinfo=zone)).values("month", "currency")
+               .annotate(**SUMS).order_by("month", "currency"))
+    return [FinanceRow(market.code, g["currency"], g["month"].date() if hasattr(g["month"], "date") else g["month"],
+                       g["gmv"] or 0, -(g["refunds"] or 0), -(g["commission"] or 0), -(g["merchant_vat"] or 0),
+                       -(g["sales_tax"] or 0)) for g in grouped]
+
+
+def market_month(market: Market, now: dt.datetime) -> dt.date:
+    return now.astimezone(ZoneInfo(market.time_zone)).date().replace(day=1)
+
+
 def finance_by_market(*, first: dt.date, last: dt.date) -> list[FinanceRow]:
-    """Per market and month (the market's own months, in its time zone), from `first` to `last` inclusive;
-    one grouped query per market."""
+    """Per market and month, from `first` to `last` inclusive: closed months from their stored sums
+    (`FinanceMonth`, written by the month's close), the current month — and any closed month not stored
+    yet — from the ledger."""
     rows = []
     for market in Market.objects.order_by("code"):
-        zone = ZoneInfo(market.time_zone)
-        start, _ = period_bounds(first, zone)
-        _, end = period_bounds(last, zone)
-        grouped = (LedgerEntry.objects.filter(transaction__order__market=market, at__gte=start, at__lt=end)
-                   .annotate(month=TruncMonth("at", tzinfo=zone)).values("month", "currency")
-                   .annotate(**SUMS).order_by("month", "currency"))
-        for g in grouped:
-            rows.append(FinanceRow(market.code, g["currency"], g["month"].date() if hasattr(g["month"], "date") else g["month"],
-                                   g["gmv"] or 0, -(g["refunds"] or 0), -(g["commission"] or 0),
-                                   -(g["merchant_vat"] or 0), -(g["sales_tax"] or 0)))
+        current = market_month(market, clock.now())
+        stored = [FinanceRow(market.code, f.currency, f.month, f.gmv_minor, f.refunds_minor, f.commission_minor,
+                             f.merchant_vat_minor, f.sales_tax_minor)
+                  for f in FinanceMonth.objects.filter(market=market, month__gte=first, month__lte=last,
+                                                       month__lt=current).order_by("month", "currency")]
+        closed_until = max((r.month for r in stored), default=None)
+        live_from = (closed_until + dt.timedelta(days=32)).replace(day=1) if closed_until else first
+        if live_from <= last:
+            rows += stored + month_sums(market=market, first=live_from, last=last)
+        else:
+            rows += stored
     return rows
 
 

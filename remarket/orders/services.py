@@ -2,6 +2,7 @@
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from remarket.accounts.permissions import Actor, require
 from remarket.core import clock
+from remarket.core.db import fetch_rows, insert_objects, insert_rows, update_rows
 from remarket.core.errors import DomainError
 from remarket.events.outbox import emit
 from remarket.ledger.calc import commission_of
@@ -56,20 +58,26 @@ def order_create(*, market, channel, email: str, lines: list[PricedLine], curren
               for merchant_id, group in sorted(by_merchant.items())]
     subs = [sub for sub, _ in priced]
     rows = [order_lines for _, order_lines in priced]
-    order = Order.objects.create(market=market, channel=channel, location_id=location_id, customer_id=customer_id,
-                                 clerk_id=clerk_id, email=email, currency=currency,
-                                 total_minor=sum(s.total_minor for s in subs), tax_minor=sum(s.tax_minor for s in subs),
-                                 shipping_address=shipping_address or {}, created_at=now, modified_at=now)
+    # one INSERT per table through core/db.py (no save() machinery: checkout writes these on every purchase)
+    order = Order(market=market, channel=channel, location_id=location_id, customer_id=customer_id,
+                  clerk_id=clerk_id, email=email, currency=currency, total_minor=sum(s.total_minor for s in subs),
+                  tax_minor=sum(s.tax_minor for s in subs), shipping_address=shipping_address or {}, created_at=now,
+                  modified_at=now)
+    insert_objects([order])
     for sub in subs:
         sub.order = order
-    SubOrder.objects.bulk_create(subs)
+    insert_objects(subs)
     for sub, order_lines in zip(subs, rows):
         for l in order_lines:
             l.suborder = sub
-    OrderLine.objects.bulk_create([l for order_lines in rows for l in order_lines])
-    OrderHistory.objects.create(order=order, at=now, what="created, awaiting payment")
+    insert_objects([l for order_lines in rows for l in order_lines])
+    _history(order, now, "created, awaiting payment")
     emit("order.created", {"order_id": order.pk})
     return order
+
+
+def _history(order: Order, at: dt.datetime, what: str) -> None:
+    insert_rows(OrderHistory, [dict(order_id=order.pk, at=at, what=what)])
 
 
 def suborder_priced(*, market, merchant_id: int, lines: list[PricedLine], ship, ship_to: ShipTo, on: dt.date,
@@ -113,19 +121,20 @@ def _move_lines(sub: SubOrder, *, to: int, only_from: tuple[int, ...] | None = N
     if not moving:
         line_transition_check(lines[0].state, to)  # nothing can move: say why
     _lines_update(moving, to)
+    for line in moving:
+        line.state = to
     _refresh_states(sub)
 
 
-def _lines_update(lines: list[OrderLine], to: int) -> None:
-    """Move lines whose state was checked; one conditional UPDATE per state they leave (usually one)."""
+def _lines_update(lines, to: int) -> None:
+    """Move lines (anything with `pk` and `state`) whose state was checked; one conditional UPDATE per state they
+    leave (usually one)."""
     for state in {l.state for l in lines}:
         ids = [l.pk for l in lines if l.state == state]
         # conditional: a concurrent writer that moved the line first makes the count fall short
-        if OrderLine.objects.filter(pk__in=ids, state=state).update(state=to) != len(ids):
+        if update_rows(OrderLine, where={"pk": ids, "state": state}, values={"state": to}) != len(ids):
             raise DomainError("ORDER_CHANGED_CONCURRENTLY", _("The order changed meanwhile; reload and retry."),
                               status=409)
-    for line in lines:
-        line.state = to
 
 
 def _refresh_states(sub: SubOrder) -> None:
@@ -141,28 +150,54 @@ def _refresh_states(sub: SubOrder) -> None:
     Order.objects.filter(pk=order.pk).update(state=order.state, modified_at=now)
 
 
-def _order_lines_move(order: Order, *, to: int) -> dict[SubOrder, list[OrderLine]]:
-    """Move every line of an order (paid or not paid): the lines and their sub-orders are read once, the states
-    derived in memory and written with one UPDATE per table. Returns each sub-order's lines."""
+class SubOrderMoney(NamedTuple):
+    """What the ledger reads of a sub-order being paid (ledger_record_sale's `suborder`)."""
+    pk: int
+    order_id: int
+    merchant_id: int
+    shipping_minor: int
+    shipping_tax_minor: int
+    shipping_tax_scheme: str
+
+
+class LineMoneyRow(NamedTuple):
+    """What the ledger reads of an order line (ledger_record_sale's `lines`), and its state."""
+    pk: int
+    state: int
+    total_minor: int
+    tax_minor: int
+    tax_scheme: str
+    commission_minor: int
+    currency: str
+
+
+# every line of an order with what its sub-order's sale posts, in one read
+_ORDER_LINES_SQL = ("SELECT s.id, s.order_id, s.merchant_id, s.shipping_minor, s.shipping_tax_minor,"
+                    " s.shipping_tax_scheme, l.id, l.state, l.total_minor, l.tax_minor, l.tax_scheme,"
+                    " l.commission_minor, l.currency FROM orders_orderline l"
+                    " JOIN orders_suborder s ON s.id = l.suborder_id WHERE s.order_id = %s ORDER BY s.id, l.id")
+
+
+def _order_lines_move(order: Order, *, to: int) -> dict[SubOrderMoney, list[LineMoneyRow]]:
+    """Move every line of an order (paid or not paid): the lines and their sub-orders are read once (as values),
+    the states derived in memory and written with one conditional UPDATE per table. Returns each sub-order's
+    lines, as they were read."""
     now = clock.now()
-    lines = list(OrderLine.objects.filter(suborder__order=order).select_related("suborder")
-                 .order_by("suborder_id", "pk"))
+    by_sub: dict[SubOrderMoney, list[LineMoneyRow]] = {}
+    for row in fetch_rows(_ORDER_LINES_SQL, [order.pk]):
+        by_sub.setdefault(SubOrderMoney(*row[:6]), []).append(LineMoneyRow(*row[6:]))
+    lines = [line for sub_lines in by_sub.values() for line in sub_lines]
     if not lines:
         raise DomainError("ORDER_EMPTY", _("An order needs at least one item."))
     for line in lines:
         line_transition_check(line.state, to)
     _lines_update(lines, to)
-    by_sub: dict[SubOrder, list[OrderLine]] = {}
-    for line in lines:
-        by_sub.setdefault(line.suborder, []).append(line)
-    for sub, sub_lines in by_sub.items():
-        sub.order = order
-        sub.state, sub.modified_at = order_state_from_lines(l.state for l in sub_lines), now
-    for state in {sub.state for sub in by_sub}:
-        SubOrder.objects.filter(pk__in=[sub.pk for sub in by_sub if sub.state == state]).update(state=state,
-                                                                                               modified_at=now)
-    order.state, order.modified_at = order_state_from_lines(l.state for l in lines), now
-    Order.objects.filter(pk=order.pk).update(state=order.state, modified_at=now)
+    sub_states = {sub: order_state_from_lines(to for _ in sub_lines) for sub, sub_lines in by_sub.items()}
+    for state in set(sub_states.values()):
+        update_rows(SubOrder, where={"pk": [sub.pk for sub, s in sub_states.items() if s == state]},
+                    values={"state": state, "modified_at": now})
+    order.state, order.modified_at = order_state_from_lines(to for _ in lines), now
+    update_rows(Order, where={"pk": order.pk}, values={"state": order.state, "modified_at": now})
     return by_sub
 
 
@@ -171,14 +206,14 @@ def order_paid(*, order: Order) -> Order:
     now = clock.now()
     for sub, lines in _order_lines_move(order, to=LineState.PAID).items():
         ledger_record_sale(suborder=sub, lines=lines)
-    OrderHistory.objects.create(order=order, at=now, what="paid")
+    _history(order, now, "paid")
     emit("order.paid", {"order_id": order.pk, "paid_at": now.isoformat()})
     return order
 
 
 def order_unpaid(*, order: Order, reason: str) -> Order:
     _order_lines_move(order, to=LineState.NOT_PAID)
-    OrderHistory.objects.create(order=order, at=clock.now(), what=f"not paid: {reason}")
+    _history(order, clock.now(), f"not paid: {reason}")
     emit("order.unpaid", {"order_id": order.pk})
     return order
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from remarket.core import clock
-from remarket.core.db import assert_outside_transaction
+from remarket.core.db import assert_outside_transaction, insert_rows
 from remarket.core.errors import DomainError
 
 from .gateway import GatewayResult, GatewayTimeout
@@ -39,19 +39,20 @@ class SandboxGateway:
         if len(card) < 12:
             return GatewayResult("failed", failure_code="card_invalid")
         status = {DECLINED: "failed", THREE_DS: "requires_action"}.get(card, "captured" if capture else "authorized")
-        charge = SandboxCharge(ref="ch_" + secrets.token_hex(12), intent_id=intent_id, amount_minor=amount_minor,
-                               currency=currency, status=status, card_last4=card[-4:], created_at=clock.now())
+        ref = "ch_" + secrets.token_hex(12)
         try:
             # one INSERT in the common case: the unique intent_id makes the provider idempotent on our reference
             # (a savepoint only inside a test's wrapping transaction, which a failed INSERT must not break)
             with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                charge.save(force_insert=True)
+                insert_rows(SandboxCharge, [dict(ref=ref, intent_id=intent_id, amount_minor=amount_minor,
+                                                 currency=currency, status=status, card_last4=card[-4:],
+                                                 created_at=clock.now())])
         except IntegrityError:
             existing = SandboxCharge.objects.get(intent_id=intent_id)
             return GatewayResult(existing.status, existing.ref)
         if card == TIMEOUT:
             raise GatewayTimeout(f"sandbox: no answer for intent {intent_id}")
-        return GatewayResult(status, charge.ref, "card_declined" if status == "failed" else "")
+        return GatewayResult(status, ref, "card_declined" if status == "failed" else "")
 
     def _move(self, ref: str, allowed: set[str], to: str) -> GatewayResult:
         self._outside_transaction()

@@ -1,7 +1,7 @@
-from django.db import transaction
+from django.db import connection, transaction
 
 from remarket.core import clock
-from remarket.core.db import assert_outside_transaction
+from remarket.core.db import assert_outside_transaction, fetch_rows, insert_objects, update_rows
 from remarket.core.errors import DomainError
 
 from .gateway import GatewayResult, gateway
@@ -9,13 +9,26 @@ from .models import PaymentIntent, Refund
 
 
 def payment_intent_create(*, order) -> PaymentIntent:
-    now = clock.now()
-    return PaymentIntent.objects.create(order=order, amount_minor=order.total_minor, currency=order.currency,
-                                        created_at=now, updated_at=now)
+    """The order's intent (`order.payment` from then on), written with one INSERT."""
+    intent = PaymentIntent(order=order, amount_minor=order.total_minor, currency=order.currency,
+                           created_at=order.created_at, updated_at=order.created_at)
+    return insert_objects([intent])[0]
 
 
-def payment_intent_lock(*, intent_id: int) -> PaymentIntent:
-    return PaymentIntent.objects.select_for_update().select_related("order").get(pk=intent_id)
+# the intent and its order, locked (both rows, as `select_for_update().select_related("order")` locks them)
+_LOCK_SQL = ("SELECT i.status, i.gateway_ref, i.failure_code, i.refunded_minor, o.state FROM payments_paymentintent i"
+             " JOIN orders_order o ON o.id = i.order_id WHERE i.id = %s")
+
+
+def payment_intent_lock(*, intent_id: int, known: PaymentIntent | None = None) -> PaymentIntent:
+    """Lock an intent and its order. With `known` (the caller's instance, its order attached), the fields that
+    can change are read under the lock into it instead of building both objects again."""
+    if known is None or known.pk != intent_id or not PaymentIntent.order.is_cached(known):
+        return PaymentIntent.objects.select_for_update().select_related("order").get(pk=intent_id)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    (known.status, known.gateway_ref, known.failure_code, known.refunded_minor,
+     known.order.state), = fetch_rows(_LOCK_SQL + lock, [intent_id])
+    return known
 
 
 def payment_intent_record(*, intent: PaymentIntent, result: GatewayResult) -> bool:
@@ -27,7 +40,9 @@ def payment_intent_record(*, intent: PaymentIntent, result: GatewayResult) -> bo
     intent.gateway_ref = result.ref or intent.gateway_ref
     intent.failure_code = result.failure_code
     intent.updated_at = clock.now()
-    intent.save(update_fields=["status", "gateway_ref", "failure_code", "updated_at"])
+    update_rows(PaymentIntent, where={"pk": intent.pk}, values={
+        "status": intent.status, "gateway_ref": intent.gateway_ref, "failure_code": intent.failure_code,
+        "updated_at": intent.updated_at})
     return True
 
 

@@ -23,14 +23,15 @@ def _buy(marketplace, offer):
     return order
 
 
-def test_one_purchase_costs_22_statements(marketplace, offer):
+def test_one_purchase_costs_21_statements(marketplace, offer):
     checkout_pay(order=_buy(marketplace, offer), card_number=PAY_OK)  # warms the tax and commission caches
     with CaptureQueriesContext(connection) as start:
         order = _buy(marketplace, offer)
     with CaptureQueriesContext(connection) as pay:
         assert checkout_pay(order=order, card_number=PAY_OK).status == "captured"
-    # reserve and create: terms, shipping options; order, sub-order, lines, history, outbox, hold, intent; stock
-    assert len(_statements(start)) == 10, _statements(start)
+    # reserve and create: the offers with their shipping options (one read); order, sub-order, lines, history,
+    # outbox, hold, intent; stock
+    assert len(_statements(start)) == 9, _statements(start)
     assert _statements(start)[-1].startswith('UPDATE "offers_listing"')  # the stock row is locked last
     # the gateway's one charge; settle: intent lock and update, hold, lines read and update, sub-order, order,
     # ledger transaction and entries, history, outbox

@@ -96,3 +96,21 @@ def test_the_payout_command_is_safe_to_repeat(november):
     assert "1 merchants paid" in out.getvalue() and "1 already settled" in out.getvalue()
     with pytest.raises(CommandError, match="PAYOUT_PERIOD_INVALID"):
         call_command("payouts_run", period="November", verbosity=0)
+
+
+def test_closed_months_are_read_from_their_stored_sums_and_the_current_month_live(november, offer, marketplace):
+    from remarket.ledger.models import FinanceMonth
+    from remarket.ledger.selectors import finance_by_market
+    from remarket.ledger.services import finance_months_close
+
+    with clock.frozen(DEC):
+        live = finance_by_market(first=dt.date(2026, 11, 1), last=dt.date(2026, 12, 1))
+        assert finance_months_close() == 1 and finance_months_close() == 0
+        order = checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(offer.listing_id)],
+                               email="c@example.com", shipping_address=ADDRESS_FR)
+        checkout_pay(order=order, card_number=PAY_OK)
+        FinanceMonth.objects.update(commission_minor=1)  # a stored month is what is read: prove it
+        rows = {(r.market, r.month): r for r in finance_by_market(first=dt.date(2026, 11, 1), last=dt.date(2026, 12, 1))}
+    assert [(r.market, r.month, r.gmv_minor) for r in live] == [("FR", dt.date(2026, 11, 1), 49900)]
+    assert rows[("FR", dt.date(2026, 11, 1))].commission_minor == 1
+    assert rows[("FR", dt.date(2026, 12, 1))].gmv_minor == 49900  # December, live

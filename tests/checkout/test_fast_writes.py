@@ -1,0 +1,77 @@
+"""The purchase writes its rows through core/db.py's statements instead of the ORM's save(): what they write
+must read back through the ORM exactly as the ORM would have written it (time zones, JSON, UUIDs, decimals,
+defaults), on SQLite and PostgreSQL alike, and the caller's intent settled in place must not hide a change
+someone else made first."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from remarket.checkout.models import StockHold
+from remarket.checkout.services import Item, checkout_pay, checkout_settle, checkout_start
+from remarket.core import clock
+from remarket.core.db import insert_rows, update_rows
+from remarket.events.models import OutboxEvent
+from remarket.ledger.models import LedgerTransaction
+from remarket.orders.models import Order, OrderHistory, OrderLine, SubOrder
+from remarket.payments.gateway import GatewayResult
+from remarket.payments.models import PaymentIntent, SandboxCharge
+
+from ..conftest import ADDRESS_FR, PAY_OK
+
+pytestmark = pytest.mark.django_db
+AT = dt.datetime(2026, 11, 2, 23, 30, 15, 123456, tzinfo=dt.UTC)
+
+
+def _start(marketplace, offer):
+    return checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(offer.listing_id, 1)],
+                          email="buyer@example.com", shipping_address=ADDRESS_FR)
+
+
+def test_the_rows_of_a_purchase_read_back_as_written(marketplace, offer):
+    with clock.frozen(AT):
+        order = _start(marketplace, offer)
+        checkout_pay(order=order, card_number=PAY_OK)
+    stored = Order.objects.get(pk=order.pk)
+    assert (stored.public_id, stored.created_at, stored.state) == (order.public_id, AT, 1)
+    assert stored.shipping_address == order.shipping_address and stored.shipping_address["phone"] == "+33612345678"
+    assert stored.modified_at == AT
+    sub = SubOrder.objects.get(order=order)
+    assert (sub.created_at, sub.state, sub.shipping_carrier) == (AT, 1, "Standard")
+    line = OrderLine.objects.get(suborder=sub)
+    assert (line.tax_rate, line.tax_scheme, line.state, line.imei) == (Decimal("0.2"), "vat", 1, "")
+    hold = StockHold.objects.get(order=order)
+    assert (hold.expires_at - AT, hold.released_at, hold.outcome) == (dt.timedelta(minutes=15), AT, "sold")
+    intent = PaymentIntent.objects.get(order=order)
+    assert (intent.status, intent.refunded_minor, intent.created_at, intent.updated_at) == ("captured", 0, AT, AT)
+    charge = SandboxCharge.objects.get(intent_id=intent.pk)
+    assert (charge.ref, charge.refund_keys, charge.created_at) == (intent.gateway_ref, [], AT)
+    assert list(OrderHistory.objects.filter(order=order).values_list("at", "what")) == [
+        (AT, "created, awaiting payment"), (AT, "paid")]
+    events = OutboxEvent.objects.filter(payload__order_id=order.pk).order_by("id")
+    assert [(e.topic, e.created_at, e.lease_owner, e.attempts, e.done_at) for e in events] == [
+        ("order.created", AT, "", 0, None), ("order.paid", AT, "", 0, None)]
+    sale = LedgerTransaction.objects.get(order=order)
+    assert (sale.at, sale.memo, sale.period) == (AT, "", None)
+    assert set(sale.entries.values_list("at", flat=True)) == {AT}
+
+
+def test_insert_rows_returns_the_keys_in_order_and_update_rows_counts(marketplace, offer):
+    order = _start(marketplace, offer)
+    ids = insert_rows(OrderHistory, [dict(order_id=order.pk, at=AT, what=f"note {n}") for n in range(3)])
+    assert [OrderHistory.objects.get(pk=pk).what for pk in ids] == ["note 0", "note 1", "note 2"]
+    assert update_rows(OrderHistory, where={"pk": ids[:2], "suborder_id": None}, values={"what": "seen"}) == 2
+    assert update_rows(OrderHistory, where={"pk": ids[2], "what": "seen"}, values={"what": "never"}) == 0
+    assert list(OrderHistory.objects.filter(pk__in=ids).order_by("id").values_list("what", flat=True)) == [
+        "seen", "seen", "note 2"]
+
+
+def test_an_intent_settled_by_someone_else_first_is_answered_as_it_stands(marketplace, offer):
+    order = _start(marketplace, offer)
+    stale = order.payment  # the caller's copy, read before the webhook settled the payment
+    checkout_settle(intent_id=stale.pk, result=GatewayResult("captured", "ch_first"))
+    intent = checkout_settle(intent_id=stale.pk, result=GatewayResult("failed", "ch_late", "card_declined"),
+                             intent=stale)
+    assert (intent.status, intent.gateway_ref, intent.order.state) == ("captured", "ch_first", 1)
+    assert PaymentIntent.objects.get(pk=stale.pk).status == "captured"
+    assert LedgerTransaction.objects.filter(order=order).count() == 1
