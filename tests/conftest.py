@@ -28,10 +28,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: cached markets and product views never leak between tests."""
+    """Each test starts with an empty cache: cached markets, product views and tax rates never leak between
+    tests."""
     from django.core.cache import cache
 
+    from remarket.markets.tax import tax_rates_changed
+
     cache.clear()
+    tax_rates_changed()
     yield
     cache.clear()
 
