@@ -33,6 +33,16 @@ class ProductModel(models.Model):
         return f"{self.brand} {self.name}"
 
 
+def variant_label(storage_gb: int | None, colour: str) -> str:
+    """"256 GB · Black Titanium": how a variant is named beside its model."""
+    parts = []
+    if storage_gb:
+        parts.append(f"{storage_gb // 1024} TB" if storage_gb >= 1024 else f"{storage_gb} GB")
+    if colour:
+        parts.append(colour)
+    return " · ".join(parts)
+
+
 class Variant(models.Model):
     """One sellable configuration of a model: storage and colour."""
 
@@ -51,12 +61,7 @@ class Variant(models.Model):
 
     @property
     def label(self) -> str:
-        parts = []
-        if self.storage_gb:
-            parts.append(f"{self.storage_gb // 1024} TB" if self.storage_gb >= 1024 else f"{self.storage_gb} GB")
-        if self.colour:
-            parts.append(self.colour)
-        return " · ".join(parts)
+        return variant_label(self.storage_gb, self.colour)
 
     def __str__(self) -> str:
         return f"{self.model} {self.label}".strip()

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db.models import Count, Min
 
 from remarket.catalog.grades import ORDER
-from remarket.catalog.models import ProductModel
+from remarket.catalog.models import ProductModel, variant_label
 from remarket.catalog.selectors import product_model_get
 from remarket.core.errors import NotFound
 from remarket.markets.models import Market
@@ -46,12 +46,16 @@ def offers_for_product(*, model: ProductModel, market: Market, variant_id: int |
     rows = _on_sale(market).filter(listing__variant__model=model)
     if variant_id is not None:
         rows = rows.filter(listing__variant_id=variant_id)
-    rows = (rows.select_related("listing__variant", "listing__merchant")
-            .annotate(ship_price=Min("shipping__price_minor"), ship_delay=Min("shipping__delay_days")))
-    offers = [Offer(t.listing_id, t.listing.sku, t.listing.variant_id, t.listing.variant.label, t.listing.grade,
-                    t.listing.merchant.name, t.price_minor, t.currency, t.listing.quantity,
-                    t.listing.warranty_months, t.score, t.listing.merchant.quality_score, t.ship_price or 0,
-                    t.ship_delay) for t in rows]
+    # plain values, not model instances: a popular product has hundreds of offers and building four objects
+    # per row cost more than the query
+    rows = rows.annotate(ship_price=Min("shipping__price_minor"), ship_delay=Min("shipping__delay_days")).values_list(
+        "listing_id", "listing__sku", "listing__variant_id", "listing__variant__storage_gb", "listing__variant__colour",
+        "listing__grade", "listing__merchant__name", "price_minor", "currency", "listing__quantity",
+        "listing__warranty_months", "score", "listing__merchant__quality_score", "ship_price", "ship_delay")
+    offers = [Offer(listing_id, sku, variant_id, variant_label(storage, colour), grade, merchant, price, currency,
+                    quantity, warranty, score, quality, ship_price or 0, ship_delay)
+              for (listing_id, sku, variant_id, storage, colour, grade, merchant, price, currency, quantity, warranty,
+                   score, quality, ship_price, ship_delay) in rows]
     return sorted(offers, key=lambda o: (o.variant_id, ORDER.index(o.grade), -o.score, o.total_minor, o.listing_id))
 
 
