@@ -151,9 +151,8 @@ def main() -> None:
                     f"{f['update_seconds']:.1f} s | {rate:,.0f} rows/s | {verdict} the 60 s budget "
                     f"(scaled to 1 M: {f['update_seconds'] * 1_000_000 / f['updates']:.0f} s) | {int(f['unscored'])} | {load} |")
         print(rows[-1], flush=True)
-    command = "  ".join(sys.argv)
     section = (f"\n## Listings bulk import — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
-               f"Machine: {machine()}. Command: `.venv/bin/python {command.split('/', 1)[-1] if '/' in command else command}`.\n\n"
+               f"Machine: {machine()}. Command: `.venv/bin/python bench/listings_import.py {' '.join(sys.argv[1:])}`.\n\n"
                "| database | listings | create | updates | update time | rate | budget (≤ 60 s for 1 M) | offers left unscored "
                "| load average (1 min) before → after |\n"
                "|---|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
