@@ -34,7 +34,10 @@ DELIMITERS = (";", ",", "\t", "|")  # ';' first: the contract's required separat
 SHIPPING_SLOTS = (1, 2, 3)
 SHIPPING_COLUMNS = {f"{name}_{n}" for n in SHIPPING_SLOTS for name in ("shipper", "shipping_price", "shipping_delay")}
 COLUMNS = {"sku", "product_id", "backmarket_id", "ean", "quantity", "price", "min_price", "max_price", "state",
-           "grade", "warranty_delay", "comment", "pub_state", "publication_state", "currency"} | SHIPPING_COLUMNS
+           "grade", "warranty_delay", "comment", "pub_state", "publication_state", "currency",
+           # remarket's own, optional: the EU margin scheme per listing (REGULAR or MARGINAL, as the contract's
+           # vat_type) and the unit's purchase price it needs
+           "vat_type", "purchase_price"} | SHIPPING_COLUMNS
 STATE_GRADES = {legacy: grade for grade, (legacy, _) in CONTRACT_CODES.items()} | {4: "STALLONE"}
 PUBLISHED, PUB_STATES = 2, {0, 1, 2, 3, 4}
 
@@ -248,7 +251,8 @@ def _row(record: dict, known: _Known, market: Market) -> ListingRow:
         max_price=amount_text(record.get("max_price")),
         published=None if pub_state is None else _int(pub_state) == PUBLISHED,
         warranty_months=record.get("warranty_delay"), comment=record.get("comment"),
-        shipping=shipping_rows(record))
+        shipping=shipping_rows(record), vat_scheme=record.get("vat_type"),
+        purchase_price=amount_text(record.get("purchase_price")))
 
 
 def _records(table: Table) -> list[tuple[int, dict | None]]:

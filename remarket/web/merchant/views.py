@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from remarket.core.errors import DomainError, NotFound
+from remarket.markets.models import Market
 from remarket.merchants.models import Merchant, MerchantMetrics
 from remarket.merchants.quality import MIN_ORDERS, THRESHOLDS
 from remarket.offers.best import standings_for_terms
@@ -94,7 +95,8 @@ def listings(request):
     standings = standings_for_terms(list(page))
     for term in page:
         term.is_winning, term.price_to_win_minor = standings.get(term.pk, (False, None))
-    return render(request, "merchant/listings.html", {"page": page, "merchant": _merchant(request)})
+    return render(request, "merchant/listings.html", {"page": page, "merchant": _merchant(request),
+                                                      "markets": Market.objects.order_by("code").values_list("code", flat=True)})
 
 
 @requires("listing.view")

@@ -1,6 +1,6 @@
 from django import template
 
-from remarket.core.money import fmt
+from remarket.core.money import fmt, to_major
 
 register = template.Library()
 
@@ -23,3 +23,11 @@ def kg(grams):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, key)
+
+
+@register.filter
+def major(minor, currency):
+    """Minor units as a plain decimal for a form field ("499.00"); empty for no amount."""
+    if minor is None or not currency:
+        return ""
+    return str(to_major(int(minor), currency))
