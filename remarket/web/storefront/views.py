@@ -135,8 +135,8 @@ ADDRESS_FIELDS = ("first_name", "last_name", "street", "postal_code", "city", "p
 
 
 def _quote(request, market: Market, lines, options, data) -> Quote | None:
-    """Goods, shipping and tax for the address typed so far; None while a US state is missing."""
-    if not lines or (market.code == "US" and data.get("state", "").upper() not in US_STATES):
+    """Goods, shipping and tax for the address typed so far; None while it says too little (a US state)."""
+    if not lines:
         return None
     address = {"country": market.code, "state": data.get("state", "").upper(), "postal_code": data.get("postal_code", "")}
     try:
