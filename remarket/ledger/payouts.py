@@ -114,16 +114,21 @@ def payout_create(*, merchant, currency: str, period: dt.date) -> Payout:
     if clock.now() < end:
         raise DomainError("PAYOUT_PERIOD_OPEN", _("%(period)s is not over yet; a payout settles a closed month.")
                           % {"period": f"{period:%Y-%m}"}, status=409)
-    if Payout.objects.filter(merchant=merchant, currency=currency, period=period).exists():
-        raise DomainError("PAYOUT_ALREADY_MADE", _("%(merchant)s was already paid for %(period)s in %(currency)s.")
+    already = DomainError("PAYOUT_ALREADY_MADE", _("%(merchant)s was already paid for %(period)s in %(currency)s.")
                           % {"merchant": merchant, "period": f"{period:%Y-%m}", "currency": currency}, status=409)
-    statement = statement_build(merchant=merchant, currency=currency, period=period)
-    # payouts of earlier months made after this one ended settled part of its closing balance already
-    settled_since = LedgerEntry.objects.filter(account=Account.MERCHANT_PAYABLE, merchant=merchant, currency=currency,
-                                               line=Line.PAYOUT, at__gte=end).aggregate(s=Sum("amount_minor"))["s"] or 0
-    amount = max(0, statement.closing_minor - settled_since)
     try:
         with transaction.atomic():
+            # one payout computation per merchant at a time: two runs settling different months at once would
+            # each miss the other's payout in `settled_since`
+            type(merchant).objects.select_for_update().filter(pk=merchant.pk).first()
+            if Payout.objects.filter(merchant=merchant, currency=currency, period=period).exists():
+                raise already
+            statement = statement_build(merchant=merchant, currency=currency, period=period)
+            # payouts of earlier months made after this one ended settled part of its closing balance already
+            settled_since = LedgerEntry.objects.filter(
+                account=Account.MERCHANT_PAYABLE, merchant=merchant, currency=currency, line=Line.PAYOUT,
+                at__gte=end).aggregate(s=Sum("amount_minor"))["s"] or 0
+            amount = max(0, statement.closing_minor - settled_since)
             txn = None
             if amount:
                 txn = ledger_post(kind="payout", merchant_id=merchant.pk, period=period,
@@ -135,9 +140,7 @@ def payout_create(*, merchant, currency: str, period: dt.date) -> Payout:
                                          movements_minor=statement.movements_minor, amount_minor=amount,
                                          transaction=txn, created_at=clock.now())
     except IntegrityError:  # a concurrent run made it first
-        raise DomainError("PAYOUT_ALREADY_MADE", _("%(merchant)s was already paid for %(period)s in %(currency)s.")
-                          % {"merchant": merchant, "period": f"{period:%Y-%m}", "currency": currency},
-                          status=409) from None
+        raise already from None
 
 
 def payouts_run(*, period: dt.date, progress=None) -> list[Payout]:
