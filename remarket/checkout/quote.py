@@ -1,9 +1,7 @@
 """What a cart will cost before it is bought: goods, shipping and tax for an address, priced exactly as
-`order_create` will price the order (the same `suborder_priced`), without writing anything. US shoppers see
+`order_create` will price the order (the same `order_priced`), without writing anything. US shoppers see
 the sales tax of their state before they pay; EU shoppers see the VAT their prices include."""
-from collections import defaultdict
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
@@ -11,7 +9,7 @@ from remarket.core import clock
 from remarket.core.errors import NotFound
 from remarket.markets.models import Channel, Market
 from remarket.offers.models import ListingMarket
-from remarket.orders.services import suborder_priced
+from remarket.orders.services import order_priced
 
 from .services import Item, _priced_line, _ship_to, _shipping
 
@@ -38,13 +36,8 @@ def checkout_quote(*, market: Market, channel: Channel, items: list[Item], shipp
     lines = [_priced_line(terms[i.listing_id], i) for i in items]
     shipping = _shipping(channel, terms, lines, shipping_choice or {})
     ship_to = _ship_to(market, shipping_address, location_id)
-    now = clock.now()
-    by_merchant = defaultdict(list)
-    for line in lines:
-        by_merchant[line.merchant_id].append(line)
-    priced = [suborder_priced(market=market, merchant_id=m, lines=group, ship=shipping.get(m), ship_to=ship_to,
-                              on=now.astimezone(ZoneInfo(market.time_zone)).date(), currency=market.currency, now=now)
-              for m, group in sorted(by_merchant.items())]
+    priced = order_priced(market=market, lines=lines, shipping=shipping, ship_to=ship_to, currency=market.currency,
+                          now=clock.now())
     rates = sorted({f"{l.tax_jurisdiction} {l.tax_rate * 100:.3f}".rstrip("0").rstrip(".") + " %"
                     for _, order_lines in priced for l in order_lines if l.tax_scheme in ("vat", "sales_tax")})
     return Quote(currency=market.currency, goods_minor=sum(l.total_minor for _, ls in priced for l in ls),

@@ -48,14 +48,7 @@ def order_create(*, market, channel, email: str, lines: list[PricedLine], curren
     if not lines:
         raise DomainError("ORDER_EMPTY", _("An order needs at least one item."))
     now = clock.now()
-    today = now.astimezone(ZoneInfo(market.time_zone)).date()
-    by_merchant: dict[int, list[PricedLine]] = defaultdict(list)
-    for line in lines:
-        by_merchant[line.merchant_id].append(line)
-    shipping = shipping or {}
-    priced = [suborder_priced(market=market, merchant_id=merchant_id, lines=group, ship=shipping.get(merchant_id),
-                              ship_to=ship_to, on=today, currency=currency, now=now)
-              for merchant_id, group in sorted(by_merchant.items())]
+    priced = order_priced(market=market, lines=lines, shipping=shipping, ship_to=ship_to, currency=currency, now=now)
     subs = [sub for sub, _ in priced]
     rows = [order_lines for _, order_lines in priced]
     # one INSERT per table through core/db.py (no save() machinery: checkout writes these on every purchase)
@@ -78,6 +71,20 @@ def order_create(*, market, channel, email: str, lines: list[PricedLine], curren
 
 def _history(order: Order, at: dt.datetime, what: str) -> None:
     insert_rows(OrderHistory, [dict(order_id=order.pk, at=at, what=what)])
+
+
+def order_priced(*, market, lines: list[PricedLine], shipping: dict | None, ship_to: ShipTo, currency: str,
+                 now: dt.datetime) -> list[tuple[SubOrder, list[OrderLine]]]:
+    """An order's sub-orders (one per merchant, by merchant id) and their lines, priced and taxed for the
+    ship-to address and the market's day, not saved: what `order_create` writes and a checkout quote shows."""
+    today = now.astimezone(ZoneInfo(market.time_zone)).date()
+    by_merchant: dict[int, list[PricedLine]] = defaultdict(list)
+    for line in lines:
+        by_merchant[line.merchant_id].append(line)
+    shipping = shipping or {}
+    return [suborder_priced(market=market, merchant_id=merchant_id, lines=group, ship=shipping.get(merchant_id),
+                            ship_to=ship_to, on=today, currency=currency, now=now)
+            for merchant_id, group in sorted(by_merchant.items())]
 
 
 def suborder_priced(*, market, merchant_id: int, lines: list[PricedLine], ship, ship_to: ShipTo, on: dt.date,
