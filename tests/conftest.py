@@ -28,14 +28,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: cached markets, product views and tax rates never leak between
+    """Each test starts with an empty cache: cached markets, product views, tax rates and commission rates never leak between
     tests."""
     from django.core.cache import cache
 
+    from remarket.ledger.commission import commission_rates_changed
     from remarket.markets.tax import tax_rates_changed
 
     cache.clear()
     tax_rates_changed()
+    commission_rates_changed()
     yield
     cache.clear()
 
