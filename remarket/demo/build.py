@@ -200,7 +200,8 @@ def demo_counts() -> dict[str, int]:
         "merchants": Merchant.objects.count(), "users": User.objects.count(), "listings": Listing.objects.count(),
         "listing terms": ListingMarket.objects.count(), "counter stock rows": LocationStock.objects.count(),
         "orders": Order.objects.count(), "sub-orders": SubOrder.objects.count(),
-        "order lines": OrderLine.objects.count(), "sale transactions": LedgerTransaction.objects.filter(kind="sale").count(),
+        "order lines": OrderLine.objects.count(),
+        "sale transactions": LedgerTransaction.objects.filter(kind="sale").count(),
         "fees and payouts": LedgerTransaction.objects.filter(kind__in=("fee", "payout")).count(),
         "invoices": Invoice.objects.count(), "sale facts": SaleFact.objects.count(),
     }

@@ -3,7 +3,8 @@
 The rows are those the services write one order at a time (`checkout_start`, `checkout_settle`,
 `order_paid`, `suborder_accept`, `suborder_ship`): a payment intent (and the sandbox gateway's charge) and a
 stock hold per order; lines priced and taxed by `suborder_priced` as checkout prices them; for each paid
-sub-order the ledger's sale transaction exactly as `ledger_record_sale` posts it (`sale_entries`), and for each paid line the sales fact `analytics.services.sale_facts_build` makes.
+sub-order the ledger's sale transaction exactly as `ledger_record_sale` posts it (`sale_entries`), and for
+each paid line the sales fact `analytics.services.sale_facts_build` makes.
 States are always derived from the lines with `order_state_from_lines`. No outbox events are emitted: they
 would mail every demo customer and build the facts a second time.
 
@@ -120,7 +121,8 @@ class HistoryWriter:
         return Order(public_id=plan.public_id, market=plan.market, channel=plan.channel, location_id=plan.location_id,
                      customer_id=plan.customer_id, clerk_id=plan.clerk_id, email=plan.email,
                      state=order_state_from_lines(states), currency=plan.market.currency,
-                     total_minor=sum(sub.total_minor for sub, _ in priced), tax_minor=sum(sub.tax_minor for sub, _ in priced),
+                     total_minor=sum(sub.total_minor for sub, _ in priced),
+                     tax_minor=sum(sub.tax_minor for sub, _ in priced),
                      shipping_address=plan.address, created_at=plan.created_at,
                      modified_at=max([plan.settled_at or plan.created_at, *changed]))
 

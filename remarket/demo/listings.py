@@ -63,7 +63,8 @@ def _margin_fields(listing: Listing, term: ListingMarket) -> dict:
     """The margin scheme's fields on the row in the purchase price's own currency."""
     if term.currency != listing.purchase_currency:
         return {}
-    return {"vat_scheme": listing.vat_scheme, "purchase_price": str(to_major(listing.purchase_price_minor, term.currency))}
+    return {"vat_scheme": listing.vat_scheme,
+            "purchase_price": str(to_major(listing.purchase_price_minor, term.currency))}
 
 
 MARGIN_COUNTRIES = EU | {"GB"}

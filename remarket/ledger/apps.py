@@ -13,6 +13,7 @@ class LedgerConfig(AppConfig):
         from . import jobs  # noqa: F401  (registers the month's close)
         from .commission import commission_rates_changed
 
-        for signal in (post_save, post_delete):  # a category's new rate: at once in this process, within a minute elsewhere
+        # a category's new rate: at once in this process, within a minute elsewhere (commission.py)
+        for signal in (post_save, post_delete):
             signal.connect(lambda **kwargs: commission_rates_changed(), sender=Category, weak=False,
                            dispatch_uid=f"ledger.commission_rates.{signal is post_save}")

@@ -35,6 +35,7 @@ class Command(BaseCommand):
         for p in paid:
             total[p.currency] = total.get(p.currency, 0) + p.amount_minor
         already = Payout.objects.filter(period=month).count() - len(made)
+        amounts = ", ".join(fmt(v, c) for c, v in sorted(total.items())) or "nothing"
         self.stdout.write(self.style.SUCCESS(
-            f"{len(paid)} merchants paid for {month:%Y-%m} ({', '.join(fmt(v, c) for c, v in sorted(total.items())) or 'nothing'}); "
+            f"{len(paid)} merchants paid for {month:%Y-%m} ({amounts}); "
             f"{len(made) - len(paid)} carried over; {already} already settled"))
