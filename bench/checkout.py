@@ -74,7 +74,7 @@ def seed() -> None:
 # --- buyers ------------------------------------------------------------------------------------------------
 
 def _service_worker(args):
-    mode, threads, seconds, start_at, hot_id, listing_ids, out = args
+    mode, threads, seconds, gate, hot_id, listing_ids, out = args
     _django()
     import random
 
@@ -86,6 +86,7 @@ def _service_worker(args):
 
     market = Market.objects.get(code="FR")
     channel = Channel.objects.get(code="web-fr")
+    start_at = _start_line(gate)
     counts = []
 
     def buyer(n):
@@ -112,14 +113,74 @@ def _service_worker(args):
     out.put((sum(c[0] for c in counts), sum(c[1] for c in counts)))
 
 
+def _plain_purchase(conn, listing: int) -> None:
+    """One purchase as plain SQL through psycopg (autocommit connection; transactions as the service's)."""
+    now = "now()"
+    with conn.transaction():  # checkout_start: order, lines, history, outbox, hold, intent, then stock
+        merchant = conn.execute("SELECT l.merchant_id FROM offers_listing l JOIN offers_listingmarket t ON"
+                                " t.listing_id = l.id WHERE l.id = %s AND t.published", [listing]).fetchone()[0]
+        order = conn.execute(
+            f"INSERT INTO orders_order (public_id, market_id, channel_id, email, state, currency, total_minor,"
+            f" tax_minor, shipping_address, created_at, modified_at) SELECT gen_random_uuid(), m.id, c.id,"
+            f" 'b@e.com', 10, 'EUR', 39900, 6650, '{{}}', {now}, {now} FROM markets_market m, markets_channel c"
+            f" WHERE m.code = 'FR' AND c.code = 'web-fr' RETURNING id").fetchone()[0]
+        sub = conn.execute(f"INSERT INTO orders_suborder (order_id, merchant_id, state, total_minor, tax_minor,"
+                           f" shipping_carrier, shipping_minor, shipping_tax_minor, shipping_tax_scheme,"
+                           f" created_at, modified_at) VALUES (%s, %s, 10, 39900, 6650, 'Standard', 0, 0,"
+                           f" 'standard', {now}, {now}) RETURNING id", [order, merchant]).fetchone()[0]
+        line = conn.execute("INSERT INTO orders_orderline (suborder_id, listing_id, sku, title, grade, quantity,"
+                            " unit_price_minor, total_minor, currency, state, imei, serial_number, tax_scheme,"
+                            " tax_rate, tax_jurisdiction, tax_minor, commission_bp, commission_minor) VALUES"
+                            " (%s, %s, 'L', 'T', 'GOOD', 1, 39900, 39900, 'EUR', 8, '', '', 'standard', 0.2,"
+                            " 'FR', 6650, 1000, 3990) RETURNING id", [sub, listing]).fetchone()[0]
+        conn.execute(f"INSERT INTO orders_orderhistory (order_id, at, what) VALUES (%s, {now}, 'created')", [order])
+        conn.execute(f"INSERT INTO events_outboxevent (topic, payload, created_at, available_at, lease_owner,"
+                     f" attempts, last_error) VALUES ('order.created', '{{}}', {now}, {now}, '', 0, '')")
+        conn.execute(f"INSERT INTO checkout_stockhold (order_id, expires_at, outcome) VALUES (%s, {now}, '')", [order])
+        intent = conn.execute(f"INSERT INTO payments_paymentintent (order_id, amount_minor, currency, status,"
+                              f" gateway_ref, failure_code, refunded_minor, created_at, updated_at) VALUES"
+                              f" (%s, 39900, 'EUR', 'created', '', '', 0, {now}, {now}) RETURNING id",
+                              [order]).fetchone()[0]
+        cur = conn.execute("UPDATE offers_listing SET quantity = quantity - 1 WHERE id = %s AND quantity >= 1",
+                           [listing])
+        if cur.rowcount != 1:
+            raise RuntimeError("the benchmark's listings never run out")
+    # the gateway's books: one sale (authorized and captured), outside any transaction of ours
+    conn.execute(f"INSERT INTO payments_sandboxcharge (ref, intent_id, amount_minor, currency, status,"
+                 f" refunded_minor, refund_keys, card_last4, created_at) VALUES (%s, %s, 39900, 'EUR',"
+                 f" 'captured', 0, '[]', '4242', {now})", [f"ch_{intent}", intent])
+    with conn.transaction():  # settle: captured → hold sold, lines/sub-order/order paid, ledger, outbox
+        conn.execute("SELECT id FROM payments_paymentintent WHERE id = %s FOR UPDATE", [intent])
+        conn.execute(f"UPDATE payments_paymentintent SET status = 'captured', gateway_ref = %s,"
+                     f" updated_at = {now} WHERE id = %s", [f"ch_{intent}", intent])
+        conn.execute(f"UPDATE checkout_stockhold SET released_at = {now}, outcome = 'sold' WHERE order_id = %s"
+                     f" AND released_at IS NULL", [order])
+        conn.execute("UPDATE orders_orderline SET state = 1 WHERE id = %s AND state = 8", [line])
+        conn.execute(f"UPDATE orders_suborder SET state = 1, modified_at = {now} WHERE id = %s", [sub])
+        conn.execute(f"UPDATE orders_order SET state = 1, modified_at = {now} WHERE id = %s", [order])
+        txn = conn.execute(f"INSERT INTO ledger_ledgertransaction (kind, order_id, suborder_id, merchant_id, at,"
+                           f" memo) VALUES ('sale', %s, %s, %s, {now}, '') RETURNING id",
+                           [order, sub, merchant]).fetchone()[0]
+        conn.execute(f"INSERT INTO ledger_ledgerentry (transaction_id, account, line, merchant_id, amount_minor,"
+                     f" currency, at) VALUES (%s, 'gateway_clearing', 'sale', NULL, 39900, 'EUR', {now}),"
+                     f" (%s, 'merchant_payable', 'sale', %s, -33250, 'EUR', {now}),"
+                     f" (%s, 'merchant_payable', 'tax', %s, -6650, 'EUR', {now}),"
+                     f" (%s, 'merchant_payable', 'commission', %s, 3990, 'EUR', {now}),"
+                     f" (%s, 'commission_revenue', 'commission', NULL, -3990, 'EUR', {now})",
+                     [txn, txn, merchant, txn, merchant, txn, merchant, txn])
+        conn.execute(f"INSERT INTO orders_orderhistory (order_id, at, what) VALUES (%s, {now}, 'paid')", [order])
+        conn.execute(f"INSERT INTO events_outboxevent (topic, payload, created_at, available_at, lease_owner,"
+                     f" attempts, last_error) VALUES ('order.paid', '{{}}', {now}, {now}, '', 0, '')")
+
+
 def _plain_worker(args):
     """The same writes as one purchase, as plain SQL through psycopg: the floor of what the database costs."""
-    _, threads, seconds, start_at, hot_id, listing_ids, out = args
+    _, threads, seconds, gate, hot_id, listing_ids, out = args
     import random
 
     import psycopg
 
-    now = "now()"
+    start_at = _start_line(gate)
     counts = []
 
     def buyer(n):
@@ -129,62 +190,7 @@ def _plain_worker(args):
             while time.time() < start_at:
                 time.sleep(0.001)
             while time.time() < start_at + seconds:
-                listing = rng.choice(listing_ids)
-                with conn.transaction():  # checkout_start: order, lines, history, outbox, hold, intent, then stock
-                    merchant = conn.execute("SELECT l.merchant_id FROM offers_listing l JOIN offers_listingmarket t ON"
-                                            " t.listing_id = l.id WHERE l.id = %s AND t.published", [listing]).fetchone()[0]
-                    order = conn.execute(
-                        f"INSERT INTO orders_order (public_id, market_id, channel_id, email, state, currency, total_minor,"
-                        f" tax_minor, shipping_address, created_at, modified_at) SELECT gen_random_uuid(), m.id, c.id,"
-                        f" 'b@e.com', 10, 'EUR', 39900, 6650, '{{}}', {now}, {now} FROM markets_market m, markets_channel c"
-                        f" WHERE m.code = 'FR' AND c.code = 'web-fr' RETURNING id").fetchone()[0]
-                    sub = conn.execute(f"INSERT INTO orders_suborder (order_id, merchant_id, state, total_minor, tax_minor,"
-                                       f" shipping_carrier, shipping_minor, shipping_tax_minor, shipping_tax_scheme,"
-                                       f" created_at, modified_at) VALUES (%s, %s, 10, 39900, 6650, 'Standard', 0, 0,"
-                                       f" 'standard', {now}, {now}) RETURNING id", [order, merchant]).fetchone()[0]
-                    line = conn.execute("INSERT INTO orders_orderline (suborder_id, listing_id, sku, title, grade, quantity,"
-                                        " unit_price_minor, total_minor, currency, state, imei, serial_number, tax_scheme,"
-                                        " tax_rate, tax_jurisdiction, tax_minor, commission_bp, commission_minor) VALUES"
-                                        " (%s, %s, 'L', 'T', 'GOOD', 1, 39900, 39900, 'EUR', 8, '', '', 'standard', 0.2,"
-                                        " 'FR', 6650, 1000, 3990) RETURNING id", [sub, listing]).fetchone()[0]
-                    conn.execute(f"INSERT INTO orders_orderhistory (order_id, at, what) VALUES (%s, {now}, 'created')", [order])
-                    conn.execute(f"INSERT INTO events_outboxevent (topic, payload, created_at, available_at, lease_owner,"
-                                 f" attempts, last_error) VALUES ('order.created', '{{}}', {now}, {now}, '', 0, '')")
-                    conn.execute(f"INSERT INTO checkout_stockhold (order_id, expires_at, outcome) VALUES (%s, {now}, '')", [order])
-                    intent = conn.execute(f"INSERT INTO payments_paymentintent (order_id, amount_minor, currency, status,"
-                                          f" gateway_ref, failure_code, refunded_minor, created_at, updated_at) VALUES"
-                                          f" (%s, 39900, 'EUR', 'created', '', '', 0, {now}, {now}) RETURNING id",
-                                          [order]).fetchone()[0]
-                    cur = conn.execute("UPDATE offers_listing SET quantity = quantity - 1 WHERE id = %s AND quantity >= 1",
-                                       [listing])
-                    if cur.rowcount != 1:
-                        raise RuntimeError("the benchmark's listings never run out")
-                # the gateway's books: one sale (authorized and captured), outside any transaction of ours
-                conn.execute(f"INSERT INTO payments_sandboxcharge (ref, intent_id, amount_minor, currency, status,"
-                             f" refunded_minor, refund_keys, card_last4, created_at) VALUES (%s, %s, 39900, 'EUR',"
-                             f" 'captured', 0, '[]', '4242', {now})", [f"ch_{intent}", intent])
-                with conn.transaction():  # settle: captured → hold sold, lines/sub-order/order paid, ledger, outbox
-                    conn.execute("SELECT id FROM payments_paymentintent WHERE id = %s FOR UPDATE", [intent])
-                    conn.execute(f"UPDATE payments_paymentintent SET status = 'captured', gateway_ref = %s,"
-                                 f" updated_at = {now} WHERE id = %s", [f"ch_{intent}", intent])
-                    conn.execute(f"UPDATE checkout_stockhold SET released_at = {now}, outcome = 'sold' WHERE order_id = %s"
-                                 f" AND released_at IS NULL", [order])
-                    conn.execute("UPDATE orders_orderline SET state = 1 WHERE id = %s AND state = 8", [line])
-                    conn.execute(f"UPDATE orders_suborder SET state = 1, modified_at = {now} WHERE id = %s", [sub])
-                    conn.execute(f"UPDATE orders_order SET state = 1, modified_at = {now} WHERE id = %s", [order])
-                    txn = conn.execute(f"INSERT INTO ledger_ledgertransaction (kind, order_id, suborder_id, merchant_id, at,"
-                                       f" memo) VALUES ('sale', %s, %s, %s, {now}, '') RETURNING id",
-                                       [order, sub, merchant]).fetchone()[0]
-                    conn.execute(f"INSERT INTO ledger_ledgerentry (transaction_id, account, line, merchant_id, amount_minor,"
-                                 f" currency, at) VALUES (%s, 'gateway_clearing', 'sale', NULL, 39900, 'EUR', {now}),"
-                                 f" (%s, 'merchant_payable', 'sale', %s, -33250, 'EUR', {now}),"
-                                 f" (%s, 'merchant_payable', 'tax', %s, -6650, 'EUR', {now}),"
-                                 f" (%s, 'merchant_payable', 'commission', %s, 3990, 'EUR', {now}),"
-                                 f" (%s, 'commission_revenue', 'commission', NULL, -3990, 'EUR', {now})",
-                                 [txn, txn, merchant, txn, merchant, txn, merchant, txn])
-                    conn.execute(f"INSERT INTO orders_orderhistory (order_id, at, what) VALUES (%s, {now}, 'paid')", [order])
-                    conn.execute(f"INSERT INTO events_outboxevent (topic, payload, created_at, available_at, lease_owner,"
-                                 f" attempts, last_error) VALUES ('order.paid', '{{}}', {now}, {now}, '', 0, '')")
+                _plain_purchase(conn, rng.choice(listing_ids))
                 done += 1
         counts.append((done, 0))
 
@@ -197,8 +203,9 @@ def _plain_worker(args):
 
 
 def _api_worker(args):
-    base, threads, seconds, start_at, _, listing_ids, out = args
+    base, threads, seconds, gate, _, listing_ids, out = args
     import random
+    start_at = _start_line(gate)
     counts = []
 
     def post(path, body):
@@ -256,19 +263,38 @@ def cpu_per_purchase(n: int, profile: bool) -> None:
         phases["checkout_start"] += t1 - t0
         phases["checkout_pay"] += time.process_time() - t1
 
+    import psycopg
+    from django.db import connection
+
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=" + DB, autocommit=True) as conn:
+        for i in range(50):  # warm-up: the statements prepared
+            _plain_purchase(conn, listing_ids[i])
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        started, db_started = time.process_time(), _process_cpu(backend)
+        for i in range(n):
+            _plain_purchase(conn, listing_ids[i % len(listing_ids)])
+        print(f"[bench] {n} plain purchases, one buyer: {(time.process_time() - started) / n * 1000:.2f} ms of Python "
+              f"CPU and {(_process_cpu(backend) - db_started) / n * 1000:.2f} ms of PostgreSQL CPU per purchase",
+              flush=True)
+
     for i in range(50):  # warm-up: caches, the connection
         buy(i)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     rounds = []  # the machine is shared: the least disturbed of 3 rounds is the figure, the others show the spread
     for _ in range(3):
         phases = dict.fromkeys(phases, 0.0)
-        started, wall = time.process_time(), time.perf_counter()
+        started, wall, db_started = time.process_time(), time.perf_counter(), _process_cpu(backend)
         for i in range(n):
             buy(i)
-        rounds.append(((time.process_time() - started) / n, (time.perf_counter() - wall) / n, dict(phases)))
-    cpu, wall, phases = min(rounds, key=lambda r: r[0])
+        rounds.append(((time.process_time() - started) / n, (time.perf_counter() - wall) / n, dict(phases),
+                       (_process_cpu(backend) - db_started) / n))
+    cpu, wall, phases, db = min(rounds, key=lambda r: r[0])
     print(f"[bench] {n} purchases x 3 rounds, one buyer: {cpu * 1000:.2f} ms of Python CPU per purchase "
           f"(checkout_start {phases['checkout_start'] / n * 1000:.2f}, checkout_pay {phases['checkout_pay'] / n * 1000:.2f}; "
-          f"rounds {', '.join(f'{r[0] * 1000:.2f}' for r in rounds)}); wall {wall * 1000:.2f} ms", flush=True)
+          f"rounds {', '.join(f'{r[0] * 1000:.2f}' for r in rounds)}), {db * 1000:.2f} ms of PostgreSQL CPU; "
+          f"wall {wall * 1000:.2f} ms", flush=True)
 
     # the same purchase through /api/v1 in process (Django's test client: middleware, django-ninja, JSON; no
     # gunicorn, no HTTP client, no connection health check, which the test client leaves out)
@@ -304,16 +330,34 @@ def cpu_per_purchase(n: int, profile: bool) -> None:
             pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
 
 
+def _start_line(gate) -> float:
+    """Report this process ready, wait for every other one, and return the time the buyers start at."""
+    ready, go, start = gate
+    ready.put(os.getpid())
+    go.wait()
+    return start.value
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process on this machine has used so far (PostgreSQL's backend here)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(worker, mode: str, buyers: int, processes: int, seconds: int, hot_id: int, listing_ids: list[int],
             base: str = "") -> tuple[float, int]:
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
-    start_at = time.time() + 6  # let every process load Django first
+    gate = (ctx.Queue(), ctx.Event(), ctx.Value("d"))
     first = base if worker is _api_worker else mode
-    procs = [ctx.Process(target=worker, args=((first, buyers // processes, seconds, start_at, hot_id, listing_ids, out),))
+    procs = [ctx.Process(target=worker, args=((first, buyers // processes, seconds, gate, hot_id, listing_ids, out),))
              for _ in range(processes)]
     for p in procs:
         p.start()
+    for _ in procs:  # every process has loaded Django and connected: the buyers start together, one second on
+        gate[0].get(timeout=120)
+    gate[2].value = time.time() + 1
+    gate[1].set()
     results = [out.get(timeout=seconds + 120) for _ in procs]
     for p in procs:
         p.join()
