@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+from remarket.core.db import hot_cursor
 
 from remarket.core.errors import Conflict
 
@@ -41,7 +41,7 @@ RELEASE_COUNTER = ('UPDATE "offers_locationstock" SET "available" = ("offers_loc
 
 def stock_reserve(items: Iterable[Units]) -> None:
     """Take units out of availability, all or nothing. Must run inside the caller's transaction."""
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         for (location_id, listing_id), qty in _merged(items):
             if location_id is None:
                 cursor.execute(RESERVE_ONLINE, [qty, listing_id, qty])
@@ -54,7 +54,7 @@ def stock_reserve(items: Iterable[Units]) -> None:
 
 def stock_release(items: Iterable[Units]) -> None:
     """Give held units back to availability (an unpaid order, an expired hold)."""
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         for (location_id, listing_id), qty in _merged(items):
             if location_id is None:
                 cursor.execute(RELEASE_ONLINE, [qty, listing_id])
