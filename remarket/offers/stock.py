@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from remarket.core.db import hot_cursor
-
 from remarket.core.errors import Conflict
 
 
