@@ -116,12 +116,12 @@ def hot_cursor():
         with db.cursor() as cursor:
             yield cursor
         return
-    cursor = db.create_cursor()
-    try:
-        with db.wrap_database_errors:
-            yield cursor
-    finally:
-        cursor.close()
+    cursor = db.__dict__.get("hot_cursor")
+    if cursor is None or cursor.connection is not db.connection:
+        # one per connection, kept: the driver remembers how it adapted each type of value on the cursor
+        cursor = db.__dict__["hot_cursor"] = db.create_cursor()
+    with db.wrap_database_errors:
+        yield cursor
 
 
 # --- the hot paths' writes: one statement each, no model machinery ----------------------------------------
@@ -141,9 +141,10 @@ def _db_value(field, value, db, converted: dict | None = None):
         return value
     if converted is None or not isinstance(value, dt.datetime):
         return field.get_db_prep_save(value, db)
-    if (field, value) not in converted:
-        converted[field, value] = field.get_db_prep_save(value, db)
-    return converted[field, value]
+    key = (field.attname, value)  # one model per statement: its attnames name its fields
+    if key not in converted:
+        converted[key] = field.get_db_prep_save(value, db)
+    return converted[key]
 
 
 def _insert_shape(model) -> tuple:
@@ -167,7 +168,7 @@ def insert_rows(model, rows: list[dict]) -> list[int]:
     for row in rows:
         for f in fields:
             value = row[f.attname] if f.attname in row else f.get_default()
-            params.append(_db_value(f, value, db, converted))
+            params.append(value if type(value) in _PLAIN else _db_value(f, value, db, converted))
     with hot_cursor() as cursor:
         cursor.execute(head + ", ".join([one] * len(rows)) + tail, params)
         return [pk for pk, in cursor.fetchall()]
