@@ -75,3 +75,20 @@ def test_an_intent_settled_by_someone_else_first_is_answered_as_it_stands(market
     assert (intent.status, intent.gateway_ref, intent.order.state) == ("captured", "ch_first", 1)
     assert PaymentIntent.objects.get(pk=stale.pk).status == "captured"
     assert LedgerTransaction.objects.filter(order=order).count() == 1
+
+
+def test_the_hot_cursor_is_kept_per_connection_and_shown_to_whoever_watches(marketplace, offer):
+    from django.db import IntegrityError, connection, connections
+    from django.test.utils import CaptureQueriesContext
+
+    from remarket.core.db import fetch_rows, hot_cursor
+
+    fetch_rows("SELECT 1")
+    with hot_cursor() as first, hot_cursor() as second:
+        assert first is second  # nothing watching: the backend's own cursor, kept on the connection
+        assert first is connections["default"].__dict__["hot_cursor"]
+    with CaptureQueriesContext(connection) as seen:
+        assert fetch_rows("SELECT 2") == [(2,)]
+    assert [q["sql"] for q in seen] == ["SELECT 2"]  # watched: through Django's cursor, counted
+    with pytest.raises(IntegrityError):  # the driver's errors arrive as Django's
+        insert_rows(OrderHistory, [dict(order_id=None, at=AT, what="of no order")])
