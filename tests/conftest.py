@@ -28,16 +28,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: cached markets, product views, tax rates and commission rates never leak between
-    tests."""
+    """Each test starts with an empty cache: cached markets (shared and per process), product views, tax rates and
+    commission rates never leak between tests."""
     from django.core.cache import cache
 
     from remarket.ledger.commission import commission_rates_changed
     from remarket.markets.tax import tax_rates_changed
+    from remarket.web.storefront.views import markets_forget
 
     cache.clear()
     tax_rates_changed()
     commission_rates_changed()
+    markets_forget()
     yield
     cache.clear()
 

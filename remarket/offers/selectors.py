@@ -1,11 +1,12 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Min
+from django.db import connection
+from django.db.models import Min
+from django.utils.translation import gettext as _
 
 from remarket.catalog.grades import ORDER
-from remarket.catalog.models import ProductModel, variant_label
-from remarket.catalog.selectors import product_model_get
+from remarket.catalog.models import Category, ProductModel, Variant, variant_label
 from remarket.core.errors import NotFound
 from remarket.markets.models import Market
 
@@ -40,6 +41,10 @@ def _on_sale(market: Market):
                                         listing__merchant__status__in=SELLABLE)
 
 
+def _sort_key(o: Offer):
+    return o.variant_id, ORDER.index(o.grade), -o.score, o.total_minor, o.listing_id
+
+
 def offers_for_product(*, model: ProductModel, market: Market, variant_id: int | None = None) -> list[Offer]:
     """Published, in-stock offers of a model (or one of its variants) in a market, best score first within each
     variant and grade. One query, whatever the number of offers."""
@@ -56,7 +61,7 @@ def offers_for_product(*, model: ProductModel, market: Market, variant_id: int |
                     quantity, warranty, score, quality, ship_price or 0, ship_delay)
               for (listing_id, sku, variant_id, storage, colour, grade, merchant, price, currency, quantity, warranty,
                    score, quality, ship_price, ship_delay) in rows]
-    return sorted(offers, key=lambda o: (o.variant_id, ORDER.index(o.grade), -o.score, o.total_minor, o.listing_id))
+    return sorted(offers, key=_sort_key)
 
 
 PRODUCT_TTL = 30  # seconds a product's offers may be served from the cache; checkout re-checks stock and price
@@ -74,7 +79,7 @@ class VariantSummary:
 
 @dataclass(frozen=True)
 class ProductView:
-    """What a product page shows: the model, its variants with what each has on sale, and the offers of the
+    """What the product API shows: the model, its variants with what each has on sale, and the offers of the
     variant in view."""
 
     model: ProductModel
@@ -83,23 +88,153 @@ class ProductView:
     offers: list[Offer]
 
 
+@dataclass(frozen=True)
+class GradeOffers:
+    grade: str
+    best: Offer | None
+    others: int  # how many other offers of this grade the best one beats
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    """What a product page shows: the model, its variants with what each has on sale, and for the variant in
+    view each grade's best offer and how many others it beats (the others are listed on demand,
+    `offers_of_grade`)."""
+
+    model: ProductModel
+    variants: list[VariantSummary]
+    variant: VariantSummary | None
+    grades: list[GradeOffers]
+
+
+# Hand-written SQL on the product page's path: it runs on every miss of a popular page, and building these
+# statements through the ORM cost more CPU than PostgreSQL spends running them. Plain SQL that SQLite and
+# PostgreSQL read alike; the sellable statuses are offers/best.py's SELLABLE.
+_SELLABLE_IN = "(" + ", ".join(["%s"] * len(SELLABLE)) + ")"
+
+# The model, its category and variants, and per variant the count and lowest price of its sellable offers in a
+# market: one statement, one row per variant (one row with no variant for a model that has none).
+_HEAD_SQL = f"""
+SELECT m.id, m.category_id, m.brand, m.name, m.slug, m.release_year, c.id, c.parent_id, c.slug, c.name,
+       v.id, v.storage_gb, v.colour, s.n, s.low
+FROM catalog_productmodel m
+JOIN catalog_category c ON c.id = m.category_id
+LEFT JOIN catalog_variant v ON v.model_id = m.id
+LEFT JOIN (
+    SELECT l.variant_id AS variant_id, COUNT(*) AS n, MIN(t.price_minor) AS low
+    FROM catalog_productmodel m2
+    JOIN catalog_variant v2 ON v2.model_id = m2.id
+    JOIN offers_listing l ON l.variant_id = v2.id
+    JOIN offers_listingmarket t ON t.listing_id = l.id
+    JOIN merchants_merchant mm ON mm.id = l.merchant_id
+    WHERE m2.slug = %s AND l.quantity > 0 AND t.market_id = %s AND t.published = %s AND mm.status IN {_SELLABLE_IN}
+    GROUP BY l.variant_id
+) s ON s.variant_id = v.id
+WHERE m.slug = %s
+ORDER BY v.storage_gb, v.colour
+"""
+
+# The sellable offers of one variant in a market with their cheapest shipping, each ranked within its grade in
+# offers_for_product's order (stored score, then price with shipping, then the older listing), beside the
+# number of offers in its grade.
+_OFFERS_SQL = f"""
+SELECT t.listing_id, l.sku, l.grade, mm.name, t.price_minor, t.currency, l.quantity, l.warranty_months, t.score,
+       mm.quality_score, MIN(s.price_minor) AS ship_price, MIN(s.delay_days) AS ship_delay,
+       COUNT(*) OVER (PARTITION BY l.grade) AS n,
+       ROW_NUMBER() OVER (PARTITION BY l.grade
+                          ORDER BY t.score DESC, t.price_minor + COALESCE(MIN(s.price_minor), 0), t.listing_id) AS place
+FROM offers_listing l
+JOIN offers_listingmarket t ON t.listing_id = l.id
+JOIN merchants_merchant mm ON mm.id = l.merchant_id
+LEFT JOIN offers_shippingoption s ON s.terms_id = t.id
+WHERE l.variant_id = %s AND l.quantity > 0 AND t.market_id = %s AND t.published = %s AND mm.status IN {_SELLABLE_IN}
+  {{grade}}
+GROUP BY t.id, l.id, mm.id
+"""
+_BEST_SQL = "SELECT * FROM (" + _OFFERS_SQL.format(grade="") + ") ranked WHERE place = 1"
+_ALL_SQL = _OFFERS_SQL.format(grade="")
+_GRADE_SQL = _OFFERS_SQL.format(grade="AND l.grade = %s")
+
+
+def _head(slug: str, market: Market) -> tuple[ProductModel, list[VariantSummary]]:
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD_SQL, [slug, market.pk, True, *SELLABLE, slug])
+        rows = cursor.fetchall()
+    if not rows:
+        raise NotFound("CATALOG_PRODUCT_NOT_FOUND", _("There is no product %(slug)s.") % {"slug": slug})
+    first = rows[0]
+    # instances as the ORM would load them (`specs` and the category's other columns deferred, read on access)
+    model = ProductModel.from_db(connection.alias, ["id", "category_id", "brand", "name", "slug", "release_year"],
+                                 first[:6])
+    model.category = Category.from_db(connection.alias, ["id", "parent_id", "slug", "name"], first[6:10])
+    variants = [VariantSummary(vid, variant_label(storage, colour), storage, colour, n or 0, low)
+                for *_, vid, storage, colour, n, low in rows if vid is not None]
+    return model, variants
+
+
+def _chosen(variants: list[VariantSummary], variant_id: int | None) -> VariantSummary | None:
+    """The variant asked for, else the first on sale, else the first."""
+    return (next((v for v in variants if v.id == variant_id), None)
+            or next((v for v in variants if v.offer_count), variants[0] if variants else None))
+
+
+def _offers(sql: str, params: list, variant: VariantSummary) -> list[tuple[Offer, int, int]]:
+    """(offer, its rank in its grade, offers in its grade) per row."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [(Offer(listing_id, sku, variant.id, variant.label, grade, merchant, price, currency, quantity, warranty,
+                   score, quality, ship_price or 0, ship_delay), rank, n)
+            for (listing_id, sku, grade, merchant, price, currency, quantity, warranty, score, quality, ship_price,
+                 ship_delay, n, rank) in rows]
+
+
+def _params(variant_id: int, market: Market) -> list:
+    return [variant_id, market.pk, True, *SELLABLE]
+
+
 def product_view(*, slug: str, market: Market, variant_id: int | None = None) -> ProductView:
-    """A product page's data, four queries when it is not cached, none when it is (for PRODUCT_TTL seconds)."""
-    key = f"product-view:v1:{market.pk}:{slug}:{variant_id or ''}"
+    """The product API's data: two queries when it is not cached, none when it is (for PRODUCT_TTL seconds)."""
+    key = f"product-view:v2:{market.pk}:{slug}:{variant_id or ''}"
     view = cache.get(key)
     if view is None:
-        model = product_model_get(slug=slug)
-        on_sale = {row["listing__variant_id"]: row for row in _on_sale(market).filter(listing__variant__model=model)
-                   .values("listing__variant_id").annotate(n=Count("id"), low=Min("price_minor")).order_by()}
-        variants = [VariantSummary(v.pk, v.label, v.storage_gb, v.colour, on_sale.get(v.pk, {}).get("n", 0),
-                                   on_sale.get(v.pk, {}).get("low"))
-                    for v in model.variants.order_by("storage_gb", "colour")]
-        chosen = (next((v for v in variants if v.id == variant_id), None)
-                  or next((v for v in variants if v.offer_count), variants[0] if variants else None))
-        offers = offers_for_product(model=model, market=market, variant_id=chosen.id) if chosen and chosen.offer_count else []
+        model, variants = _head(slug, market)
+        chosen = _chosen(variants, variant_id)
+        offers = []
+        if chosen and chosen.offer_count:
+            offers = sorted((o for o, _, _ in _offers(_ALL_SQL, _params(chosen.id, market), chosen)), key=_sort_key)
         view = ProductView(model, variants, chosen, offers)
         cache.set(key, view, PRODUCT_TTL)
     return view
+
+
+def product_page(*, slug: str, market: Market, variant_id: int | None = None) -> ProductPage:
+    """A product page's data: two queries when it is not cached, none when it is (for PRODUCT_TTL seconds).
+    Only each grade's winner is read, with the number of offers it beats; the page lists those on demand."""
+    key = f"product-page:v1:{market.pk}:{slug}:{variant_id or ''}"
+    page = cache.get(key)
+    if page is None:
+        model, variants = _head(slug, market)
+        chosen = _chosen(variants, variant_id)
+        best = {}
+        if chosen and chosen.offer_count:
+            best = {o.grade: (o, n) for o, _, n in _offers(_BEST_SQL, _params(chosen.id, market), chosen)}
+        grades = [GradeOffers(grade, *(best[grade][0], best[grade][1] - 1) if grade in best else (None, 0))
+                  for grade in ORDER]
+        page = ProductPage(model, variants, chosen, grades)
+        cache.set(key, page, PRODUCT_TTL)
+    return page
+
+
+def offers_of_grade(*, slug: str, market: Market, variant_id: int, grade: str) -> list[Offer]:
+    """The sellable offers of one variant of a product in one grade, best first (what the product page lists
+    on demand). Empty when the variant is not the product's."""
+    found = Variant.objects.filter(pk=variant_id, model__slug=slug).values_list("storage_gb", "colour").first()
+    if found is None:
+        return []
+    variant = VariantSummary(variant_id, variant_label(*found), *found, 0, None)
+    rows = _offers(_GRADE_SQL, [*_params(variant_id, market), grade], variant)
+    return [o for o, _, _ in sorted(rows, key=lambda row: row[1])]
 
 
 def best_offers(offers: list[Offer]) -> dict[tuple[int, str], Offer]:

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import invoices, search_views, views
+from . import invoices, product, search_views, views
 
 urlpatterns = [
     path("", views.home_redirect),
     path("<str:market>/", views.home, name="store-home"),
-    path("<str:market>/p/<slug:slug>/", views.product, name="store-product"),
+    path("<str:market>/p/<slug:slug>/", product.product, name="store-product"),
+    path("<str:market>/p/<slug:slug>/offers/", product.product_offers, name="store-product-offers"),
     path("<str:market>/search/", search_views.search, name="store-search"),
     path("<str:market>/cart/", views.cart, name="store-cart"),
     path("<str:market>/cart/add/", views.cart_add_view, name="store-cart-add"),

@@ -1,10 +1,11 @@
+import time
+
 from django.db.models import Min
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_POST
 
-from remarket.catalog.grades import ORDER, Grade
 from remarket.catalog.models import Category, ProductModel
 from remarket.checkout.cart import cart_add, cart_items, cart_remove, saved_cart_get, saved_cart_put
 from remarket.checkout.quote import Quote, checkout_quote
@@ -15,19 +16,34 @@ from remarket.core.errors import DomainError, NotFound
 from remarket.markets.models import Channel, Market
 from remarket.offers.models import ListingMarket
 from remarket.markets.selectors import market_get
-from remarket.offers.selectors import best_offers, product_view
 from remarket.orders.selectors import order_for_customer
 from remarket.payments.models import PaymentIntent
 from remarket.web.common import render_error
 
 
+MARKET_LOCAL_SECONDS = 60  # how long a process keeps a market it read; an edit reaches every process within it
+_markets: dict[str, tuple[float, Market]] = {}
+
+
+def markets_forget() -> None:
+    """Drop the markets this process keeps (tests, after editing a market)."""
+    _markets.clear()
+
+
 def _market(code: str) -> Market:
     if code != code.lower():
         raise Http404
-    try:
-        market = market_get(code=code)
-    except NotFound:
-        raise Http404 from None
+    # kept in the process for a minute, like tax rates: markets change a few times a year, and every storefront
+    # request needs one (a shared-cache read, or a query when the cache is cold, saved on each)
+    kept = _markets.get(code)
+    if kept is not None and time.monotonic() < kept[0]:
+        market = kept[1]
+    else:
+        try:
+            market = market_get(code=code)
+        except NotFound:
+            raise Http404 from None
+        _markets[code] = (time.monotonic() + MARKET_LOCAL_SECONDS, market)
     translation.activate(market.language.split("-")[0])  # each country site speaks its market's language
     return market
 
@@ -46,29 +62,6 @@ def home(request, market):
         p.from_minor = prices[p.pk]
     return render(request, "storefront/home.html", {"market": the_market, "products": products,
                                                     "categories": Category.objects.order_by("id")})
-
-
-def product(request, market, slug):
-    the_market = _market(market)
-    wanted = request.GET.get("variant", "")
-    try:
-        view = product_view(slug=slug, market=the_market, variant_id=int(wanted) if wanted.isdigit() else None)
-    except NotFound:
-        raise Http404 from None
-    return render(request, "storefront/product.html", {"market": the_market, "model": view.model,
-                                                       "variants": view.variants, "chosen": view.variant,
-                                                       "grades": lambda: _grades(view)})
-
-
-def _grades(view):
-    """Each grade's winner and the other offers (only computed when the page's offers fragment is rendered)."""
-    best = best_offers(view.offers)
-    grades = []
-    for grade in ORDER:
-        winner = best.get((view.variant.id, grade)) if view.variant else None
-        others = [o for o in view.offers if o.grade == grade and o is not winner]
-        grades.append({"grade": Grade(grade), "best": winner, "others": others})
-    return grades
 
 
 def cart_load(request) -> dict:
