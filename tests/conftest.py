@@ -34,7 +34,7 @@ def _fresh_cache():
 
     from remarket.ledger.commission import commission_rates_changed
     from remarket.markets.tax import tax_rates_changed
-    from remarket.web.storefront.views import markets_forget
+    from remarket.markets.selectors import markets_forget
 
     cache.clear()
     tax_rates_changed()

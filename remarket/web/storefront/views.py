@@ -1,5 +1,3 @@
-import time
-
 from django.db.models import Min
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,29 +19,13 @@ from remarket.payments.models import PaymentIntent
 from remarket.web.common import render_error
 
 
-MARKET_LOCAL_SECONDS = 60  # how long a process keeps a market it read; an edit reaches every process within it
-_markets: dict[str, tuple[float, Market]] = {}
-
-
-def markets_forget() -> None:
-    """Drop the markets this process keeps (tests, after editing a market)."""
-    _markets.clear()
-
-
 def _market(code: str) -> Market:
     if code != code.lower():
         raise Http404
-    # kept in the process for a minute, like tax rates: markets change a few times a year, and every storefront
-    # request needs one (a shared-cache read, or a query when the cache is cold, saved on each)
-    kept = _markets.get(code)
-    if kept is not None and time.monotonic() < kept[0]:
-        market = kept[1]
-    else:
-        try:
-            market = market_get(code=code)
-        except NotFound:
-            raise Http404 from None
-        _markets[code] = (time.monotonic() + MARKET_LOCAL_SECONDS, market)
+    try:
+        market = market_get(code=code)
+    except NotFound:
+        raise Http404 from None
     translation.activate(market.language.split("-")[0])  # each country site speaks its market's language
     return market
 
