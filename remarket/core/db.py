@@ -231,3 +231,38 @@ def fetch_rows(sql: str, params: list | tuple = ()) -> list[tuple]:
     with hot_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def fetch_objects(model, where: str, params: list | tuple = (), *, joins: str = "",
+                  extra: dict[str, str] | None = None) -> list:
+    """Instances of `model` read with one statement written out, `SELECT t.<every column>[, <extra>] FROM <its
+    table> t <joins> WHERE <where>`: what `Model.objects.raw` does for a request's few rows, without working out
+    the columns and their converters on every call (≈ 0.1 instead of ≈ 0.3 ms a statement). Values pass through
+    the fields' converters as a queryset's would (SQLite's timestamps, JSON...); each `extra` SQL expression is
+    set as the attribute named by its key."""
+    db = connections[DEFAULT_DB_ALIAS]
+    key = ("objects", model)
+    if key not in _sql_cache:
+        quote, fields = db.ops.quote_name, model._meta.concrete_fields
+        converters = []
+        for i, f in enumerate(fields):
+            col = f.get_col("t")
+            funcs = db.ops.get_db_converters(col) + f.get_db_converters(db)
+            if funcs:
+                converters.append((i, funcs, col))
+        _sql_cache[key] = (", ".join(f"t.{quote(f.column)}" for f in fields), f" FROM {quote(model._meta.db_table)} t ",
+                           [f.attname for f in fields], converters)
+    columns, table, names, converters = _sql_cache[key]
+    extra = extra or {}
+    sql = f"SELECT {columns}{''.join(f', {e}' for e in extra.values())}{table}{joins} WHERE {where}"
+    objs, n = [], len(names)
+    for row in fetch_rows(sql, params):
+        values = list(row[:n])
+        for i, funcs, col in converters:
+            for func in funcs:
+                values[i] = func(values[i], col, db)
+        obj = model.from_db(DEFAULT_DB_ALIAS, names, values)
+        for name, value in zip(extra, row[n:]):
+            setattr(obj, name, value)
+        objs.append(obj)
+    return objs

@@ -92,3 +92,21 @@ def test_the_hot_cursor_is_kept_per_connection_and_shown_to_whoever_watches(mark
     assert [q["sql"] for q in seen] == ["SELECT 2"]  # watched: through Django's cursor, counted
     with pytest.raises(IntegrityError):  # the driver's errors arrive as Django's
         insert_rows(OrderHistory, [dict(order_id=None, at=AT, what="of no order")])
+
+
+def test_objects_read_with_fetch_objects_equal_the_orms(marketplace, offer):
+    from django.db import connection
+
+    from remarket.core.db import fetch_objects
+
+    with clock.frozen(AT):
+        order = _start(marketplace, offer)
+    key = Order._meta.get_field("public_id").get_db_prep_value(order.public_id, connection)
+    [read] = fetch_objects(Order, "t.public_id = %s", [key], joins="JOIN markets_market m ON m.id = t.market_id",
+                           extra={"market_code": "m.code"})
+    orm = Order.objects.get(pk=order.pk)  # timestamps, JSON and the UUID converted as the ORM converts them
+    assert [getattr(read, f.attname) for f in Order._meta.concrete_fields] == \
+        [getattr(orm, f.attname) for f in Order._meta.concrete_fields]
+    assert read.created_at == AT and read.shipping_address["city"] == ADDRESS_FR["city"]
+    assert read.market_code == "FR" and not read._state.adding
+    assert fetch_objects(Order, "t.id = %s", [-1]) == []

@@ -10,7 +10,7 @@ from ninja.responses import Status
 
 from remarket.checkout.cart import cart_add, cart_items, cart_remove, saved_cart_get, saved_cart_put
 from remarket.checkout.services import Item, checkout_pay, checkout_start
-from remarket.core.db import fetch_rows
+from remarket.core.db import fetch_objects, fetch_rows
 from remarket.core.errors import NotFound
 from remarket.core.idempotency import idempotent
 from remarket.markets.models import Channel
@@ -110,21 +110,16 @@ def _customer_order(order: Order, market_code: str | None = None) -> dict:
     ).model_dump(mode="json")
 
 
-# the order with its market's code, then its payment: two statements written out rather than one compiled with two
-# select_related joins (≈ 0.3 ms of CPU instead of ≈ 0.6 ms, on every payment)
-_ORDER_SQL = ("SELECT o.*, m.code AS market_code FROM orders_order o JOIN markets_market m ON m.id = o.market_id"
-              " WHERE o.public_id = %s")
-_PAYMENT_SQL = "SELECT * FROM payments_paymentintent WHERE order_id = %s"
-
-
 def _order(public_id: uuid.UUID) -> Order:
     """The order with its payment attached and its market's code as `market_code` (the unguessable id is the
-    guest's access)."""
+    guest's access): two statements written out (core/db.py `fetch_objects`), on every payment."""
     key = Order._meta.get_field("public_id").get_db_prep_value(public_id, connection)
-    order = next(iter(Order.objects.raw(_ORDER_SQL, [key])), None)
-    if order is None:
+    found = fetch_objects(Order, "t.public_id = %s", [key], joins="JOIN markets_market m ON m.id = t.market_id",
+                          extra={"market_code": "m.code"})
+    if not found:
         raise NotFound("ORDER_NOT_FOUND", _("There is no such order."))
-    order.payment = next(iter(PaymentIntent.objects.raw(_PAYMENT_SQL, [order.pk])))
+    order = found[0]
+    order.payment = fetch_objects(PaymentIntent, "t.order_id = %s", [order.pk])[0]
     return order
 
 
