@@ -12,14 +12,13 @@
 Rates are data (`TaxRate`, loaded from markets/data/tax-rates.json) with validity dates; a sale on a date no
 rate covers is refused. Amounts are minor units, rounded half-up per line."""
 import datetime as dt
-import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from remarket.core.errors import DomainError
+from remarket.core.kept import Kept
 
 EU = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
 
@@ -110,29 +109,22 @@ def _cities(country: str, state: str, on: dt.date) -> list[dict]:
             for r in rows if _valid(r, on)] if state else []
 
 
-RATES_KEY = "tax-rates:v1"
-LOCAL_SECONDS = 60  # how long a process keeps the rates it read; an edit reaches every process within it
-_local: dict = {"until": 0.0, "rates": None}
+def _load_rates(_) -> dict[tuple[str, str], list[dict]]:
+    from .models import TaxRate
 
-
-def _rates() -> dict[tuple[str, str], list[dict]]:
-    """Every rate by (country, region): a few hundred rows that change a few times a year, kept in the process
-    for a minute (reading them back from the shared cache costs a third of a millisecond per checkout), and in
-    the shared cache for five."""
-    if _local["rates"] is not None and time.monotonic() < _local["until"]:
-        return _local["rates"]
-    rates = cache.get(RATES_KEY)
-    if rates is None:
-        from .models import TaxRate
-
-        rates = {}
-        for r in TaxRate.objects.order_by("valid_from").values():
-            rates.setdefault((r["country"], r["region"]), []).append(r)
-        cache.set(RATES_KEY, rates, 300)
-    _local.update(rates=rates, until=time.monotonic() + LOCAL_SECONDS)
+    rates: dict[tuple[str, str], list[dict]] = {}
+    for r in TaxRate.objects.order_by("valid_from").values():
+        rates.setdefault((r["country"], r["region"]), []).append(r)
     return rates
 
 
+# every rate by (country, region): a few hundred rows, read for every checkout line (core/kept.py)
+_kept_rates = Kept("tax-rates:v1", _load_rates)
+
+
+def _rates() -> dict[tuple[str, str], list[dict]]:
+    return _kept_rates.get()
+
+
 def tax_rates_changed() -> None:
-    _local.update(rates=None, until=0.0)
-    cache.delete(RATES_KEY)
+    _kept_rates.forget()
