@@ -1,7 +1,7 @@
 from remarket.core.errors import NotFound
 from remarket.core.kept import Kept
 
-from .models import Market
+from .models import Channel, Market
 
 
 # markets by code, read by nearly every request (core/kept.py)
@@ -11,6 +11,7 @@ _kept = Kept("market:v1", lambda code: Market.objects.filter(code=code).first())
 def markets_forget() -> None:
     """Drop the markets this process keeps (tests; a market's edit otherwise shows within a minute)."""
     _kept.forget()
+    _web_channels.forget()
 
 
 def market_get(*, code: str) -> Market:
@@ -19,3 +20,16 @@ def market_get(*, code: str) -> Market:
     if market is None:
         raise NotFound("MARKET_NOT_FOUND", f"There is no market {code!r}.")
     return market
+
+
+# each market's web channel, read by every online checkout (core/kept.py)
+_web_channels = Kept("channel:web:v1", lambda market_id: Channel.objects.filter(market_id=market_id,
+                                                                                kind=Channel.Kind.WEB).first())
+
+
+def web_channel_get(*, market: Market) -> Channel:
+    """The market's online shop."""
+    channel = _web_channels.get(market.pk)
+    if channel is None:
+        raise NotFound("CHANNEL_NOT_FOUND", f"Market {market.code} sells nothing online.")
+    return channel

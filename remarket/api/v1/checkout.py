@@ -2,7 +2,6 @@
 import datetime as dt
 import uuid
 
-from django.core.cache import cache
 from django.db import connection
 from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema
@@ -13,8 +12,7 @@ from remarket.checkout.services import Item, checkout_pay, checkout_start
 from remarket.core.db import fetch_objects, fetch_rows
 from remarket.core.errors import NotFound
 from remarket.core.idempotency import idempotent
-from remarket.markets.models import Channel
-from remarket.markets.selectors import market_get
+from remarket.markets.selectors import market_get, web_channel_get
 from remarket.orders.models import Order
 from remarket.payments.models import PaymentIntent
 from remarket.offers.selectors import offer_get
@@ -123,16 +121,6 @@ def _order(public_id: uuid.UUID) -> Order:
     return order
 
 
-def _web_channel(market) -> Channel:
-    """A market's web channel; channels change as rarely as markets, so it is cached like them."""
-    key = f"channel:web:v1:{market.pk}"
-    channel = cache.get(key)
-    if channel is None:
-        channel = Channel.objects.get(market=market, kind=Channel.Kind.WEB)
-        cache.set(key, channel, 300)
-    return channel
-
-
 @router.post("/checkout", response={201: CustomerOrderOut, 200: CustomerOrderOut, 400: Error, 404: Error,
                                     409: Error, 422: Error})
 def checkout(request, payload: CheckoutIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
@@ -141,7 +129,7 @@ def checkout(request, payload: CheckoutIn, idempotency_key: str | None = Header(
 
     def run():
         market = market_get(code=payload.market)
-        order = checkout_start(market=market, channel=_web_channel(market),
+        order = checkout_start(market=market, channel=web_channel_get(market=market),
                                items=[Item(i.listing_id, i.quantity) for i in payload.items], email=payload.email,
                                shipping_address=payload.shipping_address.model_dump(), customer_id=actor.user_id,
                                shipping_choice=payload.shipping)
@@ -194,7 +182,7 @@ def cart_checkout(request, payload: CartCheckoutIn,
 
     def run():
         market = market_get(code=saved.get("market") or "")
-        order = checkout_start(market=market, channel=_web_channel(market),
+        order = checkout_start(market=market, channel=web_channel_get(market=market),
                                items=[Item(listing_id, quantity) for listing_id, quantity in
                                       cart_items(saved, market=market.code)],
                                email=payload.email, shipping_address=payload.shipping_address.model_dump(),

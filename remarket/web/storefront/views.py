@@ -11,9 +11,9 @@ from remarket.checkout.services import (Item, checkout_confirm_action, checkout_
                                         shipping_options_for)
 from remarket.checkout.validation import US_STATES
 from remarket.core.errors import DomainError, NotFound
-from remarket.markets.models import Channel, Market
+from remarket.markets.models import Market
 from remarket.offers.models import ListingMarket
-from remarket.markets.selectors import market_get
+from remarket.markets.selectors import market_get, web_channel_get
 from remarket.orders.selectors import order_for_customer
 from remarket.payments.models import PaymentIntent
 from remarket.web.common import render_error
@@ -115,7 +115,7 @@ def _quote(request, market: Market, lines, options, data) -> Quote | None:
         return None
     address = {"country": market.code, "state": data.get("state", "").upper(), "postal_code": data.get("postal_code", "")}
     try:
-        return checkout_quote(market=market, channel=Channel.objects.get(market=market, kind=Channel.Kind.WEB),
+        return checkout_quote(market=market, channel=web_channel_get(market=market),
                               items=[Item(l["term"].listing_id, l["quantity"]) for l in lines], shipping_address=address,
                               shipping_choice={m: data.get(f"shipping_{m}", "") for m in options})
     except DomainError:
@@ -148,7 +148,7 @@ def checkout(request, market):
     address = {f: request.POST.get(f, "") for f in ADDRESS_FIELDS} | {"country": the_market.code}
     try:
         order = checkout_start(
-            market=the_market, channel=Channel.objects.get(market=the_market, kind=Channel.Kind.WEB),
+            market=the_market, channel=web_channel_get(market=the_market),
             items=[Item(l["term"].listing_id, l["quantity"]) for l in lines], email=request.POST.get("email", ""),
             shipping_address=address, customer_id=request.user.pk if request.user.is_authenticated else None,
             shipping_choice=choice)
