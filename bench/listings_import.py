@@ -8,7 +8,8 @@ Steps per database: a fresh database (an SQLite file under var/bench/, or a Post
 contains "bench"), migrated; one market, a catalog of 5,000 variants, N merchants; the listings created through
 the same command (timed apart: "create"); then CSV files of price and quantity changes for every listing, as many
 passes as it takes to reach the update count, applied through the command ("update") — the budget is ≤ 60 s for
-1 M updates (DESIGN.md). Results are appended to bench/RESULTS.md under "Listings bulk import"."""
+1 M updates (DESIGN.md). The latest run's figures replace the previous ones in bench/RESULTS.md, between the
+markers under "Listings bulk import" (`--no-write` leaves the file alone)."""
 import argparse
 import datetime as dt
 import os
@@ -151,15 +152,29 @@ def main() -> None:
                     f"{f['update_seconds']:.1f} s | {rate:,.0f} rows/s | {verdict} the 60 s budget "
                     f"(scaled to 1 M: {f['update_seconds'] * 1_000_000 / f['updates']:.0f} s) | {int(f['unscored'])} | {load} |")
         print(rows[-1], flush=True)
-    section = (f"\n## Listings bulk import — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
+    section = (f"\n### Latest run — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
                f"Machine: {machine()}. Command: `.venv/bin/python bench/listings_import.py {' '.join(sys.argv[1:])}`.\n\n"
                "| database | listings | create | updates | update time | rate | budget (≤ 60 s for 1 M) | offers left unscored "
                "| load average (1 min) before → after |\n"
                "|---|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
     if not args.no_write:
-        with RESULTS.open("a", encoding="utf-8") as f:
-            f.write(section)
+        record(section)
     print(section)
+
+
+START, END = "<!-- bench:listings:start -->", "<!-- bench:listings:end -->"
+
+
+def record(section: str) -> None:
+    """Replace the previous run's figures in bench/RESULTS.md (between the markers, under "## Listings bulk
+    import"; the hand-written notes below them stay), or add them at the end the first time."""
+    text = RESULTS.read_text(encoding="utf-8")
+    block = f"{START}{section}{END}\n"
+    if START in text and END in text:
+        text = text[:text.index(START)] + block + text[text.index(END) + len(END) + 1:]
+    else:
+        text = text.rstrip("\n") + "\n\n## Listings bulk import\n" + block
+    RESULTS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

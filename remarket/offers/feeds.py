@@ -20,19 +20,20 @@ from django.db import transaction
 from remarket.catalog.grades import CONTRACT_CODES, grade_parse
 from remarket.catalog.models import Variant
 from remarket.core import clock
-from remarket.core.db import select_in
 from remarket.core.errors import DomainError
 from remarket.events.outbox import emit, handles
 from remarket.markets.models import Market
 from remarket.merchants.models import Merchant
 
-from .models import FeedTask, Listing
+from .bulk import listing_ids
+from .models import FeedTask
 from .services import ListingRow, ShippingRow, listings_apply
 
 TOPIC = "offers.feed_received"
 DELIMITERS = (";", ",", "\t", "|")  # ';' first: the contract's required separator wins a tie
 SHIPPING_SLOTS = (1, 2, 3)
 SHIPPING_COLUMNS = {f"{name}_{n}" for n in SHIPPING_SLOTS for name in ("shipper", "shipping_price", "shipping_delay")}
+SHIPPING_KEYS = tuple((n, f"shipper_{n}", f"shipping_price_{n}", f"shipping_delay_{n}") for n in SHIPPING_SLOTS)
 COLUMNS = {"sku", "product_id", "backmarket_id", "ean", "quantity", "price", "min_price", "max_price", "state",
            "grade", "warranty_delay", "comment", "pub_state", "publication_state", "currency",
            # remarket's own, optional: the EU margin scheme per listing (REGULAR or MARGINAL, as the contract's
@@ -98,7 +99,7 @@ def feed_table(text: str, *, quotechar: str = '"', limit: int | None = -1) -> Ta
     try:
         for fields in reader:
             start, last = last + 1, reader.line_num
-            if not any(f.strip() for f in fields):
+            if not (fields and (fields[0].strip() or "".join(fields).strip())):  # a blank line
                 continue
             if columns is None:
                 columns = [c.strip().strip("\ufeff").lower() for c in fields]
@@ -125,7 +126,11 @@ def amount_text(value) -> str | None:
     """A price as written by people and spreadsheets ("1 199,90 €", "1,199.90") as plain decimal text."""
     if value is None:
         return None
-    return _amount_text(value if isinstance(value, str) else str(value))
+    text = value if isinstance(value, str) else str(value)
+    plain = text.strip()
+    if plain.isascii() and plain.replace(".", "", 1).isdigit():  # "199.90": nothing to clean (most rows)
+        return plain
+    return _amount_text(text)
 
 
 @lru_cache(maxsize=65_536)  # feeds repeat the same few thousand prices
@@ -155,8 +160,7 @@ class _Known:
 
 def _known(records: list[dict], merchant: Merchant) -> _Known:
     skus = {(r.get("sku") or "").lower() for r in records} - {""}
-    listings = {sku.lower(): pk for pk, sku in select_in(Listing, ("pk", "sku"), "merchant_id = %s", [merchant.pk],
-                                                         "lower(sku)", sorted(skus))}
+    listings = {sku.lower(): pk for pk, sku in listing_ids(merchant.pk, sorted(skus))}
     public_ids = sorted({_uuid(r.get("product_id")) for r in records} - {None})
     pks = sorted({_int(r.get("backmarket_id")) for r in records} - {None})
     eans = sorted({r["ean"] for r in records if r.get("ean")})
@@ -217,14 +221,14 @@ def shipping_rows(values: dict) -> list[ShippingRow] | None:
     """The contract's `shipper_n` / `shipping_price_n` / `shipping_delay_n` (hours) fields as shipping
     options (delays in business days, rounded up), or None when the row names no shipper."""
     options = []
-    for n in SHIPPING_SLOTS:
-        carrier = values.get(f"shipper_{n}")
-        if carrier in (None, ""):
+    for n, carrier_key, price_key, delay_key in SHIPPING_KEYS:  # keys built once: this runs for every row
+        carrier = values.get(carrier_key)
+        if carrier is None or carrier == "":
             continue
-        hours = values.get(f"shipping_delay_{n}")
+        hours = values.get(delay_key)
         if hours not in (None, "") and _int(hours) is None:
             raise DomainError("OFFER_SHIPPING_INVALID", f"shipping_delay_{n} {hours!r} is not a number of hours.")
-        price = amount_text(values.get(f"shipping_price_{n}"))
+        price = amount_text(values.get(price_key))
         options.append(ShippingRow(carrier=str(carrier), price=price or 0,
                                    delay_days=3 if hours in (None, "") else math.ceil(_int(hours) / 24)))
     return options or None
@@ -258,21 +262,23 @@ def _row(record: dict, known: _Known, market: Market) -> ListingRow:
 def _records(table: Table) -> list[tuple[int, dict | None]]:
     """Each data row as {column: value or None}; None for a row whose field count does not fit the header."""
     width = len(table.columns)
+    known = [(i, c) for i, c in enumerate(table.columns) if c in COLUMNS]  # unknown columns are ignored
     out = []
     for line, fields in table.rows:
-        if len(fields) < width or any(f.strip() for f in fields[width:]):
+        if len(fields) != width and (len(fields) < width or "".join(fields[width:]).strip()):
             out.append((line, None))
             continue
-        out.append((line, {c: (v.strip() or None) for c, v in zip(table.columns, fields) if c in COLUMNS}))
+        out.append((line, {c: (fields[i].strip() or None) for i, c in known}))
     return out
 
 
 def feed_apply(*, merchant: Merchant, market: Market, table: Table,
-               deferred_variants: set[int] | None = None) -> list[dict]:
+               deferred_variants: set[int] | None = None, replayable: bool = False) -> list[dict]:
     """Apply a parsed feed; one result {line, sku, status, code, message} per data row, in file order, the
     status being created, updated, unchanged or error. With `deferred_variants`, the search index is not told
     of the changes: the variants whose offers changed are added to the set, and the caller emits
-    `search.changed` for them once (the CLI bulk import, which applies a file in many calls)."""
+    `search.changed` for them once (the CLI bulk import, which applies a file in many calls). `replayable`: see
+    `listings_apply` (the CLI, whose file can be applied again)."""
     records = _records(table)
     known = _known([r for _, r in records if r], merchant)
     results: dict[int, dict] = {}
@@ -288,8 +294,8 @@ def feed_apply(*, merchant: Merchant, market: Market, table: Table,
             lines.append(line)
         except DomainError as err:
             results[line] = _result(line, record.get("sku") or "", "error", err.code, str(err.message))
-    applied = (listings_apply(merchant=merchant, rows=rows, search_deferred=deferred_variants is not None)
-               if rows else None)
+    applied = (listings_apply(merchant=merchant, rows=rows, search_deferred=deferred_variants is not None,
+                              replayable=replayable) if rows else None)
     if applied and deferred_variants is not None:
         deferred_variants.update(applied.variant_ids)
     failed = {e.index: e for e in applied.errors} if applied else {}

@@ -60,8 +60,10 @@ class Command(BaseCommand):
                 for start in range(0, len(table.rows), CHUNK):
                     chunk = Table(table.columns, table.rows[start:start + CHUNK], table.delimiter)
                     try:
+                        # replayable: a file applies again to the same result, so on PostgreSQL its chunks
+                        # commit without waiting for the disk (see listings_apply)
                         results = feed_apply(merchant=the_merchant, market=the_market, table=chunk,
-                                             deferred_variants=variants)
+                                             deferred_variants=variants, replayable=True)
                     except DomainError as err:
                         raise CommandError(f"{err.code}: {err.message} (rows from line {chunk.rows[0][0]} on "
                                            "were not applied)") from None
