@@ -25,8 +25,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from results_block import record
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "RESULTS.md"
 DB = "remarket_bench_checkout"
 URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 ADDRESS = {"first_name": "Ada", "last_name": "Lovelace", "street": "12 rue de Rivoli", "postal_code": "75001",
@@ -459,23 +460,8 @@ def report(args, hot_id: int, figures: dict, loads: dict) -> None:
                f"\n\nHot listing: {sold:,} sold + {held:,} held + {hot.quantity:,} available = "
                f"{sold + held + hot.quantity:,} of {HOT_UNITS:,} made available: **{oversold} oversold**.\n")
     if not args.no_record:
-        record(section)
+        record("checkout", "Checkout", section)
     print(section)
-
-
-START, END = "<!-- bench:checkout:start -->", "<!-- bench:checkout:end -->"
-
-
-def record(section: str) -> None:
-    """Replace the previous run's figures in bench/RESULTS.md (between the markers, under "## Checkout"; the
-    hand-written notes below them stay), or add them at the end the first time."""
-    text = RESULTS.read_text(encoding="utf-8")
-    block = f"{START}{section}{END}\n"
-    if START in text and END in text:
-        text = text[:text.index(START)] + block + text[text.index(END) + len(END) + 1:]
-    else:
-        text = text.rstrip("\n") + "\n\n## Checkout\n" + block
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

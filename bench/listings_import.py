@@ -20,8 +20,9 @@ import sys
 import time
 from pathlib import Path
 
+from results_block import record
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "RESULTS.md"
 VARIANTS = 5000
 
 
@@ -171,23 +172,8 @@ def main() -> None:
                "| load average (1 min) before → after |\n"
                "|---|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
     if not args.no_write:
-        record(section)
+        record("listings", "Listings bulk import", section)
     print(section)
-
-
-START, END = "<!-- bench:listings:start -->", "<!-- bench:listings:end -->"
-
-
-def record(section: str) -> None:
-    """Replace the previous run's figures in bench/RESULTS.md (between the markers, under "## Listings bulk
-    import"; the hand-written notes below them stay), or add them at the end the first time."""
-    text = RESULTS.read_text(encoding="utf-8")
-    block = f"{START}{section}{END}\n"
-    if START in text and END in text:
-        text = text[:text.index(START)] + block + text[text.index(END) + len(END) + 1:]
-    else:
-        text = text.rstrip("\n") + "\n\n## Listings bulk import\n" + block
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
