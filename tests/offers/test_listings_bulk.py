@@ -16,7 +16,7 @@ from remarket.offers.services import ListingRow, ShippingRow, listings_apply
 from ..factories import MerchantFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
-postgres_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL behaviour")
+postgres_only = pytest.mark.postgres  # run by `make test-postgres`, left out of the SQLite run
 
 
 @pytest.fixture
