@@ -109,9 +109,11 @@ def hot_cursor():
     statement, ≈ 0.6 ms per purchase), once the request's connection is open and health-checked. Database
     errors still arrive as Django's exceptions. Whenever statements are being watched — counted by
     `CaptureQueriesContext` or the debug toolbar, or seen by an `execute_wrapper` — Django's cursor is used, so
-    tests and instrumentation see every statement."""
+    tests and instrumentation see every statement; so it is in a transaction already marked for rollback, where
+    Django refuses the statement. The kept cursor serves one statement at a time: read its results before the
+    next `hot_cursor()` block."""
     db = connections[DEFAULT_DB_ALIAS]  # the connection itself: `connection` looks it up on every attribute read
-    if (db.connection is None or db.queries_logged or db.execute_wrappers
+    if (db.connection is None or db.queries_logged or db.execute_wrappers or db.needs_rollback
             or (db.health_check_enabled and not db.health_check_done)):
         with db.cursor() as cursor:
             yield cursor
