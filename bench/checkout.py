@@ -345,8 +345,18 @@ def _process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _settle_database() -> None:
+    """Vacuum and analyze between passes (untimed): every pass starts from tables in the same state, and no
+    autovacuum worker, woken by the rows the previous pass wrote, takes the CPUs during a measured pass."""
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=" + DB, autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE)")
+
+
 def measure(worker, mode: str, buyers: int, processes: int, seconds: int, hot_id: int, listing_ids: list[int],
             base: str = "") -> tuple[float, int]:
+    _settle_database()
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     gate = (ctx.Queue(), ctx.Event(), ctx.Value("d"))
@@ -451,7 +461,8 @@ def report(args, hot_id: int, figures: dict, loads: dict) -> None:
     lines = [f"| {name} | {rate:,.0f} | {ratio if ratio == '' else f'{ratio:.2f}x'} | {budget} |" for name, rate, budget, ratio in rows]
     section = (f"\n### Latest run — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
                f"PostgreSQL, {args.buyers} concurrent buyers ({args.processes} processes), {args.seconds} s per pass, "
-               f"gunicorn {args.workers} sync workers for the API. Command: `.venv/bin/python bench/checkout.py "
+               f"gunicorn {args.workers} sync workers for the API; the database vacuumed and analyzed before each pass "
+               f"(untimed). Command: `.venv/bin/python bench/checkout.py "
                f"--seconds {args.seconds} --buyers {args.buyers} --processes {args.processes} --workers {args.workers}`. "
                f"Machine: {os.cpu_count()} cores (load generator on the same cores); 1-minute load average "
                f"(the benchmark's own processes included) "
