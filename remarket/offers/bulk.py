@@ -57,43 +57,45 @@ def _select(postgres: bool, market_ids: list[int]) -> str:
             f"AND {markets} WHERE l.merchant_id = %s AND ")
 
 
-def listings_with_terms(merchant_id: int, keys: list[str], market_ids: list[int]) -> list[tuple]:
-    """A merchant's listings whose lower-cased SKU is in `keys`, each joined with its terms in `market_ids`
+def listings_with_terms(merchant_id: int, skus: list[str], market_ids: list[int]) -> list[tuple]:
+    """A merchant's listings whose SKU is one of `skus` whatever its case, each joined with its terms in `market_ids`
     (one row per listing and market; the term's columns None where it has none there): LISTING_FIELDS, then
     TERM_FIELDS. On PostgreSQL the listings are locked until the transaction ends, in primary-key order, so that
-    what the rules checked is what gets written."""
-    if not keys:
+    what the rules checked is what gets written. Both sides are lower-cased by the database, as the unique
+    (merchant, lower(sku)) index folds them: SQLite's lower() folds ASCII letters only."""
+    if not skus:
         return []
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         if postgres:
             # NO KEY UPDATE, the lock the UPDATE takes anyway: a checkout inserting an order line for one of
             # these listings (its foreign key check takes KEY SHARE) does not wait for the import
-            cursor.execute(_select(True, market_ids) + "lower(l.sku) = ANY(%s::text[]) ORDER BY l.id "
-                           "FOR NO KEY UPDATE OF l", [pg_array(market_ids), merchant_id, pg_array(keys, "text")])
+            cursor.execute(_select(True, market_ids) + "lower(l.sku) = ANY(lower(%s)::text[]) ORDER BY l.id "
+                           "FOR NO KEY UPDATE OF l", [pg_array(market_ids), merchant_id, pg_array(skus, "text")])
             return cursor.fetchall()
         out = []
-        for start in range(0, len(keys), SQLITE_BATCH):  # unordered: see core.db.select_in on SQLite's plans
-            batch = keys[start:start + SQLITE_BATCH]
-            cursor.execute(_select(False, market_ids) + f"lower(l.sku) IN ({', '.join(['%s'] * len(batch))})",
+        for start in range(0, len(skus), SQLITE_BATCH):  # unordered: see core.db.select_in on SQLite's plans
+            batch = skus[start:start + SQLITE_BATCH]
+            cursor.execute(_select(False, market_ids) + f"lower(l.sku) IN ({', '.join(['lower(%s)'] * len(batch))})",
                            [*market_ids, merchant_id, *batch])
             out.extend(cursor.fetchall())
         return out
 
 
-def listing_ids(merchant_id: int, keys: list[str]) -> list[tuple[int, str]]:
-    """(id, sku) of a merchant's listings whose lower-cased SKU is in `keys`, unlocked."""
-    if not keys:
+def listing_ids(merchant_id: int, skus: list[str]) -> list[tuple[int, str]]:
+    """(id, sku) of a merchant's listings whose SKU is one of `skus` whatever its case (folded by the database,
+    as `listings_with_terms`), unlocked."""
+    if not skus:
         return []
     sql = "SELECT id, sku FROM offers_listing WHERE merchant_id = %s AND lower(sku) "
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(sql + "= ANY(%s::text[])", [merchant_id, pg_array(keys, "text")])
+            cursor.execute(sql + "= ANY(lower(%s)::text[])", [merchant_id, pg_array(skus, "text")])
             return cursor.fetchall()
         out = []
-        for start in range(0, len(keys), SQLITE_BATCH):
-            batch = keys[start:start + SQLITE_BATCH]
-            cursor.execute(sql + f"IN ({', '.join(['%s'] * len(batch))})", [merchant_id, *batch])
+        for start in range(0, len(skus), SQLITE_BATCH):
+            batch = skus[start:start + SQLITE_BATCH]
+            cursor.execute(sql + f"IN ({', '.join(['lower(%s)'] * len(batch))})", [merchant_id, *batch])
             out.extend(cursor.fetchall())
         return out
 

@@ -159,7 +159,7 @@ class _Known:
 
 
 def _known(records: list[dict], merchant: Merchant) -> _Known:
-    skus = {(r.get("sku") or "").lower() for r in records} - {""}
+    skus = {r.get("sku") or "" for r in records} - {""}  # as sent: the database folds their case
     listings = {sku.lower(): pk for pk, sku in listing_ids(merchant.pk, sorted(skus))}
     public_ids = sorted({_uuid(r.get("product_id")) for r in records} - {None})
     pks = sorted({_int(r.get("backmarket_id")) for r in records} - {None})

@@ -225,7 +225,7 @@ class _Chunk:
         self.terms: dict[tuple[int, int], _Record] = {}
         new = object.__new__
         n = len(bulk.LISTING_FIELDS)
-        for values in bulk.listings_with_terms(merchant.pk, list({p.sku.lower() for p in parsed}),
+        for values in bulk.listings_with_terms(merchant.pk, list({p.sku for p in parsed}),
                                                sorted({p.market.pk for p in parsed})):
             key = values[1].lower()
             if key not in self.listings:

@@ -215,3 +215,17 @@ def test_a_chunk_does_not_write_back_columns_a_row_left_unchanged(merchant, monk
     _, terms = _state()
     assert terms[("Y", "FR")] == (10000, 2000, True, 42.0)
     assert terms[("X", "FR")][:2] == (15000, None) and terms[("X", "FR")][3] != 42.0
+
+
+def test_a_replayed_non_ascii_sku_finds_its_listing_on_both_databases(merchant):
+    """SQLite's lower() folds ASCII letters only, as its unique (merchant, lower(sku)) index does: the SKUs sent
+    are folded by the database too, so a listing is found again whatever letters its SKU holds (`listing_ids`
+    is the CSV feeds' lookup)."""
+    _create(merchant, "ÉCRAN-Ø1", "écran-2")
+    again = listings_apply(merchant=merchant, rows=[ListingRow(sku="ÉCRAN-Ø1", market="FR", quantity=4),
+                                                    ListingRow(sku="écran-2", market="FR", quantity=5)])
+    assert again.errors == [] and again.created == []
+    assert dict(Listing.objects.filter(merchant=merchant).values_list("sku", "quantity")) == {
+        "ÉCRAN-Ø1": 4, "écran-2": 5}
+    assert sorted(sku for _, sku in bulk.listing_ids(merchant.pk, ["ÉCRAN-Ø1", "ÉCRAN-2"])) == (
+        ["ÉCRAN-Ø1"] if connection.vendor == "sqlite" else ["ÉCRAN-Ø1", "écran-2"])
