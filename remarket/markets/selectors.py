@@ -6,10 +6,14 @@ from .models import Channel, Market
 
 # markets by code, read by nearly every request (core/kept.py)
 _kept = Kept("market:v1", lambda code: Market.objects.filter(code=code).first())
+# each market's web channel, read by every online checkout
+_web_channels = Kept("channel:web:v1", lambda market_id: Channel.objects.filter(market_id=market_id,
+                                                                                kind=Channel.Kind.WEB).first())
 
 
 def markets_forget() -> None:
-    """Drop the markets this process keeps (tests; a market's edit otherwise shows within a minute)."""
+    """Drop the markets this process keeps and their web channels (tests; an edit otherwise
+    shows within a minute)."""
     _kept.forget()
     _web_channels.forget()
 
@@ -20,11 +24,6 @@ def market_get(*, code: str) -> Market:
     if market is None:
         raise NotFound("MARKET_NOT_FOUND", f"There is no market {code!r}.")
     return market
-
-
-# each market's web channel, read by every online checkout (core/kept.py)
-_web_channels = Kept("channel:web:v1", lambda market_id: Channel.objects.filter(market_id=market_id,
-                                                                                kind=Channel.Kind.WEB).first())
 
 
 def web_channel_get(*, market: Market) -> Channel:

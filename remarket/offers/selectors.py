@@ -2,7 +2,6 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from remarket.catalog.grades import ORDER
@@ -36,32 +35,8 @@ class Offer:
         return self.price_minor + self.shipping_minor
 
 
-def _on_sale(market: Market):
-    return ListingMarket.objects.filter(market=market, published=True, listing__quantity__gt=0,
-                                        listing__merchant__status__in=SELLABLE)
-
-
 def _sort_key(o: Offer):
     return o.variant_id, ORDER.index(o.grade), -o.score, o.total_minor, o.listing_id
-
-
-def offers_for_product(*, model: ProductModel, market: Market, variant_id: int | None = None) -> list[Offer]:
-    """Published, in-stock offers of a model (or one of its variants) in a market, best score first within each
-    variant and grade. One query, whatever the number of offers."""
-    rows = _on_sale(market).filter(listing__variant__model=model)
-    if variant_id is not None:
-        rows = rows.filter(listing__variant_id=variant_id)
-    # plain values, not model instances: a popular product has hundreds of offers and building four objects
-    # per row cost more than the query
-    rows = rows.annotate(ship_price=Min("shipping__price_minor"), ship_delay=Min("shipping__delay_days")).values_list(
-        "listing_id", "listing__sku", "listing__variant_id", "listing__variant__storage_gb", "listing__variant__colour",
-        "listing__grade", "listing__merchant__name", "price_minor", "currency", "listing__quantity",
-        "listing__warranty_months", "score", "listing__merchant__quality_score", "ship_price", "ship_delay")
-    offers = [Offer(listing_id, sku, variant_id, variant_label(storage, colour), grade, merchant, price, currency,
-                    quantity, warranty, score, quality, ship_price or 0, ship_delay)
-              for (listing_id, sku, variant_id, storage, colour, grade, merchant, price, currency, quantity, warranty,
-                   score, quality, ship_price, ship_delay) in rows]
-    return sorted(offers, key=_sort_key)
 
 
 PRODUCT_TTL = 30  # seconds a product's offers may be served from the cache; checkout re-checks stock and price
@@ -135,7 +110,7 @@ ORDER BY v.storage_gb, v.colour
 """
 
 # The sellable offers of one variant in a market with their cheapest shipping, each ranked within its grade in
-# offers_for_product's order (stored score, then price with shipping, then the older listing), beside the
+# the product API's order (`_sort_key`: stored score, then price with shipping, then the older listing), beside the
 # number of offers in its grade.
 _OFFERS_SQL = f"""
 SELECT t.listing_id, l.sku, l.grade, mm.name, t.price_minor, t.currency, l.quantity, l.warranty_months, t.score,
@@ -238,7 +213,7 @@ def offers_of_grade(*, slug: str, market: Market, variant_id: int, grade: str) -
 
 
 def best_offers(offers: list[Offer]) -> dict[tuple[int, str], Offer]:
-    """The winner per variant and grade: the first of each group in `offers_for_product`'s order (stored scores,
+    """The winner per variant and grade: the first of each group in `product_view`'s order (stored scores,
     see offers/best.py)."""
     best: dict[tuple[int, str], Offer] = {}
     for offer in offers:

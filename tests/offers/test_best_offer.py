@@ -2,7 +2,7 @@ import pytest
 
 from remarket.offers.best import competition_for, delivery_factor, offer_score, price_to_win
 from remarket.offers.models import ListingMarket
-from remarket.offers.selectors import best_offers, offers_for_product
+from remarket.offers.selectors import product_page
 from remarket.offers.services import ListingRow, ShippingRow, listings_apply
 
 from ..factories import MerchantFactory, VariantFactory
@@ -31,9 +31,9 @@ def test_a_better_seller_wins_at_a_slightly_higher_price_and_the_page_explains_i
                                                    grade="GOOD", shipping=[ShippingRow("Colissimo", "0", 2)])])
     listings_apply(merchant=sloppy, rows=[ListingRow(sku="S", market="FR", price="400", quantity=2,
                                                      variant_id=variant.pk, grade="GOOD")])
-    offers = offers_for_product(model=variant.model, market=marketplace.fr)
-    winner = best_offers(offers)[(variant.pk, "GOOD")]
-    assert winner.merchant_name == good.name
+    page = product_page(slug=variant.model.slug, market=marketplace.fr, variant_id=variant.pk)
+    [good_grade] = [g for g in page.grades if g.grade == "GOOD"]
+    assert good_grade.best.merchant_name == good.name and good_grade.others == 1
     html = client.get(f"/fr/p/{variant.model.slug}/").content.decode()
     assert "qualité vendeur 100/100" in html or "seller quality 100/100" in html
 

@@ -41,7 +41,8 @@ def statements(request):
     payouts = {p.period: p for p in Payout.objects.filter(merchant=merchant, currency=currency)}
     return render(request, "merchant/statements.html", {
         "merchant": merchant, "statement": statement, "totals": statement.totals(), "currency": currency,
-        "lines": Paginator(statement.lines, 200).get_page(request.GET.get("page")), "currencies": currencies, "months": _months(clock.now(), zone), "payout": payouts.get(period),
+        "lines": Paginator(statement.lines, 200).get_page(request.GET.get("page")), "currencies": currencies,
+        "months": _months(clock.now(), zone), "payout": payouts.get(period),
         "payouts": sorted(payouts.values(), key=lambda p: p.period, reverse=True)[:12], "zone": zone})
 
 
