@@ -9,19 +9,21 @@ An order here is the whole purchase: checkout_start (order, hold, payment intent
 transaction), then checkout_pay (one sandbox sale, authorized and captured, outside any transaction; then one
 settle transaction: intent, hold sold, lines, sub-order and order paid, ledger sale, history, outbox). The plain
 reference writes the same rows with the same transactions (`_plain_worker`). Buyers are spread over `--processes`
-processes with buyers/processes threads each. gunicorn is started and stopped by this script (by its pid).
+processes with buyers/processes threads each. Through /api/v1 the buyers are `--buyers` connections of wrk
+(bench/checkout_api.lua: check out, pay, again) to gunicorn, which this script starts and stops (by its pid).
 Results replace the previous run's in bench/RESULTS.md under "Checkout" (`--no-record` leaves it alone)."""
 import argparse
 import datetime as dt
-import json
 import multiprocessing as mp
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -203,44 +205,6 @@ def _plain_worker(args):
     out.put((sum(c[0] for c in counts), 0))
 
 
-def _api_worker(args):
-    base, threads, seconds, gate, _, listing_ids, out = args
-    import random
-    start_at = _start_line(gate)
-    counts = []
-
-    def post(path, body):
-        request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
-                                         headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as err:
-            return err.code, {}
-
-    def buyer(n):
-        rng = random.Random(n)
-        done = failed = 0
-        while time.time() < start_at:
-            time.sleep(0.001)
-        while time.time() < start_at + seconds:
-            status, order = post("/api/v1/checkout", {"market": "FR", "email": "b@example.com", "shipping_address": ADDRESS,
-                                                      "items": [{"listing_id": rng.choice(listing_ids), "quantity": 1}]})
-            if status != 201:
-                failed += 1
-                continue
-            status, paid = post(f"/api/v1/orders/{order['id']}/pay", {"card_number": CARD})
-            done += status == 200 and paid.get("payment_status") == "captured"
-        counts.append((done, failed))
-
-    pool = [threading.Thread(target=buyer, args=(i,)) for i in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    out.put((sum(c[0] for c in counts), sum(c[1] for c in counts)))
-
-
 def cpu_per_purchase(n: int, profile: bool) -> None:
     """Python CPU (time.process_time) per purchase of one buyer in this process, after a warm-up: repeatable on a
     shared machine where throughput is not. PostgreSQL's own CPU is not counted (another process)."""
@@ -354,14 +318,13 @@ def _settle_database() -> None:
         conn.execute("VACUUM (ANALYZE)")
 
 
-def measure(worker, mode: str, buyers: int, processes: int, seconds: int, hot_id: int, listing_ids: list[int],
-            base: str = "") -> tuple[float, int]:
+def measure(worker, mode: str, buyers: int, processes: int, seconds: int, hot_id: int,
+            listing_ids: list[int]) -> tuple[float, int]:
     _settle_database()
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     gate = (ctx.Queue(), ctx.Event(), ctx.Value("d"))
-    first = base if worker is _api_worker else mode
-    procs = [ctx.Process(target=worker, args=((first, buyers // processes, seconds, gate, hot_id, listing_ids, out),))
+    procs = [ctx.Process(target=worker, args=((mode, buyers // processes, seconds, gate, hot_id, listing_ids, out),))
              for _ in range(processes)]
     for p in procs:
         p.start()
@@ -416,27 +379,49 @@ def main() -> None:
             figures[name] = measure(worker, mode, args.buyers, args.processes, args.seconds, hot_id, listing_ids)
             loads[name] = os.getloadavg()[0]
     if "api" in passes:
-        _api_pass(args, hot_id, listing_ids, figures, loads)
+        _api_pass(args, listing_ids, figures, loads)
     report(args, hot_id, figures, loads)
 
 
-def _api_pass(args, hot_id: int, listing_ids: list[int], figures: dict, loads: dict) -> None:
+def _wrk_purchases(base: str, listings_file: str, connections: int, seconds: int) -> tuple[int, int]:
+    """Run bench/checkout_api.lua under wrk: (purchases paid, requests failed or lost)."""
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout=30s", "-s",
+                          str(ROOT / "bench/checkout_api.lua"), base, "--", listings_file],
+                         capture_output=True, text=True, timeout=seconds + 60)
+    found = re.search(r"^purchases (\d+) checkouts (\d+) failed (\d+)$", out.stdout, re.M)
+    if out.returncode or not found:
+        raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr or out.stdout}")
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out.stdout)
+    return int(found[1]), int(found[3]) + (sum(map(int, socket_errors.groups())) if socket_errors else 0)
+
+
+def _api_pass(args, listing_ids: list[int], figures: dict, loads: dict) -> None:
+    """gunicorn as `remarket serve` runs it, and wrk as the load generator (C, two threads, one connection per
+    buyer): each connection checks out one listing, pays the order, and starts again (bench/checkout_api.lua)."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": URL, "DJANGO_SETTINGS_MODULE": "remarket.settings.local",
            "REMARKET_SUPERVISE_WORKER": "0"}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "remarket.wsgi:application", "--config",
                                str(ROOT / "remarket/cli/gunicorn_conf.py"), "--bind", f"127.0.0.1:{port}",
                                "--workers", str(args.workers)], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)
                 break
             except OSError:
                 time.sleep(0.1)
-        print("[bench] /api/v1 on gunicorn ...", flush=True)
-        figures["api"] = measure(_api_worker, "api", args.buyers, args.processes, args.seconds, hot_id, listing_ids,
-                                 base=f"http://127.0.0.1:{port}")
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as ids:
+            ids.write("\n".join(map(str, listing_ids)))
+            ids.flush()
+            _wrk_purchases(base, ids.name, args.buyers, 2)  # warm-up (untimed): every worker imports and connects
+            _settle_database()
+            print("[bench] /api/v1 on gunicorn (wrk) ...", flush=True)
+            done, failed = _wrk_purchases(base, ids.name, args.buyers, args.seconds)
+        figures["api"] = (done / args.seconds, failed)
         loads["api"] = os.getloadavg()[0]
     finally:
         server.terminate()
@@ -461,14 +446,15 @@ def report(args, hot_id: int, figures: dict, loads: dict) -> None:
     lines = [f"| {name} | {rate:,.0f} | {ratio if ratio == '' else f'{ratio:.2f}x'} | {budget} |" for name, rate, budget, ratio in rows]
     section = (f"\n### Latest run — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
                f"PostgreSQL, {args.buyers} concurrent buyers ({args.processes} processes), {args.seconds} s per pass, "
-               f"gunicorn {args.workers} sync workers for the API; the database vacuumed and analyzed before each pass "
+               f"gunicorn {args.workers} sync workers and wrk (2 threads, one connection per buyer) for the API; the database vacuumed and analyzed before each pass "
                f"(untimed). Command: `.venv/bin/python bench/checkout.py "
                f"--seconds {args.seconds} --buyers {args.buyers} --processes {args.processes} --workers {args.workers}`. "
                f"Machine: {os.cpu_count()} cores (load generator on the same cores); 1-minute load average "
                f"(the benchmark's own processes included) "
                f"after each pass: {', '.join(f'{k} {v:.1f}' for k, v in loads.items())}.\n\n"
                "| path | orders/s | vs plain | budget |\n|---|---|---|---|\n" + "\n".join(lines) +
-               f"\n\nHot listing: {sold:,} sold + {held:,} held + {hot.quantity:,} available = "
+               f"\n\nFailed attempts (a checkout or payment not answered as expected): "
+               f"{', '.join(f'{k} {v[1]}' for k, v in figures.items())}.\n\nHot listing: {sold:,} sold + {held:,} held + {hot.quantity:,} available = "
                f"{sold + held + hot.quantity:,} of {HOT_UNITS:,} made available: **{oversold} oversold**.\n")
     if not args.no_record:
         record("checkout", "Checkout", section)
