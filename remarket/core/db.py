@@ -235,36 +235,58 @@ def fetch_rows(sql: str, params: list | tuple = ()) -> list[tuple]:
         return cursor.fetchall()
 
 
-def fetch_objects(model, where: str, params: list | tuple = (), *, joins: str = "",
-                  extra: dict[str, str] | None = None) -> list:
-    """Instances of `model` read with one statement written out, `SELECT t.<every column>[, <extra>] FROM <its
-    table> t <joins> WHERE <where>`: what `Model.objects.raw` does for a request's few rows, without working out
-    the columns and their converters on every call (≈ 0.1 instead of ≈ 0.3 ms a statement). Values pass through
-    the fields' converters as a queryset's would (SQLite's timestamps, JSON...); each `extra` SQL expression is
-    set as the attribute named by its key."""
-    db = connections[DEFAULT_DB_ALIAS]
-    key = ("objects", model)
+def _object_shape(model, alias: str, db) -> tuple:
+    """The columns of `model` under `alias` as a SELECT list, their attnames, and the converters of those that
+    have some (worked out once per process)."""
+    key = ("objects", model, alias)
     if key not in _sql_cache:
         quote, fields = db.ops.quote_name, model._meta.concrete_fields
         converters = []
         for i, f in enumerate(fields):
-            col = f.get_col("t")
+            col = f.get_col(alias)
             funcs = db.ops.get_db_converters(col) + f.get_db_converters(db)
             if funcs:
                 converters.append((i, funcs, col))
-        _sql_cache[key] = (", ".join(f"t.{quote(f.column)}" for f in fields), f" FROM {quote(model._meta.db_table)} t ",
-                           [f.attname for f in fields], converters)
-    columns, table, names, converters = _sql_cache[key]
+        _sql_cache[key] = (", ".join(f"{alias}.{quote(f.column)}" for f in fields), [f.attname for f in fields],
+                           converters)
+    return _sql_cache[key]
+
+
+def _object_of(model, shape: tuple, values: list, db):
+    _, names, converters = shape
+    for i, funcs, col in converters:
+        for func in funcs:
+            values[i] = func(values[i], col, db)
+    return model.from_db(DEFAULT_DB_ALIAS, names, values)
+
+
+def fetch_objects(model, where: str, params: list | tuple = (), *, joins: str = "",
+                  extra: dict[str, str] | None = None, related: dict[str, tuple] | None = None) -> list:
+    """Instances of `model` read with one statement written out, `SELECT t.<every column>[, <related>][, <extra>]
+    FROM <its table> t <joins> WHERE <where>`: what `Model.objects.raw` does for a request's few rows, without
+    working out the columns and their converters on every call (≈ 0.1 instead of ≈ 0.3 ms a statement). Values
+    pass through the fields' converters as a queryset's would (SQLite's timestamps, JSON...). Each `related`
+    entry, `{attribute: (model, alias)}`, builds the row of that model that `joins` joins under `alias` and sets
+    it as the attribute (a relation's cache, as `select_related` would); each `extra` SQL expression is set as
+    the attribute named by its key."""
+    db = connections[DEFAULT_DB_ALIAS]
+    shapes = [(model, _object_shape(model, "t", db))]
+    attributes = list((related or {}).keys())
+    shapes += [(other, _object_shape(other, alias, db)) for other, alias in (related or {}).values()]
     extra = extra or {}
-    sql = f"SELECT {columns}{''.join(f', {e}' for e in extra.values())}{table}{joins} WHERE {where}"
-    objs, n = [], len(names)
+    sql = (f"SELECT {', '.join(shape[0] for _, shape in shapes)}{''.join(f', {e}' for e in extra.values())}"
+           f" FROM {db.ops.quote_name(model._meta.db_table)} t {joins} WHERE {where}")
+    objs = []
     for row in fetch_rows(sql, params):
-        values = list(row[:n])
-        for i, funcs, col in converters:
-            for func in funcs:
-                values[i] = func(values[i], col, db)
-        obj = model.from_db(DEFAULT_DB_ALIAS, names, values)
-        for name, value in zip(extra, row[n:]):
+        built, at = [], 0
+        for each, shape in shapes:
+            width = len(shape[1])
+            built.append(_object_of(each, shape, list(row[at:at + width]), db))
+            at += width
+        obj = built[0]
+        for name, other in zip(attributes, built[1:]):
+            setattr(obj, name, other)
+        for name, value in zip(extra, row[at:]):
             setattr(obj, name, value)
         objs.append(obj)
     return objs

@@ -96,8 +96,10 @@ def test_the_hot_cursor_is_kept_per_connection_and_shown_to_whoever_watches(mark
 
 def test_objects_read_with_fetch_objects_equal_the_orms(marketplace, offer):
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from remarket.core.db import fetch_objects
+    from remarket.payments.models import PaymentIntent
 
     with clock.frozen(AT):
         order = _start(marketplace, offer)
@@ -110,3 +112,14 @@ def test_objects_read_with_fetch_objects_equal_the_orms(marketplace, offer):
     assert read.created_at == AT and read.shipping_address["city"] == ADDRESS_FR["city"]
     assert read.market_code == "FR" and not read._state.adding
     assert fetch_objects(Order, "t.id = %s", [-1]) == []
+    # a joined row built as the relation's instance, in the same statement
+    with CaptureQueriesContext(connection) as seen:
+        [read] = fetch_objects(Order, "t.id = %s", [order.pk], related={"payment": (PaymentIntent, "p")},
+                               joins="JOIN payments_paymentintent p ON p.order_id = t.id", extra={"one": "1"})
+        payment = read.payment
+        assert payment.order is read  # both sides of the one-to-one cached
+    assert len(seen) == 1
+    orm = PaymentIntent.objects.get(order=order)
+    assert [getattr(payment, f.attname) for f in PaymentIntent._meta.concrete_fields] == \
+        [getattr(orm, f.attname) for f in PaymentIntent._meta.concrete_fields]
+    assert read.one == 1 and read.public_id == order.public_id

@@ -99,26 +99,26 @@ _LINE_FIELDS = ("title", "grade", "quantity", "unit_price_minor", "state", "merc
 
 
 def _customer_order(order: Order, market_code: str | None = None) -> dict:
-    """The order as its customer sees it: one query for the lines and their merchants (the order's payment, and
-    its market or the market's code, are known already)."""
-    return CustomerOrderOut(
-        id=order.public_id, state=order.state, market=market_code or order.market.code, currency=order.currency,
-        total_minor=order.total_minor, payment_status=order.payment.status, created_at=order.created_at,
-        lines=[dict(zip(_LINE_FIELDS, row)) for row in fetch_rows(_LINES_SQL, [order.pk])],
-    ).model_dump(mode="json")
+    """The order as its customer sees it (CustomerOrderOut, which the response is validated against once), as
+    JSON values: one query for the lines and their merchants (the order's payment, and its market or the
+    market's code, are known already)."""
+    return {"id": str(order.public_id), "state": order.state, "market": market_code or order.market.code,
+            "currency": order.currency, "total_minor": order.total_minor, "payment_status": order.payment.status,
+            "created_at": order.created_at.isoformat(),
+            "lines": [dict(zip(_LINE_FIELDS, row)) for row in fetch_rows(_LINES_SQL, [order.pk])]}
 
 
 def _order(public_id: uuid.UUID) -> Order:
     """The order with its payment attached and its market's code as `market_code` (the unguessable id is the
-    guest's access): two statements written out (core/db.py `fetch_objects`), on every payment."""
+    guest's access): one statement written out (core/db.py `fetch_objects`), on every payment."""
     key = Order._meta.get_field("public_id").get_db_prep_value(public_id, connection)
-    found = fetch_objects(Order, "t.public_id = %s", [key], joins="JOIN markets_market m ON m.id = t.market_id",
+    found = fetch_objects(Order, "t.public_id = %s", [key], related={"payment": (PaymentIntent, "p")},
+                          joins="JOIN markets_market m ON m.id = t.market_id"
+                                " JOIN payments_paymentintent p ON p.order_id = t.id",
                           extra={"market_code": "m.code"})
     if not found:
         raise NotFound("ORDER_NOT_FOUND", _("There is no such order."))
-    order = found[0]
-    order.payment = fetch_objects(PaymentIntent, "t.order_id = %s", [order.pk])[0]
-    return order
+    return found[0]
 
 
 @router.post("/checkout", response={201: CustomerOrderOut, 200: CustomerOrderOut, 400: Error, 404: Error,
