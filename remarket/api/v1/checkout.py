@@ -4,7 +4,7 @@ import uuid
 
 from django.db import connection
 from django.utils.translation import gettext as _
-from ninja import Header, Router, Schema
+from ninja import Header, Router
 from ninja.responses import Status
 
 from remarket.checkout.cart import cart_add, cart_items, cart_remove, saved_cart_get, saved_cart_put
@@ -18,17 +18,17 @@ from remarket.payments.models import PaymentIntent
 from remarket.offers.selectors import offer_get
 
 from .auth import TokenAuth, actor_or_anonymous
-from .schemas import Error
+from .schemas import Error, Plain
 
 router = Router(tags=["checkout"])
 
 
-class ItemIn(Schema):
+class ItemIn(Plain):
     listing_id: int
     quantity: int = 1
 
 
-class AddressIn(Schema):
+class AddressIn(Plain):
     first_name: str
     last_name: str
     street: str
@@ -41,7 +41,7 @@ class AddressIn(Schema):
     state: str = ""
 
 
-class CheckoutIn(Schema):
+class CheckoutIn(Plain):
     market: str
     email: str
     items: list[ItemIn]
@@ -49,28 +49,28 @@ class CheckoutIn(Schema):
     shipping: dict[int, str] = {}  # merchant id → carrier; the cheapest option when left out
 
 
-class CartItemIn(Schema):
+class CartItemIn(Plain):
     market: str
     listing_id: int
     quantity: int = 1
 
 
-class CartOut(Schema):
+class CartOut(Plain):
     market: str | None
     items: list[ItemIn]
 
 
-class CartCheckoutIn(Schema):
+class CartCheckoutIn(Plain):
     email: str
     shipping_address: AddressIn
     shipping: dict[int, str] = {}
 
 
-class PayIn(Schema):
+class PayIn(Plain):
     card_number: str
 
 
-class CustomerLineOut(Schema):
+class CustomerLineOut(Plain):
     title: str
     grade: str
     quantity: int
@@ -79,7 +79,7 @@ class CustomerLineOut(Schema):
     merchant: str
 
 
-class CustomerOrderOut(Schema):
+class CustomerOrderOut(Plain):
     id: uuid.UUID
     state: int
     market: str
