@@ -1,7 +1,7 @@
 import datetime as dt
 from contextlib import contextmanager
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def outside_transaction() -> bool:
@@ -141,6 +141,9 @@ def _db_value(field, value, db, converted: dict | None = None):
     (the same timestamp is usually written to several columns and rows)."""
     if type(value) in _PLAIN:
         return value
+    if (type(value) is dt.datetime and value.tzinfo is not None and db.vendor == "postgresql"
+            and isinstance(field, models.DateTimeField)):
+        return value  # what the field would give: the driver sends an aware timestamp as it is
     if converted is None or not isinstance(value, dt.datetime):
         return field.get_db_prep_save(value, db)
     key = (field.attname, value)  # one model per statement: its attnames name its fields

@@ -3,6 +3,7 @@ must read back through the ORM exactly as the ORM would have written it (time zo
 defaults), on SQLite and PostgreSQL alike, and the caller's intent settled in place must not hide a change
 someone else made first."""
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -64,6 +65,10 @@ def test_insert_rows_returns_the_keys_in_order_and_update_rows_counts(marketplac
     assert update_rows(OrderHistory, where={"pk": ids[2], "what": "seen"}, values={"what": "never"}) == 0
     assert list(OrderHistory.objects.filter(pk__in=ids).order_by("id").values_list("what", flat=True)) == [
         "seen", "seen", "note 2"]
+    # an aware timestamp in another zone is the same instant once read back (PostgreSQL: sent as it is)
+    paris = AT.astimezone(zoneinfo.ZoneInfo("Europe/Paris"))
+    [pk] = insert_rows(OrderHistory, [dict(order_id=order.pk, at=paris, what="in Paris")])
+    assert OrderHistory.objects.get(pk=pk).at == AT
 
 
 def test_an_intent_settled_by_someone_else_first_is_answered_as_it_stands(marketplace, offer):
