@@ -11,6 +11,8 @@ settle transaction: intent, hold sold, lines, sub-order and order paid, ledger s
 reference writes the same rows with the same transactions (`_plain_worker`). Buyers are spread over `--processes`
 processes with buyers/processes threads each. Through /api/v1 the buyers are `--buyers` connections of wrk
 (bench/checkout_api.lua: check out, pay, again) to gunicorn, which this script starts and stops (by its pid).
+The same gunicorn first serves the bare Django view to wrk for 5 s: the machine's speed in this run, by which
+DESIGN's absolute budgets (set where that view does ≈ 6,000 req/s) are scaled in the report.
 Results replace the previous run's in bench/RESULTS.md under "Checkout" (`--no-record` leaves it alone)."""
 import argparse
 import datetime as dt
@@ -28,6 +30,7 @@ import urllib.request
 from pathlib import Path
 
 from results_block import record
+from run import wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = "remarket_bench_checkout"
@@ -37,6 +40,7 @@ ADDRESS = {"first_name": "Ada", "last_name": "Lovelace", "street": "12 rue de Ri
 CARD = "4242424242424242"
 LISTINGS = 2000
 HOT_UNITS = 1_000_000
+DESIGN_BARE_RPS = 6_000  # DESIGN.md: the bare Django view on the machine its budgets are set on
 
 
 def _django():
@@ -402,7 +406,7 @@ def _api_pass(args, listing_ids: list[int], figures: dict, loads: dict) -> None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": URL, "DJANGO_SETTINGS_MODULE": "remarket.settings.local",
-           "REMARKET_SUPERVISE_WORKER": "0"}
+           "REMARKET_SUPERVISE_WORKER": "0", "REMARKET_BENCH_VIEWS": "1"}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "remarket.wsgi:application", "--config",
                                str(ROOT / "remarket/cli/gunicorn_conf.py"), "--bind", f"127.0.0.1:{port}",
                                "--workers", str(args.workers)], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
@@ -414,6 +418,10 @@ def _api_pass(args, listing_ids: list[int], figures: dict, loads: dict) -> None:
                 break
             except OSError:
                 time.sleep(0.1)
+        # the machine's speed in this run: DESIGN's budgets are set on a machine where this view does ≈ 6,000/s
+        wrk(f"{base}/bench/bare", threads=2, connections=args.buyers, seconds=2, timeout=10)
+        figures["bare"] = (wrk(f"{base}/bench/bare", threads=2, connections=args.buyers, seconds=5,
+                               timeout=10)[0].rps, 0)
         with tempfile.NamedTemporaryFile("w", suffix=".txt") as ids:
             ids.write("\n".join(map(str, listing_ids)))
             ids.flush()
@@ -454,8 +462,15 @@ def report(args, hot_id: int, figures: dict, loads: dict) -> None:
                f"after each pass: {', '.join(f'{k} {v:.1f}' for k, v in loads.items())}.\n\n"
                "| path | orders/s | vs plain | budget |\n|---|---|---|---|\n" + "\n".join(lines) +
                f"\n\nFailed attempts (a checkout or payment not answered as expected): "
-               f"{', '.join(f'{k} {v[1]}' for k, v in figures.items())}.\n\nHot listing: {sold:,} sold + {held:,} held + {hot.quantity:,} available = "
+               f"{', '.join(f'{k} {figures[k][1]}' for k in ('plain', 'service', 'hot', 'api'))}.\n\nHot listing: {sold:,} sold + {held:,} held + {hot.quantity:,} available = "
                f"{sold + held + hot.quantity:,} of {HOT_UNITS:,} made available: **{oversold} oversold**.\n")
+    bare = figures.get("bare", (0, 0))[0]
+    if bare:
+        scale = bare / DESIGN_BARE_RPS
+        section += (f"\nThe machine in this run: the bare Django view did {bare:,.0f} req/s through the same gunicorn "
+                    f"(DESIGN's budgets are set where it does ≈ {DESIGN_BARE_RPS:,}/s), so the absolute budgets scaled "
+                    f"to this machine are ≥ {300 * scale:,.0f}/s through the service and ≥ {120 * scale:,.0f}/s through "
+                    f"/api/v1; the ratios to the plain reference hold as they are.\n")
     if not args.no_record:
         record("checkout", "Checkout", section)
     print(section)
