@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from remarket.catalog.models import ProductModel, Variant
 from remarket.core import clock
 from remarket.core.crash import crash_point
-from remarket.core.db import assert_outside_transaction, fetch_rows, insert_rows, update_rows
+from remarket.core.db import assert_outside_transaction, fetch_rows, update_rows
 from remarket.core.errors import DomainError, NotFound
 from remarket.ledger.commission import commission_bp
 from remarket.markets.models import Channel, Location, Market
@@ -93,8 +93,8 @@ def _checkout_start(*, market, channel, items, email, shipping_address, customer
                              ship_to=_ship_to(market, shipping_address, location_id),
                              location_id=location_id, customer_id=customer_id, clerk_id=clerk_id,
                              shipping_address=shipping_address, shipping=shipping)
-        insert_rows(StockHold, [dict(order_id=order.pk, expires_at=order.created_at + hold_duration())])
-        payment_intent_create(order=order)
+        payment_intent_create(order=order, along=[(StockHold, [dict(order_id=order.pk,
+                                                                    expires_at=order.created_at + hold_duration())])])
         # last: a listing's row stays locked from this update to the commit, so every buyer of a popular
         # offer waits for one round trip, not for the whole order to be written; no units, no order
         stock_reserve(Units(i.listing_id, i.quantity, i.location_id) for i in items)

@@ -174,30 +174,64 @@ def _insert_shape(model) -> tuple:
     return _sql_cache[key]
 
 
+def _insert_statement(model, rows: list[dict], db) -> tuple[str, list]:
+    """The INSERT ... RETURNING of `rows` and its parameters (each value as its field writes it)."""
+    fields, head, tail = _insert_shape(model)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params, converted = [], {}
+    for row in rows:
+        for f in fields:
+            value = row[f.attname] if f.attname in row else f.get_default()
+            params.append(value if type(value) in _PLAIN else _db_value(f, value, db, converted))
+    return head + ", ".join([one] * len(rows)) + tail, params
+
+
 def insert_rows(model, rows: list[dict]) -> list[int]:
     """Insert `rows` ({field attname: value}) with one INSERT ... RETURNING; returns their primary keys in order.
     A field left out gets its model default, as `Model(...)` would give it (no `pre_save`: pass timestamps)."""
     if not rows:
         return []
-    fields, head, tail = _insert_shape(model)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params, converted, db = [], {}, connections[DEFAULT_DB_ALIAS]
-    for row in rows:
-        for f in fields:
-            value = row[f.attname] if f.attname in row else f.get_default()
-            params.append(value if type(value) in _PLAIN else _db_value(f, value, db, converted))
+    db = connections[DEFAULT_DB_ALIAS]
+    sql, params = _insert_statement(model, rows, db)
     with hot_cursor(db) as cursor:
-        cursor.execute(head + ", ".join([one] * len(rows)) + tail, params)
+        cursor.execute(sql, params)
         return [pk for pk, in cursor.fetchall()]
 
 
-def insert_objects(objs: list) -> list:
+def insert_together(parts: list[tuple[type, list[dict]]]) -> list[list[int]]:
+    """Several `insert_rows` of one transaction that do not depend on each other (no row refers to a row written
+    here): on PostgreSQL one statement, `WITH p0 AS (INSERT ... RETURNING id), p1 AS (...) SELECT ...`, so one
+    round trip instead of one per table; elsewhere one INSERT after the other. Returns each part's primary keys
+    in the order of its rows. A failing row fails them all: the statement is one."""
+    db = connections[DEFAULT_DB_ALIAS]
+    written = [(n, model, rows) for n, (model, rows) in enumerate(parts) if rows]
+    if db.vendor != "postgresql" or len(written) < 2:
+        return [insert_rows(model, rows) for model, rows in parts]
+    ctes, selects, params = [], [], []
+    for n, model, rows in written:
+        sql, values = _insert_statement(model, rows, db)
+        ctes.append(f"p{n} AS ({sql})")
+        selects.append(f"SELECT {n}, {db.ops.quote_name(model._meta.pk.column)} FROM p{n}")
+        params.extend(values)
+    with hot_cursor(db) as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
+        found = cursor.fetchall()
+    keys: list[list[int]] = [[] for _ in parts]
+    for n, pk in found:
+        keys[n].append(pk)
+    # one sequence per table, drawn row by row: ascending keys are the rows' order
+    return [sorted(k) for k in keys]
+
+
+def insert_objects(objs: list, *, along: list[tuple[type, list[dict]]] = ()) -> list:
     """Insert new, unsaved instances of one model with `insert_rows`: their primary keys are set and they are
-    marked as saved (no `save()`, no signals). For instances built anyway, e.g. priced order lines."""
+    marked as saved (no `save()`, no signals). For instances built anyway, e.g. priced order lines. `along`:
+    rows of other tables written in the same statement (`insert_together`)."""
     if not objs:
         return objs
     fields, _, _ = _insert_shape(type(objs[0]))
-    pks = insert_rows(type(objs[0]), [{f.attname: getattr(o, f.attname) for f in fields} for o in objs])
+    rows = [{f.attname: getattr(o, f.attname) for f in fields} for o in objs]
+    pks = insert_together([(type(objs[0]), rows), *along])[0]
     for obj, pk in zip(objs, pks):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from remarket.core import clock
-from remarket.core.db import insert_rows, saved
+from remarket.core.db import insert_together, saved
 
 from .models import HandlerRun, OutboxEvent
 
@@ -26,12 +26,15 @@ def handles(topic: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def emit(topic: str, payload: dict) -> OutboxEvent:
+def emit(topic: str, payload: dict, *, along: list[tuple[type, list[dict]]] = ()) -> OutboxEvent:
+    """Record an event in the write's transaction; the worker delivers it once committed. `along`: other rows
+    of the same write that need no key back (an order's history line), written in the same statement where the
+    database allows (core/db.py `insert_together`)."""
     assert connection.in_atomic_block, "emit() belongs inside the write's transaction"
     now = clock.now()
     row = dict(topic=topic, payload=payload, created_at=now, available_at=now)
     # one INSERT without the model's save() machinery: every checkout transaction emits
-    return saved(OutboxEvent, insert_rows(OutboxEvent, [row])[0], **row)
+    return saved(OutboxEvent, insert_together([(OutboxEvent, [row]), *along])[0][0], **row)
 
 
 def worker_id() -> str:

@@ -64,13 +64,17 @@ def order_create(*, market, channel, email: str, lines: list[PricedLine], curren
         for l in order_lines:
             l.suborder = sub
     insert_objects([l for order_lines in rows for l in order_lines])
-    _history(order, now, "created, awaiting payment")
-    emit("order.created", {"order_id": order.pk})
+    emit("order.created", {"order_id": order.pk}, along=[_history_row(order, now, "created, awaiting payment")])
     return order
 
 
+def _history_row(order: Order, at: dt.datetime, what: str) -> tuple[type, list[dict]]:
+    """The order's history line, to be written along with something else (`emit(along=...)`)."""
+    return OrderHistory, [dict(order_id=order.pk, at=at, what=what)]
+
+
 def _history(order: Order, at: dt.datetime, what: str) -> None:
-    insert_rows(OrderHistory, [dict(order_id=order.pk, at=at, what=what)])
+    insert_rows(*_history_row(order, at, what))
 
 
 def order_priced(*, market, lines: list[PricedLine], shipping: dict | None, ship_to: ShipTo, currency: str,
@@ -213,8 +217,7 @@ def order_paid(*, order: Order) -> Order:
     now = clock.now()
     for sub, lines in _order_lines_move(order, to=LineState.PAID).items():
         ledger_record_sale(suborder=sub, lines=lines)
-    _history(order, now, "paid")
-    emit("order.paid", {"order_id": order.pk, "paid_at": now.isoformat()})
+    emit("order.paid", {"order_id": order.pk, "paid_at": now.isoformat()}, along=[_history_row(order, now, "paid")])
     return order
 
 

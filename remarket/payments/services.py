@@ -8,11 +8,13 @@ from .gateway import GatewayResult, gateway
 from .models import PaymentIntent, Refund
 
 
-def payment_intent_create(*, order) -> PaymentIntent:
-    """The order's intent (`order.payment` from then on), written with one INSERT."""
+def payment_intent_create(*, order, along: list[tuple[type, list[dict]]] = ()) -> PaymentIntent:
+    """The order's intent (`order.payment` from then on), written with one INSERT; `along`: rows of the same
+    write that need no key back, in the same statement where the database allows (core/db.py
+    `insert_together`)."""
     intent = PaymentIntent(order=order, amount_minor=order.total_minor, currency=order.currency,
                            created_at=order.created_at, updated_at=order.created_at)
-    return insert_objects([intent])[0]
+    return insert_objects([intent], along=along)[0]
 
 
 # the intent and its order, locked (both rows, as `select_for_update().select_related("order")` locks them)

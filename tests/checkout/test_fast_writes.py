@@ -11,7 +11,7 @@ import pytest
 from remarket.checkout.models import StockHold
 from remarket.checkout.services import Item, checkout_pay, checkout_settle, checkout_start
 from remarket.core import clock
-from remarket.core.db import insert_rows, update_rows
+from remarket.core.db import insert_rows, insert_together, update_rows
 from remarket.events.models import OutboxEvent
 from remarket.ledger.models import LedgerTransaction
 from remarket.orders.models import Order, OrderHistory, OrderLine, SubOrder
@@ -69,6 +69,26 @@ def test_insert_rows_returns_the_keys_in_order_and_update_rows_counts(marketplac
     paris = AT.astimezone(zoneinfo.ZoneInfo("Europe/Paris"))
     [pk] = insert_rows(OrderHistory, [dict(order_id=order.pk, at=paris, what="in Paris")])
     assert OrderHistory.objects.get(pk=pk).at == AT
+
+
+def test_insert_together_returns_each_parts_keys_in_order_and_fails_as_one(marketplace, offer):
+    from django.db import IntegrityError, connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    order = _start(marketplace, offer)
+    history = [dict(order_id=order.pk, at=AT, what=f"line {n}") for n in range(3)]
+    events = [dict(topic=f"test.{n}", payload={"n": n}, created_at=AT, available_at=AT) for n in range(2)]
+    with transaction.atomic(), CaptureQueriesContext(connection) as seen:
+        history_ids, nothing, event_ids = insert_together([(OrderHistory, history), (OrderLine, []),
+                                                           (OutboxEvent, events)])
+    assert len(seen) == (1 if connection.vendor == "postgresql" else 2)
+    assert nothing == []
+    assert [OrderHistory.objects.get(pk=pk).what for pk in history_ids] == ["line 0", "line 1", "line 2"]
+    assert [OutboxEvent.objects.get(pk=pk).payload for pk in event_ids] == [{"n": 0}, {"n": 1}]
+    before = (OrderHistory.objects.count(), OutboxEvent.objects.count())
+    with pytest.raises(IntegrityError), transaction.atomic():  # the second part's row fails: neither is kept
+        insert_together([(OutboxEvent, events[:1]), (OrderHistory, [dict(order_id=None, at=AT, what="x")])])
+    assert (OrderHistory.objects.count(), OutboxEvent.objects.count()) == before
 
 
 def test_an_intent_settled_by_someone_else_first_is_answered_as_it_stands(marketplace, offer):
