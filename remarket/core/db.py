@@ -223,6 +223,41 @@ def insert_together(parts: list[tuple[type, list[dict]]]) -> list[list[int]]:
     return [sorted(k) for k in keys]
 
 
+def insert_with_children(model, row: dict, child, link: str, children: list[dict]) -> int:
+    """Insert one row and the rows of another table that refer to it by `link` (their foreign key's attname,
+    filled in here), e.g. a ledger transaction and its entries; returns the first row's key. On PostgreSQL one
+    statement, `WITH p AS (INSERT ... RETURNING id) INSERT INTO <child> SELECT p.id, v.* FROM p, (VALUES ...) v`,
+    each value cast to its column's type; elsewhere two INSERTs."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql" or not children:
+        pk = insert_rows(model, [row])[0]
+        insert_rows(child, [{**r, link: pk} for r in children])
+        return pk
+    key = ("children", model, child, link, len(children))
+    if key not in _sql_cache:
+        quote = db.ops.quote_name
+        head, tail = _insert_shape(model)[1:]
+        fields = [f for f in _insert_shape(child)[0] if f.attname != link]
+        one = "(" + ", ".join(f"CAST(%s AS {f.cast_db_type(db)})" for f in fields) + ")"
+        names = ", ".join(f"c{n}" for n in range(len(fields)))
+        column = quote(child._meta.get_field(link).column)
+        _sql_cache[key] = (
+            f"WITH p AS ({head}({', '.join(['%s'] * len(_insert_shape(model)[0]))}){tail}) "
+            f"INSERT INTO {quote(child._meta.db_table)} ({column}, {', '.join(quote(f.column) for f in fields)}) "
+            f"SELECT p.{quote(model._meta.pk.column)}, {names} FROM p, (VALUES {', '.join([one] * len(children))}) "
+            f"AS v({names}) RETURNING {column}", fields)
+    sql, fields = _sql_cache[key]
+    params = _insert_statement(model, [row], db)[1]
+    converted: dict = {}
+    for r in children:
+        for f in fields:
+            value = r[f.attname] if f.attname in r else f.get_default()
+            params.append(value if type(value) in _PLAIN else _db_value(f, value, db, converted))
+    with hot_cursor(db) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
 def insert_objects(objs: list, *, along: list[tuple[type, list[dict]]] = ()) -> list:
     """Insert new, unsaved instances of one model with `insert_rows`: their primary keys are set and they are
     marked as saved (no `save()`, no signals). For instances built anyway, e.g. priced order lines. `along`:
@@ -245,10 +280,8 @@ def saved(model, pk: int, **values):
     return obj
 
 
-def update_rows(model, *, where: dict, values: dict) -> int:
-    """`UPDATE <model> SET <values> WHERE <where>` and its row count. `where` maps attnames to a value
-    (`=`), None (`IS NULL`) or a list (`IN`); all conditions are ANDed. The conditional updates of the hot paths
-    (`... WHERE state = 8`) check the count as they would with `QuerySet.update`."""
+def _update_statement(model, where: dict, values: dict, db) -> tuple[str, list]:
+    """The UPDATE of `update_rows` and its parameters (the SQL of each shape built once per process)."""
     meta = model._meta
     shape = tuple((k, None if v is None else len(v) if isinstance(v, list) else 0) for k, v in where.items())
     key = ("update", model, tuple(values), shape)
@@ -264,16 +297,43 @@ def update_rows(model, *, where: dict, values: dict) -> int:
                            [meta.pk if n == "pk" else meta.get_field(n) for n, _ in shape])
     sql, set_fields, where_fields = _sql_cache[key]
     converted: dict = {}
-    db = connections[DEFAULT_DB_ALIAS]
     params = [_db_value(f, v, db, converted) for f, v in zip(set_fields, values.values())]
     for f, v in zip(where_fields, where.values()):
         if isinstance(v, list):
             params.extend(_db_value(f, x, db) for x in v)
         elif v is not None:
             params.append(_db_value(f, v, db))
+    return sql, params
+
+
+def update_rows(model, *, where: dict, values: dict) -> int:
+    """`UPDATE <model> SET <values> WHERE <where>` and its row count. `where` maps attnames to a value
+    (`=`), None (`IS NULL`) or a list (`IN`); all conditions are ANDed. The conditional updates of the hot paths
+    (`... WHERE state = 8`) check the count as they would with `QuerySet.update`."""
+    db = connections[DEFAULT_DB_ALIAS]
+    sql, params = _update_statement(model, where, values, db)
     with hot_cursor(db) as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def update_together(updates: list[tuple[type, dict, dict]]) -> list[int]:
+    """Several `update_rows` (model, where, values) of one transaction that touch different rows: on PostgreSQL
+    one statement (`WITH u0 AS (UPDATE ... RETURNING 1), ... SELECT` each one's count), elsewhere one after the
+    other. Returns each update's row count. Each sees the rows as they were before the statement: none may
+    depend on another's change."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql" or len(updates) < 2:
+        return [update_rows(model, where=where, values=values) for model, where, values in updates]
+    ctes, counts, params = [], [], []
+    for n, (model, where, values) in enumerate(updates):
+        sql, values = _update_statement(model, where, values, db)
+        ctes.append(f"u{n} AS ({sql} RETURNING 1)")
+        counts.append(f"(SELECT count(*) FROM u{n})")
+        params.extend(values)
+    with hot_cursor(db) as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} SELECT {', '.join(counts)}", params)
+        return list(cursor.fetchone())
 
 
 def fetch_rows(sql: str, params: list | tuple = ()) -> list[tuple]:

@@ -9,7 +9,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from remarket.core import clock
-from remarket.core.db import insert_rows, saved
+from remarket.core.db import insert_with_children, saved
 from remarket.core.errors import DomainError
 
 from .calc import Entry, LineMoney, ShippingMoney, prorated_refund, sale_entries
@@ -32,13 +32,13 @@ def ledger_post(*, kind: str, entries: list[Entry], order_id: int | None = None,
     if unbalanced or not entries:
         raise DomainError("LEDGER_UNBALANCED", f"A ledger transaction must sum to zero per currency: {unbalanced}.")
     at = at or clock.now()
-    # two INSERTs without model instances for the entries (every sale posts 5 to 7 of them)
+    # one statement on PostgreSQL (two INSERTs elsewhere), without model instances for the entries (every sale
+    # posts 5 to 7 of them)
     row = dict(kind=kind, order_id=order_id, suborder_id=suborder_id, merchant_id=merchant_id, period=period, at=at,
                memo=memo)
-    txn_id = insert_rows(LedgerTransaction, [row])[0]
-    insert_rows(LedgerEntry, [dict(transaction_id=txn_id, account=e.account, line=e.line, at=at,
-                                   merchant_id=e.merchant_id, amount_minor=e.amount_minor, currency=e.currency)
-                              for e in entries])
+    txn_id = insert_with_children(LedgerTransaction, row, LedgerEntry, "transaction_id", [
+        dict(account=e.account, line=e.line, at=at, merchant_id=e.merchant_id, amount_minor=e.amount_minor,
+             currency=e.currency) for e in entries])
     return saved(LedgerTransaction, txn_id, **row)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from remarket.accounts.permissions import Actor, require
 from remarket.core import clock
-from remarket.core.db import fetch_rows, insert_objects, insert_rows, update_rows
+from remarket.core.db import fetch_rows, insert_objects, insert_rows, update_rows, update_together
 from remarket.core.errors import DomainError
 from remarket.events.outbox import emit
 from remarket.ledger.calc import commission_of
@@ -204,11 +204,10 @@ def _order_lines_move(order: Order, *, to: int) -> dict[SubOrderMoney, list[Line
         line_transition_check(line.state, to)
     _lines_update(lines, to)
     sub_states = {sub: order_state_from_lines(to for _ in sub_lines) for sub, sub_lines in by_sub.items()}
-    for state in set(sub_states.values()):
-        update_rows(SubOrder, where={"pk": [sub.pk for sub, s in sub_states.items() if s == state]},
-                    values={"state": state, "modified_at": now})
     order.state, order.modified_at = order_state_from_lines(to for _ in lines), now
-    update_rows(Order, where={"pk": order.pk}, values={"state": order.state, "modified_at": now})
+    update_together([(SubOrder, {"pk": [sub.pk for sub, s in sub_states.items() if s == state]},
+                      {"state": state, "modified_at": now}) for state in set(sub_states.values())]
+                    + [(Order, {"pk": order.pk}, {"state": order.state, "modified_at": now})])
     return by_sub
 
 

@@ -11,7 +11,7 @@ import pytest
 from remarket.checkout.models import StockHold
 from remarket.checkout.services import Item, checkout_pay, checkout_settle, checkout_start
 from remarket.core import clock
-from remarket.core.db import insert_rows, insert_together, update_rows
+from remarket.core.db import insert_rows, insert_together, insert_with_children, update_rows, update_together
 from remarket.events.models import OutboxEvent
 from remarket.ledger.models import LedgerTransaction
 from remarket.orders.models import Order, OrderHistory, OrderLine, SubOrder
@@ -89,6 +89,50 @@ def test_insert_together_returns_each_parts_keys_in_order_and_fails_as_one(marke
     with pytest.raises(IntegrityError), transaction.atomic():  # the second part's row fails: neither is kept
         insert_together([(OutboxEvent, events[:1]), (OrderHistory, [dict(order_id=None, at=AT, what="x")])])
     assert (OrderHistory.objects.count(), OutboxEvent.objects.count()) == before
+
+
+def test_update_together_counts_each_update(marketplace, offer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    order = _start(marketplace, offer)
+    ids = insert_rows(OrderHistory, [dict(order_id=order.pk, at=AT, what=f"note {n}") for n in range(3)])
+    with CaptureQueriesContext(connection) as seen:
+        counts = update_together([(OrderHistory, {"pk": ids[:2]}, {"what": "seen"}),
+                                  (OrderHistory, {"pk": ids[2], "what": "not this"}, {"what": "never"}),
+                                  (Order, {"pk": order.pk}, {"email": "changed@example.com"})])
+    assert counts == [2, 0, 1]
+    assert len(seen) == (1 if connection.vendor == "postgresql" else 3)
+    assert list(OrderHistory.objects.filter(pk__in=ids).order_by("id").values_list("what", flat=True)) == [
+        "seen", "seen", "note 2"]
+    assert Order.objects.get(pk=order.pk).email == "changed@example.com"
+
+
+def test_insert_with_children_writes_the_row_and_the_rows_that_refer_to_it(marketplace, offer):
+    from django.db import IntegrityError, connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from remarket.ledger.models import LedgerEntry
+
+    order = _start(marketplace, offer)
+    entries = [dict(account="gateway_clearing", line="sale", at=AT, merchant_id=None, amount_minor=500,
+                    currency="EUR"),
+               dict(account="merchant_payable", line="sale", at=AT, merchant_id=offer.listing.merchant_id,
+                    amount_minor=-500, currency="EUR")]
+    with transaction.atomic(), CaptureQueriesContext(connection) as seen:
+        txn_id = insert_with_children(LedgerTransaction, dict(kind="sale", order_id=order.pk, at=AT, memo="test"),
+                                      LedgerEntry, "transaction_id", entries)
+    assert len(seen) == (1 if connection.vendor == "postgresql" else 2)
+    txn = LedgerTransaction.objects.get(pk=txn_id)
+    assert (txn.kind, txn.order_id, txn.at, txn.memo, txn.period) == ("sale", order.pk, AT, "test", None)
+    assert list(txn.entries.order_by("id").values_list("account", "merchant_id", "amount_minor", "currency", "at")) \
+        == [("gateway_clearing", None, 500, "EUR", AT),
+            ("merchant_payable", offer.listing.merchant_id, -500, "EUR", AT)]
+    count = LedgerTransaction.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic():  # a child that cannot be written: nothing is
+        insert_with_children(LedgerTransaction, dict(kind="sale", at=AT), LedgerEntry, "transaction_id",
+                             [dict(entries[0], currency=None)])
+    assert LedgerTransaction.objects.count() == count
 
 
 def test_an_intent_settled_by_someone_else_first_is_answered_as_it_stands(marketplace, offer):

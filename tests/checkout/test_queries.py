@@ -23,19 +23,21 @@ def _buy(marketplace, offer):
     return order
 
 
-def test_one_purchase_costs_18_statements_on_postgresql_and_21_elsewhere(marketplace, offer):
+def test_one_purchase_costs_16_statements_on_postgresql_and_21_elsewhere(marketplace, offer):
     checkout_pay(order=_buy(marketplace, offer), card_number=PAY_OK)  # warms the tax and commission caches
     with CaptureQueriesContext(connection) as start:
         order = _buy(marketplace, offer)
     with CaptureQueriesContext(connection) as pay:
         assert checkout_pay(order=order, card_number=PAY_OK).status == "captured"
     # PostgreSQL writes rows that need no key back together with another insert (core/db.py insert_together):
-    # the history line with the outbox event, the hold with the payment intent
+    # the history line with the outbox event, the hold with the payment intent; and the sub-order's and the
+    # order's new states in one statement (update_together); the ledger transaction with its entries
+    # (insert_with_children)
     together = connection.vendor == "postgresql"
     # reserve and create: the offers with their shipping options (one read); order, sub-order, lines, history
     # and outbox, hold and intent; stock
     assert len(_statements(start)) == (7 if together else 9), _statements(start)
     assert _statements(start)[-1].startswith('UPDATE "offers_listing"')  # the stock row is locked last
-    # the gateway's one charge; settle: intent lock and update, hold, lines read and update, sub-order, order,
+    # the gateway's one charge; settle: intent lock and update, hold, lines read and update, sub-order and order,
     # ledger transaction and entries, history and outbox
-    assert len(_statements(pay)) == (11 if together else 12), _statements(pay)
+    assert len(_statements(pay)) == (9 if together else 12), _statements(pay)
