@@ -2,7 +2,8 @@
 through the service, through `/api/v1` on gunicorn, and every buyer on one hot listing, against a plain
 psycopg transaction doing the same writes in the same run; oversold units counted.
 
-    .venv/bin/python bench/checkout.py [--seconds 15] [--buyers 32] [--processes 4] [--workers 4] [--no-record]
+    .venv/bin/python bench/checkout.py [--seconds 15] [--buyers 32] [--processes 4] [--workers 4] [--rounds 3]
+                                       [--no-record]
     .venv/bin/python bench/checkout.py --cpu 500 [--profile]   # Python CPU per purchase, one buyer, no record
 
 An order here is the whole purchase: checkout_start (order, hold, payment intent, then the stock update, in one
@@ -359,6 +360,9 @@ def main() -> None:
     parser.add_argument("--cpu", type=int, default=0, metavar="N",
                         help="only measure Python CPU per purchase over N purchases of one buyer (records nothing)")
     parser.add_argument("--profile", action="store_true", help="with --cpu: print a cProfile of N more purchases")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run the passes this many times, one after the other, and report medians (the ratios "
+                             "are each round's against the plain pass of the same round)")
     parser.add_argument("--passes", default="plain,service,hot,api",
                         help="the passes to run, for a trial (a recorded run runs all four)")
     args = parser.parse_args()
@@ -374,17 +378,19 @@ def main() -> None:
     passes = set(args.passes.split(","))
     if passes != {"plain", "service", "hot", "api"} and not args.no_record:
         parser.error("--passes is for trials: add --no-record")
-    figures = dict.fromkeys(("plain", "service", "hot", "api"), (float("nan"), 0))
-    loads = {}  # the machine is shared: how busy it was during each pass
-    for name, worker, mode in (("plain", _plain_worker, "plain"), ("service", _service_worker, "spread"),
-                               ("hot", _service_worker, "hot")):
-        if name in passes:
-            print(f"[bench] {name} ...", flush=True)
-            figures[name] = measure(worker, mode, args.buyers, args.processes, args.seconds, hot_id, listing_ids)
-            loads[name] = os.getloadavg()[0]
-    if "api" in passes:
-        _api_pass(args, listing_ids, figures, loads)
-    report(args, hot_id, figures, loads)
+    rounds, loads = [], {}  # loads: the machine is shared, how busy it was after each pass (the last round's)
+    for n in range(args.rounds):
+        figures = dict.fromkeys(("plain", "service", "hot", "api"), (float("nan"), 0))
+        for name, worker, mode in (("plain", _plain_worker, "plain"), ("service", _service_worker, "spread"),
+                                   ("hot", _service_worker, "hot")):
+            if name in passes:
+                print(f"[bench] round {n + 1}/{args.rounds}: {name} ...", flush=True)
+                figures[name] = measure(worker, mode, args.buyers, args.processes, args.seconds, hot_id, listing_ids)
+                loads[name] = os.getloadavg()[0]
+        if "api" in passes:
+            _api_pass(args, listing_ids, figures, loads)
+        rounds.append(figures)
+    report(args, hot_id, rounds, loads)
 
 
 def _wrk_purchases(base: str, listings_file: str, connections: int, seconds: int) -> tuple[int, int]:
@@ -436,7 +442,9 @@ def _api_pass(args, listing_ids: list[int], figures: dict, loads: dict) -> None:
         server.wait(timeout=20)
 
 
-def report(args, hot_id: int, figures: dict, loads: dict) -> None:
+def report(args, hot_id: int, rounds: list[dict], loads: dict) -> None:
+    import statistics
+
     from remarket.offers.models import Listing
     from remarket.orders.models import OrderLine
 
@@ -444,33 +452,47 @@ def report(args, hot_id: int, figures: dict, loads: dict) -> None:
     sold = sum(OrderLine.objects.filter(listing_id=hot_id, state=1).values_list("quantity", flat=True))
     held = sum(OrderLine.objects.filter(listing_id=hot_id, state=8).values_list("quantity", flat=True))
     oversold = (sold + held + hot.quantity) - HOT_UNITS
-    plain = figures["plain"][0]
-    rows = [
-        ("plain psycopg transaction (reference)", plain, "", ""),
-        ("service (checkout_start + checkout_pay)", figures["service"][0], ">= 300/s and >= 0.5x", figures["service"][0] / plain),
-        ("/api/v1 on gunicorn (checkout + pay)", figures["api"][0], ">= 120/s and >= 0.5x", figures["api"][0] / plain),
-        ("service, every buyer on one hot listing", figures["hot"][0], ">= 100/s", figures["hot"][0] / plain),
-    ]
-    lines = [f"| {name} | {rate:,.0f} | {ratio if ratio == '' else f'{ratio:.2f}x'} | {budget} |" for name, rate, budget, ratio in rows]
+
+    def spread(values: list[float], fmt: str, unit: str = "") -> str:
+        """The median, and the range when there are several rounds."""
+        middle = format(statistics.median(values), fmt) + unit
+        return middle if len(values) == 1 else \
+            f"{middle} ({format(min(values), fmt)}{unit}–{format(max(values), fmt)}{unit})"
+
+    paths = [("plain", "plain psycopg transaction (reference)", ""),
+             ("service", "service (checkout_start + checkout_pay)", ">= 300/s and >= 0.5x"),
+             ("api", "/api/v1 on gunicorn (checkout + pay)", ">= 120/s and >= 0.5x"),
+             ("hot", "service, every buyer on one hot listing", ">= 100/s")]
+    lines = []
+    for key, name, budget in paths:
+        rates = [r[key][0] for r in rounds]
+        ratios = [r[key][0] / r["plain"][0] for r in rounds]
+        lines.append(f"| {name} | {spread(rates, ',.0f')} | {'' if key == 'plain' else spread(ratios, '.2f', 'x')} "
+                     f"| {budget} |")
+    failed = {key: sum(r[key][1] for r in rounds) for key, _, _ in paths}
+    several = f", median of {len(rounds)} rounds (range in brackets)" if len(rounds) > 1 else ""
+    command = (f".venv/bin/python bench/checkout.py --seconds {args.seconds} --buyers {args.buyers} "
+               f"--processes {args.processes} --workers {args.workers}" + (f" --rounds {args.rounds}" if len(rounds) > 1 else ""))
     section = (f"\n### Latest run — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
-               f"PostgreSQL, {args.buyers} concurrent buyers ({args.processes} processes), {args.seconds} s per pass, "
-               f"gunicorn {args.workers} sync workers and wrk (2 threads, one connection per buyer) for the API; the database vacuumed and analyzed before each pass "
-               f"(untimed). Command: `.venv/bin/python bench/checkout.py "
-               f"--seconds {args.seconds} --buyers {args.buyers} --processes {args.processes} --workers {args.workers}`. "
+               f"PostgreSQL, {args.buyers} concurrent buyers ({args.processes} processes), {args.seconds} s per pass"
+               f"{several}; gunicorn {args.workers} sync workers and wrk (2 threads, one connection per buyer) for the "
+               f"API; the database vacuumed and analyzed before each pass (untimed). Command: `{command}`. "
                f"Machine: {os.cpu_count()} cores (load generator on the same cores); 1-minute load average "
-               f"(the benchmark's own processes included) "
-               f"after each pass: {', '.join(f'{k} {v:.1f}' for k, v in loads.items())}.\n\n"
-               "| path | orders/s | vs plain | budget |\n|---|---|---|---|\n" + "\n".join(lines) +
+               f"(the benchmark's own processes included) after each pass of the last round: "
+               f"{', '.join(f'{k} {v:.1f}' for k, v in loads.items())}.\n\n"
+               "| path | orders/s | vs plain (same round) | budget |\n|---|---|---|---|\n" + "\n".join(lines) +
                f"\n\nFailed attempts (a checkout or payment not answered as expected): "
-               f"{', '.join(f'{k} {figures[k][1]}' for k in ('plain', 'service', 'hot', 'api'))}.\n\nHot listing: {sold:,} sold + {held:,} held + {hot.quantity:,} available = "
-               f"{sold + held + hot.quantity:,} of {HOT_UNITS:,} made available: **{oversold} oversold**.\n")
-    bare = figures.get("bare", (0, 0))[0]
-    if bare:
+               f"{', '.join(f'{k} {v}' for k, v in failed.items())}.\n\nHot listing: {sold:,} sold + {held:,} held + "
+               f"{hot.quantity:,} available = {sold + held + hot.quantity:,} of {HOT_UNITS:,} made available: "
+               f"**{oversold} oversold**.\n")
+    bares = [r["bare"][0] for r in rounds if "bare" in r]
+    if bares:
+        bare = statistics.median(bares)
         scale = bare / DESIGN_BARE_RPS
-        section += (f"\nThe machine in this run: the bare Django view did {bare:,.0f} req/s through the same gunicorn "
-                    f"(DESIGN's budgets are set where it does ≈ {DESIGN_BARE_RPS:,}/s), so the absolute budgets scaled "
-                    f"to this machine are ≥ {300 * scale:,.0f}/s through the service and ≥ {120 * scale:,.0f}/s through "
-                    f"/api/v1; the ratios to the plain reference hold as they are.\n")
+        section += (f"\nThe machine in this run: the bare Django view did {spread(bares, ',.0f')} req/s through the "
+                    f"same gunicorn (DESIGN's budgets are set where it does ≈ {DESIGN_BARE_RPS:,}/s), so the absolute "
+                    f"budgets scaled to this machine are ≥ {300 * scale:,.0f}/s through the service and "
+                    f"≥ {120 * scale:,.0f}/s through /api/v1; the ratios to the plain reference hold as they are.\n")
     if not args.no_record:
         record("checkout", "Checkout", section)
     print(section)
