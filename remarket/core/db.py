@@ -110,7 +110,7 @@ class hot_cursor:  # named as a function: used as `with hot_cursor() as cursor`
     tests and instrumentation see every statement; so it is in a transaction already marked for rollback, where
     Django refuses the statement. The kept cursor serves one statement at a time: read its results before the
     next `hot_cursor()` block. `db`: the default connection when the caller has looked it up already. A class
-    rather than a generator: entered 24 times a purchase, it costs two calls instead of six."""
+    rather than a generator: entered for every statement of a purchase, it costs two calls instead of six."""
     __slots__ = ("db", "django_cursor")
 
     def __init__(self, db=None):
@@ -174,16 +174,22 @@ def _insert_shape(model) -> tuple:
     return _sql_cache[key]
 
 
-def _insert_statement(model, rows: list[dict], db) -> tuple[str, list]:
-    """The INSERT ... RETURNING of `rows` and its parameters (each value as its field writes it)."""
-    fields, head, tail = _insert_shape(model)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params, converted = [], {}
+def _row_params(fields: list, rows: list[dict], db, params: list) -> list:
+    """`params` extended with each row's values for `fields`, as each field writes them (a field left out gets
+    its model default)."""
+    converted: dict = {}
     for row in rows:
         for f in fields:
             value = row[f.attname] if f.attname in row else f.get_default()
             params.append(value if type(value) in _PLAIN else _db_value(f, value, db, converted))
-    return head + ", ".join([one] * len(rows)) + tail, params
+    return params
+
+
+def _insert_statement(model, rows: list[dict], db) -> tuple[str, list]:
+    """The INSERT ... RETURNING of `rows` and its parameters."""
+    fields, head, tail = _insert_shape(model)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return head + ", ".join([one] * len(rows)) + tail, _row_params(fields, rows, db, [])
 
 
 def insert_rows(model, rows: list[dict]) -> list[int]:
@@ -247,12 +253,7 @@ def insert_with_children(model, row: dict, child, link: str, children: list[dict
             f"SELECT p.{quote(model._meta.pk.column)}, {names} FROM p, (VALUES {', '.join([one] * len(children))}) "
             f"AS v({names}) RETURNING {column}", fields)
     sql, fields = _sql_cache[key]
-    params = _insert_statement(model, [row], db)[1]
-    converted: dict = {}
-    for r in children:
-        for f in fields:
-            value = r[f.attname] if f.attname in r else f.get_default()
-            params.append(value if type(value) in _PLAIN else _db_value(f, value, db, converted))
+    params = _row_params(fields, children, db, _insert_statement(model, [row], db)[1])
     with hot_cursor(db) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
