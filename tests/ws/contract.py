@@ -1,4 +1,4 @@
-"""Checks a /ws/ response against the seller contract (shared/contracts/backmarket-seller-api.openapi.yml).
+"""Checks a /ws/ response against the seller contract (docs/contracts/backmarket-seller-api.openapi.yml).
 
 Documented responses go through openapi-core: the path and method must exist, the status must be documented
 for the operation, the body must validate against its schema and content type. Three deviations are allowed,
@@ -23,7 +23,7 @@ from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_schema_validator import OAS30Validator
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "contracts" / "backmarket-seller-api.openapi.yml"
+SPEC = Path(__file__).resolve().parents[2] / "docs" / "contracts" / "backmarket-seller-api.openapi.yml"
 HOST = "http://testserver"
 
 
