@@ -20,6 +20,9 @@ class GatewayTimeout(Exception):
 
 
 class Gateway(Protocol):
+    # the request header carrying a webhook's signature (the sandbox's X-Signature, Stripe's Stripe-Signature)
+    signature_header: str
+
     def authorize(self, *, intent_id: int, amount_minor: int, currency: str, card_number: str,
                   capture: bool = False) -> GatewayResult:
         """`capture=True` asks for a sale: authorized and captured in the same call when no customer step is
@@ -28,8 +31,13 @@ class Gateway(Protocol):
     def capture(self, *, ref: str) -> GatewayResult: ...
     def void(self, *, ref: str) -> GatewayResult: ...
     def refund(self, *, ref: str, amount_minor: int, idempotency_key: str = "") -> GatewayResult: ...
-    def lookup(self, *, intent_id: int) -> GatewayResult: ...
-    def verify_webhook(self, *, body: bytes, signature: str) -> dict: ...
+    def lookup(self, *, intent_id: int, ref: str = "") -> GatewayResult:
+        """What the provider knows of the intent's charge, by our reference (the idempotency key its calls carried)
+        or by its own `ref` when we recorded one; "unknown" when no call of ours ever reached it."""
+    def verify_webhook(self, *, body: bytes, signature: str) -> dict:
+        """A webhook the provider really sent, as {"id", "intent_id", "status", "ref"}; raises DomainError
+        PAYMENT_WEBHOOK_SIGNATURE (401) otherwise. A provider whose events could be stale or replayed answers
+        with the charge's current state, fetched from it, rather than the event's body."""
 
 
 @lru_cache(maxsize=1)
