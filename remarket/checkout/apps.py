@@ -6,4 +6,4 @@ class CheckoutConfig(AppConfig):
     label = "checkout"
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401  (registers periodic jobs)
+        from . import handlers, jobs  # noqa: F401  (registers outbox handlers and periodic jobs)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -28,9 +28,12 @@ from remarket.orders.models import Order, OrderLine
 from remarket.orders.services import PricedLine, order_create, order_paid, order_unpaid
 from remarket.payments.gateway import GatewayResult, GatewayTimeout, gateway
 from remarket.payments.models import PaymentIntent
-from remarket.payments.services import (payment_intent_create, payment_intent_lock, payment_intent_record,
+from remarket.ledger.services import ledger_record_unhonoured_capture
+from remarket.payments.services import (CAPTURE_UNHONOURED, capture_arrived_late, payment_intent_create,
+                                       payment_intent_lock, payment_intent_record, payment_intent_submit,
                                        refund_request, refunds_execute)
 
+from .limits import Holder, holds_limit_check, max_line_quantity
 from .models import StockHold
 from .shipping import Choice, shipping_pick, suborder_options
 from .validation import address_validate, email_validate
@@ -50,10 +53,17 @@ def hold_duration() -> dt.timedelta:
 def checkout_start(*, market: Market, channel: Channel, items: list[Item], email: str,
                    shipping_address: dict | None = None, customer_id: int | None = None,
                    clerk_id: int | None = None, location_id: int | None = None,
-                   shipping_choice: dict[int, str] | None = None) -> Order:
+                   shipping_choice: dict[int, str] | None = None, holder: Holder | None = None,
+                   checkout_key: str = "") -> Order:
     """Reserve, create the order (awaiting payment) with one sub-order per merchant, hold, and open the payment
     intent — one transaction. `shipping_choice` names a carrier per merchant id (default: the cheapest);
-    counter sales ship nothing."""
+    counter sales ship nothing. `holder`: who checks out, for the limits on holds (checkout/limits.py).
+    `checkout_key`: the cart version checked out, scoped to its owner — the same key again, at once or later,
+    returns the order it made (with `replayed` set) instead of a second one."""
+    if checkout_key:
+        existing = _order_for_key(checkout_key)
+        if existing is not None:
+            return existing
     if channel.kind == Channel.Kind.WEB or email:
         email = email_validate(email)
     if channel.market_id != market.pk:
@@ -64,11 +74,12 @@ def checkout_start(*, market: Market, channel: Channel, items: list[Item], email
         raise DomainError("CHECKOUT_LOCATION_REQUIRED", _("A store sale needs the store it happens in."))
     if not items:
         raise DomainError("CHECKOUT_EMPTY", _("Your cart is empty."))
-    if any(i.quantity < 1 or i.quantity > 20 for i in items):
-        raise DomainError("CHECKOUT_QUANTITY_INVALID", _("A quantity is between 1 and 20."))
+    if any(i.quantity < 1 or i.quantity > max_line_quantity() for i in items):
+        raise DomainError("CHECKOUT_QUANTITY_INVALID",
+                          _("A quantity is between 1 and %(max)s.") % {"max": max_line_quantity()})
     arguments = dict(market=market, channel=channel, items=items, email=email, shipping_address=shipping_address,
                      customer_id=customer_id, clerk_id=clerk_id, location_id=location_id,
-                     shipping_choice=shipping_choice)
+                     shipping_choice=shipping_choice, holder=holder or Holder(), checkout_key=checkout_key)
     try:
         return _checkout_start(**arguments)
     except DomainError as err:
@@ -78,26 +89,44 @@ def checkout_start(*, market: Market, channel: Channel, items: list[Item], email
     return _checkout_start(**arguments)
 
 
+def _order_for_key(checkout_key: str) -> Order | None:
+    order = (Order.objects.select_related("payment", "market").filter(hold__checkout_key=checkout_key).first())
+    if order is not None:
+        order.replayed = True
+    return order
+
+
 def _checkout_start(*, market, channel, items, email, shipping_address, customer_id, clerk_id, location_id,
-                    shipping_choice) -> Order:
-    with transaction.atomic():
-        offers = _offers_on_sale(market, [i.listing_id for i in items])
-        lines = []
-        for item in items:
-            offer = offers.get(item.listing_id)
-            if offer is None or not _can_sell(offer.merchant_status):
-                raise NotFound("OFFER_NOT_FOUND", _("Offer %(id)s is not for sale here.") % {"id": item.listing_id})
-            lines.append(_priced_line(offer, item))
-        shipping = _shipping(channel, offers, lines, shipping_choice or {})
-        order = order_create(market=market, channel=channel, email=email, lines=lines, currency=market.currency,
-                             ship_to=_ship_to(market, shipping_address, location_id),
-                             location_id=location_id, customer_id=customer_id, clerk_id=clerk_id,
-                             shipping_address=shipping_address, shipping=shipping)
-        payment_intent_create(order=order, along=[(StockHold, [dict(order_id=order.pk,
-                                                                    expires_at=order.created_at + hold_duration())])])
-        # last: a listing's row stays locked from this update to the commit, so every buyer of a popular
-        # offer waits for one round trip, not for the whole order to be written; no units, no order
-        stock_reserve(Units(i.listing_id, i.quantity, i.location_id) for i in items)
+                    shipping_choice, holder: Holder, checkout_key: str) -> Order:
+    units = sum(i.quantity for i in items)
+    try:
+        with transaction.atomic():
+            holds_limit_check(holder=holder, units=units)
+            offers = _offers_on_sale(market, [i.listing_id for i in items])
+            lines = []
+            for item in items:
+                offer = offers.get(item.listing_id)
+                if offer is None or not _can_sell(offer.merchant_status):
+                    raise NotFound("OFFER_NOT_FOUND", _("Offer %(id)s is not for sale here.") % {"id": item.listing_id})
+                lines.append(_priced_line(offer, item))
+            shipping = _shipping(channel, offers, lines, shipping_choice or {})
+            order = order_create(market=market, channel=channel, email=email, lines=lines, currency=market.currency,
+                                 ship_to=_ship_to(market, shipping_address, location_id),
+                                 location_id=location_id, customer_id=customer_id, clerk_id=clerk_id,
+                                 shipping_address=shipping_address, shipping=shipping)
+            hold = dict(order_id=order.pk, expires_at=order.created_at + hold_duration(), units=units,
+                        created_at=order.created_at, checkout_key=checkout_key, **holder.columns())
+            payment_intent_create(order=order, along=[(StockHold, [hold])])
+            # last: a listing's row stays locked from this update to the commit, so every buyer of a popular
+            # offer waits for one round trip, not for the whole order to be written; no units, no order
+            stock_reserve(Units(i.listing_id, i.quantity, i.location_id) for i in items)
+    except IntegrityError:
+        # the same cart version checked out at the same moment: the other request's order is the one
+        existing = _order_for_key(checkout_key) if checkout_key else None
+        if existing is None:
+            raise
+        return existing
+    order.replayed = False
     return order
 
 
@@ -231,23 +260,28 @@ def _shipping(channel: Channel, offers: dict[int, _Offer | ListingMarket], lines
 
 
 def checkout_pay(*, order: Order, card_number: str) -> PaymentIntent:
-    """Ask the gateway to authorize and capture. Safe to call again: a settled intent is returned as is."""
+    """Ask the gateway to authorize and capture. Safe to call again, and concurrently: the intent is marked
+    submitted first (payments/services.py has the intent's life), and a settled intent is returned as is."""
     assert_outside_transaction("checkout_pay")
     crash_point("after_order_commit")
     intent = order.payment
-    if intent.status in PaymentIntent.FINAL:
+    if intent.status in PaymentIntent.FINAL or intent.status == PaymentIntent.Status.REQUIRES_ACTION:
         return intent
-    try:
-        # a sale: authorized and captured in one call unless a customer step comes first; the one answer is
-        # settled in one transaction (a crash before that is the reconciler's, as after any gateway call)
-        result = gateway().authorize(intent_id=intent.pk, amount_minor=intent.amount_minor, currency=intent.currency,
-                                     card_number=card_number, capture=True)
-    except GatewayTimeout:
-        return PaymentIntent.objects.get(pk=intent.pk)  # the reconciler will find out
-    crash_point("after_authorize")
-    if result.status == PaymentIntent.Status.CAPTURED:
-        crash_point("after_capture")
-    intent = checkout_settle(intent_id=intent.pk, result=result, intent=intent)
+    if intent.status != PaymentIntent.Status.AUTHORIZED:
+        if not payment_intent_submit(intent=intent):
+            return PaymentIntent.objects.select_related("order").get(pk=intent.pk)  # settled meanwhile
+        crash_point("after_submit")
+        try:
+            # a sale: authorized and captured in one call unless a customer step comes first; the one answer is
+            # settled in one transaction (a crash before that is the reconciler's, as after any gateway call)
+            result = gateway().authorize(intent_id=intent.pk, amount_minor=intent.amount_minor,
+                                         currency=intent.currency, card_number=card_number, capture=True)
+        except GatewayTimeout:
+            return PaymentIntent.objects.select_related("order").get(pk=intent.pk)  # the reconciler will find out
+        crash_point("after_authorize")
+        if result.status == PaymentIntent.Status.CAPTURED:
+            crash_point("after_capture")
+        intent = checkout_settle(intent_id=intent.pk, result=result, intent=intent)
     if intent.status == PaymentIntent.Status.AUTHORIZED:  # a provider that captures separately
         captured = gateway().capture(ref=intent.gateway_ref)
         crash_point("after_capture")
@@ -287,12 +321,17 @@ def _hold_close(order: Order, outcome: str) -> None:
 @transaction.atomic
 def checkout_settle(*, intent_id: int, result: GatewayResult, intent: PaymentIntent | None = None) -> PaymentIntent:
     """Apply one gateway answer. Idempotent: the same answer twice changes nothing the second time. `intent`:
-    the caller's instance of it (with its order), locked and brought up to date rather than read again."""
+    the caller's instance of it (with its order), locked and brought up to date rather than read again. Money
+    captured for an order that cannot be honoured (the intent was failed already, or the units are gone) is
+    refunded: decided here, sent after commit."""
     intent = payment_intent_lock(intent_id=intent_id, known=intent)
+    late = capture_arrived_late(intent=intent, result=result)
     if not payment_intent_record(intent=intent, result=result):
         return intent
     order = intent.order
-    if intent.status == PaymentIntent.Status.CAPTURED:
+    if late:
+        _capture_refund(intent, reason="the payment was reported failed before the capture arrived")
+    elif intent.status == PaymentIntent.Status.CAPTURED:
         # the open hold's units are sold: one conditional update, no units move
         sold = update_rows(StockHold, where={"order_id": order.pk, "released_at": None},
                            values={"released_at": intent.updated_at, "outcome": "sold"})
@@ -303,8 +342,8 @@ def checkout_settle(*, intent_id: int, result: GatewayResult, intent: PaymentInt
                 with transaction.atomic():
                     stock_reserve(_hold_units(order))
             except DomainError:
-                # the reconciler refunds captured money of an unpaid order
                 order_unpaid(order=order, reason="stock gone after the hold lapsed")
+                _capture_refund(intent, reason="the devices sold out before the payment arrived")
                 return intent
             hold.outcome = "sold"
             hold.save(update_fields=["outcome"])
@@ -316,6 +355,17 @@ def checkout_settle(*, intent_id: int, result: GatewayResult, intent: PaymentInt
         StockHold.objects.filter(order=order, released_at__isnull=True).update(
             expires_at=clock.now() + hold_duration())
     return intent
+
+
+def _capture_refund(intent: PaymentIntent, *, reason: str) -> None:
+    """Give back money captured for no order, inside the settling transaction: the refund (sent after commit,
+    and by the worker's sweep should that fail), its ledger record, and the customer's mail (outbox)."""
+    amount = intent.amount_minor - intent.refunded_minor
+    refund = refund_request(intent_id=intent.pk, amount_minor=amount, reason=CAPTURE_UNHONOURED)
+    ledger_record_unhonoured_capture(order_id=intent.order_id, amount_minor=amount, currency=intent.currency)
+    emit("payment.capture_refunded", {"order_id": intent.order_id, "refund_id": refund.pk, "amount_minor": amount,
+                                      "currency": intent.currency, "reason": reason})
+    transaction.on_commit(lambda: refunds_execute(refund_ids=[refund.pk]), robust=True)
 
 
 def holds_reclaim(*, limit: int = 500, listing_ids: list[int] | None = None) -> int:
@@ -338,29 +388,57 @@ def holds_reclaim(*, limit: int = 500, listing_ids: list[int] | None = None) -> 
     return count
 
 
-def payments_reconcile(*, older_than: dt.timedelta = dt.timedelta(minutes=2), limit: int = 500) -> int:
-    """Ask the gateway about every intent left open, and settle it, so payment and order always agree."""
+def payments_reconcile(*, ask_after: dt.timedelta = dt.timedelta(minutes=2), limit: int = 500) -> int:
+    """Bring every open intent to agree with the gateway (the worker runs it every minute):
+    - one submitted, waiting for a customer step or authorized: ask the gateway by our reference, once no answer
+      came for `ask_after`; settle what it knows, capture what it authorized. A created one is asked once its hold
+      has expired (a provider's own page may have charged it without our call);
+    - abandon an intent (failed) only once its hold has expired and the gateway does not know it; void a customer
+      step still pending then. A capture that arrives after that is refunded by `checkout_settle`.
+    Then refund money captured for orders that could not be honoured."""
     assert_outside_transaction("payments_reconcile")
-    cutoff = clock.now() - older_than
-    open_ids = list(PaymentIntent.objects.exclude(status__in=PaymentIntent.FINAL).filter(updated_at__lt=cutoff)
-                    .values_list("pk", flat=True)[:limit])
+    now = clock.now()
+    S = PaymentIntent.Status
+    open_intents = list(PaymentIntent.objects.exclude(status__in=PaymentIntent.FINAL)
+                        .filter(updated_at__lt=now - ask_after).order_by("pk")
+                        .values_list("pk", "status", "gateway_ref", "order__hold__expires_at")[:limit])
     settled = 0
-    for intent_id in open_ids:
-        answer = gateway().lookup(intent_id=intent_id)
+    for intent_id, status, ref, hold_expires_at in open_intents:
+        expired = hold_expires_at is None or hold_expires_at < now
+        if status == S.CREATED and not expired:
+            continue  # the customer may still pay
+        answer = gateway().lookup(intent_id=intent_id, ref=ref)
         if answer.status == "unknown":
-            answer = GatewayResult("failed", failure_code="never_reached_gateway")
-        elif answer.status == "authorized":
+            if not expired:
+                continue  # a call in flight, or a provider slow to show it: ask again next time
+            answer = GatewayResult(S.FAILED, failure_code="abandoned" if status == S.CREATED
+                                   else "never_reached_gateway")
+        elif answer.status == S.AUTHORIZED:
             answer = gateway().capture(ref=answer.ref)
-        elif answer.status == "requires_action" and _hold_expired(intent_id):
+        elif answer.status == S.REQUIRES_ACTION and expired:
             answer = gateway().void(ref=answer.ref)
-        intent = checkout_settle(intent_id=intent_id, result=answer)
+        intent = _settle_if(intent_id, answer, expected=status)
         settled += intent.status in PaymentIntent.FINAL
     settled += _refund_captured_unpaid(limit=limit)
     return settled
 
 
+def _settle_if(intent_id: int, answer: GatewayResult, *, expected: str) -> PaymentIntent:
+    """Settle the reconciler's own verdict (abandoned, never reached) only if the intent is still as it was read:
+    a payer who submitted it meanwhile owns the call to the gateway. Gateway answers are settled as they are."""
+    if answer.failure_code not in ("abandoned", "never_reached_gateway"):
+        return checkout_settle(intent_id=intent_id, result=answer)
+    with transaction.atomic():
+        intent = payment_intent_lock(intent_id=intent_id)
+        if intent.status != expected or (expected == PaymentIntent.Status.SUBMITTED
+                                         and intent.updated_at >= clock.now() - dt.timedelta(seconds=30)):
+            return intent  # moved on, or submitted again a moment ago
+        return checkout_settle(intent_id=intent_id, result=answer, intent=intent)
+
+
 def _refund_captured_unpaid(*, limit: int) -> int:
-    """Money captured for an order that could not be honoured goes back to the customer."""
+    """Money captured for an order that could not be honoured goes back to the customer (the sweep behind
+    `checkout_settle`'s own refunds: it finds what a crash between the two left undecided)."""
     from remarket.orders.states import OrderState
 
     stranded = list(PaymentIntent.objects.filter(status=PaymentIntent.Status.CAPTURED, order__state=OrderState.UNPAID,
@@ -368,13 +446,9 @@ def _refund_captured_unpaid(*, limit: int) -> int:
     for intent_id in stranded:
         with transaction.atomic():
             intent = payment_intent_lock(intent_id=intent_id)
-            refund_request(intent_id=intent_id, amount_minor=intent.amount_minor - intent.refunded_minor,
-                           reason="order could not be honoured")
+            if intent.status == PaymentIntent.Status.CAPTURED and intent.refunded_minor < intent.amount_minor:
+                _capture_refund(intent, reason="the order could not be honoured")
     return refunds_execute(limit=limit)
-
-
-def _hold_expired(intent_id: int) -> bool:
-    return StockHold.objects.filter(order__payment__pk=intent_id, expires_at__lt=clock.now()).exists()
 
 
 def payment_webhook(*, body: bytes, signature: str) -> PaymentIntent | None:
@@ -386,7 +460,7 @@ def payment_webhook(*, body: bytes, signature: str) -> PaymentIntent | None:
     with transaction.atomic():
         _, new = WebhookReceipt.objects.get_or_create(event_id=str(event["id"])[:64],
                                                       defaults={"received_at": clock.now()})
-        if not new:
-            return None
+        if not new or not PaymentIntent.objects.filter(pk=event["intent_id"]).exists():
+            return None  # seen already, or about a payment that is not ours (another installation's)
         return checkout_settle(intent_id=int(event["intent_id"]),
                                result=GatewayResult(str(event["status"]), str(event.get("ref", ""))))

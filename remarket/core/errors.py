@@ -38,3 +38,13 @@ class Conflict(DomainError):
 
     def __init__(self, code: str, message: str, details: dict[str, Any] | None = None):
         super().__init__(code, message, details)
+
+
+class TooManyRequests(DomainError):
+    """A limit was reached; `retry_after` seconds until it is worth trying again (the Retry-After header)."""
+
+    status = 429
+
+    def __init__(self, code: str, message: str, *, retry_after: int):
+        super().__init__(code, message, {"retry_after": retry_after})
+        self.retry_after = retry_after

@@ -9,6 +9,7 @@ class Account(models.TextChoices):
     FEES = "fee_revenue", "Subscription fee revenue"
     TAX_PAYABLE = "tax_payable", "Tax the marketplace remits (US sales tax)"
     BANK = "bank", "Bank (payouts paid)"
+    CUSTOMER_REFUNDS = "customer_refunds", "Owed back to customers (money captured for no order)"
 
 
 class Line(models.TextChoices):
@@ -20,6 +21,7 @@ class Line(models.TextChoices):
     COMMISSION = "commission", "Commission"
     FEE = "fee", "Subscription fee"
     PAYOUT = "payout", "Payout"
+    REFUND = "refund", "Refund of money captured for no order"
 
 
 class LedgerTransaction(models.Model):

@@ -15,7 +15,8 @@ from remarket.core.errors import DomainError
 from .calc import Entry, LineMoney, ShippingMoney, prorated_refund, sale_entries
 from .models import Account, BalanceSnapshot, LedgerEntry, LedgerTransaction, Line
 
-__all__ = ["Entry", "ledger_post", "ledger_record_sale", "ledger_record_refund", "ledger_record_partial_refund",
+__all__ = ["Entry", "ledger_post", "ledger_record_sale", "ledger_record_unhonoured_capture",
+           "ledger_record_customer_refund", "ledger_record_refund", "ledger_record_partial_refund",
            "ledger_record_tax_change", "ledger_balance", "merchant_balance", "fees_charge", "balances_snapshot",
            "finance_months_close"]
 
@@ -40,6 +41,21 @@ def ledger_post(*, kind: str, entries: list[Entry], order_id: int | None = None,
         dict(account=e.account, line=e.line, at=at, merchant_id=e.merchant_id, amount_minor=e.amount_minor,
              currency=e.currency) for e in entries])
     return saved(LedgerTransaction, txn_id, **row)
+
+
+def ledger_record_unhonoured_capture(*, order_id: int, amount_minor: int, currency: str) -> LedgerTransaction:
+    """Money the gateway captured for an order that will not be honoured: it holds it for us, and we owe it back
+    to the customer until the refund is sent (`ledger_record_customer_refund`). No merchant is involved."""
+    return ledger_post(kind="capture_unhonoured", order_id=order_id, memo="captured for no order, to refund",
+                       entries=[Entry(Account.GATEWAY_CLEARING, amount_minor, currency, line=Line.REFUND),
+                                Entry(Account.CUSTOMER_REFUNDS, -amount_minor, currency, line=Line.REFUND)])
+
+
+def ledger_record_customer_refund(*, order_id: int, amount_minor: int, currency: str) -> LedgerTransaction:
+    """The refund of such money went out through the gateway: the debt to the customer is settled."""
+    return ledger_post(kind="customer_refund", order_id=order_id, memo="refund sent",
+                       entries=[Entry(Account.CUSTOMER_REFUNDS, amount_minor, currency, line=Line.REFUND),
+                                Entry(Account.GATEWAY_CLEARING, -amount_minor, currency, line=Line.REFUND)])
 
 
 def line_money(line) -> LineMoney:

@@ -7,6 +7,7 @@ class PaymentIntent(models.Model):
 
     class Status(models.TextChoices):
         CREATED = "created"
+        SUBMITTED = "submitted"  # marked before the gateway is called: from here on only the gateway knows
         REQUIRES_ACTION = "requires_action"  # a 3-D Secure-style step is pending
         AUTHORIZED = "authorized"
         CAPTURED = "captured"

@@ -1,11 +1,31 @@
+"""Payment intents: one per order, created with it before any money moves. Their life, in one place:
+
+    created ──submit──▶ submitted ──gateway──▶ requires_action ──▶ authorized ──▶ captured ──▶ refunded
+       │                    │                        │                  │             ▲
+       │ hold expired       │ gateway: unknown       │ hold expired     │ void        │ a capture arriving late
+       ▼                    ▼ and hold expired       ▼                  ▼             │ (refunded at once)
+     failed ◀───────────── failed ◀─── declined    voided ◀──────── voided ─────────┘
+
+- `payment_intent_submit` marks an intent submitted under its row (a conditional update) *before* the gateway is
+  called; a call is only made for an intent that was created or already submitted, so nothing can fail an intent
+  between the mark and the call without the answer being looked at.
+- `payment_intent_record` only moves forward (`_RANK`): a late or out-of-order answer never takes an intent back,
+  and "unknown" changes nothing. The one move out of a final state is a capture arriving for an intent already
+  failed or voided: money moved, so the intent says so and the caller refunds it (checkout/services.py).
+- The reconciler (checkout `payments_reconcile`) asks the gateway about every submitted intent, by our reference,
+  and abandons an intent only when its stock hold has expired."""
 from django.db import connection, transaction
 
 from remarket.core import clock
 from remarket.core.db import assert_outside_transaction, fetch_rows, insert_objects, update_rows
 from remarket.core.errors import DomainError
+from remarket.ledger.services import ledger_record_customer_refund
 
 from .gateway import GatewayResult, gateway
 from .models import PaymentIntent, Refund
+
+# a Refund's reason when the money was captured for no order (its ledger records the debt to the customer)
+CAPTURE_UNHONOURED = "capture_unhonoured"
 
 
 def payment_intent_create(*, order, along: list[tuple[type, list[dict]]] = ()) -> PaymentIntent:
@@ -33,10 +53,36 @@ def payment_intent_lock(*, intent_id: int, known: PaymentIntent | None = None) -
     return known
 
 
+S = PaymentIntent.Status
+# how far along an intent is: an answer moves it forward only
+_RANK = {S.CREATED: 0, S.SUBMITTED: 1, S.REQUIRES_ACTION: 2, S.AUTHORIZED: 3, S.CAPTURED: 4, S.FAILED: 4,
+         S.VOIDED: 4, S.REFUNDED: 5}
+# what the gateway may answer that we store (a provider's "partially_refunded" is the refunds' business)
+_ANSWERS = {S.REQUIRES_ACTION, S.AUTHORIZED, S.CAPTURED, S.FAILED, S.VOIDED}
+
+
+def payment_intent_submit(*, intent: PaymentIntent) -> bool:
+    """Mark the intent submitted before calling the gateway: one conditional update, which fails when the
+    reconciler (or anything else) settled the intent meanwhile — then the caller must not call the gateway."""
+    now = clock.now()
+    if not update_rows(PaymentIntent, where={"pk": intent.pk, "status": [S.CREATED, S.SUBMITTED]},
+                       values={"status": S.SUBMITTED, "updated_at": now}):
+        return False
+    intent.status, intent.updated_at = S.SUBMITTED, now
+    return True
+
+
+def capture_arrived_late(*, intent: PaymentIntent, result: GatewayResult) -> bool:
+    """A capture for an intent we had already failed or voided: the customer was charged after all."""
+    return result.status == S.CAPTURED and intent.status in (S.FAILED, S.VOIDED)
+
+
 def payment_intent_record(*, intent: PaymentIntent, result: GatewayResult) -> bool:
-    """Store what the gateway said. False when it changes nothing (a replay, or a final intent)."""
-    status = {"unknown": intent.status}.get(result.status, result.status)
-    if intent.status in PaymentIntent.FINAL or status == intent.status:
+    """Store what the gateway said, forward only. False when it changes nothing (a replay, a stale or unknown
+    answer, a final intent)."""
+    status = result.status
+    late_capture = capture_arrived_late(intent=intent, result=result)
+    if status not in _ANSWERS or (_RANK[status] <= _RANK[intent.status] and not late_capture):
         return False
     intent.status = status
     intent.gateway_ref = result.ref or intent.gateway_ref
@@ -81,6 +127,9 @@ def refunds_execute(*, refund_ids: list[int] | None = None, limit: int = 200) ->
             locked.status = Refund.Status.FAILED if answer.failure_code else Refund.Status.DONE
             locked.gateway_ref, locked.done_at = answer.ref, clock.now()
             locked.save(update_fields=["status", "gateway_ref", "done_at"])
+            if locked.status == Refund.Status.DONE and locked.reason == CAPTURE_UNHONOURED:
+                ledger_record_customer_refund(order_id=refund.intent.order_id, amount_minor=locked.amount_minor,
+                                              currency=refund.intent.currency)
             if answer.status == "refunded":
                 PaymentIntent.objects.filter(pk=refund.intent_id).update(status=PaymentIntent.Status.REFUNDED,
                                                                          updated_at=clock.now())

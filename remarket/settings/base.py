@@ -153,6 +153,12 @@ REMARKET = {
     # the monthly subscription fee, in minor units of the merchant's home currency, charged on the 1st
     "SUBSCRIPTION_FEE": {"EUR": 4900, "USD": 4900, "GBP": 3900},
     "HOLD_MINUTES": 15,
+    # units one buyer may hold in unpaid orders at once, and checkouts a minute (checkout/limits.py); per client
+    # address looser, as a household or an office shares one; None switches a limit off
+    "CHECKOUT_LIMITS": {"UNITS_HELD": 10, "UNITS_HELD_PER_IP": 30, "PER_MINUTE": 6, "PER_MINUTE_PER_IP": 30},
+    "MAX_LINE_QUANTITY": 10,
+    # proxies in front of the app servers that append the client's address to X-Forwarded-For (core/http.py)
+    "TRUSTED_PROXIES": int(os.environ.get("REMARKET_TRUSTED_PROXIES", "0")),
     "PAYMENT_GATEWAY": "remarket.payments.sandbox.SandboxGateway",
     "WEBHOOK_SECRET": "sandbox-webhook-secret",
     "OUTBOX_LEASE_SECONDS": 60,

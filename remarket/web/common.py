@@ -31,4 +31,7 @@ def requires(permission: str):
 def render_error(request, err: DomainError, template: str, context: dict):
     """Show a refused form again with the error's message and code, with the error's status."""
     context = {**context, "error": err}
-    return render(request, template, context, status=err.status if err.status >= 400 else 400)
+    response = render(request, template, context, status=err.status if err.status >= 400 else 400)
+    if getattr(err, "retry_after", None):
+        response["Retry-After"] = str(err.retry_after)
+    return response

@@ -179,15 +179,22 @@ def test_a_customer_fills_a_cart_and_checks_it_out_through_the_api(client, marke
     token = bearer(api_token_issue(user=UserFactory(), name="app")[1])
     added = client.post("/api/v1/cart/items", {"market": "FR", "listing_id": offer.listing_id, "quantity": 2},
                         content_type="application/json", **token)
-    assert added.json() == {"market": "FR", "items": [{"listing_id": offer.listing_id, "quantity": 2}]}
+    version = added.json()["version"]
+    assert version and added.json() == {"market": "FR", "items": [{"listing_id": offer.listing_id, "quantity": 2}],
+                                        "version": version}
     unknown = client.post("/api/v1/cart/items", {"market": "FR", "listing_id": 999999},
                           content_type="application/json", **token)
     assert (unknown.status_code, unknown.json()["code"]) == (404, "OFFER_NOT_FOUND")
     order = client.post("/api/v1/cart/checkout", {"email": "me@example.com", "shipping_address": ADDRESS_FR},
                         content_type="application/json", HTTP_IDEMPOTENCY_KEY="c1", **token)
     assert order.status_code == 201 and order.json()["total_minor"] == 99800
-    assert client.get("/api/v1/cart", **token).json() == {"market": None, "items": []}
+    # emptied, and it remembers the version it was checked out as
+    assert client.get("/api/v1/cart", **token).json() == {"market": "FR", "items": [], "version": version}
     replay = client.post("/api/v1/cart/checkout", {"email": "me@example.com", "shipping_address": ADDRESS_FR},
                          content_type="application/json", HTTP_IDEMPOTENCY_KEY="c1", **token)
     assert replay.status_code == 201 and replay.json() == order.json()  # a retry gets the same order
+    # without the key too: the same cart version checked out again answers its order
+    again = client.post("/api/v1/cart/checkout", {"email": "me@example.com", "shipping_address": ADDRESS_FR},
+                        content_type="application/json", **token)
+    assert again.status_code == 200 and again.json()["id"] == order.json()["id"]
     assert Order.objects.count() == 1

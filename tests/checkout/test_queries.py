@@ -23,7 +23,7 @@ def _buy(marketplace, offer):
     return order
 
 
-def test_one_purchase_costs_16_statements_on_postgresql_and_21_elsewhere(marketplace, offer):
+def test_one_purchase_costs_17_statements_on_postgresql_and_22_elsewhere(marketplace, offer):
     checkout_pay(order=_buy(marketplace, offer), card_number=PAY_OK)  # warms the tax and commission caches
     with CaptureQueriesContext(connection) as start:
         order = _buy(marketplace, offer)
@@ -38,6 +38,8 @@ def test_one_purchase_costs_16_statements_on_postgresql_and_21_elsewhere(marketp
     # and outbox, hold and intent; stock
     assert len(_statements(start)) == (7 if together else 9), _statements(start)
     assert _statements(start)[-1].startswith('UPDATE "offers_listing"')  # the stock row is locked last
-    # the gateway's one charge; settle: intent lock and update, hold, lines read and update, sub-order and order,
-    # ledger transaction and entries, history and outbox
-    assert len(_statements(pay)) == (9 if together else 12), _statements(pay)
+    # the intent marked submitted (committed before the gateway is called: payments/services.py); the gateway's
+    # one charge; settle: intent lock and update, hold, lines read and update, sub-order and order, ledger
+    # transaction and entries, history and outbox
+    assert len(_statements(pay)) == (10 if together else 13), _statements(pay)
+    assert _statements(pay)[0].startswith('UPDATE "payments_paymentintent"')

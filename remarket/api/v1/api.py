@@ -18,7 +18,10 @@ def _error(request, status: int, code: str, message: str, details: dict | None =
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    return _error(request, exc.status, exc.code, str(exc.message), exc.details)
+    response = _error(request, exc.status, exc.code, str(exc.message), exc.details)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

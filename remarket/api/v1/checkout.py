@@ -7,10 +7,13 @@ from django.utils.translation import gettext as _
 from ninja import Header, Router
 from ninja.responses import Status
 
-from remarket.checkout.cart import cart_add, cart_items, cart_remove, saved_cart_get, saved_cart_put
+from remarket.checkout.cart import (cart_add, cart_checked_out, cart_items, cart_remove, cart_version,
+                                    saved_cart_get, saved_cart_put)
+from remarket.checkout.limits import Holder
 from remarket.checkout.services import Item, checkout_pay, checkout_start
 from remarket.core.db import fetch_objects, fetch_rows
 from remarket.core.errors import NotFound
+from remarket.core.http import client_ip
 from remarket.core.idempotency import idempotent
 from remarket.markets.selectors import market_get, web_channel_get
 from remarket.orders.models import Order
@@ -58,6 +61,7 @@ class CartItemIn(Plain):
 class CartOut(Plain):
     market: str | None
     items: list[ItemIn]
+    version: str = ""  # changes with every change; a checkout of one version makes one order
 
 
 class CartCheckoutIn(Plain):
@@ -122,7 +126,7 @@ def _order(public_id: uuid.UUID) -> Order:
 
 
 @router.post("/checkout", response={201: CustomerOrderOut, 200: CustomerOrderOut, 400: Error, 404: Error,
-                                    409: Error, 422: Error})
+                                    409: Error, 422: Error, 429: Error})
 def checkout(request, payload: CheckoutIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     """Reserve the items and create the order awaiting payment (holds last 15 minutes)."""
     actor = actor_or_anonymous(request)
@@ -132,7 +136,8 @@ def checkout(request, payload: CheckoutIn, idempotency_key: str | None = Header(
         order = checkout_start(market=market, channel=web_channel_get(market=market),
                                items=[Item(i.listing_id, i.quantity) for i in payload.items], email=payload.email,
                                shipping_address=payload.shipping_address.model_dump(), customer_id=actor.user_id,
-                               shipping_choice=payload.shipping)
+                               shipping_choice=payload.shipping,
+                               holder=Holder(customer_id=actor.user_id, client_ip=client_ip(request)))
         return 201, _customer_order(order)
 
     if not idempotency_key:
@@ -145,7 +150,8 @@ def checkout(request, payload: CheckoutIn, idempotency_key: str | None = Header(
 
 def _cart_out(cart: dict) -> CartOut:
     return CartOut(market=cart.get("market"), items=[ItemIn(listing_id=int(k), quantity=v)
-                                                     for k, v in cart.get("lines", {}).items()])
+                                                     for k, v in cart.get("lines", {}).items()],
+                   version=cart_version(cart))
 
 
 @router.get("/cart", response=CartOut, auth=TokenAuth())
@@ -172,13 +178,15 @@ def cart_item_remove(request, listing_id: int):
 
 
 @router.post("/cart/checkout", response={201: CustomerOrderOut, 200: CustomerOrderOut, 400: Error, 404: Error,
-                                         409: Error, 422: Error}, auth=TokenAuth())
+                                         409: Error, 422: Error, 429: Error}, auth=TokenAuth())
 def cart_checkout(request, payload: CartCheckoutIn,
                   idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
-    """Check the saved cart out: the order awaits payment and the cart is emptied."""
+    """Check the saved cart out: the order awaits payment and the cart is emptied. The same cart version checked
+    out again (a retry after a lost answer, a duplicate sent at once) answers the order it made, with 200."""
     actor = request.actor
     saved = saved_cart_get(user_id=actor.user_id)
     body = payload.model_dump(mode="json")  # the request, not the cart: a retry after a lost answer replays
+    version = cart_version(saved)
 
     def run():
         market = market_get(code=saved.get("market") or "")
@@ -186,8 +194,12 @@ def cart_checkout(request, payload: CartCheckoutIn,
                                items=[Item(listing_id, quantity) for listing_id, quantity in
                                       cart_items(saved, market=market.code)],
                                email=payload.email, shipping_address=payload.shipping_address.model_dump(),
-                               customer_id=actor.user_id, shipping_choice=payload.shipping)
-        saved_cart_put(user_id=actor.user_id, cart={})
+                               customer_id=actor.user_id, shipping_choice=payload.shipping,
+                               holder=Holder(customer_id=actor.user_id, client_ip=client_ip(request)),
+                               checkout_key=f"api-cart:{actor.user_id}:{version}" if version else "")
+        if order.replayed:
+            return 200, _customer_order(order)
+        saved_cart_put(user_id=actor.user_id, cart=cart_checked_out(saved))
         return 201, _customer_order(order)
 
     outcome = idempotent(scope=actor.scope, route="cart.checkout", key=idempotency_key, body=body, run=run)

@@ -2,15 +2,19 @@ from django.db.models import Min
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from remarket.catalog.models import Category, ProductModel
-from remarket.checkout.cart import cart_add, cart_items, cart_remove, saved_cart_get, saved_cart_put
+from remarket.checkout.cart import (cart_add, cart_checked_out, cart_items, cart_remove, cart_version,
+                                    saved_cart_get, saved_cart_put)
+from remarket.checkout.limits import Holder
 from remarket.checkout.quote import Quote, checkout_quote
 from remarket.checkout.services import (Item, checkout_confirm_action, checkout_pay, checkout_start,
                                         shipping_options_for)
 from remarket.checkout.validation import US_STATES
 from remarket.core.errors import DomainError, NotFound
+from remarket.core.http import client_ip, session_key
 from remarket.markets.models import Market
 from remarket.offers.models import ListingMarket
 from remarket.markets.selectors import market_get, web_channel_get
@@ -131,31 +135,51 @@ def checkout_quote_view(request, market):
                                                       "quote": _quote(request, the_market, lines, options, request.GET)})
 
 
+def _checkout_owner(request) -> str:
+    """Whose cart a checkout key belongs to: the customer, or the visitor's session."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return f"session:{session_key(request, create=True)}"
+
+
 def checkout(request, market):
     the_market = _market(market)
+    cart_now = cart_load(request)
     lines, total = _cart_lines(request, the_market)
     options = shipping_options_for(terms=[l["term"] for l in lines])
     merchants = {l["term"].listing.merchant_id: l["term"].listing.merchant for l in lines}
     context = {"market": the_market, "lines": lines, "total": total, "form": request.POST,
                "email": request.user.email if request.user.is_authenticated else "",
+               "cart_version": cart_version(cart_now),
                "shipping": [{"merchant": merchants[m], "options": o} for m, o in options.items()],
                "states": sorted(US_STATES) if the_market.code == "US" else None,
                "quote_params": ",".join(["state", "postal_code", *(f"shipping_{m}" for m in options)]),
                "quote": _quote(request, the_market, lines, options, request.POST)}
     if request.method != "POST":
         return render(request, "storefront/checkout.html", context)
+    # a form from before versions (or a script) checks out the cart as it is now
+    posted = request.POST.get("cart_version") or cart_version(cart_now)
+    if posted != cart_version(cart_now) and lines:
+        return render_error(request, DomainError(
+            "CHECKOUT_CART_CHANGED", _("Your cart changed since this page was shown: check it and pay again."),
+            status=409), "storefront/checkout.html", context)
     choice = {m: request.POST.get(f"shipping_{m}", "") for m in options}
     address = {f: request.POST.get(f, "") for f in ADDRESS_FIELDS} | {"country": the_market.code}
+    customer_id = request.user.pk if request.user.is_authenticated else None
     try:
         order = checkout_start(
             market=the_market, channel=web_channel_get(market=the_market),
             items=[Item(l["term"].listing_id, l["quantity"]) for l in lines], email=request.POST.get("email", ""),
-            shipping_address=address, customer_id=request.user.pk if request.user.is_authenticated else None,
-            shipping_choice=choice)
+            shipping_address=address, customer_id=customer_id, shipping_choice=choice,
+            holder=Holder(session_key(request, create=True), customer_id, client_ip(request)),
+            checkout_key=f"web:{_checkout_owner(request)}:{posted}" if posted else "")
     except DomainError as err:
         return render_error(request, err, "storefront/checkout.html", context)
-    cart_store(request, {})
-    intent = checkout_pay(order=order, card_number=request.POST.get("card_number", ""))
+    if not order.replayed:  # a repeated submit shows the order the first one made, and charges nothing
+        cart_store(request, cart_checked_out(cart_now))
+        intent = checkout_pay(order=order, card_number=request.POST.get("card_number", ""))
+    else:
+        intent = order.payment
     if intent.status == PaymentIntent.Status.REQUIRES_ACTION:
         return redirect("store-confirm", market=market, order_id=order.public_id)
     return redirect("store-order", market=market, order_id=order.public_id)
