@@ -54,7 +54,7 @@ def pos_sell(*, actor: Actor, listing_id: int, quantity: int, card_number: str, 
                           status=402)
     with transaction.atomic():
         # locked, so that a repeated form hands each device over once
-        for sub in order.suborders.select_for_update().select_related("order__location").order_by("pk"):
+        for sub in order.suborders.select_for_update(of=("self",)).select_related("order__location").order_by("pk"):
             if not Shipment.objects.filter(suborder=sub).exists():
                 suborder_hand_over(suborder=sub, clerk_id=actor.user_id)
     return order
