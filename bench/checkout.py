@@ -412,7 +412,7 @@ def _api_pass(args, listing_ids: list[int], figures: dict, loads: dict) -> None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": URL, "DJANGO_SETTINGS_MODULE": "remarket.settings.local",
-           "REMARKET_SUPERVISE_WORKER": "0", "REMARKET_BENCH_VIEWS": "1"}
+           "REMARKET_SUPERVISE_WORKER": "0", "REMARKET_BENCH_VIEWS": "1", "REMARKET_TRUSTED_PROXIES": "1"}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "remarket.wsgi:application", "--config",
                                str(ROOT / "remarket/cli/gunicorn_conf.py"), "--bind", f"127.0.0.1:{port}",
                                "--workers", str(args.workers)], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)

@@ -4,7 +4,9 @@
 --
 -- A checkout answered 201 queues its order; the next request a connection of the same thread sends pays the
 -- oldest queued order, else checks out a new one (a random listing of the file, one id per line). done() prints
--- one line, "purchases P checkouts C failed F", that the Python side reads.
+-- one line, "purchases P checkouts C failed F", that the Python side reads. Each checkout comes from a random
+-- client address (X-Forwarded-For, the server trusting one proxy), so the checkout limits are counted as for
+-- real buyers rather than switched off.
 
 local listings = {}
 local unpaid = {}
@@ -39,7 +41,11 @@ function request()
     return wrk.format("POST", "/api/v1/orders/" .. order .. "/pay", headers, pay_body)
   end
   local body = string.format(checkout_body, listings[math.random(#listings)])
-  return wrk.format("POST", "/api/v1/checkout", headers, body)
+  -- many buyers, as behind the proxy of a real deployment: the per-address checkout limits apply to each
+  local checkout_headers = {["Content-Type"] = "application/json",
+                            ["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.random(0, 255),
+                                                                math.random(0, 255), math.random(1, 254))}
+  return wrk.format("POST", "/api/v1/checkout", checkout_headers, body)
 end
 
 function response(status, _, body)

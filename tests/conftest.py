@@ -61,11 +61,12 @@ def _free_port() -> int:
 
 @pytest.fixture
 def server(transactional_db):
-    """gunicorn serving the test database (committed data, hence transactional_db); stopped by its pid."""
+    """gunicorn serving the test database (committed data, hence transactional_db); stopped by its pid. It trusts
+    one proxy: a test speaks as many clients by sending X-Forwarded-For (core/http.py client_ip)."""
     url = database_url()
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "remarket.settings.test", "DATABASE_URL": url,
-           "REMARKET_SUPERVISE_WORKER": "0"}
+           "REMARKET_SUPERVISE_WORKER": "0", "REMARKET_TRUSTED_PROXIES": "1"}  # tests may speak as many clients
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "remarket.wsgi:application", "--config",
                              str(ROOT / "remarket" / "cli" / "gunicorn_conf.py"), "--bind", f"127.0.0.1:{port}",
                              "--workers", "2"], cwd=ROOT, env=env)

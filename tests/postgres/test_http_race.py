@@ -24,9 +24,11 @@ def _postgres_only():
     assert connection.vendor == "postgresql", "run these with DATABASE_URL=postgres://... (make test-postgres)"
 
 
-def _post(url: str, body: dict, key: str) -> tuple[int, dict]:
+def _post(url: str, body: dict, key: str, client: int = 1) -> tuple[int, dict]:
+    """`client`: which of many buyers sends it (its own address, as the proxy would forward it)."""
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "Idempotency-Key": key})
+                                     headers={"Content-Type": "application/json", "Idempotency-Key": key,
+                                              "X-Forwarded-For": f"10.1.{client // 250}.{client % 250 + 1}"})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read())
@@ -41,10 +43,11 @@ def test_200_buyers_over_http_get_exactly_5_units(server):
     def buy(n: int) -> str:
         status, body = _post(f"{server}/api/v1/checkout", {
             "market": "FR", "email": f"buyer{n}@example.com", "shipping_address": ADDRESS_FR,
-            "items": [{"listing_id": offer.listing_id, "quantity": 1}]}, key=f"buyer-{n}")
+            "items": [{"listing_id": offer.listing_id, "quantity": 1}]}, key=f"buyer-{n}", client=n)
         if status != 201:
             return body["code"]
-        status, body = _post(f"{server}/api/v1/orders/{body['id']}/pay", {"card_number": PAY_OK}, key=f"pay-{n}")
+        status, body = _post(f"{server}/api/v1/orders/{body['id']}/pay", {"card_number": PAY_OK}, key=f"pay-{n}",
+                             client=n)
         return body["payment_status"]
 
     with ThreadPoolExecutor(max_workers=16) as pool:
