@@ -1,19 +1,30 @@
 """Payment intents: one per order, created with it before any money moves. Their life, in one place:
 
-    created ──submit──▶ submitted ──gateway──▶ requires_action ──▶ authorized ──▶ captured ──▶ refunded
-       │                    │                        │                  │             ▲
-       │ hold expired       │ gateway: unknown       │ hold expired     │ void        │ a capture arriving late
-       ▼                    ▼ and hold expired       ▼                  ▼             │ (refunded at once)
-     failed ◀───────────── failed ◀─── declined    voided ◀──────── voided ─────────┘
+    created ──▶ submitted ──▶ requires_action ──▶ authorized ──▶ captured ──▶ refunded
+       │            │               │                 │              ▲
+       └────────────┴───────────────┴────▶ failed / voided ──────────┘  (a late capture: refunded at once)
 
-- `payment_intent_submit` marks an intent submitted under its row (a conditional update) *before* the gateway is
-  called; a call is only made for an intent that was created or already submitted, so nothing can fail an intent
-  between the mark and the call without the answer being looked at.
+    from             to                 when
+    created          submitted          a payer is about to call the gateway (`payment_intent_submit`)
+    created          failed             the hold expired and the gateway knows nothing ("abandoned")
+    submitted        requires_action,   the gateway's answer, its webhook, or the reconciler asking it
+                     authorized,
+                     captured, failed
+    submitted        failed             the hold expired and the gateway still knows nothing
+                                        ("never_reached_gateway")
+    requires_action  authorized, captured, failed; voided once the hold expired
+    authorized       captured, voided
+    captured         refunded           once all of it went back (`refunds_execute`)
+    failed, voided   captured           the gateway captured after all: recorded, then refunded by
+                                        checkout_settle with its ledger record and a mail to the customer
+
+- `payment_intent_submit` marks an intent submitted with a conditional update *before* the gateway is called,
+  and a call is made only when that mark succeeds: whatever settled the intent first (the reconciler), no payer
+  calls the gateway after it.
 - `payment_intent_record` only moves forward (`_RANK`): a late or out-of-order answer never takes an intent back,
-  and "unknown" changes nothing. The one move out of a final state is a capture arriving for an intent already
-  failed or voided: money moved, so the intent says so and the caller refunds it (checkout/services.py).
-- The reconciler (checkout `payments_reconcile`) asks the gateway about every submitted intent, by our reference,
-  and abandons an intent only when its stock hold has expired."""
+  and "unknown" changes nothing. The one move out of a final state is the late capture above.
+- The reconciler (checkout `payments_reconcile`) asks the gateway about every submitted intent by our reference,
+  and abandons an intent only once its stock hold has expired."""
 from django.db import connection, transaction
 
 from remarket.core import clock
