@@ -144,7 +144,8 @@ def _plain_purchase(conn, listing: int) -> None:
         conn.execute(f"INSERT INTO orders_orderhistory (order_id, at, what) VALUES (%s, {now}, 'created')", [order])
         conn.execute(f"INSERT INTO events_outboxevent (topic, payload, created_at, available_at, lease_owner,"
                      f" attempts, last_error) VALUES ('order.created', '{{}}', {now}, {now}, '', 0, '')")
-        conn.execute(f"INSERT INTO checkout_stockhold (order_id, expires_at, outcome) VALUES (%s, {now}, '')", [order])
+        conn.execute(f"INSERT INTO checkout_stockhold (order_id, expires_at, outcome, units, created_at, session_key,"
+                     f" client_ip, checkout_key) VALUES (%s, {now}, '', 1, {now}, '', '', '')", [order])
         intent = conn.execute(f"INSERT INTO payments_paymentintent (order_id, amount_minor, currency, status,"
                               f" gateway_ref, failure_code, refunded_minor, created_at, updated_at) VALUES"
                               f" (%s, 39900, 'EUR', 'created', '', '', 0, {now}, {now}) RETURNING id",
@@ -153,6 +154,9 @@ def _plain_purchase(conn, listing: int) -> None:
                            [listing])
         if cur.rowcount != 1:
             raise RuntimeError("the benchmark's listings never run out")
+    # the intent marked submitted before the gateway is called (payments/services.py payment_intent_submit)
+    conn.execute(f"UPDATE payments_paymentintent SET status = 'submitted', updated_at = {now} WHERE id = %s"
+                 f" AND status IN ('created', 'submitted')", [intent])
     # the gateway's books: one sale (authorized and captured), outside any transaction of ours
     conn.execute(f"INSERT INTO payments_sandboxcharge (ref, intent_id, amount_minor, currency, status,"
                  f" refunded_minor, refund_keys, card_last4, created_at) VALUES (%s, %s, 39900, 'EUR',"
