@@ -400,7 +400,8 @@ def payments_reconcile(*, ask_after: dt.timedelta = dt.timedelta(minutes=2), lim
     now = clock.now()
     S = PaymentIntent.Status
     open_intents = list(PaymentIntent.objects.exclude(status__in=PaymentIntent.FINAL)
-                        .filter(updated_at__lt=now - ask_after).order_by("pk")
+                        .filter(updated_at__lt=now - ask_after)
+                        .exclude(status=S.CREATED, order__hold__expires_at__gte=now).order_by("pk")
                         .values_list("pk", "status", "gateway_ref", "order__hold__expires_at")[:limit])
     settled = 0
     for intent_id, status, ref, hold_expires_at in open_intents:
