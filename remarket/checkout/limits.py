@@ -68,13 +68,14 @@ def holds_limit_check(*, holder: Holder, units: int) -> None:
     if connection.vendor == "postgresql":
         fetch_rows("SELECT pg_advisory_xact_lock(%s)", [holder.lock_key()])
     now = clock.now()
-    since = now - WINDOW
+    # timestamps as the columns store them (naive UTC text on SQLite), so that comparisons are exact
+    at, since = (connection.ops.adapt_datetimefield_value(t) for t in (now, now - WINDOW))
     values = [holder.session_key or None, holder.customer_id, holder.client_ip or None]
     params: list = []
     for value in values:
-        params += [now, value, now, value, since, value, since, value]
+        params += [at, value, at, value, since, value, since, value]
     sql = _USAGE_SQL.format(sums=", ".join(_PER_IDENTITY.format(c=c) for c in _IDENTITY))
-    (row,) = fetch_rows(sql, [*params, now, since, *values])
+    (row,) = fetch_rows(sql, [*params, at, since, *values])
     for n, value in enumerate(values):
         if value is None:
             continue
