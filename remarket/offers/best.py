@@ -7,19 +7,38 @@
 - `delivery` is 1.0 for a promise of 2 business days or less, minus 3 % per extra day, floored at 0.7;
 - `price_with_shipping` is the listing's price plus its cheapest shipping option, in minor units.
 
-Ties go to the lower price, then to the older listing. A listing's *price to win* is the highest price, in whole
+The order of a backbox is `winner_key` — the higher score, then the lower price with shipping (what the buyer
+pays), then the older listing — and every reader takes it from here: `winner_ordered` for querysets,
+`winner_order_sql` for the product page's hand-written ranking (offers/selectors.py). A listing's *price to win* is the highest price, in whole
 minor units, at which its score beats the current winner's, never below its own min price. Scores are stored on
 each listing's market terms and refreshed whenever price, shipping or quality change (listings_apply, quality
 refresh), so a winner is an index lookup on the request path, never a computation."""
 from dataclasses import dataclass
 
-from django.db.models import Min
+from django.db.models import F, Min, QuerySet
+from django.db.models.functions import Coalesce
 
 from remarket.core.errors import NotFound
 
 from .models import ListingMarket, ShippingOption
 
 SELLABLE = ("active", "warned", "limited")
+
+
+def winner_key(*, score: float, price_minor: int, shipping_minor: int, listing_id: int) -> tuple:
+    """Where an offer stands in its backbox: sorting by it puts the winner first."""
+    return -score, price_minor + shipping_minor, listing_id
+
+
+def winner_order_sql(*, terms: str, shipping_price: str) -> str:
+    """`winner_key` as an SQL ORDER BY over a market-terms alias and the expression of its cheapest shipping."""
+    return f"{terms}.score DESC, {terms}.price_minor + COALESCE({shipping_price}, 0), {terms}.listing_id"
+
+
+def winner_ordered(terms: QuerySet[ListingMarket]) -> QuerySet[ListingMarket]:
+    """Market terms in `winner_key`'s order (their cheapest shipping annotated as `shipping_min_minor`)."""
+    return (terms.annotate(shipping_min_minor=Coalesce(Min("shipping__price_minor"), 0))
+            .order_by("-score", F("price_minor") + F("shipping_min_minor"), "listing_id"))
 
 
 def delivery_factor(delay_days: int | None) -> float:
@@ -93,11 +112,11 @@ class Competition:
 
 
 def _contenders(variant_id: int, grade: str, market_id: int):
-    return (ListingMarket.objects
-            .filter(market_id=market_id, published=True, listing__variant_id=variant_id, listing__grade=grade,
-                    listing__quantity__gt=0, listing__merchant__status__in=SELLABLE)
-            .select_related("listing__variant", "listing__merchant")
-            .order_by("-score", "price_minor", "listing_id"))
+    return winner_ordered(ListingMarket.objects
+                          .filter(market_id=market_id, published=True, listing__variant_id=variant_id,
+                                  listing__grade=grade, listing__quantity__gt=0,
+                                  listing__merchant__status__in=SELLABLE)
+                          .select_related("listing__variant", "listing__merchant"))
 
 
 def competition_for(*, listing_id: int, market_id: int, merchant_id: int | None = None) -> Competition:
@@ -129,11 +148,11 @@ def standings_for_terms(terms: list[ListingMarket]) -> dict[int, tuple[bool, int
     if not terms:
         return {}
     keys = {(t.listing.variant_id, t.listing.grade, t.market_id) for t in terms}
-    contenders = (ListingMarket.objects
-                  .filter(market_id__in={k[2] for k in keys}, listing__variant_id__in={k[0] for k in keys},
-                          published=True, listing__quantity__gt=0, listing__merchant__status__in=SELLABLE)
-                  .values_list("id", "listing__variant_id", "listing__grade", "market_id", "score", "price_minor")
-                  .order_by("-score", "price_minor", "listing_id"))
+    contenders = (winner_ordered(ListingMarket.objects
+                                 .filter(market_id__in={k[2] for k in keys},
+                                         listing__variant_id__in={k[0] for k in keys}, published=True,
+                                         listing__quantity__gt=0, listing__merchant__status__in=SELLABLE))
+                  .values_list("id", "listing__variant_id", "listing__grade", "market_id", "score", "price_minor"))
     winners: dict[tuple, tuple[int, float]] = {}
     for term_id, variant_id, grade, market_id, score, _ in contenders:
         winners.setdefault((variant_id, grade, market_id), (term_id, score))

@@ -9,7 +9,7 @@ from remarket.catalog.models import Category, ProductModel, Variant, variant_lab
 from remarket.core.errors import NotFound
 from remarket.markets.models import Market
 
-from .best import SELLABLE
+from .best import SELLABLE, winner_key, winner_order_sql
 from .models import ListingMarket
 
 
@@ -36,7 +36,9 @@ class Offer:
 
 
 def _sort_key(o: Offer):
-    return o.variant_id, ORDER.index(o.grade), -o.score, o.total_minor, o.listing_id
+    return (o.variant_id, ORDER.index(o.grade),
+            *winner_key(score=o.score, price_minor=o.price_minor, shipping_minor=o.shipping_minor,
+                        listing_id=o.listing_id))
 
 
 PRODUCT_TTL = 30  # seconds a product's offers may be served from the cache; checkout re-checks stock and price
@@ -110,14 +112,13 @@ ORDER BY v.storage_gb, v.colour
 """
 
 # The sellable offers of one variant in a market with their cheapest shipping, each ranked within its grade in
-# the product API's order (`_sort_key`: stored score, then price with shipping, then the older listing), beside the
-# number of offers in its grade.
+# the backbox's order (offers/best.py `winner_key`, as SQL), beside the number of offers in its grade.
 _OFFERS_SQL = f"""
 SELECT t.listing_id, l.sku, l.grade, mm.name, t.price_minor, t.currency, l.quantity, l.warranty_months, t.score,
        mm.quality_score, MIN(s.price_minor) AS ship_price, MIN(s.delay_days) AS ship_delay,
        COUNT(*) OVER (PARTITION BY l.grade) AS n,
        ROW_NUMBER() OVER (PARTITION BY l.grade
-                          ORDER BY t.score DESC, t.price_minor + COALESCE(MIN(s.price_minor), 0), t.listing_id) AS place
+                          ORDER BY {winner_order_sql(terms="t", shipping_price="MIN(s.price_minor)")}) AS place
 FROM offers_listing l
 JOIN offers_listingmarket t ON t.listing_id = l.id
 JOIN merchants_merchant mm ON mm.id = l.merchant_id
