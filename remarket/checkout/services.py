@@ -193,10 +193,9 @@ def _offers_on_sale(market: Market, listing_ids: list[int]) -> dict[int, _Offer]
     return offers
 
 
-@lru_cache(maxsize=16)
 def _can_sell(merchant_status: str) -> bool:
     """`Merchant.can_sell` for a status read as a value."""
-    return Merchant(status=merchant_status).can_sell
+    return merchant_status in Merchant.SELLING
 
 
 @lru_cache(maxsize=4096)

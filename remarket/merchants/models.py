@@ -16,6 +16,9 @@ class Merchant(models.Model):
         LIMITED = "limited", _("Limited")
         SUSPENDED = "suspended", _("Suspended")
 
+    # the statuses whose offers are on sale: the one definition (offers' querysets and SQL take it from here)
+    SELLING = (Status.ACTIVE.value, Status.WARNED.value, Status.LIMITED.value)
+
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=140, unique=True)
     country = CountryField()
@@ -37,7 +40,7 @@ class Merchant(models.Model):
 
     @property
     def can_sell(self) -> bool:
-        return self.status in (self.Status.ACTIVE, self.Status.WARNED, self.Status.LIMITED)
+        return self.status in self.SELLING
 
     def __str__(self) -> str:
         return self.name

@@ -19,10 +19,11 @@ from django.db.models import F, Min, QuerySet
 from django.db.models.functions import Coalesce
 
 from remarket.core.errors import NotFound
+from remarket.merchants.models import Merchant
 
 from .models import ListingMarket, ShippingOption
 
-SELLABLE = ("active", "warned", "limited")
+SELLABLE = Merchant.SELLING
 
 
 def winner_key(*, score: float, price_minor: int, shipping_minor: int, listing_id: int) -> tuple:
@@ -112,10 +113,8 @@ class Competition:
 
 
 def _contenders(variant_id: int, grade: str, market_id: int):
-    return winner_ordered(ListingMarket.objects
-                          .filter(market_id=market_id, published=True, listing__variant_id=variant_id,
-                                  listing__grade=grade, listing__quantity__gt=0,
-                                  listing__merchant__status__in=SELLABLE)
+    return winner_ordered(ListingMarket.objects.on_sale()
+                          .filter(market_id=market_id, listing__variant_id=variant_id, listing__grade=grade)
                           .select_related("listing__variant", "listing__merchant"))
 
 
@@ -148,10 +147,9 @@ def standings_for_terms(terms: list[ListingMarket]) -> dict[int, tuple[bool, int
     if not terms:
         return {}
     keys = {(t.listing.variant_id, t.listing.grade, t.market_id) for t in terms}
-    contenders = (winner_ordered(ListingMarket.objects
+    contenders = (winner_ordered(ListingMarket.objects.on_sale()
                                  .filter(market_id__in={k[2] for k in keys},
-                                         listing__variant_id__in={k[0] for k in keys}, published=True,
-                                         listing__quantity__gt=0, listing__merchant__status__in=SELLABLE))
+                                         listing__variant_id__in={k[0] for k in keys}))
                   .values_list("id", "listing__variant_id", "listing__grade", "market_id", "score", "price_minor"))
     winners: dict[tuple, tuple[int, float]] = {}
     for term_id, variant_id, grade, market_id, score, _ in contenders:

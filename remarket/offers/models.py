@@ -41,8 +41,19 @@ class Listing(models.Model):
         return self.sku
 
 
+class TermsQuerySet(models.QuerySet):
+    def on_sale(self) -> "TermsQuerySet":
+        """What a customer can buy: published, in stock, from a merchant allowed to sell. The one filter of
+        sellable offers; the hand-written reads of offers/selectors.py spell the same conditions."""
+        from remarket.merchants.models import Merchant
+
+        return self.filter(published=True, listing__quantity__gt=0, listing__merchant__status__in=Merchant.SELLING)
+
+
 class ListingMarket(models.Model):
     """A listing's terms in one market: its price band and whether it is published there."""
+
+    objects = TermsQuerySet.as_manager()
 
     # no indexes of their own: (listing, market) is unique and (market, published) indexed. No index holds a
     # column a feed changes (price, bounds, score), so on PostgreSQL those updates are HOT: the new row version

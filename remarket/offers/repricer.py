@@ -6,7 +6,7 @@ from collections import defaultdict
 from remarket.core.money import to_major
 from remarket.events.periodic import every
 
-from .best import SELLABLE, competition_for
+from .best import competition_for
 from .models import ListingMarket
 from .services import ListingRow, listings_apply
 
@@ -20,8 +20,7 @@ def reprice_target(*, price_minor: int, min_price_minor: int | None, price_to_wi
 
 
 def repricer_run(*, limit: int = 2000) -> int:
-    terms = list(ListingMarket.objects.filter(auto_reprice=True, published=True, listing__quantity__gt=0,
-                                              listing__merchant__status__in=SELLABLE)
+    terms = list(ListingMarket.objects.on_sale().filter(auto_reprice=True)
                  .select_related("listing__merchant", "market").order_by("id")[:limit])
     rows_by_merchant = defaultdict(list)
     for term in terms:

@@ -22,7 +22,6 @@ from django.db.models import Count, Min
 
 from remarket.catalog.models import Category, ProductModel, Variant
 from remarket.markets.models import Market
-from remarket.offers.best import SELLABLE
 from remarket.offers.models import Listing, ListingMarket
 
 from .models import SearchDocument, SearchEntry, SearchModel, SearchModelValue, SearchStamp, SearchWord
@@ -155,8 +154,7 @@ def _documents_write(model_ids: list[int]) -> int:
 def _entries_sync(*, variant_ids: list[int] | None) -> int:
     """The entries of these variants (all when None) made exactly the sellable offers grouped per market ×
     variant × grade. The SELECT is the ORM's, so the joins and the rules of what is sellable stay in one place."""
-    offers = ListingMarket.objects.filter(published=True, listing__quantity__gt=0,
-                                          listing__merchant__status__in=SELLABLE)
+    offers = ListingMarket.objects.on_sale()
     if variant_ids is not None:
         offers = offers.filter(listing__variant_id__in=variant_ids)
     fields = {"market_id": "market_id", "variant_id": "listing__variant_id", "grade": "listing__grade",

@@ -5,6 +5,7 @@ import pytest
 
 from remarket.accounts.models import Role
 from remarket.accounts.services import api_token_issue
+from remarket.merchants.models import Merchant
 from remarket.offers.best import competition_for, standings_for_terms, winner_key
 from remarket.offers.models import ListingMarket
 from remarket.offers.repricer import repricer_run
@@ -79,3 +80,19 @@ def test_the_repricer_moves_the_offer_customers_do_not_see_as_best(tie):
     paid.refresh_from_db()
     assert free.price_minor == 11000  # the winner customers see keeps its price
     assert paid.price_minor < 10000  # the other one goes below to win
+
+
+def test_a_suspended_merchants_offer_is_on_sale_nowhere(client, marketplace):
+    """One filter of sellable offers (ListingMarket.objects.on_sale): the home page's "from" price used to count
+    a suspended merchant's offer that the product page did not."""
+    variant = VariantFactory()
+    live, suspended = MerchantFactory(status="active"), MerchantFactory(status="active")
+    for merchant, sku, price in ((live, "LIVE", "300"), (suspended, "GONE", "200")):
+        listings_apply(merchant=merchant, rows=[ListingRow(sku=sku, market="FR", price=price, quantity=1,
+                                                           variant_id=variant.pk, grade="GOOD")])
+    Merchant.objects.filter(pk=suspended.pk).update(status="suspended")  # the quality review's sanction
+    assert list(ListingMarket.objects.on_sale().values_list("listing__sku", flat=True)) == ["LIVE"]
+    home = client.get("/fr/").content.decode()
+    assert "300,00" in home and "200,00" not in home
+    [grade] = [g for g in product_page(slug=variant.model.slug, market=marketplace.fr).grades if g.grade == "GOOD"]
+    assert grade.best.sku == "LIVE" and grade.others == 0

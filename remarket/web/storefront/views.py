@@ -40,7 +40,7 @@ def home_redirect(request):
 
 def home(request, market):
     the_market = _market(market)
-    prices = dict(ListingMarket.objects.filter(market=the_market, published=True, listing__quantity__gt=0)
+    prices = dict(ListingMarket.objects.on_sale().filter(market=the_market)
                   .values_list("listing__variant__model").annotate(p=Min("price_minor")).order_by())
     products = [p for p in ProductModel.objects.select_related("category").order_by("category_id", "brand", "name")
                 if p.pk in prices]
