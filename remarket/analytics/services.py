@@ -1,7 +1,6 @@
 """Sales facts and rollups, built from events so reports never scan order history on a request."""
 import datetime as dt
 from collections import defaultdict
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count, F, Sum
@@ -15,7 +14,7 @@ from .models import GmvRollup, SaleFact
 
 
 def _month_in(market, at: dt.datetime) -> dt.date:
-    return at.astimezone(ZoneInfo(market.time_zone)).date().replace(day=1)
+    return market.local_month(at)
 
 
 def sale_facts_build(*, order: Order, lines: list[OrderLine], sold_at: dt.datetime,

@@ -13,7 +13,6 @@ assigning related objects costs more per row and ties rows into reference cycles
 then chase."""
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from remarket.analytics.models import SaleFact
 from remarket.analytics.services import sale_facts_build
@@ -102,7 +101,7 @@ class HistoryWriter:
         address = plan.address
         ship_to = (self.places[plan.location_id] if plan.location_id else
                    ShipTo(address["country"], address.get("state", ""), address["postal_code"]))
-        on = plan.created_at.astimezone(ZoneInfo(plan.market.time_zone)).date()
+        on = plan.market.local_date(plan.created_at)
         return [suborder_priced(market=plan.market, merchant_id=p.merchant_id, ship=None, ship_to=ship_to, on=on,
                                 currency=plan.market.currency, now=plan.created_at,
                                 lines=[self._priced_line(l) for l in p.lines]) for p in plan.subs]

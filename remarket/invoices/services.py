@@ -6,7 +6,6 @@ from a counter row locked in the transaction that creates the document, so concu
 rolled-back issue gives its number back."""
 import hashlib
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import translation
@@ -70,13 +69,13 @@ def _standard_rate(sub: SubOrder) -> tuple[Decimal, str]:
                else ShipTo(market.code, order.location.region, order.location.postcode))
     standard, _margin = tax_rules(prices_include_tax=market.prices_include_tax,
                                   merchant_country=str(sub.merchant.country) or market.code, ship_to=ship_to,
-                                  on=sub.created_at.astimezone(ZoneInfo(market.time_zone)).date())
+                                  on=market.local_date(sub.created_at))
     return standard.rate, standard.jurisdiction
 
 
 def _document_create(sub: SubOrder, *, kind: str, lines: list[DocLine], corrects: Invoice | None = None) -> Invoice:
     order, now = sub.order, clock.now()
-    issued_on = now.astimezone(ZoneInfo(order.market.time_zone)).date()
+    issued_on = order.market.local_date(now)
     sequence = series_next(merchant_id=sub.merchant_id, year=issued_on.year, kind=kind)
     t = totals(lines)
     invoice = Invoice.objects.create(

@@ -1,7 +1,6 @@
 """Reading the ledger for finance: take rate, commission and tax collected per market and month."""
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
@@ -45,7 +44,7 @@ SUMS = dict(
 
 def month_sums(*, market: Market, first: dt.date, last: dt.date) -> list[FinanceRow]:
     """A market's money per month (its own months, in its time zone) from the ledger: one grouped query."""
-    zone = ZoneInfo(market.time_zone)
+    zone = market.zone
     start, _ = period_bounds(first, zone)
     _, end = period_bounds(last, zone)
     grouped = (LedgerEntry.objects.filter(transaction__order__market=market, at__gte=start, at__lt=end)
@@ -57,7 +56,7 @@ def month_sums(*, market: Market, first: dt.date, last: dt.date) -> list[Finance
 
 
 def market_month(market: Market, now: dt.datetime) -> dt.date:
-    return now.astimezone(ZoneInfo(market.time_zone)).date().replace(day=1)
+    return market.local_month(now)
 
 
 def finance_by_market(*, first: dt.date, last: dt.date) -> list[FinanceRow]:

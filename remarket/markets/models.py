@@ -1,3 +1,7 @@
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +18,26 @@ class Market(models.Model):
     time_zone = models.CharField(max_length=64)
     prices_include_tax = models.BooleanField(default=True)  # EU yes; US sales tax is added at checkout
 
+    @property
+    def zone(self) -> ZoneInfo:
+        return _zone(self.time_zone)
+
+    def local_date(self, at: dt.datetime) -> dt.date:
+        """The market's calendar day at a moment: the one definition of "today" for its taxes, invoices,
+        months and deadlines (timestamps are stored in UTC)."""
+        return at.astimezone(self.zone).date()
+
+    def local_month(self, at: dt.datetime) -> dt.date:
+        """The first day of the market's month at a moment."""
+        return self.local_date(at).replace(day=1)
+
     def __str__(self) -> str:
         return self.code
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 class Channel(models.Model):

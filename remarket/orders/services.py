@@ -3,7 +3,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import F
@@ -81,7 +80,7 @@ def order_priced(*, market, lines: list[PricedLine], shipping: dict | None, ship
                  now: dt.datetime) -> list[tuple[SubOrder, list[OrderLine]]]:
     """An order's sub-orders (one per merchant, by merchant id) and their lines, priced and taxed for the
     ship-to address and the market's day, not saved: what `order_create` writes and a checkout quote shows."""
-    today = now.astimezone(ZoneInfo(market.time_zone)).date()
+    today = market.local_date(now)
     by_merchant: dict[int, list[PricedLine]] = defaultdict(list)
     for line in lines:
         by_merchant[line.merchant_id].append(line)
@@ -393,7 +392,7 @@ def suborder_vat_scheme_set(*, actor: Actor, suborder_id: int, scheme: str) -> S
                          address.get("postal_code", ""))
     standard, margin = tax_rules(prices_include_tax=order.market.prices_include_tax,
                                  merchant_country=str(sub.merchant.country), ship_to=ship_to,
-                                 on=order.created_at.astimezone(ZoneInfo(order.market.time_zone)).date())
+                                 on=order.market.local_date(order.created_at))
     if scheme == "margin" and margin is None:
         raise DomainError("ORDER_MARGIN_SCHEME_UNAVAILABLE", _("The margin scheme does not apply to this sale (it "
                                                                "needs an EU seller and buyer, or a domestic sale)."))

@@ -81,3 +81,14 @@ def test_loading_the_rates_again_adds_nothing_and_junk_is_refused(tmp_path):
     with pytest.raises(DomainError) as err:
         tax_rates_load(path=bad)
     assert err.value.code == "TAX_RATES_INVALID" and TaxRate.objects.count() == count
+
+
+def test_a_markets_local_date_is_its_own_calendar_day():
+    """Market.local_date / local_month: the one definition of a market's day (taxes, invoices, months)."""
+    import datetime as dt
+
+    from remarket.markets.models import Market
+    paris, new_york = Market(time_zone="Europe/Paris"), Market(time_zone="America/New_York")
+    at = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)
+    assert (paris.local_date(at), paris.local_month(at)) == (dt.date(2027, 1, 1), dt.date(2027, 1, 1))
+    assert (new_york.local_date(at), new_york.local_month(at)) == (dt.date(2026, 12, 31), dt.date(2026, 12, 1))
