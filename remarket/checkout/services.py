@@ -19,7 +19,7 @@ from remarket.core.db import assert_outside_transaction, fetch_rows, update_rows
 from remarket.core.errors import DomainError, NotFound
 from remarket.ledger.commission import commission_bp
 from remarket.markets.models import Channel, Location, Market
-from remarket.markets.tax import ShipTo
+from remarket.markets.tax import ShipTo, ship_to_of
 from remarket.merchants.models import Merchant
 from remarket.events.outbox import emit
 from remarket.offers.models import Listing, ListingMarket, ShippingOption
@@ -219,10 +219,8 @@ def _priced_line(offer: _Offer | ListingMarket, item: Item) -> PricedLine:
 
 def _ship_to(market: Market, address: dict | None, location_id: int | None) -> ShipTo:
     """Where the goods go, for their tax: the address, or the store or counter where they are handed over."""
-    if address:
-        return ShipTo(address.get("country", market.code), address.get("state", ""), address.get("postal_code", ""))
-    location = Location.objects.get(pk=location_id)
-    return ShipTo(market.code, location.region, location.postcode)
+    return ship_to_of(market_code=market.code, address=address,
+                      location=None if address else Location.objects.get(pk=location_id))
 
 
 def shipping_options_for(*, terms: list[ListingMarket]) -> dict[int, list[Choice]]:

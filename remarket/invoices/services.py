@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from remarket.accounts.permissions import Actor, require
 from remarket.core import clock
 from remarket.core.errors import DomainError
-from remarket.markets.tax import ShipTo, tax_rules
+from remarket.markets.tax import tax_rules
 from remarket.orders.models import OrderLine, SubOrder
 from remarket.orders.selectors import suborder_for_actor
 from remarket.orders.states import LineState, OrderState
@@ -64,9 +64,7 @@ def _standard_rate(sub: SubOrder) -> tuple[Decimal, str]:
     if found:
         return found
     order, market = sub.order, sub.order.market
-    a = order.shipping_address
-    ship_to = (ShipTo(a.get("country", market.code), a.get("state", ""), a.get("postal_code", "")) if a
-               else ShipTo(market.code, order.location.region, order.location.postcode))
+    ship_to = order.ship_to
     standard, _margin = tax_rules(prices_include_tax=market.prices_include_tax,
                                   merchant_country=str(sub.merchant.country) or market.code, ship_to=ship_to,
                                   on=market.local_date(sub.created_at))

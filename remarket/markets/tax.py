@@ -50,6 +50,14 @@ class ShipTo:
     postcode: str = ""
 
 
+def ship_to_of(*, market_code: str, address: dict | None, location=None) -> ShipTo:
+    """Where goods go, for their tax — the one rule every reader applies: the delivery address when there is
+    one, else the store or counter (`location`: its region and postcode) where they are handed over."""
+    if address:
+        return ShipTo(address.get("country", market_code), address.get("state", ""), address.get("postal_code", ""))
+    return ShipTo(market_code, location.region, location.postcode)
+
+
 def tax_amount(rule: TaxRule, amount_minor: int, *, purchase_minor: int = 0) -> int:
     """The tax of one line (or of shipping): inside the amount for VAT, on top of it for sales tax; under the
     margin scheme rate × margin / (1 + rate), the margin never below zero."""

@@ -3,6 +3,8 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from remarket.markets.tax import ShipTo, ship_to_of
+
 from .states import LineState, OrderState
 
 
@@ -28,6 +30,12 @@ class Order(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(total_minor__gte=0), name="order_total_not_negative")]
         indexes = [models.Index(fields=["market", "created_at"])]
+
+    @property
+    def ship_to(self) -> ShipTo:
+        """Where its goods go, for their tax (markets/tax.py `ship_to_of`, the rule checkout priced it by)."""
+        return ship_to_of(market_code=self.market.code, address=self.shipping_address,
+                          location=self.location if self.location_id else None)
 
 
 class SubOrder(models.Model):

@@ -384,12 +384,7 @@ def suborder_vat_scheme_set(*, actor: Actor, suborder_id: int, scheme: str) -> S
                                                        "set before shipping."), status=409)
     order = sub.order
     lines = [l for l in sub.lines.select_related("listing") if l.state in (LineState.PAID, LineState.ACCEPTED)]
-    if order.location_id:
-        ship_to = ShipTo(order.market.code, order.location.region, order.location.postcode)
-    else:
-        address = order.shipping_address
-        ship_to = ShipTo(address.get("country", order.market.code), address.get("state", ""),
-                         address.get("postal_code", ""))
+    ship_to = order.ship_to
     standard, margin = tax_rules(prices_include_tax=order.market.prices_include_tax,
                                  merchant_country=str(sub.merchant.country), ship_to=ship_to,
                                  on=order.market.local_date(order.created_at))

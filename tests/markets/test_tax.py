@@ -92,3 +92,14 @@ def test_a_markets_local_date_is_its_own_calendar_day():
     at = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)
     assert (paris.local_date(at), paris.local_month(at)) == (dt.date(2027, 1, 1), dt.date(2027, 1, 1))
     assert (new_york.local_date(at), new_york.local_month(at)) == (dt.date(2026, 12, 31), dt.date(2026, 12, 1))
+
+
+def test_goods_ship_to_the_delivery_address_else_the_counter_they_are_handed_over_at():
+    """markets/tax.py ship_to_of: checkout, the VAT-scheme change and invoices read an order's ship-to through it
+    (Order.ship_to); an order taken at a counter but delivered home is taxed where it is delivered."""
+    from remarket.markets.models import Location
+    from remarket.markets.tax import ShipTo, ship_to_of
+    store = Location(region="NY", postcode="10012")
+    home = {"country": "US", "state": "NJ", "postal_code": "07030"}
+    assert ship_to_of(market_code="US", address=home, location=store) == ShipTo("US", "NJ", "07030")
+    assert ship_to_of(market_code="US", address={}, location=store) == ShipTo("US", "NY", "10012")
