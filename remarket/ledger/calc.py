@@ -110,3 +110,11 @@ def prorated_refund(sale: list[Entry], *, paid_minor: int, refunded_before: int,
         e = entries[at]
         entries[at] = Entry(e.account, e.amount_minor - imbalance, e.currency, e.merchant_id, e.line)
     return [e for e in entries if e.amount_minor]
+
+
+def take_rate_bp(*, commission_minor: int, net_gmv_minor: int) -> int | None:
+    """The operator's take rate: commission over net GMV (refunds deducted), in basis points, half-up; None
+    without net sales. Both amounts are in one currency, so its exponent cancels out."""
+    if net_gmv_minor <= 0:
+        return None
+    return int((Decimal(commission_minor) * 10_000 / net_gmv_minor).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -8,6 +8,7 @@ from django.db.models.functions import TruncMonth
 from remarket.core import clock
 from remarket.markets.models import Market
 
+from .calc import take_rate_bp
 from .models import Account, FinanceMonth, LedgerEntry, Line
 from .payouts import period_bounds
 
@@ -30,7 +31,7 @@ class FinanceRow:
     @property
     def take_rate_bp(self) -> int | None:
         """Commission over net GMV, in basis points."""
-        return round(self.commission_minor * 10_000 / self.net_gmv_minor) if self.net_gmv_minor > 0 else None
+        return take_rate_bp(commission_minor=self.commission_minor, net_gmv_minor=self.net_gmv_minor)
 
 
 SUMS = dict(

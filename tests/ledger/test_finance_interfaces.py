@@ -57,7 +57,7 @@ def test_the_operator_sees_commission_and_tax_per_market_and_exports(client, ope
         call_command("payouts_run", period="2026-11", verbosity=0)
     assert page.status_code == 200
     fr = next(t for t in page.context["totals"] if t["market"] == "FR")
-    assert (fr["gmv"], fr["commission"], fr["vat"], fr["take_rate"]) == (49900, 4990, 8317, 10.0)
+    assert (fr["gmv"], fr["commission"], fr["vat"], fr["take_rate_bp"]) == (49900, 4990, 8317, 1000)
     journal = list(csv.reader(io.StringIO(client.get("/ops/finance/ledger.csv", {"period": "2026-11"}).content.decode())))
     assert len(journal) == 1 + 2 + 5  # header, the fee's two entries, the sale's five
     payouts = list(csv.reader(io.StringIO(client.get("/ops/finance/payouts.csv", {"period": "2026-11"}).content.decode())))

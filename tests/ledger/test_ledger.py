@@ -234,3 +234,13 @@ def test_the_workers_month_close_charges_fees_pays_last_month_and_snapshots(mark
     assert ledger_balance(account=Account.MERCHANT_PAYABLE, merchant_id=merchant.pk, currency="EUR",
                           before=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)) == -payout.amount_minor
     assert BalanceSnapshot.objects.filter(as_of=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)).exists()
+
+
+def test_the_take_rate_is_one_computation_in_basis_points_half_up():
+    """ledger/calc.py take_rate_bp: the finance page's totals and rows and the API read it alike."""
+    from remarket.ledger.calc import take_rate_bp
+    from remarket.web.templatetags.remarket import percent_bp
+    assert take_rate_bp(commission_minor=3990, net_gmv_minor=39900) == 1000
+    assert take_rate_bp(commission_minor=1, net_gmv_minor=8) == 1250  # 12.5 %, not rounded to a whole percent
+    assert take_rate_bp(commission_minor=5, net_gmv_minor=0) is None
+    assert (percent_bp(1250), percent_bp(None)) == ("12.50 %", "—")

@@ -9,6 +9,7 @@ from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.core.money import to_major
 from remarket.impact.calc import SOURCE, UNCERTAINTY, factors, with_range
+from remarket.ledger.calc import take_rate_bp
 from remarket.ledger.models import Payout
 from remarket.ledger.payouts import ledger_journal, payout_lines, period_bounds, period_parse
 from remarket.ledger.selectors import fees_by_month, finance_by_market
@@ -36,7 +37,8 @@ def dashboard(request):
     rows = [{"country": c, "cells": [table.cells.get((c, k), 0) for k in CHANNEL_KINDS],
              "total": sum(table.cells.get((c, k), 0) for k in CHANNEL_KINDS)} for c in table.countries]
     chart = {"labels": [m.strftime("%Y-%m") for m in table.months],
-             "series": [{"label": k, "data": [v / 100 for v in table.by_month.get(k, [])]} for k in CHANNEL_KINDS]}
+             "series": [{"label": k, "data": [float(to_major(v, "EUR")) for v in table.by_month.get(k, [])]}
+                        for k in CHANNEL_KINDS]}
     co2_low, co2_high = with_range(table.co2e_avoided_g)
     return render(request, "ops/dashboard.html", {
         "since": since, "until": until, "months": months, "kinds": CHANNEL_KINDS, "rows": rows, "table": table,
@@ -90,12 +92,13 @@ def finance(request):
         t["sales_tax"] += r.sales_tax_minor
     for t in totals.values():
         net = t["gmv"] - t["refunds"]
-        t["take_rate"] = round(t["commission"] * 100 / net, 2) if net > 0 else None
+        t["take_rate_bp"] = take_rate_bp(commission_minor=t["commission"], net_gmv_minor=net)
     months = sorted({r.month for r in rows})
     chart = {"labels": [m.strftime("%Y-%m") for m in months],
              "series": [{"label": f"{market} ({currency})",
-                         "data": [next((r.commission_minor / 100 for r in rows if (r.market, r.currency, r.month)
-                                        == (market, currency, m)), 0) for m in months]}
+                         "data": [next((float(to_major(r.commission_minor, currency)) for r in rows
+                                        if (r.market, r.currency, r.month) == (market, currency, m)), 0)
+                                  for m in months]}
                         for market, currency in sorted(totals)]}
     return render(request, "ops/finance.html", {
         "first": first, "last": last, "rows": rows, "totals": sorted(totals.values(), key=lambda t: t["market"]),

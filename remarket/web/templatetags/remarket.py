@@ -14,6 +14,14 @@ def money(minor, currency, language="en"):
 
 
 @register.filter
+def percent_bp(basis_points):
+    """Basis points as a percentage with two decimals ("10.00 %"); a dash for none (a take rate without sales)."""
+    if basis_points is None:
+        return "—"
+    return f"{basis_points / 100:.2f} %"
+
+
+@register.filter
 def kg(grams):
     """Grams as kilograms: one decimal below a tonne, whole kilograms above."""
     kilos = (grams or 0) / 1000
