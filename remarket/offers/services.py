@@ -13,6 +13,7 @@ from remarket.catalog.models import Variant
 from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.core.money import exponent, to_minor
+from remarket.core.text import text_check
 from remarket.events.outbox import emit
 from remarket.markets.models import Market
 from remarket.merchants.models import Merchant
@@ -22,6 +23,12 @@ from .best import offer_score
 from .models import Listing, ListingMarket, ShippingOption
 
 CHUNK = 10_000  # rows per transaction: one lookup and a few bulk statements each
+# Bounds checked before anything reaches the database: quantity is a 32-bit column, and a price times a line's
+# quantity must stay far inside 64 bits in the ledger (10**10 minor units × 10**6 units < 2**63).
+MAX_QUANTITY = 1_000_000
+MAX_PRICE_MINOR = 10**10
+MAX_WARRANTY_MONTHS = 120
+MAX_COMMENT = 2_000
 
 
 @dataclass
@@ -74,8 +81,11 @@ class ApplyResult:
 
 
 def _whole(value, code: str, what: str) -> int:
+    text = value if type(value) is str else str(value)
+    if len(text) > 30:  # int() of a huge digit string is slow, and no bound here needs 30 digits
+        raise DomainError(code, f"{what} is not a whole number of a sensible size.")
     try:
-        number = int(value if type(value) is str else str(value))  # int() ignores surrounding whitespace
+        number = int(text)  # int() ignores surrounding whitespace
     except ValueError:
         raise DomainError(code, f"{what} {value!r} is not a whole number.") from None
     return number
@@ -85,6 +95,9 @@ def _quantity(value) -> int:
     qty = _whole(value, "OFFER_QUANTITY_INVALID", "Quantity")
     if qty < 0:
         raise DomainError("OFFER_QUANTITY_NEGATIVE", "Quantity cannot be negative.")
+    if qty > MAX_QUANTITY:
+        raise DomainError("OFFER_QUANTITY_TOO_LARGE", f"A quantity is at most {MAX_QUANTITY:,} units.",
+                          {"field": "quantity", "max": MAX_QUANTITY})
     return qty
 
 
@@ -92,7 +105,31 @@ def _warranty(value) -> int:
     months = _whole(value, "OFFER_WARRANTY_INVALID", "Warranty")
     if months < 12:
         raise DomainError("OFFER_WARRANTY_TOO_SHORT", "The warranty is at least 12 months.")
+    if months > MAX_WARRANTY_MONTHS:
+        raise DomainError("OFFER_WARRANTY_TOO_LONG", f"A warranty is at most {MAX_WARRANTY_MONTHS} months.",
+                          {"field": "warranty_months", "max": MAX_WARRANTY_MONTHS})
     return months
+
+
+def _comment(value) -> str:
+    text = str(value)
+    if len(text) > MAX_COMMENT:
+        raise DomainError("OFFER_COMMENT_TOO_LONG", f"A comment is up to {MAX_COMMENT} characters.",
+                          {"field": "comment", "max": MAX_COMMENT})
+    return text_check(text, code="OFFER_COMMENT_INVALID", field="comment", multiline=True)
+
+
+# an amount field → its name in errors and the code of a value past MAX_PRICE_MINOR
+_AMOUNTS = {"price": "OFFER_PRICE_TOO_LARGE", "min": "OFFER_MIN_PRICE_TOO_LARGE",
+            "max": "OFFER_MAX_PRICE_TOO_LARGE", "purchase": "OFFER_PURCHASE_PRICE_TOO_LARGE",
+            "shipping": "OFFER_SHIPPING_PRICE_TOO_LARGE"}
+
+
+def _bounded(minor: int | None, field: str, currency: str) -> int | None:
+    if minor is not None and minor > MAX_PRICE_MINOR:
+        raise DomainError(_AMOUNTS[field], f"The {field} price is above the largest price a listing may have.",
+                          {"field": field, "max_minor": MAX_PRICE_MINOR, "currency": currency})
+    return minor
 
 
 @dataclass
@@ -153,15 +190,16 @@ def _minor(value, currency: str) -> int | None:
 
 
 def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
-    sku = (row.sku or "").strip()
+    sku = str(row.sku or "").strip()
     if not sku or len(sku) > 64:
         raise DomainError("OFFER_SKU_INVALID", "A SKU is 1 to 64 characters.")
-    market = markets.get((row.market or "").strip().upper())
+    text_check(sku, code="OFFER_SKU_INVALID", field="sku")
+    market = markets.get(str(row.market or "").strip().upper())
     if market is None:
         raise DomainError("OFFER_MARKET_UNKNOWN", f"Unknown market {row.market!r}.")
     currency = market.currency
-    money = {"price": _minor(row.price, currency), "min": _minor(row.min_price, currency),
-             "max": _minor(row.max_price, currency), "purchase": _minor(row.purchase_price, currency)}
+    money = {name: _bounded(_minor(value, currency), name, currency) for name, value in (
+        ("price", row.price), ("min", row.min_price), ("max", row.max_price), ("purchase", row.purchase_price))}
     scheme = None
     if row.vat_scheme is not None and str(row.vat_scheme).strip():
         scheme = VAT_SCHEMES.get(str(row.vat_scheme).strip().lower())
@@ -174,18 +212,20 @@ def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
     if row.shipping is not None:
         shipping = []
         for option in row.shipping:
-            carrier = (option.carrier or "").strip()
+            carrier = str(option.carrier or "").strip()
             if not carrier or len(carrier) > 40:
                 raise DomainError("OFFER_SHIPPING_INVALID", "A shipping option names its carrier (up to 40 characters).")
+            text_check(carrier, code="OFFER_SHIPPING_INVALID", field="carrier")
             delay = _whole(option.delay_days, "OFFER_SHIPPING_INVALID", "Shipping delay")
             if not 0 <= delay <= 60:
                 raise DomainError("OFFER_SHIPPING_INVALID", "A shipping delay is 0 to 60 business days.")
-            shipping.append((carrier, to_minor(option.price, market.currency), delay))
+            shipping.append((carrier, _bounded(to_minor(option.price, market.currency), "shipping", currency), delay))
     return _Parsed(index, sku, market, money["price"], money["min"], money["max"],
                    None if row.quantity is None else _quantity(row.quantity),
                    row.variant_id, None if row.grade is None else grade_parse(row.grade),
                    row.published, None if row.warranty_months is None else _warranty(row.warranty_months),
-                   row.comment, shipping, row.auto_reprice, scheme, money["purchase"])
+                   None if row.comment is None else _comment(row.comment), shipping, row.auto_reprice, scheme,
+                   money["purchase"])
 
 
 def listings_apply(*, merchant: Merchant, rows: list[ListingRow], search_deferred: bool = False,

@@ -12,6 +12,7 @@ from remarket.accounts.permissions import Actor, require
 from remarket.core import clock
 from remarket.core.db import fetch_rows, insert_objects, insert_rows, update_rows, update_together
 from remarket.core.errors import DomainError
+from remarket.core.text import text_check
 from remarket.events.outbox import emit
 from remarket.ledger.calc import commission_of
 from remarket.ledger.services import (ledger_record_refund, ledger_record_sale, ledger_record_tax_change, line_money,
@@ -258,13 +259,14 @@ def imei_check(imei: str) -> str:
 def _serials_record(sub: SubOrder, serials: dict[int, dict]) -> None:
     lines = {l.pk: l for l in sub.lines.all()}
     for line_id, values in serials.items():
-        line = lines.get(int(line_id))
+        line = lines.get(int(line_id)) if str(line_id).isdigit() else None
         if line is None:
             raise DomainError("ORDER_LINE_NOT_FOUND", _("Line %(id)s is not part of this order.") % {"id": line_id})
         imei = imei_check(values["imei"]) if values.get("imei") else ""
         serial = str(values.get("serial_number") or "").strip()
         if len(serial) > 50:
             raise DomainError("ORDER_SERIAL_INVALID", _("A serial number is up to 50 characters."))
+        text_check(serial, code="ORDER_SERIAL_INVALID", field="serial_number")
         if (imei and line.imei) or (serial and line.serial_number):
             raise DomainError("ORDER_SERIAL_ALREADY_SET", _("The IMEI or serial number of a line is recorded once."),
                               status=409)
@@ -288,13 +290,22 @@ def orderline_serials_set(*, actor: Actor, suborder_id: int, serials: dict[int, 
 def suborder_ship(*, actor: Actor, suborder_id: int, tracking_number: str, carrier: str,
                   tracking_url: str = "", serials: dict[int, dict] | None = None) -> SubOrder:
     require(actor, "order.fulfil")
-    tracking_number, carrier = (tracking_number or "").strip(), (carrier or "").strip()
+    tracking_number, carrier = str(tracking_number or "").strip(), str(carrier or "").strip()
+    tracking_url = str(tracking_url or "").strip()
     if not tracking_number or len(tracking_number) > 200:
         raise DomainError("ORDER_TRACKING_REQUIRED", _("Shipping needs a tracking number (up to 200 characters)."))
-    if len(carrier) > 200 or len(tracking_url or "") > 300:
+    if len(carrier) > 200 or len(tracking_url) > 300:
         raise DomainError("ORDER_TRACKING_INVALID", _("A carrier is up to 200 characters, a tracking URL up to 300."))
     if not carrier:
         raise DomainError("ORDER_CARRIER_REQUIRED", _("Shipping needs the carrier's name."))
+    # the customer reads all three (the order page, the shipping mail): no control characters, and a link
+    # that is a web address, not a script
+    text_check(tracking_number, code="ORDER_TRACKING_INVALID", field="tracking_number")
+    text_check(carrier, code="ORDER_CARRIER_INVALID", field="carrier")
+    text_check(tracking_url, code="ORDER_TRACKING_URL_INVALID", field="tracking_url")
+    if tracking_url and not tracking_url.lower().startswith(("https://", "http://")):
+        raise DomainError("ORDER_TRACKING_URL_INVALID", _("A tracking URL starts with https:// or http://."),
+                          {"field": "tracking_url"})
     sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)
     if hasattr(sub, "shipment"):
         raise DomainError("ORDER_ALREADY_SHIPPED", _("This order was shipped already; tracking is recorded once."),
