@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "remarket.settings.local")
 application = get_wsgi_application()
+
+from remarket.core.checks import refuse_unsafe_start  # noqa: E402  (needs the apps loaded)
+
+refuse_unsafe_start()

@@ -13,6 +13,7 @@ import secrets
 from contextlib import nullcontext
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, transaction
 
 from remarket.core import clock
@@ -26,7 +27,11 @@ APPROVED, DECLINED, THREE_DS, TIMEOUT = "4242424242424242", "4000000000000002", 
 
 
 def sign(body: bytes) -> str:
-    return hmac.new(settings.REMARKET["WEBHOOK_SECRET"].encode(), body, hashlib.sha256).hexdigest()
+    secret = settings.REMARKET["WEBHOOK_SECRET"]
+    if not secret:
+        raise ImproperlyConfigured("REMARKET['WEBHOOK_SECRET'] is empty: the settings profile must set it "
+                                   "(local and test generate one into var/).")
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 class SandboxGateway:

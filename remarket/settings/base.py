@@ -1,5 +1,6 @@
 """Settings shared by every profile; `local`, `production` and `test` refine them."""
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,24 @@ TEMPLATES = [
         },
     },
 ]
+
+
+def installation_secret(name: str) -> str:
+    """A secret of this installation, generated into var/ on first use and kept there (mode 600). Published
+    with a hard link, which fails if the file exists: processes starting together all read the one secret."""
+    VAR_DIR.mkdir(exist_ok=True)
+    path = VAR_DIR / name
+    if not path.exists():
+        draft = VAR_DIR / f".{name}.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process published its own first
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 def database_from_env(default_url: str, env_url: str | None) -> dict:
@@ -160,6 +179,10 @@ REMARKET = {
     # proxies in front of the app servers that append the client's address to X-Forwarded-For (core/http.py)
     "TRUSTED_PROXIES": int(os.environ.get("REMARKET_TRUSTED_PROXIES", "0")),
     "PAYMENT_GATEWAY": "remarket.payments.sandbox.SandboxGateway",
-    "WEBHOOK_SECRET": "sandbox-webhook-secret",
+    # the sandbox gateway's webhook secret: each profile sets it (local and test generate one into var/,
+    # installation_secret below); never a constant in the repository
+    "WEBHOOK_SECRET": "",
+    # which profile runs: production refuses what is only for demos (remarket/core/checks.py)
+    "PROFILE": "base",
     "OUTBOX_LEASE_SECONDS": 60,
 }

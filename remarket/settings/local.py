@@ -1,16 +1,12 @@
-"""What `make run` uses: one laptop, SQLite under var/, DEBUG off, plain-HTTP cookies."""
+"""What `make run` uses: one laptop, SQLite under var/, DEBUG off, plain-HTTP cookies; the secret key and the
+sandbox's webhook secret generated into var/ on the first run."""
 import os
-import secrets
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, database_from_env
+from .base import REMARKET, VAR_DIR, database_from_env, installation_secret
 
-VAR_DIR.mkdir(exist_ok=True)
-_key_file = VAR_DIR / "secret-key"
-if not _key_file.exists():
-    _key_file.write_text(secrets.token_urlsafe(50))
-    _key_file.chmod(0o600)
-SECRET_KEY = _key_file.read_text().strip()
+SECRET_KEY = installation_secret("secret-key")
+REMARKET = {**REMARKET, "WEBHOOK_SECRET": installation_secret("webhook-secret"), "PROFILE": "local"}
 
 DEBUG = os.environ.get("REMARKET_DEBUG") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]

@@ -2,7 +2,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import database_from_env
+from .base import REMARKET, database_from_env, installation_secret
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 DEBUG = False
@@ -22,6 +22,13 @@ if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "rm1"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# The payment provider. The sandbox only with REMARKET_ALLOW_SANDBOX=1 (a staging site): `remarket check` and
+# `remarket serve` refuse it otherwise (remarket/core/checks.py), and its webhook secret is the installation's own.
+REMARKET = {**REMARKET, "PROFILE": "production",
+            "PAYMENT_GATEWAY": os.environ.get("REMARKET_PAYMENT_GATEWAY", REMARKET["PAYMENT_GATEWAY"]),
+            "ALLOW_SANDBOX": os.environ.get("REMARKET_ALLOW_SANDBOX") == "1",
+            "WEBHOOK_SECRET": os.environ.get("REMARKET_WEBHOOK_SECRET") or installation_secret("webhook-secret")}
+
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]

@@ -2,9 +2,11 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, database_from_env
+from .base import REMARKET, VAR_DIR, database_from_env, installation_secret
 
 VAR_DIR.mkdir(exist_ok=True)
+# the same generated file the tests' own gunicorn reads, so a test can sign what the server verifies
+REMARKET = {**REMARKET, "WEBHOOK_SECRET": installation_secret("webhook-secret"), "PROFILE": "test"}
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
