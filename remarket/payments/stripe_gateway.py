@@ -40,6 +40,11 @@ def stripe_exponent_agrees(currency: str) -> bool:
     return theirs == exponent(code)
 
 
+def _field(obj, name: str):
+    """A field of a StripeObject, None when absent (they are not dicts)."""
+    return getattr(obj, name, None) if obj is not None else None
+
+
 def _mapped(pi) -> GatewayResult:
     """A PaymentIntent as our answer. `processing` and `requires_confirmation` are not final: "unknown" with the
     ref, so nothing is settled and the reconciler asks again."""
@@ -47,8 +52,9 @@ def _mapped(pi) -> GatewayResult:
     if status:
         return GatewayResult(status, pi.id)
     if pi.status == "requires_payment_method":
-        error = pi.get("last_payment_error") or {}
-        return GatewayResult("failed", pi.id, error.get("decline_code") or error.get("code") or "requires_payment_method")
+        error = _field(pi, "last_payment_error")
+        return GatewayResult("failed", pi.id, _field(error, "decline_code") or _field(error, "code")
+                             or "requires_payment_method")
     return GatewayResult("unknown", pi.id)
 
 
@@ -95,8 +101,8 @@ class StripeGateway:
             pi = self._call(self._pi.create, params, self._key(f"intent-{intent_id}-authorize"))
         except stripe.CardError as err:
             error = err.error
-            ref = error.payment_intent.id if error and error.get("payment_intent") else ""
-            return GatewayResult("failed", ref, (error and error.get("decline_code")) or err.code or "card_declined")
+            ref = _field(_field(error, "payment_intent"), "id") or ""
+            return GatewayResult("failed", ref, _field(error, "decline_code") or err.code or "card_declined")
         except stripe.IdempotencyError:
             # the same reference tried with another card: the first attempt is the one that counts
             found = self.lookup(intent_id=intent_id)
@@ -177,7 +183,7 @@ class StripeGateway:
         except (stripe.SignatureVerificationError, ValueError):
             raise DomainError("PAYMENT_WEBHOOK_SIGNATURE", "The webhook signature does not match.", status=401) from None
         obj = event.data.object
-        pi_id = obj.get("id") if obj.get("object") == "payment_intent" else obj.get("payment_intent")
+        pi_id = _field(obj, "id") if _field(obj, "object") == "payment_intent" else _field(obj, "payment_intent")
         ignored = {"id": event.id, "intent_id": 0, "status": "unknown", "ref": ""}
         if not pi_id or not isinstance(pi_id, str):
             return ignored
@@ -185,9 +191,8 @@ class StripeGateway:
             pi = self._retrieve(pi_id)
         except stripe.InvalidRequestError:
             return ignored  # a PaymentIntent Stripe does not know
-        metadata = pi.get("metadata") or {}
-        if metadata.get("remarket_installation", "") != self._prefix or not str(
-                metadata.get("remarket_intent", "")).isdigit():
+        metadata = _field(pi, "metadata")
+        ours = str(_field(metadata, "remarket_intent") or "")
+        if (_field(metadata, "remarket_installation") or "") != self._prefix or not ours.isdigit():
             return ignored
-        result = _mapped(pi)
-        return {"id": event.id, "intent_id": int(metadata["remarket_intent"]), "status": result.status, "ref": pi.id}
+        return {"id": event.id, "intent_id": int(ours), "status": _mapped(pi).status, "ref": pi.id}
