@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from remarket.checkout.models import StockHold
@@ -106,11 +107,13 @@ def test_manual_capture_then_captured_by_checkout(marketplace, offer, standin):
 def test_a_refund_partial_then_the_rest(marketplace, offer, standin):
     order = start(marketplace, offer)
     intent = checkout_pay(order=order, card_number="pm_card_visa")
-    first = refund_request(intent_id=intent.pk, amount_minor=10000, reason="partial")
+    with transaction.atomic():  # decided inside the business transaction, sent after it
+        first = refund_request(intent_id=intent.pk, amount_minor=10000, reason="partial")
     assert refunds_execute() == 1
     assert (PaymentIntent.objects.get(pk=intent.pk).status, Refund.objects.get(pk=first.pk).status) == (
         "captured", "done")
-    refund_request(intent_id=intent.pk, amount_minor=39900, reason="the rest")
+    with transaction.atomic():
+        refund_request(intent_id=intent.pk, amount_minor=39900, reason="the rest")
     assert refunds_execute() == 1 and refunds_execute() == 0
     charge = standin.charges[standin.intents[intent.gateway_ref]["latest_charge"]]
     assert (charge["amount_refunded"], charge["refunded"]) == (49900, True)
