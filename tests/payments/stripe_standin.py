@@ -47,7 +47,9 @@ class StripeStandin:
         self.events: list[dict] = []
         self.requests: list[dict] = []  # method, path, idempotency_key, params
         self._idempotent: dict[str, tuple] = {}
-        self._failures: list[str] = []  # "hang", "drop", "drop_after"
+        self._failures: list[str] = []  # "hang", "drop", "drop_after", "error500"
+        self.search_lag = False  # while set, new PaymentIntents are not searchable yet (Stripe's search lags)
+        self._unindexed: set[str] = set()
         self._release = threading.Event()
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -68,6 +70,10 @@ class StripeStandin:
         """The next `times` calls hang (past the client's timeout), drop the connection before doing anything,
         or do the work and then drop the connection ("drop_after")."""
         self._failures += [how] * times
+
+    def index(self) -> None:
+        """Search catches up."""
+        self._unindexed.clear()
 
     # -- the provider's side, as tests drive it ----------------------------------------------------
     def authenticate(self, pi_id: str, *, success: bool) -> None:
@@ -125,6 +131,8 @@ class StripeStandin:
               "next_action": None, "client_secret": "secret_" + secrets.token_hex(8), "livemode": False,
               "created": int(time.time())}
         self.intents[pi["id"]] = pi
+        if self.search_lag:
+            self._unindexed.add(pi["id"])
         self._event("payment_intent.created", pi)
         if p.get("confirm") != "true":
             return pi
@@ -188,8 +196,8 @@ class StripeStandin:
 
     def _search(self, query: str) -> dict:
         wanted = dict(re.findall(r"metadata\['(\w+)'\]:'([^']*)'", query))
-        data = [pi for pi in self.intents.values()
-                if all(pi["metadata"].get(k, "") == v for k, v in wanted.items())]
+        data = [pi for pi in self.intents.values() if pi["id"] not in self._unindexed
+                and all(pi["metadata"].get(k, "") == v for k, v in wanted.items())]
         return {"object": "search_result", "data": data, "has_more": False, "next_page": None,
                 "url": "/v1/payment_intents/search"}
 
@@ -255,6 +263,14 @@ class StripeStandin:
                 failure = standin._failures.pop(0) if standin._failures else ""
                 if failure == "hang":
                     standin._release.wait(timeout=5)
+                    return
+                if failure == "error500":
+                    data = json.dumps({"error": {"type": "api_error", "message": "Something went wrong."}}).encode()
+                    self.send_response(500)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
                     return
                 if failure == "drop":
                     self.close_connection = True

@@ -208,3 +208,37 @@ def test_the_same_reference_with_another_card_replays_nothing_new(marketplace, o
                                 card_number="pm_card_mastercard", capture=True)
     assert first == again == GatewayResult("captured", first.ref) and len(standin.intents) == 1
     assert standin.requests[1]["idempotency_key"] == standin.requests[0]["idempotency_key"]
+
+
+@pytest.mark.parametrize("how", ["drop", "error500"])
+def test_an_unanswered_call_then_paying_again_charges_once(marketplace, offer, standin, how):
+    order = start(marketplace, offer)
+    standin.fail_next(how)
+    assert checkout_pay(order=order, card_number="pm_card_visa").status == "submitted"
+    assert (fresh(order).state, standin.intents) == (10, {})
+    assert checkout_pay(order=fresh(order), card_number="pm_card_visa").status == "captured"
+    assert len(standin.intents) == 1 and LedgerTransaction.objects.filter(order=order).count() == 1
+    assert_posts_carry_our_keys(standin)
+
+
+def test_search_lagging_never_fails_an_intent_before_its_hold_expired(marketplace, offer, standin):
+    order = start(marketplace, offer)
+    standin.search_lag = True
+    standin.fail_next("drop_after")
+    checkout_pay(order=order, card_number="pm_card_visa")
+    with clock.frozen(clock.now() + dt.timedelta(minutes=3)):
+        payments_reconcile()
+    assert (fresh(order).payment.status, fresh(order).state) == ("submitted", 10)
+    standin.index()
+    with clock.frozen(clock.now() + dt.timedelta(minutes=4)):
+        payments_reconcile()
+    assert (fresh(order).payment.status, fresh(order).state) == ("captured", 1)
+
+
+def test_three_d_secure_failed_in_the_browser_fails_the_order(marketplace, offer, standin):
+    order = start(marketplace, offer)
+    intent = checkout_pay(order=order, card_number="pm_card_authenticationRequired")
+    standin.authenticate(intent.gateway_ref, success=False)
+    intent = checkout_confirm_action(order=fresh(order), success=True)
+    assert (intent.status, intent.failure_code) == ("failed", "payment_intent_authentication_failure")
+    assert (fresh(order).state, Listing.objects.get(pk=offer.listing_id).quantity) == (8, 5)
