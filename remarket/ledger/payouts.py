@@ -82,9 +82,12 @@ def period_bounds(period: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.date
 
 def period_parse(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(f"{text.strip()}-01" if len(text.strip()) == 7 else text.strip()).replace(day=1)
+        month = dt.date.fromisoformat(f"{text.strip()}-01" if len(text.strip()) == 7 else text.strip()).replace(day=1)
     except (ValueError, AttributeError):
         raise DomainError("PAYOUT_PERIOD_INVALID", _("A period is a month: YYYY-MM.")) from None
+    if not 1900 <= month.year <= 9998:  # its bounds in any time zone must stay inside datetime's years 1 to 9999
+        raise DomainError("PAYOUT_PERIOD_INVALID", _("A period is a month between 1900 and 9998."))
+    return month
 
 
 def merchant_currencies(merchant_id: int) -> list[str]:

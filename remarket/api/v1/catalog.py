@@ -6,7 +6,7 @@ from remarket.markets.models import Market
 from remarket.markets.selectors import market_get
 from remarket.offers.selectors import best_offers, product_view
 
-from .schemas import Error
+from .schemas import Error, offset_query
 
 router = Router(tags=["catalog"])
 
@@ -91,7 +91,7 @@ def category_tree(request):
 
 
 @router.get("/products", response=list[ProductSummary])
-def products(request, category: str | None = None, limit: int = 100, offset: int = 0):
+def products(request, category: str | None = None, limit: int = 100, offset: int = offset_query()):
     qs = ProductModel.objects.select_related("category").order_by("brand", "name")
     if category:
         qs = qs.filter(category__slug=category)

@@ -16,7 +16,7 @@ from remarket.orders.selectors import suborder_for_actor, suborders_for_merchant
 from remarket.orders.services import suborder_accept, suborder_ship
 
 from .auth import TokenAuth
-from .schemas import Error
+from .schemas import Error, offset_query
 
 router = Router(tags=["merchant"], auth=TokenAuth())
 
@@ -162,7 +162,7 @@ def me(request):
 
 
 @router.get("/listings", response=list[ListingOut])
-def listings(request, limit: int = 100, offset: int = 0):
+def listings(request, limit: int = 100, offset: int = offset_query()):
     require(request.actor, "listing.view")
     limit = max(1, min(limit, 1000))
     qs = (Listing.objects.filter(merchant_id=request.actor.merchant_id).prefetch_related("terms__market")
@@ -204,7 +204,7 @@ def listings_write(request, rows: list[ListingIn], idempotency_key: str | None =
 
 
 @router.get("/orders", response=list[OrderOut])
-def orders(request, state: int | None = None, limit: int = 50, offset: int = 0):
+def orders(request, state: int | None = None, limit: int = 50, offset: int = offset_query()):
     limit = max(1, min(limit, 200))
     subs = (suborders_for_merchant(actor=request.actor, state=state).select_related("shipment")
             .prefetch_related("lines")[offset:offset + limit])

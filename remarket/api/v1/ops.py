@@ -53,7 +53,8 @@ class StatusIn(Schema):
 
 
 @router.get("/merchants", response=list[MerchantRow])
-def merchants(request, status: str | None = None):
+def merchants(request, status: Merchant.Status | None = None):
+    """Every merchant, worst quality first; `status` one of the lifecycle's (anything else is a 422)."""
     require(request.actor, "merchant.manage")
     qs = Merchant.objects.order_by("quality_score", "name")
     if status:

@@ -1,5 +1,14 @@
-from ninja import Schema
+from ninja import Query, Schema
 from pydantic import BaseModel
+
+# The furthest a list may be read: a database's OFFSET is a signed 64-bit number, and a negative one is an error;
+# past this bound a client is walking the list, not paging it.
+MAX_OFFSET = 1_000_000_000
+
+
+def offset_query():
+    """The `offset` parameter of a list: 0 to MAX_OFFSET, anything else a 422 before any query."""
+    return Query(0, ge=0, le=MAX_OFFSET, description=f"Rows to skip, 0 to {MAX_OFFSET:,}.")
 
 
 class Plain(BaseModel):

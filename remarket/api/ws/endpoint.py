@@ -14,9 +14,11 @@ from django.views.decorators.csrf import csrf_exempt
 
 from remarket.accounts.permissions import Actor
 from remarket.core.errors import DomainError
+from remarket.core.text import text_check
 from remarket.markets.models import Market
 
 from .auth import authenticate, credential
+from .bodies import BODY_ERRORS, body_unreadable
 from .errors import Errors, MethodNotAllowed, error_response
 from .locale import market_for
 from .throttle import throttle
@@ -46,6 +48,13 @@ def json_response(body: Any, status: int = 200) -> HttpResponse:
     return HttpResponse(json.dumps(body, cls=DjangoJSONEncoder), status=status, content_type="application/json")
 
 
+def _parameters_check(request, params: dict) -> None:
+    """No control character in a path or query parameter: none is meaningful in an id, a SKU or a filter, and
+    PostgreSQL cannot even compare a text with a NUL byte in it."""
+    for name, value in [*params.items(), *request.GET.items()]:
+        text_check(value, code="WS_PARAMETER_INVALID", field=name)
+
+
 def resource(**operations: Operation) -> Callable:
     """One Django view serving a path's operations, keyed by HTTP method (`GET=..., POST=...`)."""
     allowed = sorted(operations)
@@ -56,6 +65,7 @@ def resource(**operations: Operation) -> Callable:
         if operation is None:
             return error_response(MethodNotAllowed(request.method, allowed), operations[allowed[0]].errors)
         try:
+            _parameters_check(request, params)
             cred = credential(request)
             throttle(key=cred.key, bucket=operation.bucket)
             actor = authenticate(cred)
@@ -63,6 +73,9 @@ def resource(**operations: Operation) -> Callable:
             result = operation.handler(request, Call(actor, market), **params)
         except DomainError as err:
             return error_response(err, operation.errors)
+        except BODY_ERRORS as err:
+            return error_response(body_unreadable(err), operation.errors)
         return result if isinstance(result, HttpResponse) else json_response(result)
 
+    view.operations = operations  # for tests that walk every operation
     return view

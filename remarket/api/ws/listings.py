@@ -1,6 +1,5 @@
 """`/ws/listings`: list, batch (CSV feed → task), one listing by id or SKU, and the real-time update of one."""
 import codecs
-import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from remarket.offers.feeds import amount_text, feed_decode, feed_task_create, sh
 from remarket.offers.models import Listing, ListingMarket
 from remarket.offers.services import ListingRow, listings_apply
 
+from .bodies import json_parse
 from .endpoint import Call
 from .pagination import page_body, page_of
 from .queries import listing_key, listing_of, listings_public, merchant_can_sell
@@ -65,10 +65,8 @@ def _feed_request(request) -> tuple[str, str]:
         raise DomainError("FEED_TOO_LARGE", f"The request is over {limit} bytes.")
     if request.content_type == "text/csv":
         return feed_decode(raw, request.content_params.get("charset")), '"'
-    try:
-        body = json.loads(feed_decode(raw) if raw else "{}")  # JSON in Latin-1 or UTF-16 is read too
-    except ValueError:
-        raise DomainError("WS_BODY_INVALID", "parameter catalog not found: the body is not JSON.") from None
+    body = json_parse(feed_decode(raw) if raw else "{}",  # JSON in Latin-1 or UTF-16 is read too
+                      message="parameter catalog not found: the body is not JSON.")
     catalog = body.get("catalog") if isinstance(body, dict) else None
     if not isinstance(catalog, str) or not catalog.strip():
         raise DomainError("WS_BODY_INVALID", "parameter catalog not found", {"field": "catalog"})
@@ -120,10 +118,7 @@ def listing_by_reference(request, call: Call):
 def _update_body(request) -> dict:
     if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return request.POST.dict()
-    try:
-        body = json.loads(request.body or b"{}", parse_float=Decimal)
-    except ValueError:
-        raise DomainError("WS_BODY_INVALID", "The body is not JSON.") from None
+    body = json_parse(request.body or b"{}", message="The body is not JSON.", parse_float=Decimal)
     if not isinstance(body, dict):
         raise DomainError("WS_BODY_INVALID", "The body is a JSON object of the fields to change.")
     return body

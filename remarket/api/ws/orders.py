@@ -5,7 +5,6 @@ A `/ws/` order is one merchant's `SubOrder` (`order_id` is its id). States only 
 module reads, checks the request against the contract and calls them. What the contract returns and remarket does
 not model is listed in this package's README.md ("Orders")."""
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from remarket.orders.services import (imei_check, orderline_serials_set, orderli
                                       suborder_accept, suborder_ship, suborder_vat_scheme_set)
 from remarket.orders.states import LineState, OrderState, line_transition_check
 
+from .bodies import json_parse
 from .endpoint import Call, json_response
 from .locale import LOCALES, locale_of
 from .pagination import page_body, page_of
@@ -99,10 +99,7 @@ def request_fields(request) -> dict:
     raw = request.body
     if not raw.strip():
         return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise DomainError("WS_BODY_INVALID", "The body is neither JSON nor form-encoded.") from None
+    body = json_parse(raw, message="The body is neither JSON nor form-encoded.")
     if not isinstance(body, dict):
         raise DomainError("WS_BODY_INVALID", "The body is a JSON object of the fields to change.")
     return body

@@ -8,6 +8,7 @@ from remarket.core.errors import DomainError
 
 DEFAULT_SIZE = 10
 MAX_SIZE = 50
+MAX_PAGE = 1_000_000_000  # keeps the offset far inside the database's signed 64-bit OFFSET
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ def _positive(request, name: str, default: int) -> int:
         raise DomainError("WS_PAGE_INVALID", f"{name} must be a whole number, not {raw!r}.", {"field": name}) from None
     if value < 1:
         raise DomainError("WS_PAGE_INVALID", f"{name} starts at 1.", {"field": name})
+    if value > MAX_PAGE:
+        raise DomainError("WS_PAGE_INVALID", f"{name} is at most {MAX_PAGE:,}.", {"field": name})
     return value
 
 
