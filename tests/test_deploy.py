@@ -59,3 +59,13 @@ def test_a_bare_gunicorn_on_the_production_profile_refuses_the_sandbox(tmp_path)
     result = subprocess.run([sys.executable, "-c", "import remarket.wsgi"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "remarket.E001" in result.stderr
+
+
+def test_production_with_stripe_needs_its_secrets(tmp_path):
+    stripe = {"REMARKET_PAYMENT_GATEWAY": "remarket.payments.stripe_gateway.StripeGateway",
+              "REMARKET_ALLOW_SANDBOX": None}
+    missing = _check(stripe, tmp_path)
+    assert missing.returncode != 0 and "remarket.E004" in missing.stderr and "remarket.E001" not in missing.stderr
+    configured = _check({**stripe, "STRIPE_SECRET_KEY": "sk_test_" + secrets.token_hex(12),
+                         "STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_hex(16)}, tmp_path, "--deploy")
+    assert configured.returncode == 0, configured.stdout + configured.stderr

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.checks import Error, register
 
 SANDBOX = "remarket.payments.sandbox.SandboxGateway"
+STRIPE = "remarket.payments.stripe_gateway.StripeGateway"
 # secrets that were once constants in the repository, or are obviously not secret
 KNOWN = {"sandbox-webhook-secret", "test-only-not-secret", "changeme", "secret"}
 
@@ -27,6 +28,13 @@ def production_is_safe(app_configs=None, **kwargs) -> list[Error]:
         errors.append(Error("SECRET_KEY is short or a known default.", id="remarket.E002",
                             hint="Set SECRET_KEY to 50 random characters, e.g. python -c 'import secrets; "
                                  "print(secrets.token_urlsafe(50))'."))
+    if remarket["PAYMENT_GATEWAY"] == STRIPE:
+        stripe = remarket.get("STRIPE", {})
+        if not stripe.get("SECRET_KEY", "").startswith(("sk_", "rk_")) or not stripe.get("WEBHOOK_SECRET"):
+            errors.append(Error("The Stripe gateway needs its secret key and its webhook signing secret.",
+                                id="remarket.E004",
+                                hint="Set STRIPE_SECRET_KEY (sk_live_... or a restricted rk_ key) and "
+                                     "STRIPE_WEBHOOK_SECRET (whsec_... of the /payments/webhook endpoint)."))
     if remarket["PAYMENT_GATEWAY"] == SANDBOX and _weak(remarket.get("WEBHOOK_SECRET", "")):
         errors.append(Error("The sandbox's webhook secret is short or a known default.", id="remarket.E003",
                             hint="Unset REMARKET_WEBHOOK_SECRET to use the one generated into var/, or set 32+ "
