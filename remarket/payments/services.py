@@ -94,6 +94,10 @@ def payment_intent_record(*, intent: PaymentIntent, result: GatewayResult) -> bo
     status = result.status
     late_capture = capture_arrived_late(intent=intent, result=result)
     if status not in _ANSWERS or (_RANK[status] <= _RANK[intent.status] and not late_capture):
+        if result.ref and not intent.gateway_ref and intent.status not in PaymentIntent.FINAL:
+            # a provider still working on it ("processing") named its charge: keep the name for the reconciler
+            intent.gateway_ref = result.ref
+            update_rows(PaymentIntent, where={"pk": intent.pk}, values={"gateway_ref": result.ref})
         return False
     intent.status = status
     intent.gateway_ref = result.ref or intent.gateway_ref
