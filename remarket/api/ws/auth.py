@@ -40,15 +40,18 @@ def credential(request) -> Credential:
     return Credential(value, hashlib.sha256(value.encode()).hexdigest()[:32])
 
 
-def authenticate(cred: Credential) -> Actor:
-    """The merchant actor behind a credential: 401 if no live token matches, 403 if its owner is no merchant."""
+def authenticate(cred: Credential) -> tuple[Actor, str]:
+    """The merchant actor behind a credential and the key its rate limit counts under: 401 if no live token
+    matches, 403 if its owner is no merchant. The key is the matched token's digest, so every spelling of one
+    token (raw or Basic-encoded, any scheme case or spacing) counts as that one token."""
     for secret in cred.secrets():
         user = api_token_user(secret=secret)
         if user is not None:
             break
     else:
         raise Unauthenticated("This API token is unknown or revoked.")
+    token_key = hashlib.sha256(secret.encode()).hexdigest()[:32]
     actor = Actor.of(user, via_token=True)
     if actor.merchant_id is None or not allowed(actor, "listing.view"):
         raise Forbidden("WS_NOT_A_MERCHANT", "This API is for merchants: the token's owner is not merchant staff.")
-    return actor
+    return actor, token_key

@@ -1,6 +1,6 @@
 """The small dispatcher every /ws/ path goes through, so each concern has one place:
 
-method → operation (405 otherwise) → credential → rate limit → merchant actor → market → handler, and any
+method → operation (405 otherwise) → credential → merchant actor → rate limit (per token) → market → handler, and any
 `DomainError` raised on the way → `errors.error_response` with that operation's documented shapes.
 Handlers are plain functions `handler(request, call, **path_params)` returning a JSON-able body or a response."""
 import json
@@ -66,9 +66,8 @@ def resource(**operations: Operation) -> Callable:
             return error_response(MethodNotAllowed(request.method, allowed), operations[allowed[0]].errors)
         try:
             _parameters_check(request, params)
-            cred = credential(request)
-            throttle(key=cred.key, bucket=operation.bucket)
-            actor = authenticate(cred)
+            actor, token_key = authenticate(credential(request))
+            throttle(key=token_key, bucket=operation.bucket)
             market = market_for(request) if operation.market else None
             result = operation.handler(request, Call(actor, market), **params)
         except DomainError as err:
