@@ -1,4 +1,5 @@
 """Settings shared by every profile; `local`, `production` and `test` refine them."""
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "remarket.events",
     "remarket.cli",
     "remarket.web",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "remarket.urls"
@@ -57,6 +60,18 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "account"
 LOGOUT_REDIRECT_URL = "/"
+
+# Login throttling on /login/ and /admin/login/ (django-axes): 5 failures in a row lock that username from that
+# address for 15 minutes. Username and address together, so an attacker elsewhere cannot lock a customer out,
+# and the cool-off ends it, so nobody is locked out for good.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "remarket.core.http.client_ip"  # the same address the checkout limits see
+AXES_LOCKOUT_TEMPLATE = "login_locked.html"
+AXES_DISABLE_ACCESS_LOG = True  # failures are what matter; a row per successful login would grow forever
 
 TEMPLATES = [
     {
@@ -159,8 +174,10 @@ LOGGING = {
 }
 
 # The Back Market-compatible seller API: (requests, seconds) per token, and the CSV batch limits.
-WS_RATE_LIMIT = (200, 10)
+WS_RATE_LIMIT = tuple(int(n) for n in os.environ.get("REMARKET_WS_RATE_LIMIT", "200/10").split("/"))
 WS_CATALOG_RATE_LIMIT = (20, 10)
+# where rate-limit counters live (core/counters.py): the database, shared by every process; "cache" with Redis
+REMARKET_COUNTERS = "database"
 FEED_MAX_ROWS = 15000
 FEED_MAX_BYTES = 32 * 1024 * 1024
 
