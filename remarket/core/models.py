@@ -15,3 +15,12 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "route", "key"], name="idempotency_once")]
+
+
+class RateCounter(models.Model):
+    """One fixed window's count of requests (core/counters.py): shared by every process of an installation that
+    has no Redis, counted by one atomic upsert each."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)

@@ -22,6 +22,7 @@ if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "rm1"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    REMARKET_COUNTERS = "cache"  # Redis's INCR, shared by every app server
 # The payment provider. The sandbox only with REMARKET_ALLOW_SANDBOX=1 (a staging site): `remarket check` and
 # `remarket serve` refuse it otherwise (remarket/core/checks.py), and its webhook secret is the installation's own.
 REMARKET = {**REMARKET, "PROFILE": "production",

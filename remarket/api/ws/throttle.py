@@ -1,4 +1,5 @@
-"""Per-token rate limits in the shared cache (local memory in the embedded setup, Redis at scale).
+"""Per-token rate limits, counted per token id in counters every process shares (core/counters.py: Redis at
+scale, the database in the embedded setup), so `remarket serve --workers 4` holds one limit, not four.
 
 Fixed windows: the contract's reference blocks above ~200 requests per 10 s per token, and above ~20 per 10 s
 on the more expensive catalog endpoints, until the window ends (`Retry-After`). Limits are settings
@@ -6,9 +7,9 @@ on the more expensive catalog endpoints, until the window ends (`Retry-After`). 
 import math
 
 from django.conf import settings
-from django.core.cache import cache
 
 from remarket.core import clock
+from remarket.core.counters import counter_hit
 
 from .errors import RateLimited
 
@@ -26,12 +27,6 @@ def throttle(*, key: str, bucket: str) -> None:
     limit, window = limit_for(bucket)
     now = clock.now().timestamp()
     start = int(now // window) * window
-    cache_key = f"ws:rate:{bucket}:{key}:{start}"
-    cache.add(cache_key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window + 1)
-        count = 1
+    count = counter_hit(key=f"ws:rate:{bucket}:{key}:{start}", ttl_seconds=window + 1)
     if count > limit:
         raise RateLimited(retry_after=max(1, math.ceil(start + window - now)), limit=limit, window=window)
