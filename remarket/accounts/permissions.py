@@ -3,11 +3,12 @@
 Every interface resolves its caller to an `Actor` and asks `require(actor, permission)`; scoping
 queries to the actor's merchant or location is done by `scope_*` helpers in the selectors, which
 take the actor too."""
+import hashlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from remarket.core.errors import Forbidden
+from remarket.core.errors import DomainError, Forbidden
 
 from .models import Role
 
@@ -30,16 +31,26 @@ class Actor:
     location_id: int | None = None
     partner_id: int | None = None
     via_token: bool = False
+    session: str = ""  # a guest's web session, as a digest (the key itself opens the session)
 
     @property
     def scope(self) -> str:
-        """Identifies the caller for idempotency keys and rate limits."""
-        return f"user:{self.user_id}" if self.user_id else "anonymous"
+        """Identifies the caller for idempotency keys: a user, or a guest's own session. A guest without a session
+        has nothing of its own to scope a key by, and sharing one scope between guests would replay one guest's
+        answer to another: refused."""
+        if self.user_id:
+            return f"user:{self.user_id}"
+        if self.session:
+            return f"session:{self.session}"
+        raise DomainError("IDEMPOTENCY_KEY_UNSCOPED",
+                          _("An Idempotency-Key needs a caller to belong to: send an API token, or the session "
+                            "cookie of your first answer."))
 
     @classmethod
-    def of(cls, user, *, via_token: bool = False) -> "Actor":
+    def of(cls, user, *, via_token: bool = False, session_key: str = "") -> "Actor":
         if user is None or not user.is_authenticated:
-            return cls(user_id=None, role=Role.CUSTOMER)
+            session = hashlib.sha256(session_key.encode()).hexdigest()[:32] if session_key else ""
+            return cls(user_id=None, role=Role.CUSTOMER, session=session)
         role = Role.OPERATOR if user.is_superuser else user.role
         return cls(user_id=user.pk, role=role, merchant_id=user.merchant_id, location_id=user.location_id,
                    partner_id=user.partner_id, via_token=via_token)

@@ -5,7 +5,7 @@ from remarket.accounts.models import Role
 from remarket.accounts.permissions import Actor, require
 from remarket.core.errors import NotFound
 
-from .models import Order, SubOrder
+from .models import SubOrder
 
 
 def suborders_visible(actor: Actor) -> QuerySet[SubOrder]:
@@ -35,16 +35,6 @@ def suborder_for_actor(*, actor: Actor, suborder_id: int, for_update: bool = Fal
     if sub is None:
         raise NotFound("ORDER_NOT_FOUND", _("There is no order %(id)s.") % {"id": suborder_id})
     return sub
-
-
-def order_for_customer(*, public_id, user=None, email: str | None = None) -> Order:
-    """A customer's order by its public id; guests see it through the unguessable id alone."""
-    order = (Order.objects.select_related("market", "payment").prefetch_related("suborders__lines", "history")
-             .filter(public_id=public_id).first())
-    if order is None or (order.customer_id and user is not None and user.is_authenticated
-                         and order.customer_id != user.pk and user.role != "operator"):
-        raise NotFound("ORDER_NOT_FOUND", _("There is no such order."))
-    return order
 
 
 def merchant_fulfilment_rates(*, merchant_id: int, since, now) -> "Rates":

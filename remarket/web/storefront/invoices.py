@@ -1,5 +1,5 @@
 """A customer's invoices, credit notes and sellers' own invoices, behind the order page's access rule
-(orders.selectors.order_for_customer): whoever may see the order sees its documents."""
+(orders/access.py, through order_links.order_open): whoever may open the order opens its documents."""
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -7,8 +7,9 @@ from django.utils import translation
 from remarket.core.errors import NotFound
 from remarket.invoices.models import Kind
 from remarket.invoices.selectors import invoice_for_order, invoice_upload_get, invoice_view, upload_info
-from remarket.orders.selectors import order_for_customer
+from remarket.orders.models import Order
 
+from .order_links import order_open
 from .views import _market
 
 
@@ -27,8 +28,10 @@ def render_invoice(request, invoice) -> HttpResponse:
 
 def invoice(request, market, order_id, invoice_id):
     _market(market)
+    order = order_open(request, order_id)
+    if not isinstance(order, Order):
+        return order  # the login page, the re-send page, or 404
     try:
-        order = order_for_customer(public_id=order_id, user=request.user)
         document = invoice_for_order(order=order, invoice_id=invoice_id)
         if document.kind == Kind.INVOICE and upload_info(suborder_ids=[document.suborder_id]):
             return pdf_response(invoice_upload_get(suborder_id=document.suborder_id))  # the seller's replaces ours
@@ -39,10 +42,12 @@ def invoice(request, market, order_id, invoice_id):
 
 def invoice_upload(request, market, order_id, suborder_id):
     _market(market)
+    order = order_open(request, order_id)
+    if not isinstance(order, Order):
+        return order
+    if not any(sub.pk == suborder_id for sub in order.suborders.all()):
+        raise Http404
     try:
-        order = order_for_customer(public_id=order_id, user=request.user)
-        if not any(sub.pk == suborder_id for sub in order.suborders.all()):
-            raise Http404
         return pdf_response(invoice_upload_get(suborder_id=suborder_id))
     except NotFound:
         raise Http404 from None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invoices, product, search_views, views
+from . import invoices, order_links, product, search_views, views
 
 urlpatterns = [
     path("", views.home_redirect),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:market>/cart/remove/", views.cart_remove_view, name="store-cart-remove"),
     path("<str:market>/checkout/", views.checkout, name="store-checkout"),
     path("<str:market>/checkout/quote/", views.checkout_quote_view, name="store-checkout-quote"),
+    path("<str:market>/orders/link/", order_links.order_link, name="store-order-link"),
     path("<str:market>/orders/<uuid:order_id>/", views.order, name="store-order"),
     path("<str:market>/orders/<uuid:order_id>/confirm/", views.confirm, name="store-confirm"),
     path("<str:market>/orders/<uuid:order_id>/invoices/<int:invoice_id>/", invoices.invoice, name="store-invoice"),
