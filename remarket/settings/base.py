@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_countries",
+    "ninja",  # Swagger UI for /api/v1/docs from its own static files, no CDN
     "remarket.core",
     "remarket.accounts",
     "remarket.markets",
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page
 ]
 
@@ -189,6 +191,11 @@ REMARKET = {
     # the monthly subscription fee, in minor units of the merchant's home currency, charged on the 1st
     "SUBSCRIPTION_FEE": {"EUR": 4900, "USD": 4900, "GBP": 3900},
     "HOLD_MINUTES": 15,
+    # a guest's order link (orders/access.py) lasts this long from the mail that carried it: delivery plus the
+    # 30-day return window after it, with room for a slow parcel; the guest can ask for a fresh one at any time
+    "GUEST_ORDER_LINK_DAYS": 90,
+    # where the mails' links point
+    "SITE_URL": os.environ.get("REMARKET_SITE_URL", "http://127.0.0.1:8000"),
     # units one buyer may hold in unpaid orders at once, and checkouts a minute (checkout/limits.py); per client
     # address looser, as a household or an office shares one; None switches a limit off
     "CHECKOUT_LIMITS": {"UNITS_HELD": 10, "UNITS_HELD_PER_IP": 30, "PER_MINUTE": 6, "PER_MINUTE_PER_IP": 30},
@@ -203,3 +210,10 @@ REMARKET = {
     "PROFILE": "base",
     "OUTBOX_LEASE_SECONDS": 60,
 }
+
+# Content-Security-Policy (django-csp): scripts and styles from our own files only (no CDN, no inline script:
+# page behaviours are in static/js); inline styles stay allowed for htmx's indicator and a few style attributes.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"], "font-src": ["'self'"], "connect-src": ["'self'"], "object-src": ["'none'"],
+    "base-uri": ["'self'"], "form-action": ["'self'"], "frame-ancestors": ["'none'"]}}
