@@ -3,6 +3,7 @@ the seller contract (the fixture from tests/ws)."""
 import pytest
 from django.test.client import Client
 
+from remarket.orders.access import guest_link_key
 from remarket.accounts.models import Role
 from remarket.accounts.services import api_token_issue
 from remarket.invoices.models import Invoice, InvoiceUpload
@@ -39,7 +40,7 @@ def test_the_merchants_pdf_replaces_ours_for_the_customer(client, marketplace, f
     upload = InvoiceUpload.objects.get()
     assert (upload.suborder_id, upload.filename, bytes(upload.content), upload.size) == (sub.pk, "F-2026-17.pdf",
                                                                                          PDF, len(PDF))
-    served = client.get(f"/fr/orders/{sub.order.public_id}/invoices/{ours.pk}/")
+    served = client.get(f"/fr/orders/{sub.order.public_id}/invoices/{ours.pk}/?key={guest_link_key(order=sub.order)}")
     assert (served.status_code, served["Content-Type"], served.content) == (200, "application/pdf", PDF)
     # a second upload replaces the first
     assert post(sub.pk, token_of(sub.merchant), {"invoice": upload_file(PDF + b"v2")}).status_code == 200
