@@ -44,7 +44,7 @@ def invoice_for_actor(*, actor: Actor, invoice_id: int) -> Invoice:
 
 
 def invoice_for_order(*, order: Order, invoice_id: int) -> Invoice:
-    """One document of a customer's order (found with orders.selectors.order_for_customer)."""
+    """One document of a customer's order (found with orders.access.order_for_viewer)."""
     invoice = _documents().filter(pk=invoice_id, suborder__order=order).first()
     if invoice is None:
         raise NotFound("INVOICE_NOT_FOUND", _("There is no invoice %(id)s.") % {"id": invoice_id})

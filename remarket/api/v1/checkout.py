@@ -5,22 +5,25 @@ import uuid
 from django.db import connection
 from django.utils.translation import gettext as _
 from ninja import Header, Router
+from ninja.errors import AuthenticationError
 from ninja.responses import Status
 
+from remarket.accounts.permissions import Actor
 from remarket.checkout.cart import (cart_add, cart_checked_out, cart_items, cart_remove, cart_version,
                                     saved_cart_get, saved_cart_put)
 from remarket.checkout.limits import Holder
 from remarket.checkout.services import Item, checkout_pay, checkout_start
 from remarket.core.db import fetch_objects, fetch_rows
-from remarket.core.errors import NotFound
+from remarket.core.errors import DomainError, NotFound
 from remarket.core.http import client_ip
 from remarket.core.idempotency import idempotent
 from remarket.markets.selectors import market_get, web_channel_get
+from remarket.orders.access import order_access_check
 from remarket.orders.models import Order
 from remarket.payments.models import PaymentIntent
 from remarket.offers.selectors import offer_get
 
-from .auth import TokenAuth, actor_or_anonymous
+from .auth import TokenAuth, actor_or_anonymous, guest
 from .schemas import Error, Plain
 
 router = Router(tags=["checkout"])
@@ -112,9 +115,10 @@ def _customer_order(order: Order, market_code: str | None = None) -> dict:
             "lines": [dict(zip(_LINE_FIELDS, row)) for row in fetch_rows(_LINES_SQL, [order.pk])]}
 
 
-def _order(public_id: uuid.UUID) -> Order:
-    """The order with its payment attached and its market's code as `market_code` (the unguessable id is the
-    guest's access): one statement written out (core/db.py `fetch_objects`), on every payment."""
+def _order(public_id: uuid.UUID, actor: Actor) -> Order:
+    """The order with its payment attached and its market's code as `market_code`, if `actor` may open it
+    (orders/access.py: a customer's order needs that customer's token; a guest's, its id during the guest link's
+    days): one statement written out (core/db.py `fetch_objects`), on every payment."""
     key = Order._meta.get_field("public_id").get_db_prep_value(public_id, connection)
     found = fetch_objects(Order, "t.public_id = %s", [key], related={"payment": (PaymentIntent, "p")},
                           joins="JOIN markets_market m ON m.id = t.market_id"
@@ -122,6 +126,12 @@ def _order(public_id: uuid.UUID) -> Order:
                           extra={"market_code": "m.code"})
     if not found:
         raise NotFound("ORDER_NOT_FOUND", _("There is no such order."))
+    try:
+        order_access_check(order=found[0], actor=actor, checked_out_here=True)
+    except DomainError as err:
+        if err.code == "ORDER_LOGIN_REQUIRED":
+            raise AuthenticationError() from None  # the API's 401: send the customer's token
+        raise NotFound("ORDER_NOT_FOUND", _("There is no such order.")) from None
     return found[0]
 
 
@@ -206,15 +216,20 @@ def cart_checkout(request, payload: CartCheckoutIn,
     return Status(outcome.status_code, outcome.body)
 
 
-@router.post("/orders/{order_id}/pay", response={200: CustomerOrderOut, 404: Error, 409: Error})
+@router.post("/orders/{order_id}/pay", response={200: CustomerOrderOut, 401: Error, 404: Error, 409: Error},
+             auth=[TokenAuth(), guest])
 def pay(request, order_id: uuid.UUID, payload: PayIn):
-    """Pay an order awaiting payment; paying again returns the settled order unchanged."""
-    order = _order(order_id)
+    """Pay an order awaiting payment; paying again returns the settled order unchanged. A customer's order takes
+    that customer's token; a guest's order its id alone, for the guest link's days after the checkout."""
+    order = _order(order_id, request.actor)
     intent = checkout_pay(order=order, card_number=payload.card_number)
     return Status(200, _customer_order(intent.order, order.market_code))  # the settled order, states as written
 
 
-@router.get("/orders/{order_id}", response={200: CustomerOrderOut, 404: Error})
+@router.get("/orders/{order_id}", response={200: CustomerOrderOut, 401: Error, 404: Error},
+            auth=[TokenAuth(), guest])
 def order(request, order_id: uuid.UUID):
-    order = _order(order_id)
+    """The order as its customer sees it: with the customer's token, or by its id alone for a guest's order during
+    the guest link's days after the checkout."""
+    order = _order(order_id, request.actor)
     return Status(200, _customer_order(order, order.market_code))

@@ -1,6 +1,7 @@
 from django.db.models import Min
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,9 +19,11 @@ from remarket.core.http import client_ip, session_key
 from remarket.markets.models import Market
 from remarket.offers.models import ListingMarket
 from remarket.markets.selectors import market_get, web_channel_get
-from remarket.orders.selectors import order_for_customer
+from remarket.orders.models import Order
 from remarket.payments.models import PaymentIntent
 from remarket.web.common import render_error
+
+from . import order_links
 
 
 def _market(code: str) -> Market:
@@ -175,6 +178,7 @@ def checkout(request, market):
             checkout_key=f"web:{_checkout_owner(request)}:{posted}" if posted else "")
     except DomainError as err:
         return render_error(request, err, "storefront/checkout.html", context)
+    order_links.order_link_remember(request, order)  # this session opens its order without a link
     if not order.replayed:  # a repeated submit shows the order the first one made, and charges nothing
         cart_store(request, cart_checked_out(cart_now))
         intent = checkout_pay(order=order, card_number=request.POST.get("card_number", ""))
@@ -188,20 +192,20 @@ def checkout(request, market):
 def confirm(request, market, order_id):
     """The sandbox's 3-D Secure-style step: the customer approves or declines."""
     the_market = _market(market)
-    try:
-        order = order_for_customer(public_id=order_id, user=request.user)
-    except NotFound:
-        raise Http404 from None
+    order = order_links.order_open(request, order_id)
+    if not isinstance(order, Order):
+        return order
     if request.method == "POST":
         checkout_confirm_action(order=order, success=request.POST.get("approve") == "yes")
-        return redirect("store-order", market=market, order_id=order.public_id)
+        return redirect(reverse("store-order", kwargs={"market": market, "order_id": order.public_id})
+                        + order_links.link_query(request))
     return render(request, "storefront/confirm.html", {"market": the_market, "order": order})
 
 
 def order(request, market, order_id):
     the_market = _market(market)
-    try:
-        the_order = order_for_customer(public_id=order_id, user=request.user)
-    except NotFound:
-        raise Http404 from None
-    return render(request, "storefront/order.html", {"market": the_market, "order": the_order})
+    the_order = order_links.order_open(request, order_id)
+    if not isinstance(the_order, Order):
+        return the_order
+    return render(request, "storefront/order.html", {"market": the_market, "order": the_order,
+                                                     "link_query": order_links.link_query(request)})
