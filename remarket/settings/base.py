@@ -156,7 +156,10 @@ STORAGES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions in the database: the local-memory cache is each process's own, so `cached_db` would let one gunicorn
+# worker serve a session another has changed since (a guest's order vanished after checkout). With REDIS_URL the
+# production profile keeps them in Redis, which every process shares.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "rm1"}}
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
