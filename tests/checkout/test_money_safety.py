@@ -261,3 +261,29 @@ def test_the_sandbox_webhook_reports_what_its_books_say(marketplace, offer):
     body, signature = SandboxGateway().webhook_for(ref=charge.ref)
     event = SandboxGateway().verify_webhook(body=body, signature=signature)
     assert (event["intent_id"], event["status"], event["ref"]) == (order.payment.pk, "captured", charge.ref)
+
+
+def test_webhooks_over_http_forged_replayed_or_changed_change_nothing(client, marketplace, offer):
+    """Finding 1 through the webhook view: the repository's old constant signs nothing any more, a replay is a
+    no-op, and a body changed after signing is refused."""
+    import hashlib
+    import hmac
+    import json
+
+    order = start(marketplace, offer)
+    forged = json.dumps({"id": "evt_f", "intent_id": order.payment.pk, "status": "captured"}).encode()
+    old_constant = hmac.new(b"sandbox-webhook-secret", forged, hashlib.sha256).hexdigest()
+    refused = client.post("/payments/webhook", forged, content_type="application/json", HTTP_X_SIGNATURE=old_constant)
+    assert (refused.status_code, refused.json()["code"]) == (401, "PAYMENT_WEBHOOK_SIGNATURE")
+    assert PaymentIntent.objects.get(order=order).status == "created" and Order.objects.get(pk=order.pk).state == 10
+
+    checkout_pay(order=Order.objects.get(pk=order.pk), card_number=PAY_OK)
+    body, signature = SandboxGateway().webhook_for(ref=SandboxCharge.objects.get().ref)
+    for _ in range(2):  # delivered, then replayed
+        assert client.post("/payments/webhook", body, content_type="application/json",
+                           HTTP_X_SIGNATURE=signature).status_code == 200
+    changed = body.replace(b'"captured"', b'"failed"')
+    assert client.post("/payments/webhook", changed, content_type="application/json",
+                       HTTP_X_SIGNATURE=signature).status_code == 401
+    assert (PaymentIntent.objects.get(order=order).status, Order.objects.get(pk=order.pk).state) == ("captured", 1)
+    assert LedgerTransaction.objects.filter(order=order, kind="sale").count() == 1
