@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,31 +60,55 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(transactional_db):
-    """gunicorn serving the test database (committed data, hence transactional_db); stopped by its pid. It trusts
-    one proxy: a test speaks as many clients by sending X-Forwarded-For (core/http.py client_ip)."""
-    url = database_url()
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer to look at, not to follow
+
+
+no_redirect = urllib.request.build_opener(_NoRedirect)
+
+
+@contextmanager
+def gunicorn_serving(*, env: dict[str, str | None] | None = None, workers: int = 2, cwd: Path = ROOT,
+                     headers: dict[str, str] | None = None):
+    """gunicorn on the test database with the test profile (or what `env` sets instead; a None value removes a
+    variable), once /healthz answers 200 (asked with `headers`, as a proxy would forward it); stopped by its pid,
+    killed if it does not stop in time."""
     port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "remarket.settings.test", "DATABASE_URL": url,
-           "REMARKET_SUPERVISE_WORKER": "0", "REMARKET_TRUSTED_PROXIES": "1"}  # tests may speak as many clients
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "remarket.settings.test", "DATABASE_URL": database_url(),
+                "REMARKET_SUPERVISE_WORKER": "0", **(env or {})}
+    full_env = {k: v for k, v in full_env.items() if v is not None}
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "remarket.wsgi:application", "--config",
                              str(ROOT / "remarket" / "cli" / "gunicorn_conf.py"), "--bind", f"127.0.0.1:{port}",
-                             "--workers", "2"], cwd=ROOT, env=env)
+                             "--workers", str(workers)], cwd=cwd, env=full_env)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(150):  # 15 s at most
             try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
+                with no_redirect.open(urllib.request.Request(f"{base}/healthz", headers=headers or {}), timeout=1):
+                    break
             except OSError:
                 if proc.poll() is not None:
-                    raise RuntimeError("gunicorn exited before serving")
+                    raise RuntimeError("gunicorn exited before serving") from None
                 time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not answer /healthz within 15 s")
         yield base
     finally:
         proc.terminate()
-        proc.wait(timeout=15)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture
+def server(transactional_db):
+    """gunicorn serving the test database (committed data, hence transactional_db). It trusts one proxy: a test
+    speaks as many clients by sending X-Forwarded-For (core/http.py client_ip)."""
+    with gunicorn_serving(env={"REMARKET_TRUSTED_PROXIES": "1"}) as base:
+        yield base
 
 
 @dataclass

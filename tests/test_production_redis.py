@@ -4,7 +4,6 @@ import os
 import secrets
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -15,25 +14,17 @@ import redis
 from remarket.accounts.models import Role
 from remarket.accounts.services import api_token_issue
 
-from .conftest import ROOT, _free_port, build_marketplace, database_url
+from .conftest import build_marketplace, database_url, gunicorn_serving, no_redirect
 from .factories import MerchantFactory, UserFactory
 
 REDIS_URL = "redis://127.0.0.1:6379/9"  # this test's own database number, emptied first
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a redirect is an answer to look at, not to follow
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
 
 
 def _get(url: str, **headers) -> tuple[int, dict, str]:
     """As the TLS-terminating proxy forwards it."""
     request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", **headers})
     try:
-        with _opener.open(request, timeout=30) as response:
+        with no_redirect.open(request, timeout=30) as response:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as err:
         return err.code, dict(err.headers), err.read().decode()
@@ -48,23 +39,10 @@ def production_server(transactional_db, tmp_path):
            "REMARKET_ALLOW_SANDBOX": "1", "REMARKET_SUPERVISE_WORKER": "0"}
     remarket = str(Path(sys.executable).parent / "remarket")
     subprocess.run([remarket, "collectstatic", "--no-input", "-v0"], cwd=tmp_path, env=env, check=True, timeout=300)
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "remarket.wsgi:application", "--config",
-                             str(ROOT / "remarket" / "cli" / "gunicorn_conf.py"), "--bind", f"127.0.0.1:{port}",
-                             "--workers", "2"], cwd=tmp_path, env=env)
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                assert proc.poll() is None, "gunicorn exited before serving"
-                time.sleep(0.1)
-        yield base, store
+        with gunicorn_serving(env=env, cwd=tmp_path, headers={"X-Forwarded-Proto": "https"}) as base:
+            yield base, store
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
         store.flushdb()
 
 

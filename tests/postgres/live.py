@@ -1,52 +1,18 @@
 """What the HTTP race tests share: a gunicorn on the test database started with the environment a test needs (a
 crash point, a trusted proxy), and a browser-like client that renders a page and posts back the form it holds,
 hidden fields included, so a test exercises the real page."""
-import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 from html.parser import HTMLParser
 
 import requests
 
-from ..conftest import ROOT, _free_port, database_url
+from ..conftest import gunicorn_serving
 
 TIMEOUT = 30  # seconds for any one HTTP call: a hung server fails the test instead of hanging it
 
 
-@contextmanager
 def gunicorn(*, env: dict[str, str] | None = None, workers: int = 2):
-    """gunicorn with 2 sync workers serving the test database; the master is stopped by its pid (it stops its
-    workers), killed if it does not stop in time."""
-    port = _free_port()
-    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "remarket.settings.test", "DATABASE_URL": database_url(),
-                "REMARKET_SUPERVISE_WORKER": "0", **(env or {})}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "remarket.wsgi:application", "--config",
-                             str(ROOT / "remarket" / "cli" / "gunicorn_conf.py"), "--bind", f"127.0.0.1:{port}",
-                             "--workers", str(workers)], cwd=ROOT, env=full_env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError("gunicorn exited before serving") from None
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("gunicorn did not answer /healthz within 15 s")
-        yield base
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    """gunicorn serving the test database with the environment a test needs (tests/conftest.py)."""
+    return gunicorn_serving(env=env, workers=workers)
 
 
 class _Form(HTMLParser):

@@ -1,10 +1,6 @@
 """The /ws/ rate limit holds across gunicorn workers: counted per token id in counters every process shares
 (core/counters.py), whatever spelling of the token each request uses. Runs on SQLite and PostgreSQL."""
 import base64
-import os
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +10,7 @@ import pytest
 from remarket.accounts.models import Role
 from remarket.accounts.services import api_token_issue
 
-from ..conftest import ROOT, _free_port, build_marketplace, database_url
+from ..conftest import build_marketplace, gunicorn_serving
 from ..factories import MerchantFactory, UserFactory
 
 LIMIT = 12
@@ -22,26 +18,9 @@ LIMIT = 12
 
 @pytest.fixture
 def limited_server(transactional_db):
-    """gunicorn with 3 workers and a /ws/ limit of 12 requests a minute per token; stopped by its pid."""
-    port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "remarket.settings.test", "DATABASE_URL": database_url(),
-           "REMARKET_SUPERVISE_WORKER": "0", "REMARKET_WS_RATE_LIMIT": f"{LIMIT}/60"}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "remarket.wsgi:application", "--config",
-                             str(ROOT / "remarket" / "cli" / "gunicorn_conf.py"), "--bind", f"127.0.0.1:{port}",
-                             "--workers", "3"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except OSError:
-                assert proc.poll() is None, "gunicorn exited before serving"
-                time.sleep(0.1)
+    """gunicorn with 3 workers and a /ws/ limit of 12 requests a minute per token."""
+    with gunicorn_serving(env={"REMARKET_WS_RATE_LIMIT": f"{LIMIT}/60"}, workers=3) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
 
 
 def _get(url: str, authorization: str) -> tuple[int, str]:
