@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-postgres install browser demo worker bench clean openapi
+.PHONY: run test test-postgres install browser demo worker bench clean openapi lint format
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,17 @@ test: install browser
 ## the database suite again on PostgreSQL (CI runs it when PostgreSQL answers)
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/remarket} $(BIN)/python -m pytest -p no:cacheprovider -m "not e2e"
+
+## make lint: ruff (lint and format), the import contracts in .importlinter; CI runs it
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+
+## make format: apply the formatter and ruff's safe fixes
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \

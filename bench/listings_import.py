@@ -10,14 +10,13 @@ the same command (timed apart: "create"); then CSV files of price and quantity c
 passes as it takes to reach the update count, applied through the command ("update") — the budget is ≤ 60 s for
 1 M updates (DESIGN.md). The latest run's figures replace the previous ones in bench/RESULTS.md, between the
 markers under "Listings bulk import" (`--no-write` leaves the file alone)."""
+
 import argparse
 import datetime as dt
 import os
 import platform
-import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from results_block import record
@@ -42,8 +41,21 @@ def _fresh(kind: str) -> str:
         for suffix in ("", "-wal", "-shm"):
             (folder / f"listings.sqlite3{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{folder / 'listings.sqlite3'}"
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "DROP DATABASE IF EXISTS remarket_bench_listings",
-                    "-c", "CREATE DATABASE remarket_bench_listings", "postgres"], check=True)
+    subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-qc",
+            "DROP DATABASE IF EXISTS remarket_bench_listings",
+            "-c",
+            "CREATE DATABASE remarket_bench_listings",
+            "postgres",
+        ],
+        check=True,
+    )
     return "postgres://postgres@127.0.0.1:5432/remarket_bench_listings"
 
 
@@ -64,7 +76,7 @@ main({listings}, {merchants}, {updates})
 
 
 def _body() -> str:
-    return r'''
+    return r"""
 import django
 django.setup()
 from pathlib import Path
@@ -129,14 +141,23 @@ def main(listings, merchants, updates):
     print(f"updates={done}")
     zero = ListingMarket.objects.filter(score=0).count()
     print(f"unscored={zero}")
-'''
+"""
 
 
 def machine() -> str:
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor())
-    memory = int(next(l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines()
-                      if l.startswith("MemTotal"))) // 1024 // 1024
+    cpu = next(
+        (
+            l.split(":", 1)[1].strip()
+            for l in Path("/proc/cpuinfo").read_text().splitlines()
+            if l.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = (
+        int(next(l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")))
+        // 1024
+        // 1024
+    )
     return f"{os.cpu_count()} cores, {memory} GiB, {cpu}"
 
 
@@ -157,20 +178,26 @@ def main() -> None:
         load = f"{load_before:.1f} → {os.getloadavg()[0]:.1f}"
         rate = f["updates"] / f["update_seconds"]
         verdict = "within" if f["update_seconds"] * 1_000_000 / f["updates"] <= 60 else "MISSES"
-        rows.append(f"| {kind} | {int(f['listings']):,} | {f['create_seconds']:.1f} s | {int(f['updates']):,} | "
-                    f"{f['update_seconds']:.1f} s | {rate:,.0f} rows/s | {verdict} the 60 s budget "
-                    f"(scaled to 1 M: {f['update_seconds'] * 1_000_000 / f['updates']:.0f} s) | {int(f['unscored'])} | {load} |")
+        rows.append(
+            f"| {kind} | {int(f['listings']):,} | {f['create_seconds']:.1f} s | {int(f['updates']):,} | "
+            f"{f['update_seconds']:.1f} s | {rate:,.0f} rows/s | {verdict} the 60 s budget "
+            f"(scaled to 1 M: {f['update_seconds'] * 1_000_000 / f['updates']:.0f} s) | {int(f['unscored'])} | {load} |"
+        )
         print(rows[-1], flush=True)
         if "vacuum_seconds" in f:
-            notes.append(f"On {kind}, the created listings were vacuumed before the updates (`VACUUM (ANALYZE)` of "
-                         f"the offers tables, {f['vacuum_seconds']:.1f} s, not timed): the feeds of a catalog in "
-                         "service land on tables autovacuum has been through, not on rows written a second ago.")
-    section = (f"\n### Latest run — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
-               f"Machine: {machine()}. Command: `.venv/bin/python bench/listings_import.py {' '.join(sys.argv[1:])}`."
-               f"{''.join(' ' + n for n in notes)}\n\n"
-               "| database | listings | create | updates | update time | rate | budget (≤ 60 s for 1 M) | offers left unscored "
-               "| load average (1 min) before → after |\n"
-               "|---|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
+            notes.append(
+                f"On {kind}, the created listings were vacuumed before the updates (`VACUUM (ANALYZE)` of "
+                f"the offers tables, {f['vacuum_seconds']:.1f} s, not timed): the feeds of a catalog in "
+                "service land on tables autovacuum has been through, not on rows written a second ago."
+            )
+    section = (
+        f"\n### Latest run — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
+        f"Machine: {machine()}. Command: `.venv/bin/python bench/listings_import.py {' '.join(sys.argv[1:])}`."
+        f"{''.join(' ' + n for n in notes)}\n\n"
+        "| database | listings | create | updates | update time | rate | budget (≤ 60 s for 1 M) | offers left unscored "
+        "| load average (1 min) before → after |\n"
+        "|---|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+    )
     if not args.no_write:
         record("listings", "Listings bulk import", section)
     print(section)

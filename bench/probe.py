@@ -18,6 +18,7 @@ object on its last line of stdout:
 - `service_ms` and `service_ms_uncached`: per page, the median wall time of one request served in process
   (django.test.Client, after the requests above), with the profile's real cache and with none: the cost of a
   request with no queueing and no HTTP, which the req/s that wrk sees follow from (about CPUs / service time)."""
+
 import json
 import logging
 import os
@@ -42,11 +43,14 @@ def _request(client, url: str) -> dict:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, HTTP_HOST="127.0.0.1")
     sql = [q["sql"] for q in ctx.captured_queries]
-    return {"status": response.status_code, "count": len(sql),
-            "writes": sum(1 for s in sql if s.lstrip().upper().startswith(WRITES)),
-            "session_cookie": "sessionid" in response.cookies,
-            "bytes": len(response.content),
-            "sql": [_short(s) for s in sql]}
+    return {
+        "status": response.status_code,
+        "count": len(sql),
+        "writes": sum(1 for s in sql if s.lstrip().upper().startswith(WRITES)),
+        "session_cookie": "sessionid" in response.cookies,
+        "bytes": len(response.content),
+        "sql": [_short(s) for s in sql],
+    }
 
 
 def _short(sql: str) -> str:
@@ -78,10 +82,15 @@ def main() -> None:
     from remarket.merchants.models import Merchant
     from remarket.offers.models import Listing, ListingMarket
 
-    top = (ListingMarket.objects
-           .filter(market__code="FR", published=True, listing__quantity__gt=0, listing__merchant__status__in=SELLING)
-           .values("listing__variant__model").annotate(n=Count("id")).order_by("-n", "listing__variant__model")
-           .first())
+    top = (
+        ListingMarket.objects.filter(
+            market__code="FR", published=True, listing__quantity__gt=0, listing__merchant__status__in=SELLING
+        )
+        .values("listing__variant__model")
+        .annotate(n=Count("id"))
+        .order_by("-n", "listing__variant__model")
+        .first()
+    )
     if top is None:
         sys.exit("probe: no published French offer in the database: nothing to benchmark")
     model = ProductModel.objects.get(pk=top["listing__variant__model"])
@@ -91,11 +100,21 @@ def main() -> None:
         cursor.execute("SELECT pg_database_size(current_database())")
         db_bytes = cursor.fetchone()[0]
     result = {
-        "target": {"slug": model.slug, "pk": model.pk, "name": str(model), "fr_offers": top["n"],
-                   "variants": model.variants.count()},
-        "size": {"listings": Listing.objects.count(), "listing_terms": ListingMarket.objects.count(),
-                 "variants": Variant.objects.count(), "product_models": ProductModel.objects.count(),
-                 "merchants": Merchant.objects.count(), "database_bytes": db_bytes},
+        "target": {
+            "slug": model.slug,
+            "pk": model.pk,
+            "name": str(model),
+            "fr_offers": top["n"],
+            "variants": model.variants.count(),
+        },
+        "size": {
+            "listings": Listing.objects.count(),
+            "listing_terms": ListingMarket.objects.count(),
+            "variants": Variant.objects.count(),
+            "product_models": ProductModel.objects.count(),
+            "merchants": Merchant.objects.count(),
+            "database_bytes": db_bytes,
+        },
         "postgres": version,
         "queries": {},
         "service_ms": {},

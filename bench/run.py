@@ -15,6 +15,7 @@ SQL of each page in process (bench/probe.py), then two gunicorn passes on 127.0.
 
 gunicorn is started by this script and stopped by its own pid at the end, also on error or Ctrl-C.
 Nothing else is dropped or stopped. See bench/README.md for how to read the figures."""
+
 import argparse
 import datetime as dt
 import json
@@ -47,19 +48,29 @@ CACHED_RATIO, CACHED_P99_MS, UNCACHED_RATIO, MAX_QUERIES = 0.5, 50.0, 0.15, 6
 BUSY_WARN = 0.15  # CPU share in use by others just before a measurement above which the run is flagged
 
 
-
 def bench_setup(script: str, argv: list[str] | None, database_url: str, prefix: str):
     """What every wrk benchmark starts from: wrk present, the command line to record, the server's
     environment, manage.py, and a scratch folder."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     python = sys.executable
-    command = shlex.join([os.path.relpath(python, ROOT) if python.startswith(str(ROOT)) else python,
-                          script, *(argv if argv is not None else sys.argv[1:])])
+    command = shlex.join(
+        [
+            os.path.relpath(python, ROOT) if python.startswith(str(ROOT)) else python,
+            script,
+            *(argv if argv is not None else sys.argv[1:]),
+        ]
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("REMARKET_DEBUG", "PYTHONPATH")}
-    env.update(DJANGO_SETTINGS_MODULE="remarket.settings.local", DATABASE_URL=database_url,
-               REMARKET_BENCH_VIEWS="1", REMARKET_SUPERVISE_WORKER="0", PYTHONUNBUFFERED="1")
+    env.update(
+        DJANGO_SETTINGS_MODULE="remarket.settings.local",
+        DATABASE_URL=database_url,
+        REMARKET_BENCH_VIEWS="1",
+        REMARKET_SUPERVISE_WORKER="0",
+        PYTHONUNBUFFERED="1",
+    )
     return python, command, env, [python, str(ROOT / "manage.py")], Path(tempfile.mkdtemp(prefix=prefix))
+
 
 def say(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
@@ -103,13 +114,22 @@ def wrk_parse(text: str) -> WrkResult:
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
     errors = dict(zip(("connect", "read", "write", "timeout"), map(int, sock.groups()))) if sock else {}
-    return WrkResult(float(rps[1]), pct["50"], pct["75"], pct["90"], pct["99"], int(total[1]),
-                     int(non_2xx[1]) if non_2xx else 0, errors)
+    return WrkResult(
+        float(rps[1]),
+        pct["50"],
+        pct["75"],
+        pct["90"],
+        pct["99"],
+        int(total[1]),
+        int(non_2xx[1]) if non_2xx else 0,
+        errors,
+    )
 
 
 def prioritised(nice: int):
     """A preexec_fn that runs the child in a session of its own at `nice`. Linux's autogroup scheduling shares
     the CPUs between sessions before nice values count, so the session's autogroup gets the niceness too."""
+
     def preexec() -> None:
         os.setsid()
         try:
@@ -117,14 +137,21 @@ def prioritised(nice: int):
         except OSError:
             pass
         os.nice(nice)
+
     return preexec
 
 
-def wrk(url: str, *, threads: int, connections: int, seconds: int, timeout: int,
-        nice: int = 0) -> tuple[WrkResult, str]:
+def wrk(
+    url: str, *, threads: int, connections: int, seconds: int, timeout: int, nice: int = 0
+) -> tuple[WrkResult, str]:
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout}s", "--latency", url]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + timeout + 60,
-                         preexec_fn=prioritised(nice) if nice else None)
+    out = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=seconds + timeout + 60,
+        preexec_fn=prioritised(nice) if nice else None,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr or out.stdout}")
     return wrk_parse(out.stdout), out.stdout
@@ -135,8 +162,14 @@ def wrk(url: str, *, threads: int, connections: int, seconds: int, timeout: int,
 
 def run(cmd: list[str], env: dict, *, what: str, capture: bool = False) -> str:
     say(f"{what}: {shlex.join(cmd)}")
-    out = subprocess.run(cmd, env=env, cwd=ROOT, text=True,
-                         stdout=subprocess.PIPE if capture else None, stderr=subprocess.PIPE if capture else None)
+    out = subprocess.run(
+        cmd,
+        env=env,
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+        stderr=subprocess.PIPE if capture else None,
+    )
     if out.returncode != 0:
         if capture:
             sys.stderr.write((out.stderr or "")[-4000:])
@@ -182,9 +215,18 @@ class Gunicorn:
         self.nice = nice
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.cmd = [python, "-m", "gunicorn", "remarket.wsgi:application",
-                    "--config", str(ROOT / "remarket" / "cli" / "gunicorn_conf.py"),
-                    "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
+        self.cmd = [
+            python,
+            "-m",
+            "gunicorn",
+            "remarket.wsgi:application",
+            "--config",
+            str(ROOT / "remarket" / "cli" / "gunicorn_conf.py"),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(workers),
+        ]
         self.env, self.log_path = env, log_path
         self.proc: subprocess.Popen | None = None
 
@@ -192,9 +234,15 @@ class Gunicorn:
         say(f"gunicorn: {shlex.join(self.cmd)} (log: {self.log_path})")
         self._log = open(self.log_path, "ab")
         # Its own session: a Ctrl-C on the terminal reaches this script, which stops gunicorn gracefully.
-        self.proc = subprocess.Popen(self.cmd, env=self.env, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=not self.nice,
-                                     preexec_fn=prioritised(self.nice) if self.nice else None)
+        self.proc = subprocess.Popen(
+            self.cmd,
+            env=self.env,
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=not self.nice,
+            preexec_fn=prioritised(self.nice) if self.nice else None,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -233,10 +281,12 @@ class Gunicorn:
 
 def cpu_busy(seconds: float = 1.0) -> float:
     """The share of all CPUs busy over `seconds` (from /proc/stat), to tell whether others load the machine."""
+
     def sample() -> tuple[int, int]:
         values = list(map(int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]))
         idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
         return sum(values), idle
+
     try:
         total0, idle0 = sample()
         time.sleep(seconds)
@@ -288,8 +338,13 @@ class CpuShare:
     def _sample(self) -> tuple[int, int, dict[int, int]]:
         values = list(map(int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]))
         total, idle = sum(values[:8]), values[3] + values[4]
-        ours = _proc_ticks(lambda p, ppid, comm: p == str(self.pid) or ppid == str(self.pid)
-                           or (comm == "postgres" and _serves_database(p, self.database)))
+        ours = _proc_ticks(
+            lambda p, ppid, comm: (
+                p == str(self.pid)
+                or ppid == str(self.pid)
+                or (comm == "postgres" and _serves_database(p, self.database))
+            )
+        )
         return total, total - idle, ours
 
     def __enter__(self) -> "CpuShare":
@@ -301,8 +356,9 @@ class CpuShare:
         total1, busy1, ours1 = self._sample()
         total0, busy0, ours0 = self.start
         wrk1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        wrk_ticks = ((wrk1.ru_utime + wrk1.ru_stime) - (self.wrk0.ru_utime + self.wrk0.ru_stime)) \
-            * os.sysconf("SC_CLK_TCK")
+        wrk_ticks = ((wrk1.ru_utime + wrk1.ru_stime) - (self.wrk0.ru_utime + self.wrk0.ru_stime)) * os.sysconf(
+            "SC_CLK_TCK"
+        )
         ours = sum(t - ours0.get(pid, 0) for pid, t in ours1.items())
         self.others = min(1.0, max(0.0, (busy1 - busy0 - ours - wrk_ticks) / max(1, total1 - total0)))
 
@@ -365,8 +421,14 @@ def machine() -> dict:
     out = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
     found = re.search(r"^wrk (\S+)", out.stdout + out.stderr, re.M)
     wrk_version = f"wrk {found[1]}" if found else "wrk"
-    return {"nproc": os.cpu_count(), "memory": memory, "cpu": cpu, "kernel": platform.release(),
-            "python": platform.python_version(), "wrk": wrk_version.strip()}
+    return {
+        "nproc": os.cpu_count(),
+        "memory": memory,
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "wrk": wrk_version.strip(),
+    }
 
 
 # --- the run ------------------------------------------------------------------------------------------------
@@ -378,34 +440,70 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3, help="seconds of wrk per URL before measuring (default 3)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--timeout", type=int, default=10,
-                        help="wrk's per-request timeout in seconds (default 10; wrk's own 2 s drops the latencies "
-                             "of a slow page from its percentiles)")
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=10,
+        help="wrk's per-request timeout in seconds (default 10; wrk's own 2 s drops the latencies "
+        "of a slow page from its percentiles)",
+    )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default 3, see README)")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL),
-                        help=f"the database to drop, create and fill (default {DEFAULT_URL})")
-    parser.add_argument("--data", choices=("auto", "demo", "synthetic"), default="auto",
-                        help="auto: `manage.py demo` when it exists, else bench/seed.py (default auto)")
-    parser.add_argument("--demo-args", default="",
-                        help="extra arguments for `manage.py demo`, e.g. '--orders 5000' (default: its defaults)")
-    parser.add_argument("--scale", type=float, default=0.2,
-                        help="bench/seed.py only: fraction of Back Market's size (50k variants, 500k listings, "
-                             "1,800 merchants); default 0.2")
-    parser.add_argument("--nice", type=int, default=0,
-                        help="run gunicorn and wrk in sessions of their own at this niceness (their autogroups too) "
-                             "and renice the database's backends, e.g. -10 on a machine shared with other work "
-                             "(needs root; default 0: no change)")
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="measure every URL this many times, interleaved, and keep each one's fastest round: "
-                             "on a shared machine other work only ever slows a round down (default 1)")
-    parser.add_argument("--wait-quiet", type=float, default=60,
-                        help="before each measurement, wait up to this many seconds for other processes to leave "
-                             "the CPUs idle (default 60); the run is flagged in RESULTS.md if they do not")
-    parser.add_argument("--reuse-db", action="store_true",
-                        help="keep the database and its data (no drop, no fill; migrate still runs): to iterate")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL),
+        help=f"the database to drop, create and fill (default {DEFAULT_URL})",
+    )
+    parser.add_argument(
+        "--data",
+        choices=("auto", "demo", "synthetic"),
+        default="auto",
+        help="auto: `manage.py demo` when it exists, else bench/seed.py (default auto)",
+    )
+    parser.add_argument(
+        "--demo-args",
+        default="",
+        help="extra arguments for `manage.py demo`, e.g. '--orders 5000' (default: its defaults)",
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=0.2,
+        help="bench/seed.py only: fraction of Back Market's size (50k variants, 500k listings, "
+        "1,800 merchants); default 0.2",
+    )
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="run gunicorn and wrk in sessions of their own at this niceness (their autogroups too) "
+        "and renice the database's backends, e.g. -10 on a machine shared with other work "
+        "(needs root; default 0: no change)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure every URL this many times, interleaved, and keep each one's fastest round: "
+        "on a shared machine other work only ever slows a round down (default 1)",
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=60,
+        help="before each measurement, wait up to this many seconds for other processes to leave "
+        "the CPUs idle (default 60); the run is flagged in RESULTS.md if they do not",
+    )
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="keep the database and its data (no drop, no fill; migrate still runs): to iterate",
+    )
     parser.add_argument("--no-uncached", action="store_true", help="skip the DummyCache pass")
-    parser.add_argument("--views", default="bare,one_select,product_page,product_api",
-                        help="comma-separated subset of bare,one_select,product_page,product_api (default all)")
+    parser.add_argument(
+        "--views",
+        default="bare,one_select,product_page,product_api",
+        help="comma-separated subset of bare,one_select,product_page,product_api (default all)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print the results, leave RESULTS.md alone")
     args = parser.parse_args(argv)
 
@@ -426,32 +524,52 @@ def _run(args, command: str, python: str, env: dict, manage: list[str], workdir:
         database_recreate(args.database_url)
     run([*manage, "migrate", "--no-input", "-v0"], env, what="migrate")
     if not args.reuse_db:
-        demo_ok = args.data != "synthetic" and subprocess.run(
-            [*manage, "demo", "--help"], env=env, cwd=ROOT, capture_output=True).returncode == 0
+        demo_ok = (
+            args.data != "synthetic"
+            and subprocess.run([*manage, "demo", "--help"], env=env, cwd=ROOT, capture_output=True).returncode == 0
+        )
         if args.data == "demo" and not demo_ok:
             raise SystemExit("`manage.py demo` is not available; use --data synthetic")
         t0 = time.monotonic()
         if demo_ok:
-            demo = [*manage, "demo", "--credentials", str(workdir / "demo-credentials.json"),
-                    *shlex.split(args.demo_args)]
+            demo = [
+                *manage,
+                "demo",
+                "--credentials",
+                str(workdir / "demo-credentials.json"),
+                *shlex.split(args.demo_args),
+            ]
             run(demo, env, what="fill (manage.py demo)")
             data_source = shlex.join(["manage.py", "demo", *shlex.split(args.demo_args)])
         else:
-            sizes = [f"--variants={round(50_000 * args.scale)}", f"--listings={round(500_000 * args.scale)}",
-                     f"--merchants={max(10, round(1_800 * args.scale))}"]
+            sizes = [
+                f"--variants={round(50_000 * args.scale)}",
+                f"--listings={round(500_000 * args.scale)}",
+                f"--merchants={max(10, round(1_800 * args.scale))}",
+            ]
             run([python, str(BENCH / "seed.py"), *sizes], env, what="fill (bench/seed.py)")
             data_source = shlex.join(["bench/seed.py", *sizes])
         say(f"filled in {time.monotonic() - t0:.0f} s")
-        run([python, "-c", "import django; django.setup(); from django.db import connection; "
-                           "connection.cursor().execute('ANALYZE')"], env, what="analyze")
+        run(
+            [
+                python,
+                "-c",
+                "import django; django.setup(); from django.db import connection; "
+                "connection.cursor().execute('ANALYZE')",
+            ],
+            env,
+            what="analyze",
+        )
     run([*manage, "collectstatic", "--no-input", "-v0"], env, what="collectstatic")
 
     # 2. What the pages cost in SQL, and which product to hit.
     probe_out = run([python, str(BENCH / "probe.py")], env, what="count queries (bench/probe.py)", capture=True)
     probe = json.loads(probe_out.strip().splitlines()[-1])
     target = probe["target"]
-    say(f"target product: {target['name']} ({target['slug']}), {target['fr_offers']} offers in FR, "
-        f"{target['variants']} variants")
+    say(
+        f"target product: {target['name']} ({target['slug']}), {target['fr_offers']} offers in FR, "
+        f"{target['variants']} variants"
+    )
     urls = {
         "bare": "/bench/bare",
         "one_select": f"/bench/one-select?id={target['pk']}",
@@ -486,23 +604,41 @@ def _run(args, command: str, python: str, env: dict, manage: list[str], workdir:
                 for name in names:
                     url = server.base + urls[name]
                     if args.warmup > 0 and round_ == 1:
-                        wrk(url, threads=args.threads, connections=args.connections, seconds=args.warmup,
-                            timeout=args.timeout, nice=args.nice)
+                        wrk(
+                            url,
+                            threads=args.threads,
+                            connections=args.connections,
+                            seconds=args.warmup,
+                            timeout=args.timeout,
+                            nice=args.nice,
+                        )
                     if args.nice:
                         renice_backends(database, args.nice)
                     settle(server.proc.pid)
                     before = wait_quiet(args.wait_quiet)  # gunicorn idle, no wrk: the CPU use is someone else's
                     if before > BUSY_WARN:
-                        say(f"WARNING: {before:.0%} of the CPUs are busy before measuring: another process "
-                            "loads the machine and the figures will be low")
-                    say(f"{pass_name}: wrk {args.duration}s on {urls[name]}"
-                        + (f" (round {round_}/{args.rounds})" if args.rounds > 1 else ""))
+                        say(
+                            f"WARNING: {before:.0%} of the CPUs are busy before measuring: another process "
+                            "loads the machine and the figures will be low"
+                        )
+                    say(
+                        f"{pass_name}: wrk {args.duration}s on {urls[name]}"
+                        + (f" (round {round_}/{args.rounds})" if args.rounds > 1 else "")
+                    )
                     with CpuShare(server.proc.pid, database) as share:
-                        result, text = wrk(url, threads=args.threads, connections=args.connections,
-                                           seconds=args.duration, timeout=args.timeout, nice=args.nice)
-                    say(f"  {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms"
+                        result, text = wrk(
+                            url,
+                            threads=args.threads,
+                            connections=args.connections,
+                            seconds=args.duration,
+                            timeout=args.timeout,
+                            nice=args.nice,
+                        )
+                    say(
+                        f"  {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms"
                         + (f", {result.errors} errors" if result.errors else "")
-                        + f" (others used {share.others:.0%} of the CPUs meanwhile)")
+                        + f" (others used {share.others:.0%} of the CPUs meanwhile)"
+                    )
                     if result.errors:
                         sys.stderr.write(text + "\n" + server.log_tail() + "\n")
                     key = (pass_name, name)
@@ -510,9 +646,19 @@ def _run(args, command: str, python: str, env: dict, manage: list[str], workdir:
                     if key not in results or result.rps > results[key].rps:
                         results[key], raw[key], busy[key], during[key] = result, text, before, share.others
 
-    report = Report(args=args, command=command, urls=urls, probe=probe, results=results, raw=raw,
-                    data_source=data_source, machine=machine(), elapsed=time.monotonic() - started, busy=busy,
-                    during=during)
+    report = Report(
+        args=args,
+        command=command,
+        urls=urls,
+        probe=probe,
+        results=results,
+        raw=raw,
+        data_source=data_source,
+        machine=machine(),
+        elapsed=time.monotonic() - started,
+        busy=busy,
+        during=during,
+    )
     print()
     print(report.table())
     print()
@@ -527,8 +673,12 @@ def _run(args, command: str, python: str, env: dict, manage: list[str], workdir:
 
 # --- the report ---------------------------------------------------------------------------------------------
 
-LABELS = {"bare": "bare Django view", "one_select": "one indexed pk select", "product_page": "product page",
-          "product_api": "product API"}
+LABELS = {
+    "bare": "bare Django view",
+    "one_select": "one indexed pk select",
+    "product_page": "product page",
+    "product_api": "product API",
+}
 
 
 @dataclass
@@ -552,13 +702,17 @@ class Report:
 
     def quiet_line(self) -> str:
         during = max(self.during.values(), default=0.0)
-        what = ("the CPU share taken by other processes (everything but gunicorn, wrk and the PostgreSQL "
-                "processes serving the benchmark database) during each kept measurement is in the table's "
-                "last column.")
+        what = (
+            "the CPU share taken by other processes (everything but gunicorn, wrk and the PostgreSQL "
+            "processes serving the benchmark database) during each kept measurement is in the table's "
+            "last column."
+        )
         if during > BUSY_WARN:
             noisy = ", ".join(f"{p}/{n} {d:.0%}" for (p, n), d in self.during.items() if d > BUSY_WARN)
-            return (f"**Warning: other processes took more than {BUSY_WARN:.0%} of the CPUs during some "
-                    f"measurements ({noisy}); those figures are low.** As for every run, " + what)
+            return (
+                f"**Warning: other processes took more than {BUSY_WARN:.0%} of the CPUs during some "
+                f"measurements ({noisy}); those figures are low.** As for every run, " + what
+            )
         return f"Quiet enough: other processes took at most {during:.0%} of the CPUs during a measurement; " + what
 
     def page_is_cached(self) -> bool:
@@ -570,9 +724,19 @@ class Report:
         rows = []
         for (pass_name, name), r in self.results.items():
             ratio = self.ratio(pass_name, name)
-            rows.append((pass_name, LABELS[name], self.urls[name], f"{r.rps:,.0f}", f"{r.p50_ms:.1f}",
-                         f"{r.p99_ms:.1f}", f"{ratio:.2f}×" if ratio is not None else "", str(r.errors),
-                         f"{self.during.get((pass_name, name), 0):.0%}"))
+            rows.append(
+                (
+                    pass_name,
+                    LABELS[name],
+                    self.urls[name],
+                    f"{r.rps:,.0f}",
+                    f"{r.p50_ms:.1f}",
+                    f"{r.p99_ms:.1f}",
+                    f"{ratio:.2f}×" if ratio is not None else "",
+                    str(r.errors),
+                    f"{self.during.get((pass_name, name), 0):.0%}",
+                )
+            )
         return rows
 
     def table(self) -> str:
@@ -591,26 +755,35 @@ class Report:
         if prod:
             what = "cached" if cached else "as served (the page is NOT cached: every request runs the full path)"
             ref_p99 = self.results.get(("production", "one_select"))
-            out.append(f"- Product page {what}: {r_prod:.2f}× the one-select view — budget ≥ {CACHED_RATIO}×: "
-                       f"**{'MEETS' if r_prod >= CACHED_RATIO else 'FALLS SHORT'}**; p99 {prod.p99_ms:.1f} ms"
-                       + (f" (the one-select view's: {ref_p99.p99_ms:.1f} ms)" if ref_p99 else "")
-                       + f" — budget ≤ {CACHED_P99_MS:.0f} ms: "
-                       f"**{'MEETS' if prod.p99_ms <= CACHED_P99_MS else 'FALLS SHORT'}**.")
+            out.append(
+                f"- Product page {what}: {r_prod:.2f}× the one-select view — budget ≥ {CACHED_RATIO}×: "
+                f"**{'MEETS' if r_prod >= CACHED_RATIO else 'FALLS SHORT'}**; p99 {prod.p99_ms:.1f} ms"
+                + (f" (the one-select view's: {ref_p99.p99_ms:.1f} ms)" if ref_p99 else "")
+                + f" — budget ≤ {CACHED_P99_MS:.0f} ms: "
+                f"**{'MEETS' if prod.p99_ms <= CACHED_P99_MS else 'FALLS SHORT'}**."
+            )
         ref = unc or prod
         r_unc = self.ratio("uncached" if unc else "production", "product_page")
         if ref:
             ok = r_unc >= UNCACHED_RATIO
-            out.append(f"- Product page uncached: {r_unc:.2f}× the one-select view — budget ≥ {UNCACHED_RATIO}×: "
-                       f"**{'MEETS' if ok else 'FALLS SHORT'}**.")
+            out.append(
+                f"- Product page uncached: {r_unc:.2f}× the one-select view — budget ≥ {UNCACHED_RATIO}×: "
+                f"**{'MEETS' if ok else 'FALLS SHORT'}**."
+            )
         n = q["product_page"]["uncached"]["count"]
-        out.append(f"- Product page queries uncached: {n} — budget ≤ {MAX_QUERIES}: "
-                   f"**{'MEETS' if n <= MAX_QUERIES else 'FALLS SHORT'}**.")
+        out.append(
+            f"- Product page queries uncached: {n} — budget ≤ {MAX_QUERIES}: "
+            f"**{'MEETS' if n <= MAX_QUERIES else 'FALLS SHORT'}**."
+        )
         writes = sum(q[p][k]["writes"] for p in ("product_page", "product_api") for k in ("uncached", "cached"))
-        sessions = any(q[p][k]["session_cookie"] for p in ("product_page", "product_api")
-                       for k in ("uncached", "cached"))
-        out.append(f"- Anonymous product page and API: {writes} writes, "
-                   f"{'a session cookie set' if sessions else 'no session created'}: "
-                   f"**{'MEETS' if not writes and not sessions else 'FALLS SHORT'}**.")
+        sessions = any(
+            q[p][k]["session_cookie"] for p in ("product_page", "product_api") for k in ("uncached", "cached")
+        )
+        out.append(
+            f"- Anonymous product page and API: {writes} writes, "
+            f"{'a session cookie set' if sessions else 'no session created'}: "
+            f"**{'MEETS' if not writes and not sessions else 'FALLS SHORT'}**."
+        )
         return out
 
     def markdown(self) -> str:
@@ -650,7 +823,7 @@ class Report:
             "`uncached`: the same with DummyCache (bench/settings_nocache.py). Ratios are against the "
             "one-select view of the same pass.",
             "",
-            "### Budgets (DESIGN.md, \"Performance budgets\")",
+            '### Budgets (DESIGN.md, "Performance budgets")',
             "",
             *self.verdicts(),
             "",
@@ -674,17 +847,38 @@ class Report:
                 cookie = any(q[k]["session_cookie"] for k in ("first", "uncached", "filled", "cached"))
                 ms = p.get("service_ms", {}).get(name, "")
                 ms_unc = p.get("service_ms_uncached", {}).get(name, "")
-                lines.append(f"| {LABELS[name]} `{q['url']}` | {q['first']['count']} | {q['uncached']['count']} | "
-                             f"{q['cached']['count']} | {writes} | {'set' if cookie else 'none'} | {ms} | {ms_unc} |")
-        lines += ["", "Service ms: the median wall time of one request served in process by django.test.Client "
-                  "(no HTTP, no queueing, request log off), with the real cache (after the counting requests) and "
-                  "with none; with 2 CPUs shared by gunicorn and PostgreSQL, req/s under wrk cannot exceed about "
-                  "2000 / service ms."]
-        lines += ["", "<details><summary>The product page's queries (uncached)</summary>", "", "```sql",
-                  *p["queries"]["product_page"]["uncached"]["sql"], "```", "", "</details>", "",
-                  "<details><summary>The product API's queries (uncached)</summary>", "", "```sql",
-                  *p["queries"]["product_api"]["uncached"]["sql"], "```", "", "</details>", "",
-                  "<details><summary>wrk output</summary>", ""]
+                lines.append(
+                    f"| {LABELS[name]} `{q['url']}` | {q['first']['count']} | {q['uncached']['count']} | "
+                    f"{q['cached']['count']} | {writes} | {'set' if cookie else 'none'} | {ms} | {ms_unc} |"
+                )
+        lines += [
+            "",
+            "Service ms: the median wall time of one request served in process by django.test.Client "
+            "(no HTTP, no queueing, request log off), with the real cache (after the counting requests) and "
+            "with none; with 2 CPUs shared by gunicorn and PostgreSQL, req/s under wrk cannot exceed about "
+            "2000 / service ms.",
+        ]
+        lines += [
+            "",
+            "<details><summary>The product page's queries (uncached)</summary>",
+            "",
+            "```sql",
+            *p["queries"]["product_page"]["uncached"]["sql"],
+            "```",
+            "",
+            "</details>",
+            "",
+            "<details><summary>The product API's queries (uncached)</summary>",
+            "",
+            "```sql",
+            *p["queries"]["product_api"]["uncached"]["sql"],
+            "```",
+            "",
+            "</details>",
+            "",
+            "<details><summary>wrk output</summary>",
+            "",
+        ]
         for (pass_name, name), text in self.raw.items():
             lines += [f"{pass_name} — {LABELS[name]}:", "", "```", text.rstrip(), "```", ""]
         lines += ["</details>", END]
@@ -697,8 +891,9 @@ class Report:
             tail = rest.split(END, 1)[1]
             path.write_text(head + block + tail)
         else:
-            path.write_text("# Benchmark results\n\nWritten by `bench/run.py` (see bench/README.md).\n\n"
-                            + block + "\n")
+            path.write_text(
+                "# Benchmark results\n\nWritten by `bench/run.py` (see bench/README.md).\n\n" + block + "\n"
+            )
 
 
 def _on_sigterm(signum, frame):

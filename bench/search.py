@@ -20,6 +20,7 @@ Steps, with bench/run.py's helpers (the same database handling and the same guni
    the next run with the same data; bench/run.py's block and anything else in the file are left as they are).
 
 gunicorn is started here and stopped by its own pid, also on error or Ctrl-C; nothing else is stopped."""
+
 import argparse
 import datetime as dt
 import json
@@ -61,7 +62,7 @@ RUN_START, RUN_END = "<!-- bench:results:start -->", "<!-- bench:results:end -->
 
 def _swap(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 2)
-    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
 def queries_build(models: list[dict], categories: list[str], storages: list[int]) -> list[tuple[str, str]]:
@@ -72,14 +73,15 @@ def queries_build(models: list[dict], categories: list[str], storages: list[int]
     out: list[tuple[str, str]] = []
 
     def add(kind: str, **params) -> None:
-        out.append((kind, "/fr/search/?" + urlencode({k: v for k, v in params.items() if v not in (None, "")},
-                                                      doseq=True)))
+        out.append(
+            (kind, "/fr/search/?" + urlencode({k: v for k, v in params.items() if v not in (None, "")}, doseq=True))
+        )
 
     names = [m["name"].lower() for m in models]
     for name in (rng.choice(names) for _ in range(50)):
         add("name", q=name)
     for name in (rng.choice(names) for _ in range(25)):
-        add("prefix", q=name[:max(3, rng.randrange(3, len(name) + 1) - 1)])
+        add("prefix", q=name[: max(3, rng.randrange(3, len(name) + 1) - 1)])
     for name in (rng.choice(names) for _ in range(20)):
         words = name.split()
         longest = max(range(len(words)), key=lambda i: len(words[i]))
@@ -93,18 +95,25 @@ def queries_build(models: list[dict], categories: list[str], storages: list[int]
     for i in range(15):
         add("broad", q=broad[i % len(broad)])
     for i in range(20):
-        add("browse", **({"category": categories[i % len(categories)]} if i % 2
-                         else {"brand": brands[i % len(brands)]}))
+        add(
+            "browse", **({"category": categories[i % len(categories)]} if i % 2 else {"brand": brands[i % len(brands)]})
+        )
     grades = ["PREMIUM", "EXCELLENT", "VERY_GOOD", "GOOD", "FAIR"]
     for i in range(25):
-        filters = [{"grade": rng.choice(grades)}, {"storage": rng.choice(storages)},
-                   {"min": rng.choice([100, 200, 300]), "max": rng.choice([499.99, 749.99, 999.99])}][i % 3]
+        filters = [
+            {"grade": rng.choice(grades)},
+            {"storage": rng.choice(storages)},
+            {"min": rng.choice([100, 200, 300]), "max": rng.choice([499.99, 749.99, 999.99])},
+        ][i % 3]
         add("filtered", q=rng.choice(brands).lower() if i % 2 else rng.choice(names), **filters)
     for i in range(15):
         add("sorted", q=broad[i % len(broad)], sort=["price_asc", "price_desc", "newest"][i % 3])
     for i in range(10):
-        add("page2", **({"q": broad[i % len(broad)]} if i % 2 else {"category": categories[i % len(categories)]}),
-            page=2)
+        add(
+            "page2",
+            **({"q": broad[i % len(broad)]} if i % 2 else {"category": categories[i % len(categories)]}),
+            page=2,
+        )
     assert len(out) == sum(n for _, n, _ in QUERY_MIX) == 200
     return out
 
@@ -152,18 +161,38 @@ def probe() -> None:
                 elapsed = time.perf_counter() - started
             html = response.content.decode()
             total = html.split('data-total="', 1)[1].split('"', 1)[0] if 'data-total="' in html else None
-            checked.append({"kind": kind, "path": path, "status": response.status_code, "queries": len(ctx),
-                            "ms": round(elapsed * 1000, 2), "total": int(total) if total else None,
-                            "session_cookie": "sessionid" in response.cookies})
+            checked.append(
+                {
+                    "kind": kind,
+                    "path": path,
+                    "status": response.status_code,
+                    "queries": len(ctx),
+                    "ms": round(elapsed * 1000, 2),
+                    "total": int(total) if total else None,
+                    "session_cookie": "sessionid" in response.cookies,
+                }
+            )
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
-    print(json.dumps({
-        "queries": checked, "postgres": version, "model_pk": min(model_ids),
-        "size": {"listings": Listing.objects.count(), "listing_terms": ListingMarket.objects.count(),
-                 "variants": Variant.objects.count(), "product_models": ProductModel.objects.count(),
-                 "entries": SearchEntry.objects.count(), "entries_fr": fr.count(), "models_fr": len(model_ids)},
-    }))
+    print(
+        json.dumps(
+            {
+                "queries": checked,
+                "postgres": version,
+                "model_pk": min(model_ids),
+                "size": {
+                    "listings": Listing.objects.count(),
+                    "listing_terms": ListingMarket.objects.count(),
+                    "variants": Variant.objects.count(),
+                    "product_models": ProductModel.objects.count(),
+                    "entries": SearchEntry.objects.count(),
+                    "entries_fr": fr.count(),
+                    "models_fr": len(model_ids),
+                },
+            }
+        )
+    )
 
 
 # --- wrk ------------------------------------------------------------------------------------------------------
@@ -196,11 +225,17 @@ def lua_write(path: Path, urls: list[str]) -> None:
     path.write_text(LUA % {"paths": ", ".join(json.dumps(u) for u in urls)})
 
 
-def wrk_search(base: str, script: Path, *, clients: int, threads: int, seconds: int, timeout: int,
-               nice: int = 0) -> dict:
+def wrk_search(
+    base: str, script: Path, *, clients: int, threads: int, seconds: int, timeout: int, nice: int = 0
+) -> dict:
     cmd = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", f"--timeout={timeout}s", "-s", str(script), base]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + timeout + 60,
-                         preexec_fn=(lambda: os.nice(nice)) if nice else None)
+    out = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=seconds + timeout + 60,
+        preexec_fn=(lambda: os.nice(nice)) if nice else None,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr or out.stdout}")
     line = next((l for l in out.stdout.splitlines() if l.startswith("SEARCHBENCH ")), None)
@@ -225,17 +260,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=10, help="wrk's per-request timeout, seconds (default 10)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default 3, as bench/run.py)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_SEARCH_DATABASE_URL", DEFAULT_URL))
-    parser.add_argument("--data", choices=("demo", "synthetic"), default="demo",
-                        help="demo: `manage.py demo` (default); synthetic: bench/seed.py at --scale")
+    parser.add_argument(
+        "--data",
+        choices=("demo", "synthetic"),
+        default="demo",
+        help="demo: `manage.py demo` (default); synthetic: bench/seed.py at --scale",
+    )
     parser.add_argument("--demo-args", default="", help="extra arguments for `manage.py demo`")
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="bench/seed.py: fraction of 50k variants / 500k listings / 1,800 merchants (default 1)")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="bench/seed.py: fraction of 50k variants / 500k listings / 1,800 merchants (default 1)",
+    )
     parser.add_argument("--reuse-db", action="store_true", help="keep the database as it is (migrate still runs)")
-    parser.add_argument("--wait-quiet", type=float, default=60,
-                        help="wait up to this many seconds for other processes to leave the CPUs idle (default 60)")
-    parser.add_argument("--nice", type=int, default=0,
-                        help="run gunicorn, wrk and the database's backends at this niceness (as bench/run.py "
-                             "--nice; e.g. -10 on a machine others load; needs root for negative values)")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=60,
+        help="wait up to this many seconds for other processes to leave the CPUs idle (default 60)",
+    )
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="run gunicorn, wrk and the database's backends at this niceness (as bench/run.py "
+        "--nice; e.g. -10 on a machine others load; needs root for negative values)",
+    )
     parser.add_argument("--no-uncached", action="store_true", help="skip the DummyCache pass")
     parser.add_argument("--no-write", action="store_true", help="leave RESULTS.md alone")
     args = parser.parse_args(argv)
@@ -246,8 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(BENCH))
     import run as common  # bench/run.py: database, gunicorn and CPU helpers shared by the benchmarks
 
-    python, command, env, manage, workdir = common.bench_setup("bench/search.py", argv, args.database_url,
-                                                               "remarket-search-bench-")
+    python, command, env, manage, workdir = common.bench_setup(
+        "bench/search.py", argv, args.database_url, "remarket-search-bench-"
+    )
     started = time.monotonic()
 
     if not args.reuse_db:
@@ -256,23 +308,45 @@ def main(argv: list[str] | None = None) -> int:
     if args.data == "demo":
         data = shlex.join(["manage.py", "demo", *shlex.split(args.demo_args)])
         if not args.reuse_db:
-            common.run([*manage, "demo", "--credentials", str(workdir / "demo-credentials.json"),
-                        *shlex.split(args.demo_args)], env, what="fill (manage.py demo)")
+            common.run(
+                [
+                    *manage,
+                    "demo",
+                    "--credentials",
+                    str(workdir / "demo-credentials.json"),
+                    *shlex.split(args.demo_args),
+                ],
+                env,
+                what="fill (manage.py demo)",
+            )
     else:
-        sizes = [f"--variants={round(50_000 * args.scale)}", f"--listings={round(500_000 * args.scale)}",
-                 f"--merchants={max(10, round(1_800 * args.scale))}"]
+        sizes = [
+            f"--variants={round(50_000 * args.scale)}",
+            f"--listings={round(500_000 * args.scale)}",
+            f"--merchants={max(10, round(1_800 * args.scale))}",
+        ]
         data = shlex.join(["bench/seed.py", *sizes])
         if not args.reuse_db:
             common.run([python, str(BENCH / "seed.py"), *sizes], env, what="fill (bench/seed.py)")
     t0 = time.monotonic()
     common.run([*manage, "search_rebuild"], env, what="search index")
     rebuild_s = time.monotonic() - t0
-    common.run([python, "-c", "import django; django.setup(); from django.db import connection; "
-                              "connection.cursor().execute('ANALYZE')"], env, what="analyze")
+    common.run(
+        [
+            python,
+            "-c",
+            "import django; django.setup(); from django.db import connection; connection.cursor().execute('ANALYZE')",
+        ],
+        env,
+        what="analyze",
+    )
     common.run([*manage, "collectstatic", "--no-input", "-v0"], env, what="collectstatic")
 
-    probed = json.loads(common.run([python, str(BENCH / "search.py"), "--probe"], env, what="probe",
-                                   capture=True).strip().splitlines()[-1])
+    probed = json.loads(
+        common.run([python, str(BENCH / "search.py"), "--probe"], env, what="probe", capture=True)
+        .strip()
+        .splitlines()[-1]
+    )
     bad = [q for q in probed["queries"] if q["status"] != 200 or q["session_cookie"]]
     if bad:
         raise SystemExit(f"searches that do not answer 200 anonymously: {bad[:5]}")
@@ -287,41 +361,79 @@ def main(argv: list[str] | None = None) -> int:
         pass_env = dict(env, DJANGO_SETTINGS_MODULE=settings)
         if settings == "settings_nocache":
             pass_env["PYTHONPATH"] = str(BENCH)
-        with common.Gunicorn(python, pass_env, args.workers, workdir / f"gunicorn-{name}.log",
-                             **({"nice": args.nice} if args.nice else {})) as server:
+        with common.Gunicorn(
+            python,
+            pass_env,
+            args.workers,
+            workdir / f"gunicorn-{name}.log",
+            **({"nice": args.nice} if args.nice else {}),
+        ) as server:
             status, body = common.http_get(server.base + probed["queries"][0]["path"])
             if status != 200:
                 raise RuntimeError(f"the first search answered {status}:\n{body[:2000]!r}\n{server.log_tail()}")
             if args.warmup:
-                wrk_search(server.base, script, clients=args.clients, threads=args.threads, seconds=args.warmup,
-                           timeout=args.timeout, nice=args.nice)
+                wrk_search(
+                    server.base,
+                    script,
+                    clients=args.clients,
+                    threads=args.threads,
+                    seconds=args.warmup,
+                    timeout=args.timeout,
+                    nice=args.nice,
+                )
             if args.nice and hasattr(common, "renice_backends"):  # the backends the warm-up opened
                 common.renice_backends(urlsplit(args.database_url).path.lstrip("/"), args.nice)
             common.settle(server.proc.pid)
             before = common.wait_quiet(args.wait_quiet)
             common.say(f"{name}: wrk {args.duration}s, {args.clients} clients, 200 searches in turn")
             with _cpu_share(common, server.proc.pid, args.database_url) as share:
-                figures = wrk_search(server.base, script, clients=args.clients, threads=args.threads,
-                                     seconds=args.duration, timeout=args.timeout, nice=args.nice)
+                figures = wrk_search(
+                    server.base,
+                    script,
+                    clients=args.clients,
+                    threads=args.threads,
+                    seconds=args.duration,
+                    timeout=args.timeout,
+                    nice=args.nice,
+                )
             results[name], noise[name] = figures, max(before, share.others)
             if name == "production":  # the reference of bench/run.py, same server, same clients
-                reference, _ = common.wrk(f"{server.base}/bench/one-select?id={probed['model_pk']}",
-                                          threads=args.threads, connections=args.clients,
-                                          seconds=max(5, args.duration // 2), timeout=args.timeout,
-                                          **({"nice": args.nice} if args.nice else {}))
-                results["one-select"] = {"rps": reference.rps, "p50_ms": reference.p50_ms,
-                                         "p99_ms": reference.p99_ms, "errors": reference.errors}
+                reference, _ = common.wrk(
+                    f"{server.base}/bench/one-select?id={probed['model_pk']}",
+                    threads=args.threads,
+                    connections=args.clients,
+                    seconds=max(5, args.duration // 2),
+                    timeout=args.timeout,
+                    **({"nice": args.nice} if args.nice else {}),
+                )
+                results["one-select"] = {
+                    "rps": reference.rps,
+                    "p50_ms": reference.p50_ms,
+                    "p99_ms": reference.p99_ms,
+                    "errors": reference.errors,
+                }
                 common.say(f"  one-select reference: {reference.rps:,.0f} req/s, p99 {reference.p99_ms:.1f} ms")
-            common.say(f"  {figures['rps']:,.0f} req/s, p50 {figures['p50_ms']:.1f} ms, "
-                       f"p95 {figures['p95_ms']:.1f} ms, "
-                       f"p99 {figures['p99_ms']:.1f} ms, {figures['errors']} errors "
-                       f"(others used {share.others:.0%} of the CPUs meanwhile)")
+            common.say(
+                f"  {figures['rps']:,.0f} req/s, p50 {figures['p50_ms']:.1f} ms, "
+                f"p95 {figures['p95_ms']:.1f} ms, "
+                f"p99 {figures['p99_ms']:.1f} ms, {figures['errors']} errors "
+                f"(others used {share.others:.0%} of the CPUs meanwhile)"
+            )
             if figures["errors"]:
                 sys.stderr.write(server.log_tail() + "\n")
 
-    block = report(args=args, command=command, data=data, probed=probed, results=results, noise=noise,
-                   machine=common.machine(), rebuild_s=rebuild_s, elapsed=time.monotonic() - started,
-                   busy_warn=common.BUSY_WARN)
+    block = report(
+        args=args,
+        command=command,
+        data=data,
+        probed=probed,
+        results=results,
+        noise=noise,
+        machine=common.machine(),
+        rebuild_s=rebuild_s,
+        elapsed=time.monotonic() - started,
+        busy_warn=common.BUSY_WARN,
+    )
     print()
     print(block)
     if not args.no_write:
@@ -368,8 +480,9 @@ def report(*, args, command, data, probed, results, noise, machine, rebuild_s, e
         f"{size['entries']:,} entries ({size['entries_fr']:,} in France, {size['models_fr']:,} models for sale "
         f"there), rebuilt in {rebuild_s:.1f} s.",
         "",
-        "Searches: " + ", ".join(f"{n} {kind}" for kind, n, _ in QUERY_MIX) +
-        f" (bench/search.py `QUERY_MIX`); {empty} of them find nothing. In process with no cache, one search "
+        "Searches: "
+        + ", ".join(f"{n} {kind}" for kind, n, _ in QUERY_MIX)
+        + f" (bench/search.py `QUERY_MIX`); {empty} of them find nothing. In process with no cache, one search "
         f"issues {counts[0]}–{counts[-1]} SQL queries (median {counts[len(counts) // 2]}) and takes "
         f"{ms[len(ms) // 2]:.1f} ms (median), {ms[int(len(ms) * 0.95)]:.1f} ms (p95) single-threaded.",
         "",
@@ -381,9 +494,11 @@ def report(*, args, command, data, probed, results, noise, machine, rebuild_s, e
     for name, f in results.items():
         if name == "one-select":
             continue
-        lines.append(f"| {name} | {f['rps']:,.0f} | {f['p50_ms']:.1f} | {f['p90_ms']:.1f} | {f['p95_ms']:.1f} | "
-                     f"{f['p99_ms']:.1f} | {f['max_ms']:.1f} | {f['errors']} | {noise[name]:.0%} | "
-                     f"**{_verdict(f)}** |")
+        lines.append(
+            f"| {name} | {f['rps']:,.0f} | {f['p50_ms']:.1f} | {f['p90_ms']:.1f} | {f['p95_ms']:.1f} | "
+            f"{f['p99_ms']:.1f} | {f['max_ms']:.1f} | {f['errors']} | {noise[name]:.0%} | "
+            f"**{_verdict(f)}** |"
+        )
     lines += [
         "",
         "`production`: remarket.settings.local as `remarket serve` runs it (locmem cache: each worker keeps the "
@@ -392,20 +507,30 @@ def report(*, args, command, data, probed, results, noise, machine, rebuild_s, e
         "and renders all its HTML.",
     ]
     if reference:
-        ratios = ", ".join(f"{name} {f['rps'] / reference['rps']:.2f}×" for name, f in results.items()
-                           if name != "one-select")
-        lines += ["", f"Reference in the same run (bench/run.py's one indexed pk select on the same server, "
-                      f"{args.clients} clients, measured right after the production pass): {reference['rps']:,.0f} "
-                      f"req/s, p99 {reference['p99_ms']:.1f} ms; searches against it: {ratios}. On DESIGN's reference "
-                      "machine that view does about 2,800 req/s: this machine's absolute figures are lower by that "
-                      "much, the ratios less so."]
+        ratios = ", ".join(
+            f"{name} {f['rps'] / reference['rps']:.2f}×" for name, f in results.items() if name != "one-select"
+        )
+        lines += [
+            "",
+            f"Reference in the same run (bench/run.py's one indexed pk select on the same server, "
+            f"{args.clients} clients, measured right after the production pass): {reference['rps']:,.0f} "
+            f"req/s, p99 {reference['p99_ms']:.1f} ms; searches against it: {ratios}. On DESIGN's reference "
+            "machine that view does about 2,800 req/s: this machine's absolute figures are lower by that "
+            "much, the ratios less so.",
+        ]
     if max(noise.values(), default=0) > busy_warn:
-        lines += ["", "**Warning: other processes were using the CPUs during this run; the figures are low and "
-                      "the run should be repeated on a quiet machine.**"]
+        lines += [
+            "",
+            "**Warning: other processes were using the CPUs during this run; the figures are low and "
+            "the run should be repeated on a quiet machine.**",
+        ]
     slowest = sorted(queries, key=lambda q: -q["ms"])[:5]
-    lines += ["", "Slowest searches in process (no cache): " +
-              "; ".join(f"`{q['path']}` {q['ms']:.0f} ms, {q['queries']} queries, {q['total']} hits" for q in slowest),
-              ""]
+    lines += [
+        "",
+        "Slowest searches in process (no cache): "
+        + "; ".join(f"`{q['path']}` {q['ms']:.0f} ms, {q['queries']} queries, {q['total']} hits" for q in slowest),
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ a few markets with their web channels, a small category tree, product models wit
 variants, merchants (mostly active, some suspended or applied), listings spread over variants with a
 skewed popularity (so the top models carry a few hundred to a couple of thousand offers, as on a real
 marketplace) and their terms in one to three markets. Deterministic for a given seed."""
+
 import argparse
 import datetime as dt
 import os
@@ -29,8 +30,14 @@ MARKETS = [  # code, currency, language, time zone, VAT bp, prices include tax
     ("US", "USD", "en-US", "America/New_York", 0, False),
 ]
 CATEGORIES = [  # slug, name, impact key, brands, storages, base price in euros
-    ("smartphones", "Smartphones", "smartphone", ["Apple", "Samsung", "Google", "Xiaomi", "OnePlus"],
-     [64, 128, 256, 512], 420),
+    (
+        "smartphones",
+        "Smartphones",
+        "smartphone",
+        ["Apple", "Samsung", "Google", "Xiaomi", "OnePlus"],
+        [64, 128, 256, 512],
+        420,
+    ),
     ("tablets", "Tablets", "tablet", ["Apple", "Samsung", "Lenovo"], [64, 128, 256], 380),
     ("laptops", "Laptops", "laptop", ["Apple", "Lenovo", "Dell", "HP", "Asus"], [256, 512, 1024], 760),
     ("smartwatches", "Smartwatches", "smartwatch", ["Apple", "Samsung", "Garmin"], [None], 210),
@@ -74,16 +81,16 @@ def main() -> None:
 
     with transaction.atomic():
         markets = {}
-        for code, currency, language, tz, vat, incl in MARKETS:
-            markets[code] = Market.objects.create(code=code, country=code, currency=currency, language=language,
-                                                  time_zone=tz, prices_include_tax=incl)
+        for code, currency, language, tz, _vat, incl in MARKETS:
+            markets[code] = Market.objects.create(
+                code=code, country=code, currency=currency, language=language, time_zone=tz, prices_include_tax=incl
+            )
             Channel.objects.create(code=f"web-{code.lower()}", kind="web", market=markets[code])
 
         # Product models: each has storages × colours variants; ~10 variants a model on average.
         categories = []
         for slug, name, impact, brands, storages, eur in CATEGORIES:
-            categories.append((Category.objects.create(slug=slug, name=name, impact_key=impact),
-                               brands, storages, eur))
+            categories.append((Category.objects.create(slug=slug, name=name, impact_key=impact), brands, storages, eur))
         models, specs = [], []
         made_variants = 0
         n = 0
@@ -94,8 +101,16 @@ def main() -> None:
             colours = rng.sample(COLOURS, rng.randint(2, 4))
             count = len(storages) * len(colours)
             slug = f"{brand.lower()}-{category.slug[:-1]}-{n + 1}"
-            models.append(ProductModel(category=category, brand=brand, name=f"{category.name[:-1]} {n + 1}",
-                                       slug=slug, release_year=year, specs={"year": year}))
+            models.append(
+                ProductModel(
+                    category=category,
+                    brand=brand,
+                    name=f"{category.name[:-1]} {n + 1}",
+                    slug=slug,
+                    release_year=year,
+                    specs={"year": year},
+                )
+            )
             specs.append((storages, colours, eur * (0.6 + 0.08 * (year - 2016))))
             made_variants += count
             n += 1
@@ -104,8 +119,9 @@ def main() -> None:
         for model, (storages, colours, eur) in zip(models, specs):
             for s_rank, storage in enumerate(storages):
                 for colour in colours:
-                    variants.append(Variant(model=model, storage_gb=storage, colour=colour,
-                                            ean=f"{rng.randrange(10**12, 10**13)}"))
+                    variants.append(
+                        Variant(model=model, storage_gb=storage, colour=colour, ean=f"{rng.randrange(10**12, 10**13)}")
+                    )
                     variant_price.append(eur * (1 + 0.18 * s_rank))
         Variant.objects.bulk_create(variants, batch_size=BATCH)
         log(f"{len(models)} models, {len(variants)} variants ({time.perf_counter() - started:.0f} s)")
@@ -113,9 +129,17 @@ def main() -> None:
         # Merchants: 92 % active or warned or limited, the rest suspended or applied (their offers are hidden).
         statuses = ["active"] * 84 + ["warned"] * 5 + ["limited"] * 3 + ["suspended"] * 5 + ["applied"] * 3
         countries = ["FR"] * 40 + ["DE"] * 15 + ["ES"] * 10 + ["IT"] * 10 + ["GB"] * 10 + ["US"] * 15
-        merchants = [Merchant(name=f"Refurb Works {i:04d}", slug=f"refurb-works-{i:04d}", country=rng.choice(countries),
-                              status=rng.choice(statuses), is_first_party=(i == 0), created_at=NOW)
-                     for i in range(args.merchants)]
+        merchants = [
+            Merchant(
+                name=f"Refurb Works {i:04d}",
+                slug=f"refurb-works-{i:04d}",
+                country=rng.choice(countries),
+                status=rng.choice(statuses),
+                is_first_party=(i == 0),
+                created_at=NOW,
+            )
+            for i in range(args.merchants)
+        ]
         Merchant.objects.bulk_create(merchants, batch_size=BATCH)
         merchant_weight = [1 / (i + 5) ** 0.9 for i in range(len(merchants))]  # a few big sellers, a long tail
 
@@ -137,24 +161,41 @@ def main() -> None:
             for i in range(start, min(start + BATCH, args.listings)):
                 variant, merchant = variants[chosen_variants[i]], merchants[chosen_merchants[i]]
                 grade = chosen_grades[i]
-                listings.append(Listing(merchant_id=merchant.pk, variant_id=variant.pk, grade=grade,
-                                        sku=f"BX-{i:07d}",
-                                        quantity=rng.choice((0, 1, 1, 2, 3, 5, 8, 12)),
-                                        warranty_months=rng.choice((12, 12, 12, 24)), updated_at=NOW))
+                listings.append(
+                    Listing(
+                        merchant_id=merchant.pk,
+                        variant_id=variant.pk,
+                        grade=grade,
+                        sku=f"BX-{i:07d}",
+                        quantity=rng.choice((0, 1, 1, 2, 3, 5, 8, 12)),
+                        warranty_months=rng.choice((12, 12, 12, 24)),
+                        updated_at=NOW,
+                    )
+                )
                 prices.append(variant_price[chosen_variants[i]] * GRADE_FACTOR[grade] * rng.uniform(0.92, 1.12))
             Listing.objects.bulk_create(listings)
             terms = []
             for listing, eur in zip(listings, prices):
-                codes = ["FR"] + rng.sample(other_markets, rng.randint(0, 2)) if rng.random() < 0.8 \
+                codes = (
+                    ["FR"] + rng.sample(other_markets, rng.randint(0, 2))
+                    if rng.random() < 0.8
                     else rng.sample(other_markets, rng.randint(1, 2))
+                )
                 for code in codes:
                     market = markets[code]
                     factor = {"GBP": 0.86, "USD": 1.08}.get(market.currency, 1.0)
                     price = max(100, round(eur * factor * 100))
-                    terms.append(ListingMarket(listing_id=listing.pk, market_id=market.pk, currency=market.currency,
-                                               price_minor=price, min_price_minor=round(price * 0.9),
-                                               max_price_minor=round(price * 1.2),
-                                               published=rng.random() < 0.97))
+                    terms.append(
+                        ListingMarket(
+                            listing_id=listing.pk,
+                            market_id=market.pk,
+                            currency=market.currency,
+                            price_minor=price,
+                            min_price_minor=round(price * 0.9),
+                            max_price_minor=round(price * 1.2),
+                            published=rng.random() < 0.97,
+                        )
+                    )
             ListingMarket.objects.bulk_create(terms)
             if (start // BATCH) % 10 == 9:
                 log(f"{start + len(listings)} listings ({time.perf_counter() - started:.0f} s)")

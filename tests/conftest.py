@@ -15,13 +15,25 @@ from django.db import connection
 from remarket.accounts.models import Role
 from remarket.accounts.permissions import Actor
 from remarket.accounts.services import api_token_issue
-from remarket.markets.models import Channel, Location, Market, Partner
+from remarket.markets.models import Channel, Location, Market
 
 from .factories import ListingFactory, ListingMarketFactory, MerchantFactory, UserFactory, VariantFactory
 
-PAY_OK, PAY_DECLINED, PAY_3DS, PAY_TIMEOUT = "4242424242424242", "4000000000000002", "4000000000003220", "4000000000000119"
-ADDRESS_FR = {"first_name": "Victor", "last_name": "Hugo", "street": "6 place des Vosges", "postal_code": "75004",
-              "city": "Paris", "country": "FR", "phone": "06 12 34 56 78"}
+PAY_OK, PAY_DECLINED, PAY_3DS, PAY_TIMEOUT = (
+    "4242424242424242",
+    "4000000000000002",
+    "4000000000003220",
+    "4000000000000119",
+)
+ADDRESS_FR = {
+    "first_name": "Victor",
+    "last_name": "Hugo",
+    "street": "6 place des Vosges",
+    "postal_code": "75004",
+    "city": "Paris",
+    "country": "FR",
+    "phone": "06 12 34 56 78",
+}
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,8 +46,8 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from remarket.ledger.commission import commission_rates_changed
-    from remarket.markets.tax import tax_rates_changed
     from remarket.markets.selectors import markets_forget
+    from remarket.markets.tax import tax_rates_changed
 
     cache.clear()
     tax_rates_changed()
@@ -50,8 +62,9 @@ def database_url() -> str:
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{settings['NAME']}"
-    return (f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
-            f"/{settings['NAME']}")
+    return (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
 
 
 def _free_port() -> int:
@@ -69,18 +82,41 @@ no_redirect = urllib.request.build_opener(_NoRedirect)
 
 
 @contextmanager
-def gunicorn_serving(*, env: dict[str, str | None] | None = None, workers: int = 2, cwd: Path = ROOT,
-                     headers: dict[str, str] | None = None):
+def gunicorn_serving(
+    *,
+    env: dict[str, str | None] | None = None,
+    workers: int = 2,
+    cwd: Path = ROOT,
+    headers: dict[str, str] | None = None,
+):
     """gunicorn on the test database with the test profile (or what `env` sets instead; a None value removes a
     variable), once /healthz answers 200 (asked with `headers`, as a proxy would forward it); stopped by its pid,
     killed if it does not stop in time."""
     port = _free_port()
-    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "remarket.settings.test", "DATABASE_URL": database_url(),
-                "REMARKET_SUPERVISE_WORKER": "0", **(env or {})}
+    full_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "remarket.settings.test",
+        "DATABASE_URL": database_url(),
+        "REMARKET_SUPERVISE_WORKER": "0",
+        **(env or {}),
+    }
     full_env = {k: v for k, v in full_env.items() if v is not None}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "remarket.wsgi:application", "--config",
-                             str(ROOT / "remarket" / "cli" / "gunicorn_conf.py"), "--bind", f"127.0.0.1:{port}",
-                             "--workers", str(workers)], cwd=cwd, env=full_env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "remarket.wsgi:application",
+            "--config",
+            str(ROOT / "remarket" / "cli" / "gunicorn_conf.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+        ],
+        cwd=cwd,
+        env=full_env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):  # 15 s at most
@@ -123,14 +159,27 @@ class Marketplace:
 
 def build_marketplace() -> Marketplace:
     from remarket.markets.fx import FxRate
+
     fr = Market.objects.create(code="FR", country="FR", currency="EUR", language="fr-FR", time_zone="Europe/Paris")
-    us = Market.objects.create(code="US", country="US", currency="USD", language="en-US",
-                               time_zone="America/New_York", prices_include_tax=False)
+    us = Market.objects.create(
+        code="US",
+        country="US",
+        currency="USD",
+        language="en-US",
+        time_zone="America/New_York",
+        prices_include_tax=False,
+    )
     web_fr = Channel.objects.create(code="web-fr", kind="web", market=fr)
     web_us = Channel.objects.create(code="web-us", kind="web", market=us)
     store_us = Channel.objects.create(code="store-us", kind="store", market=us)
-    nyc = Location.objects.create(channel=store_us, code="nyc-soho", name="remarket New York — SoHo", town="New York",
-                                  region="NY", postcode="10012")
+    nyc = Location.objects.create(
+        channel=store_us,
+        code="nyc-soho",
+        name="remarket New York — SoHo",
+        town="New York",
+        region="NY",
+        postcode="10012",
+    )
     FxRate.objects.bulk_create([FxRate(currency="EUR", month=dt.date(2026, m, 1), per_usd="0.8670") for m in (1, 6)])
     return Marketplace(fr, us, web_fr, web_us, store_us, nyc)
 

@@ -1,4 +1,5 @@
 """factory_boy factories for the domain models. Markets and channels come from `marketplace`."""
+
 import datetime as dt
 
 import factory

@@ -1,6 +1,7 @@
 """DESIGN's money invariants (2: no lost or doubled payment, 3: the ledger balances) read back from the database
 and the sandbox's own books, as a list of violations per order, so that a race test can say how many of its
 attempts broke them."""
+
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Sum
@@ -23,10 +24,20 @@ def order_violations(order_ids=None) -> dict[int, list[str]]:
     states = dict(orders.values_list("pk", "state"))
     intents = {i.order_id: i for i in PaymentIntent.objects.filter(order_id__in=states)}
     charges = {c.intent_id: c for c in SandboxCharge.objects.filter(intent_id__in=[i.pk for i in intents.values()])}
-    sales = Counter(dict(LedgerTransaction.objects.filter(kind="sale", order_id__in=states).values("order_id")
-                         .annotate(n=Count("id")).values_list("order_id", "n")))
-    suborders = dict(SubOrder.objects.filter(order_id__in=states).values("order_id").annotate(n=Count("id"))
-                     .values_list("order_id", "n"))
+    sales = Counter(
+        dict(
+            LedgerTransaction.objects.filter(kind="sale", order_id__in=states)
+            .values("order_id")
+            .annotate(n=Count("id"))
+            .values_list("order_id", "n")
+        )
+    )
+    suborders = dict(
+        SubOrder.objects.filter(order_id__in=states)
+        .values("order_id")
+        .annotate(n=Count("id"))
+        .values_list("order_id", "n")
+    )
     problems: dict[int, list[str]] = defaultdict(list)
     for order_id, state in states.items():
         intent = intents.get(order_id)
@@ -35,17 +46,21 @@ def order_violations(order_ids=None) -> dict[int, list[str]]:
         kept = took and charge.refunded_minor < charge.amount_minor
         paid = state in PAID
         if kept and not paid:
-            problems[order_id].append(f"charged {charge.amount_minor - charge.refunded_minor} ({charge.status}) "
-                                      f"but the order is in state {state}, intent {intent.status}")
+            problems[order_id].append(
+                f"charged {charge.amount_minor - charge.refunded_minor} ({charge.status}) "
+                f"but the order is in state {state}, intent {intent.status}"
+            )
         if paid and not (charge is not None and charge.status == "captured" and charge.refunded_minor == 0):
-            problems[order_id].append(f"paid (state {state}) without its captured charge "
-                                      f"({charge.status if charge else 'none'})")
+            problems[order_id].append(
+                f"paid (state {state}) without its captured charge ({charge.status if charge else 'none'})"
+            )
         if paid and intent.status != "captured":
             problems[order_id].append(f"paid while its intent says {intent.status}")
         expected = suborders.get(order_id, 0) if paid else 0
         if sales[order_id] != expected:
-            problems[order_id].append(f"{sales[order_id]} ledger sales for {suborders.get(order_id, 0)} "
-                                      f"sub-orders, order in state {state}")
+            problems[order_id].append(
+                f"{sales[order_id]} ledger sales for {suborders.get(order_id, 0)} sub-orders, order in state {state}"
+            )
     return dict(problems)
 
 
@@ -56,9 +71,10 @@ def ledger_sums() -> dict[str, int]:
 
 
 def negative_stock() -> list[str]:
-    return ([f"listing {pk}: {q}" for pk, q in Listing.objects.filter(quantity__lt=0).values_list("pk", "quantity")]
-            + [f"location stock {pk}: {a}" for pk, a in
-               LocationStock.objects.filter(available__lt=0).values_list("pk", "available")])
+    return [f"listing {pk}: {q}" for pk, q in Listing.objects.filter(quantity__lt=0).values_list("pk", "quantity")] + [
+        f"location stock {pk}: {a}"
+        for pk, a in LocationStock.objects.filter(available__lt=0).values_list("pk", "available")
+    ]
 
 
 def report(name: str, attempts: int, violations: int) -> str:

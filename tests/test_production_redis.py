@@ -1,5 +1,6 @@
 """The production profile booted for real with REDIS_URL: gunicorn on the test database, Redis for the cache,
 sessions and the /ws/ rate counters; a storefront page, a login and a /ws/ call served over HTTP."""
+
 import os
 import secrets
 import subprocess
@@ -34,9 +35,16 @@ def _get(url: str, **headers) -> tuple[int, dict, str]:
 def production_server(transactional_db, tmp_path):
     store = redis.Redis.from_url(REDIS_URL)
     store.flushdb()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "remarket.settings.production", "DATABASE_URL": database_url(),
-           "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1", "REDIS_URL": REDIS_URL,
-           "REMARKET_ALLOW_SANDBOX": "1", "REMARKET_SUPERVISE_WORKER": "0"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "remarket.settings.production",
+        "DATABASE_URL": database_url(),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "REDIS_URL": REDIS_URL,
+        "REMARKET_ALLOW_SANDBOX": "1",
+        "REMARKET_SUPERVISE_WORKER": "0",
+    }
     remarket = str(Path(sys.executable).parent / "remarket")
     subprocess.run([remarket, "collectstatic", "--no-input", "-v0"], cwd=tmp_path, env=env, check=True, timeout=300)
     try:

@@ -19,21 +19,25 @@ class User(AbstractUser):
     merchant, clerks to one location, partner managers to one partner."""
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CUSTOMER)
-    merchant = models.ForeignKey("merchants.Merchant", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="staff")
-    location = models.ForeignKey("markets.Location", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="clerks")
-    partner = models.ForeignKey("markets.Partner", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="managers")
+    merchant = models.ForeignKey(
+        "merchants.Merchant", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    location = models.ForeignKey(
+        "markets.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="clerks"
+    )
+    partner = models.ForeignKey(
+        "markets.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="managers"
+    )
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=~Q(role="merchant") | Q(merchant__isnull=False),
-                                   name="merchant_staff_has_merchant"),
-            models.CheckConstraint(condition=~Q(role="clerk") | Q(location__isnull=False),
-                                   name="clerk_has_location"),
-            models.CheckConstraint(condition=~Q(role="partner") | Q(partner__isnull=False),
-                                   name="partner_manager_has_partner"),
+            models.CheckConstraint(
+                condition=~Q(role="merchant") | Q(merchant__isnull=False), name="merchant_staff_has_merchant"
+            ),
+            models.CheckConstraint(condition=~Q(role="clerk") | Q(location__isnull=False), name="clerk_has_location"),
+            models.CheckConstraint(
+                condition=~Q(role="partner") | Q(partner__isnull=False), name="partner_manager_has_partner"
+            ),
         ]
 
 
@@ -48,9 +52,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
     @staticmethod
     def hash(secret: str) -> str:
         return hashlib.sha256(secret.encode()).hexdigest()
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"

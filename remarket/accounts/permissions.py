@@ -3,6 +3,7 @@
 Every interface resolves its caller to an `Actor` and asks `require(actor, permission)`; scoping
 queries to the actor's merchant or location is done by `scope_*` helpers in the selectors, which
 take the actor too."""
+
 import hashlib
 from dataclasses import dataclass
 
@@ -14,12 +15,22 @@ from .models import Role
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CUSTOMER: frozenset({"cart.use", "order.view_own"}),
-    Role.MERCHANT: frozenset({"listing.view", "listing.write", "order.view_merchant", "order.fulfil",
-                              "statement.view_own"}),
+    Role.MERCHANT: frozenset(
+        {"listing.view", "listing.write", "order.view_merchant", "order.fulfil", "statement.view_own"}
+    ),
     Role.CLERK: frozenset({"pos.sell", "pos.view_stock", "cart.use"}),
     Role.PARTNER: frozenset({"partner.report"}),
-    Role.OPERATOR: frozenset({"ops.dashboard", "listing.view", "order.view_all", "catalog.write",
-                              "merchant.manage", "finance.view", "payout.run"}),
+    Role.OPERATOR: frozenset(
+        {
+            "ops.dashboard",
+            "listing.view",
+            "order.view_all",
+            "catalog.write",
+            "merchant.manage",
+            "finance.view",
+            "payout.run",
+        }
+    ),
 }
 
 
@@ -42,9 +53,13 @@ class Actor:
             return f"user:{self.user_id}"
         if self.session:
             return f"session:{self.session}"
-        raise DomainError("IDEMPOTENCY_KEY_UNSCOPED",
-                          _("An Idempotency-Key needs a caller to belong to: send an API token, or the session "
-                            "cookie of your first answer."))
+        raise DomainError(
+            "IDEMPOTENCY_KEY_UNSCOPED",
+            _(
+                "An Idempotency-Key needs a caller to belong to: send an API token, or the session "
+                "cookie of your first answer."
+            ),
+        )
 
     @classmethod
     def of(cls, user, *, via_token: bool = False, session_key: str = "") -> "Actor":
@@ -52,8 +67,14 @@ class Actor:
             session = hashlib.sha256(session_key.encode()).hexdigest()[:32] if session_key else ""
             return cls(user_id=None, role=Role.CUSTOMER, session=session)
         role = Role.OPERATOR if user.is_superuser else user.role
-        return cls(user_id=user.pk, role=role, merchant_id=user.merchant_id, location_id=user.location_id,
-                   partner_id=user.partner_id, via_token=via_token)
+        return cls(
+            user_id=user.pk,
+            role=role,
+            merchant_id=user.merchant_id,
+            location_id=user.location_id,
+            partner_id=user.partner_id,
+            via_token=via_token,
+        )
 
 
 def allowed(actor: Actor, permission: str) -> bool:

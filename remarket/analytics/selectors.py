@@ -23,15 +23,17 @@ class GmvTable:
 
 def gmv_by_country_channel(*, since: dt.date, until: dt.date) -> GmvTable:
     """GMV (EUR) by country × channel over [since, until), from the rollups only."""
-    rows = list(GmvRollup.objects.filter(month__gte=since, month__lt=until)
-                .values("month", "market_code", "channel_kind")
-                .annotate(gmv=Sum("gmv_eur_minor"), units=Sum("units"), co2e=Sum("co2e_avoided_g"),
-                          ewaste=Sum("ewaste_avoided_g")))
+    rows = list(
+        GmvRollup.objects.filter(month__gte=since, month__lt=until)
+        .values("month", "market_code", "channel_kind")
+        .annotate(
+            gmv=Sum("gmv_eur_minor"), units=Sum("units"), co2e=Sum("co2e_avoided_g"), ewaste=Sum("ewaste_avoided_g")
+        )
+    )
     months = sorted({r["month"] for r in rows})
     cells: dict[tuple[str, str], int] = defaultdict(int)
     by_month = {kind: [0] * len(months) for kind in CHANNEL_KINDS}
-    table = GmvTable(months=months, countries=sorted({r["market_code"] for r in rows}), cells=cells,
-                     by_month=by_month)
+    table = GmvTable(months=months, countries=sorted({r["market_code"] for r in rows}), cells=cells, by_month=by_month)
     for r in rows:
         cells[(r["market_code"], r["channel_kind"])] += r["gmv"]
         by_month.setdefault(r["channel_kind"], [0] * len(months))[months.index(r["month"])] += r["gmv"]

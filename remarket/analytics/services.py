@@ -1,4 +1,5 @@
 """Sales facts and rollups, built from events so reports never scan order history on a request."""
+
 import datetime as dt
 from collections import defaultdict
 
@@ -17,8 +18,9 @@ def _month_in(market, at: dt.datetime) -> dt.date:
     return market.local_month(at)
 
 
-def sale_facts_build(*, order: Order, lines: list[OrderLine], sold_at: dt.datetime,
-                     rate_cache: dict | None = None) -> list[SaleFact]:
+def sale_facts_build(
+    *, order: Order, lines: list[OrderLine], sold_at: dt.datetime, rate_cache: dict | None = None
+) -> list[SaleFact]:
     """The facts of a paid order's lines (not saved). `rate_cache` spares repeated FX look-ups in bulk."""
     market = order.market
     month = _month_in(market, sold_at)
@@ -30,13 +32,25 @@ def sale_facts_build(*, order: Order, lines: list[OrderLine], sold_at: dt.dateti
     facts = []
     for line in lines:
         co2e, ewaste = avoided_for(line.listing.variant.model.category.impact_key, line.quantity)
-        facts.append(SaleFact(order_line=line, market_code=market.code, channel_kind=order.channel.kind,
-                              location_id=order.location_id, merchant_id=line.suborder.merchant_id, sold_at=sold_at,
-                              month=month, quantity=line.quantity, gmv_minor=line.total_minor,
-                              currency=order.currency,
-                              gmv_eur_minor=convert(line.total_minor, order.currency, "EUR", rate),
-                              eur_rate=rate, eur_rate_provisional=provisional, co2e_avoided_g=co2e,
-                              ewaste_avoided_g=ewaste))
+        facts.append(
+            SaleFact(
+                order_line=line,
+                market_code=market.code,
+                channel_kind=order.channel.kind,
+                location_id=order.location_id,
+                merchant_id=line.suborder.merchant_id,
+                sold_at=sold_at,
+                month=month,
+                quantity=line.quantity,
+                gmv_minor=line.total_minor,
+                currency=order.currency,
+                gmv_eur_minor=convert(line.total_minor, order.currency, "EUR", rate),
+                eur_rate=rate,
+                eur_rate_provisional=provisional,
+                co2e_avoided_g=co2e,
+                ewaste_avoided_g=ewaste,
+            )
+        )
     return facts
 
 
@@ -57,16 +71,22 @@ def rollups_add(facts: list[SaleFact]) -> None:
     for (month, market_code, kind), (orders, units, gmv, co2e, ewaste) in sorted(sums.items()):
         GmvRollup.objects.get_or_create(month=month, market_code=market_code, channel_kind=kind)
         GmvRollup.objects.filter(month=month, market_code=market_code, channel_kind=kind).update(
-            orders=F("orders") + orders, units=F("units") + units, gmv_eur_minor=F("gmv_eur_minor") + gmv,
-            co2e_avoided_g=F("co2e_avoided_g") + co2e, ewaste_avoided_g=F("ewaste_avoided_g") + ewaste)
+            orders=F("orders") + orders,
+            units=F("units") + units,
+            gmv_eur_minor=F("gmv_eur_minor") + gmv,
+            co2e_avoided_g=F("co2e_avoided_g") + co2e,
+            ewaste_avoided_g=F("ewaste_avoided_g") + ewaste,
+        )
 
 
 def sale_record(*, order_id: int, sold_at: dt.datetime) -> list[SaleFact]:
     """Facts and rollups for one paid order (the `order.paid` handler)."""
     order = Order.objects.select_related("market", "channel").get(pk=order_id)
-    lines = list(OrderLine.objects.filter(suborder__order=order)
-                 .select_related("suborder", "listing__variant__model__category")
-                 .exclude(fact__isnull=False))
+    lines = list(
+        OrderLine.objects.filter(suborder__order=order)
+        .select_related("suborder", "listing__variant__model__category")
+        .exclude(fact__isnull=False)
+    )
     facts = sale_facts_build(order=order, lines=lines, sold_at=sold_at)
     SaleFact.objects.bulk_create(facts)
     rollups_add(facts)
@@ -77,11 +97,26 @@ def sale_record(*, order_id: int, sold_at: dt.datetime) -> list[SaleFact]:
 def rollups_rebuild() -> int:
     """Recompute every rollup from the facts (after a bulk load, or to check the incremental path)."""
     GmvRollup.objects.all().delete()
-    rows = (SaleFact.objects.values("month", "market_code", "channel_kind")
-            .annotate(orders=Count("order_line__suborder__order", distinct=True), units=Sum("quantity"),
-                      gmv=Sum("gmv_eur_minor"), co2e=Sum("co2e_avoided_g"), ewaste=Sum("ewaste_avoided_g")))
-    GmvRollup.objects.bulk_create([
-        GmvRollup(month=r["month"], market_code=r["market_code"], channel_kind=r["channel_kind"], orders=r["orders"],
-                  units=r["units"], gmv_eur_minor=r["gmv"], co2e_avoided_g=r["co2e"], ewaste_avoided_g=r["ewaste"])
-        for r in rows])
+    rows = SaleFact.objects.values("month", "market_code", "channel_kind").annotate(
+        orders=Count("order_line__suborder__order", distinct=True),
+        units=Sum("quantity"),
+        gmv=Sum("gmv_eur_minor"),
+        co2e=Sum("co2e_avoided_g"),
+        ewaste=Sum("ewaste_avoided_g"),
+    )
+    GmvRollup.objects.bulk_create(
+        [
+            GmvRollup(
+                month=r["month"],
+                market_code=r["market_code"],
+                channel_kind=r["channel_kind"],
+                orders=r["orders"],
+                units=r["units"],
+                gmv_eur_minor=r["gmv"],
+                co2e_avoided_g=r["co2e"],
+                ewaste_avoided_g=r["ewaste"],
+            )
+            for r in rows
+        ]
+    )
     return len(rows)

@@ -2,6 +2,7 @@
 
 Grades describe looks only: every device works fully, battery at ≥ 80 % of its capacity;
 Premium has genuine parts. STALLONE exists in the contract but is refused here."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,8 +31,9 @@ ORDER = [Grade.PREMIUM, Grade.EXCELLENT, Grade.VERY_GOOD, Grade.GOOD, Grade.FAIR
 def grade_parse(value: object) -> Grade:
     """A grade from text; numbers and the legacy STALLONE are refused with a clear message."""
     if not isinstance(value, str) or value.strip().lstrip("-").isdigit():
-        raise DomainError("CATALOG_GRADE_NUMERIC",
-                          f"Grade {value!r} is not accepted: send one of {', '.join(ORDER)} as text.")
+        raise DomainError(
+            "CATALOG_GRADE_NUMERIC", f"Grade {value!r} is not accepted: send one of {', '.join(ORDER)} as text."
+        )
     text = value.strip().upper()
     if text == "STALLONE":
         raise DomainError("CATALOG_GRADE_STALLONE", "STALLONE is not sold here: grade the device FAIR or better.")

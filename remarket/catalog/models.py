@@ -34,7 +34,7 @@ class ProductModel(models.Model):
 
 
 def variant_label(storage_gb: int | None, colour: str) -> str:
-    """"256 GB · Black Titanium": how a variant is named beside its model."""
+    """ "256 GB · Black Titanium": how a variant is named beside its model."""
     parts = []
     if storage_gb:
         parts.append(f"{storage_gb // 1024} TB" if storage_gb >= 1024 else f"{storage_gb} GB")
@@ -55,13 +55,14 @@ class Variant(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["model", "storage_gb", "colour"], name="variant_unique"),
-            models.CheckConstraint(condition=Q(storage_gb__isnull=True) | Q(storage_gb__gt=0),
-                                   name="variant_storage_positive"),
+            models.CheckConstraint(
+                condition=Q(storage_gb__isnull=True) | Q(storage_gb__gt=0), name="variant_storage_positive"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.label}".strip()
 
     @property
     def label(self) -> str:
         return variant_label(self.storage_gb, self.colour)
-
-    def __str__(self) -> str:
-        return f"{self.model} {self.label}".strip()

@@ -1,5 +1,6 @@
 """Catalog writes: the operator's import of categories, models and variants (admin edits go through the
 Django admin)."""
+
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -30,7 +31,9 @@ def _storage(value) -> int | None:
     try:
         gb = int(text) * factor
     except ValueError:
-        raise DomainError("CATALOG_STORAGE_INVALID", f"Storage {value!r} is not a size like 128, 256GB or 1TB.") from None
+        raise DomainError(
+            "CATALOG_STORAGE_INVALID", f"Storage {value!r} is not a size like 128, 256GB or 1TB."
+        ) from None
     if gb <= 0:
         raise DomainError("CATALOG_STORAGE_INVALID", "Storage is above zero.")
     return gb
@@ -42,8 +45,12 @@ def catalog_import(*, rows: list[dict], first_line: int = 2) -> ImportResult:
     result = ImportResult()
     categories = {c.slug: c for c in Category.objects.all()}
     with transaction.atomic():
-        models = {m.slug: m for m in ProductModel.objects.filter(
-            slug__in={_model_slug(r) for r in rows if r.get("brand") and r.get("model")})}
+        models = {
+            m.slug: m
+            for m in ProductModel.objects.filter(
+                slug__in={_model_slug(r) for r in rows if r.get("brand") and r.get("model")}
+            )
+        }
         for line, row in enumerate(rows, start=first_line):
             try:
                 with transaction.atomic():
@@ -74,15 +81,20 @@ def _import_row(row: dict, categories: dict, models: dict, result: ImportResult)
     slug = _model_slug(row)
     model = models.get(slug)
     if model is None:
-        model = ProductModel.objects.create(category=category, brand=str(row["brand"]).strip()[:60],
-                                            name=str(row["model"]).strip()[:120], slug=slug,
-                                            release_year=int(year) if year else None)
+        model = ProductModel.objects.create(
+            category=category,
+            brand=str(row["brand"]).strip()[:60],
+            name=str(row["model"]).strip()[:120],
+            slug=slug,
+            release_year=int(year) if year else None,
+        )
         models[slug] = model
         result.models_created += 1
     elif model.category_id != category.pk:
         raise DomainError("CATALOG_CATEGORY_CONFLICT", f"{model} is already in {model.category}.")
-    _, created = Variant.objects.get_or_create(model=model, storage_gb=storage, colour=colour,
-                                               defaults={"ean": str(row.get("ean") or "")[:14]})
+    _, created = Variant.objects.get_or_create(
+        model=model, storage_gb=storage, colour=colour, defaults={"ean": str(row.get("ean") or "")[:14]}
+    )
     if created:
         result.variants_created += 1
     else:

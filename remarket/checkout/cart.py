@@ -4,6 +4,7 @@ per cart, kept in the session for anonymous visitors and in a SavedCart row for 
 Every change gives the cart a new random version. Checkout is keyed by the version it checks out (checkout_start's
 `checkout_key`), so the same cart submitted twice — a double click, a retry after a lost answer, two tabs — makes
 one order, while the same items bought again later, from a cart filled again, make another."""
+
 import secrets
 
 from django.utils.translation import gettext as _
@@ -38,9 +39,13 @@ def cart_add(cart: dict, *, market: str, listing_id: int, quantity: int = 1) -> 
     if not 1 <= quantity <= most:
         raise DomainError("CART_QUANTITY_INVALID", _("A quantity is between 1 and %(max)s.") % {"max": most})
     if cart.get("lines") and cart.get("market") != market:
-        raise DomainError("CART_MARKET_MISMATCH",
-                          f"Your cart holds offers from the {cart.get('market')} site: check it out or empty it "
-                          f"before buying on the {market} site.", {"cart_market": cart.get("market")}, status=409)
+        raise DomainError(
+            "CART_MARKET_MISMATCH",
+            f"Your cart holds offers from the {cart.get('market')} site: check it out or empty it "
+            f"before buying on the {market} site.",
+            {"cart_market": cart.get("market")},
+            status=409,
+        )
     lines = dict(cart.get("lines", {})) if cart.get("market") == market else {}
     key = str(listing_id)
     if key not in lines and len(lines) >= MAX_LINES:

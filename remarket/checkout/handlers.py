@@ -1,4 +1,5 @@
 """What checkout tells customers after its transactions commit (outbox handlers)."""
+
 from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -15,8 +16,13 @@ def mail_capture_refunded(payload: dict) -> None:
     if not order.email:
         return
     with translation.override(order.market.language.split("-")[0]):
-        send_mail(_("Your payment is being refunded"),
-                  _("We could not complete order %(id)s, but your card was charged %(amount)s. We are refunding the "
-                    "whole amount now; depending on your bank it shows on your statement within 5 to 10 days.")
-                  % {"id": order.public_id, "amount": fmt(payload["amount_minor"], payload["currency"])},
-                  None, [order.email])
+        send_mail(
+            _("Your payment is being refunded"),
+            _(
+                "We could not complete order %(id)s, but your card was charged %(amount)s. We are refunding the "
+                "whole amount now; depending on your bank it shows on your statement within 5 to 10 days."
+            )
+            % {"id": order.public_id, "amount": fmt(payload["amount_minor"], payload["currency"])},
+            None,
+            [order.email],
+        )

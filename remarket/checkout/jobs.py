@@ -1,8 +1,8 @@
 """The worker's periodic jobs for checkout: reclaim lapsed holds, settle open payments."""
+
 import datetime as dt
 
 from remarket.events.periodic import every
-
 from remarket.payments.services import refunds_execute
 
 from .services import holds_reclaim, payments_reconcile

@@ -4,6 +4,7 @@ client address. Counted from the holds themselves, in the checkout's own transac
 
 Settings (`REMARKET["CHECKOUT_LIMITS"]`, None switches a limit off): `UNITS_HELD` and `UNITS_HELD_PER_IP`,
 `PER_MINUTE` and `PER_MINUTE_PER_IP`. The quantity of one line is bounded by `REMARKET["MAX_LINE_QUANTITY"]`."""
+
 import datetime as dt
 import math
 import zlib
@@ -23,6 +24,7 @@ WINDOW = dt.timedelta(minutes=1)
 @dataclass(frozen=True)
 class Holder:
     """Who is checking out. Any part may be unknown; a holder with none is not limited (a clerk's sale)."""
+
     session_key: str = ""
     customer_id: int | None = None
     client_ip: str = ""
@@ -32,8 +34,13 @@ class Holder:
 
     def lock_key(self) -> int:
         """The most specific identity, as a 32-bit advisory lock key: one checkout of a holder at a time."""
-        name = (f"s:{self.session_key}" if self.session_key else f"c:{self.customer_id}" if self.customer_id
-                else f"i:{self.client_ip}")
+        name = (
+            f"s:{self.session_key}"
+            if self.session_key
+            else f"c:{self.customer_id}"
+            if self.customer_id
+            else f"i:{self.client_ip}"
+        )
         return zlib.crc32(f"checkout-limit|{name}".encode()) - 2**31
 
     def __bool__(self) -> bool:
@@ -52,10 +59,12 @@ SELECT {sums}
  WHERE ((released_at IS NULL AND expires_at > %s) OR created_at >= %s)
    AND (session_key = %s OR customer_id = %s OR client_ip = %s)"""
 _IDENTITY = ("session_key", "customer_id", "client_ip")
-_PER_IDENTITY = ("COALESCE(SUM(CASE WHEN released_at IS NULL AND expires_at > %s AND {c} = %s THEN units END), 0), "
-                 "MIN(CASE WHEN released_at IS NULL AND expires_at > %s AND {c} = %s THEN expires_at END), "
-                 "COUNT(CASE WHEN created_at >= %s AND {c} = %s THEN 1 END), "
-                 "MIN(CASE WHEN created_at >= %s AND {c} = %s THEN created_at END)")
+_PER_IDENTITY = (
+    "COALESCE(SUM(CASE WHEN released_at IS NULL AND expires_at > %s AND {c} = %s THEN units END), 0), "
+    "MIN(CASE WHEN released_at IS NULL AND expires_at > %s AND {c} = %s THEN expires_at END), "
+    "COUNT(CASE WHEN created_at >= %s AND {c} = %s THEN 1 END), "
+    "MIN(CASE WHEN created_at >= %s AND {c} = %s THEN created_at END)"
+)
 
 
 def holds_limit_check(*, holder: Holder, units: int) -> None:
@@ -79,20 +88,26 @@ def holds_limit_check(*, holder: Holder, units: int) -> None:
     for n, value in enumerate(values):
         if value is None:
             continue
-        held, first_expiry, started, first_start = row[4 * n:4 * n + 4]
+        held, first_expiry, started, first_start = row[4 * n : 4 * n + 4]
         per_ip = _IDENTITY[n] == "client_ip"
         held_max = limits.get("UNITS_HELD_PER_IP" if per_ip else "UNITS_HELD")
         rate_max = limits.get("PER_MINUTE_PER_IP" if per_ip else "PER_MINUTE")
         if rate_max is not None and started >= rate_max:
-            raise TooManyRequests("CHECKOUT_RATE_LIMITED",
-                                  _("Too many checkouts in a short time. Please wait a minute and try again."),
-                                  retry_after=_seconds_until(_aware(first_start) + WINDOW, now))
+            raise TooManyRequests(
+                "CHECKOUT_RATE_LIMITED",
+                _("Too many checkouts in a short time. Please wait a minute and try again."),
+                retry_after=_seconds_until(_aware(first_start) + WINDOW, now),
+            )
         if held_max is not None and held + units > held_max:
             raise TooManyRequests(
                 "CHECKOUT_HOLD_LIMIT",
-                _("You already have %(held)s devices reserved in unpaid orders; at most %(max)s can be reserved at "
-                  "once. Pay or cancel an order, or wait until its reservation ends.") % {"held": held, "max": held_max},
-                retry_after=_seconds_until(_aware(first_expiry), now) if first_expiry else 60)
+                _(
+                    "You already have %(held)s devices reserved in unpaid orders; at most %(max)s can be reserved at "
+                    "once. Pay or cancel an order, or wait until its reservation ends."
+                )
+                % {"held": held, "max": held_max},
+                retry_after=_seconds_until(_aware(first_expiry), now) if first_expiry else 60,
+            )
 
 
 def _aware(value) -> dt.datetime:

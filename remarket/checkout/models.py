@@ -21,12 +21,16 @@ class StockHold(models.Model):
     checkout_key = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["checkout_key"], condition=~Q(checkout_key=""),
-                                               name="one_order_per_cart_version")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkout_key"], condition=~Q(checkout_key=""), name="one_order_per_cart_version"
+            )
+        ]
         indexes = [
             models.Index(fields=["session_key", "created_at"], condition=~Q(session_key=""), name="hold_by_session"),
-            models.Index(fields=["customer_id", "created_at"], condition=Q(customer_id__isnull=False),
-                         name="hold_by_customer"),
+            models.Index(
+                fields=["customer_id", "created_at"], condition=Q(customer_id__isnull=False), name="hold_by_customer"
+            ),
             models.Index(fields=["client_ip", "created_at"], condition=~Q(client_ip=""), name="hold_by_ip"),
         ]
 

@@ -1,4 +1,5 @@
 """Selling over the counter at a store or partner point of sale: the same checkout, from the location's stock."""
+
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
@@ -22,36 +23,53 @@ def pos_location(*, actor: Actor) -> Location:
 def pos_stock(*, actor: Actor):
     """Units on the shelf at the clerk's location, with their price in the location's market."""
     location = pos_location(actor=actor)
-    price = ListingMarket.objects.filter(listing=OuterRef("listing"), market=location.channel.market_id,
-                                         published=True).values("price_minor")[:1]
-    return (LocationStock.objects.filter(location=location, available__gt=0).annotate(price_minor=Subquery(price))
-            .filter(price_minor__isnull=False)
-            .select_related("listing__variant__model", "listing__merchant").order_by("listing__variant__model__name"))
+    price = ListingMarket.objects.filter(
+        listing=OuterRef("listing"), market=location.channel.market_id, published=True
+    ).values("price_minor")[:1]
+    return (
+        LocationStock.objects.filter(location=location, available__gt=0)
+        .annotate(price_minor=Subquery(price))
+        .filter(price_minor__isnull=False)
+        .select_related("listing__variant__model", "listing__merchant")
+        .order_by("listing__variant__model__name")
+    )
 
 
-def pos_sell(*, actor: Actor, listing_id: int, quantity: int, card_number: str, email: str = "",
-             sale_token: str = "") -> Order:
+def pos_sell(
+    *, actor: Actor, listing_id: int, quantity: int, card_number: str, email: str = "", sale_token: str = ""
+) -> Order:
     """Reserve from the clerk's location, take the card, and hand the device over once paid. `sale_token` is the
     till form's own: the same form sent twice makes one sale, paid once."""
     require(actor, "pos.sell")
     location = pos_location(actor=actor)
-    order = checkout_start(market=location.channel.market, channel=location.channel,
-                           items=[Item(listing_id, quantity, location.pk)], email=email, location_id=location.pk,
-                           clerk_id=actor.user_id,
-                           checkout_key=f"pos:{location.pk}:{actor.user_id}:{sale_token}" if sale_token else "")
+    order = checkout_start(
+        market=location.channel.market,
+        channel=location.channel,
+        items=[Item(listing_id, quantity, location.pk)],
+        email=email,
+        location_id=location.pk,
+        clerk_id=actor.user_id,
+        checkout_key=f"pos:{location.pk}:{actor.user_id}:{sale_token}" if sale_token else "",
+    )
     if order.replayed:
         intent = order.payment
         if intent.status not in PaymentIntent.FINAL:
-            raise DomainError("POS_SALE_IN_PROGRESS",
-                              _("This sale is already being paid: see its payment under Recent sales."),
-                              {"order": str(order.public_id)}, status=409)
+            raise DomainError(
+                "POS_SALE_IN_PROGRESS",
+                _("This sale is already being paid: see its payment under Recent sales."),
+                {"order": str(order.public_id)},
+                status=409,
+            )
     else:
         intent = checkout_pay(order=order, card_number=card_number)
     if intent.status != PaymentIntent.Status.CAPTURED:
-        raise DomainError("POS_PAYMENT_NOT_CAPTURED",
-                          _("The card payment did not go through (%(status)s); the units are back in stock.")
-                          % {"status": intent.failure_code or intent.status}, {"order": str(order.public_id)},
-                          status=402)
+        raise DomainError(
+            "POS_PAYMENT_NOT_CAPTURED",
+            _("The card payment did not go through (%(status)s); the units are back in stock.")
+            % {"status": intent.failure_code or intent.status},
+            {"order": str(order.public_id)},
+            status=402,
+        )
     with transaction.atomic():
         # locked, so that a repeated form hands each device over once
         for sub in order.suborders.select_for_update(of=("self",)).select_related("order__location").order_by("pk"):

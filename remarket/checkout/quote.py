@@ -1,6 +1,7 @@
 """What a cart will cost before it is bought: goods, shipping and tax for an address, priced exactly as
 `order_create` will price the order (the same `order_priced`), without writing anything. US shoppers see
 the sales tax of their state before they pay; EU shoppers see the VAT their prices include."""
+
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -25,24 +26,46 @@ class Quote:
     rates: tuple[str, ...]  # the rates applied, "US-NY-NYC 8.875 %"
 
 
-def checkout_quote(*, market: Market, channel: Channel, items: list[Item], shipping_address: dict | None = None,
-                   location_id: int | None = None, shipping_choice: dict[int, str] | None = None) -> Quote:
-    terms = {t.listing_id: t for t in ListingMarket.objects.select_related("listing__variant__model",
-                                                                            "listing__merchant")
-             .filter(market=market, published=True, listing_id__in=[i.listing_id for i in items])}
+def checkout_quote(
+    *,
+    market: Market,
+    channel: Channel,
+    items: list[Item],
+    shipping_address: dict | None = None,
+    location_id: int | None = None,
+    shipping_choice: dict[int, str] | None = None,
+) -> Quote:
+    terms = {
+        t.listing_id: t
+        for t in ListingMarket.objects.select_related("listing__variant__model", "listing__merchant").filter(
+            market=market, published=True, listing_id__in=[i.listing_id for i in items]
+        )
+    }
     missing = [i.listing_id for i in items if i.listing_id not in terms]
     if missing:
         raise NotFound("OFFER_NOT_FOUND", _("Offer %(id)s is not for sale here.") % {"id": missing[0]})
     lines = [_priced_line(terms[i.listing_id], i) for i in items]
     shipping = _shipping(channel, terms, lines, shipping_choice or {})
     ship_to = _ship_to(market, shipping_address, location_id)
-    priced = order_priced(market=market, lines=lines, shipping=shipping, ship_to=ship_to, currency=market.currency,
-                          now=clock.now())
-    rates = sorted({f"{l.tax_jurisdiction} {l.tax_rate * 100:.3f}".rstrip("0").rstrip(".") + " %"
-                    for _, order_lines in priced for l in order_lines if l.tax_scheme in ("vat", "sales_tax")})
-    return Quote(currency=market.currency, goods_minor=sum(l.total_minor for _, ls in priced for l in ls),
-                 shipping_minor=sum(s.shipping_minor for s, _ in priced),
-                 tax_minor=sum(s.shipping_tax_minor + sum(l.tax_minor for l in ls if l.tax_scheme != "margin")
-                               for s, ls in priced),
-                 tax_included=market.prices_include_tax, total_minor=sum(s.total_minor for s, _ in priced),
-                 rates=tuple(rates))
+    priced = order_priced(
+        market=market, lines=lines, shipping=shipping, ship_to=ship_to, currency=market.currency, now=clock.now()
+    )
+    rates = sorted(
+        {
+            f"{l.tax_jurisdiction} {l.tax_rate * 100:.3f}".rstrip("0").rstrip(".") + " %"
+            for _, order_lines in priced
+            for l in order_lines
+            if l.tax_scheme in ("vat", "sales_tax")
+        }
+    )
+    return Quote(
+        currency=market.currency,
+        goods_minor=sum(l.total_minor for _, ls in priced for l in ls),
+        shipping_minor=sum(s.shipping_minor for s, _ in priced),
+        tax_minor=sum(
+            s.shipping_tax_minor + sum(l.tax_minor for l in ls if l.tax_scheme != "margin") for s, ls in priced
+        ),
+        tax_included=market.prices_include_tax,
+        total_minor=sum(s.total_minor for s, _ in priced),
+        rates=tuple(rates),
+    )

@@ -3,6 +3,7 @@
 1. `checkout_start` reserves stock, creates the order and its payment intent in one transaction.
 2. `checkout_pay` calls the gateway outside any transaction.
 3. `checkout_settle` records each gateway answer (direct, webhook or reconciler) and moves the order."""
+
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,21 +18,28 @@ from remarket.core import clock
 from remarket.core.crash import crash_point
 from remarket.core.db import assert_outside_transaction, fetch_rows, update_rows
 from remarket.core.errors import DomainError, NotFound
+from remarket.events.outbox import emit
 from remarket.ledger.commission import commission_bp
+from remarket.ledger.services import ledger_record_unhonoured_capture
 from remarket.markets.models import Channel, Location, Market
 from remarket.markets.tax import ShipTo, ship_to_of
 from remarket.merchants.models import Merchant
-from remarket.events.outbox import emit
 from remarket.offers.models import Listing, ListingMarket, ShippingOption
 from remarket.offers.stock import Units, stock_release, stock_reserve
 from remarket.orders.models import Order, OrderLine
 from remarket.orders.services import PricedLine, order_create, order_paid, order_unpaid
 from remarket.payments.gateway import GatewayResult, GatewayTimeout, gateway
 from remarket.payments.models import PaymentIntent
-from remarket.ledger.services import ledger_record_unhonoured_capture
-from remarket.payments.services import (CAPTURE_UNHONOURED, capture_arrived_late, payment_intent_create,
-                                       payment_intent_lock, payment_intent_record, payment_intent_submit,
-                                       refund_request, refunds_execute)
+from remarket.payments.services import (
+    CAPTURE_UNHONOURED,
+    capture_arrived_late,
+    payment_intent_create,
+    payment_intent_lock,
+    payment_intent_record,
+    payment_intent_submit,
+    refund_request,
+    refunds_execute,
+)
 
 from .limits import Holder, holds_limit_check, max_line_quantity
 from .models import StockHold
@@ -50,11 +58,20 @@ def hold_duration() -> dt.timedelta:
     return dt.timedelta(minutes=settings.REMARKET["HOLD_MINUTES"])
 
 
-def checkout_start(*, market: Market, channel: Channel, items: list[Item], email: str,
-                   shipping_address: dict | None = None, customer_id: int | None = None,
-                   clerk_id: int | None = None, location_id: int | None = None,
-                   shipping_choice: dict[int, str] | None = None, holder: Holder | None = None,
-                   checkout_key: str = "") -> Order:
+def checkout_start(
+    *,
+    market: Market,
+    channel: Channel,
+    items: list[Item],
+    email: str,
+    shipping_address: dict | None = None,
+    customer_id: int | None = None,
+    clerk_id: int | None = None,
+    location_id: int | None = None,
+    shipping_choice: dict[int, str] | None = None,
+    holder: Holder | None = None,
+    checkout_key: str = "",
+) -> Order:
     """Reserve, create the order (awaiting payment) with one sub-order per merchant, hold, and open the payment
     intent — one transaction. `shipping_choice` names a carrier per merchant id (default: the cheapest);
     counter sales ship nothing. `holder`: who checks out, for the limits on holds (checkout/limits.py).
@@ -75,11 +92,22 @@ def checkout_start(*, market: Market, channel: Channel, items: list[Item], email
     if not items:
         raise DomainError("CHECKOUT_EMPTY", _("Your cart is empty."))
     if any(i.quantity < 1 or i.quantity > max_line_quantity() for i in items):
-        raise DomainError("CHECKOUT_QUANTITY_INVALID",
-                          _("A quantity is between 1 and %(max)s.") % {"max": max_line_quantity()})
-    arguments = dict(market=market, channel=channel, items=items, email=email, shipping_address=shipping_address,
-                     customer_id=customer_id, clerk_id=clerk_id, location_id=location_id,
-                     shipping_choice=shipping_choice, holder=holder or Holder(), checkout_key=checkout_key)
+        raise DomainError(
+            "CHECKOUT_QUANTITY_INVALID", _("A quantity is between 1 and %(max)s.") % {"max": max_line_quantity()}
+        )
+    arguments = dict(
+        market=market,
+        channel=channel,
+        items=items,
+        email=email,
+        shipping_address=shipping_address,
+        customer_id=customer_id,
+        clerk_id=clerk_id,
+        location_id=location_id,
+        shipping_choice=shipping_choice,
+        holder=holder or Holder(),
+        checkout_key=checkout_key,
+    )
     try:
         return _checkout_start(**arguments)
     except DomainError as err:
@@ -90,14 +118,26 @@ def checkout_start(*, market: Market, channel: Channel, items: list[Item], email
 
 
 def _order_for_key(checkout_key: str) -> Order | None:
-    order = (Order.objects.select_related("payment", "market").filter(hold__checkout_key=checkout_key).first())
+    order = Order.objects.select_related("payment", "market").filter(hold__checkout_key=checkout_key).first()
     if order is not None:
         order.replayed = True
     return order
 
 
-def _checkout_start(*, market, channel, items, email, shipping_address, customer_id, clerk_id, location_id,
-                    shipping_choice, holder: Holder, checkout_key: str) -> Order:
+def _checkout_start(
+    *,
+    market,
+    channel,
+    items,
+    email,
+    shipping_address,
+    customer_id,
+    clerk_id,
+    location_id,
+    shipping_choice,
+    holder: Holder,
+    checkout_key: str,
+) -> Order:
     units = sum(i.quantity for i in items)
     try:
         with transaction.atomic():
@@ -110,12 +150,27 @@ def _checkout_start(*, market, channel, items, email, shipping_address, customer
                     raise NotFound("OFFER_NOT_FOUND", _("Offer %(id)s is not for sale here.") % {"id": item.listing_id})
                 lines.append(_priced_line(offer, item))
             shipping = _shipping(channel, offers, lines, shipping_choice or {})
-            order = order_create(market=market, channel=channel, email=email, lines=lines, currency=market.currency,
-                                 ship_to=_ship_to(market, shipping_address, location_id),
-                                 location_id=location_id, customer_id=customer_id, clerk_id=clerk_id,
-                                 shipping_address=shipping_address, shipping=shipping)
-            hold = dict(order_id=order.pk, expires_at=order.created_at + hold_duration(), units=units,
-                        created_at=order.created_at, checkout_key=checkout_key, **holder.columns())
+            order = order_create(
+                market=market,
+                channel=channel,
+                email=email,
+                lines=lines,
+                currency=market.currency,
+                ship_to=_ship_to(market, shipping_address, location_id),
+                location_id=location_id,
+                customer_id=customer_id,
+                clerk_id=clerk_id,
+                shipping_address=shipping_address,
+                shipping=shipping,
+            )
+            hold = dict(
+                order_id=order.pk,
+                expires_at=order.created_at + hold_duration(),
+                units=units,
+                created_at=order.created_at,
+                checkout_key=checkout_key,
+                **holder.columns(),
+            )
             payment_intent_create(order=order, along=[(StockHold, [hold])])
             # last: a listing's row stays locked from this update to the commit, so every buyer of a popular
             # offer waits for one round trip, not for the whole order to be written; no units, no order
@@ -133,6 +188,7 @@ def _checkout_start(*, market, channel, items, email, shipping_address, customer
 @dataclass(frozen=True)
 class _Offer:
     """What checkout reads of an offer on sale: its terms in the market, listing, merchant and shipping options."""
+
     listing_id: int
     price_minor: int
     currency: str
@@ -157,10 +213,26 @@ class _Offer:
         """The same, from market terms read with `select_related("listing__variant__model", "listing__merchant")`
         (checkout/quote.py)."""
         listing, merchant, variant = term.listing, term.listing.merchant, term.listing.variant
-        return cls(listing.pk, term.price_minor, term.currency, listing.merchant_id, listing.sku, listing.grade,
-                   listing.vat_scheme, listing.purchase_price_minor, listing.purchase_currency, variant.storage_gb,
-                   variant.colour, variant.model.brand, variant.model.name, variant.model.category_id,
-                   merchant.status, str(merchant.country), merchant.commission_bp, shipping)
+        return cls(
+            listing.pk,
+            term.price_minor,
+            term.currency,
+            listing.merchant_id,
+            listing.sku,
+            listing.grade,
+            listing.vat_scheme,
+            listing.purchase_price_minor,
+            listing.purchase_currency,
+            variant.storage_gb,
+            variant.colour,
+            variant.model.brand,
+            variant.model.name,
+            variant.model.category_id,
+            merchant.status,
+            str(merchant.country),
+            merchant.commission_bp,
+            shipping,
+        )
 
 
 # one statement for the offers and their shipping options (a row per option): the hot path's first read, written
@@ -183,8 +255,9 @@ def _offers_on_sale(market: Market, listing_ids: list[int]) -> dict[int, _Offer]
     """The published offers of these listings in the market, by listing id (a listing not on sale is missing)."""
     ids = sorted(set(listing_ids))
     offers: dict[int, _Offer] = {}
-    for *row, carrier, price, delay in fetch_rows(_OFFERS_SQL.format(", ".join(["%s"] * len(ids))),
-                                                  [market.pk, True, *ids]):
+    for *row, carrier, price, delay in fetch_rows(
+        _OFFERS_SQL.format(", ".join(["%s"] * len(ids))), [market.pk, True, *ids]
+    ):
         offer = offers.get(row[0])
         if offer is None:
             offer = offers[row[0]] = _Offer(*row, shipping=[])
@@ -208,19 +281,27 @@ def _priced_line(offer: _Offer | ListingMarket, item: Item) -> PricedLine:
     if isinstance(offer, ListingMarket):
         offer = _Offer.of_terms(offer, [])
     margin_basis = offer.purchase_price_minor if offer.purchase_currency == offer.currency else None
-    return PricedLine(listing_id=offer.listing_id, merchant_id=offer.merchant_id, sku=offer.sku,
-                      title=_title(offer.brand, offer.model_name, offer.storage_gb, offer.colour), grade=offer.grade,
-                      quantity=item.quantity, unit_price_minor=offer.price_minor, location_id=item.location_id,
-                      merchant_country=offer.merchant_country, vat_scheme=offer.vat_scheme,
-                      purchase_price_minor=margin_basis,
-                      commission_bp=commission_bp(merchant_bp=offer.merchant_commission_bp,
-                                                  category_id=offer.category_id))
+    return PricedLine(
+        listing_id=offer.listing_id,
+        merchant_id=offer.merchant_id,
+        sku=offer.sku,
+        title=_title(offer.brand, offer.model_name, offer.storage_gb, offer.colour),
+        grade=offer.grade,
+        quantity=item.quantity,
+        unit_price_minor=offer.price_minor,
+        location_id=item.location_id,
+        merchant_country=offer.merchant_country,
+        vat_scheme=offer.vat_scheme,
+        purchase_price_minor=margin_basis,
+        commission_bp=commission_bp(merchant_bp=offer.merchant_commission_bp, category_id=offer.category_id),
+    )
 
 
 def _ship_to(market: Market, address: dict | None, location_id: int | None) -> ShipTo:
     """Where the goods go, for their tax: the address, or the store or counter where they are handed over."""
-    return ship_to_of(market_code=market.code, address=address,
-                      location=None if address else Location.objects.get(pk=location_id))
+    return ship_to_of(
+        market_code=market.code, address=address, location=None if address else Location.objects.get(pk=location_id)
+    )
 
 
 def shipping_options_for(*, terms: list[ListingMarket]) -> dict[int, list[Choice]]:
@@ -239,8 +320,9 @@ def _options_by_term(term_ids: list[int]) -> dict[int, list[tuple[str, int, int]
     return options
 
 
-def _shipping(channel: Channel, offers: dict[int, _Offer | ListingMarket], lines: list[PricedLine],
-              wanted: dict[int, str]) -> dict[int, Choice]:
+def _shipping(
+    channel: Channel, offers: dict[int, _Offer | ListingMarket], lines: list[PricedLine], wanted: dict[int, str]
+) -> dict[int, Choice]:
     """Per merchant, the chosen shipping (`shipping_options_for`'s choices). Offers carry their options; market
     terms (checkout/quote.py) have theirs read."""
     if channel.kind != Channel.Kind.WEB:
@@ -252,8 +334,10 @@ def _shipping(channel: Channel, offers: dict[int, _Offer | ListingMarket], lines
     by_merchant: dict[int, list] = {}
     for line in lines:
         by_merchant.setdefault(line.merchant_id, []).append(offers[line.listing_id].shipping)
-    return {merchant_id: shipping_pick(suborder_options(options), wanted.get(merchant_id))
-            for merchant_id, options in by_merchant.items()}
+    return {
+        merchant_id: shipping_pick(suborder_options(options), wanted.get(merchant_id))
+        for merchant_id, options in by_merchant.items()
+    }
 
 
 def checkout_pay(*, order: Order, card_number: str) -> PaymentIntent:
@@ -271,8 +355,13 @@ def checkout_pay(*, order: Order, card_number: str) -> PaymentIntent:
         try:
             # a sale: authorized and captured in one call unless a customer step comes first; the one answer is
             # settled in one transaction (a crash before that is the reconciler's, as after any gateway call)
-            result = gateway().authorize(intent_id=intent.pk, amount_minor=intent.amount_minor,
-                                         currency=intent.currency, card_number=card_number, capture=True)
+            result = gateway().authorize(
+                intent_id=intent.pk,
+                amount_minor=intent.amount_minor,
+                currency=intent.currency,
+                card_number=card_number,
+                capture=True,
+            )
         except GatewayTimeout:
             return PaymentIntent.objects.select_related("order").get(pk=intent.pk)  # the reconciler will find out
         crash_point("after_authorize")
@@ -292,8 +381,9 @@ def checkout_confirm_action(*, order: Order, success: bool) -> PaymentIntent:
     intent = order.payment
     if intent.status != PaymentIntent.Status.REQUIRES_ACTION:
         return intent
-    intent = checkout_settle(intent_id=intent.pk, result=gateway().confirm_action(ref=intent.gateway_ref,
-                                                                                 success=success))
+    intent = checkout_settle(
+        intent_id=intent.pk, result=gateway().confirm_action(ref=intent.gateway_ref, success=success)
+    )
     if intent.status == PaymentIntent.Status.AUTHORIZED:
         intent = checkout_settle(intent_id=intent.pk, result=gateway().capture(ref=intent.gateway_ref))
     return intent
@@ -305,14 +395,25 @@ def _hold_units(order: Order) -> list[Units]:
 
 def _hold_close(order: Order, outcome: str) -> None:
     """Close the hold once; units go back to availability unless they were sold."""
-    closed = StockHold.objects.filter(order=order, released_at__isnull=True).update(released_at=clock.now(),
-                                                                                     outcome=outcome)
+    closed = StockHold.objects.filter(order=order, released_at__isnull=True).update(
+        released_at=clock.now(), outcome=outcome
+    )
     if closed and outcome != "sold":
         units = _hold_units(order)
         stock_release(units)
         # offers emptied by the hold are back on sale: the search index follows after commit
-        emit("search.changed", {"variant_ids": sorted(set(
-            Listing.objects.filter(pk__in=[u.listing_id for u in units]).values_list("variant_id", flat=True)))})
+        emit(
+            "search.changed",
+            {
+                "variant_ids": sorted(
+                    set(
+                        Listing.objects.filter(pk__in=[u.listing_id for u in units]).values_list(
+                            "variant_id", flat=True
+                        )
+                    )
+                )
+            },
+        )
 
 
 @transaction.atomic
@@ -330,8 +431,11 @@ def checkout_settle(*, intent_id: int, result: GatewayResult, intent: PaymentInt
         _capture_refund(intent, reason="the payment was reported failed before the capture arrived")
     elif intent.status == PaymentIntent.Status.CAPTURED:
         # the open hold's units are sold: one conditional update, no units move
-        sold = update_rows(StockHold, where={"order_id": order.pk, "released_at": None},
-                           values={"released_at": intent.updated_at, "outcome": "sold"})
+        sold = update_rows(
+            StockHold,
+            where={"order_id": order.pk, "released_at": None},
+            values={"released_at": intent.updated_at, "outcome": "sold"},
+        )
         if not sold:
             # the hold lapsed before the money arrived: take the units again, or refund
             hold = StockHold.objects.select_for_update().get(order=order)
@@ -349,8 +453,7 @@ def checkout_settle(*, intent_id: int, result: GatewayResult, intent: PaymentInt
         _hold_close(order, "released")
         order_unpaid(order=order, reason=intent.failure_code or intent.status)
     elif intent.status == PaymentIntent.Status.REQUIRES_ACTION:
-        StockHold.objects.filter(order=order, released_at__isnull=True).update(
-            expires_at=clock.now() + hold_duration())
+        StockHold.objects.filter(order=order, released_at__isnull=True).update(expires_at=clock.now() + hold_duration())
     return intent
 
 
@@ -360,8 +463,16 @@ def _capture_refund(intent: PaymentIntent, *, reason: str) -> None:
     amount = intent.amount_minor - intent.refunded_minor
     refund = refund_request(intent_id=intent.pk, amount_minor=amount, reason=CAPTURE_UNHONOURED)
     ledger_record_unhonoured_capture(order_id=intent.order_id, amount_minor=amount, currency=intent.currency)
-    emit("payment.capture_refunded", {"order_id": intent.order_id, "refund_id": refund.pk, "amount_minor": amount,
-                                      "currency": intent.currency, "reason": reason})
+    emit(
+        "payment.capture_refunded",
+        {
+            "order_id": intent.order_id,
+            "refund_id": refund.pk,
+            "amount_minor": amount,
+            "currency": intent.currency,
+            "reason": reason,
+        },
+    )
     transaction.on_commit(lambda: refunds_execute(refund_ids=[refund.pk]), robust=True)
 
 
@@ -376,8 +487,11 @@ def holds_reclaim(*, limit: int = 500, listing_ids: list[int] | None = None) -> 
     count = 0
     for order_id in lapsed:
         with transaction.atomic():
-            hold = StockHold.objects.select_for_update().filter(order_id=order_id, released_at__isnull=True,
-                                                                 expires_at__lt=now).first()
+            hold = (
+                StockHold.objects.select_for_update()
+                .filter(order_id=order_id, released_at__isnull=True, expires_at__lt=now)
+                .first()
+            )
             if hold is None:
                 continue
             _hold_close(hold.order, "expired")
@@ -396,10 +510,13 @@ def payments_reconcile(*, ask_after: dt.timedelta = dt.timedelta(minutes=2), lim
     assert_outside_transaction("payments_reconcile")
     now = clock.now()
     S = PaymentIntent.Status
-    open_intents = list(PaymentIntent.objects.exclude(status__in=PaymentIntent.FINAL)
-                        .filter(updated_at__lt=now - ask_after)
-                        .exclude(status=S.CREATED, order__hold__expires_at__gte=now).order_by("pk")
-                        .values_list("pk", "status", "gateway_ref", "order__hold__expires_at")[:limit])
+    open_intents = list(
+        PaymentIntent.objects.exclude(status__in=PaymentIntent.FINAL)
+        .filter(updated_at__lt=now - ask_after)
+        .exclude(status=S.CREATED, order__hold__expires_at__gte=now)
+        .order_by("pk")
+        .values_list("pk", "status", "gateway_ref", "order__hold__expires_at")[:limit]
+    )
     settled = 0
     for intent_id, status, ref, hold_expires_at in open_intents:
         expired = hold_expires_at is None or hold_expires_at < now
@@ -409,8 +526,9 @@ def payments_reconcile(*, ask_after: dt.timedelta = dt.timedelta(minutes=2), lim
         if answer.status == "unknown":
             if not expired:
                 continue  # a call in flight, or a provider slow to show it: ask again next time
-            answer = GatewayResult(S.FAILED, failure_code="abandoned" if status == S.CREATED
-                                   else "never_reached_gateway")
+            answer = GatewayResult(
+                S.FAILED, failure_code="abandoned" if status == S.CREATED else "never_reached_gateway"
+            )
         elif answer.status == S.AUTHORIZED:
             answer = gateway().capture(ref=answer.ref)
         elif answer.status == S.REQUIRES_ACTION and expired:
@@ -428,8 +546,9 @@ def _settle_if(intent_id: int, answer: GatewayResult, *, expected: str) -> Payme
         return checkout_settle(intent_id=intent_id, result=answer)
     with transaction.atomic():
         intent = payment_intent_lock(intent_id=intent_id)
-        if intent.status != expected or (expected == PaymentIntent.Status.SUBMITTED
-                                         and intent.updated_at >= clock.now() - dt.timedelta(seconds=30)):
+        if intent.status != expected or (
+            expected == PaymentIntent.Status.SUBMITTED and intent.updated_at >= clock.now() - dt.timedelta(seconds=30)
+        ):
             return intent  # moved on, or submitted again a moment ago
         return checkout_settle(intent_id=intent_id, result=answer, intent=intent)
 
@@ -439,8 +558,11 @@ def _refund_captured_unpaid(*, limit: int) -> int:
     `checkout_settle`'s own refunds: it finds what a crash between the two left undecided)."""
     from remarket.orders.states import OrderState
 
-    stranded = list(PaymentIntent.objects.filter(status=PaymentIntent.Status.CAPTURED, order__state=OrderState.UNPAID,
-                                                 refunded_minor__lt=F("amount_minor")).values_list("pk", flat=True)[:limit])
+    stranded = list(
+        PaymentIntent.objects.filter(
+            status=PaymentIntent.Status.CAPTURED, order__state=OrderState.UNPAID, refunded_minor__lt=F("amount_minor")
+        ).values_list("pk", flat=True)[:limit]
+    )
     for intent_id in stranded:
         with transaction.atomic():
             intent = payment_intent_lock(intent_id=intent_id)
@@ -456,9 +578,11 @@ def payment_webhook(*, body: bytes, signature: str) -> PaymentIntent | None:
     event = gateway().verify_webhook(body=body, signature=signature)
     crash_point("before_webhook_recorded")
     with transaction.atomic():
-        _, new = WebhookReceipt.objects.get_or_create(event_id=str(event["id"])[:64],
-                                                      defaults={"received_at": clock.now()})
+        _, new = WebhookReceipt.objects.get_or_create(
+            event_id=str(event["id"])[:64], defaults={"received_at": clock.now()}
+        )
         if not new or not PaymentIntent.objects.filter(pk=event["intent_id"]).exists():
             return None  # seen already, or about a payment that is not ours (another installation's)
-        return checkout_settle(intent_id=int(event["intent_id"]),
-                               result=GatewayResult(str(event["status"]), str(event.get("ref", ""))))
+        return checkout_settle(
+            intent_id=int(event["intent_id"]), result=GatewayResult(str(event["status"]), str(event.get("ref", "")))
+        )

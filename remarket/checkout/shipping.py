@@ -3,6 +3,7 @@
 A sub-order ships as one parcel with a carrier every line offers, at the highest of the lines' prices for that
 carrier and the longest delay. A line without options ships free with "Standard" in 3 days. When the lines
 share no carrier, each line goes with its own cheapest option, as "Several parcels", at the sum of the prices."""
+
 from dataclasses import dataclass
 
 from remarket.core.errors import DomainError
@@ -23,8 +24,14 @@ def suborder_options(line_options: list[list[tuple[str, int, int]]]) -> list[Cho
     per_line = [opts or [STANDARD] for opts in line_options]
     common = set.intersection(*({c for c, _, _ in opts} for opts in per_line)) if per_line else set()
     if common:
-        choices = [Choice(c, max(p for opts in per_line for cc, p, _ in opts if cc == c),
-                          max(d for opts in per_line for cc, _, d in opts if cc == c)) for c in common]
+        choices = [
+            Choice(
+                c,
+                max(p for opts in per_line for cc, p, _ in opts if cc == c),
+                max(d for opts in per_line for cc, _, d in opts if cc == c),
+            )
+            for c in common
+        ]
     else:
         cheapest = [min(opts, key=lambda o: (o[1], o[2])) for opts in per_line]
         choices = [Choice(SEVERAL, sum(p for _, p, _ in cheapest), max(d for _, _, d in cheapest))]
@@ -37,5 +44,7 @@ def shipping_pick(options: list[Choice], wanted: str | None) -> Choice:
     for option in options:
         if option.carrier.lower() == wanted.strip().lower():
             return option
-    raise DomainError("CHECKOUT_SHIPPING_UNKNOWN",
-                      f"{wanted!r} is not a shipping option here; choose one of {', '.join(o.carrier for o in options)}.")
+    raise DomainError(
+        "CHECKOUT_SHIPPING_UNKNOWN",
+        f"{wanted!r} is not a shipping option here; choose one of {', '.join(o.carrier for o in options)}.",
+    )

@@ -1,10 +1,10 @@
 """gunicorn settings for `remarket serve`: sync workers, JSON-ish access log, and the background
 worker started and stopped with the arbiter so one command runs the whole embedded marketplace."""
+
 import os
 import subprocess
 import sys
 import threading
-import time
 
 worker_class = "sync"
 timeout = 60

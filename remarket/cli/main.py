@@ -1,11 +1,12 @@
 """The `remarket` command: Django's management commands under the project's own names.
 
-    remarket serve     gunicorn on 127.0.0.1:$PORT (8000), supervising one background worker
-    remarket worker    drains the outbox and runs periodic jobs
-    remarket demo      builds the demo marketplace (idempotent: skips when one exists)
-    remarket fx-load   loads monthly FX rates from the Federal Reserve CSV
-    remarket migrate   and every other Django command (createsuperuser, check, shell...)
+remarket serve     gunicorn on 127.0.0.1:$PORT (8000), supervising one background worker
+remarket worker    drains the outbox and runs periodic jobs
+remarket demo      builds the demo marketplace (idempotent: skips when one exists)
+remarket fx-load   loads monthly FX rates from the Federal Reserve CSV
+remarket migrate   and every other Django command (createsuperuser, check, shell...)
 """
+
 import os
 import sys
 

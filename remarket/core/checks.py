@@ -1,5 +1,6 @@
 """System checks that make the production profile refuse what is only for demos: `remarket check` fails, and so
 does `remarket serve` (Django runs the checks before a command) and a bare gunicorn (remarket/wsgi.py)."""
+
 from django.conf import settings
 from django.core.checks import Error, register
 
@@ -20,25 +21,42 @@ def production_is_safe(app_configs=None, **kwargs) -> list[Error]:
         return []
     errors = []
     if remarket["PAYMENT_GATEWAY"] == SANDBOX and not remarket.get("ALLOW_SANDBOX"):
-        errors.append(Error(
-            "The production profile runs with the sandbox payment gateway, which takes no real money and whose "
-            "payments anyone can fake.", id="remarket.E001",
-            hint="Set REMARKET_PAYMENT_GATEWAY to a real provider, or REMARKET_ALLOW_SANDBOX=1 for a staging site."))
+        errors.append(
+            Error(
+                "The production profile runs with the sandbox payment gateway, which takes no real money and whose "
+                "payments anyone can fake.",
+                id="remarket.E001",
+                hint="Set REMARKET_PAYMENT_GATEWAY to a real provider, or REMARKET_ALLOW_SANDBOX=1 for a staging site.",
+            )
+        )
     if _weak(settings.SECRET_KEY):
-        errors.append(Error("SECRET_KEY is short or a known default.", id="remarket.E002",
-                            hint="Set SECRET_KEY to 50 random characters, e.g. python -c 'import secrets; "
-                                 "print(secrets.token_urlsafe(50))'."))
+        errors.append(
+            Error(
+                "SECRET_KEY is short or a known default.",
+                id="remarket.E002",
+                hint="Set SECRET_KEY to 50 random characters, e.g. python -c 'import secrets; "
+                "print(secrets.token_urlsafe(50))'.",
+            )
+        )
     if remarket["PAYMENT_GATEWAY"] == STRIPE:
         stripe = remarket.get("STRIPE", {})
         if not stripe.get("SECRET_KEY", "").startswith(("sk_", "rk_")) or not stripe.get("WEBHOOK_SECRET"):
-            errors.append(Error("The Stripe gateway needs its secret key and its webhook signing secret.",
-                                id="remarket.E004",
-                                hint="Set STRIPE_SECRET_KEY (sk_live_... or a restricted rk_ key) and "
-                                     "STRIPE_WEBHOOK_SECRET (whsec_... of the /payments/webhook endpoint)."))
+            errors.append(
+                Error(
+                    "The Stripe gateway needs its secret key and its webhook signing secret.",
+                    id="remarket.E004",
+                    hint="Set STRIPE_SECRET_KEY (sk_live_... or a restricted rk_ key) and "
+                    "STRIPE_WEBHOOK_SECRET (whsec_... of the /payments/webhook endpoint).",
+                )
+            )
     if remarket["PAYMENT_GATEWAY"] == SANDBOX and _weak(remarket.get("WEBHOOK_SECRET", "")):
-        errors.append(Error("The sandbox's webhook secret is short or a known default.", id="remarket.E003",
-                            hint="Unset REMARKET_WEBHOOK_SECRET to use the one generated into var/, or set 32+ "
-                                 "random characters."))
+        errors.append(
+            Error(
+                "The sandbox's webhook secret is short or a known default.",
+                id="remarket.E003",
+                hint="Unset REMARKET_WEBHOOK_SECRET to use the one generated into var/, or set 32+ random characters.",
+            )
+        )
     return errors
 
 

@@ -1,4 +1,5 @@
 """One injectable clock. Code asks `clock.now()`; tests move time with `clock.frozen(...)`."""
+
 import contextlib
 import datetime as dt
 from collections.abc import Iterator

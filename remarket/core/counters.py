@@ -1,6 +1,7 @@
 """Counters every process of an installation shares, for rate limits: Redis when `REDIS_URL` is set (the cache's
 atomic INCR), otherwise the database (one `INSERT ... ON CONFLICT DO UPDATE ... RETURNING`, atomic on SQLite and
 PostgreSQL alike). Local memory is never used: each gunicorn worker would count alone."""
+
 import datetime as dt
 
 from django.conf import settings
@@ -10,8 +11,10 @@ from django.db import connection
 from . import clock
 from .db import fetch_rows
 
-_UPSERT = ("INSERT INTO core_ratecounter (key, count, expires_at) VALUES (%s, 1, %s) "
-           "ON CONFLICT (key) DO UPDATE SET count = core_ratecounter.count + 1 RETURNING count")
+_UPSERT = (
+    "INSERT INTO core_ratecounter (key, count, expires_at) VALUES (%s, 1, %s) "
+    "ON CONFLICT (key) DO UPDATE SET count = core_ratecounter.count + 1 RETURNING count"
+)
 
 
 def counter_hit(*, key: str, ttl_seconds: int) -> int:

@@ -1,6 +1,7 @@
 """Named crash points for the recovery tests: with REMARKET_CRASH_AT=<name> the process kills itself on the spot
 with SIGKILL, as `kill -9` or a power cut would: no exception handler, `finally` or atexit hook runs, and only
 what was committed survives. Production never sets the variable."""
+
 import os
 import signal
 

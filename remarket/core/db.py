@@ -43,27 +43,32 @@ def bulk_set(model, fields: list[str], rows: list[tuple]) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in targets)
-            sql = (f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v({', '.join(names)}) "
-                   f"WHERE {table}.{names[0]} = v.{names[0]}")
+            sql = (
+                f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v({', '.join(names)}) "
+                f"WHERE {table}.{names[0]} = v.{names[0]}"
+            )
             for start in range(0, len(rows), 50_000):
-                batch = rows[start:start + 50_000]
+                batch = rows[start : start + 50_000]
                 cursor.execute(sql, [[prep(f, row[i]) for row in batch] for i, f in enumerate(targets)])
                 updated += cursor.rowcount
             return updated
         one = "(" + ", ".join(["%s"] * len(targets)) + ")"
         per_batch = max(1, 30000 // len(targets))
         for start in range(0, len(rows), per_batch):
-            batch = rows[start:start + per_batch]
+            batch = rows[start : start + per_batch]
             params = [prep(f, value) for row in batch for f, value in zip(targets, row)]
             cursor.execute(
                 f"WITH v({', '.join(names)}) AS (VALUES {', '.join([one] * len(batch))}) "
-                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{names[0]} = v.{names[0]}", params)
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{names[0]} = v.{names[0]}",
+                params,
+            )
             updated += cursor.rowcount
     return updated
 
 
-def select_in(model, columns: tuple[str, ...], where: str, params: list, in_column: str, values: list,
-              for_update: bool = False) -> list[tuple]:
+def select_in(
+    model, columns: tuple[str, ...], where: str, params: list, in_column: str, values: list, for_update: bool = False
+) -> list[tuple]:
     """`SELECT columns FROM model WHERE <where> AND <in_column> IN (values)`, in batches, as plain tuples.
     For the bulk paths, where building querysets over tens of thousands of values costs more than the query.
     On PostgreSQL the values travel as one array (`= ANY(%s)`): one parameter instead of thousands of
@@ -81,13 +86,15 @@ def select_in(model, columns: tuple[str, ...], where: str, params: list, in_colu
     size = 50_000 if postgres else 10_000
     with connection.cursor() as cursor:
         for start in range(0, len(values), size):
-            batch = values[start:start + size]
+            batch = values[start : start + size]
             if postgres:
                 condition, batch_params = f"{in_column} = ANY(%s::{_array_type(meta, in_column)}[])", [batch]
             else:
                 condition, batch_params = f"{in_column} IN ({', '.join(['%s'] * len(batch))})", batch
-            cursor.execute(f"SELECT {names} FROM {quote(meta.db_table)} WHERE {where} AND {condition}{order}",
-                           [*params, *batch_params])
+            cursor.execute(
+                f"SELECT {names} FROM {quote(meta.db_table)} WHERE {where} AND {condition}{order}",
+                [*params, *batch_params],
+            )
             out.extend(cursor.fetchall())
     return out
 
@@ -111,6 +118,7 @@ class hot_cursor:  # named as a function: used as `with hot_cursor() as cursor`
     Django refuses the statement. The kept cursor serves one statement at a time: read its results before the
     next `hot_cursor()` block. `db`: the default connection when the caller has looked it up already. A class
     rather than a generator: entered for every statement of a purchase, it costs two calls instead of six."""
+
     __slots__ = ("db", "django_cursor")
 
     def __init__(self, db=None):
@@ -119,8 +127,13 @@ class hot_cursor:  # named as a function: used as `with hot_cursor() as cursor`
 
     def __enter__(self):
         db = self.db
-        if (db.connection is None or db.queries_logged or db.execute_wrappers or db.needs_rollback
-                or (db.health_check_enabled and not db.health_check_done)):
+        if (
+            db.connection is None
+            or db.queries_logged
+            or db.execute_wrappers
+            or db.needs_rollback
+            or (db.health_check_enabled and not db.health_check_done)
+        ):
             self.django_cursor = db.cursor()
             return self.django_cursor
         self.django_cursor = None
@@ -153,8 +166,12 @@ def _db_value(field, value, db, converted: dict | None = None):
     (the same timestamp is usually written to several columns and rows)."""
     if type(value) in _PLAIN:
         return value
-    if (type(value) is dt.datetime and value.tzinfo is not None and db.vendor == "postgresql"
-            and isinstance(field, models.DateTimeField)):
+    if (
+        type(value) is dt.datetime
+        and value.tzinfo is not None
+        and db.vendor == "postgresql"
+        and isinstance(field, models.DateTimeField)
+    ):
         return value  # what the field would give: the driver sends an aware timestamp as it is
     if converted is None or not isinstance(value, dt.datetime):
         return field.get_db_prep_save(value, db)
@@ -169,8 +186,11 @@ def _insert_shape(model) -> tuple:
     if key not in _sql_cache:
         meta, quote = model._meta, connection.ops.quote_name
         fields = [f for f in meta.concrete_fields if not f.primary_key or not f.auto_created]
-        _sql_cache[key] = (fields, f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-                                   f"VALUES ", f" RETURNING {quote(meta.pk.column)}")
+        _sql_cache[key] = (
+            fields,
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ",
+            f" RETURNING {quote(meta.pk.column)}",
+        )
     return _sql_cache[key]
 
 
@@ -201,7 +221,7 @@ def insert_rows(model, rows: list[dict]) -> list[int]:
     sql, params = _insert_statement(model, rows, db)
     with hot_cursor(db) as cursor:
         cursor.execute(sql, params)
-        return [pk for pk, in cursor.fetchall()]
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def insert_together(parts: list[tuple[type, list[dict]]]) -> list[list[int]]:
@@ -251,7 +271,9 @@ def insert_with_children(model, row: dict, child, link: str, children: list[dict
             f"WITH p AS ({head}({', '.join(['%s'] * len(_insert_shape(model)[0]))}){tail}) "
             f"INSERT INTO {quote(child._meta.db_table)} ({column}, {', '.join(quote(f.column) for f in fields)}) "
             f"SELECT p.{quote(model._meta.pk.column)}, {names} FROM p, (VALUES {', '.join([one] * len(children))}) "
-            f"AS v({names}) RETURNING {column}", fields)
+            f"AS v({names}) RETURNING {column}",
+            fields,
+        )
     sql, fields = _sql_cache[key]
     params = _row_params(fields, children, db, _insert_statement(model, [row], db)[1])
     with hot_cursor(db) as cursor:
@@ -290,12 +312,19 @@ def _update_statement(model, where: dict, values: dict, db) -> tuple[str, list]:
         quote, conditions = connection.ops.quote_name, []
         for name, kind in shape:
             column = quote(meta.get_field(name).column if name != "pk" else meta.pk.column)
-            conditions.append(f"{column} IS NULL" if kind is None else
-                              f"{column} IN ({', '.join(['%s'] * kind)})" if kind else f"{column} = %s")
+            conditions.append(
+                f"{column} IS NULL"
+                if kind is None
+                else f"{column} IN ({', '.join(['%s'] * kind)})"
+                if kind
+                else f"{column} = %s"
+            )
         sets = ", ".join(f"{quote(meta.get_field(n).column)} = %s" for n in values)
-        _sql_cache[key] = (f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {' AND '.join(conditions)}",
-                           [meta.get_field(n) for n in values],
-                           [meta.pk if n == "pk" else meta.get_field(n) for n, _ in shape])
+        _sql_cache[key] = (
+            f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {' AND '.join(conditions)}",
+            [meta.get_field(n) for n in values],
+            [meta.pk if n == "pk" else meta.get_field(n) for n, _ in shape],
+        )
     sql, set_fields, where_fields = _sql_cache[key]
     converted: dict = {}
     params = [_db_value(f, v, db, converted) for f, v in zip(set_fields, values.values())]
@@ -357,8 +386,11 @@ def _object_shape(model, alias: str, db) -> tuple:
             funcs = db.ops.get_db_converters(col) + f.get_db_converters(db)
             if funcs:
                 converters.append((i, funcs, col))
-        _sql_cache[key] = (", ".join(f"{alias}.{quote(f.column)}" for f in fields), [f.attname for f in fields],
-                           converters)
+        _sql_cache[key] = (
+            ", ".join(f"{alias}.{quote(f.column)}" for f in fields),
+            [f.attname for f in fields],
+            converters,
+        )
     return _sql_cache[key]
 
 
@@ -370,8 +402,15 @@ def _object_of(model, shape: tuple, values: list, db):
     return model.from_db(DEFAULT_DB_ALIAS, names, values)
 
 
-def fetch_objects(model, where: str, params: list | tuple = (), *, joins: str = "",
-                  extra: dict[str, str] | None = None, related: dict[str, tuple] | None = None) -> list:
+def fetch_objects(
+    model,
+    where: str,
+    params: list | tuple = (),
+    *,
+    joins: str = "",
+    extra: dict[str, str] | None = None,
+    related: dict[str, tuple] | None = None,
+) -> list:
     """Instances of `model` read with one statement written out, `SELECT t.<every column>[, <related>][, <extra>]
     FROM <its table> t <joins> WHERE <where>`: what `Model.objects.raw` does for a request's few rows, without
     working out the columns and their converters on every call (≈ 0.1 instead of ≈ 0.3 ms a statement). Values
@@ -384,8 +423,10 @@ def fetch_objects(model, where: str, params: list | tuple = (), *, joins: str = 
     attributes = list((related or {}).keys())
     shapes += [(other, _object_shape(other, alias, db)) for other, alias in (related or {}).values()]
     extra = extra or {}
-    sql = (f"SELECT {', '.join(shape[0] for _, shape in shapes)}{''.join(f', {e}' for e in extra.values())}"
-           f" FROM {db.ops.quote_name(model._meta.db_table)} t {joins} WHERE {where}")
+    sql = (
+        f"SELECT {', '.join(shape[0] for _, shape in shapes)}{''.join(f', {e}' for e in extra.values())}"
+        f" FROM {db.ops.quote_name(model._meta.db_table)} t {joins} WHERE {where}"
+    )
     objs = []
     with hot_cursor(db) as cursor:
         cursor.execute(sql, params)
@@ -394,7 +435,7 @@ def fetch_objects(model, where: str, params: list | tuple = (), *, joins: str = 
         built, at = [], 0
         for each, shape in shapes:
             width = len(shape[1])
-            built.append(_object_of(each, shape, list(row[at:at + width]), db))
+            built.append(_object_of(each, shape, list(row[at : at + width]), db))
             at += width
         obj = built[0]
         for name, other in zip(attributes, built[1:]):

@@ -1,4 +1,5 @@
 """The one error type of the domain layer. Each interface turns it into its own form in one place."""
+
 from typing import Any
 
 

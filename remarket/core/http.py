@@ -1,4 +1,5 @@
 """What the interfaces read of an HTTP request the same way everywhere."""
+
 from django.conf import settings
 
 

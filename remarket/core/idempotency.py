@@ -3,6 +3,7 @@
 A replay with the same key and body returns the first answer; the same key with another body is 422;
 a duplicate arriving while the first is still running is 409. The key row is written inside the
 write's own transaction, so a rolled-back write leaves no key behind."""
+
 import hashlib
 import json
 import zlib
@@ -33,8 +34,7 @@ def _lock_key(scope: str, route: str, key: str) -> int:
     return zlib.crc32(f"{scope}|{route}|{key}".encode()) - 2**31
 
 
-def idempotent(*, scope: str, route: str, key: str | None, body: Any,
-               run: Callable[[], tuple[int, Any]]) -> Outcome:
+def idempotent(*, scope: str, route: str, key: str | None, body: Any, run: Callable[[], tuple[int, Any]]) -> Outcome:
     """Run `run()` once per (scope, route, key). `run` returns (status, JSON-able body)."""
     if not key:
         with transaction.atomic():
@@ -48,23 +48,36 @@ def idempotent(*, scope: str, route: str, key: str | None, body: Any,
             with connection.cursor() as cur:
                 cur.execute("SELECT pg_try_advisory_xact_lock(%s)", [_lock_key(scope, route, key)])
                 if not cur.fetchone()[0]:
-                    raise DomainError("IDEMPOTENCY_IN_PROGRESS",
-                                      "A request with this Idempotency-Key is still running; retry shortly.",
-                                      status=409)
+                    raise DomainError(
+                        "IDEMPOTENCY_IN_PROGRESS",
+                        "A request with this Idempotency-Key is still running; retry shortly.",
+                        status=409,
+                    )
         seen = IdempotencyKey.objects.filter(scope=scope, route=route, key=key).first()
         if seen is not None:
             if seen.fingerprint != print_:
-                raise DomainError("IDEMPOTENCY_KEY_REUSED",
-                                  "This Idempotency-Key was used with a different request body; use a new key.",
-                                  status=422)
+                raise DomainError(
+                    "IDEMPOTENCY_KEY_REUSED",
+                    "This Idempotency-Key was used with a different request body; use a new key.",
+                    status=422,
+                )
             return Outcome(seen.status_code, seen.body, True)
         status, result = run()
         try:
             with transaction.atomic():
-                IdempotencyKey.objects.create(scope=scope, route=route, key=key, fingerprint=print_,
-                                              status_code=status, body=result, created_at=clock.now())
+                IdempotencyKey.objects.create(
+                    scope=scope,
+                    route=route,
+                    key=key,
+                    fingerprint=print_,
+                    status_code=status,
+                    body=result,
+                    created_at=clock.now(),
+                )
         except IntegrityError:
-            raise DomainError("IDEMPOTENCY_IN_PROGRESS",
-                              "A request with this Idempotency-Key is still running; retry shortly.",
-                              status=409) from None
+            raise DomainError(
+                "IDEMPOTENCY_IN_PROGRESS",
+                "A request with this Idempotency-Key is still running; retry shortly.",
+                status=409,
+            ) from None
         return Outcome(status, result, False)

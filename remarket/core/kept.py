@@ -4,6 +4,7 @@ rates, commission rates, markets: each process keeps what it read for a minute, 
 Reading it back from the shared cache on every use costs about a third of a millisecond (unpickling), a query
 more; kept in the process it costs a dictionary lookup. An edit reaches every process within `seconds`; the
 process that makes it can call `forget()` to see it at once (tests do, between tests)."""
+
 import time
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -15,8 +16,9 @@ class Kept:
     """Values by key, loaded by `load(key)` when neither this process nor the shared cache has them; a load that
     returns None (nothing found) is not kept."""
 
-    def __init__(self, shared_key: str, load: Callable[[Hashable], Any], *, seconds: int = 60,
-                 shared_seconds: int = 300):
+    def __init__(
+        self, shared_key: str, load: Callable[[Hashable], Any], *, seconds: int = 60, shared_seconds: int = 300
+    ):
         self.shared_key, self.load = shared_key, load
         self.seconds, self.shared_seconds = seconds, shared_seconds
         self._values: dict[Hashable, tuple[float, Any]] = {}

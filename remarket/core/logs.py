@@ -1,4 +1,5 @@
 """JSON log lines that carry the request id of the request that wrote them."""
+
 import contextvars
 import json
 import logging

@@ -1,7 +1,7 @@
+import logging
 import re
 import time
 import uuid
-import logging
 
 from .logs import request_id
 
@@ -23,9 +23,15 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = rid
-            log.info("request", extra={"method": request.method, "path": request.path,
-                                       "status": response.status_code,
-                                       "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+            log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
             return response
         finally:
             request_id.reset(token)

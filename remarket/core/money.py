@@ -1,4 +1,5 @@
 """Money is an integer of minor units beside an ISO 4217 code, with the currency's own exponent."""
+
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 

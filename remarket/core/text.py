@@ -4,6 +4,7 @@
 that make a shown text read differently from what is stored; a single-line field (a carrier, a tracking
 number) refuses line breaks and tabs too. `csv_cell` keeps a text cell of an export from being read as a
 formula by a spreadsheet."""
+
 import re
 from decimal import Decimal
 
@@ -22,9 +23,12 @@ def text_check(value: str, *, code: str, field: str, multiline: bool = False) ->
     found = (_MULTILINE if multiline else _SINGLE_LINE).search(value)
     if found is None:
         return value
-    raise DomainError(code, f"The {field.replace('_', ' ')} contains a control character "
-                            f"(U+{ord(found.group()):04X} at position {found.start()}).",
-                      {"field": field, "position": found.start(), "character": f"U+{ord(found.group()):04X}"})
+    raise DomainError(
+        code,
+        f"The {field.replace('_', ' ')} contains a control character "
+        f"(U+{ord(found.group()):04X} at position {found.start()}).",
+        {"field": field, "position": found.start(), "character": f"U+{ord(found.group()):04X}"},
+    )
 
 
 # What a spreadsheet reads as the start of a formula (or, for tab and carriage return, as a cell break that

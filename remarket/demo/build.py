@@ -4,6 +4,7 @@ marketplace that exists is never touched.
 The stages scale to the reference marketplace's size (1,800 merchants, 500 k listings, millions of orders):
 every large table is written with `bulk_create` in batches, nothing queries row by row over a large set, and
 orders are planned day by day and written in chunks, so memory holds one chunk of orders at a time."""
+
 import contextlib
 import datetime as dt
 import gc
@@ -17,7 +18,6 @@ from django.db.models import Count, Sum
 from remarket.accounts.models import User
 from remarket.analytics.models import GmvRollup, SaleFact
 from remarket.analytics.services import rollups_rebuild
-from remarket.search.services import search_index_rebuild
 from remarket.catalog.models import ProductModel, Variant
 from remarket.core import clock
 from remarket.core.errors import Conflict, DomainError
@@ -31,6 +31,7 @@ from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, LocationStock
 from remarket.orders.jobs import merchant_quality_refresh
 from remarket.orders.models import Order, OrderLine, Shipment, SubOrder
+from remarket.search.services import search_index_rebuild
 
 from .catalog import catalog_build
 from .history import FATES, Planner
@@ -40,8 +41,17 @@ from .network import network_build
 from .people import people_build, sellers_build
 
 CHUNK = 2000  # orders planned and written together
-STAGES = ("markets, stores and FX rates", "catalog", "merchants and logins", "listings", "orders",
-          "fees and payouts", "invoices", "quality review", "reports and search index")
+STAGES = (
+    "markets, stores and FX rates",
+    "catalog",
+    "merchants and logins",
+    "listings",
+    "orders",
+    "fees and payouts",
+    "invoices",
+    "quality review",
+    "reports and search index",
+)
 
 
 @dataclass(frozen=True)
@@ -57,11 +67,15 @@ class DemoOptions:
         if self.merchants < 1:
             problems.append("--merchants is at least 1")
         if self.listings < 10 + 5 * self.merchants:
-            problems.append(f"--listings is at least {10 + 5 * self.merchants} for {self.merchants} merchants "
-                            "(10 first-party listings and 5 per merchant)")
+            problems.append(
+                f"--listings is at least {10 + 5 * self.merchants} for {self.merchants} merchants "
+                "(10 first-party listings and 5 per merchant)"
+            )
         if self.orders < len(FATES) * (self.merchants + 1):
-            problems.append(f"--orders is at least {len(FATES) * (self.merchants + 1)}: every merchant, the "
-                            f"first-party one included, gets an order in each of {len(FATES)} states")
+            problems.append(
+                f"--orders is at least {len(FATES) * (self.merchants + 1)}: every merchant, the "
+                f"first-party one included, gets an order in each of {len(FATES)} states"
+            )
         if not 1 <= self.partner_locations <= 5000:
             problems.append("--partner-locations is between 1 and 5000")
         if problems:
@@ -108,8 +122,16 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
         sellers = sellers_build(count=options.merchants, rng=rng, now=now)
         people = people_build(sellers=sellers, network=network, rng=rng)
         progress.stage(STAGES[3])
-        book = listings_build(total=options.listings, sellers=sellers, variants=variants, markets=network.markets,
-                              store=network.store, partner_locations=network.partner_locations, rng=rng, now=now)
+        book = listings_build(
+            total=options.listings,
+            sellers=sellers,
+            variants=variants,
+            markets=network.markets,
+            store=network.store,
+            partner_locations=network.partner_locations,
+            rng=rng,
+            now=now,
+        )
         progress.stage(STAGES[4], total=options.orders)
         gc.freeze()  # the catalog, merchants and offer book live to the end: keep them out of every collection
         writer = HistoryWriter(merchants={s.merchant.pk: s.merchant for s in sellers})
@@ -137,8 +159,11 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
         # invoices as the shipping handler issues them, for the parcels of the last two months (older ones would
         # only lengthen the build), in shipping order so that each merchant's numbers follow the dates
         since = dt.datetime.combine(months[-2] if len(months) > 1 else months[-1], dt.time(), tzinfo=dt.UTC)
-        shipped = list(Shipment.objects.filter(shipped_at__gte=since).order_by("shipped_at", "pk")
-                       .values_list("suborder_id", "shipped_at"))
+        shipped = list(
+            Shipment.objects.filter(shipped_at__gte=since)
+            .order_by("shipped_at", "pk")
+            .values_list("suborder_id", "shipped_at")
+        )
         progress.stage(STAGES[6], total=len(shipped))
         for suborder_id, shipped_at in shipped:
             with clock.frozen(shipped_at):
@@ -195,15 +220,23 @@ def _analyze() -> None:
 
 def demo_counts() -> dict[str, int]:
     counts = {
-        "markets": Market.objects.count(), "channels": Channel.objects.count(), "locations": Location.objects.count(),
-        "product models": ProductModel.objects.count(), "variants": Variant.objects.count(),
-        "merchants": Merchant.objects.count(), "users": User.objects.count(), "listings": Listing.objects.count(),
-        "listing terms": ListingMarket.objects.count(), "counter stock rows": LocationStock.objects.count(),
-        "orders": Order.objects.count(), "sub-orders": SubOrder.objects.count(),
+        "markets": Market.objects.count(),
+        "channels": Channel.objects.count(),
+        "locations": Location.objects.count(),
+        "product models": ProductModel.objects.count(),
+        "variants": Variant.objects.count(),
+        "merchants": Merchant.objects.count(),
+        "users": User.objects.count(),
+        "listings": Listing.objects.count(),
+        "listing terms": ListingMarket.objects.count(),
+        "counter stock rows": LocationStock.objects.count(),
+        "orders": Order.objects.count(),
+        "sub-orders": SubOrder.objects.count(),
         "order lines": OrderLine.objects.count(),
         "sale transactions": LedgerTransaction.objects.filter(kind="sale").count(),
         "fees and payouts": LedgerTransaction.objects.filter(kind__in=("fee", "payout")).count(),
-        "invoices": Invoice.objects.count(), "sale facts": SaleFact.objects.count(),
+        "invoices": Invoice.objects.count(),
+        "sale facts": SaleFact.objects.count(),
     }
     for row in SubOrder.objects.values("state").annotate(n=Count("id")).order_by("state"):
         counts[f"sub-orders in state {row['state']}"] = row["n"]

@@ -1,4 +1,5 @@
 """The demo catalog written in three bulk inserts: categories, models, variants."""
+
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,11 +18,23 @@ class CatalogVariant:
 
 def catalog_build(*, year: int, models: tuple[ModelSpec, ...] = MODELS) -> list[CatalogVariant]:
     categories = Category.objects.bulk_create(
-        [Category(slug=slug, name=name, impact_key=impact_key) for slug, name, impact_key in CATEGORIES])
+        [Category(slug=slug, name=name, impact_key=impact_key) for slug, name, impact_key in CATEGORIES]
+    )
     by_slug = {c.slug: c for c in categories}
     product_models = ProductModel.objects.bulk_create(
-        [ProductModel(category=by_slug[spec.category], brand=spec.brand, name=spec.name, slug=spec.slug,
-                      release_year=spec.year, specs=spec.specs) for spec in models], batch_size=500)
+        [
+            ProductModel(
+                category=by_slug[spec.category],
+                brand=spec.brand,
+                name=spec.name,
+                slug=spec.slug,
+                release_year=spec.year,
+                specs=spec.specs,
+            )
+            for spec in models
+        ],
+        batch_size=500,
+    )
     per_category = Counter(spec.category for spec in models)
     variants, pending = [], []
     for spec, model in zip(models, product_models, strict=True):
@@ -31,7 +44,8 @@ def catalog_build(*, year: int, models: tuple[ModelSpec, ...] = MODELS) -> list[
         for storage, colour in spec.variants():
             variant = Variant(model=model, storage_gb=storage, colour=colour)
             pending.append(variant)
-            variants.append(CatalogVariant(variant, spec, weight * storage_weight(storages.index(storage or 0))
-                                           / colours))
+            variants.append(
+                CatalogVariant(variant, spec, weight * storage_weight(storages.index(storage or 0)) / colours)
+            )
     Variant.objects.bulk_create(pending, batch_size=1000)
     return variants

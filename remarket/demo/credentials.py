@@ -1,4 +1,5 @@
 """The demo's logins, written once to a file only its owner may read."""
+
 import json
 import os
 from pathlib import Path

@@ -7,6 +7,7 @@ ships within two days, so recent orders are still paid or to ship. Besides, ever
 in each state a merchant handles (awaiting payment, unpaid, paid, to ship, shipped) near the present.
 Awaiting payment lasts minutes by design (a stock hold lapses after 15): once the worker runs, the
 reconciler settles those orders as unpaid, as it would any abandoned checkout."""
+
 import datetime as dt
 import random
 import uuid
@@ -32,8 +33,32 @@ MARKET_SHARE = {"FR": 0.30, "US": 0.20, "DE": 0.15, "ES": 0.13, "IT": 0.12, "GB"
 COUNTER_SHARE = {"FR": 0.08, "US": 0.06}  # orders taken at partner counters in France, at the store in the US
 SEASON = {1: 1.05, 2: 0.85, 3: 0.9, 4: 0.9, 5: 0.9, 6: 0.95, 7: 0.9, 8: 0.95, 9: 1.1, 10: 1.0, 11: 1.25, 12: 1.45}
 GROWTH = 0.30
-HOUR_WEIGHT = (0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.6, 0.9, 1.0, 1.1, 1.2, 1.3, 1.2, 1.1, 1.1, 1.1, 1.2, 1.4,
-               1.6, 1.7, 1.5, 1.0, 0.5)
+HOUR_WEIGHT = (
+    0.2,
+    0.1,
+    0.05,
+    0.05,
+    0.05,
+    0.1,
+    0.3,
+    0.6,
+    0.9,
+    1.0,
+    1.1,
+    1.2,
+    1.3,
+    1.2,
+    1.1,
+    1.1,
+    1.1,
+    1.2,
+    1.4,
+    1.6,
+    1.7,
+    1.5,
+    1.0,
+    0.5,
+)
 UNPAID_RATE = 0.035
 NUMBER_AFTER_STREET = ("DE", "ES", "IT")
 DAYS = 365
@@ -115,16 +140,24 @@ class Planner:
     # -- the stream ---------------------------------------------------------------------------------------------
     def orders(self, total: int) -> Iterator[PlannedOrder]:
         """`total` orders, oldest first: one per merchant and state near the present, the rest spread over the year."""
-        forced = sorted((self._forced(seller.merchant.pk, seller.markets, fate)
-                         for seller in self.people.sellers for fate in FATES), key=lambda o: o.created_at)
+        forced = sorted(
+            (
+                self._forced(seller.merchant.pk, seller.markets, fate)
+                for seller in self.people.sellers
+                for fate in FATES
+            ),
+            key=lambda o: o.created_at,
+        )
         start = self.now - dt.timedelta(days=DAYS)
         codes = [code for code in MARKET_SHARE if self.book.web.get(code)]  # markets with offers to sell
         shares = [MARKET_SHARE[code] for code in codes]
         for i, count in enumerate(day_counts(max(0, total - len(forced)), start)):
             window_start = start + dt.timedelta(days=i)
             window_end = window_start + dt.timedelta(days=1)
-            day = [self._random(self._moment(code, window_start), code)
-                   for code in self.rng.choices(codes, weights=shares, k=count)]
+            day = [
+                self._random(self._moment(code, window_start), code)
+                for code in self.rng.choices(codes, weights=shares, k=count)
+            ]
             day += [o for o in forced if window_start <= o.created_at < window_end]
             yield from sorted(day, key=lambda o: o.created_at)
 
@@ -146,8 +179,11 @@ class Planner:
                 channel, location_id = network.partner_channel, self.partner.draw(rng)
             elif code == "US":
                 channel, location_id = network.store_channel, network.store.pk
-            if location_id is not None and self.book.counter.get(location_id) and (
-                    channel.kind == Channel.Kind.STORE or rng.random() < 0.5):
+            if (
+                location_id is not None
+                and self.book.counter.get(location_id)
+                and (channel.kind == Channel.Kind.STORE or rng.random() < 0.5)
+            ):
                 counter_pool = self.book.counter[location_id]
         pool = counter_pool or self.book.web[code]
         if channel.kind == Channel.Kind.STORE and counter_pool is None:
@@ -156,8 +192,10 @@ class Planner:
         offers = {o.listing_id: o for o in (pool.draw(rng) for _ in range(count))}.values()
         order = self._order(channel, code, created_at, location_id, web=counter_pool is None)
         age_factor = 1 + 0.10 * (self.now - created_at).days / DAYS  # prices were higher earlier in the year
-        lines = [PlannedLine(o, 1 if rng.random() < 0.93 else 2, self._historic(o.price_minor, age_factor, code))
-                 for o in offers]
+        lines = [
+            PlannedLine(o, 1 if rng.random() < 0.93 else 2, self._historic(o.price_minor, age_factor, code))
+            for o in offers
+        ]
         age = self.now - created_at
         if age < dt.timedelta(minutes=12) and rng.random() < 0.6:
             self._settle(order, AWAITING)
@@ -176,9 +214,13 @@ class Planner:
         rng, now = self.rng, self.now
         codes = [c for c in markets if self.book.merchant.get((merchant_id, c))]
         code = rng.choice(codes)
-        ago = {AWAITING: dt.timedelta(minutes=rng.uniform(1, 5)), UNPAID: dt.timedelta(hours=rng.uniform(1, 48)),
-               PAID: dt.timedelta(minutes=rng.uniform(10, 180)), TO_SHIP: dt.timedelta(hours=rng.uniform(12, 40)),
-               SHIPPED: dt.timedelta(days=rng.uniform(3, 8))}[fate]
+        ago = {
+            AWAITING: dt.timedelta(minutes=rng.uniform(1, 5)),
+            UNPAID: dt.timedelta(hours=rng.uniform(1, 48)),
+            PAID: dt.timedelta(minutes=rng.uniform(10, 180)),
+            TO_SHIP: dt.timedelta(hours=rng.uniform(12, 40)),
+            SHIPPED: dt.timedelta(days=rng.uniform(3, 8)),
+        }[fate]
         order = self._order(self.network.web[code], code, now - ago, None, web=True)
         offer = self.book.merchant[(merchant_id, code)].draw(rng)
         line = PlannedLine(offer, 1, offer.price_minor)
@@ -195,8 +237,9 @@ class Planner:
         order.subs.append(sub)
         return order
 
-    def _order(self, channel: Channel, code: str, created_at: dt.datetime, location_id: int | None,
-               *, web: bool) -> PlannedOrder:
+    def _order(
+        self, channel: Channel, code: str, created_at: dt.datetime, location_id: int | None, *, web: bool
+    ) -> PlannedOrder:
         rng = self.rng
         customer = self.customers.get(code) if channel.kind == Channel.Kind.WEB and rng.random() < 0.03 else None
         if customer:
@@ -205,11 +248,17 @@ class Planner:
             first, last = rng.choice(FIRST_NAMES[code]), rng.choice(LAST_NAMES[code])
             email = f"{slugify(first)}.{slugify(last)}{rng.randint(1, 9999)}@example.com"
         return PlannedOrder(
-            market=self.network.markets[code], channel=channel, created_at=created_at, outcome=AWAITING,
-            public_id=uuid.UUID(int=rng.getrandbits(128), version=4), email=email,
-            address=self._address(code, first, last) if web else {}, location_id=location_id,
+            market=self.network.markets[code],
+            channel=channel,
+            created_at=created_at,
+            outcome=AWAITING,
+            public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            email=email,
+            address=self._address(code, first, last) if web else {},
+            location_id=location_id,
             customer_id=customer.user_id if customer else None,
-            clerk_id=self.people.clerks.get(location_id) if location_id else None)
+            clerk_id=self.people.clerks.get(location_id) if location_id else None,
+        )
 
     def _settle(self, order: PlannedOrder, outcome: str) -> None:
         rng = self.rng
@@ -230,8 +279,15 @@ class Planner:
         if order.outcome != PAID:
             return PlannedSub(merchant_id, lines, order.outcome)
         if counter:  # handed over at the counter once paid
-            return PlannedSub(merchant_id, lines, SHIPPED, order.settled_at, order.settled_at, STORE_CARRIER,
-                              f"POS-{order.public_id.hex[:12].upper()}")
+            return PlannedSub(
+                merchant_id,
+                lines,
+                SHIPPED,
+                order.settled_at,
+                order.settled_at,
+                STORE_CARRIER,
+                f"POS-{order.public_id.hex[:12].upper()}",
+            )
         accepted_at = order.settled_at + dt.timedelta(hours=self.rng.uniform(0.5, 20))
         # some refurbishers are slower to ship, so quality scores and the best offers differ between them
         slowness = SLOWNESS[merchant_id % len(SLOWNESS)]
@@ -262,7 +318,15 @@ class Planner:
         town, postcode, state = rng.choice(TOWNS[code])
         prefix, digits = PHONES[code]
         number, street = rng.randint(1, 180), rng.choice(STREETS[code])
-        return {"first_name": first, "last_name": last,
-                "street": f"{street} {number}" if code in NUMBER_AFTER_STREET else f"{number} {street}",
-                "street2": "", "company": "", "postal_code": postcode, "city": town, "country": code,
-                "phone": prefix + "".join(rng.choices("0123456789", k=digits)), "state": state}
+        return {
+            "first_name": first,
+            "last_name": last,
+            "street": f"{street} {number}" if code in NUMBER_AFTER_STREET else f"{number} {street}",
+            "street2": "",
+            "company": "",
+            "postal_code": postcode,
+            "city": town,
+            "country": code,
+            "phone": prefix + "".join(rng.choices("0123456789", k=digits)),
+            "state": state,
+        }

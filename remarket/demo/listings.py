@@ -2,6 +2,7 @@
 
 Listings are written like every other listing write, through `offers.services.listings_apply` (set-based),
 one call per merchant and batch; offers' scores come with them."""
+
 import bisect
 import datetime as dt
 import random
@@ -22,8 +23,15 @@ from .people import Seller
 from .pricing import GRADE_WEIGHT, base_price_eur, market_price_minor, price_band
 
 BATCH = 5000
-COMMENTS = ("", "", "", "Battery at 85 % of its capacity or more.", "Comes with a charging cable.",
-            "Unlocked, works with every carrier.", "Screen protector fitted.")
+COMMENTS = (
+    "",
+    "",
+    "",
+    "Battery at 85 % of its capacity or more.",
+    "Comes with a charging cable.",
+    "Unlocked, works with every carrier.",
+    "Screen protector fitted.",
+)
 CURRENCY_OF_COUNTRY = {"US": "USD", "GB": "GBP"}  # the others sell from the euro area
 FIRST_PARTY_SHARE = 0.04
 PARTNER_STOCKED = 5  # partner points of sale that keep first-party units
@@ -54,17 +62,22 @@ class OfferTerms:
 
 
 def _offer_terms(listing: Listing, merchant, term: ListingMarket) -> OfferTerms:
-    return OfferTerms(str(merchant.country), listing.vat_scheme,
-                      listing.purchase_price_minor if listing.purchase_currency == term.currency else None,
-                      commission_bp(merchant_bp=merchant.commission_bp, category_id=listing.variant.model.category_id))
+    return OfferTerms(
+        str(merchant.country),
+        listing.vat_scheme,
+        listing.purchase_price_minor if listing.purchase_currency == term.currency else None,
+        commission_bp(merchant_bp=merchant.commission_bp, category_id=listing.variant.model.category_id),
+    )
 
 
 def _margin_fields(listing: Listing, term: ListingMarket) -> dict:
     """The margin scheme's fields on the row in the purchase price's own currency."""
     if term.currency != listing.purchase_currency:
         return {}
-    return {"vat_scheme": listing.vat_scheme,
-            "purchase_price": str(to_major(listing.purchase_price_minor, term.currency))}
+    return {
+        "vat_scheme": listing.vat_scheme,
+        "purchase_price": str(to_major(listing.purchase_price_minor, term.currency)),
+    }
 
 
 MARGIN_COUNTRIES = EU | {"GB"}
@@ -82,8 +95,7 @@ class Pool:
         self.cumulative.append((self.cumulative[-1] if self.cumulative else 0.0) + weight)
 
     def draw(self, rng: random.Random):
-        return self.items[min(bisect.bisect(self.cumulative, rng.random() * self.cumulative[-1]),
-                              len(self.items) - 1)]
+        return self.items[min(bisect.bisect(self.cumulative, rng.random() * self.cumulative[-1]), len(self.items) - 1)]
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -119,8 +131,9 @@ def _allocate(total: int, sellers: list[Seller], capacity: list[int]) -> list[in
     return counts
 
 
-def _candidates(focus: dict[str, float],
-                variants: list[CatalogVariant]) -> tuple[list[tuple[CatalogVariant, str]], list[float]]:
+def _candidates(
+    focus: dict[str, float], variants: list[CatalogVariant]
+) -> tuple[list[tuple[CatalogVariant, str]], list[float]]:
     """Every (variant, grade) a merchant with this focus may list, with cumulative weights."""
     combos, cumulative, total = [], [], 0.0
     for cv in variants:
@@ -165,19 +178,32 @@ class _Writer:
         by_merchant: dict = defaultdict(list)
         for listing, listing_terms, seller, _, _ in self.rows:
             by_merchant[seller.merchant].extend(
-                ListingRow(sku=listing.sku, market=t.market.code, price=str(to_major(t.price_minor, t.currency)),
-                           min_price=None if t.min_price_minor is None else str(to_major(t.min_price_minor, t.currency)),
-                           max_price=None if t.max_price_minor is None else str(to_major(t.max_price_minor, t.currency)),
-                           quantity=listing.quantity, variant_id=listing.variant_id, grade=listing.grade,
-                           published=t.published, warranty_months=listing.warranty_months, comment=listing.comment,
-                           **_margin_fields(listing, t))
-                for t in listing_terms)
+                ListingRow(
+                    sku=listing.sku,
+                    market=t.market.code,
+                    price=str(to_major(t.price_minor, t.currency)),
+                    min_price=None if t.min_price_minor is None else str(to_major(t.min_price_minor, t.currency)),
+                    max_price=None if t.max_price_minor is None else str(to_major(t.max_price_minor, t.currency)),
+                    quantity=listing.quantity,
+                    variant_id=listing.variant_id,
+                    grade=listing.grade,
+                    published=t.published,
+                    warranty_months=listing.warranty_months,
+                    comment=listing.comment,
+                    **_margin_fields(listing, t),
+                )
+                for t in listing_terms
+            )
         for merchant, rows in by_merchant.items():
             result = listings_apply(merchant=merchant, rows=rows)
             if result.errors:
                 raise DomainError("DEMO_LISTING_REFUSED", f"{merchant}: {result.errors[0]}")
-        ids = dict(((m, sku), pk) for pk, m, sku in Listing.objects.filter(
-            merchant__in=list(by_merchant), sku__in=[r[0].sku for r in self.rows]).values_list("pk", "merchant_id", "sku"))
+        ids = {
+            (m, sku): pk
+            for pk, m, sku in Listing.objects.filter(
+                merchant__in=list(by_merchant), sku__in=[r[0].sku for r in self.rows]
+            ).values_list("pk", "merchant_id", "sku")
+        }
         for listing, _, seller, _, _ in self.rows:
             listing.pk = ids[(seller.merchant.pk, listing.sku)]
         terms = [t for r in self.rows for t in r[1]]
@@ -185,8 +211,15 @@ class _Writer:
             for term in listing_terms:
                 if not term.published:
                     continue
-                offer = Offer(listing.pk, seller.merchant.pk, cv, listing.grade, listing.sku, term.price_minor,
-                              terms=_offer_terms(listing, seller.merchant, term))
+                offer = Offer(
+                    listing.pk,
+                    seller.merchant.pk,
+                    cv,
+                    listing.grade,
+                    listing.sku,
+                    term.price_minor,
+                    terms=_offer_terms(listing, seller.merchant, term),
+                )
                 self.book.web[term.market.code].add(offer, weight)
                 self.book.merchant[(seller.merchant.pk, term.market.code)].add(offer, weight)
         self.book.listings += len(self.rows)
@@ -194,8 +227,17 @@ class _Writer:
         self.rows = []
 
 
-def _listing(seller: Seller, cv: CatalogVariant, grade: str, rng: random.Random, markets: dict[str, Market],
-             now: dt.datetime, year: int, *, everywhere: bool) -> tuple[Listing, list[ListingMarket]]:
+def _listing(
+    seller: Seller,
+    cv: CatalogVariant,
+    grade: str,
+    rng: random.Random,
+    markets: dict[str, Market],
+    now: dt.datetime,
+    year: int,
+    *,
+    everywhere: bool,
+) -> tuple[Listing, list[ListingMarket]]:
     """One listing and its terms; `everywhere`: published in every market of the merchant."""
     eur = base_price_eur(cv.spec, cv.variant.storage_gb, grade, year) * seller.price_factor * rng.uniform(0.96, 1.04)
     terms = []
@@ -205,30 +247,51 @@ def _listing(seller: Seller, cv: CatalogVariant, grade: str, rng: random.Random,
         market = markets[code]
         price = market_price_minor(eur * rng.uniform(0.98, 1.02), code, market.currency)
         low, high = price_band(price, market.currency)
-        terms.append(ListingMarket(market=market, currency=market.currency, price_minor=price, min_price_minor=low,
-                                   max_price_minor=high if rng.random() < 0.7 else None,
-                                   published=everywhere or rng.random() < 0.96))
+        terms.append(
+            ListingMarket(
+                market=market,
+                currency=market.currency,
+                price_minor=price,
+                min_price_minor=low,
+                max_price_minor=high if rng.random() < 0.7 else None,
+                published=everywhere or rng.random() < 0.96,
+            )
+        )
     home = CURRENCY_OF_COUNTRY.get(seller.merchant.country.code, "EUR")
     unit = 10 ** exponent(home)
     purchase = int(eur * rng.uniform(0.55, 0.7) * (0.87 if home == "GBP" else 1.0)) * unit
     quantity = 0 if rng.random() < 0.12 else min(20, 1 + int(rng.expovariate(1 / 4)))
     storage = f"{cv.variant.storage_gb}" if cv.variant.storage_gb else "X"
-    listing = Listing(merchant=seller.merchant, variant=cv.variant, grade=grade, quantity=quantity,
-                      sku=f"{seller.sku_prefix}-{cv.variant.pk}-{storage}-{grade[:2]}",
-                      warranty_months=rng.choice(seller.warranty_months), comment=rng.choice(COMMENTS),
-                      purchase_price_minor=purchase, purchase_currency=home,
-                      # most refurbishers in Europe sell under the margin scheme: they bought from consumers
-                      vat_scheme="margin" if seller.merchant.country.code in MARGIN_COUNTRIES and rng.random() < 0.7
-                      else "standard",
-                      updated_at=now - dt.timedelta(minutes=rng.randint(5, 60 * 24 * 60)))
+    listing = Listing(
+        merchant=seller.merchant,
+        variant=cv.variant,
+        grade=grade,
+        quantity=quantity,
+        sku=f"{seller.sku_prefix}-{cv.variant.pk}-{storage}-{grade[:2]}",
+        warranty_months=rng.choice(seller.warranty_months),
+        comment=rng.choice(COMMENTS),
+        purchase_price_minor=purchase,
+        purchase_currency=home,
+        # most refurbishers in Europe sell under the margin scheme: they bought from consumers
+        vat_scheme="margin" if seller.merchant.country.code in MARGIN_COUNTRIES and rng.random() < 0.7 else "standard",
+        updated_at=now - dt.timedelta(minutes=rng.randint(5, 60 * 24 * 60)),
+    )
     for term in terms:
         term.listing = listing
     return listing, terms
 
 
-def listings_build(*, total: int, sellers: list[Seller], variants: list[CatalogVariant], markets: dict[str, Market],
-                   store: Location, partner_locations: list[Location], rng: random.Random,
-                   now: dt.datetime) -> OfferBook:
+def listings_build(
+    *,
+    total: int,
+    sellers: list[Seller],
+    variants: list[CatalogVariant],
+    markets: dict[str, Market],
+    store: Location,
+    partner_locations: list[Location],
+    rng: random.Random,
+    now: dt.datetime,
+) -> OfferBook:
     """About `total` listings shared by merchant size (the first party gets 4 %, all phones), fewer if the
     merchants cannot list that many distinct variant-and-grade pairs; each published where its merchant sells."""
     book = OfferBook()
@@ -256,8 +319,15 @@ def listings_build(*, total: int, sellers: list[Seller], variants: list[CatalogV
     return book
 
 
-def _counter_stock(book: OfferBook, first: Seller, listings, store: Location, partner_stocked: list[Location],
-                   rng: random.Random, now: dt.datetime) -> None:
+def _counter_stock(
+    book: OfferBook,
+    first: Seller,
+    listings,
+    store: Location,
+    partner_stocked: list[Location],
+    rng: random.Random,
+    now: dt.datetime,
+) -> None:
     """Units of the first-party listings on the New York store's shelves and at a few partner counters."""
     stock, moves = [], []
     for listing, terms, cv in listings:
@@ -268,10 +338,25 @@ def _counter_stock(book: OfferBook, first: Seller, listings, store: Location, pa
                 continue
             units = rng.randint(1, most)
             stock.append(LocationStock(location=location, listing=listing, available=units))
-            moves.append(StockMovement(location=location, listing=listing, delta=units, reason="received",
-                                       at=now - dt.timedelta(days=rng.randint(1, 90))))
-            offer = Offer(listing.pk, first.merchant.pk, cv, listing.grade, listing.sku, term.price_minor, location.pk,
-                          terms=_offer_terms(listing, first.merchant, term))
+            moves.append(
+                StockMovement(
+                    location=location,
+                    listing=listing,
+                    delta=units,
+                    reason="received",
+                    at=now - dt.timedelta(days=rng.randint(1, 90)),
+                )
+            )
+            offer = Offer(
+                listing.pk,
+                first.merchant.pk,
+                cv,
+                listing.grade,
+                listing.sku,
+                term.price_minor,
+                location.pk,
+                terms=_offer_terms(listing, first.merchant, term),
+            )
             book.counter[location.pk].add(offer, cv.weight * GRADE_WEIGHT[listing.grade])
     LocationStock.objects.bulk_create(stock, batch_size=1000)
     StockMovement.objects.bulk_create(moves, batch_size=1000)

@@ -1,4 +1,5 @@
 """Where the demo sells: six country sites, the New York store, a partner's corners across France, FX rates."""
+
 import csv
 from collections import defaultdict
 from dataclasses import dataclass
@@ -7,16 +8,28 @@ from pathlib import Path
 
 from remarket.markets import fx
 from remarket.markets.models import Channel, Location, Market
-from remarket.markets.services import (LocationSpec, markets_ensure, partner_network_ensure, store_ensure,
-                                       web_channel_code)
+from remarket.markets.services import (
+    LocationSpec,
+    markets_ensure,
+    partner_network_ensure,
+    store_ensure,
+    web_channel_code,
+)
 
 from .people_data import PARTNER
 
 DATA = Path(fx.__file__).parent / "data"
 COMMUNES = DATA / "fr-communes.csv"
 FX_RATES = DATA / "fx-monthly-per-usd.csv"
-STORE = LocationSpec(code="nyc-soho", name="remarket New York — SoHo", town="New York", postcode="10012", region="NY",
-                     latitude=Decimal("40.723301"), longitude=Decimal("-73.998910"))
+STORE = LocationSpec(
+    code="nyc-soho",
+    name="remarket New York — SoHo",
+    town="New York",
+    postcode="10012",
+    region="NY",
+    latitude=Decimal("40.723301"),
+    longitude=Decimal("-73.998910"),
+)
 
 
 @dataclass(frozen=True)
@@ -47,15 +60,30 @@ def communes_largest(*, limit: int, path: Path = COMMUNES) -> list[Commune]:
                 continue
             town = towns.setdefault(row["insee_com"], row)
             town["code_postal"] = min(town["code_postal"], row["code_postal"])
-    communes = [Commune(code, row["commune"], row["code_postal"], int(row["population_2021"] or 0),
-                        float(row["lat"] or 0), float(row["lng"] or 0)) for code, row in towns.items()]
+    communes = [
+        Commune(
+            code,
+            row["commune"],
+            row["code_postal"],
+            int(row["population_2021"] or 0),
+            float(row["lat"] or 0),
+            float(row["lng"] or 0),
+        )
+        for code, row in towns.items()
+    ]
     for code, rows in parts.items():
         population = sum(int(r["population_2021"] or 0) for r in rows)
         weights = [int(r["population_2021"] or 0) / population for r in rows]
-        communes.append(Commune(
-            code, rows[0]["commune"].split(" ")[0], min(r["code_postal"] for r in rows), population,
-            sum(float(r["lat"]) * w for r, w in zip(rows, weights)),
-            sum(float(r["lng"]) * w for r, w in zip(rows, weights))))
+        communes.append(
+            Commune(
+                code,
+                rows[0]["commune"].split(" ")[0],
+                min(r["code_postal"] for r in rows),
+                population,
+                sum(float(r["lat"]) * w for r, w in zip(rows, weights)),
+                sum(float(r["lng"]) * w for r, w in zip(rows, weights)),
+            )
+        )
     communes.sort(key=lambda c: (-c.population, c.insee_code))
     chosen, names = [], set()
     for commune in communes:
@@ -86,13 +114,27 @@ def network_build(*, partner_locations: int) -> Network:
     channels = {c.code: c for c in Channel.objects.all()}
     store = store_ensure(market=markets["US"], channel_code="store-us", location=STORE)
     name, commission_bp = PARTNER
-    specs = [LocationSpec(code=f"{name.lower()}-{c.insee_code}", name=f"{name} {c.name}", town=c.name,
-                          postcode=c.postcode, insee_code=c.insee_code, latitude=_degrees(c.latitude),
-                          longitude=_degrees(c.longitude))
-             for c in communes_largest(limit=partner_locations)]
-    _, partner_channel, _ = partner_network_ensure(name=name, market=markets["FR"], channel_code="partner-fr",
-                                                   locations=specs, commission_bp=commission_bp)
+    specs = [
+        LocationSpec(
+            code=f"{name.lower()}-{c.insee_code}",
+            name=f"{name} {c.name}",
+            town=c.name,
+            postcode=c.postcode,
+            insee_code=c.insee_code,
+            latitude=_degrees(c.latitude),
+            longitude=_degrees(c.longitude),
+        )
+        for c in communes_largest(limit=partner_locations)
+    ]
+    _, partner_channel, _ = partner_network_ensure(
+        name=name, market=markets["FR"], channel_code="partner-fr", locations=specs, commission_bp=commission_bp
+    )
     fx.fx_load(path=FX_RATES)
-    return Network(markets=markets, web={code: channels[web_channel_code(code)] for code in markets},
-                   store_channel=store.channel, store=store, partner_channel=partner_channel,
-                   partner_locations=list(Location.objects.filter(channel=partner_channel).order_by("pk")))
+    return Network(
+        markets=markets,
+        web={code: channels[web_channel_code(code)] for code in markets},
+        store_channel=store.channel,
+        store=store,
+        partner_channel=partner_channel,
+        partner_locations=list(Location.objects.filter(channel=partner_channel).order_by("pk")),
+    )

@@ -1,4 +1,5 @@
 """Demo merchants and logins, created through the merchants' and accounts' own services."""
+
 import datetime as dt
 import itertools
 import random
@@ -19,8 +20,15 @@ from .people_data import FIRST_NAMES, FIRST_PARTY, LAST_NAMES, MERCHANTS, NAME_P
 EU = ("FR", "DE", "ES", "IT")
 # What a merchant concentrates on: category → how strongly it lists it (absent: not at all).
 FOCUS = {
-    "generalist": {"smartphones": 1, "tablets": 1, "laptops": 1, "desktops": 1, "consoles": 1, "smartwatches": 1,
-                   "audio": 1},
+    "generalist": {
+        "smartphones": 1,
+        "tablets": 1,
+        "laptops": 1,
+        "desktops": 1,
+        "consoles": 1,
+        "smartwatches": 1,
+        "audio": 1,
+    },
     "phones": {"smartphones": 1.5, "tablets": 0.6, "smartwatches": 0.6, "audio": 0.6},
     "computers": {"laptops": 3, "desktops": 3, "tablets": 1},
     "gaming": {"consoles": 6, "audio": 1, "smartwatches": 1, "smartphones": 0.3},
@@ -66,8 +74,12 @@ def password() -> str:
 def merchant_names(count: int) -> list[tuple[str, str]]:
     """`count` (name, country) pairs: the hand-written merchants taken in turn across countries, then composed
     names once those run out."""
-    interleaved = [pair for group in itertools.zip_longest(*[[(n, c) for n in names] for c, names in MERCHANTS.items()])
-                   for pair in group if pair]
+    interleaved = [
+        pair
+        for group in itertools.zip_longest(*[[(n, c) for n in names] for c, names in MERCHANTS.items()])
+        for pair in group
+        if pair
+    ]
     countries = itertools.cycle(MERCHANTS)
     composed = ((f"{a} {b}", next(countries)) for a, b in itertools.product(*NAME_PARTS))
     numbered = ((f"Refurb Partner {i}", next(countries)) for i in itertools.count(1))
@@ -109,12 +121,24 @@ def sellers_build(*, count: int, rng: random.Random, now: dt.datetime) -> list[S
     for index, ((name, country), rank) in enumerate(zip(merchant_names(count), ranks)):
         joined = now - dt.timedelta(days=rng.randint(400, 2500), seconds=rng.randint(0, 86399))
         with clock.frozen(joined):
-            merchant = merchant_create(name=name, country=country, status=_status(index, count),
-                                       commission_bp=rng.choice((900, 1000, 1000, 1000, 1100, 1200)))
+            merchant = merchant_create(
+                name=name,
+                country=country,
+                status=_status(index, count),
+                commission_bp=rng.choice((900, 1000, 1000, 1000, 1100, 1200)),
+            )
         focus = rng.choices(list(FOCUS), weights=(55, 25, 12, 8))[0]
-        sellers.append(Seller(merchant, _markets_for(country, rank, rng), 1 / (rank + 1) ** 0.7,
-                              rng.uniform(0.93, 1.08), FOCUS[focus],
-                              rng.choice(((12,), (12,), (12, 24), (18,), (24,))), _sku_prefix(merchant.slug)))
+        sellers.append(
+            Seller(
+                merchant,
+                _markets_for(country, rank, rng),
+                1 / (rank + 1) ** 0.7,
+                rng.uniform(0.93, 1.08),
+                FOCUS[focus],
+                rng.choice(((12,), (12,), (12, 24), (18,), (24,))),
+                _sku_prefix(merchant.slug),
+            )
+        )
     return sellers
 
 
@@ -122,22 +146,34 @@ def people_build(*, sellers: list[Seller], network: Network, rng: random.Random)
     """One staff login and API token per merchant, the operator, store and partner clerks, a customer per market."""
     creds: dict = {"operator": {}, "merchants": [], "clerks": [], "customers": []}
     secret = password()
-    operator = user_create(username="operator", password=secret, role=Role.OPERATOR, email="operator@example.com",
-                           is_staff=True)
+    operator = user_create(
+        username="operator", password=secret, role=Role.OPERATOR, email="operator@example.com", is_staff=True
+    )
     User.objects.filter(pk=operator.pk).update(is_superuser=True)
     creds["operator"] = {"username": operator.username, "password": secret}
     for seller in sellers:
         merchant, secret = seller.merchant, password()
-        user = user_create(username=merchant.slug, password=secret, role=Role.MERCHANT,
-                           email=f"{merchant.slug}@example.com", merchant_id=merchant.pk)
+        user = user_create(
+            username=merchant.slug,
+            password=secret,
+            role=Role.MERCHANT,
+            email=f"{merchant.slug}@example.com",
+            merchant_id=merchant.pk,
+        )
         _, token = api_token_issue(user=user, name="demo")
-        creds["merchants"].append({"name": merchant.name, "username": user.username, "password": secret,
-                                   "api_token": token})
+        creds["merchants"].append(
+            {"name": merchant.name, "username": user.username, "password": secret, "api_token": token}
+        )
     clerks = {}
     for location in [network.store, *network.partner_locations[:PARTNER_CLERKS]]:
         secret = password()
-        user = user_create(username=f"clerk-{location.code}", password=secret, role=Role.CLERK,
-                           email=f"clerk-{location.code}@example.com", location_id=location.pk)
+        user = user_create(
+            username=f"clerk-{location.code}",
+            password=secret,
+            role=Role.CLERK,
+            email=f"clerk-{location.code}@example.com",
+            location_id=location.pk,
+        )
         clerks[location.pk] = user.pk
         creds["clerks"].append({"location": location.name, "username": user.username, "password": secret})
     customers = []

@@ -2,6 +2,7 @@
 
 A refurbished device is priced from its maker's launch price, the share of value a device keeps at its age,
 its storage, its grade, then the market's price level in the market's currency."""
+
 import math
 
 from remarket.catalog.grades import Grade
@@ -9,23 +10,32 @@ from remarket.core.money import exponent
 
 from .catalog_data import ModelSpec
 
-GRADE_FACTOR = {Grade.PREMIUM: 1.10, Grade.EXCELLENT: 1.0, Grade.VERY_GOOD: 0.93, Grade.GOOD: 0.86,
-                Grade.FAIR: 0.78}
+GRADE_FACTOR = {Grade.PREMIUM: 1.10, Grade.EXCELLENT: 1.0, Grade.VERY_GOOD: 0.93, Grade.GOOD: 0.86, Grade.FAIR: 0.78}
 # How often merchants list, and customers buy, each grade.
-GRADE_WEIGHT = {Grade.PREMIUM: 0.07, Grade.EXCELLENT: 0.25, Grade.VERY_GOOD: 0.26, Grade.GOOD: 0.28,
-                Grade.FAIR: 0.14}
+GRADE_WEIGHT = {Grade.PREMIUM: 0.07, Grade.EXCELLENT: 0.25, Grade.VERY_GOOD: 0.26, Grade.GOOD: 0.28, Grade.FAIR: 0.14}
 # A French euro price (VAT included) expressed at each market's price level, in the market's currency:
 # the US shows prices before sales tax; GB converts to pounds.
 MARKET_LEVEL = {"FR": 1.0, "DE": 0.98, "ES": 0.97, "IT": 0.99, "GB": 0.87, "US": 0.95}
 # (value kept after the first year, yearly decay after that, floor) per category
 DEPRECIATION = {
-    "smartphones": (0.72, 0.83, 0.12), "tablets": (0.74, 0.85, 0.15), "laptops": (0.75, 0.85, 0.15),
-    "desktops": (0.75, 0.86, 0.15), "consoles": (0.80, 0.88, 0.25), "smartwatches": (0.65, 0.80, 0.12),
+    "smartphones": (0.72, 0.83, 0.12),
+    "tablets": (0.74, 0.85, 0.15),
+    "laptops": (0.75, 0.85, 0.15),
+    "desktops": (0.75, 0.86, 0.15),
+    "consoles": (0.80, 0.88, 0.25),
+    "smartwatches": (0.65, 0.80, 0.12),
     "audio": (0.60, 0.82, 0.15),
 }
 # Share of sales per category, shared among its models.
-CATEGORY_WEIGHT = {"smartphones": 0.70, "tablets": 0.08, "laptops": 0.09, "desktops": 0.01, "consoles": 0.06,
-                   "smartwatches": 0.03, "audio": 0.03}
+CATEGORY_WEIGHT = {
+    "smartphones": 0.70,
+    "tablets": 0.08,
+    "laptops": 0.09,
+    "desktops": 0.01,
+    "consoles": 0.06,
+    "smartwatches": 0.03,
+    "audio": 0.03,
+}
 STORAGE_STEP = 1.12  # each doubling of storage adds about 12 % to the price
 
 

@@ -1,4 +1,5 @@
 """The worker's housekeeping of shared state."""
+
 import datetime as dt
 
 from remarket.core.counters import counters_purge

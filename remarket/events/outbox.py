@@ -1,4 +1,5 @@
 """The transactional outbox: `emit` inside a write; the worker delivers to registered handlers."""
+
 import datetime as dt
 import logging
 import os
@@ -20,9 +21,11 @@ _handlers: dict[str, list[tuple[str, Handler]]] = {}
 
 def handles(topic: str) -> Callable[[Handler], Handler]:
     """Register a function as a handler of `topic`; its dotted name identifies it for idempotency."""
+
     def register(fn: Handler) -> Handler:
         _handlers.setdefault(topic, []).append((f"{fn.__module__}.{fn.__qualname__}", fn))
         return fn
+
     return register
 
 
@@ -46,9 +49,12 @@ def claim(*, owner: str, limit: int = 100, lease: dt.timedelta = dt.timedelta(se
     are skipped when locked; on SQLite the IMMEDIATE transaction serialises claimers."""
     now = clock.now()
     with transaction.atomic():
-        due = (OutboxEvent.objects.filter(done_at__isnull=True, available_at__lte=now)
-               .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-               .order_by("id").select_for_update(skip_locked=True)[:limit])
+        due = (
+            OutboxEvent.objects.filter(done_at__isnull=True, available_at__lte=now)
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+            .order_by("id")
+            .select_for_update(skip_locked=True)[:limit]
+        )
         ids = [e.pk for e in due]
         OutboxEvent.objects.filter(pk__in=ids).update(lease_owner=owner, lease_until=now + lease)
     return list(OutboxEvent.objects.filter(pk__in=ids, lease_owner=owner).order_by("id"))
@@ -71,8 +77,11 @@ def deliver(event: OutboxEvent) -> bool:
             log.exception("handler failed", extra={"event_id": event.pk, "topic": event.topic})
             backoff = dt.timedelta(seconds=min(3600, 2 ** min(event.attempts, 12)))
             OutboxEvent.objects.filter(pk=event.pk).update(
-                attempts=event.attempts + 1, last_error=f"{name}: {exc}"[:2000],
-                available_at=clock.now() + backoff, lease_until=None)
+                attempts=event.attempts + 1,
+                last_error=f"{name}: {exc}"[:2000],
+                available_at=clock.now() + backoff,
+                lease_until=None,
+            )
     if ok:
         OutboxEvent.objects.filter(pk=event.pk).update(done_at=clock.now(), lease_until=None)
     return ok

@@ -1,4 +1,5 @@
 """Periodic jobs: each runs on one worker at a time, claimed by a conditional update of its next run."""
+
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -15,6 +16,7 @@ def every(interval: dt.timedelta, name: str) -> Callable:
     def register(fn: Callable[[], str]) -> Callable[[], str]:
         _jobs[name] = (interval, fn)
         return fn
+
     return register
 
 
@@ -27,7 +29,8 @@ def run_due() -> list[str]:
         if job.next_run_at > now:
             continue
         claimed = PeriodicJob.objects.filter(pk=job.pk, next_run_at=job.next_run_at).update(
-            next_run_at=now + interval, last_run_at=now)
+            next_run_at=now + interval, last_run_at=now
+        )
         if not claimed:
             continue  # another worker took it
         try:

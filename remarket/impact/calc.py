@@ -7,6 +7,7 @@ life, from the shipped Impact CO2 data); E_refurb is ADEME's 2022 refurbishment 
 smartphone; other categories scale it by their E_new, which the source flags as our estimate);
 lifetimes are ADEME's (3 then 2 years for phones and tablets, 5 then 3 for computers). E-waste avoided
 is ADEME's 175 g indicator for a smartphone; categories without a source claim nothing."""
+
 import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,8 +25,10 @@ CATEGORIES = {
     "laptop": ("ordinateurportable", 5, 3, None),
     "desktop": ("ordinateurfixeparticulier", 5, 3, None),
 }
-SOURCE = ("ADEME 2022, Évaluation de l'impact environnemental d'un ensemble de produits reconditionnés; "
-          "ADEME Impact CO2 data (MIT, Datagir)")
+SOURCE = (
+    "ADEME 2022, Évaluation de l'impact environnemental d'un ensemble de produits reconditionnés; "
+    "ADEME Impact CO2 data (MIT, Datagir)"
+)
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,17 @@ class LineInline(admin.TabularInline):
     model = InvoiceLine
     extra = 0
     can_delete = False
-    fields = readonly_fields = ("position", "title", "quantity", "unit_price_minor", "total_minor", "tax_scheme",
-                                "tax_rate", "tax_minor", "paid_minor")
+    fields = readonly_fields = (
+        "position",
+        "title",
+        "quantity",
+        "unit_price_minor",
+        "total_minor",
+        "tax_scheme",
+        "tax_rate",
+        "tax_minor",
+        "paid_minor",
+    )
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -2,6 +2,7 @@
 
 - `suborder.shipped` {"suborder_id"}: our invoice of the sub-order (one per sub-order, a unique constraint);
 - `suborder.refunded` {"suborder_id", "amount_minor"}: a credit note for the invoiced lines just refunded."""
+
 from remarket.events.outbox import handles
 
 

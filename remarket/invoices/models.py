@@ -1,5 +1,6 @@
 """Invoices and credit notes: documents issued in a merchant's name to the customer, numbered without gaps per
 merchant, calendar year (in the market's time zone) and kind. Snapshots: nothing here changes once issued."""
+
 from django.db import models
 from django.db.models import Q
 
@@ -30,8 +31,9 @@ class Invoice(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="invoices")
     suborder = models.ForeignKey("orders.SubOrder", on_delete=models.PROTECT, related_name="invoices")
-    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="credit_notes")  # a credit note's invoice
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
+    )  # a credit note's invoice
     year = models.PositiveSmallIntegerField()
     sequence = models.PositiveIntegerField()
     number = models.CharField(max_length=40, unique=True)  # INV-<merchant>-<year>-<000001>, CN-...
@@ -51,9 +53,11 @@ class Invoice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["merchant", "kind", "year", "sequence"], name="invoice_number_once"),
             models.UniqueConstraint(fields=["suborder"], condition=Q(kind="invoice"), name="one_invoice_per_suborder"),
-            models.CheckConstraint(condition=Q(kind="credit_note", total_minor__lte=0, corrects__isnull=False)
-                                   | Q(kind="invoice", total_minor__gte=0, corrects__isnull=True),
-                                   name="invoice_sign_by_kind"),
+            models.CheckConstraint(
+                condition=Q(kind="credit_note", total_minor__lte=0, corrects__isnull=False)
+                | Q(kind="invoice", total_minor__gte=0, corrects__isnull=True),
+                name="invoice_sign_by_kind",
+            ),
         ]
         indexes = [models.Index(fields=["merchant", "issued_at"])]
 
@@ -63,8 +67,9 @@ class InvoiceLine(models.Model):
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField()
-    order_line = models.ForeignKey("orders.OrderLine", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")  # empty for shipping
+    order_line = models.ForeignKey(
+        "orders.OrderLine", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # empty for shipping
     title = models.CharField(max_length=200)
     quantity = models.IntegerField()  # negative on a credit note
     unit_price_minor = models.BigIntegerField()  # as shown at checkout: VAT inside, US sales tax not
@@ -90,5 +95,4 @@ class InvoiceUpload(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField()
-    uploaded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

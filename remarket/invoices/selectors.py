@@ -1,5 +1,6 @@
 """Invoice reads, each behind the order's own access rule: a merchant's documents through its sub-orders,
 a customer's through their order."""
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -18,14 +19,17 @@ def _documents() -> QuerySet[Invoice]:
 def upload_info(*, suborder_ids) -> dict[int, dict]:
     """The merchant's uploads of these sub-orders, without their content: {suborder_id: {filename, size, ...}}."""
     rows = InvoiceUpload.objects.filter(suborder_id__in=suborder_ids).values(
-        "suborder_id", "filename", "size", "sha256", "uploaded_at")
+        "suborder_id", "filename", "size", "sha256", "uploaded_at"
+    )
     return {r["suborder_id"]: r for r in rows}
 
 
 def suborder_documents(*, suborder: SubOrder) -> dict:
     """What a sub-order's page links to: our invoice and credit notes, and the merchant's upload if any."""
-    return {"invoices": list(_documents().filter(suborder=suborder)),
-            "upload": upload_info(suborder_ids=[suborder.pk]).get(suborder.pk)}
+    return {
+        "invoices": list(_documents().filter(suborder=suborder)),
+        "upload": upload_info(suborder_ids=[suborder.pk]).get(suborder.pk),
+    }
 
 
 def invoices_for_actor(*, actor: Actor, suborder_id: int) -> tuple[SubOrder, list[Invoice], dict | None]:
@@ -64,5 +68,9 @@ def invoice_view(invoice: Invoice) -> dict:
     the net of the lines that show their tax, and the margin-scheme lines' total (they show no VAT)."""
     lines = list(invoice.lines.all())
     margin = sum(l.paid_minor for l in lines if l.tax_scheme == "margin")
-    return {"invoice": invoice, "sales_tax": any(t["scheme"] == "sales_tax" for t in invoice.taxes),
-            "net_standard": invoice.net_minor - margin, "margin_minor": margin}
+    return {
+        "invoice": invoice,
+        "sales_tax": any(t["scheme"] == "sales_tax" for t in invoice.taxes),
+        "net_standard": invoice.net_minor - margin,
+        "margin_minor": margin,
+    }

@@ -4,6 +4,7 @@ merchant's own PDF, which replaces ours.
 Numbers are gapless per merchant, calendar year (in the market's time zone) and kind: the next number is taken
 from a counter row locked in the transaction that creates the document, so concurrent issuers queue on it and a
 rolled-back issue gives its number back."""
+
 import hashlib
 from decimal import Decimal
 
@@ -42,19 +43,34 @@ def series_next(*, merchant_id: int, year: int, kind: str) -> int:
 
 
 def _line_of(line: OrderLine, *, sign: int = 1) -> DocLine:
-    return doc_line(title=line.title, quantity=line.quantity, unit_price_minor=line.unit_price_minor,
-                    total_minor=line.total_minor, tax_scheme=line.tax_scheme, tax_rate=line.tax_rate,
-                    tax_jurisdiction=line.tax_jurisdiction, tax_minor=line.tax_minor, order_line_id=line.pk,
-                    sign=sign)
+    return doc_line(
+        title=line.title,
+        quantity=line.quantity,
+        unit_price_minor=line.unit_price_minor,
+        total_minor=line.total_minor,
+        tax_scheme=line.tax_scheme,
+        tax_rate=line.tax_rate,
+        tax_jurisdiction=line.tax_jurisdiction,
+        tax_minor=line.tax_minor,
+        order_line_id=line.pk,
+        sign=sign,
+    )
 
 
 def _shipping_line(sub: SubOrder, language: str) -> DocLine:
     with translation.override(language.split("-")[0]):
         title = _("Shipping") + (f" — {sub.shipping_carrier}" if sub.shipping_carrier else "")
     rate, jurisdiction = _standard_rate(sub)
-    return doc_line(title=title, quantity=1, unit_price_minor=sub.shipping_minor, total_minor=sub.shipping_minor,
-                    tax_scheme=sub.shipping_tax_scheme if sub.shipping_tax_minor else "none", tax_rate=rate,
-                    tax_jurisdiction=jurisdiction, tax_minor=sub.shipping_tax_minor)
+    return doc_line(
+        title=title,
+        quantity=1,
+        unit_price_minor=sub.shipping_minor,
+        total_minor=sub.shipping_minor,
+        tax_scheme=sub.shipping_tax_scheme if sub.shipping_tax_minor else "none",
+        tax_rate=rate,
+        tax_jurisdiction=jurisdiction,
+        tax_minor=sub.shipping_tax_minor,
+    )
 
 
 def _standard_rate(sub: SubOrder) -> tuple[Decimal, str]:
@@ -65,9 +81,12 @@ def _standard_rate(sub: SubOrder) -> tuple[Decimal, str]:
         return found
     order, market = sub.order, sub.order.market
     ship_to = order.ship_to
-    standard, _margin = tax_rules(prices_include_tax=market.prices_include_tax,
-                                  merchant_country=str(sub.merchant.country) or market.code, ship_to=ship_to,
-                                  on=market.local_date(sub.created_at))
+    standard, _margin = tax_rules(
+        prices_include_tax=market.prices_include_tax,
+        merchant_country=str(sub.merchant.country) or market.code,
+        ship_to=ship_to,
+        on=market.local_date(sub.created_at),
+    )
     return standard.rate, standard.jurisdiction
 
 
@@ -77,20 +96,44 @@ def _document_create(sub: SubOrder, *, kind: str, lines: list[DocLine], corrects
     sequence = series_next(merchant_id=sub.merchant_id, year=issued_on.year, kind=kind)
     t = totals(lines)
     invoice = Invoice.objects.create(
-        kind=kind, merchant_id=sub.merchant_id, suborder=sub, corrects=corrects, year=issued_on.year,
-        sequence=sequence, number=invoice_number(kind=kind, merchant_id=sub.merchant_id, year=issued_on.year,
-                                                 sequence=sequence),
-        issued_at=now, issued_on=issued_on, language=order.market.language, currency=order.currency,
+        kind=kind,
+        merchant_id=sub.merchant_id,
+        suborder=sub,
+        corrects=corrects,
+        year=issued_on.year,
+        sequence=sequence,
+        number=invoice_number(kind=kind, merchant_id=sub.merchant_id, year=issued_on.year, sequence=sequence),
+        issued_at=now,
+        issued_on=issued_on,
+        language=order.market.language,
+        currency=order.currency,
         seller={"name": sub.merchant.name, "country": str(sub.merchant.country)},
         buyer={**order.shipping_address, "email": order.email},
-        net_minor=t.net_minor, tax_minor=t.tax_minor, total_minor=t.total_minor, taxes=t.taxes,
-        margin_scheme=t.margin_scheme)
-    InvoiceLine.objects.bulk_create([
-        InvoiceLine(invoice=invoice, position=i, order_line_id=l.order_line_id, title=l.title, quantity=l.quantity,
-                    unit_price_minor=l.unit_price_minor, total_minor=l.total_minor, tax_scheme=l.tax_scheme,
-                    tax_rate=l.tax_rate, tax_jurisdiction=l.tax_jurisdiction, tax_minor=l.tax_minor,
-                    paid_minor=l.paid_minor)
-        for i, l in enumerate(lines, start=1)])
+        net_minor=t.net_minor,
+        tax_minor=t.tax_minor,
+        total_minor=t.total_minor,
+        taxes=t.taxes,
+        margin_scheme=t.margin_scheme,
+    )
+    InvoiceLine.objects.bulk_create(
+        [
+            InvoiceLine(
+                invoice=invoice,
+                position=i,
+                order_line_id=l.order_line_id,
+                title=l.title,
+                quantity=l.quantity,
+                unit_price_minor=l.unit_price_minor,
+                total_minor=l.total_minor,
+                tax_scheme=l.tax_scheme,
+                tax_rate=l.tax_rate,
+                tax_jurisdiction=l.tax_jurisdiction,
+                tax_minor=l.tax_minor,
+                paid_minor=l.paid_minor,
+            )
+            for i, l in enumerate(lines, start=1)
+        ]
+    )
     return invoice
 
 
@@ -127,22 +170,30 @@ def credit_note_issue(*, suborder_id: int) -> Invoice | None:
     if invoice is None or InvoiceUpload.objects.filter(suborder=sub).exists():
         return None
     invoiced = set(invoice.lines.exclude(order_line=None).values_list("order_line_id", flat=True))
-    credited = set(InvoiceLine.objects.filter(invoice__corrects=invoice).exclude(order_line=None)
-                   .values_list("order_line_id", flat=True))
-    refunded = [l for l in sub.lines.filter(pk__in=invoiced - credited, state=LineState.REFUNDED_AFTER_SHIPPING)
-                .order_by("pk")]
+    credited = set(
+        InvoiceLine.objects.filter(invoice__corrects=invoice)
+        .exclude(order_line=None)
+        .values_list("order_line_id", flat=True)
+    )
+    refunded = list(
+        sub.lines.filter(pk__in=invoiced - credited, state=LineState.REFUNDED_AFTER_SHIPPING).order_by("pk")
+    )
     if not refunded:
         return None
-    return _document_create(sub, kind=Kind.CREDIT_NOTE, lines=[_line_of(l, sign=-1) for l in refunded],
-                            corrects=invoice)
+    return _document_create(
+        sub, kind=Kind.CREDIT_NOTE, lines=[_line_of(l, sign=-1) for l in refunded], corrects=invoice
+    )
 
 
 def pdf_check(*, content: bytes) -> None:
     if not content:
         raise DomainError("INVOICE_FILE_EMPTY", _("The invoice file is empty."), {"field": "invoice"})
     if len(content) > UPLOAD_MAX_BYTES:
-        raise DomainError("INVOICE_FILE_TOO_LARGE", _("An invoice is a PDF of at most 5 MB."),
-                          {"field": "invoice", "max_bytes": UPLOAD_MAX_BYTES})
+        raise DomainError(
+            "INVOICE_FILE_TOO_LARGE",
+            _("An invoice is a PDF of at most 5 MB."),
+            {"field": "invoice", "max_bytes": UPLOAD_MAX_BYTES},
+        )
     if not content.startswith(b"%PDF-"):
         raise DomainError("INVOICE_FILE_NOT_PDF", _("An invoice is a PDF file."), {"field": "invoice"})
 
@@ -156,7 +207,15 @@ def invoice_upload(*, actor: Actor, suborder_id: int, filename: str, content: by
     pdf_check(content=content)
     if sub.state in UNPAID_STATES:
         raise DomainError("INVOICE_ORDER_NOT_PAID", _("An order has an invoice once it is paid."))
-    upload, _created = InvoiceUpload.objects.update_or_create(suborder=sub, defaults={
-        "filename": (filename or "invoice.pdf")[-200:], "content": content, "size": len(content),
-        "sha256": hashlib.sha256(content).hexdigest(), "uploaded_at": clock.now(), "uploaded_by_id": actor.user_id})
+    upload, _created = InvoiceUpload.objects.update_or_create(
+        suborder=sub,
+        defaults={
+            "filename": (filename or "invoice.pdf")[-200:],
+            "content": content,
+            "size": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "uploaded_at": clock.now(),
+            "uploaded_by_id": actor.user_id,
+        },
+    )
     return upload

@@ -15,5 +15,9 @@ class LedgerConfig(AppConfig):
 
         # a category's new rate: at once in this process, within a minute elsewhere (commission.py)
         for signal in (post_save, post_delete):
-            signal.connect(lambda **kwargs: commission_rates_changed(), sender=Category, weak=False,
-                           dispatch_uid=f"ledger.commission_rates.{signal is post_save}")
+            signal.connect(
+                lambda **kwargs: commission_rates_changed(),
+                sender=Category,
+                weak=False,
+                dispatch_uid=f"ledger.commission_rates.{signal is post_save}",
+            )

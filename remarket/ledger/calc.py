@@ -13,6 +13,7 @@ A paid sub-order posts, in its currency (debit positive, credit negative):
 The commission's base is each line's price as the buyer sees it — VAT included, US sales tax and shipping
 excluded — at the line's rate (ledger/commission.py). A refund of whole lines posts the same entries for those
 lines with the signs reversed, so a full refund leaves every account where it was."""
+
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -66,8 +67,9 @@ def commission_of(total_minor: int, commission_bp: int) -> int:
     return share(total_minor, commission_bp)
 
 
-def sale_entries(*, merchant_id: int, currency: str, lines: list[LineMoney],
-                 shipping: ShippingMoney | None = None, sign: int = 1) -> list[Entry]:
+def sale_entries(
+    *, merchant_id: int, currency: str, lines: list[LineMoney], shipping: ShippingMoney | None = None, sign: int = 1
+) -> list[Entry]:
     """The balanced entries of selling `lines` (and `shipping`); `sign=-1` gives their refund."""
     paid = sum(l.paid_minor for l in lines) + (shipping.paid_minor if shipping else 0)
     merchant_tax = sum(l.tax_minor for l in lines if l.tax_scheme not in REMITTED_BY_OPERATOR)
@@ -89,7 +91,9 @@ def sale_entries(*, merchant_id: int, currency: str, lines: list[LineMoney],
         Entry(Account.MERCHANT_PAYABLE, commission, currency, merchant_id, Line.COMMISSION),
         Entry(Account.COMMISSION, -commission, currency, None, Line.COMMISSION),
     ]
-    return [Entry(e.account, sign * e.amount_minor, e.currency, e.merchant_id, e.line) for e in entries if e.amount_minor]
+    return [
+        Entry(e.account, sign * e.amount_minor, e.currency, e.merchant_id, e.line) for e in entries if e.amount_minor
+    ]
 
 
 def prorated_refund(sale: list[Entry], *, paid_minor: int, refunded_before: int, amount_minor: int) -> list[Entry]:
@@ -97,13 +101,22 @@ def prorated_refund(sale: list[Entry], *, paid_minor: int, refunded_before: int,
     proportion. Each share is rounded on the running total, so refunds that add up to the whole sale reverse
     it exactly; the gateway entry is the amount to the cent and any rounding rest goes to the merchant's sale
     line, so the transaction balances."""
+
     def part(amount: int, upto: int) -> int:
         return int((Decimal(amount) * upto / paid_minor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
     after = refunded_before + amount_minor
     entries = [Entry(Account.GATEWAY_CLEARING, -amount_minor, sale[0].currency)] + [
-        Entry(e.account, -(part(e.amount_minor, after) - part(e.amount_minor, refunded_before)), e.currency,
-              e.merchant_id, e.line) for e in sale if e.account != Account.GATEWAY_CLEARING]
+        Entry(
+            e.account,
+            -(part(e.amount_minor, after) - part(e.amount_minor, refunded_before)),
+            e.currency,
+            e.merchant_id,
+            e.line,
+        )
+        for e in sale
+        if e.account != Account.GATEWAY_CLEARING
+    ]
     imbalance = sum(e.amount_minor for e in entries)
     if imbalance:
         at = next(i for i, e in enumerate(entries) if e.account == Account.MERCHANT_PAYABLE and e.line == Line.SALE)

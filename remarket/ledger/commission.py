@@ -1,6 +1,7 @@
 """The operator's commission rate on a line: the merchant's negotiated rate, else its category's (the nearest
 one up the tree that has one), else the marketplace's (settings.REMARKET["COMMISSION_BP"]). The rate is fixed
 on the order line at checkout, so a later change of rate never rewrites a past sale."""
+
 from django.conf import settings
 
 from remarket.core.kept import Kept

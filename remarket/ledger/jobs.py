@@ -1,6 +1,7 @@
 """The month's close, checked every six hours (each step does nothing once done): subscription fees for the month
 that began, payouts for the month that ended, balance snapshots at the month's start, and the finance sums of
 the month that ended."""
+
 import datetime as dt
 from zoneinfo import ZoneInfo
 

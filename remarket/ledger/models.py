@@ -38,7 +38,9 @@ class LedgerTransaction(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "suborder"], condition=Q(kind="sale"), name="one_sale_per_suborder"),
+            models.UniqueConstraint(
+                fields=["kind", "suborder"], condition=Q(kind="sale"), name="one_sale_per_suborder"
+            ),
             models.UniqueConstraint(fields=["merchant", "period"], condition=Q(kind="fee"), name="one_fee_a_month"),
         ]
 
@@ -69,8 +71,9 @@ class BalanceSnapshot(models.Model):
     amount_minor = models.BigIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["account", "merchant", "currency", "as_of"],
-                                               name="one_snapshot_per_moment")]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "merchant", "currency", "as_of"], name="one_snapshot_per_moment")
+        ]
 
 
 class Payout(models.Model):

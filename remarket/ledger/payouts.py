@@ -8,6 +8,7 @@ closing balance. Amounts are as the merchant reads them: positive is owed to the
 A payout settles a closed month: it pays the closing balance when positive (a negative one is carried over and
 nothing is paid; what payouts of earlier months made after the month's end paid already is not paid again) and posts `merchant_payable +amount / bank −amount`. There is one payout per merchant, currency
 and month (a unique constraint), so running payouts again pays nobody twice."""
+
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -91,21 +92,46 @@ def period_parse(text: str) -> dt.date:
 
 
 def merchant_currencies(merchant_id: int) -> list[str]:
-    return sorted(set(LedgerEntry.objects.filter(account=Account.MERCHANT_PAYABLE, merchant_id=merchant_id)
-                      .values_list("currency", flat=True).distinct()))
+    return sorted(
+        set(
+            LedgerEntry.objects.filter(account=Account.MERCHANT_PAYABLE, merchant_id=merchant_id)
+            .values_list("currency", flat=True)
+            .distinct()
+        )
+    )
 
 
 def statement_build(*, merchant, currency: str, period: dt.date) -> Statement:
     period = period.replace(day=1)
     start, end = period_bounds(period, merchant_zone(merchant))
-    statement = Statement(merchant.pk, currency, period, start, end,
-                          opening_minor=merchant_balance(merchant_id=merchant.pk, currency=currency, before=start))
-    rows = (LedgerEntry.objects.filter(account=Account.MERCHANT_PAYABLE, merchant_id=merchant.pk, currency=currency,
-                                       at__gte=start, at__lt=end)
-            .order_by("at", "pk").values_list("at", "transaction__kind", "line", "amount_minor", "transaction_id",
-                                              "transaction__order_id", "transaction__suborder_id", "transaction__memo"))
-    statement.lines = [StatementLine(at, kind, line, -amount, txn, order, sub, memo)
-                       for at, kind, line, amount, txn, order, sub, memo in rows]
+    statement = Statement(
+        merchant.pk,
+        currency,
+        period,
+        start,
+        end,
+        opening_minor=merchant_balance(merchant_id=merchant.pk, currency=currency, before=start),
+    )
+    rows = (
+        LedgerEntry.objects.filter(
+            account=Account.MERCHANT_PAYABLE, merchant_id=merchant.pk, currency=currency, at__gte=start, at__lt=end
+        )
+        .order_by("at", "pk")
+        .values_list(
+            "at",
+            "transaction__kind",
+            "line",
+            "amount_minor",
+            "transaction_id",
+            "transaction__order_id",
+            "transaction__suborder_id",
+            "transaction__memo",
+        )
+    )
+    statement.lines = [
+        StatementLine(at, kind, line, -amount, txn, order, sub, memo)
+        for at, kind, line, amount, txn, order, sub, memo in rows
+    ]
     return statement
 
 
@@ -115,10 +141,17 @@ def payout_create(*, merchant, currency: str, period: dt.date) -> Payout:
     period = period.replace(day=1)
     start, end = period_bounds(period, merchant_zone(merchant))
     if clock.now() < end:
-        raise DomainError("PAYOUT_PERIOD_OPEN", _("%(period)s is not over yet; a payout settles a closed month.")
-                          % {"period": f"{period:%Y-%m}"}, status=409)
-    already = DomainError("PAYOUT_ALREADY_MADE", _("%(merchant)s was already paid for %(period)s in %(currency)s.")
-                          % {"merchant": merchant, "period": f"{period:%Y-%m}", "currency": currency}, status=409)
+        raise DomainError(
+            "PAYOUT_PERIOD_OPEN",
+            _("%(period)s is not over yet; a payout settles a closed month.") % {"period": f"{period:%Y-%m}"},
+            status=409,
+        )
+    already = DomainError(
+        "PAYOUT_ALREADY_MADE",
+        _("%(merchant)s was already paid for %(period)s in %(currency)s.")
+        % {"merchant": merchant, "period": f"{period:%Y-%m}", "currency": currency},
+        status=409,
+    )
     try:
         with transaction.atomic():
             # one payout computation per merchant at a time: two runs settling different months at once would
@@ -128,20 +161,41 @@ def payout_create(*, merchant, currency: str, period: dt.date) -> Payout:
                 raise already
             statement = statement_build(merchant=merchant, currency=currency, period=period)
             # payouts of earlier months made after this one ended settled part of its closing balance already
-            settled_since = LedgerEntry.objects.filter(
-                account=Account.MERCHANT_PAYABLE, merchant=merchant, currency=currency, line=Line.PAYOUT,
-                at__gte=end).aggregate(s=Sum("amount_minor"))["s"] or 0
+            settled_since = (
+                LedgerEntry.objects.filter(
+                    account=Account.MERCHANT_PAYABLE,
+                    merchant=merchant,
+                    currency=currency,
+                    line=Line.PAYOUT,
+                    at__gte=end,
+                ).aggregate(s=Sum("amount_minor"))["s"]
+                or 0
+            )
             amount = max(0, statement.closing_minor - settled_since)
             txn = None
             if amount:
-                txn = ledger_post(kind="payout", merchant_id=merchant.pk, period=period,
-                                  memo=f"payout {period:%Y-%m}",
-                                  entries=[Entry(Account.MERCHANT_PAYABLE, amount, currency, merchant.pk, Line.PAYOUT),
-                                           Entry(Account.BANK, -amount, currency, None, Line.PAYOUT)])
-            return Payout.objects.create(merchant=merchant, currency=currency, period=period, period_start=start,
-                                         period_end=end, opening_minor=statement.opening_minor,
-                                         movements_minor=statement.movements_minor, amount_minor=amount,
-                                         transaction=txn, created_at=clock.now())
+                txn = ledger_post(
+                    kind="payout",
+                    merchant_id=merchant.pk,
+                    period=period,
+                    memo=f"payout {period:%Y-%m}",
+                    entries=[
+                        Entry(Account.MERCHANT_PAYABLE, amount, currency, merchant.pk, Line.PAYOUT),
+                        Entry(Account.BANK, -amount, currency, None, Line.PAYOUT),
+                    ],
+                )
+            return Payout.objects.create(
+                merchant=merchant,
+                currency=currency,
+                period=period,
+                period_start=start,
+                period_end=end,
+                opening_minor=statement.opening_minor,
+                movements_minor=statement.movements_minor,
+                amount_minor=amount,
+                transaction=txn,
+                created_at=clock.now(),
+            )
     except IntegrityError:  # a concurrent run made it first
         raise already from None
 
@@ -153,8 +207,13 @@ def payouts_run(*, period: dt.date, progress=None) -> list[Payout]:
 
     period = period.replace(day=1)
     done = set(Payout.objects.filter(period=period).values_list("merchant_id", "currency"))
-    pairs = sorted(set(LedgerEntry.objects.filter(account=Account.MERCHANT_PAYABLE, merchant__isnull=False)
-                       .values_list("merchant_id", "currency").distinct()))
+    pairs = sorted(
+        set(
+            LedgerEntry.objects.filter(account=Account.MERCHANT_PAYABLE, merchant__isnull=False)
+            .values_list("merchant_id", "currency")
+            .distinct()
+        )
+    )
     merchants = Merchant.objects.in_bulk([m for m, _ in pairs])
     made = []
     for merchant_id, currency in pairs:
@@ -172,19 +231,35 @@ def payouts_run(*, period: dt.date, progress=None) -> list[Payout]:
 
 def payout_lines(*, period: dt.date):
     """The payouts of a month with their merchant, for the operator's export."""
-    return Payout.objects.filter(period=period.replace(day=1)).select_related("merchant").order_by("merchant__name",
-                                                                                                  "currency")
+    return (
+        Payout.objects.filter(period=period.replace(day=1))
+        .select_related("merchant")
+        .order_by("merchant__name", "currency")
+    )
 
 
 def ledger_journal(*, start: dt.datetime, end: dt.datetime):
     """Every entry between two moments, in posting order, for the operator's accounting export."""
-    return (LedgerEntry.objects.filter(at__gte=start, at__lt=end).order_by("transaction_id", "pk")
-            .values_list("transaction_id", "at", "transaction__kind", "account", "line", "merchant_id",
-                         "merchant__name", "amount_minor", "currency", "transaction__order_id",
-                         "transaction__suborder_id", "transaction__memo"))
+    return (
+        LedgerEntry.objects.filter(at__gte=start, at__lt=end)
+        .order_by("transaction_id", "pk")
+        .values_list(
+            "transaction_id",
+            "at",
+            "transaction__kind",
+            "account",
+            "line",
+            "merchant_id",
+            "merchant__name",
+            "amount_minor",
+            "currency",
+            "transaction__order_id",
+            "transaction__suborder_id",
+            "transaction__memo",
+        )
+    )
 
 
 def previous_period(now: dt.datetime, zone: ZoneInfo) -> dt.date:
     local = now.astimezone(zone).date().replace(day=1)
     return (local - dt.timedelta(days=1)).replace(day=1)
-

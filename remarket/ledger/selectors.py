@@ -1,4 +1,5 @@
 """Reading the ledger for finance: take rate, commission and tax collected per market and month."""
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -48,12 +49,26 @@ def month_sums(*, market: Market, first: dt.date, last: dt.date) -> list[Finance
     zone = market.zone
     start, _ = period_bounds(first, zone)
     _, end = period_bounds(last, zone)
-    grouped = (LedgerEntry.objects.filter(transaction__order__market=market, at__gte=start, at__lt=end)
-               .annotate(month=TruncMonth("at", tzinfo=zone)).values("month", "currency")
-               .annotate(**SUMS).order_by("month", "currency"))
-    return [FinanceRow(market.code, g["currency"], g["month"].date() if hasattr(g["month"], "date") else g["month"],
-                       g["gmv"] or 0, -(g["refunds"] or 0), -(g["commission"] or 0), -(g["merchant_vat"] or 0),
-                       -(g["sales_tax"] or 0)) for g in grouped]
+    grouped = (
+        LedgerEntry.objects.filter(transaction__order__market=market, at__gte=start, at__lt=end)
+        .annotate(month=TruncMonth("at", tzinfo=zone))
+        .values("month", "currency")
+        .annotate(**SUMS)
+        .order_by("month", "currency")
+    )
+    return [
+        FinanceRow(
+            market.code,
+            g["currency"],
+            g["month"].date() if hasattr(g["month"], "date") else g["month"],
+            g["gmv"] or 0,
+            -(g["refunds"] or 0),
+            -(g["commission"] or 0),
+            -(g["merchant_vat"] or 0),
+            -(g["sales_tax"] or 0),
+        )
+        for g in grouped
+    ]
 
 
 def market_month(market: Market, now: dt.datetime) -> dt.date:
@@ -67,10 +82,21 @@ def finance_by_market(*, first: dt.date, last: dt.date) -> list[FinanceRow]:
     rows = []
     for market in Market.objects.order_by("code"):
         current = market_month(market, clock.now())
-        stored = [FinanceRow(market.code, f.currency, f.month, f.gmv_minor, f.refunds_minor, f.commission_minor,
-                             f.merchant_vat_minor, f.sales_tax_minor)
-                  for f in FinanceMonth.objects.filter(market=market, month__gte=first, month__lte=last,
-                                                       month__lt=current).order_by("month", "currency")]
+        stored = [
+            FinanceRow(
+                market.code,
+                f.currency,
+                f.month,
+                f.gmv_minor,
+                f.refunds_minor,
+                f.commission_minor,
+                f.merchant_vat_minor,
+                f.sales_tax_minor,
+            )
+            for f in FinanceMonth.objects.filter(
+                market=market, month__gte=first, month__lte=last, month__lt=current
+            ).order_by("month", "currency")
+        ]
         closed_until = max((r.month for r in stored), default=None)
         live_from = (closed_until + dt.timedelta(days=32)).replace(day=1) if closed_until else first
         if live_from <= last:
@@ -82,7 +108,12 @@ def finance_by_market(*, first: dt.date, last: dt.date) -> list[FinanceRow]:
 
 def fees_by_month(*, first: dt.date, last: dt.date) -> dict[tuple[dt.date, str], int]:
     """Subscription fees earned, by month charged and currency."""
-    return {(period, currency): -total for period, currency, total in
-            LedgerEntry.objects.filter(account=Account.FEES, transaction__period__gte=first,
-                                       transaction__period__lte=last)
-            .values_list("transaction__period", "currency").annotate(s=Sum("amount_minor")).order_by()}
+    return {
+        (period, currency): -total
+        for period, currency, total in LedgerEntry.objects.filter(
+            account=Account.FEES, transaction__period__gte=first, transaction__period__lte=last
+        )
+        .values_list("transaction__period", "currency")
+        .annotate(s=Sum("amount_minor"))
+        .order_by()
+    }

@@ -1,4 +1,5 @@
 """Monthly FX rates: loaded from the Federal Reserve series, keyed by currency, converted via USD."""
+
 import csv
 import datetime as dt
 from dataclasses import dataclass
@@ -14,15 +15,36 @@ from .models import FxRate
 # Series name in the source → the currency it quotes. The franc, mark and lira series end in 2001;
 # the euro is the "Euro" series.
 SERIES_CURRENCY = {
-    "Euro": "EUR", "United Kingdom": "GBP", "Japan": "JPY", "Switzerland": "CHF", "Canada": "CAD",
-    "Australia": "AUD", "Sweden": "SEK", "Denmark": "DKK", "Norway": "NOK", "China": "CNY",
-    "Hong Kong": "HKD", "India": "INR", "South Korea": "KRW", "Mexico": "MXN", "Brazil": "BRL",
-    "New Zealand": "NZD", "Singapore": "SGD", "South Africa": "ZAR", "Taiwan": "TWD", "Thailand": "THB",
-    "Malaysia": "MYR", "Sri Lanka": "LKR",
+    "Euro": "EUR",
+    "United Kingdom": "GBP",
+    "Japan": "JPY",
+    "Switzerland": "CHF",
+    "Canada": "CAD",
+    "Australia": "AUD",
+    "Sweden": "SEK",
+    "Denmark": "DKK",
+    "Norway": "NOK",
+    "China": "CNY",
+    "Hong Kong": "HKD",
+    "India": "INR",
+    "South Korea": "KRW",
+    "Mexico": "MXN",
+    "Brazil": "BRL",
+    "New Zealand": "NZD",
+    "Singapore": "SGD",
+    "South Africa": "ZAR",
+    "Taiwan": "TWD",
+    "Thailand": "THB",
+    "Malaysia": "MYR",
+    "Sri Lanka": "LKR",
 }
 # A sanity band per currency: a rate outside it means the series is inverted or corrupt.
-PLAUSIBLE = {"EUR": (Decimal("0.5"), Decimal("1.5")), "GBP": (Decimal("0.4"), Decimal("1.2")),
-             "JPY": (Decimal("70"), Decimal("400")), "CHF": (Decimal("0.5"), Decimal("5"))}
+PLAUSIBLE = {
+    "EUR": (Decimal("0.5"), Decimal("1.5")),
+    "GBP": (Decimal("0.4"), Decimal("1.2")),
+    "JPY": (Decimal("70"), Decimal("400")),
+    "CHF": (Decimal("0.5"), Decimal("5")),
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +61,9 @@ def fx_load(*, path: Path, since: dt.date = dt.date(1999, 1, 1)) -> int:
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
         if reader.fieldnames != ["Date", "Country", "Exchange rate"]:
-            raise DomainError("FX_FILE_INVALID", f"Expected columns Date,Country,Exchange rate; got {reader.fieldnames}.")
+            raise DomainError(
+                "FX_FILE_INVALID", f"Expected columns Date,Country,Exchange rate; got {reader.fieldnames}."
+            )
         for line_no, row in enumerate(reader, start=2):
             currency = SERIES_CURRENCY.get(row["Country"])
             if currency is None:
@@ -55,9 +79,10 @@ def fx_load(*, path: Path, since: dt.date = dt.date(1999, 1, 1)) -> int:
                 raise DomainError("FX_ROW_INVALID", f"Line {line_no}: a rate is positive and dated the 1st.")
             low, high = PLAUSIBLE.get(currency, (Decimal(0), Decimal(10**9)))
             if not low <= rate <= high:
-                raise DomainError("FX_RATE_IMPLAUSIBLE",
-                                  f"Line {line_no}: {currency} {rate} per USD is outside {low}–{high}; "
-                                  "is the series inverted?")
+                raise DomainError(
+                    "FX_RATE_IMPLAUSIBLE",
+                    f"Line {line_no}: {currency} {rate} per USD is outside {low}–{high}; is the series inverted?",
+                )
             rows.append(FxRate(currency=currency, month=month, per_usd=rate))
     with transaction.atomic():
         FxRate.objects.all().delete()

@@ -18,6 +18,9 @@ class Market(models.Model):
     time_zone = models.CharField(max_length=64)
     prices_include_tax = models.BooleanField(default=True)  # EU yes; US sales tax is added at checkout
 
+    def __str__(self) -> str:
+        return self.code
+
     @property
     def zone(self) -> ZoneInfo:
         return _zone(self.time_zone)
@@ -30,9 +33,6 @@ class Market(models.Model):
     def local_month(self, at: dt.datetime) -> dt.date:
         """The first day of the market's month at a moment."""
         return self.local_date(at).replace(day=1)
-
-    def __str__(self) -> str:
-        return self.code
 
 
 @lru_cache(maxsize=64)
@@ -52,8 +52,11 @@ class Channel(models.Model):
     partner = models.ForeignKey("Partner", null=True, blank=True, on_delete=models.PROTECT)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=~Q(kind="partner") | Q(partner__isnull=False),
-                                              name="partner_channel_has_partner")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="partner") | Q(partner__isnull=False), name="partner_channel_has_partner"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code

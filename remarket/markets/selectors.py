@@ -3,12 +3,12 @@ from remarket.core.kept import Kept
 
 from .models import Channel, Market
 
-
 # markets by code, read by nearly every request (core/kept.py)
 _kept = Kept("market:v1", lambda code: Market.objects.filter(code=code).first())
 # each market's web channel, read by every online checkout
-_web_channels = Kept("channel:web:v1", lambda market_id: Channel.objects.filter(market_id=market_id,
-                                                                                kind=Channel.Kind.WEB).first())
+_web_channels = Kept(
+    "channel:web:v1", lambda market_id: Channel.objects.filter(market_id=market_id, kind=Channel.Kind.WEB).first()
+)
 
 
 def markets_forget() -> None:

@@ -11,6 +11,7 @@
 
 Rates are data (`TaxRate`, loaded from markets/data/tax-rates.json) with validity dates; a sale on a date no
 rate covers is refused. Amounts are minor units, rounded half-up per line."""
+
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -68,8 +69,9 @@ def tax_amount(rule: TaxRule, amount_minor: int, *, purchase_minor: int = 0) -> 
     return int(tax.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def tax_rules(*, prices_include_tax: bool, merchant_country: str, ship_to: ShipTo,
-              on: dt.date) -> tuple[TaxRule, TaxRule | None]:
+def tax_rules(
+    *, prices_include_tax: bool, merchant_country: str, ship_to: ShipTo, on: dt.date
+) -> tuple[TaxRule, TaxRule | None]:
     """The standard rule of a sale and, where the margin scheme can apply, its margin rule."""
     dest, origin = ship_to.country.upper(), merchant_country.upper()
     if not prices_include_tax:
@@ -85,8 +87,11 @@ def tax_rules(*, prices_include_tax: bool, merchant_country: str, ship_to: ShipT
 def _vat(country: str, on: dt.date) -> TaxRule:
     rate = _rate(country, "", on)
     if rate is None:
-        raise DomainError("TAX_RATE_UNKNOWN", _("No VAT rate is known for %(country)s on %(date)s.")
-                          % {"country": country, "date": on.isoformat()}, status=422)
+        raise DomainError(
+            "TAX_RATE_UNKNOWN",
+            _("No VAT rate is known for %(country)s on %(date)s.") % {"country": country, "date": on.isoformat()},
+            status=422,
+        )
     return TaxRule(Scheme.VAT, rate["rate"], country, rate["shipping_taxable"])
 
 
@@ -94,13 +99,17 @@ def _sales_tax(ship_to: ShipTo, on: dt.date) -> TaxRule:
     state = (ship_to.region or "").upper()
     for city in _cities(ship_to.country, state, on):  # a city inside the state, found by the ZIP code
         if any(ship_to.postcode.startswith(prefix) for prefix in city["postcode_prefixes"]):
-            return TaxRule(Scheme.SALES_TAX, city["rate"], f"{ship_to.country}-{city['region']}",
-                           city["shipping_taxable"])
+            return TaxRule(
+                Scheme.SALES_TAX, city["rate"], f"{ship_to.country}-{city['region']}", city["shipping_taxable"]
+            )
     rate = _rate(ship_to.country, state, on)
     if rate is None:
-        raise DomainError("TAX_RATE_UNKNOWN", _("No sales tax rate is known for %(region)s on %(date)s; "
-                                                "check the state of the address.")
-                          % {"region": f"{ship_to.country}-{state}", "date": on.isoformat()}, status=422)
+        raise DomainError(
+            "TAX_RATE_UNKNOWN",
+            _("No sales tax rate is known for %(region)s on %(date)s; check the state of the address.")
+            % {"region": f"{ship_to.country}-{state}", "date": on.isoformat()},
+            status=422,
+        )
     return TaxRule(Scheme.SALES_TAX, rate["rate"], f"{ship_to.country}-{state}", rate["shipping_taxable"])
 
 
@@ -113,8 +122,17 @@ def _rate(country: str, region: str, on: dt.date) -> dict | None:
 
 
 def _cities(country: str, state: str, on: dt.date) -> list[dict]:
-    return [r for (c, region), rows in _rates().items() if c == country and region.startswith(f"{state}-")
-            for r in rows if _valid(r, on)] if state else []
+    return (
+        [
+            r
+            for (c, region), rows in _rates().items()
+            if c == country and region.startswith(f"{state}-")
+            for r in rows
+            if _valid(r, on)
+        ]
+        if state
+        else []
+    )
 
 
 def _load_rates(_) -> dict[tuple[str, str], list[dict]]:

@@ -34,16 +34,17 @@ class Merchant(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(commission_bp__lte=10000), name="merchant_commission_range"),
             models.CheckConstraint(condition=Q(quality_score__lte=100), name="merchant_quality_range"),
-            models.UniqueConstraint(fields=["is_first_party"], condition=Q(is_first_party=True),
-                                    name="one_first_party_merchant"),
+            models.UniqueConstraint(
+                fields=["is_first_party"], condition=Q(is_first_party=True), name="one_first_party_merchant"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return self.name
 
     @property
     def can_sell(self) -> bool:
         return self.status in self.SELLING
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class MerchantMetrics(models.Model):

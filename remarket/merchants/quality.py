@@ -22,6 +22,7 @@ The worst rate decides. Automatic sanctions only escalate, except that a warned 
 back under the warning thresholds becomes active again; lifting a limit or a suspension is the operator's call.
 A suspended merchant's listings go offline at once (offers of non-selling merchants are never shown) and its
 token can read but not publish."""
+
 from dataclasses import dataclass
 
 MIN_ORDERS = 20
@@ -48,8 +49,9 @@ def rate_bp(part: int, whole: int) -> int | None:
 
 
 def quality_score(rates: Rates) -> int:
-    penalty = (4 * (rates.cancellation_rate_bp or 0) + 2 * (rates.late_shipment_rate_bp or 0)
-               + (rates.defect_rate_bp or 0)) / 100
+    penalty = (
+        4 * (rates.cancellation_rate_bp or 0) + 2 * (rates.late_shipment_rate_bp or 0) + (rates.defect_rate_bp or 0)
+    ) / 100
     return max(0, min(100, round(100 - penalty)))
 
 

@@ -10,22 +10,36 @@ from .quality import Rates
 
 
 @transaction.atomic
-def merchant_create(*, name: str, country: str, status: str = Merchant.Status.ACTIVE,
-                    is_first_party: bool = False, commission_bp: int | None = None) -> Merchant:
+def merchant_create(
+    *,
+    name: str,
+    country: str,
+    status: str = Merchant.Status.ACTIVE,
+    is_first_party: bool = False,
+    commission_bp: int | None = None,
+) -> Merchant:
     name = name.strip()
     if not name:
         raise DomainError("MERCHANT_NAME_REQUIRED", "A merchant needs a name.")
     if Merchant.objects.filter(name__iexact=name).exists():
         raise DomainError("MERCHANT_NAME_TAKEN", f"A merchant named {name!r} exists already.")
-    return Merchant.objects.create(name=name, slug=slugify(name), country=country, status=status,
-                                   is_first_party=is_first_party, commission_bp=commission_bp,
-                                   created_at=clock.now())
+    return Merchant.objects.create(
+        name=name,
+        slug=slugify(name),
+        country=country,
+        status=status,
+        is_first_party=is_first_party,
+        commission_bp=commission_bp,
+        created_at=clock.now(),
+    )
 
 
 def merchant_first_party() -> Merchant:
     merchant = Merchant.objects.filter(is_first_party=True).first()
     if merchant is None:
-        raise DomainError("MERCHANT_FIRST_PARTY_MISSING", "The operator's own merchant is not set up; run `remarket demo`.")
+        raise DomainError(
+            "MERCHANT_FIRST_PARTY_MISSING", "The operator's own merchant is not set up; run `remarket demo`."
+        )
     return merchant
 
 
@@ -43,10 +57,16 @@ def merchant_quality_record(*, merchant: Merchant, rates: Rates) -> MerchantMetr
         locked.quality_score, locked.status = score, new_status
         locked.save(update_fields=["quality_score", "status"])
         metrics = MerchantMetrics.objects.create(
-            merchant=locked, computed_at=clock.now(), orders=rates.orders,
-            cancellation_rate_bp=rates.cancellation_rate_bp, late_shipment_rate_bp=rates.late_shipment_rate_bp,
-            defect_rate_bp=rates.defect_rate_bp, response_hours=rates.response_hours, quality_score=score,
-            status_after=new_status)
+            merchant=locked,
+            computed_at=clock.now(),
+            orders=rates.orders,
+            cancellation_rate_bp=rates.cancellation_rate_bp,
+            late_shipment_rate_bp=rates.late_shipment_rate_bp,
+            defect_rate_bp=rates.defect_rate_bp,
+            response_hours=rates.response_hours,
+            quality_score=score,
+            status_after=new_status,
+        )
     merchant.quality_score, merchant.status = score, new_status
     return metrics
 
@@ -65,8 +85,12 @@ def merchant_status_set(*, merchant_id: int, status: str) -> Merchant:
     }
     merchant = Merchant.objects.select_for_update().get(pk=merchant_id)
     if status not in allowed.get(merchant.status, set()):
-        raise DomainError("MERCHANT_STATUS_REFUSED", f"A {merchant.status} merchant cannot become {status}.",
-                          {"from": merchant.status, "to": status}, status=409)
+        raise DomainError(
+            "MERCHANT_STATUS_REFUSED",
+            f"A {merchant.status} merchant cannot become {status}.",
+            {"from": merchant.status, "to": status},
+            status=409,
+        )
     merchant.status = status
     merchant.save(update_fields=["status"])
     emit("merchant.status_changed", {"merchant_id": merchant.pk, "status": status})

@@ -13,6 +13,7 @@ pays), then the older listing — and every reader takes it from here: `winner_o
 minor units, at which its score beats the current winner's, never below its own min price. Scores are stored on
 each listing's market terms and refreshed whenever price, shipping or quality change (listings_apply, quality
 refresh), so a winner is an index lookup on the request path, never a computation."""
+
 from dataclasses import dataclass
 
 from django.db.models import F, Min, QuerySet
@@ -38,8 +39,9 @@ def winner_order_sql(*, terms: str, shipping_price: str) -> str:
 
 def winner_ordered(terms: QuerySet[ListingMarket]) -> QuerySet[ListingMarket]:
     """Market terms in `winner_key`'s order (their cheapest shipping annotated as `shipping_min_minor`)."""
-    return (terms.annotate(shipping_min_minor=Coalesce(Min("shipping__price_minor"), 0))
-            .order_by("-score", F("price_minor") + F("shipping_min_minor"), "listing_id"))
+    return terms.annotate(shipping_min_minor=Coalesce(Min("shipping__price_minor"), 0)).order_by(
+        "-score", F("price_minor") + F("shipping_min_minor"), "listing_id"
+    )
 
 
 def delivery_factor(delay_days: int | None) -> float:
@@ -61,8 +63,11 @@ def price_to_win(*, quality: int, shipping_minor: int, delay_days: int | None, w
     if winner_score <= 0 or numerator <= 0:
         return None
     price = int(numerator / winner_score) - shipping_minor
-    while price > 0 and offer_score(quality=quality, price_minor=price, shipping_minor=shipping_minor,
-                                    delay_days=delay_days) <= winner_score:
+    while (
+        price > 0
+        and offer_score(quality=quality, price_minor=price, shipping_minor=shipping_minor, delay_days=delay_days)
+        <= winner_score
+    ):
         price -= 1
     return price if price > 0 else None
 
@@ -71,16 +76,26 @@ def scores_refresh(*, term_ids: list[int]) -> int:
     """Recompute the stored score of these market terms (after a price, shipping or quality change)."""
     if not term_ids:
         return 0
-    shipping = {row["terms_id"]: (row["price"], row["delay"]) for row in
-                ShippingOption.objects.filter(terms_id__in=term_ids).values("terms_id")
-                .annotate(price=Min("price_minor"), delay=Min("delay_days"))}
-    terms = list(ListingMarket.objects.filter(pk__in=term_ids).select_related("listing__merchant")
-                 .only("id", "price_minor", "score", "listing__merchant__quality_score"))
+    shipping = {
+        row["terms_id"]: (row["price"], row["delay"])
+        for row in ShippingOption.objects.filter(terms_id__in=term_ids)
+        .values("terms_id")
+        .annotate(price=Min("price_minor"), delay=Min("delay_days"))
+    }
+    terms = list(
+        ListingMarket.objects.filter(pk__in=term_ids)
+        .select_related("listing__merchant")
+        .only("id", "price_minor", "score", "listing__merchant__quality_score")
+    )
     changed = []
     for term in terms:
         ship_price, delay = shipping.get(term.pk, (0, None))
-        score = offer_score(quality=term.listing.merchant.quality_score, price_minor=term.price_minor,
-                            shipping_minor=ship_price, delay_days=delay)
+        score = offer_score(
+            quality=term.listing.merchant.quality_score,
+            price_minor=term.price_minor,
+            shipping_minor=ship_price,
+            delay_days=delay,
+        )
         if abs(score - term.score) > 1e-9:
             term.score = score
             changed.append(term)
@@ -113,15 +128,18 @@ class Competition:
 
 
 def _contenders(variant_id: int, grade: str, market_id: int):
-    return winner_ordered(ListingMarket.objects.on_sale()
-                          .filter(market_id=market_id, listing__variant_id=variant_id, listing__grade=grade)
-                          .select_related("listing__variant", "listing__merchant"))
+    return winner_ordered(
+        ListingMarket.objects.on_sale()
+        .filter(market_id=market_id, listing__variant_id=variant_id, listing__grade=grade)
+        .select_related("listing__variant", "listing__merchant")
+    )
 
 
 def competition_for(*, listing_id: int, market_id: int, merchant_id: int | None = None) -> Competition:
     """The backbox a listing competes in, seen from that listing (scoped to `merchant_id` when given)."""
     mine = ListingMarket.objects.select_related("listing__merchant", "market").filter(
-        listing_id=listing_id, market_id=market_id)
+        listing_id=listing_id, market_id=market_id
+    )
     if merchant_id is not None:
         mine = mine.filter(listing__merchant_id=merchant_id)
     me = mine.first()
@@ -133,13 +151,33 @@ def competition_for(*, listing_id: int, market_id: int, merchant_id: int | None 
     if winner is None or winner.pk == me.pk:
         to_win = me.price_minor if winner else None
     else:
-        to_win = price_to_win(quality=me.listing.merchant.quality_score, shipping_minor=shipping["p"] or 0,
-                              delay_days=shipping["d"], winner_score=winner.score)
-    competitors = [Competitor(str(t.listing.public_id), str(t.listing.variant.public_id), t.listing.merchant_id,
-                              t.price_minor, t.min_price_minor, t.currency, t.score, t is winner)
-                   for t in contenders]
-    return Competition(me.market.code, me.currency, winner.price_minor if winner else None, to_win,
-                       winner is not None and winner.pk == me.pk, competitors)
+        to_win = price_to_win(
+            quality=me.listing.merchant.quality_score,
+            shipping_minor=shipping["p"] or 0,
+            delay_days=shipping["d"],
+            winner_score=winner.score,
+        )
+    competitors = [
+        Competitor(
+            str(t.listing.public_id),
+            str(t.listing.variant.public_id),
+            t.listing.merchant_id,
+            t.price_minor,
+            t.min_price_minor,
+            t.currency,
+            t.score,
+            t is winner,
+        )
+        for t in contenders
+    ]
+    return Competition(
+        me.market.code,
+        me.currency,
+        winner.price_minor if winner else None,
+        to_win,
+        winner is not None and winner.pk == me.pk,
+        competitors,
+    )
 
 
 def standings_for_terms(terms: list[ListingMarket]) -> dict[int, tuple[bool, int | None]]:
@@ -147,16 +185,20 @@ def standings_for_terms(terms: list[ListingMarket]) -> dict[int, tuple[bool, int
     if not terms:
         return {}
     keys = {(t.listing.variant_id, t.listing.grade, t.market_id) for t in terms}
-    contenders = (winner_ordered(ListingMarket.objects.on_sale()
-                                 .filter(market_id__in={k[2] for k in keys},
-                                         listing__variant_id__in={k[0] for k in keys}))
-                  .values_list("id", "listing__variant_id", "listing__grade", "market_id", "score", "price_minor"))
+    contenders = winner_ordered(
+        ListingMarket.objects.on_sale().filter(
+            market_id__in={k[2] for k in keys}, listing__variant_id__in={k[0] for k in keys}
+        )
+    ).values_list("id", "listing__variant_id", "listing__grade", "market_id", "score", "price_minor")
     winners: dict[tuple, tuple[int, float]] = {}
     for term_id, variant_id, grade, market_id, score, _ in contenders:
         winners.setdefault((variant_id, grade, market_id), (term_id, score))
-    shipping = {row["terms_id"]: (row["p"], row["d"]) for row in
-                ShippingOption.objects.filter(terms__in=[t.pk for t in terms]).values("terms_id")
-                .annotate(p=Min("price_minor"), d=Min("delay_days"))}
+    shipping = {
+        row["terms_id"]: (row["p"], row["d"])
+        for row in ShippingOption.objects.filter(terms__in=[t.pk for t in terms])
+        .values("terms_id")
+        .annotate(p=Min("price_minor"), d=Min("delay_days"))
+    }
     out = {}
     for t in terms:
         winner = winners.get((t.listing.variant_id, t.listing.grade, t.market_id))
@@ -164,6 +206,13 @@ def standings_for_terms(terms: list[ListingMarket]) -> dict[int, tuple[bool, int
             out[t.pk] = (winner is not None, t.price_minor if winner else None)
             continue
         ship, delay = shipping.get(t.pk, (0, None))
-        out[t.pk] = (False, price_to_win(quality=t.listing.merchant.quality_score, shipping_minor=ship or 0,
-                                         delay_days=delay, winner_score=winner[1]))
+        out[t.pk] = (
+            False,
+            price_to_win(
+                quality=t.listing.merchant.quality_score,
+                shipping_minor=ship or 0,
+                delay_days=delay,
+                winner_score=winner[1],
+            ),
+        )
     return out

@@ -6,15 +6,35 @@ On PostgreSQL each column travels as one array, written as PostgreSQL's own arra
 parsed by the server. Built with `str.join`, that costs about a microsecond a row; handing psycopg Python
 lists cost ten times more (its array dumper checks and quotes every element in Python: a quarter of the
 chunk's Python time, measured with cProfile on 10,000-row files). On SQLite the values are bound one by one."""
+
 from django.db import connection
 
 from .models import Listing, ListingMarket
 
 # what listings_with_terms reads, as the records' attribute names (the primary key as pk)
-LISTING_FIELDS = ("pk", "sku", "variant_id", "grade", "quantity", "warranty_months", "comment", "vat_scheme",
-                  "purchase_price_minor", "purchase_currency")
-TERM_FIELDS = ("pk", "listing_id", "market_id", "price_minor", "min_price_minor", "max_price_minor", "published",
-               "auto_reprice", "score")
+LISTING_FIELDS = (
+    "pk",
+    "sku",
+    "variant_id",
+    "grade",
+    "quantity",
+    "warranty_months",
+    "comment",
+    "vat_scheme",
+    "purchase_price_minor",
+    "purchase_currency",
+)
+TERM_FIELDS = (
+    "pk",
+    "listing_id",
+    "market_id",
+    "price_minor",
+    "min_price_minor",
+    "max_price_minor",
+    "published",
+    "auto_reprice",
+    "score",
+)
 SQLITE_BATCH = 10_000  # bound values per statement, well under SQLite's 32,766
 
 
@@ -49,12 +69,17 @@ def _kind(field) -> str:
 
 
 def _select(postgres: bool, market_ids: list[int]) -> str:
-    columns = ", ".join([f"l.{'id' if c == 'pk' else c}" for c in LISTING_FIELDS]
-                        + [f"t.{'id' if c == 'pk' else c}" for c in TERM_FIELDS])
-    markets = ("t.market_id = ANY(%s::bigint[])" if postgres
-               else f"t.market_id IN ({', '.join(['%s'] * len(market_ids))})")
-    return (f"SELECT {columns} FROM offers_listing l LEFT JOIN offers_listingmarket t ON t.listing_id = l.id "
-            f"AND {markets} WHERE l.merchant_id = %s AND ")
+    columns = ", ".join(
+        [f"l.{'id' if c == 'pk' else c}" for c in LISTING_FIELDS]
+        + [f"t.{'id' if c == 'pk' else c}" for c in TERM_FIELDS]
+    )
+    markets = (
+        "t.market_id = ANY(%s::bigint[])" if postgres else f"t.market_id IN ({', '.join(['%s'] * len(market_ids))})"
+    )
+    return (
+        f"SELECT {columns} FROM offers_listing l LEFT JOIN offers_listingmarket t ON t.listing_id = l.id "
+        f"AND {markets} WHERE l.merchant_id = %s AND "
+    )
 
 
 def listings_with_terms(merchant_id: int, skus: list[str], market_ids: list[int]) -> list[tuple]:
@@ -70,14 +95,19 @@ def listings_with_terms(merchant_id: int, skus: list[str], market_ids: list[int]
         if postgres:
             # NO KEY UPDATE, the lock the UPDATE takes anyway: a checkout inserting an order line for one of
             # these listings (its foreign key check takes KEY SHARE) does not wait for the import
-            cursor.execute(_select(True, market_ids) + "lower(l.sku) = ANY(lower(%s)::text[]) ORDER BY l.id "
-                           "FOR NO KEY UPDATE OF l", [pg_array(market_ids), merchant_id, pg_array(skus, "text")])
+            cursor.execute(
+                _select(True, market_ids) + "lower(l.sku) = ANY(lower(%s)::text[]) ORDER BY l.id "
+                "FOR NO KEY UPDATE OF l",
+                [pg_array(market_ids), merchant_id, pg_array(skus, "text")],
+            )
             return cursor.fetchall()
         out = []
         for start in range(0, len(skus), SQLITE_BATCH):  # unordered: see core.db.select_in on SQLite's plans
-            batch = skus[start:start + SQLITE_BATCH]
-            cursor.execute(_select(False, market_ids) + f"lower(l.sku) IN ({', '.join(['lower(%s)'] * len(batch))})",
-                           [*market_ids, merchant_id, *batch])
+            batch = skus[start : start + SQLITE_BATCH]
+            cursor.execute(
+                _select(False, market_ids) + f"lower(l.sku) IN ({', '.join(['lower(%s)'] * len(batch))})",
+                [*market_ids, merchant_id, *batch],
+            )
             out.extend(cursor.fetchall())
         return out
 
@@ -94,7 +124,7 @@ def listing_ids(merchant_id: int, skus: list[str]) -> list[tuple[int, str]]:
             return cursor.fetchall()
         out = []
         for start in range(0, len(skus), SQLITE_BATCH):
-            batch = skus[start:start + SQLITE_BATCH]
+            batch = skus[start : start + SQLITE_BATCH]
             cursor.execute(sql + f"IN ({', '.join(['lower(%s)'] * len(batch))})", [merchant_id, *batch])
             out.extend(cursor.fetchall())
         return out
@@ -111,7 +141,7 @@ def shipping_of(term_ids: list[int]) -> list[tuple]:
             return cursor.fetchall()
         out = []
         for start in range(0, len(term_ids), SQLITE_BATCH):
-            batch = term_ids[start:start + SQLITE_BATCH]
+            batch = term_ids[start : start + SQLITE_BATCH]
             cursor.execute(sql + f"IN ({', '.join(['%s'] * len(batch))})", batch)
             out.extend(cursor.fetchall())
         return out
@@ -130,12 +160,13 @@ def rows_update(model, changes: dict, **same) -> int:
     meta = model._meta
     targets = [meta.get_field(f) for f in sorted(set().union(*(changed for _, changed in changes.values())))]
     ids = list(changes)
-    columns = [[getattr(record, f.attname) if f.null or f.attname in changed else None
-                for record, changed in changes.values()] for f in targets]
+    columns = [
+        [getattr(record, f.attname) if f.null or f.attname in changed else None for record, changed in changes.values()]
+        for f in targets
+    ]
     table, names = meta.db_table, [f.column for f in targets]
     v = ", ".join(["id", *names])
-    assignments = [f"{c} = v.{c}" if f.null else f"{c} = COALESCE(v.{c}, {table}.{c})"
-                   for f, c in zip(targets, names)]
+    assignments = [f"{c} = v.{c}" if f.null else f"{c} = COALESCE(v.{c}, {table}.{c})" for f, c in zip(targets, names)]
     constants = []
     for name, value in same.items():
         field = meta.get_field(name)
@@ -150,8 +181,14 @@ def rows_update(model, changes: dict, **same) -> int:
             cursor.execute(
                 f"UPDATE {table} SET {', '.join(assignments)} FROM unnest({arrays}) AS v({v}) "
                 f"WHERE {table}.id = v.id AND {table}.id BETWEEN %s AND %s",
-                [*constants, pg_array(ids), *(pg_array(values, _kind(f)) for f, values in zip(targets, columns)),
-                 min(ids), max(ids)])
+                [
+                    *constants,
+                    pg_array(ids),
+                    *(pg_array(values, _kind(f)) for f, values in zip(targets, columns)),
+                    min(ids),
+                    max(ids),
+                ],
+            )
             return cursor.rowcount
         updated, width = 0, 1 + len(targets)
         per = max(1, SQLITE_BATCH // width)
@@ -161,7 +198,8 @@ def rows_update(model, changes: dict, **same) -> int:
             cursor.execute(
                 f"WITH v({v}) AS (VALUES {', '.join([one] * len(batch))}) "
                 f"UPDATE {table} SET {', '.join(assignments)} FROM v WHERE {table}.id = v.id",
-                [*[x for i in batch for x in (ids[i], *(column[i] for column in columns))], *constants])
+                [*[x for i in batch for x in (ids[i], *(column[i] for column in columns))], *constants],
+            )
             updated += cursor.rowcount
         return updated
 

@@ -6,6 +6,7 @@ bytes, `;` or `,` (or tab) separators found from the header, decimal commas and 
 columns in any order and any case. A bad row (unknown SKU or product, numeric or STALLONE grade, bad price...)
 is reported with a stable code and its line number and changes nothing; the other rows apply. Replaying a feed
 changes nothing more, and a redelivered event does not run it twice."""
+
 import codecs
 import csv
 import io
@@ -34,11 +35,27 @@ DELIMITERS = (";", ",", "\t", "|")  # ';' first: the contract's required separat
 SHIPPING_SLOTS = (1, 2, 3)
 SHIPPING_COLUMNS = {f"{name}_{n}" for n in SHIPPING_SLOTS for name in ("shipper", "shipping_price", "shipping_delay")}
 SHIPPING_KEYS = tuple((n, f"shipper_{n}", f"shipping_price_{n}", f"shipping_delay_{n}") for n in SHIPPING_SLOTS)
-COLUMNS = {"sku", "product_id", "backmarket_id", "ean", "quantity", "price", "min_price", "max_price", "state",
-           "grade", "warranty_delay", "comment", "pub_state", "publication_state", "currency",
-           # remarket's own, optional: the EU margin scheme per listing (REGULAR or MARGINAL, as the contract's
-           # vat_type) and the unit's purchase price it needs
-           "vat_type", "purchase_price"} | SHIPPING_COLUMNS
+COLUMNS = {
+    "sku",
+    "product_id",
+    "backmarket_id",
+    "ean",
+    "quantity",
+    "price",
+    "min_price",
+    "max_price",
+    "state",
+    "grade",
+    "warranty_delay",
+    "comment",
+    "pub_state",
+    "publication_state",
+    "currency",
+    # remarket's own, optional: the EU margin scheme per listing (REGULAR or MARGINAL, as the contract's
+    # vat_type) and the unit's purchase price it needs
+    "vat_type",
+    "purchase_price",
+} | SHIPPING_COLUMNS
 STATE_GRADES = {legacy: grade for grade, (legacy, _) in CONTRACT_CODES.items()} | {4: "STALLONE"}
 PUBLISHED, PUB_STATES = 2, {0, 1, 2, 3, 4}
 
@@ -49,11 +66,15 @@ def max_rows() -> int:
 
 # ---- reading ---------------------------------------------------------------------------------------------
 
+
 def feed_decode(data: bytes, encoding: str | None = None) -> str:
     """Bytes to text: a BOM decides, then the declared encoding, then UTF-16 (NUL bytes), UTF-8, and finally
     Windows-1252 / Latin-1, which every byte string decodes as."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(codec)
     guesses = [encoding] if encoding else []
@@ -83,8 +104,9 @@ def _header_line(text: str) -> str:
 
 
 def _columns(line: str, delimiter: str, quotechar: str) -> list[str]:
-    return [c.strip().strip("\ufeff").lower() for c in next(csv.reader([line], delimiter=delimiter,
-                                                                        quotechar=quotechar))]
+    return [
+        c.strip().strip("\ufeff").lower() for c in next(csv.reader([line], delimiter=delimiter, quotechar=quotechar))
+    ]
 
 
 def feed_table(text: str, *, quotechar: str = '"', limit: int | None = -1) -> Table:
@@ -92,8 +114,14 @@ def feed_table(text: str, *, quotechar: str = '"', limit: int | None = -1) -> Ta
     most known columns. Raises FEED_* errors for a feed that cannot be read at all."""
     text = text.lstrip("\ufeff")
     header = _header_line(text)
-    delimiter = max(DELIMITERS, key=lambda d: (len(COLUMNS.intersection(_columns(header, d, quotechar))),
-                                               len(_columns(header, d, quotechar)), -DELIMITERS.index(d)))
+    delimiter = max(
+        DELIMITERS,
+        key=lambda d: (
+            len(COLUMNS.intersection(_columns(header, d, quotechar))),
+            len(_columns(header, d, quotechar)),
+            -DELIMITERS.index(d),
+        ),
+    )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar)
     columns, rows, last = None, [], 0
     try:
@@ -111,14 +139,18 @@ def feed_table(text: str, *, quotechar: str = '"', limit: int | None = -1) -> Ta
     if duplicated:
         raise DomainError("FEED_COLUMN_DUPLICATED", f"Columns appear twice: {', '.join(duplicated)}.")
     if "sku" not in columns:
-        raise DomainError("FEED_SKU_COLUMN_MISSING",
-                          "The header has no sku column: every row names its listing by SKU.")
+        raise DomainError(
+            "FEED_SKU_COLUMN_MISSING", "The header has no sku column: every row names its listing by SKU."
+        )
     if not rows:
         raise DomainError("FEED_EMPTY", "The catalog has a header but no rows.")
     limit = max_rows() if limit == -1 else limit  # None: no limit (the CLI bulk import)
     if limit is not None and len(rows) > limit:
-        raise DomainError("FEED_TOO_MANY_LINES", f"The catalog has {len(rows)} rows; the limit is {limit}.",
-                          {"rows": len(rows), "limit": limit})
+        raise DomainError(
+            "FEED_TOO_MANY_LINES",
+            f"The catalog has {len(rows)} rows; the limit is {limit}.",
+            {"rows": len(rows), "limit": limit},
+        )
     return Table(columns, rows, delimiter)
 
 
@@ -147,6 +179,7 @@ def _amount_text(text: str) -> str:
 
 # ---- rows ------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Known:
     """What the rows refer to, fetched once per feed: the merchant's listings (SKU → id) and the products
@@ -166,11 +199,16 @@ def _known(records: list[dict], merchant: Merchant) -> _Known:
     eans = sorted({r["ean"] for r in records if r.get("ean")})
     by_public_id, by_pk, by_ean = {}, set(), {}
     for start in range(0, max(len(public_ids), len(pks), len(eans)), 2000):
-        by_public_id.update((str(p), pk) for pk, p in Variant.objects.filter(
-            public_id__in=public_ids[start:start + 2000]).values_list("pk", "public_id"))
-        by_pk.update(Variant.objects.filter(pk__in=pks[start:start + 2000]).values_list("pk", flat=True))
-        by_ean.update((e, pk) for pk, e in Variant.objects.filter(ean__in=eans[start:start + 2000])
-                      .values_list("pk", "ean"))
+        by_public_id.update(
+            (str(p), pk)
+            for pk, p in Variant.objects.filter(public_id__in=public_ids[start : start + 2000]).values_list(
+                "pk", "public_id"
+            )
+        )
+        by_pk.update(Variant.objects.filter(pk__in=pks[start : start + 2000]).values_list("pk", flat=True))
+        by_ean.update(
+            (e, pk) for pk, e in Variant.objects.filter(ean__in=eans[start : start + 2000]).values_list("pk", "ean")
+        )
     return _Known(listings, by_public_id, by_pk, by_ean)
 
 
@@ -195,8 +233,11 @@ def _grade(record: dict) -> str | None:
         return None
     state = _int(record["state"])
     if state not in STATE_GRADES:
-        raise DomainError("CATALOG_STATE_UNKNOWN", f"State {record['state']!r} is not a legacy grade code "
-                          f"({', '.join(str(s) for s in sorted(STATE_GRADES))}); prefer the grade column.")
+        raise DomainError(
+            "CATALOG_STATE_UNKNOWN",
+            f"State {record['state']!r} is not a legacy grade code "
+            f"({', '.join(str(s) for s in sorted(STATE_GRADES))}); prefer the grade column.",
+        )
     return grade_parse(STATE_GRADES[state]).value
 
 
@@ -229,8 +270,13 @@ def shipping_rows(values: dict) -> list[ShippingRow] | None:
         if hours not in (None, "") and _int(hours) is None:
             raise DomainError("OFFER_SHIPPING_INVALID", f"shipping_delay_{n} {hours!r} is not a number of hours.")
         price = amount_text(values.get(price_key))
-        options.append(ShippingRow(carrier=str(carrier), price=price or 0,
-                                   delay_days=3 if hours in (None, "") else math.ceil(_int(hours) / 24)))
+        options.append(
+            ShippingRow(
+                carrier=str(carrier),
+                price=price or 0,
+                delay_days=3 if hours in (None, "") else math.ceil(_int(hours) / 24),
+            )
+        )
     return options or None
 
 
@@ -239,24 +285,39 @@ def _row(record: dict, known: _Known, market: Market) -> ListingRow:
     grade = _grade(record)
     variant = _variant(record, known)
     if sku and variant is None and sku.lower() not in known.listings:
-        raise DomainError("OFFER_SKU_UNKNOWN", f"SKU {sku} is not one of your listings: to create it, give its "
-                          "product_id (or backmarket_id, or ean), grade, price and quantity.")
+        raise DomainError(
+            "OFFER_SKU_UNKNOWN",
+            f"SKU {sku} is not one of your listings: to create it, give its "
+            "product_id (or backmarket_id, or ean), grade, price and quantity.",
+        )
     currency = record.get("currency")
     if currency is not None and currency.upper() != market.currency:
-        raise DomainError("OFFER_CURRENCY_MISMATCH",
-                          f"Prices in {market.code} are in {market.currency}, not {currency}.")
+        raise DomainError(
+            "OFFER_CURRENCY_MISMATCH", f"Prices in {market.code} are in {market.currency}, not {currency}."
+        )
     pub_state = record.get("pub_state", record.get("publication_state"))
     if pub_state is not None and _int(pub_state) not in PUB_STATES:
-        raise DomainError("OFFER_PUB_STATE_INVALID", f"pub_state {pub_state!r} is not one of 0, 1, 2, 3, 4 "
-                          "(2 puts the listing online, the others take it offline).")
+        raise DomainError(
+            "OFFER_PUB_STATE_INVALID",
+            f"pub_state {pub_state!r} is not one of 0, 1, 2, 3, 4 "
+            "(2 puts the listing online, the others take it offline).",
+        )
     return ListingRow(
-        sku=sku, market=market.code, price=amount_text(record.get("price")), quantity=record.get("quantity"),
-        variant_id=variant, grade=grade, min_price=amount_text(record.get("min_price")),
+        sku=sku,
+        market=market.code,
+        price=amount_text(record.get("price")),
+        quantity=record.get("quantity"),
+        variant_id=variant,
+        grade=grade,
+        min_price=amount_text(record.get("min_price")),
         max_price=amount_text(record.get("max_price")),
         published=None if pub_state is None else _int(pub_state) == PUBLISHED,
-        warranty_months=record.get("warranty_delay"), comment=record.get("comment"),
-        shipping=shipping_rows(record), vat_scheme=record.get("vat_type"),
-        purchase_price=amount_text(record.get("purchase_price")))
+        warranty_months=record.get("warranty_delay"),
+        comment=record.get("comment"),
+        shipping=shipping_rows(record),
+        vat_scheme=record.get("vat_type"),
+        purchase_price=amount_text(record.get("purchase_price")),
+    )
 
 
 def _records(table: Table) -> list[tuple[int, dict | None]]:
@@ -272,8 +333,14 @@ def _records(table: Table) -> list[tuple[int, dict | None]]:
     return out
 
 
-def feed_apply(*, merchant: Merchant, market: Market, table: Table,
-               deferred_variants: set[int] | None = None, replayable: bool = False) -> list[dict]:
+def feed_apply(
+    *,
+    merchant: Merchant,
+    market: Market,
+    table: Table,
+    deferred_variants: set[int] | None = None,
+    replayable: bool = False,
+) -> list[dict]:
     """Apply a parsed feed; one result {line, sku, status, code, message} per data row, in file order, the
     status being created, updated, unchanged or error. With `deferred_variants`, the search index is not told
     of the changes: the variants whose offers changed are added to the set, and the caller emits
@@ -286,16 +353,22 @@ def feed_apply(*, merchant: Merchant, market: Market, table: Table,
     width = len(table.columns)
     for line, record in records:
         if record is None:
-            results[line] = _result(line, "", "error", "FEED_ROW_MALFORMED",
-                                    f"Line {line} does not have the header's {width} fields.")
+            results[line] = _result(
+                line, "", "error", "FEED_ROW_MALFORMED", f"Line {line} does not have the header's {width} fields."
+            )
             continue
         try:
             rows.append(_row(record, known, market))
             lines.append(line)
         except DomainError as err:
             results[line] = _result(line, record.get("sku") or "", "error", err.code, str(err.message))
-    applied = (listings_apply(merchant=merchant, rows=rows, search_deferred=deferred_variants is not None,
-                              replayable=replayable) if rows else None)
+    applied = (
+        listings_apply(
+            merchant=merchant, rows=rows, search_deferred=deferred_variants is not None, replayable=replayable
+        )
+        if rows
+        else None
+    )
     if applied and deferred_variants is not None:
         deferred_variants.update(applied.variant_ids)
     failed = {e.index: e for e in applied.errors} if applied else {}
@@ -321,21 +394,31 @@ def _result(line: int | None, sku: str, status: str, code: str | None = None, me
 
 # ---- tasks -----------------------------------------------------------------------------------------------
 
-def feed_task_create(*, merchant: Merchant, market_code: str, text: str, quotechar: str = '"',
-                     source: str = "ws") -> FeedTask:
+
+def feed_task_create(
+    *, merchant: Merchant, market_code: str, text: str, quotechar: str = '"', source: str = "ws"
+) -> FeedTask:
     """Check that a feed can be read, keep it as a pending task and ask the worker to apply it."""
     if not merchant.can_sell:
-        raise DomainError("MERCHANT_CANNOT_PUBLISH",
-                          f"{merchant.name} is {merchant.status} and cannot publish listings.", status=403)
+        raise DomainError(
+            "MERCHANT_CANNOT_PUBLISH", f"{merchant.name} is {merchant.status} and cannot publish listings.", status=403
+        )
     table = feed_table(text, quotechar=quotechar)
     if quotechar != '"':  # the task keeps no dialect: store the rows in the standard one
         out = io.StringIO()
         csv.writer(out, delimiter=table.delimiter, lineterminator="\n").writerows(
-            [table.columns, *(fields for _, fields in table.rows)])
+            [table.columns, *(fields for _, fields in table.rows)]
+        )
         text = out.getvalue()
     with transaction.atomic():
-        task = FeedTask.objects.create(merchant=merchant, source=source, market_code=market_code, payload=text,
-                                       total_rows=len(table.rows), created_at=clock.now())
+        task = FeedTask.objects.create(
+            merchant=merchant,
+            source=source,
+            market_code=market_code,
+            payload=text,
+            total_rows=len(table.rows),
+            created_at=clock.now(),
+        )
         emit(TOPIC, {"task_id": task.pk})
     return task
 

@@ -12,19 +12,20 @@ class Listing(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # the contract's listing_id
     # no index of its own: the unique (merchant, lower(sku)) index starts with it
-    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="listings",
-                                 db_index=False)
+    merchant = models.ForeignKey(
+        "merchants.Merchant", on_delete=models.PROTECT, related_name="listings", db_index=False
+    )
     # no index of its own either: the (variant, grade) index starts with it
-    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="listings",
-                                db_index=False)
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="listings", db_index=False)
     grade = models.CharField(max_length=10, choices=Grade.choices)
     sku = models.CharField(max_length=64)
     quantity = models.IntegerField(default=0)
     warranty_months = models.PositiveSmallIntegerField(default=12)
     comment = models.TextField(blank=True)
     # the EU margin scheme for second-hand goods: VAT on (price − the unit's purchase price) only
-    vat_scheme = models.CharField(max_length=10, choices=[("standard", "Standard VAT"), ("margin", "Margin scheme")],
-                                  default="standard")
+    vat_scheme = models.CharField(
+        max_length=10, choices=[("standard", "Standard VAT"), ("margin", "Margin scheme")], default="standard"
+    )
     purchase_price_minor = models.BigIntegerField(null=True, blank=True)  # per unit, the basis of the margin
     purchase_currency = models.CharField(max_length=3, blank=True)
     updated_at = models.DateTimeField()
@@ -53,8 +54,6 @@ class TermsQuerySet(models.QuerySet):
 class ListingMarket(models.Model):
     """A listing's terms in one market: its price band and whether it is published there."""
 
-    objects = TermsQuerySet.as_manager()
-
     # no indexes of their own: (listing, market) is unique and (market, published) indexed. No index holds a
     # column a feed changes (price, bounds, score), so on PostgreSQL those updates are HOT: the new row version
     # stays in its page (fillfactor 50, migration 0008) and no index is written.
@@ -70,14 +69,20 @@ class ListingMarket(models.Model):
     # so that the winner of a variant × grade × market is an index lookup, never a computation on a request.
     score = models.FloatField(default=0)
 
+    objects = TermsQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["listing", "market"], name="listing_market_once"),
             models.CheckConstraint(condition=Q(price_minor__gt=0), name="listing_price_positive"),
-            models.CheckConstraint(condition=Q(min_price_minor__isnull=True) | Q(min_price_minor__lte=F("price_minor")),
-                                   name="listing_price_not_below_min"),
-            models.CheckConstraint(condition=Q(max_price_minor__isnull=True) | Q(max_price_minor__gte=F("price_minor")),
-                                   name="listing_price_not_above_max"),
+            models.CheckConstraint(
+                condition=Q(min_price_minor__isnull=True) | Q(min_price_minor__lte=F("price_minor")),
+                name="listing_price_not_below_min",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_price_minor__isnull=True) | Q(max_price_minor__gte=F("price_minor")),
+                name="listing_price_not_above_max",
+            ),
         ]
         indexes = [models.Index(fields=["market", "published"], name="offers_terms_market_published")]
 

@@ -1,5 +1,6 @@
 """The opt-in auto-repricer: a listing that is not winning its best offer moves its price toward the price to
 win, never below its min price, through `listings_apply` like every other listing write."""
+
 import datetime as dt
 from collections import defaultdict
 
@@ -20,18 +21,26 @@ def reprice_target(*, price_minor: int, min_price_minor: int | None, price_to_wi
 
 
 def repricer_run(*, limit: int = 2000) -> int:
-    terms = list(ListingMarket.objects.on_sale().filter(auto_reprice=True)
-                 .select_related("listing__merchant", "market").order_by("id")[:limit])
+    terms = list(
+        ListingMarket.objects.on_sale()
+        .filter(auto_reprice=True)
+        .select_related("listing__merchant", "market")
+        .order_by("id")[:limit]
+    )
     rows_by_merchant = defaultdict(list)
     for term in terms:
         standing = competition_for(listing_id=term.listing_id, market_id=term.market_id)
         if standing.is_winning:
             continue
-        target = reprice_target(price_minor=term.price_minor, min_price_minor=term.min_price_minor,
-                                price_to_win_minor=standing.price_to_win_minor)
+        target = reprice_target(
+            price_minor=term.price_minor,
+            min_price_minor=term.min_price_minor,
+            price_to_win_minor=standing.price_to_win_minor,
+        )
         if target is not None:
             rows_by_merchant[term.listing.merchant].append(
-                ListingRow(sku=term.listing.sku, market=term.market.code, price=str(to_major(target, term.currency))))
+                ListingRow(sku=term.listing.sku, market=term.market.code, price=str(to_major(target, term.currency)))
+            )
     moved = 0
     for merchant, rows in rows_by_merchant.items():
         result = listings_apply(merchant=merchant, rows=rows)

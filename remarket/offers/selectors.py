@@ -36,9 +36,11 @@ class Offer:
 
 
 def _sort_key(o: Offer):
-    return (o.variant_id, ORDER.index(o.grade),
-            *winner_key(score=o.score, price_minor=o.price_minor, shipping_minor=o.shipping_minor,
-                        listing_id=o.listing_id))
+    return (
+        o.variant_id,
+        ORDER.index(o.grade),
+        *winner_key(score=o.score, price_minor=o.price_minor, shipping_minor=o.shipping_minor, listing_id=o.listing_id),
+    )
 
 
 PRODUCT_TTL = 30  # seconds a product's offers may be served from the cache; checkout re-checks stock and price
@@ -140,18 +142,23 @@ def _head(slug: str, market: Market) -> tuple[ProductModel, list[VariantSummary]
         raise NotFound("CATALOG_PRODUCT_NOT_FOUND", _("There is no product %(slug)s.") % {"slug": slug})
     first = rows[0]
     # instances as the ORM would load them (`specs` and the category's other columns deferred, read on access)
-    model = ProductModel.from_db(connection.alias, ["id", "category_id", "brand", "name", "slug", "release_year"],
-                                 first[:6])
+    model = ProductModel.from_db(
+        connection.alias, ["id", "category_id", "brand", "name", "slug", "release_year"], first[:6]
+    )
     model.category = Category.from_db(connection.alias, ["id", "parent_id", "slug", "name"], first[6:10])
-    variants = [VariantSummary(vid, variant_label(storage, colour), storage, colour, n or 0, low)
-                for *_, vid, storage, colour, n, low in rows if vid is not None]
+    variants = [
+        VariantSummary(vid, variant_label(storage, colour), storage, colour, n or 0, low)
+        for *_, vid, storage, colour, n, low in rows
+        if vid is not None
+    ]
     return model, variants
 
 
 def _chosen(variants: list[VariantSummary], variant_id: int | None) -> VariantSummary | None:
     """The variant asked for, else the first on sale, else the first."""
-    return (next((v for v in variants if v.id == variant_id), None)
-            or next((v for v in variants if v.offer_count), variants[0] if variants else None))
+    return next((v for v in variants if v.id == variant_id), None) or next(
+        (v for v in variants if v.offer_count), variants[0] if variants else None
+    )
 
 
 def _offers(sql: str, params: list, variant: VariantSummary) -> list[tuple[Offer, int, int]]:
@@ -159,10 +166,44 @@ def _offers(sql: str, params: list, variant: VariantSummary) -> list[tuple[Offer
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [(Offer(listing_id, sku, variant.id, variant.label, grade, merchant, price, currency, quantity, warranty,
-                   score, quality, ship_price or 0, ship_delay), rank, n)
-            for (listing_id, sku, grade, merchant, price, currency, quantity, warranty, score, quality, ship_price,
-                 ship_delay, n, rank) in rows]
+    return [
+        (
+            Offer(
+                listing_id,
+                sku,
+                variant.id,
+                variant.label,
+                grade,
+                merchant,
+                price,
+                currency,
+                quantity,
+                warranty,
+                score,
+                quality,
+                ship_price or 0,
+                ship_delay,
+            ),
+            rank,
+            n,
+        )
+        for (
+            listing_id,
+            sku,
+            grade,
+            merchant,
+            price,
+            currency,
+            quantity,
+            warranty,
+            score,
+            quality,
+            ship_price,
+            ship_delay,
+            n,
+            rank,
+        ) in rows
+    ]
 
 
 def _params(variant_id: int, market: Market) -> list:
@@ -195,8 +236,9 @@ def product_page(*, slug: str, market: Market, variant_id: int | None = None) ->
         best = {}
         if chosen and chosen.offer_count:
             best = {o.grade: (o, n) for o, _, n in _offers(_BEST_SQL, _params(chosen.id, market), chosen)}
-        grades = [GradeOffers(grade, *(best[grade][0], best[grade][1] - 1) if grade in best else (None, 0))
-                  for grade in ORDER]
+        grades = [
+            GradeOffers(grade, *(best[grade][0], best[grade][1] - 1) if grade in best else (None, 0)) for grade in ORDER
+        ]
         page = ProductPage(model, variants, chosen, grades)
         cache.set(key, page, PRODUCT_TTL)
     return page
@@ -223,8 +265,11 @@ def best_offers(offers: list[Offer]) -> dict[tuple[int, str], Offer]:
 
 
 def offer_get(*, listing_id: int, market: Market) -> ListingMarket:
-    term = (ListingMarket.objects.select_related("listing__variant__model", "listing__merchant")
-            .filter(listing_id=listing_id, market=market).first())
+    term = (
+        ListingMarket.objects.select_related("listing__variant__model", "listing__merchant")
+        .filter(listing_id=listing_id, market=market)
+        .first()
+    )
     if term is None:
         raise NotFound("OFFER_NOT_FOUND", f"There is no offer {listing_id} in {market.code}.")
     return term

@@ -2,6 +2,7 @@
 `listings_apply`. It is set-based: rows are checked in memory against the listings they touch (loaded and
 locked in one query per chunk), then written with a handful of bulk statements, and the offers' scores are
 refreshed in the same pass so that the best offers stay current."""
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -96,8 +97,11 @@ def _quantity(value) -> int:
     if qty < 0:
         raise DomainError("OFFER_QUANTITY_NEGATIVE", "Quantity cannot be negative.")
     if qty > MAX_QUANTITY:
-        raise DomainError("OFFER_QUANTITY_TOO_LARGE", f"A quantity is at most {MAX_QUANTITY:,} units.",
-                          {"field": "quantity", "max": MAX_QUANTITY})
+        raise DomainError(
+            "OFFER_QUANTITY_TOO_LARGE",
+            f"A quantity is at most {MAX_QUANTITY:,} units.",
+            {"field": "quantity", "max": MAX_QUANTITY},
+        )
     return qty
 
 
@@ -106,29 +110,42 @@ def _warranty(value) -> int:
     if months < 12:
         raise DomainError("OFFER_WARRANTY_TOO_SHORT", "The warranty is at least 12 months.")
     if months > MAX_WARRANTY_MONTHS:
-        raise DomainError("OFFER_WARRANTY_TOO_LONG", f"A warranty is at most {MAX_WARRANTY_MONTHS} months.",
-                          {"field": "warranty_months", "max": MAX_WARRANTY_MONTHS})
+        raise DomainError(
+            "OFFER_WARRANTY_TOO_LONG",
+            f"A warranty is at most {MAX_WARRANTY_MONTHS} months.",
+            {"field": "warranty_months", "max": MAX_WARRANTY_MONTHS},
+        )
     return months
 
 
 def _comment(value) -> str:
     text = str(value)
     if len(text) > MAX_COMMENT:
-        raise DomainError("OFFER_COMMENT_TOO_LONG", f"A comment is up to {MAX_COMMENT} characters.",
-                          {"field": "comment", "max": MAX_COMMENT})
+        raise DomainError(
+            "OFFER_COMMENT_TOO_LONG",
+            f"A comment is up to {MAX_COMMENT} characters.",
+            {"field": "comment", "max": MAX_COMMENT},
+        )
     return text_check(text, code="OFFER_COMMENT_INVALID", field="comment", multiline=True)
 
 
 # an amount field → its name in errors and the code of a value past MAX_PRICE_MINOR
-_AMOUNTS = {"price": "OFFER_PRICE_TOO_LARGE", "min": "OFFER_MIN_PRICE_TOO_LARGE",
-            "max": "OFFER_MAX_PRICE_TOO_LARGE", "purchase": "OFFER_PURCHASE_PRICE_TOO_LARGE",
-            "shipping": "OFFER_SHIPPING_PRICE_TOO_LARGE"}
+_AMOUNTS = {
+    "price": "OFFER_PRICE_TOO_LARGE",
+    "min": "OFFER_MIN_PRICE_TOO_LARGE",
+    "max": "OFFER_MAX_PRICE_TOO_LARGE",
+    "purchase": "OFFER_PURCHASE_PRICE_TOO_LARGE",
+    "shipping": "OFFER_SHIPPING_PRICE_TOO_LARGE",
+}
 
 
 def _bounded(minor: int | None, field: str, currency: str) -> int | None:
     if minor is not None and minor > MAX_PRICE_MINOR:
-        raise DomainError(_AMOUNTS[field], f"The {field} price is above the largest price a listing may have.",
-                          {"field": field, "max_minor": MAX_PRICE_MINOR, "currency": currency})
+        raise DomainError(
+            _AMOUNTS[field],
+            f"The {field} price is above the largest price a listing may have.",
+            {"field": field, "max_minor": MAX_PRICE_MINOR, "currency": currency},
+        )
     return minor
 
 
@@ -165,10 +182,14 @@ def _plain_minor(text: str, currency: str) -> int | None:
     with cents vary too much for the cache to hit (73 % misses over a bench feed), and Decimal costs ≈ 4 µs."""
     whole, _, fraction = text.partition(".")
     places = exponent(currency)
-    if (not whole.isdigit() or not whole.isascii() or len(fraction) > places
-            or (fraction and (not fraction.isdigit() or not fraction.isascii()))):
+    if (
+        not whole.isdigit()
+        or not whole.isascii()
+        or len(fraction) > places
+        or (fraction and (not fraction.isdigit() or not fraction.isascii()))
+    ):
         return None
-    minor = int(whole) * 10 ** places + (int(fraction.ljust(places, "0")) if places else 0)
+    minor = int(whole) * 10**places + (int(fraction.ljust(places, "0")) if places else 0)
     return minor if minor <= 10**15 else None  # to_minor refuses larger amounts
 
 
@@ -198,14 +219,23 @@ def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
     if market is None:
         raise DomainError("OFFER_MARKET_UNKNOWN", f"Unknown market {row.market!r}.")
     currency = market.currency
-    money = {name: _bounded(_minor(value, currency), name, currency) for name, value in (
-        ("price", row.price), ("min", row.min_price), ("max", row.max_price), ("purchase", row.purchase_price))}
+    money = {
+        name: _bounded(_minor(value, currency), name, currency)
+        for name, value in (
+            ("price", row.price),
+            ("min", row.min_price),
+            ("max", row.max_price),
+            ("purchase", row.purchase_price),
+        )
+    }
     scheme = None
     if row.vat_scheme is not None and str(row.vat_scheme).strip():
         scheme = VAT_SCHEMES.get(str(row.vat_scheme).strip().lower())
         if scheme is None:
-            raise DomainError("OFFER_VAT_SCHEME_INVALID",
-                              f"VAT scheme {row.vat_scheme!r}: use standard or margin (REGULAR or MARGINAL).")
+            raise DomainError(
+                "OFFER_VAT_SCHEME_INVALID",
+                f"VAT scheme {row.vat_scheme!r}: use standard or margin (REGULAR or MARGINAL).",
+            )
     if money["price"] == 0:
         raise DomainError("OFFER_PRICE_ZERO", "A price is above zero.")
     shipping = None
@@ -214,22 +244,37 @@ def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
         for option in row.shipping:
             carrier = str(option.carrier or "").strip()
             if not carrier or len(carrier) > 40:
-                raise DomainError("OFFER_SHIPPING_INVALID", "A shipping option names its carrier (up to 40 characters).")
+                raise DomainError(
+                    "OFFER_SHIPPING_INVALID", "A shipping option names its carrier (up to 40 characters)."
+                )
             text_check(carrier, code="OFFER_SHIPPING_INVALID", field="carrier")
             delay = _whole(option.delay_days, "OFFER_SHIPPING_INVALID", "Shipping delay")
             if not 0 <= delay <= 60:
                 raise DomainError("OFFER_SHIPPING_INVALID", "A shipping delay is 0 to 60 business days.")
             shipping.append((carrier, _bounded(to_minor(option.price, market.currency), "shipping", currency), delay))
-    return _Parsed(index, sku, market, money["price"], money["min"], money["max"],
-                   None if row.quantity is None else _quantity(row.quantity),
-                   row.variant_id, None if row.grade is None else grade_parse(row.grade),
-                   row.published, None if row.warranty_months is None else _warranty(row.warranty_months),
-                   None if row.comment is None else _comment(row.comment), shipping, row.auto_reprice, scheme,
-                   money["purchase"])
+    return _Parsed(
+        index,
+        sku,
+        market,
+        money["price"],
+        money["min"],
+        money["max"],
+        None if row.quantity is None else _quantity(row.quantity),
+        row.variant_id,
+        None if row.grade is None else grade_parse(row.grade),
+        row.published,
+        None if row.warranty_months is None else _warranty(row.warranty_months),
+        None if row.comment is None else _comment(row.comment),
+        shipping,
+        row.auto_reprice,
+        scheme,
+        money["purchase"],
+    )
 
 
-def listings_apply(*, merchant: Merchant, rows: list[ListingRow], search_deferred: bool = False,
-                   replayable: bool = False) -> ApplyResult:
+def listings_apply(
+    *, merchant: Merchant, rows: list[ListingRow], search_deferred: bool = False, replayable: bool = False
+) -> ApplyResult:
     """Create or update a merchant's listings. Valid rows are applied, invalid ones reported with a stable
     code and change nothing; applying the same rows again changes nothing more.
 
@@ -243,12 +288,13 @@ def listings_apply(*, merchant: Merchant, rows: list[ListingRow], search_deferre
     since a replay changes nothing that was already applied. Interfaces that answer a client (back office,
     `/ws/`, `/api/v1`) leave it off: what they report as saved must survive a crash."""
     if not merchant.can_sell:
-        raise DomainError("MERCHANT_CANNOT_PUBLISH",
-                          f"{merchant.name} is {merchant.status} and cannot publish listings.", status=403)
+        raise DomainError(
+            "MERCHANT_CANNOT_PUBLISH", f"{merchant.name} is {merchant.status} and cannot publish listings.", status=403
+        )
     markets = {m.code: m for m in Market.objects.all()}
     result = ApplyResult()
     for start in range(0, len(rows), CHUNK):
-        _apply_chunk(merchant, rows[start:start + CHUNK], start, markets, result, search_deferred, replayable)
+        _apply_chunk(merchant, rows[start : start + CHUNK], start, markets, result, search_deferred, replayable)
     return result
 
 
@@ -265,8 +311,9 @@ class _Chunk:
         self.terms: dict[tuple[int, int], _Record] = {}
         new = object.__new__
         n = len(bulk.LISTING_FIELDS)
-        for values in bulk.listings_with_terms(merchant.pk, list({p.sku for p in parsed}),
-                                               sorted({p.market.pk for p in parsed})):
+        for values in bulk.listings_with_terms(
+            merchant.pk, list({p.sku for p in parsed}), sorted({p.market.pk for p in parsed})
+        ):
             key = values[1].lower()
             if key not in self.listings:
                 listing = self.listings[key] = new(_Record)
@@ -275,8 +322,9 @@ class _Chunk:
                 term = new(_Record)
                 term.__dict__ = dict(zip(bulk.TERM_FIELDS, values[n:]))
                 self.terms[(term.listing_id, term.market_id)] = term
-        self.variants = set(Variant.objects.filter(pk__in={p.variant_id for p in parsed if p.variant_id})
-                            .values_list("pk", flat=True))
+        self.variants = set(
+            Variant.objects.filter(pk__in={p.variant_id for p in parsed if p.variant_id}).values_list("pk", flat=True)
+        )
         self.shipping: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
         for terms_id, carrier, price, delay in bulk.shipping_of([t.pk for t in self.terms.values()]):
             self.shipping[terms_id].append((carrier, price, delay))
@@ -295,17 +343,33 @@ class _Chunk:
             if p.variant_id not in self.variants:
                 raise DomainError("OFFER_VARIANT_UNKNOWN", f"SKU {p.sku}: unknown product variant {p.variant_id!r}.")
             if p.grade is None or p.price_minor is None or p.quantity is None:
-                raise DomainError("OFFER_FIELDS_MISSING",
-                                  f"SKU {p.sku} is new: it needs a variant, a grade, a price and a quantity.")
-            listing = Listing(merchant=self.merchant, variant_id=p.variant_id, grade=p.grade, sku=p.sku,
-                              quantity=0, warranty_months=12, vat_scheme="standard", purchase_price_minor=None,
-                              purchase_currency="", updated_at=now)
+                raise DomainError(
+                    "OFFER_FIELDS_MISSING", f"SKU {p.sku} is new: it needs a variant, a grade, a price and a quantity."
+                )
+            listing = Listing(
+                merchant=self.merchant,
+                variant_id=p.variant_id,
+                grade=p.grade,
+                sku=p.sku,
+                quantity=0,
+                warranty_months=12,
+                vat_scheme="standard",
+                purchase_price_minor=None,
+                purchase_currency="",
+                updated_at=now,
+            )
         elif p.grade is not None and p.grade != listing.grade:
-            raise DomainError("OFFER_GRADE_CHANGED", f"SKU {p.sku} is graded {listing.grade}; a new grade needs a new SKU.")
+            raise DomainError(
+                "OFFER_GRADE_CHANGED", f"SKU {p.sku} is graded {listing.grade}; a new grade needs a new SKU."
+            )
         elif p.variant_id is not None and p.variant_id != listing.variant_id:
-            raise DomainError("OFFER_VARIANT_CHANGED", f"SKU {p.sku} sells another variant; a new variant needs a new SKU.")
+            raise DomainError(
+                "OFFER_VARIANT_CHANGED", f"SKU {p.sku} sells another variant; a new variant needs a new SKU."
+            )
 
-        term = (self.terms.get((listing.pk, p.market.pk)) if listing.pk else None) or self.new_terms.get((key, p.market.pk))
+        term = (self.terms.get((listing.pk, p.market.pk)) if listing.pk else None) or self.new_terms.get(
+            (key, p.market.pk)
+        )
         price = p.price_minor if p.price_minor is not None else (term.price_minor if term else None)
         if price is None:
             raise DomainError("OFFER_PRICE_MISSING", f"SKU {p.sku} has no price in {p.market.code} yet.")
@@ -321,11 +385,15 @@ class _Chunk:
         purchase_currency = p.market.currency if p.purchase_minor is not None else listing.purchase_currency
         if scheme == "margin":
             if purchase is None:
-                raise DomainError("OFFER_PURCHASE_PRICE_REQUIRED",
-                                  f"SKU {p.sku}: the margin scheme needs the unit's purchase price.")
+                raise DomainError(
+                    "OFFER_PURCHASE_PRICE_REQUIRED", f"SKU {p.sku}: the margin scheme needs the unit's purchase price."
+                )
             if purchase_currency == p.market.currency and purchase > price:
-                raise DomainError("OFFER_MARGIN_NEGATIVE", f"SKU {p.sku}: the purchase price is above the selling "
-                                                           "price; the margin scheme needs a margin (or use standard VAT).")
+                raise DomainError(
+                    "OFFER_MARGIN_NEGATIVE",
+                    f"SKU {p.sku}: the purchase price is above the selling "
+                    "price; the margin scheme needs a margin (or use standard VAT).",
+                )
 
         # every check passed: change the objects
         if listing.pk is None:
@@ -383,8 +451,12 @@ class _Chunk:
             term_changed.add("score")
         options = self.shipping_replaced.get(shipping_key, self.shipping.get(term.pk, []) if term.pk else [])
         if options:
-            score = offer_score(quality=self.quality, price_minor=term.price_minor,
-                                shipping_minor=min(o[1] for o in options), delay_days=min(o[2] for o in options))
+            score = offer_score(
+                quality=self.quality,
+                price_minor=term.price_minor,
+                shipping_minor=min(o[1] for o in options),
+                delay_days=min(o[2] for o in options),
+            )
         else:
             score = offer_score(quality=self.quality, price_minor=term.price_minor)
         if abs(score - term.score) > 1e-9:
@@ -413,8 +485,13 @@ class _Chunk:
         if self.shipping_replaced:
             term_ids = {k if isinstance(k, int) else self.new_terms[k].pk: v for k, v in self.shipping_replaced.items()}
             ShippingOption.objects.filter(terms_id__in=term_ids).delete()
-            ShippingOption.objects.bulk_create([ShippingOption(terms_id=tid, carrier=c, price_minor=p, delay_days=d)
-                                                for tid, options in term_ids.items() for c, p, d in options])
+            ShippingOption.objects.bulk_create(
+                [
+                    ShippingOption(terms_id=tid, carrier=c, price_minor=p, delay_days=d)
+                    for tid, options in term_ids.items()
+                    for c, p, d in options
+                ]
+            )
 
     def touched_variants(self) -> list[int]:
         changed = {key for key, outcome in self.outcome.items() if outcome != "unchanged"}
@@ -429,8 +506,9 @@ class _Record:
     """A row read for change detection; attribute access like a model instance, at a fraction of the cost."""
 
 
-def _apply_chunk(merchant, rows: list[ListingRow], offset: int, markets, result: ApplyResult,
-                 search_deferred: bool, replayable: bool) -> None:
+def _apply_chunk(
+    merchant, rows: list[ListingRow], offset: int, markets, result: ApplyResult, search_deferred: bool, replayable: bool
+) -> None:
     parsed = []
     for i, row in enumerate(rows, start=offset):
         try:

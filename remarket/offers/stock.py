@@ -1,6 +1,7 @@
 """The one place where units move. Every move is a conditional atomic update, taken in primary-key
 order so that two checkouts over the same listings cannot deadlock; a zero row count means the units
 were not there, and the caller's transaction rolls back whole."""
+
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,15 +28,22 @@ def _merged(items: Iterable[Units]) -> list[tuple[tuple[int | None, int], int]]:
 
 # Written out rather than built by the ORM on every purchase (a third of a millisecond each, measured): the
 # check and the decrement are one statement, so no reader can see the units between them.
-RESERVE_ONLINE = ('UPDATE "offers_listing" SET "quantity" = ("offers_listing"."quantity" - %s) '
-                  'WHERE "offers_listing"."id" = %s AND "offers_listing"."quantity" >= %s')
-RESERVE_COUNTER = ('UPDATE "offers_locationstock" SET "available" = ("offers_locationstock"."available" - %s) '
-                   'WHERE "offers_locationstock"."location_id" = %s AND "offers_locationstock"."listing_id" = %s '
-                   'AND "offers_locationstock"."available" >= %s')
-RELEASE_ONLINE = ('UPDATE "offers_listing" SET "quantity" = ("offers_listing"."quantity" + %s) '
-                  'WHERE "offers_listing"."id" = %s')
-RELEASE_COUNTER = ('UPDATE "offers_locationstock" SET "available" = ("offers_locationstock"."available" + %s) '
-                   'WHERE "offers_locationstock"."location_id" = %s AND "offers_locationstock"."listing_id" = %s')
+RESERVE_ONLINE = (
+    'UPDATE "offers_listing" SET "quantity" = ("offers_listing"."quantity" - %s) '
+    'WHERE "offers_listing"."id" = %s AND "offers_listing"."quantity" >= %s'
+)
+RESERVE_COUNTER = (
+    'UPDATE "offers_locationstock" SET "available" = ("offers_locationstock"."available" - %s) '
+    'WHERE "offers_locationstock"."location_id" = %s AND "offers_locationstock"."listing_id" = %s '
+    'AND "offers_locationstock"."available" >= %s'
+)
+RELEASE_ONLINE = (
+    'UPDATE "offers_listing" SET "quantity" = ("offers_listing"."quantity" + %s) WHERE "offers_listing"."id" = %s'
+)
+RELEASE_COUNTER = (
+    'UPDATE "offers_locationstock" SET "available" = ("offers_locationstock"."available" + %s) '
+    'WHERE "offers_locationstock"."location_id" = %s AND "offers_locationstock"."listing_id" = %s'
+)
 
 
 def stock_reserve(items: Iterable[Units]) -> None:
@@ -47,8 +55,11 @@ def stock_reserve(items: Iterable[Units]) -> None:
             else:
                 cursor.execute(RESERVE_COUNTER, [qty, location_id, listing_id, qty])
             if cursor.rowcount != 1:
-                raise Conflict("STOCK_UNAVAILABLE", "Not enough units left for this offer.",
-                               {"listing_id": listing_id, "location_id": location_id, "requested": qty})
+                raise Conflict(
+                    "STOCK_UNAVAILABLE",
+                    "Not enough units left for this offer.",
+                    {"listing_id": listing_id, "location_id": location_id, "requested": qty},
+                )
 
 
 def stock_release(items: Iterable[Units]) -> None:

@@ -11,6 +11,7 @@ does not exist. A guest's order opens for:
 
 An expired link is told apart from a forged one (its signature is still ours) so the storefront can offer a
 fresh one instead of a bare 404."""
+
 import datetime as dt
 import hashlib
 import uuid
@@ -50,7 +51,7 @@ def guest_link_key(*, order: Order) -> str:
 
 
 def guest_link_state(*, public_id, key: str) -> str:
-    """"valid", "expired" (ours, but older than the setting) or "invalid" (not ours, or for another order)."""
+    """ "valid", "expired" (ours, but older than the setting) or "invalid" (not ours, or for another order)."""
     if not key or len(key) > 100:
         return "invalid"
     try:
@@ -86,15 +87,23 @@ def order_access_check(*, order: Order, actor: Actor, link_key: str = "", checke
     if state == "valid" or (checked_out_here and _guest_period_open(order)):
         return
     if state == "expired":
-        raise DomainError("ORDER_LINK_EXPIRED", _("This order link has expired: ask for a fresh one below."),
-                          {"order": str(order.public_id)}, status=410)
+        raise DomainError(
+            "ORDER_LINK_EXPIRED",
+            _("This order link has expired: ask for a fresh one below."),
+            {"order": str(order.public_id)},
+            status=410,
+        )
     raise _not_found()
 
 
 def order_for_viewer(*, public_id, actor: Actor, link_key: str = "", checked_out_here: bool = False) -> Order:
     """The order page's order, with what it shows, if `actor` may open it (see `order_access_check`)."""
-    order = (Order.objects.select_related("market", "payment").prefetch_related("suborders__lines", "history")
-             .filter(public_id=public_id).first())
+    order = (
+        Order.objects.select_related("market", "payment")
+        .prefetch_related("suborders__lines", "history")
+        .filter(public_id=public_id)
+        .first()
+    )
     if order is None:
         raise _not_found()
     order_access_check(order=order, actor=actor, link_key=link_key, checked_out_here=checked_out_here)
@@ -118,16 +127,20 @@ def guest_link_resend(*, email: str, order_number: str, client_ip: str) -> None:
     email = email.strip().lower()
     window = RESEND_LIMITS["window_seconds"]
     digest = hashlib.sha256(email.encode()).hexdigest()[:32]
-    if not (_count(f"order-link:ip:{client_ip}", RESEND_LIMITS["per_ip"], window)
-            and _count(f"order-link:email:{digest}", RESEND_LIMITS["per_email"], window)):
-        raise TooManyRequests("ORDER_LINK_THROTTLED", _("Too many requests for an order link: try again later."),
-                              retry_after=window)
+    if not (
+        _count(f"order-link:ip:{client_ip}", RESEND_LIMITS["per_ip"], window)
+        and _count(f"order-link:email:{digest}", RESEND_LIMITS["per_email"], window)
+    ):
+        raise TooManyRequests(
+            "ORDER_LINK_THROTTLED", _("Too many requests for an order link: try again later."), retry_after=window
+        )
     try:
         public_id = uuid.UUID(order_number.strip())
     except ValueError:  # not an order number: the same silent answer as an unknown order
         return
-    order = (Order.objects.filter(public_id=public_id, customer__isnull=True, email__iexact=email)
-             .exclude(email="").first())
+    order = (
+        Order.objects.filter(public_id=public_id, customer__isnull=True, email__iexact=email).exclude(email="").first()
+    )
     if order is not None:
         with transaction.atomic():
             emit("order.link_requested", {"order_id": order.pk})

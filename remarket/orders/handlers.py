@@ -38,16 +38,22 @@ def order_url(order: Order) -> str:
 def _order_link_line(order: Order) -> str:
     if order.customer_id is not None:
         return _("Your order, once logged in: %(url)s") % {"url": order_url(order)}
-    return (_("Your order: %(url)s (this link works for %(days)s days; ask for a fresh one on the site at any "
-              "time)") % {"url": order_url(order), "days": guest_link_days()})
+    return _("Your order: %(url)s (this link works for %(days)s days; ask for a fresh one on the site at any time)") % {
+        "url": order_url(order),
+        "days": guest_link_days(),
+    }
 
 
 def _send_confirmation(order: Order) -> None:
-    send_mail(_("Your remarket order is confirmed"),
-              _("Thank you! We received %(amount)s for order %(id)s.") % {"amount": fmt(order.total_minor, order.currency),
-                                                                          "id": order.public_id}
-              + "\n\n" + _order_link_line(order),
-              None, [order.email])
+    send_mail(
+        _("Your remarket order is confirmed"),
+        _("Thank you! We received %(amount)s for order %(id)s.")
+        % {"amount": fmt(order.total_minor, order.currency), "id": order.public_id}
+        + "\n\n"
+        + _order_link_line(order),
+        None,
+        [order.email],
+    )
 
 
 @handles("order.link_requested")
@@ -55,9 +61,12 @@ def mail_order_link(payload: dict) -> None:
     """A guest asked for a fresh link (orders/access.py guest_link_resend)."""
     order = Order.objects.select_related("market").get(pk=payload["order_id"])
     with translation.override(_language(order)):
-        send_mail(_("Your remarket order link"),
-                  _("Here is a fresh link to order %(id)s.") % {"id": order.public_id} + "\n\n"
-                  + _order_link_line(order), None, [order.email])
+        send_mail(
+            _("Your remarket order link"),
+            _("Here is a fresh link to order %(id)s.") % {"id": order.public_id} + "\n\n" + _order_link_line(order),
+            None,
+            [order.email],
+        )
 
 
 @handles("suborder.shipped")
@@ -70,12 +79,15 @@ def mail_shipped(payload: dict) -> None:
 
 
 def _send_shipped(sub: SubOrder) -> None:
-    send_mail(_("Your device is on its way"),
-              _("%(merchant)s shipped your order with %(carrier)s, tracking %(tracking)s.")
-              % {"merchant": sub.merchant.name, "carrier": sub.shipment.carrier,
-                 "tracking": sub.shipment.tracking_number}
-              + "\n\n" + _order_link_line(sub.order),
-              None, [sub.order.email])
+    send_mail(
+        _("Your device is on its way"),
+        _("%(merchant)s shipped your order with %(carrier)s, tracking %(tracking)s.")
+        % {"merchant": sub.merchant.name, "carrier": sub.shipment.carrier, "tracking": sub.shipment.tracking_number}
+        + "\n\n"
+        + _order_link_line(sub.order),
+        None,
+        [sub.order.email],
+    )
 
 
 @handles("suborder.accepted")
@@ -83,9 +95,13 @@ def mail_accepted(payload: dict) -> None:
     sub = SubOrder.objects.select_related("order__market", "merchant").get(pk=payload["suborder_id"])
     if sub.order.email:
         with translation.override(_language(sub.order)):
-            send_mail(_("Your order is being prepared"),
-                      _("%(merchant)s accepted your order and is preparing it for shipping.")
-                      % {"merchant": sub.merchant.name}, None, [sub.order.email])
+            send_mail(
+                _("Your order is being prepared"),
+                _("%(merchant)s accepted your order and is preparing it for shipping.")
+                % {"merchant": sub.merchant.name},
+                None,
+                [sub.order.email],
+            )
 
 
 @handles("suborder.refunded")
@@ -93,7 +109,10 @@ def mail_refunded(payload: dict) -> None:
     sub = SubOrder.objects.select_related("order__market", "merchant").get(pk=payload["suborder_id"])
     if sub.order.email:
         with translation.override(_language(sub.order)):
-            send_mail(_("You are being refunded"),
-                      _("%(merchant)s refunds %(amount)s of your order; it reaches your card within a few days.")
-                      % {"merchant": sub.merchant.name, "amount": fmt(payload["amount_minor"], sub.order.currency)},
-                      None, [sub.order.email])
+            send_mail(
+                _("You are being refunded"),
+                _("%(merchant)s refunds %(amount)s of your order; it reaches your card within a few days.")
+                % {"merchant": sub.merchant.name, "amount": fmt(payload["amount_minor"], sub.order.currency)},
+                None,
+                [sub.order.email],
+            )

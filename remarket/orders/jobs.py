@@ -1,5 +1,6 @@
 """Periodic quality review: each merchant's rates from its orders, its score, its sanction, and the offer
 scores that depend on them."""
+
 import datetime as dt
 
 from remarket.core import clock
@@ -24,12 +25,14 @@ def merchant_quality_refresh(*, merchant: Merchant) -> bool:
         return False
     term_ids = list(ListingMarket.objects.filter(listing__merchant=merchant).values_list("pk", flat=True))
     for start in range(0, len(term_ids), 5000):
-        scores_refresh(term_ids=term_ids[start:start + 5000])
+        scores_refresh(term_ids=term_ids[start : start + 5000])
     return True
 
 
 @every(dt.timedelta(hours=1), "merchant_quality")
 def _quality() -> str:
-    changed = sum(merchant_quality_refresh(merchant=m) for m in
-                  Merchant.objects.filter(status__in=("active", "warned", "limited", "suspended")))
+    changed = sum(
+        merchant_quality_refresh(merchant=m)
+        for m in Merchant.objects.filter(status__in=("active", "warned", "limited", "suspended"))
+    )
     return f"{changed} merchants changed"

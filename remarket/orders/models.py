@@ -15,8 +15,9 @@ class Order(models.Model):
     market = models.ForeignKey("markets.Market", on_delete=models.PROTECT)
     channel = models.ForeignKey("markets.Channel", on_delete=models.PROTECT)
     location = models.ForeignKey("markets.Location", null=True, blank=True, on_delete=models.PROTECT)
-    customer = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="orders")
+    customer = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
     clerk = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     email = models.EmailField(blank=True)  # a walk-in store customer may leave none
     state = models.PositiveSmallIntegerField(default=OrderState.AWAITING_PAYMENT)
@@ -34,8 +35,11 @@ class Order(models.Model):
     @property
     def ship_to(self) -> ShipTo:
         """Where its goods go, for their tax (markets/tax.py `ship_to_of`, the rule checkout priced it by)."""
-        return ship_to_of(market_code=self.market.code, address=self.shipping_address,
-                          location=self.location if self.location_id else None)
+        return ship_to_of(
+            market_code=self.market.code,
+            address=self.shipping_address,
+            location=self.location if self.location_id else None,
+        )
 
 
 class SubOrder(models.Model):

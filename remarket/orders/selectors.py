@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -6,6 +8,9 @@ from remarket.accounts.permissions import Actor, require
 from remarket.core.errors import NotFound
 
 from .models import SubOrder
+
+if TYPE_CHECKING:
+    from remarket.merchants.quality import Rates
 
 
 def suborders_visible(actor: Actor) -> QuerySet[SubOrder]:
@@ -48,22 +53,34 @@ def merchant_fulfilment_rates(*, merchant_id: int, since, now) -> "Rates":
     from .models import OrderLine, SubOrder
     from .states import LineState
 
-    paid_states = (LineState.PAID, LineState.ACCEPTED, LineState.SHIPPED, LineState.CANCELLED,
-                   LineState.REFUNDED_BEFORE_SHIPPING, LineState.REFUNDED_AFTER_SHIPPING)
-    lines = OrderLine.objects.filter(suborder__merchant_id=merchant_id, suborder__created_at__gte=since,
-                                     state__in=paid_states).aggregate(
-        paid=Count("id"), cancelled=Count("id", filter=Q(state=LineState.CANCELLED)))
+    paid_states = (
+        LineState.PAID,
+        LineState.ACCEPTED,
+        LineState.SHIPPED,
+        LineState.CANCELLED,
+        LineState.REFUNDED_BEFORE_SHIPPING,
+        LineState.REFUNDED_AFTER_SHIPPING,
+    )
+    lines = OrderLine.objects.filter(
+        suborder__merchant_id=merchant_id, suborder__created_at__gte=since, state__in=paid_states
+    ).aggregate(paid=Count("id"), cancelled=Count("id", filter=Q(state=LineState.CANCELLED)))
     late = dt.timedelta(days=LATE_AFTER_DAYS)
     from .states import OrderState
 
-    subs = (SubOrder.objects.filter(merchant_id=merchant_id, created_at__gte=since, lines__state__in=paid_states)
-            .distinct().values_list("id", "created_at", "shipment__shipped_at", "state"))
+    subs = (
+        SubOrder.objects.filter(merchant_id=merchant_id, created_at__gte=since, lines__state__in=paid_states)
+        .distinct()
+        .values_list("id", "created_at", "shipment__shipped_at", "state")
+    )
     total, to_ship, late_count = 0, 0, 0
-    for _, created, shipped, state in subs:
+    for _id, created, shipped, state in subs:
         total += 1
         if shipped is None and state not in (OrderState.PAID, OrderState.TO_SHIP):
             continue  # cancelled or refunded before shipping: counts as an order, not as a shipment
         to_ship += 1
         late_count += (shipped or now) - created > late
-    return Rates(orders=total, cancellation_rate_bp=rate_bp(lines["cancelled"], lines["paid"]),
-                 late_shipment_rate_bp=rate_bp(late_count, to_ship))
+    return Rates(
+        orders=total,
+        cancellation_rate_bp=rate_bp(lines["cancelled"], lines["paid"]),
+        late_shipment_rate_bp=rate_bp(late_count, to_ship),
+    )

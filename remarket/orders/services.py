@@ -1,4 +1,5 @@
 """Order writes. Checkout creates orders; merchants accept and ship their sub-orders."""
+
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -15,8 +16,13 @@ from remarket.core.errors import DomainError
 from remarket.core.text import text_check
 from remarket.events.outbox import emit
 from remarket.ledger.calc import commission_of
-from remarket.ledger.services import (ledger_record_refund, ledger_record_sale, ledger_record_tax_change, line_money,
-                                      shipping_money)
+from remarket.ledger.services import (
+    ledger_record_refund,
+    ledger_record_sale,
+    ledger_record_tax_change,
+    line_money,
+    shipping_money,
+)
 from remarket.markets.tax import Scheme, ShipTo, TaxRule, tax_amount, tax_rules
 
 from .models import Order, OrderHistory, OrderLine, Shipment, SubOrder
@@ -40,9 +46,20 @@ class PricedLine:
     commission_bp: int = 0
 
 
-def order_create(*, market, channel, email: str, lines: list[PricedLine], currency: str, ship_to: ShipTo,
-                 location_id: int | None = None, customer_id: int | None = None, clerk_id: int | None = None,
-                 shipping_address: dict | None = None, shipping: dict | None = None) -> Order:
+def order_create(
+    *,
+    market,
+    channel,
+    email: str,
+    lines: list[PricedLine],
+    currency: str,
+    ship_to: ShipTo,
+    location_id: int | None = None,
+    customer_id: int | None = None,
+    clerk_id: int | None = None,
+    shipping_address: dict | None = None,
+    shipping: dict | None = None,
+) -> Order:
     """An order awaiting payment, one sub-order per merchant, its tax fixed per line (markets/tax.py) for the
     ship-to address and the day. Runs inside checkout's transaction."""
     if not lines:
@@ -52,10 +69,20 @@ def order_create(*, market, channel, email: str, lines: list[PricedLine], curren
     subs = [sub for sub, _ in priced]
     rows = [order_lines for _, order_lines in priced]
     # one INSERT per table through core/db.py (no save() machinery: checkout writes these on every purchase)
-    order = Order(market=market, channel=channel, location_id=location_id, customer_id=customer_id,
-                  clerk_id=clerk_id, email=email, currency=currency, total_minor=sum(s.total_minor for s in subs),
-                  tax_minor=sum(s.tax_minor for s in subs), shipping_address=shipping_address or {}, created_at=now,
-                  modified_at=now)
+    order = Order(
+        market=market,
+        channel=channel,
+        location_id=location_id,
+        customer_id=customer_id,
+        clerk_id=clerk_id,
+        email=email,
+        currency=currency,
+        total_minor=sum(s.total_minor for s in subs),
+        tax_minor=sum(s.tax_minor for s in subs),
+        shipping_address=shipping_address or {},
+        created_at=now,
+        modified_at=now,
+    )
     insert_objects([order])
     for sub in subs:
         sub.order = order
@@ -77,8 +104,9 @@ def _history(order: Order, at: dt.datetime, what: str) -> None:
     insert_rows(*_history_row(order, at, what))
 
 
-def order_priced(*, market, lines: list[PricedLine], shipping: dict | None, ship_to: ShipTo, currency: str,
-                 now: dt.datetime) -> list[tuple[SubOrder, list[OrderLine]]]:
+def order_priced(
+    *, market, lines: list[PricedLine], shipping: dict | None, ship_to: ShipTo, currency: str, now: dt.datetime
+) -> list[tuple[SubOrder, list[OrderLine]]]:
     """An order's sub-orders (one per merchant, by merchant id) and their lines, priced and taxed for the
     ship-to address and the market's day, not saved: what `order_create` writes and a checkout quote shows."""
     today = market.local_date(now)
@@ -86,27 +114,57 @@ def order_priced(*, market, lines: list[PricedLine], shipping: dict | None, ship
     for line in lines:
         by_merchant[line.merchant_id].append(line)
     shipping = shipping or {}
-    return [suborder_priced(market=market, merchant_id=merchant_id, lines=group, ship=shipping.get(merchant_id),
-                            ship_to=ship_to, on=today, currency=currency, now=now)
-            for merchant_id, group in sorted(by_merchant.items())]
+    return [
+        suborder_priced(
+            market=market,
+            merchant_id=merchant_id,
+            lines=group,
+            ship=shipping.get(merchant_id),
+            ship_to=ship_to,
+            on=today,
+            currency=currency,
+            now=now,
+        )
+        for merchant_id, group in sorted(by_merchant.items())
+    ]
 
 
-def suborder_priced(*, market, merchant_id: int, lines: list[PricedLine], ship, ship_to: ShipTo, on: dt.date,
-                    currency: str, now: dt.datetime) -> tuple[SubOrder, list[OrderLine]]:
+def suborder_priced(
+    *,
+    market,
+    merchant_id: int,
+    lines: list[PricedLine],
+    ship,
+    ship_to: ShipTo,
+    on: dt.date,
+    currency: str,
+    now: dt.datetime,
+) -> tuple[SubOrder, list[OrderLine]]:
     """One merchant's part of an order, priced and taxed, not yet saved: the sub-order (shipping, tax, total)
     and its lines. `ship` is the chosen shipping option (price_minor, carrier, delay_days) or None."""
-    standard, margin = tax_rules(prices_include_tax=market.prices_include_tax,
-                                 merchant_country=lines[0].merchant_country or market.code, ship_to=ship_to, on=on)
+    standard, margin = tax_rules(
+        prices_include_tax=market.prices_include_tax,
+        merchant_country=lines[0].merchant_country or market.code,
+        ship_to=ship_to,
+        on=on,
+    )
     ship_price = ship.price_minor if ship else 0
     ship_tax = tax_amount(standard, ship_price) if standard.shipping_taxable else 0
     order_lines = [_priced(l, standard, margin, currency) for l in lines]
-    sub = SubOrder(merchant_id=merchant_id, created_at=now, modified_at=now,
-                   shipping_carrier=ship.carrier if ship else "", shipping_minor=ship_price,
-                   shipping_tax_minor=ship_tax, shipping_tax_scheme=standard.scheme,
-                   shipping_delay_days=ship.delay_days if ship else None,
-                   tax_minor=ship_tax + sum(l.tax_minor for l in order_lines),
-                   total_minor=sum(line_money(l).paid_minor for l in order_lines)
-                   + ship_price + (0 if standard.included else ship_tax))
+    sub = SubOrder(
+        merchant_id=merchant_id,
+        created_at=now,
+        modified_at=now,
+        shipping_carrier=ship.carrier if ship else "",
+        shipping_minor=ship_price,
+        shipping_tax_minor=ship_tax,
+        shipping_tax_scheme=standard.scheme,
+        shipping_delay_days=ship.delay_days if ship else None,
+        tax_minor=ship_tax + sum(l.tax_minor for l in order_lines),
+        total_minor=sum(line_money(l).paid_minor for l in order_lines)
+        + ship_price
+        + (0 if standard.included else ship_tax),
+    )
     return sub, order_lines
 
 
@@ -114,16 +172,29 @@ def _priced(l: PricedLine, standard: TaxRule, margin: TaxRule | None, currency: 
     total = l.unit_price_minor * l.quantity
     rule = margin if margin and l.vat_scheme == "margin" and l.purchase_price_minor is not None else standard
     purchase = l.purchase_price_minor if rule.scheme == Scheme.MARGIN else None
-    return OrderLine(listing_id=l.listing_id, location_id=l.location_id, sku=l.sku, title=l.title, grade=l.grade,
-                     quantity=l.quantity, unit_price_minor=l.unit_price_minor, total_minor=total, currency=currency,
-                     tax_scheme=rule.scheme, tax_rate=rule.rate, tax_jurisdiction=rule.jurisdiction,
-                     tax_minor=tax_amount(rule, total, purchase_minor=(purchase or 0) * l.quantity),
-                     purchase_price_minor=purchase, commission_bp=l.commission_bp,
-                     commission_minor=commission_of(total, l.commission_bp))
+    return OrderLine(
+        listing_id=l.listing_id,
+        location_id=l.location_id,
+        sku=l.sku,
+        title=l.title,
+        grade=l.grade,
+        quantity=l.quantity,
+        unit_price_minor=l.unit_price_minor,
+        total_minor=total,
+        currency=currency,
+        tax_scheme=rule.scheme,
+        tax_rate=rule.rate,
+        tax_jurisdiction=rule.jurisdiction,
+        tax_minor=tax_amount(rule, total, purchase_minor=(purchase or 0) * l.quantity),
+        purchase_price_minor=purchase,
+        commission_bp=l.commission_bp,
+        commission_minor=commission_of(total, l.commission_bp),
+    )
 
 
-def _move_lines(sub: SubOrder, *, to: int, only_from: tuple[int, ...] | None = None,
-                line_ids: list[int] | None = None) -> None:
+def _move_lines(
+    sub: SubOrder, *, to: int, only_from: tuple[int, ...] | None = None, line_ids: list[int] | None = None
+) -> None:
     lines = [l for l in sub.lines.all() if line_ids is None or l.pk in line_ids]
     for line in lines:
         if only_from is None or line.state in only_from:
@@ -144,8 +215,9 @@ def _lines_update(lines, to: int) -> None:
         ids = [l.pk for l in lines if l.state == state]
         # conditional: a concurrent writer that moved the line first makes the count fall short
         if update_rows(OrderLine, where={"pk": ids, "state": state}, values={"state": to}) != len(ids):
-            raise DomainError("ORDER_CHANGED_CONCURRENTLY", _("The order changed meanwhile; reload and retry."),
-                              status=409)
+            raise DomainError(
+                "ORDER_CHANGED_CONCURRENTLY", _("The order changed meanwhile; reload and retry."), status=409
+            )
 
 
 def _refresh_states(sub: SubOrder) -> None:
@@ -163,6 +235,7 @@ def _refresh_states(sub: SubOrder) -> None:
 
 class SubOrderMoney(NamedTuple):
     """What the ledger reads of a sub-order being paid (ledger_record_sale's `suborder`)."""
+
     pk: int
     order_id: int
     merchant_id: int
@@ -173,6 +246,7 @@ class SubOrderMoney(NamedTuple):
 
 class LineMoneyRow(NamedTuple):
     """What the ledger reads of an order line (ledger_record_sale's `lines`), and its state."""
+
     pk: int
     state: int
     total_minor: int
@@ -183,10 +257,12 @@ class LineMoneyRow(NamedTuple):
 
 
 # every line of an order with what its sub-order's sale posts, in one read
-_ORDER_LINES_SQL = ("SELECT s.id, s.order_id, s.merchant_id, s.shipping_minor, s.shipping_tax_minor,"
-                    " s.shipping_tax_scheme, l.id, l.state, l.total_minor, l.tax_minor, l.tax_scheme,"
-                    " l.commission_minor, l.currency FROM orders_orderline l"
-                    " JOIN orders_suborder s ON s.id = l.suborder_id WHERE s.order_id = %s ORDER BY s.id, l.id")
+_ORDER_LINES_SQL = (
+    "SELECT s.id, s.order_id, s.merchant_id, s.shipping_minor, s.shipping_tax_minor,"
+    " s.shipping_tax_scheme, l.id, l.state, l.total_minor, l.tax_minor, l.tax_scheme,"
+    " l.commission_minor, l.currency FROM orders_orderline l"
+    " JOIN orders_suborder s ON s.id = l.suborder_id WHERE s.order_id = %s ORDER BY s.id, l.id"
+)
 
 
 def _order_lines_move(order: Order, *, to: int) -> dict[SubOrderMoney, list[LineMoneyRow]]:
@@ -205,9 +281,17 @@ def _order_lines_move(order: Order, *, to: int) -> dict[SubOrderMoney, list[Line
     _lines_update(lines, to)
     sub_states = {sub: order_state_from_lines(to for _ in sub_lines) for sub, sub_lines in by_sub.items()}
     order.state, order.modified_at = order_state_from_lines(to for _ in lines), now
-    update_together([(SubOrder, {"pk": [sub.pk for sub, s in sub_states.items() if s == state]},
-                      {"state": state, "modified_at": now}) for state in set(sub_states.values())]
-                    + [(Order, {"pk": order.pk}, {"state": order.state, "modified_at": now})])
+    update_together(
+        [
+            (
+                SubOrder,
+                {"pk": [sub.pk for sub, s in sub_states.items() if s == state]},
+                {"state": state, "modified_at": now},
+            )
+            for state in set(sub_states.values())
+        ]
+        + [(Order, {"pk": order.pk}, {"state": order.state, "modified_at": now})]
+    )
     return by_sub
 
 
@@ -268,8 +352,9 @@ def _serials_record(sub: SubOrder, serials: dict[int, dict]) -> None:
             raise DomainError("ORDER_SERIAL_INVALID", _("A serial number is up to 50 characters."))
         text_check(serial, code="ORDER_SERIAL_INVALID", field="serial_number")
         if (imei and line.imei) or (serial and line.serial_number):
-            raise DomainError("ORDER_SERIAL_ALREADY_SET", _("The IMEI or serial number of a line is recorded once."),
-                              status=409)
+            raise DomainError(
+                "ORDER_SERIAL_ALREADY_SET", _("The IMEI or serial number of a line is recorded once."), status=409
+            )
         line.imei = imei or line.imei
         line.serial_number = serial or line.serial_number
         line.save(update_fields=["imei", "serial_number"])
@@ -287,8 +372,15 @@ def orderline_serials_set(*, actor: Actor, suborder_id: int, serials: dict[int, 
 
 
 @transaction.atomic
-def suborder_ship(*, actor: Actor, suborder_id: int, tracking_number: str, carrier: str,
-                  tracking_url: str = "", serials: dict[int, dict] | None = None) -> SubOrder:
+def suborder_ship(
+    *,
+    actor: Actor,
+    suborder_id: int,
+    tracking_number: str,
+    carrier: str,
+    tracking_url: str = "",
+    serials: dict[int, dict] | None = None,
+) -> SubOrder:
     require(actor, "order.fulfil")
     tracking_number, carrier = str(tracking_number or "").strip(), str(carrier or "").strip()
     tracking_url = str(tracking_url or "").strip()
@@ -304,19 +396,32 @@ def suborder_ship(*, actor: Actor, suborder_id: int, tracking_number: str, carri
     text_check(carrier, code="ORDER_CARRIER_INVALID", field="carrier")
     text_check(tracking_url, code="ORDER_TRACKING_URL_INVALID", field="tracking_url")
     if tracking_url and not tracking_url.lower().startswith(("https://", "http://")):
-        raise DomainError("ORDER_TRACKING_URL_INVALID", _("A tracking URL starts with https:// or http://."),
-                          {"field": "tracking_url"})
+        raise DomainError(
+            "ORDER_TRACKING_URL_INVALID",
+            _("A tracking URL starts with https:// or http://."),
+            {"field": "tracking_url"},
+        )
     sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)
     if hasattr(sub, "shipment"):
-        raise DomainError("ORDER_ALREADY_SHIPPED", _("This order was shipped already; tracking is recorded once."),
-                          status=409)
+        raise DomainError(
+            "ORDER_ALREADY_SHIPPED", _("This order was shipped already; tracking is recorded once."), status=409
+        )
     _move_lines(sub, to=LineState.SHIPPED, only_from=(LineState.ACCEPTED,))
     if serials:
         _serials_record(sub, serials)
-    Shipment.objects.create(suborder=sub, carrier=carrier, tracking_number=tracking_number, tracking_url=tracking_url,
-                            shipped_at=clock.now())
-    OrderHistory.objects.create(order=sub.order, suborder=sub, at=clock.now(),
-                                what=f"shipped by {sub.merchant} with {carrier} {tracking_number}")
+    Shipment.objects.create(
+        suborder=sub,
+        carrier=carrier,
+        tracking_number=tracking_number,
+        tracking_url=tracking_url,
+        shipped_at=clock.now(),
+    )
+    OrderHistory.objects.create(
+        order=sub.order,
+        suborder=sub,
+        at=clock.now(),
+        what=f"shipped by {sub.merchant} with {carrier} {tracking_number}",
+    )
     emit("suborder.shipped", {"suborder_id": sub.pk})
     return sub
 
@@ -325,10 +430,15 @@ def suborder_hand_over(*, suborder: SubOrder, clerk_id: int | None) -> SubOrder:
     """A counter sale: the clerk hands the paid device over, so the merchant's accept and ship happen at once."""
     _move_lines(suborder, to=LineState.ACCEPTED, only_from=(LineState.PAID,))
     _move_lines(suborder, to=LineState.SHIPPED, only_from=(LineState.ACCEPTED,))
-    Shipment.objects.create(suborder=suborder, carrier="handed over in store",
-                            tracking_number=f"POS-{suborder.order.public_id.hex[:12].upper()}", shipped_at=clock.now())
-    OrderHistory.objects.create(order=suborder.order, suborder=suborder, at=clock.now(),
-                                what=f"handed over at {suborder.order.location}")
+    Shipment.objects.create(
+        suborder=suborder,
+        carrier="handed over in store",
+        tracking_number=f"POS-{suborder.order.public_id.hex[:12].upper()}",
+        shipped_at=clock.now(),
+    )
+    OrderHistory.objects.create(
+        order=suborder.order, suborder=suborder, at=clock.now(), what=f"handed over at {suborder.order.location}"
+    )
     emit("suborder.shipped", {"suborder_id": suborder.pk})
     return suborder
 
@@ -366,8 +476,13 @@ def orderlines_cancel(*, actor: Actor, suborder_id: int, line_ids: list[int] | N
     """The merchant cannot honour paid lines (contract state 1 → 4): the customer is refunded."""
     require(actor, "order.fulfil")
     sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)
-    return _lines_refund(sub, to=LineState.CANCELLED, only_from=(LineState.PAID,), line_ids=line_ids,
-                         reason=f"cancelled by {sub.merchant}")
+    return _lines_refund(
+        sub,
+        to=LineState.CANCELLED,
+        only_from=(LineState.PAID,),
+        line_ids=line_ids,
+        reason=f"cancelled by {sub.merchant}",
+    )
 
 
 @transaction.atomic
@@ -377,8 +492,13 @@ def orderlines_refund(*, actor: Actor, suborder_id: int, line_ids: list[int] | N
     sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)
     states = {l.state for l in sub.lines.all() if line_ids is None or l.pk in line_ids}
     to = LineState.REFUNDED_AFTER_SHIPPING if LineState.SHIPPED in states else LineState.REFUNDED_BEFORE_SHIPPING
-    return _lines_refund(sub, to=to, only_from=(LineState.ACCEPTED, LineState.SHIPPED), line_ids=line_ids,
-                         reason=f"refunded by {sub.merchant}")
+    return _lines_refund(
+        sub,
+        to=to,
+        only_from=(LineState.ACCEPTED, LineState.SHIPPED),
+        line_ids=line_ids,
+        reason=f"refunded by {sub.merchant}",
+    )
 
 
 @transaction.atomic
@@ -391,29 +511,41 @@ def suborder_vat_scheme_set(*, actor: Actor, suborder_id: int, scheme: str) -> S
         raise DomainError("ORDER_VAT_TYPE_INVALID", _("vat_type is REGULAR or MARGINAL."))
     sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)
     if hasattr(sub, "shipment"):
-        raise DomainError("ORDER_VAT_TYPE_TOO_LATE", _("This order has shipped and is invoiced; its VAT scheme is "
-                                                       "set before shipping."), status=409)
+        raise DomainError(
+            "ORDER_VAT_TYPE_TOO_LATE",
+            _("This order has shipped and is invoiced; its VAT scheme is set before shipping."),
+            status=409,
+        )
     order = sub.order
     lines = [l for l in sub.lines.select_related("listing") if l.state in (LineState.PAID, LineState.ACCEPTED)]
     ship_to = order.ship_to
-    standard, margin = tax_rules(prices_include_tax=order.market.prices_include_tax,
-                                 merchant_country=str(sub.merchant.country), ship_to=ship_to,
-                                 on=order.market.local_date(order.created_at))
+    standard, margin = tax_rules(
+        prices_include_tax=order.market.prices_include_tax,
+        merchant_country=str(sub.merchant.country),
+        ship_to=ship_to,
+        on=order.market.local_date(order.created_at),
+    )
     if scheme == "margin" and margin is None:
-        raise DomainError("ORDER_MARGIN_SCHEME_UNAVAILABLE", _("The margin scheme does not apply to this sale (it "
-                                                               "needs an EU seller and buyer, or a domestic sale)."))
+        raise DomainError(
+            "ORDER_MARGIN_SCHEME_UNAVAILABLE",
+            _("The margin scheme does not apply to this sale (it needs an EU seller and buyer, or a domestic sale)."),
+        )
     changed, delta = [], 0
     for line in lines:
         rule, purchase = (margin, line.purchase_price_minor) if scheme == "margin" else (standard, None)
         if scheme == "margin" and purchase is None and line.listing.purchase_currency == line.currency:
             purchase = line.listing.purchase_price_minor
         if scheme == "margin" and purchase is None:
-            raise DomainError("ORDER_PURCHASE_PRICE_MISSING", _("SKU %(sku)s has no purchase price in %(currency)s: "
-                                                                "declare it on the listing first.")
-                              % {"sku": line.sku, "currency": line.currency})
+            raise DomainError(
+                "ORDER_PURCHASE_PRICE_MISSING",
+                _("SKU %(sku)s has no purchase price in %(currency)s: declare it on the listing first.")
+                % {"sku": line.sku, "currency": line.currency},
+            )
         if purchase is not None and purchase > line.unit_price_minor:
-            raise DomainError("OFFER_MARGIN_NEGATIVE", _("SKU %(sku)s: the purchase price is above the selling "
-                                                         "price.") % {"sku": line.sku})
+            raise DomainError(
+                "OFFER_MARGIN_NEGATIVE",
+                _("SKU %(sku)s: the purchase price is above the selling price.") % {"sku": line.sku},
+            )
         tax = tax_amount(rule, line.total_minor, purchase_minor=(purchase or 0) * line.quantity)
         if (line.tax_scheme, line.tax_minor) == (rule.scheme, tax):
             continue
@@ -423,8 +555,9 @@ def suborder_vat_scheme_set(*, actor: Actor, suborder_id: int, scheme: str) -> S
         changed.append(line)
     if not changed:
         return sub
-    OrderLine.objects.bulk_update(changed, ["tax_scheme", "tax_rate", "tax_jurisdiction", "tax_minor",
-                                            "purchase_price_minor"])
+    OrderLine.objects.bulk_update(
+        changed, ["tax_scheme", "tax_rate", "tax_jurisdiction", "tax_minor", "purchase_price_minor"]
+    )
     now = clock.now()
     SubOrder.objects.filter(pk=sub.pk).update(tax_minor=F("tax_minor") + delta, modified_at=now)
     Order.objects.filter(pk=order.pk).update(tax_minor=F("tax_minor") + delta, modified_at=now)

@@ -1,4 +1,5 @@
 """The seller contract's numeric states and the only moves between them."""
+
 from collections.abc import Iterable
 
 from remarket.core.errors import DomainError
@@ -45,9 +46,12 @@ LINE_TRANSITIONS: dict[int, frozenset[int]] = {
 
 def line_transition_check(current: int, new: int) -> None:
     if new not in LINE_TRANSITIONS.get(current, frozenset()):
-        raise DomainError("ORDER_LINE_TRANSITION_REFUSED",
-                          f"An order line in state {current} cannot move to state {new}.",
-                          {"from": current, "to": new}, status=409)
+        raise DomainError(
+            "ORDER_LINE_TRANSITION_REFUSED",
+            f"An order line in state {current} cannot move to state {new}.",
+            {"from": current, "to": new},
+            status=409,
+        )
 
 
 def order_state_from_lines(states: Iterable[int]) -> int:

@@ -1,5 +1,6 @@
 """What remarket needs from a payment provider. Calls go out over the network: never call them
 inside a database transaction or while holding a lock."""
+
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -23,10 +24,12 @@ class Gateway(Protocol):
     # the request header carrying a webhook's signature (the sandbox's X-Signature, Stripe's Stripe-Signature)
     signature_header: str
 
-    def authorize(self, *, intent_id: int, amount_minor: int, currency: str, card_number: str,
-                  capture: bool = False) -> GatewayResult:
+    def authorize(
+        self, *, intent_id: int, amount_minor: int, currency: str, card_number: str, capture: bool = False
+    ) -> GatewayResult:
         """`capture=True` asks for a sale: authorized and captured in the same call when no customer step is
         needed (answers "captured"); a provider that cannot do it answers "authorized" and waits for `capture`."""
+
     def confirm_action(self, *, ref: str, success: bool) -> GatewayResult: ...
     def capture(self, *, ref: str) -> GatewayResult: ...
     def void(self, *, ref: str) -> GatewayResult: ...
@@ -34,6 +37,7 @@ class Gateway(Protocol):
     def lookup(self, *, intent_id: int, ref: str = "") -> GatewayResult:
         """What the provider knows of the intent's charge, by our reference (the idempotency key its calls carried)
         or by its own `ref` when we recorded one; "unknown" when no call of ours ever reached it."""
+
     def verify_webhook(self, *, body: bytes, signature: str) -> dict:
         """A webhook the provider really sent, as {"id", "intent_id", "status", "ref"}; raises DomainError
         PAYMENT_WEBHOOK_SIGNATURE (401) otherwise. A provider whose events could be stale or replayed answers

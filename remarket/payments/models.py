@@ -30,8 +30,10 @@ class PaymentIntent(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="intent_amount_positive"),
-            models.CheckConstraint(condition=Q(refunded_minor__gte=0) & Q(refunded_minor__lte=F("amount_minor")),
-                                   name="intent_refund_within_amount"),
+            models.CheckConstraint(
+                condition=Q(refunded_minor__gte=0) & Q(refunded_minor__lte=F("amount_minor")),
+                name="intent_refund_within_amount",
+            ),
             models.UniqueConstraint(fields=["gateway_ref"], condition=~Q(gateway_ref=""), name="intent_ref_unique"),
         ]
 

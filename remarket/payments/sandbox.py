@@ -6,6 +6,7 @@
     4000 0000 0000 0119  times out (the charge still goes through on the provider's side)
 
 It keeps its own books (SandboxCharge) and signs its webhooks with HMAC-SHA256."""
+
 import hashlib
 import hmac
 import json
@@ -29,8 +30,10 @@ APPROVED, DECLINED, THREE_DS, TIMEOUT = "4242424242424242", "4000000000000002", 
 def sign(body: bytes) -> str:
     secret = settings.REMARKET["WEBHOOK_SECRET"]
     if not secret:
-        raise ImproperlyConfigured("REMARKET['WEBHOOK_SECRET'] is empty: the settings profile must set it "
-                                   "(local and test generate one into var/).")
+        raise ImproperlyConfigured(
+            "REMARKET['WEBHOOK_SECRET'] is empty: the settings profile must set it "
+            "(local and test generate one into var/)."
+        )
     return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
@@ -51,9 +54,20 @@ class SandboxGateway:
             # one INSERT in the common case: the unique intent_id makes the provider idempotent on our reference
             # (a savepoint only inside a test's wrapping transaction, which a failed INSERT must not break)
             with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                insert_rows(SandboxCharge, [dict(ref=ref, intent_id=intent_id, amount_minor=amount_minor,
-                                                 currency=currency, status=status, card_last4=card[-4:],
-                                                 created_at=clock.now())])
+                insert_rows(
+                    SandboxCharge,
+                    [
+                        dict(
+                            ref=ref,
+                            intent_id=intent_id,
+                            amount_minor=amount_minor,
+                            currency=currency,
+                            status=status,
+                            card_last4=card[-4:],
+                            created_at=clock.now(),
+                        )
+                    ],
+                )
         except IntegrityError:
             existing = SandboxCharge.objects.get(intent_id=intent_id)
             return GatewayResult(existing.status, existing.ref)
@@ -112,8 +126,9 @@ class SandboxGateway:
     def webhook_for(self, *, ref: str) -> tuple[bytes, str]:
         """The signed webhook the provider would send about a charge (the tests deliver it, late or twice)."""
         charge = SandboxCharge.objects.get(ref=ref)
-        body = json.dumps({"id": "evt_" + secrets.token_hex(8), "ref": ref, "intent_id": charge.intent_id,
-                           "status": charge.status}).encode()
+        body = json.dumps(
+            {"id": "evt_" + secrets.token_hex(8), "ref": ref, "intent_id": charge.intent_id, "status": charge.status}
+        ).encode()
         return body, sign(body)
 
     def verify_webhook(self, *, body, signature) -> dict:

@@ -25,6 +25,7 @@
   and "unknown" changes nothing. The one move out of a final state is the late capture above.
 - The reconciler (checkout `payments_reconcile`) asks the gateway about every submitted intent by our reference,
   and abandons an intent only once its stock hold has expired."""
+
 from django.db import connection, transaction
 
 from remarket.core import clock
@@ -43,14 +44,21 @@ def payment_intent_create(*, order, along: list[tuple[type, list[dict]]] = ()) -
     """The order's intent (`order.payment` from then on), written with one INSERT; `along`: rows of the same
     write that need no key back, in the same statement where the database allows (core/db.py
     `insert_together`)."""
-    intent = PaymentIntent(order=order, amount_minor=order.total_minor, currency=order.currency,
-                           created_at=order.created_at, updated_at=order.created_at)
+    intent = PaymentIntent(
+        order=order,
+        amount_minor=order.total_minor,
+        currency=order.currency,
+        created_at=order.created_at,
+        updated_at=order.created_at,
+    )
     return insert_objects([intent], along=along)[0]
 
 
 # the intent and its order, locked (both rows, as `select_for_update().select_related("order")` locks them)
-_LOCK_SQL = ("SELECT i.status, i.gateway_ref, i.failure_code, i.refunded_minor, o.state FROM payments_paymentintent i"
-             " JOIN orders_order o ON o.id = i.order_id WHERE i.id = %s")
+_LOCK_SQL = (
+    "SELECT i.status, i.gateway_ref, i.failure_code, i.refunded_minor, o.state FROM payments_paymentintent i"
+    " JOIN orders_order o ON o.id = i.order_id WHERE i.id = %s"
+)
 
 
 def payment_intent_lock(*, intent_id: int, known: PaymentIntent | None = None) -> PaymentIntent:
@@ -59,15 +67,24 @@ def payment_intent_lock(*, intent_id: int, known: PaymentIntent | None = None) -
     if known is None or known.pk != intent_id or not PaymentIntent.order.is_cached(known):
         return PaymentIntent.objects.select_for_update().select_related("order").get(pk=intent_id)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    (known.status, known.gateway_ref, known.failure_code, known.refunded_minor,
-     known.order.state), = fetch_rows(_LOCK_SQL + lock, [intent_id])
+    ((known.status, known.gateway_ref, known.failure_code, known.refunded_minor, known.order.state),) = fetch_rows(
+        _LOCK_SQL + lock, [intent_id]
+    )
     return known
 
 
 S = PaymentIntent.Status
 # how far along an intent is: an answer moves it forward only
-_RANK = {S.CREATED: 0, S.SUBMITTED: 1, S.REQUIRES_ACTION: 2, S.AUTHORIZED: 3, S.CAPTURED: 4, S.FAILED: 4,
-         S.VOIDED: 4, S.REFUNDED: 5}
+_RANK = {
+    S.CREATED: 0,
+    S.SUBMITTED: 1,
+    S.REQUIRES_ACTION: 2,
+    S.AUTHORIZED: 3,
+    S.CAPTURED: 4,
+    S.FAILED: 4,
+    S.VOIDED: 4,
+    S.REFUNDED: 5,
+}
 # what the gateway may answer that we store (a provider's "partially_refunded" is the refunds' business)
 _ANSWERS = {S.REQUIRES_ACTION, S.AUTHORIZED, S.CAPTURED, S.FAILED, S.VOIDED}
 
@@ -76,8 +93,11 @@ def payment_intent_submit(*, intent: PaymentIntent) -> bool:
     """Mark the intent submitted before calling the gateway: one conditional update, which fails when the
     reconciler (or anything else) settled the intent meanwhile — then the caller must not call the gateway."""
     now = clock.now()
-    if not update_rows(PaymentIntent, where={"pk": intent.pk, "status": [S.CREATED, S.SUBMITTED]},
-                       values={"status": S.SUBMITTED, "updated_at": now}):
+    if not update_rows(
+        PaymentIntent,
+        where={"pk": intent.pk, "status": [S.CREATED, S.SUBMITTED]},
+        values={"status": S.SUBMITTED, "updated_at": now},
+    ):
         return False
     intent.status, intent.updated_at = S.SUBMITTED, now
     return True
@@ -103,9 +123,16 @@ def payment_intent_record(*, intent: PaymentIntent, result: GatewayResult) -> bo
     intent.gateway_ref = result.ref or intent.gateway_ref
     intent.failure_code = result.failure_code
     intent.updated_at = clock.now()
-    update_rows(PaymentIntent, where={"pk": intent.pk}, values={
-        "status": intent.status, "gateway_ref": intent.gateway_ref, "failure_code": intent.failure_code,
-        "updated_at": intent.updated_at})
+    update_rows(
+        PaymentIntent,
+        where={"pk": intent.pk},
+        values={
+            "status": intent.status,
+            "gateway_ref": intent.gateway_ref,
+            "failure_code": intent.failure_code,
+            "updated_at": intent.updated_at,
+        },
+    )
     return True
 
 
@@ -115,9 +142,11 @@ def refund_request(*, intent_id: int, amount_minor: int, reason: str) -> Refund:
     if intent.status != PaymentIntent.Status.CAPTURED:
         raise DomainError("PAYMENT_NOT_CAPTURED", "Only captured money can be refunded.", status=409)
     if amount_minor <= 0 or intent.refunded_minor + amount_minor > intent.amount_minor:
-        raise DomainError("PAYMENT_REFUND_EXCEEDS",
-                          f"A refund of {amount_minor} would exceed what was paid ({intent.amount_minor - intent.refunded_minor} left).",
-                          status=409)
+        raise DomainError(
+            "PAYMENT_REFUND_EXCEEDS",
+            f"A refund of {amount_minor} would exceed what was paid ({intent.amount_minor - intent.refunded_minor} left).",
+            status=409,
+        )
     intent.refunded_minor += amount_minor
     intent.updated_at = clock.now()
     intent.save(update_fields=["refunded_minor", "updated_at"])
@@ -133,8 +162,9 @@ def refunds_execute(*, refund_ids: list[int] | None = None, limit: int = 200) ->
         pending = pending.filter(pk__in=refund_ids)
     done = 0
     for refund in pending[:limit]:
-        answer = gateway().refund(ref=refund.intent.gateway_ref, amount_minor=refund.amount_minor,
-                                  idempotency_key=f"refund-{refund.pk}")
+        answer = gateway().refund(
+            ref=refund.intent.gateway_ref, amount_minor=refund.amount_minor, idempotency_key=f"refund-{refund.pk}"
+        )
         with transaction.atomic():
             locked = Refund.objects.select_for_update().get(pk=refund.pk)
             if locked.status != Refund.Status.PENDING:
@@ -143,10 +173,12 @@ def refunds_execute(*, refund_ids: list[int] | None = None, limit: int = 200) ->
             locked.gateway_ref, locked.done_at = answer.ref, clock.now()
             locked.save(update_fields=["status", "gateway_ref", "done_at"])
             if locked.status == Refund.Status.DONE and locked.reason == CAPTURE_UNHONOURED:
-                ledger_record_customer_refund(order_id=refund.intent.order_id, amount_minor=locked.amount_minor,
-                                              currency=refund.intent.currency)
+                ledger_record_customer_refund(
+                    order_id=refund.intent.order_id, amount_minor=locked.amount_minor, currency=refund.intent.currency
+                )
             if answer.status == "refunded":
-                PaymentIntent.objects.filter(pk=refund.intent_id).update(status=PaymentIntent.Status.REFUNDED,
-                                                                         updated_at=clock.now())
+                PaymentIntent.objects.filter(pk=refund.intent_id).update(
+                    status=PaymentIntent.Status.REFUNDED, updated_at=clock.now()
+                )
         done += locked.status == Refund.Status.DONE
     return done

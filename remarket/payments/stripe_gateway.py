@@ -7,6 +7,7 @@ current state answered, so a late, replayed, out-of-order or forged event cannot
 
 Settings: `REMARKET["STRIPE"] = {"SECRET_KEY", "WEBHOOK_SECRET", "API_BASE" (optional), "KEY_PREFIX" (optional),
 "TIMEOUT" (seconds, optional), "MAX_NETWORK_RETRIES" (optional)}`."""
+
 import logging
 
 import stripe
@@ -21,14 +22,34 @@ from .gateway import GatewayResult, GatewayTimeout
 log = logging.getLogger("remarket.payments")
 
 # Stripe's own exponents where they are not two decimals (docs.stripe.com/currencies)
-_STRIPE_ZERO_DECIMAL = {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV",
-                        "XAF", "XOF", "XPF"}
+_STRIPE_ZERO_DECIMAL = {
+    "BIF",
+    "CLP",
+    "DJF",
+    "GNF",
+    "JPY",
+    "KMF",
+    "KRW",
+    "MGA",
+    "PYG",
+    "RWF",
+    "UGX",
+    "VND",
+    "VUV",
+    "XAF",
+    "XOF",
+    "XPF",
+}
 _STRIPE_THREE_DECIMAL = {"BHD", "JOD", "KWD", "OMR", "TND"}
 # currencies Stripe charges with an exponent of its own choosing (ISK, HUF, TWD): refused rather than guessed
 _STRIPE_SPECIAL = {"ISK", "HUF", "TWD"}
 
-_STATUS = {"succeeded": "captured", "requires_capture": "authorized", "requires_action": "requires_action",
-           "canceled": "voided"}
+_STATUS = {
+    "succeeded": "captured",
+    "requires_capture": "authorized",
+    "requires_action": "requires_action",
+    "canceled": "voided",
+}
 
 
 def stripe_exponent_agrees(currency: str) -> bool:
@@ -53,8 +74,9 @@ def _mapped(pi) -> GatewayResult:
         return GatewayResult(status, pi.id)
     if pi.status == "requires_payment_method":
         error = _field(pi, "last_payment_error")
-        return GatewayResult("failed", pi.id, _field(error, "decline_code") or _field(error, "code")
-                             or "requires_payment_method")
+        return GatewayResult(
+            "failed", pi.id, _field(error, "decline_code") or _field(error, "code") or "requires_payment_method"
+        )
     return GatewayResult("unknown", pi.id)
 
 
@@ -67,8 +89,11 @@ class StripeGateway:
         self._prefix = conf.get("KEY_PREFIX", "")
         bases = {"api": conf["API_BASE"]} if conf.get("API_BASE") else None
         self._client = stripe.StripeClient(
-            conf["SECRET_KEY"], base_addresses=bases, max_network_retries=conf.get("MAX_NETWORK_RETRIES", 2),
-            http_client=stripe.RequestsClient(timeout=conf.get("TIMEOUT", 30)))
+            conf["SECRET_KEY"],
+            base_addresses=bases,
+            max_network_retries=conf.get("MAX_NETWORK_RETRIES", 2),
+            http_client=stripe.RequestsClient(timeout=conf.get("TIMEOUT", 30)),
+        )
         self._pi = self._client.v1.payment_intents
 
     def _key(self, what: str) -> dict:
@@ -94,9 +119,15 @@ class StripeGateway:
         if not stripe_exponent_agrees(currency):
             log.error("stripe: currency %s refused, its minor units differ from Stripe's", currency)
             return GatewayResult("failed", failure_code="currency_unsupported")
-        params = {"amount": amount_minor, "currency": currency.lower(), "payment_method": card_number,
-                  "confirm": True, "capture_method": "automatic" if capture else "manual",
-                  "payment_method_types": ["card"], "metadata": self._metadata(intent_id)}
+        params = {
+            "amount": amount_minor,
+            "currency": currency.lower(),
+            "payment_method": card_number,
+            "confirm": True,
+            "capture_method": "automatic" if capture else "manual",
+            "payment_method_types": ["card"],
+            "metadata": self._metadata(intent_id),
+        }
         try:
             pi = self._call(self._pi.create, params, self._key(f"intent-{intent_id}-authorize"))
         except stripe.CardError as err:
@@ -145,8 +176,11 @@ class StripeGateway:
         if not idempotency_key:
             raise ValueError("a Stripe refund needs its idempotency key")
         try:
-            refund = self._call(self._client.v1.refunds.create, {"payment_intent": ref, "amount": amount_minor},
-                                self._key(idempotency_key))
+            refund = self._call(
+                self._client.v1.refunds.create,
+                {"payment_intent": ref, "amount": amount_minor},
+                self._key(idempotency_key),
+            )
         except stripe.InvalidRequestError as err:
             return GatewayResult("captured", ref, err.code or "refund_refused")
         if refund.status in ("failed", "canceled"):
@@ -166,8 +200,7 @@ class StripeGateway:
                 if err.http_status == 404:
                     return GatewayResult("unknown")
                 raise
-        query = (f"metadata['remarket_intent']:'{int(intent_id)}' AND "
-                 f"metadata['remarket_installation']:'{self._prefix}'")
+        query = f"metadata['remarket_intent']:'{int(intent_id)}' AND metadata['remarket_installation']:'{self._prefix}'"
         found = [_mapped(pi) for pi in self._call(self._pi.search, {"query": query}).data]
         if len(found) > 1:
             log.error("stripe: %s PaymentIntents for intent %s", len(found), intent_id)
@@ -181,7 +214,9 @@ class StripeGateway:
         try:
             event = stripe.Webhook.construct_event(body, signature, self._webhook_secret)
         except (stripe.SignatureVerificationError, ValueError):
-            raise DomainError("PAYMENT_WEBHOOK_SIGNATURE", "The webhook signature does not match.", status=401) from None
+            raise DomainError(
+                "PAYMENT_WEBHOOK_SIGNATURE", "The webhook signature does not match.", status=401
+            ) from None
         obj = event.data.object
         pi_id = _field(obj, "id") if _field(obj, "object") == "payment_intent" else _field(obj, "payment_intent")
         ignored = {"id": event.id, "intent_id": 0, "status": "unknown", "ref": ""}

@@ -5,6 +5,7 @@
 - `order.created` / `order.unpaid`: a checkout reserving units, or an unpaid order giving them back, can take
   an offer out of stock or bring it back;
 - `merchant.status_changed`: a suspended merchant's offers leave the index, a reinstated one's come back."""
+
 from remarket.events.outbox import handles
 
 TOPIC = "search.changed"
@@ -13,8 +14,9 @@ TOPIC = "search.changed"
 def _order_variants(order_id: int) -> list[int]:
     from remarket.orders.models import OrderLine
 
-    return list(OrderLine.objects.filter(suborder__order_id=order_id)
-                .values_list("listing__variant_id", flat=True).distinct())
+    return list(
+        OrderLine.objects.filter(suborder__order_id=order_id).values_list("listing__variant_id", flat=True).distinct()
+    )
 
 
 @handles(TOPIC)

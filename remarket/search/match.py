@@ -5,6 +5,7 @@ as a word prefix, for use as a CTE: FTS5 with bm25 on SQLite, a GIN-indexed tsve
 `tokens_corrected(tokens)` replaces the words the vocabulary does not know by their nearest known word: the
 candidates are pg_trgm's nearest neighbours (`<->` on a GiST index) on PostgreSQL and the whole vocabulary on
 SQLite (embedded catalogs are small), ranked by difflib on both."""
+
 import difflib
 
 from django.db import connection
@@ -23,11 +24,15 @@ def _prefix(token: str) -> bool:
 def match_sql(tokens: list[str]) -> tuple[str, list]:
     # Tokens come from text.query_tokens: letters and digits only, so they need no quoting in either syntax.
     if connection.vendor == "postgresql":
-        return ("SELECT d.model_id, ts_rank(d.tsv, q.query, 1) AS rank "
-                "FROM search_document d, to_tsquery('simple', %s) AS q(query) WHERE d.tsv @@ q.query",
-                [" & ".join(f"{t}:*" if _prefix(t) else t for t in tokens)])
-    return ("SELECT rowid AS model_id, -bm25(search_fts, 10.0, 1.0) AS rank FROM search_fts "
-            "WHERE search_fts MATCH %s", [" AND ".join(f'"{t}"*' if _prefix(t) else f'"{t}"' for t in tokens)])
+        return (
+            "SELECT d.model_id, ts_rank(d.tsv, q.query, 1) AS rank "
+            "FROM search_document d, to_tsquery('simple', %s) AS q(query) WHERE d.tsv @@ q.query",
+            [" & ".join(f"{t}:*" if _prefix(t) else t for t in tokens)],
+        )
+    return (
+        "SELECT rowid AS model_id, -bm25(search_fts, 10.0, 1.0) AS rank FROM search_fts WHERE search_fts MATCH %s",
+        [" AND ".join(f'"{t}"*' if _prefix(t) else f'"{t}"' for t in tokens)],
+    )
 
 
 def tokens_corrected(tokens: list[str]) -> list[str]:
@@ -41,8 +46,10 @@ def tokens_corrected(tokens: list[str]) -> list[str]:
         candidates = _candidates_postgres(tokens)
     else:
         vocabulary = list(SearchWord.objects.values_list("word", flat=True))
-        candidates = {tok: (any(w.startswith(tok) if _prefix(tok) else w == tok for w in vocabulary), vocabulary)
-                      for tok in tokens}
+        candidates = {
+            tok: (any(w.startswith(tok) if _prefix(tok) else w == tok for w in vocabulary), vocabulary)
+            for tok in tokens
+        }
     out = []
     for tok in tokens:
         known, words = candidates[tok]
@@ -58,5 +65,7 @@ def _candidates_postgres(tokens: list[str]) -> dict[str, tuple[bool, list[str]]]
             "SELECT t.tok, EXISTS (SELECT 1 FROM search_word k WHERE k.word LIKE t.tok "
             "|| CASE WHEN t.tok ~ '^[0-9]+$' THEN '' ELSE '%%' END), "
             "ARRAY(SELECT w.word FROM search_word w ORDER BY w.word <-> t.tok LIMIT %s) "
-            "FROM unnest(%s::text[]) AS t(tok)", [NEIGHBOURS, tokens])
+            "FROM unnest(%s::text[]) AS t(tok)",
+            [NEIGHBOURS, tokens],
+        )
         return {tok: (known, list(words)) for tok, known, words in cursor.fetchall()}

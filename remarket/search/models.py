@@ -15,6 +15,7 @@
 Nothing here is a source of truth: `search_index_refresh` recomputes rows from the catalog and the offers. So
 the foreign keys are not database constraints (`db_constraint=False`): checking every projected row against
 the catalog at commit would double the cost of a refresh for no invariant of the marketplace."""
+
 from django.db import models
 
 
@@ -23,8 +24,9 @@ def _ref(to: str, **options) -> models.ForeignKey:
 
 
 class SearchDocument(models.Model):
-    model = models.OneToOneField("catalog.ProductModel", primary_key=True, on_delete=models.CASCADE,
-                                 related_name="+", db_constraint=False)
+    model = models.OneToOneField(
+        "catalog.ProductModel", primary_key=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     title = models.TextField()  # brand and name, folded: ranks above `body`
     body = models.TextField(blank=True)  # category, configurations, specs, folded
 
@@ -81,8 +83,9 @@ class SearchModelValue(models.Model):
 
     class Meta:
         db_table = "search_model_value"
-        constraints = [models.UniqueConstraint(fields=["market", "model", "facet", "value"],
-                                               name="search_model_value_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["market", "model", "facet", "value"], name="search_model_value_once")
+        ]
 
 
 class SearchWord(models.Model):

@@ -1,6 +1,7 @@
 """What a search asks for, checked: the filters, the sort, the page; and the price buckets of a currency.
 Pure functions, no database: every interface (storefront, API) parses its parameters with `search_args_parse`
 and gets a DomainError with a stable code for anything it cannot use."""
+
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,8 +35,18 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return any((self.categories, self.brands, self.models, self.grades, self.storages, self.colours,
-                    self.min_minor is not None, self.max_minor is not None))
+        return any(
+            (
+                self.categories,
+                self.brands,
+                self.models,
+                self.grades,
+                self.storages,
+                self.colours,
+                self.min_minor is not None,
+                self.max_minor is not None,
+            )
+        )
 
 
 def price_edges(currency: str) -> list[int]:
@@ -57,8 +68,9 @@ def _texts(values: list[str], param: str, max_length: int) -> tuple[str, ...]:
         if not value:
             continue
         if len(value) > max_length or not value.isprintable():
-            raise _bad("SEARCH_FILTER_INVALID", f"{param!r} must be printable text of at most {max_length} "
-                                                "characters.", param)
+            raise _bad(
+                "SEARCH_FILTER_INVALID", f"{param!r} must be printable text of at most {max_length} characters.", param
+            )
         if value not in out:
             out.append(value)
     return tuple(out)
@@ -70,8 +82,9 @@ def _grades(values: list[str]) -> tuple[str, ...]:
         try:
             grade = Grade(value.upper())
         except ValueError:
-            raise _bad("SEARCH_GRADE_UNKNOWN", f"Unknown grade {value!r}: use one of "
-                                               f"{', '.join(Grade.values)}.", "grade") from None
+            raise _bad(
+                "SEARCH_GRADE_UNKNOWN", f"Unknown grade {value!r}: use one of {', '.join(Grade.values)}.", "grade"
+            ) from None
         if grade.value not in out:
             out.append(grade.value)
     return tuple(out)
@@ -91,14 +104,18 @@ def _price(value: str | None, param: str, currency: str) -> int | None:
     if value is None or not value.strip():
         return None
     if not AMOUNT.fullmatch(value.strip()):
-        raise _bad("SEARCH_PRICE_INVALID", f"{param!r} must be an amount of {currency} of zero or more, "
-                                           f"such as 150 or 149.90.", param)
+        raise _bad(
+            "SEARCH_PRICE_INVALID",
+            f"{param!r} must be an amount of {currency} of zero or more, such as 150 or 149.90.",
+            param,
+        )
     return to_minor(value.strip(), currency)
 
 
 def search_args_parse(get: Callable[[str], list[str]], *, currency: str) -> dict:
     """The keyword arguments of `products_search` (but `market` and `page_size`) from request parameters;
     `get(name)` returns every value of a parameter (QueryDict.getlist)."""
+
     def one(name: str) -> str | None:
         values = get(name)
         if len(values) > 1:
@@ -117,8 +134,14 @@ def search_args_parse(get: Callable[[str], list[str]], *, currency: str) -> dict
     low, high = _price(one("min"), "min", currency), _price(one("max"), "max", currency)
     if low is not None and high is not None and low > high:
         raise _bad("SEARCH_PRICE_RANGE", "The minimum price is above the maximum price.", "min")
-    filters = Filters(categories=_texts(get("category"), "category", 60), brands=_texts(get("brand"), "brand", 60),
-                      models=_texts(get("model"), "model", 140), grades=_grades(get("grade")),
-                      storages=_storages(get("storage")), colours=_texts(get("colour"), "colour", 40),
-                      min_minor=low, max_minor=high)
+    filters = Filters(
+        categories=_texts(get("category"), "category", 60),
+        brands=_texts(get("brand"), "brand", 60),
+        models=_texts(get("model"), "model", 140),
+        grades=_grades(get("grade")),
+        storages=_storages(get("storage")),
+        colours=_texts(get("colour"), "colour", 40),
+        min_minor=low,
+        max_minor=high,
+    )
     return {"q": q, "filters": filters, "sort": sort, "page": int(page_text)}

@@ -10,6 +10,7 @@ match, never the listings: the categories, then one statement (sql.py `SearchSQL
 total and the page of hits with their models, so that the matched sets are read once. Nothing is cached here:
 an interface that caches results keys them by `search_index_version()`, which every refresh changes in its own
 transaction, so that a cached page is never older than the last committed change."""
+
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,8 +102,12 @@ def _models_chosen(filters: Filters) -> dict[str, tuple[int, str]]:
     """slug → (id, title) of the models the filters name."""
     if not filters.models:
         return {}
-    found = {slug: (pk, f"{brand} {name}") for slug, pk, brand, name in
-             ProductModel.objects.filter(slug__in=filters.models).values_list("slug", "pk", "brand", "name")}
+    found = {
+        slug: (pk, f"{brand} {name}")
+        for slug, pk, brand, name in ProductModel.objects.filter(slug__in=filters.models).values_list(
+            "slug", "pk", "brand", "name"
+        )
+    }
     unknown = [s for s in filters.models if s not in found]
     if unknown:
         raise DomainError("SEARCH_MODEL_UNKNOWN", f"There is no product model {unknown[0]!r}.", {"param": "model"})
@@ -111,6 +116,7 @@ def _models_chosen(filters: Filters) -> dict[str, tuple[int, str]]:
 
 def _compute(market, tokens, filters, category_ids, model_ids, edges, sort, page, page_size):
     """The facet rows and the page's hit rows, with the typo correction when the words matched nothing."""
+
     def run(words):
         sql = SearchSQL(market, words, filters, category_ids, model_ids, edges)
         return page_split(fetch(*sql.page(sort, page_size, (page - 1) * page_size)))
@@ -139,8 +145,15 @@ def storage_label(gb: int) -> str:
     return f"{gb // 1024} TB" if gb >= 1024 and gb % 1024 == 0 else f"{gb} GB"
 
 
-def products_search(*, market: Market, q: str = "", filters: Filters = Filters(), sort: str = "relevance",
-                    page: int = 1, page_size: int = 24) -> SearchResult:
+def products_search(
+    *,
+    market: Market,
+    q: str = "",
+    filters: Filters = Filters(),  # noqa: B008 - frozen dataclass, safe to share
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = 24,
+) -> SearchResult:
     """One page of product models matching `q` and `filters` in `market`, with the facet counts."""
     if sort not in SORTS:
         raise DomainError("SEARCH_SORT_UNKNOWN", f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
@@ -150,22 +163,42 @@ def products_search(*, market: Market, q: str = "", filters: Filters = Filters()
     chosen = _models_chosen(filters)
     model_ids = sorted(pk for pk, _ in chosen.values())
     edges = price_edges(market.currency)
-    rows, hit_rows, tokens, corrected = _compute(market, query_tokens(q), filters, category_ids, model_ids, edges,
-                                                 sort, page, page_size)
+    rows, hit_rows, tokens, corrected = _compute(
+        market, query_tokens(q), filters, category_ids, model_ids, edges, sort, page, page_size
+    )
     hits = []
     for model_id, price, offers, grades, storages, slug, brand, name, category_id, year in hit_rows:
         category = categories.get(category_id)
         offered = set(grades.split(",")) if grades else set()
-        hits.append(Hit(model_id, slug, brand, name, category.name if category else "", year, int(price),
-                        market.currency, int(offers), tuple(g.value for g in ORDER if g.value in offered),
-                        tuple(sorted(int(s) for s in storages.split(","))) if storages else ()))
+        hits.append(
+            Hit(
+                model_id,
+                slug,
+                brand,
+                name,
+                category.name if category else "",
+                year,
+                int(price),
+                market.currency,
+                int(offers),
+                tuple(g.value for g in ORDER if g.value in offered),
+                tuple(sorted(int(s) for s in storages.split(","))) if storages else (),
+            )
+        )
     facets = _facets(rows, filters, categories, chosen, market, edges)
-    return SearchResult(q, tuple(tokens), corrected, filters, sort, page, page_size, _total(rows), market.currency,
-                        hits, facets)
+    return SearchResult(
+        q, tuple(tokens), corrected, filters, sort, page, page_size, _total(rows), market.currency, hits, facets
+    )
 
 
-def _facets(rows, filters: Filters, categories: dict[int, Category], chosen: dict[str, tuple[int, str]],
-            market: Market, edges: list[int]) -> dict[str, list[FacetValue]]:
+def _facets(
+    rows,
+    filters: Filters,
+    categories: dict[int, Category],
+    chosen: dict[str, tuple[int, str]],
+    market: Market,
+    edges: list[int],
+) -> dict[str, list[FacetValue]]:
     counts: dict[str, dict[str, int]] = {}
     labels: dict[str, str] = {slug: title for slug, (_, title) in chosen.items()}
     for facet, key, n, label in rows:
@@ -175,25 +208,35 @@ def _facets(rows, filters: Filters, categories: dict[int, Category], chosen: dic
                 labels[key] = label
     facets = {"category": _category_values(counts.get("category", {}), categories, filters)}
     brands = counts.get("brand", {}) | {b: counts.get("brand", {}).get(b, 0) for b in filters.brands}
-    facets["brand"] = [FacetValue(b, b, n, b in filters.brands)
-                       for b, n in sorted(brands.items(), key=lambda kv: (-kv[1], kv[0].casefold()))]
+    facets["brand"] = [
+        FacetValue(b, b, n, b in filters.brands)
+        for b, n in sorted(brands.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+    ]
 
     models = counts.get("model", {}) | {slug: counts.get("model", {}).get(slug, 0) for slug in filters.models}
-    facets["model"] = [FacetValue(slug, labels.get(slug, slug), n, slug in filters.models)
-                       for slug, n in sorted(models.items(), key=lambda kv: (kv[0] not in filters.models, -kv[1]))]
+    facets["model"] = [
+        FacetValue(slug, labels.get(slug, slug), n, slug in filters.models)
+        for slug, n in sorted(models.items(), key=lambda kv: (kv[0] not in filters.models, -kv[1]))
+    ]
 
     grades = counts.get("grade", {})
-    facets["grade"] = [FacetValue(g.value, str(Grade(g).label), grades.get(g.value, 0), g.value in filters.grades)
-                       for g in ORDER if grades.get(g.value) or g.value in filters.grades]
+    facets["grade"] = [
+        FacetValue(g.value, str(Grade(g).label), grades.get(g.value, 0), g.value in filters.grades)
+        for g in ORDER
+        if grades.get(g.value) or g.value in filters.grades
+    ]
 
     storages = {int(k): n for k, n in counts.get("storage", {}).items()}
     storages |= {s: storages.get(s, 0) for s in filters.storages}
-    facets["storage"] = [FacetValue(str(s), storage_label(s), n, s in filters.storages)
-                         for s, n in sorted(storages.items())]
+    facets["storage"] = [
+        FacetValue(str(s), storage_label(s), n, s in filters.storages) for s, n in sorted(storages.items())
+    ]
 
     colours = counts.get("colour", {}) | {c: counts.get("colour", {}).get(c, 0) for c in filters.colours}
-    facets["colour"] = [FacetValue(c, c, n, c in filters.colours)
-                        for c, n in sorted(colours.items(), key=lambda kv: (-kv[1], kv[0].casefold()))]
+    facets["colour"] = [
+        FacetValue(c, c, n, c in filters.colours)
+        for c, n in sorted(colours.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+    ]
 
     facets["price"] = _price_values(counts.get("price", {}), filters, market, edges)
     return facets
@@ -219,6 +262,7 @@ def _category_values(counts: dict[str, int], categories: dict[int, Category], fi
             if rolled[c.pk] or c.slug in filters.categories:
                 values.append(FacetValue(c.slug, c.name, rolled[c.pk], c.slug in filters.categories, depth))
                 walk(c.pk, depth + 1)
+
     walk(None, 0)
     return values
 
@@ -236,8 +280,17 @@ def _price_values(counts: dict[str, int], filters: Filters, market: Market, edge
             if low and high:
                 label = f"{_money(low, market.currency, locale)} – {_money(high, market.currency, locale)}"
             else:
-                label = (f"< {_money(high, market.currency, locale)}" if high
-                         else f"{_money(low, market.currency, locale)}+")
-            values.append(FacetValue(f"{low}-{high or ''}", label, counts.get(str(i), 0), selected,
-                                     low_minor=low_param, high_minor=high_param))
+                label = (
+                    f"< {_money(high, market.currency, locale)}" if high else f"{_money(low, market.currency, locale)}+"
+                )
+            values.append(
+                FacetValue(
+                    f"{low}-{high or ''}",
+                    label,
+                    counts.get(str(i), 0),
+                    selected,
+                    low_minor=low_param,
+                    high_minor=high_param,
+                )
+            )
     return values

@@ -12,6 +12,7 @@ writes a new `SearchStamp` in the same transaction: the version cached results a
 Concurrent refreshes are serialised by row locks taken FOR NO KEY UPDATE, first on the variants, then on the
 product models, each in primary-key order in every refresh: two refreshes cannot deadlock, and the locks never
 conflict with the KEY SHARE locks that inserting listings or variants takes."""
+
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,10 +32,30 @@ from .text import document_text
 
 BATCH = 500
 PRUNE_EVERY = 500  # stamps
-ENTRY_COLUMNS = ("market_id", "variant_id", "grade", "model_id", "category_id", "brand", "storage_gb", "colour",
-                 "release_year", "price_minor", "offers")
-MODEL_COLUMNS = ("market_id", "model_id", "category_id", "brand", "release_year", "price_minor", "offers", "grades",
-                 "storages")
+ENTRY_COLUMNS = (
+    "market_id",
+    "variant_id",
+    "grade",
+    "model_id",
+    "category_id",
+    "brand",
+    "storage_gb",
+    "colour",
+    "release_year",
+    "price_minor",
+    "offers",
+)
+MODEL_COLUMNS = (
+    "market_id",
+    "model_id",
+    "category_id",
+    "brand",
+    "release_year",
+    "price_minor",
+    "offers",
+    "grades",
+    "storages",
+)
 
 
 @dataclass(frozen=True)
@@ -56,16 +77,24 @@ def search_index_refresh(*, variant_ids: Iterable[int] = (), model_ids: Iterable
         pairs: set[tuple[int, int]] = set()  # (market, model) whose per-model rows follow
         for batch in _batches(sorted(variants)):
             # Locks: variants first, then models, each in primary-key order — the same order in every refresh.
-            list(Variant.objects.filter(pk__in=batch).order_by("pk").select_for_update(no_key=True)
-                 .values_list("pk", flat=True))
+            list(
+                Variant.objects.filter(pk__in=batch)
+                .order_by("pk")
+                .select_for_update(no_key=True)
+                .values_list("pk", flat=True)
+            )
             indexed = SearchEntry.objects.filter(variant_id__in=batch).values_list("market_id", "model_id")
             pairs.update(indexed.distinct())  # before: a market or model may lose these variants' offers
             entries += _entries_sync(variant_ids=batch)
             pairs.update(indexed.distinct())  # after
         touched = sorted({model for _, model in pairs} | set(models))
         for batch in _batches(touched):
-            list(ProductModel.objects.filter(pk__in=batch).order_by("pk").select_for_update(no_key=True)
-                 .values_list("pk", flat=True))
+            list(
+                ProductModel.objects.filter(pk__in=batch)
+                .order_by("pk")
+                .select_for_update(no_key=True)
+                .values_list("pk", flat=True)
+            )
         for batch in _batches(models):
             documents += _documents_write(batch)
         for batch in _batches(sorted(pairs)):
@@ -76,7 +105,7 @@ def search_index_refresh(*, variant_ids: Iterable[int] = (), model_ids: Iterable
 
 
 def _batches(items: list) -> Iterable[list]:
-    return (items[start:start + BATCH] for start in range(0, len(items), BATCH))
+    return (items[start : start + BATCH] for start in range(0, len(items), BATCH))
 
 
 def search_merchant_refresh(*, merchant_id: int) -> IndexRefresh:
@@ -92,8 +121,10 @@ def search_index_rebuild() -> IndexRefresh:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("LOCK TABLE search_document, search_entry, search_model, search_model_value, "
-                               "search_word, search_stamp IN SHARE ROW EXCLUSIVE MODE")
+                cursor.execute(
+                    "LOCK TABLE search_document, search_entry, search_model, search_model_value, "
+                    "search_word, search_stamp IN SHARE ROW EXCLUSIVE MODE"
+                )
         for model in (SearchModelValue, SearchModel, SearchEntry, SearchDocument, SearchWord):
             model.objects.all().delete()
         for batch in _batches(list(ProductModel.objects.order_by("pk").values_list("pk", flat=True))):
@@ -130,24 +161,30 @@ def _category_path(categories: dict[int, Category], category_id: int) -> list[st
 def _documents_write(model_ids: list[int]) -> int:
     categories = {c.pk: c for c in Category.objects.only("id", "name", "parent_id")}
     configs: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
-    for model_id, storage, colour in (Variant.objects.filter(model_id__in=model_ids)
-                                      .order_by("storage_gb", "colour")
-                                      .values_list("model_id", "storage_gb", "colour")):
+    for model_id, storage, colour in (
+        Variant.objects.filter(model_id__in=model_ids)
+        .order_by("storage_gb", "colour")
+        .values_list("model_id", "storage_gb", "colour")
+    ):
         configs[model_id].append((storage, colour))
     documents, words = [], set()
     for model in ProductModel.objects.filter(pk__in=model_ids):
         title, body = document_text(
-            brand=model.brand, name=model.name, slug=model.slug,
-            categories=_category_path(categories, model.category_id), release_year=model.release_year,
+            brand=model.brand,
+            name=model.name,
+            slug=model.slug,
+            categories=_category_path(categories, model.category_id),
+            release_year=model.release_year,
             storages=sorted({s for s, _ in configs[model.pk] if s}),
-            colours=list(dict.fromkeys(c for _, c in configs[model.pk] if c)), specs=model.specs)
+            colours=list(dict.fromkeys(c for _, c in configs[model.pk] if c)),
+            specs=model.specs,
+        )
         documents.append(SearchDocument(model_id=model.pk, title=title, body=body))
         words.update(title.split())
         words.update(body.split())
     SearchDocument.objects.filter(model_id__in=model_ids).delete()
     SearchDocument.objects.bulk_create(documents, batch_size=BATCH)
-    SearchWord.objects.bulk_create([SearchWord(word=w) for w in sorted(words)], batch_size=1000,
-                                   ignore_conflicts=True)
+    SearchWord.objects.bulk_create([SearchWord(word=w) for w in sorted(words)], batch_size=1000, ignore_conflicts=True)
     return len(documents)
 
 
@@ -157,18 +194,30 @@ def _entries_sync(*, variant_ids: list[int] | None) -> int:
     offers = ListingMarket.objects.on_sale()
     if variant_ids is not None:
         offers = offers.filter(listing__variant_id__in=variant_ids)
-    fields = {"market_id": "market_id", "variant_id": "listing__variant_id", "grade": "listing__grade",
-              "model_id": "listing__variant__model_id", "category_id": "listing__variant__model__category_id",
-              "brand": "listing__variant__model__brand", "storage_gb": "listing__variant__storage_gb",
-              "colour": "listing__variant__colour", "release_year": "listing__variant__model__release_year"}
-    grouped = (offers.values(*fields.values())
-               .annotate(price_minor=Min("price_minor"), offers=Count("pk"))
-               .order_by())
+    fields = {
+        "market_id": "market_id",
+        "variant_id": "listing__variant_id",
+        "grade": "listing__grade",
+        "model_id": "listing__variant__model_id",
+        "category_id": "listing__variant__model__category_id",
+        "brand": "listing__variant__model__brand",
+        "storage_gb": "listing__variant__storage_gb",
+        "colour": "listing__variant__colour",
+        "release_year": "listing__variant__model__release_year",
+    }
+    grouped = offers.values(*fields.values()).annotate(price_minor=Min("price_minor"), offers=Count("pk")).order_by()
     sql, params = grouped.query.sql_with_params()
-    renamed = ", ".join([f'q."{alias}" AS {column}' for column, alias in fields.items()]
-                        + ["q.price_minor", "q.offers"])
-    return _sync("search_entry", ("market_id", "variant_id", "grade"), ENTRY_COLUMNS,
-                 f"SELECT {renamed} FROM ({sql}) AS q", params, *_scope("variant_id", variant_ids))
+    renamed = ", ".join(
+        [f'q."{alias}" AS {column}' for column, alias in fields.items()] + ["q.price_minor", "q.offers"]
+    )
+    return _sync(
+        "search_entry",
+        ("market_id", "variant_id", "grade"),
+        ENTRY_COLUMNS,
+        f"SELECT {renamed} FROM ({sql}) AS q",
+        params,
+        *_scope("variant_id", variant_ids),
+    )
 
 
 def _models_sync(*, pairs: list[tuple[int, int]] | None) -> None:
@@ -178,30 +227,47 @@ def _models_sync(*, pairs: list[tuple[int, int]] | None) -> None:
         where, params = "1 = 1", []
     else:  # model_id IN (...) first: the index on model_id narrows the rows the pairs are checked on
         models = sorted({model for _, model in pairs})
-        where = (f"model_id IN ({', '.join(['%s'] * len(models))}) AND (market_id, model_id) IN "
-                 f"(VALUES {', '.join(['(%s, %s)'] * len(pairs))})")
+        where = (
+            f"model_id IN ({', '.join(['%s'] * len(models))}) AND (market_id, model_id) IN "
+            f"(VALUES {', '.join(['(%s, %s)'] * len(pairs))})"
+        )
         params = [*models, *(x for pair in pairs for x in pair)]
-    _sync("search_model", ("market_id", "model_id"), MODEL_COLUMNS,
-          "SELECT market_id, model_id, MAX(category_id) AS category_id, MAX(brand) AS brand, "
-          "MAX(release_year) AS release_year, MIN(price_minor) AS price_minor, SUM(offers) AS offers, "
-          f"{distinct_list('grade')} AS grades, COALESCE({distinct_list('storage_gb')}, '') AS storages "
-          f"FROM search_entry WHERE {where} GROUP BY market_id, model_id", params, where, params)
+    _sync(
+        "search_model",
+        ("market_id", "model_id"),
+        MODEL_COLUMNS,
+        "SELECT market_id, model_id, MAX(category_id) AS category_id, MAX(brand) AS brand, "
+        "MAX(release_year) AS release_year, MIN(price_minor) AS price_minor, SUM(offers) AS offers, "
+        f"{distinct_list('grade')} AS grades, COALESCE({distinct_list('storage_gb')}, '') AS storages "
+        f"FROM search_entry WHERE {where} GROUP BY market_id, model_id",
+        params,
+        where,
+        params,
+    )
     # One pass over the entries, each row unpivoted into its four facet values (a union for VALUES, since SQLite
     # has no LATERAL), then the distinct (market, model, facet, value).
     facets = " UNION ALL ".join(f"SELECT '{f}' AS facet" for f in ("grade", "storage", "colour", "price"))
-    _sync("search_model_value", ("market_id", "model_id", "facet", "value"), ("market_id", "model_id", "facet", "value"),
-          "SELECT DISTINCT market_id, model_id, facet, value FROM (SELECT e.market_id, e.model_id, f.facet, "
-          "CASE f.facet WHEN 'grade' THEN e.grade WHEN 'storage' THEN CAST(e.storage_gb AS TEXT) "
-          f"WHEN 'colour' THEN NULLIF(e.colour, '') ELSE CAST({_bucket_by_market()} AS TEXT) END AS value "
-          f"FROM search_entry e CROSS JOIN ({facets}) AS f WHERE {where}) AS unpivoted WHERE value IS NOT NULL",
-          params, where, params)
+    _sync(
+        "search_model_value",
+        ("market_id", "model_id", "facet", "value"),
+        ("market_id", "model_id", "facet", "value"),
+        "SELECT DISTINCT market_id, model_id, facet, value FROM (SELECT e.market_id, e.model_id, f.facet, "
+        "CASE f.facet WHEN 'grade' THEN e.grade WHEN 'storage' THEN CAST(e.storage_gb AS TEXT) "
+        f"WHEN 'colour' THEN NULLIF(e.colour, '') ELSE CAST({_bucket_by_market()} AS TEXT) END AS value "
+        f"FROM search_entry e CROSS JOIN ({facets}) AS f WHERE {where}) AS unpivoted WHERE value IS NOT NULL",
+        params,
+        where,
+        params,
+    )
     if connection.vendor == "postgresql":  # the same values on the per-model rows (migration 0004)
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE search_model m SET facet_values = v.items FROM (SELECT market_id, model_id, "
                 "array_agg(facet || ':' || value ORDER BY facet, value) AS items FROM search_model_value "
                 f"WHERE {where} GROUP BY market_id, model_id) AS v WHERE m.market_id = v.market_id "
-                "AND m.model_id = v.model_id AND m.facet_values IS DISTINCT FROM v.items", params)
+                "AND m.model_id = v.model_id AND m.facet_values IS DISTINCT FROM v.items",
+                params,
+            )
 
 
 def _scope(column: str, ids: list[int] | None) -> tuple[str, list]:
@@ -210,22 +276,40 @@ def _scope(column: str, ids: list[int] | None) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
-def _sync(table: str, keys: tuple[str, ...], columns: tuple[str, ...], select: str, params: list, scope: str,
-          scope_params: list) -> int:
+def _sync(
+    table: str,
+    keys: tuple[str, ...],
+    columns: tuple[str, ...],
+    select: str,
+    params: list,
+    scope: str,
+    scope_params: list,
+) -> int:
     """Make the rows of `table` within `scope` exactly the rows of `select` (which names `columns`): delete those
     it no longer has, insert the new ones, update the changed ones. Unchanged rows are not written, which keeps
     a refresh after a price change to a few index updates. Returns how many rows were inserted or updated."""
     same = " AND ".join(f"n.{k} = {table}.{k}" for k in keys)
     others = [c for c in columns if c not in keys]
     differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    on_conflict = (f"DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in others)} WHERE "
-                   + " OR ".join(f"{table}.{c} {differs} excluded.{c}" for c in others)) if others else "DO NOTHING"
+    on_conflict = (
+        (
+            f"DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in others)} WHERE "
+            + " OR ".join(f"{table}.{c} {differs} excluded.{c}" for c in others)
+        )
+        if others
+        else "DO NOTHING"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE {scope} AND NOT EXISTS (SELECT 1 FROM ({select}) AS n "
-                       f"WHERE {same})", [*scope_params, *params])
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {scope} AND NOT EXISTS (SELECT 1 FROM ({select}) AS n WHERE {same})",
+            [*scope_params, *params],
+        )
         # WHERE true: SQLite needs it to read ON CONFLICT after INSERT ... SELECT
-        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM ({select}) AS n "
-                       f"WHERE true ON CONFLICT ({', '.join(keys)}) {on_conflict}", params)
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM ({select}) AS n "
+            f"WHERE true ON CONFLICT ({', '.join(keys)}) {on_conflict}",
+            params,
+        )
         return max(cursor.rowcount, 0)
 
 
@@ -238,6 +322,7 @@ def _bucket_by_market() -> str:
     for currency, market_ids in sorted(by_currency.items()):
         edges = price_edges(currency)
         bucket = " ".join(f"WHEN price_minor < {int(e)} THEN {i}" for i, e in enumerate(edges))
-        whens.append(f"WHEN market_id IN ({', '.join(str(int(m)) for m in market_ids)}) "
-                     f"THEN CASE {bucket} ELSE {len(edges)} END")
+        whens.append(
+            f"WHEN market_id IN ({', '.join(str(int(m)) for m in market_ids)}) THEN CASE {bucket} ELSE {len(edges)} END"
+        )
     return f"CASE {' '.join(whens)} END" if whens else "NULL"

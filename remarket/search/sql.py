@@ -14,6 +14,7 @@ facets), and facets whose own filter is off share the set of the hits. A set is 
   (distinct value × model, then per value), so that PostgreSQL hashes instead of sorting.
 
 Values interpolated into the SQL text are integers computed here; everything else is a parameter."""
+
 from django.db import connection
 
 from remarket.markets.models import Market
@@ -23,18 +24,34 @@ from .query import Filters
 
 MODEL_FACET_SIZE = 20
 VARIANT_FACETS = ("grade", "storage", "colour", "price")
-ENTRY_COLUMNS = ", ".join(f"e.{c}" for c in ("model_id", "category_id", "brand", "grade", "storage_gb", "colour",
-                                             "price_minor", "offers", "release_year"))
-MODEL_COLUMNS = ", ".join(f"e.{c}" for c in ("model_id", "category_id", "brand", "price_minor", "offers",
-                                             "release_year", "grades", "storages"))
+ENTRY_COLUMNS = ", ".join(
+    f"e.{c}"
+    for c in (
+        "model_id",
+        "category_id",
+        "brand",
+        "grade",
+        "storage_gb",
+        "colour",
+        "price_minor",
+        "offers",
+        "release_year",
+    )
+)
+MODEL_COLUMNS = ", ".join(
+    f"e.{c}"
+    for c in ("model_id", "category_id", "brand", "price_minor", "offers", "release_year", "grades", "storages")
+)
 # The hits' order, over a group of entry rows or over one model row; the same text serves ORDER BY and
 # ROW_NUMBER() OVER (ORDER BY).
 ORDERS = {
     "relevance": ("MAX(rank) DESC, SUM(offers) DESC, model_id", "rank DESC, offers DESC, model_id"),
     "price_asc": ("MIN(price_minor), model_id", "price_minor, model_id"),
     "price_desc": ("MIN(price_minor) DESC, model_id", "price_minor DESC, model_id"),
-    "newest": ("CASE WHEN MAX(release_year) IS NULL THEN 1 ELSE 0 END, MAX(release_year) DESC, SUM(offers) DESC, "
-               "model_id", "CASE WHEN release_year IS NULL THEN 1 ELSE 0 END, release_year DESC, offers DESC, model_id"),
+    "newest": (
+        "CASE WHEN MAX(release_year) IS NULL THEN 1 ELSE 0 END, MAX(release_year) DESC, SUM(offers) DESC, model_id",
+        "CASE WHEN release_year IS NULL THEN 1 ELSE 0 END, release_year DESC, offers DESC, model_id",
+    ),
 }
 
 
@@ -52,24 +69,39 @@ def fetch(sql: str, params: list) -> list[tuple]:
 
 
 class SearchSQL:
-    def __init__(self, market: Market, tokens: list[str], filters: Filters, category_ids: list[int],
-                 model_ids: list[int], edges: list[int], *, per_model: bool = True):
+    def __init__(
+        self,
+        market: Market,
+        tokens: list[str],
+        filters: Filters,
+        category_ids: list[int],
+        model_ids: list[int],
+        edges: list[int],
+        *,
+        per_model: bool = True,
+    ):
         """`per_model=False` reads every set per offer row (the tests compare both sources)."""
         self.market = market
         self.edges = edges
         self.model_ids = model_ids
         self.allow_per_model = per_model
         self.conditions: dict[str, tuple[str, list]] = {}
-        for name, column, values in (("category", "category_id", category_ids), ("brand", "brand", filters.brands),
-                                     ("model", "model_id", model_ids), ("grade", "grade", filters.grades),
-                                     ("storage", "storage_gb", filters.storages),
-                                     ("colour", "colour", filters.colours)):
+        for name, column, values in (
+            ("category", "category_id", category_ids),
+            ("brand", "brand", filters.brands),
+            ("model", "model_id", model_ids),
+            ("grade", "grade", filters.grades),
+            ("storage", "storage_gb", filters.storages),
+            ("colour", "colour", filters.colours),
+        ):
             if values:
                 self.conditions[name] = (f"{column} IN ({', '.join(['%s'] * len(values))})", list(values))
         prices = [(op, v) for op, v in ((">=", filters.min_minor), ("<=", filters.max_minor)) if v is not None]
         if prices:
-            self.conditions["price"] = (" AND ".join(f"price_minor {op} %s" for op, _ in prices),
-                                        [v for _, v in prices])
+            self.conditions["price"] = (
+                " AND ".join(f"price_minor {op} %s" for op, _ in prices),
+                [v for _, v in prices],
+            )
         self.text, self.text_params = match_sql(tokens) if tokens else (None, [])
 
     def _per_model(self, exclude: str | None) -> bool:
@@ -112,23 +144,30 @@ class SearchSQL:
         and the hit's columns as `hits` returns them for the hits (see `page_split`)."""
         with_sql, params, union, (name, per_model) = self._facets()
         inner = self._hits_inner(name, per_model, sort, limit, offset)
-        return (f"{with_sql} SELECT facet, k, n, label, {', '.join(['NULL'] * 11)} FROM ({union}) AS f UNION ALL "
-                "SELECT 'hit', NULL, NULL, NULL, h.pos, h.model_id, h.price, h.offers, h.grades, h.storages, pm.slug, "
-                f"pm.brand, pm.name, pm.category_id, pm.release_year FROM ({inner}) AS h "
-                "JOIN catalog_productmodel pm ON pm.id = h.model_id", params)
+        return (
+            f"{with_sql} SELECT facet, k, n, label, {', '.join(['NULL'] * 11)} FROM ({union}) AS f UNION ALL "
+            "SELECT 'hit', NULL, NULL, NULL, h.pos, h.model_id, h.price, h.offers, h.grades, h.storages, pm.slug, "
+            f"pm.brand, pm.name, pm.category_id, pm.release_year FROM ({inner}) AS h "
+            "JOIN catalog_productmodel pm ON pm.id = h.model_id",
+            params,
+        )
 
     def _hits_inner(self, name: str, per_model: bool, sort: str, limit: int, offset: int) -> str:
         """The page of hits from a set with every condition applied (`name`)."""
         if per_model:
             order = ORDERS[sort][1]
-            return (f"SELECT model_id, price_minor AS price, offers, grades, storages, "
-                    f"ROW_NUMBER() OVER (ORDER BY {order}) AS pos FROM {name} "
-                    f"ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}")
+            return (
+                f"SELECT model_id, price_minor AS price, offers, grades, storages, "
+                f"ROW_NUMBER() OVER (ORDER BY {order}) AS pos FROM {name} "
+                f"ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}"
+            )
         order = ORDERS[sort][0]
-        return (f"SELECT model_id, MIN(price_minor) AS price, SUM(offers) AS offers, "
-                f"{distinct_list('grade')} AS grades, {distinct_list('storage_gb')} AS storages, "
-                f"ROW_NUMBER() OVER (ORDER BY {order}) AS pos FROM {name} GROUP BY model_id "
-                f"ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}")
+        return (
+            f"SELECT model_id, MIN(price_minor) AS price, SUM(offers) AS offers, "
+            f"{distinct_list('grade')} AS grades, {distinct_list('storage_gb')} AS storages, "
+            f"ROW_NUMBER() OVER (ORDER BY {order}) AS pos FROM {name} GROUP BY model_id "
+            f"ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
 
     def _facets(self) -> tuple[str, list, str, tuple[str, bool]]:
         """The WITH clause, its parameters, the facets' UNION ALL, and the set with every condition."""
@@ -147,18 +186,25 @@ class SearchSQL:
                 if where_params:
                     ctes.append(f"{name} AS (SELECT * FROM {source} WHERE {where})")
                     params.extend(where_params)
-                ctes.append(f"{name}m AS (SELECT model_id, category_id, brand, offers FROM {name})" if per_model
-                            else f"{name}m AS (SELECT model_id, category_id, brand, SUM(offers) AS offers "
-                                 f"FROM {name} GROUP BY model_id, category_id, brand)")
+                ctes.append(
+                    f"{name}m AS (SELECT model_id, category_id, brand, offers FROM {name})"
+                    if per_model
+                    else f"{name}m AS (SELECT model_id, category_id, brand, SUM(offers) AS offers "
+                    f"FROM {name} GROUP BY model_id, category_id, brand)"
+                )
                 sets[key] = (name, per_model)
             return sets[key]
 
         def per_model(facet: str, column: str) -> str:
-            return (f"SELECT '{facet}', CAST({column} AS TEXT), COUNT(*), NULL FROM {rows_for(facet)[0]}m "
-                    f"GROUP BY {column}")
+            return (
+                f"SELECT '{facet}', CAST({column} AS TEXT), COUNT(*), NULL FROM {rows_for(facet)[0]}m GROUP BY {column}"
+            )
 
-        chosen = (f"CASE WHEN model_id IN ({', '.join(str(int(i)) for i in self.model_ids)}) THEN 0 ELSE 1 END, "
-                  if self.model_ids else "")
+        chosen = (
+            f"CASE WHEN model_id IN ({', '.join(str(int(i)) for i in self.model_ids)}) THEN 0 ELSE 1 END, "
+            if self.model_ids
+            else ""
+        )
         branches = [
             f"SELECT 'total' AS facet, '' AS k, COUNT(*) AS n, NULL AS label FROM {rows_for('total')[0]}m",
             per_model("category", "category_id"),
@@ -168,29 +214,38 @@ class SearchSQL:
             "JOIN catalog_productmodel pm ON pm.id = t.model_id",
         ]
         from_values: dict[str, list[str]] = {}  # per-model sets → the variant facets counted over each
-        columns = {"grade": ("grade", ""), "storage": ("storage_gb", "WHERE storage_gb IS NOT NULL"),
-                   "colour": ("colour", "WHERE colour <> ''"), "price": (self.bucket(), "")}
+        columns = {
+            "grade": ("grade", ""),
+            "storage": ("storage_gb", "WHERE storage_gb IS NOT NULL"),
+            "colour": ("colour", "WHERE colour <> ''"),
+            "price": (self.bucket(), ""),
+        }
         for facet in VARIANT_FACETS:
             name, read_per_model = rows_for(facet)
             if read_per_model:
                 from_values.setdefault(name, []).append(facet)
                 continue
             column, extra = columns[facet]
-            branches.append(f"SELECT '{facet}', CAST(v AS TEXT), COUNT(*), NULL FROM (SELECT {column} AS v, model_id "
-                            f"FROM {name} {extra} GROUP BY {column}, model_id) AS {facet}_pairs GROUP BY v")
+            branches.append(
+                f"SELECT '{facet}', CAST(v AS TEXT), COUNT(*), NULL FROM (SELECT {column} AS v, model_id "
+                f"FROM {name} {extra} GROUP BY {column}, model_id) AS {facet}_pairs GROUP BY v"
+            )
         for name, facets in from_values.items():
             wanted = ", ".join(repr(f) for f in facets)
             if connection.vendor == "postgresql":  # the values travel on the model rows read already (migration 0004)
-                branches.append(f"SELECT split_part(fv, ':', 1), substr(fv, strpos(fv, ':') + 1), COUNT(*), NULL "
-                                f"FROM {name}, unnest({name}.facet_values) AS fv "
-                                f"WHERE split_part(fv, ':', 1) IN ({wanted}) GROUP BY fv")
+                branches.append(
+                    f"SELECT split_part(fv, ':', 1), substr(fv, strpos(fv, ':') + 1), COUNT(*), NULL "
+                    f"FROM {name}, unnest({name}.facet_values) AS fv "
+                    f"WHERE split_part(fv, ':', 1) IN ({wanted}) GROUP BY fv"
+                )
             else:
-                branches.append(f"SELECT v.facet, v.value, COUNT(*), NULL FROM search_model_value v "
-                                f"WHERE v.market_id = {int(self.market.pk)} AND v.facet IN ({wanted}) "
-                                f"AND v.model_id IN (SELECT model_id FROM {name}) GROUP BY v.facet, v.value")
+                branches.append(
+                    f"SELECT v.facet, v.value, COUNT(*), NULL FROM search_model_value v "
+                    f"WHERE v.market_id = {int(self.market.pk)} AND v.facet IN ({wanted}) "
+                    f"AND v.model_id IN (SELECT model_id FROM {name}) GROUP BY v.facet, v.value"
+                )
         with_sql, with_params = self._with(sources)
-        return (f"{with_sql}, {', '.join(ctes)}", with_params + params, " UNION ALL ".join(branches),
-                rows_for("total"))
+        return (f"{with_sql}, {', '.join(ctes)}", with_params + params, " UNION ALL ".join(branches), rows_for("total"))
 
     def hits(self, sort: str, limit: int, offset: int) -> tuple[str, list]:
         """One page of hits in order: model id, lowest price, offers, grades and storages (comma-separated),
@@ -199,19 +254,26 @@ class SearchSQL:
         if self._per_model(None):
             order = ORDERS[sort][1]
             with_sql, with_params = self._with({"mbase"})
-            inner = (f"SELECT model_id, price_minor AS price, offers, grades, storages, "
-                     f"ROW_NUMBER() OVER (ORDER BY {order}) AS pos FROM mbase WHERE {where} "
-                     f"ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}")
+            inner = (
+                f"SELECT model_id, price_minor AS price, offers, grades, storages, "
+                f"ROW_NUMBER() OVER (ORDER BY {order}) AS pos FROM mbase WHERE {where} "
+                f"ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}"
+            )
         else:
             order = ORDERS[sort][0]
             with_sql, with_params = self._with({"base"})
-            inner = (f"SELECT model_id, MIN(price_minor) AS price, SUM(offers) AS offers, "
-                     f"{distinct_list('grade')} AS grades, {distinct_list('storage_gb')} AS storages, "
-                     f"ROW_NUMBER() OVER (ORDER BY {order}) AS pos FROM base WHERE {where} GROUP BY model_id "
-                     f"ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}")
-        return (f"{with_sql} SELECT h.model_id, h.price, h.offers, h.grades, h.storages, pm.slug, pm.brand, "
-                f"pm.name, pm.category_id, pm.release_year FROM ({inner}) AS h "
-                "JOIN catalog_productmodel pm ON pm.id = h.model_id ORDER BY h.pos", [*with_params, *params])
+            inner = (
+                f"SELECT model_id, MIN(price_minor) AS price, SUM(offers) AS offers, "
+                f"{distinct_list('grade')} AS grades, {distinct_list('storage_gb')} AS storages, "
+                f"ROW_NUMBER() OVER (ORDER BY {order}) AS pos FROM base WHERE {where} GROUP BY model_id "
+                f"ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}"
+            )
+        return (
+            f"{with_sql} SELECT h.model_id, h.price, h.offers, h.grades, h.storages, pm.slug, pm.brand, "
+            f"pm.name, pm.category_id, pm.release_year FROM ({inner}) AS h "
+            "JOIN catalog_productmodel pm ON pm.id = h.model_id ORDER BY h.pos",
+            [*with_params, *params],
+        )
 
 
 def page_split(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:

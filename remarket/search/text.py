@@ -1,6 +1,7 @@
 """Text as the index and the queries see it: folded (lower case, accents and compatibility forms removed) and
 cut into letter-and-digit tokens. Both backends receive text already folded and tokenised here, so SQLite's
 FTS5 and PostgreSQL's `simple` configuration index exactly the same words, whatever the language."""
+
 import re
 import unicodedata
 
@@ -8,11 +9,36 @@ TOKEN = re.compile(r"[^\W_]+")
 MAX_TOKENS = 10
 MAX_TOKEN_LENGTH = 40
 # Words that say nothing about which device is wanted, in the storefront's languages.
-STOPWORDS = frozenset({
-    "refurbished", "refurb", "renewed", "used", "secondhand", "reconditionne", "reconditionnes",
-    "reconditionnee", "reconditionnees", "occasion", "pas", "cher", "the", "and", "with", "for", "le", "la",
-    "les", "de", "des", "du", "en", "et", "avec", "pour",
-})
+STOPWORDS = frozenset(
+    {
+        "refurbished",
+        "refurb",
+        "renewed",
+        "used",
+        "secondhand",
+        "reconditionne",
+        "reconditionnes",
+        "reconditionnee",
+        "reconditionnees",
+        "occasion",
+        "pas",
+        "cher",
+        "the",
+        "and",
+        "with",
+        "for",
+        "le",
+        "la",
+        "les",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "avec",
+        "pour",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -43,8 +69,17 @@ def storage_words(gb: int | None) -> list[str]:
     return [f"{gb}gb", f"{gb}go", str(gb), "gb"]
 
 
-def document_text(*, brand: str, name: str, slug: str, categories: list[str], release_year: int | None,
-                  storages: list[int | None], colours: list[str], specs: dict) -> tuple[str, str]:
+def document_text(
+    *,
+    brand: str,
+    name: str,
+    slug: str,
+    categories: list[str],
+    release_year: int | None,
+    storages: list[int | None],
+    colours: list[str],
+    specs: dict,
+) -> tuple[str, str]:
     """(title, body) of a product model's document, as space-separated folded tokens. The title also holds
     its adjacent words glued together ("iphone13"), which buyers type."""
     title = tokens(f"{brand} {name}")

@@ -1,4 +1,5 @@
 """Settings shared by every profile; `local`, `production` and `test` refine them."""
+
 import datetime as dt
 import os
 import secrets
@@ -216,7 +217,17 @@ REMARKET = {
 
 # Content-Security-Policy (django-csp): scripts and styles from our own files only (no CDN, no inline script:
 # page behaviours are in static/js); inline styles stay allowed for htmx's indicator and a few style attributes.
-CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
-    "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:"], "font-src": ["'self'"], "connect-src": ["'self'"], "object-src": ["'none'"],
-    "base-uri": ["'self'"], "form-action": ["'self'"], "frame-ancestors": ["'none'"]}}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

@@ -1,5 +1,6 @@
 """What `make run` uses: one laptop, SQLite under var/, DEBUG off, plain-HTTP cookies; the secret key and the
 sandbox's webhook secret generated into var/ on the first run."""
+
 import os
 
 from .base import *  # noqa: F403

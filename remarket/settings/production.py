@@ -1,4 +1,5 @@
 """Everything from the environment; TLS terminates at the proxy in front of gunicorn."""
+
 import os
 
 from .base import *  # noqa: F403
@@ -19,20 +20,30 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "rm1"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "rm1",
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     REMARKET_COUNTERS = "cache"  # Redis's INCR, shared by every app server
 # The payment provider. The sandbox only with REMARKET_ALLOW_SANDBOX=1 (a staging site): `remarket check` and
 # `remarket serve` refuse it otherwise (remarket/core/checks.py), and its webhook secret is the installation's own.
-REMARKET = {**REMARKET, "PROFILE": "production",
-            "PAYMENT_GATEWAY": os.environ.get("REMARKET_PAYMENT_GATEWAY", REMARKET["PAYMENT_GATEWAY"]),
-            "ALLOW_SANDBOX": os.environ.get("REMARKET_ALLOW_SANDBOX") == "1",
-            "WEBHOOK_SECRET": os.environ.get("REMARKET_WEBHOOK_SECRET") or installation_secret("webhook-secret"),
-            "STRIPE": {"SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
-                       "WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
-                       "API_BASE": os.environ.get("STRIPE_API_BASE", ""),
-                       "KEY_PREFIX": os.environ.get("REMARKET_INSTALLATION", "")}}
+REMARKET = {
+    **REMARKET,
+    "PROFILE": "production",
+    "PAYMENT_GATEWAY": os.environ.get("REMARKET_PAYMENT_GATEWAY", REMARKET["PAYMENT_GATEWAY"]),
+    "ALLOW_SANDBOX": os.environ.get("REMARKET_ALLOW_SANDBOX") == "1",
+    "WEBHOOK_SECRET": os.environ.get("REMARKET_WEBHOOK_SECRET") or installation_secret("webhook-secret"),
+    "STRIPE": {
+        "SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+        "WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "API_BASE": os.environ.get("STRIPE_API_BASE", ""),
+        "KEY_PREFIX": os.environ.get("REMARKET_INSTALLATION", ""),
+    },
+}
 
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

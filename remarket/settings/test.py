@@ -1,4 +1,5 @@
 """The suite: SQLite by default, PostgreSQL when DATABASE_URL says so."""
+
 import os
 
 from .base import *  # noqa: F403
@@ -12,8 +13,9 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": database_from_env(f"sqlite:///{VAR_DIR / 'test.sqlite3'}", os.environ.get("DATABASE_URL"))}
 # A file, not memory, so that the end-to-end tests' gunicorn sees the same database; one per test process.
-DATABASES["default"]["TEST"] = {"NAME": None if "DATABASE_URL" in os.environ
-                                else str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
+DATABASES["default"]["TEST"] = {
+    "NAME": None if "DATABASE_URL" in os.environ else str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses argon2
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,4 +1,5 @@
 """Where a login lands: each role's own home; customers see their orders."""
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -30,6 +31,7 @@ def account(request):
     home = HOMES.get(Actor.of(request.user).role)
     if home:
         return redirect(home)
-    orders = (Order.objects.filter(customer=request.user).select_related("market", "payment")
-              .order_by("-created_at")[:50])
+    orders = (
+        Order.objects.filter(customer=request.user).select_related("market", "payment").order_by("-created_at")[:50]
+    )
     return render(request, "account.html", {"orders": orders})

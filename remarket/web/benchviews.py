@@ -2,6 +2,7 @@
 
 They measure what the machine and Django cost before any remarket logic, so the product page's
 figures can be read as ratios measured in the same run."""
+
 from django.http import HttpResponse, JsonResponse
 
 from remarket.catalog.models import ProductModel

@@ -1,4 +1,5 @@
 """What every audience's pages share: the actor of the request, role gates, and DomainError → page."""
+
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -14,6 +15,7 @@ def actor(request) -> Actor:
 
 def requires(permission: str):
     """Logged-in users holding `permission`; others go to the login page (or get 403 when logged in)."""
+
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
@@ -21,10 +23,16 @@ def requires(permission: str):
                 return redirect_to_login(request.get_full_path())
             request.actor = actor(request)
             if not allowed(request.actor, permission):
-                return render(request, "error.html", {"status": 403, "title": "Not allowed",
-                                                      "message": "Your account cannot open this page."}, status=403)
+                return render(
+                    request,
+                    "error.html",
+                    {"status": 403, "title": "Not allowed", "message": "Your account cannot open this page."},
+                    status=403,
+                )
             return view(request, *args, **kwargs)
+
         return wrapper
+
     return decorate
 
 

@@ -1,6 +1,7 @@
 """CSV exports of the ledger, shared by the merchant back office and the operator's finance pages. Every cell
 goes through `csv_cell`: amounts are written as numbers, text that a spreadsheet would run as a formula
 (a merchant's name or an order memo starting with "=") is written as text."""
+
 import csv
 
 from django.http import HttpResponse
@@ -29,8 +30,16 @@ def statement_rows(statement):
     major = lambda minor: to_major(minor, statement.currency)  # noqa: E731  (a Decimal: written as a number)
     yield [statement.start.isoformat(), "opening", "", "", "", major(statement.opening_minor), statement.currency, ""]
     for l in statement.lines:
-        yield [l.at.isoformat(), l.kind, l.line, l.order_id or "", l.suborder_id or "", major(l.amount_minor),
-               statement.currency, l.memo]
+        yield [
+            l.at.isoformat(),
+            l.kind,
+            l.line,
+            l.order_id or "",
+            l.suborder_id or "",
+            major(l.amount_minor),
+            statement.currency,
+            l.memo,
+        ]
     yield [statement.end.isoformat(), "closing", "", "", "", major(statement.closing_minor), statement.currency, ""]
 
 

@@ -1,4 +1,5 @@
 """Guests' Idempotency-Keys belong to each guest's own session, never to every guest at once."""
+
 import pytest
 from django.test import Client
 
@@ -10,8 +11,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_two_guests_with_the_same_key_and_body_get_two_orders(offer):
-    body = {"market": "FR", "email": "same@example.com", "items": [{"listing_id": offer.listing_id, "quantity": 1}],
-            "shipping_address": ADDRESS_FR}
+    body = {
+        "market": "FR",
+        "email": "same@example.com",
+        "items": [{"listing_id": offer.listing_id, "quantity": 1}],
+        "shipping_address": ADDRESS_FR,
+    }
     one, two = Client(), Client()
     first = one.post("/api/v1/checkout", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
     second = two.post("/api/v1/checkout", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")

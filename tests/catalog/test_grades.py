@@ -10,8 +10,15 @@ def test_grades_map_to_the_contract_codes():
     assert grade_parse(" excellent ") == Grade.EXCELLENT
 
 
-@pytest.mark.parametrize("value, code", [(2, "CATALOG_GRADE_NUMERIC"), ("3", "CATALOG_GRADE_NUMERIC"),
-                                         ("STALLONE", "CATALOG_GRADE_STALLONE"), ("MINT", "CATALOG_GRADE_UNKNOWN")])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        (2, "CATALOG_GRADE_NUMERIC"),
+        ("3", "CATALOG_GRADE_NUMERIC"),
+        ("STALLONE", "CATALOG_GRADE_STALLONE"),
+        ("MINT", "CATALOG_GRADE_UNKNOWN"),
+    ],
+)
 def test_bad_grades_are_refused_with_a_clear_code(value, code):
     with pytest.raises(DomainError) as err:
         grade_parse(value)

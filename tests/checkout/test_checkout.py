@@ -4,8 +4,16 @@ import pytest
 from django.db.models import Sum
 
 from remarket.checkout.models import StockHold
-from remarket.checkout.services import (Item, checkout_confirm_action, checkout_pay, checkout_settle, checkout_start,
-                                        holds_reclaim, payment_webhook, payments_reconcile)
+from remarket.checkout.services import (
+    Item,
+    checkout_confirm_action,
+    checkout_pay,
+    checkout_settle,
+    checkout_start,
+    holds_reclaim,
+    payment_webhook,
+    payments_reconcile,
+)
 from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.events.outbox import drain
@@ -21,9 +29,14 @@ pytestmark = pytest.mark.django_db
 
 
 def start(marketplace, offer, quantity=1, **kw):
-    return checkout_start(market=marketplace.fr, channel=marketplace.web_fr,
-                          items=[Item(offer.listing_id, quantity)], email="Buyer@Example.com",
-                          shipping_address=ADDRESS_FR, **kw)
+    return checkout_start(
+        market=marketplace.fr,
+        channel=marketplace.web_fr,
+        items=[Item(offer.listing_id, quantity)],
+        email="Buyer@Example.com",
+        shipping_address=ADDRESS_FR,
+        **kw,
+    )
 
 
 def test_order_exists_awaiting_payment_before_money_moves(marketplace, offer):
@@ -45,9 +58,12 @@ def test_paid_order_writes_a_balanced_ledger_and_consumes_the_hold(marketplace, 
     assert entries.aggregate(s=Sum("amount_minor"))["s"] == 0
     # a French merchant sells to France under standard VAT (20 %, inside the price): 499.00 = 415.83 + 83.17
     assert sorted(entries.values_list("account", "line", "amount_minor")) == [
-        ("commission_revenue", "commission", -4990), ("gateway_clearing", "sale", 49900),
-        ("merchant_payable", "commission", 4990), ("merchant_payable", "sale", -41583),
-        ("merchant_payable", "tax", -8317)]
+        ("commission_revenue", "commission", -4990),
+        ("gateway_clearing", "sale", 49900),
+        ("merchant_payable", "commission", 4990),
+        ("merchant_payable", "sale", -41583),
+        ("merchant_payable", "tax", -8317),
+    ]
     assert Listing.objects.get(pk=offer.listing_id).quantity == 4
 
 
@@ -118,8 +134,9 @@ def test_gateway_timeout_is_settled_by_the_reconciler(marketplace, offer):
 
 def test_duplicate_and_late_webhooks_change_nothing_more(marketplace, offer):
     order = start(marketplace, offer)
-    auth = gateway().authorize(intent_id=order.payment.pk, amount_minor=order.total_minor, currency="EUR",
-                               card_number=PAY_OK)
+    auth = gateway().authorize(
+        intent_id=order.payment.pk, amount_minor=order.total_minor, currency="EUR", card_number=PAY_OK
+    )
     gateway().capture(ref=auth.ref)
     body, signature = gateway().webhook_for(ref=auth.ref)
     payment_webhook(body=body, signature=signature)
@@ -133,19 +150,23 @@ def test_duplicate_and_late_webhooks_change_nothing_more(marketplace, offer):
 def test_forged_webhook_is_refused(marketplace, offer):
     order = start(marketplace, offer)
     with pytest.raises(DomainError) as err:
-        payment_webhook(body=b'{"id": "x", "intent_id": %d, "status": "captured"}' % order.payment.pk,
-                        signature="0" * 64)
+        payment_webhook(
+            body=b'{"id": "x", "intent_id": %d, "status": "captured"}' % order.payment.pk, signature="0" * 64
+        )
     assert err.value.code == "PAYMENT_WEBHOOK_SIGNATURE"
     assert Order.objects.get(pk=order.pk).state == 10
 
 
-@pytest.mark.parametrize("field, value, code", [
-    ("email", "not-an-email", "CHECKOUT_EMAIL_INVALID"),
-    ("postal_code", "7500", "CHECKOUT_POSTCODE_INVALID"),
-    ("phone", "12", "CHECKOUT_PHONE_INVALID"),
-    ("country", "DE", "CHECKOUT_SHIP_TO_COUNTRY"),
-    ("city", "", "CHECKOUT_ADDRESS_INCOMPLETE"),
-])
+@pytest.mark.parametrize(
+    "field, value, code",
+    [
+        ("email", "not-an-email", "CHECKOUT_EMAIL_INVALID"),
+        ("postal_code", "7500", "CHECKOUT_POSTCODE_INVALID"),
+        ("phone", "12", "CHECKOUT_PHONE_INVALID"),
+        ("country", "DE", "CHECKOUT_SHIP_TO_COUNTRY"),
+        ("city", "", "CHECKOUT_ADDRESS_INCOMPLETE"),
+    ],
+)
 def test_bad_input_is_refused_and_changes_nothing(marketplace, offer, field, value, code):
     address = {**ADDRESS_FR}
     email = "buyer@example.com"
@@ -154,8 +175,13 @@ def test_bad_input_is_refused_and_changes_nothing(marketplace, offer, field, val
     else:
         address[field] = value
     with pytest.raises(DomainError) as err:
-        checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(offer.listing_id, 1)],
-                       email=email, shipping_address=address)
+        checkout_start(
+            market=marketplace.fr,
+            channel=marketplace.web_fr,
+            items=[Item(offer.listing_id, 1)],
+            email=email,
+            shipping_address=address,
+        )
     assert err.value.code == code
     assert not Order.objects.exists() and Listing.objects.get(pk=offer.listing_id).quantity == 5
 
@@ -169,13 +195,19 @@ def test_more_than_available_is_refused_whole(marketplace, offer):
 
 def test_unknown_offer_is_not_found(marketplace, offer):
     with pytest.raises(DomainError) as err:
-        checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(999999, 1)],
-                       email="a@b.fr", shipping_address=ADDRESS_FR)
+        checkout_start(
+            market=marketplace.fr,
+            channel=marketplace.web_fr,
+            items=[Item(999999, 1)],
+            email="a@b.fr",
+            shipping_address=ADDRESS_FR,
+        )
     assert (err.value.code, err.value.status) == ("OFFER_NOT_FOUND", 404)
 
 
 def test_gateway_refuses_to_run_inside_a_transaction(marketplace, offer):
     from django.db import transaction
+
     order = start(marketplace, offer)
     with transaction.atomic(), pytest.raises(RuntimeError):
         checkout_pay(order=order, card_number=PAY_OK)
@@ -183,6 +215,7 @@ def test_gateway_refuses_to_run_inside_a_transaction(marketplace, offer):
 
 def test_paid_order_feeds_the_gmv_rollup_once(marketplace, offer):
     from remarket.analytics.models import GmvRollup, SaleFact
+
     order = start(marketplace, offer)
     checkout_pay(order=order, card_number=PAY_OK)
     assert drain() >= 1
@@ -203,20 +236,36 @@ def test_settle_is_idempotent(marketplace, offer):
 def test_each_merchant_sub_order_ships_with_a_chosen_option(marketplace):
     from remarket.checkout.shipping import Choice, suborder_options
     from remarket.offers.models import ShippingOption
+
     from ..factories import ListingFactory, ListingMarketFactory
+
     a = ListingMarketFactory(market=marketplace.fr, listing=ListingFactory(quantity=3))
     b = ListingMarketFactory(market=marketplace.fr, listing=ListingFactory(quantity=3))
     ShippingOption.objects.create(terms=a, carrier="Colissimo", price_minor=499, delay_days=2)
     ShippingOption.objects.create(terms=a, carrier="Chronopost", price_minor=990, delay_days=1)
     with pytest.raises(DomainError) as err:
-        checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(a.listing_id)],
-                       email="a@b.fr", shipping_address=ADDRESS_FR, shipping_choice={a.listing.merchant_id: "DHL"})
+        checkout_start(
+            market=marketplace.fr,
+            channel=marketplace.web_fr,
+            items=[Item(a.listing_id)],
+            email="a@b.fr",
+            shipping_address=ADDRESS_FR,
+            shipping_choice={a.listing.merchant_id: "DHL"},
+        )
     assert err.value.code == "CHECKOUT_SHIPPING_UNKNOWN" and not Order.objects.exists()
-    order = checkout_start(market=marketplace.fr, channel=marketplace.web_fr,
-                           items=[Item(a.listing_id), Item(b.listing_id)], email="a@b.fr", shipping_address=ADDRESS_FR,
-                           shipping_choice={a.listing.merchant_id: "chronopost"})
+    order = checkout_start(
+        market=marketplace.fr,
+        channel=marketplace.web_fr,
+        items=[Item(a.listing_id), Item(b.listing_id)],
+        email="a@b.fr",
+        shipping_address=ADDRESS_FR,
+        shipping_choice={a.listing.merchant_id: "chronopost"},
+    )
     subs = {s.merchant_id: s for s in order.suborders.all()}
-    assert (subs[a.listing.merchant_id].shipping_carrier, subs[a.listing.merchant_id].shipping_minor) == ("Chronopost", 990)
+    assert (subs[a.listing.merchant_id].shipping_carrier, subs[a.listing.merchant_id].shipping_minor) == (
+        "Chronopost",
+        990,
+    )
     assert (subs[b.listing.merchant_id].shipping_carrier, subs[b.listing.merchant_id].shipping_minor) == ("Standard", 0)
     assert order.total_minor == 2 * 49900 + 990 == sum(s.total_minor for s in subs.values())
     assert order.payment.amount_minor == order.total_minor

@@ -1,5 +1,6 @@
 """Kill the process at each named step of a purchase; after restart and reconciliation, payment and order agree
 and no unit is lost or sold twice."""
+
 import datetime as dt
 import os
 import signal
@@ -16,7 +17,7 @@ from remarket.offers.models import Listing
 from remarket.orders.models import Order
 from remarket.payments.gateway import gateway
 
-from ..conftest import ADDRESS_FR, PAY_OK, build_marketplace, database_url
+from ..conftest import ADDRESS_FR, build_marketplace, database_url
 from ..factories import ListingFactory, ListingMarketFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,18 +42,36 @@ print("survived")
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("point, paid", [("after_order_commit", False), ("after_authorize", True),
-                                         ("after_capture", True), ("before_webhook_recorded", True)])
+@pytest.mark.parametrize(
+    "point, paid",
+    [
+        ("after_order_commit", False),
+        ("after_authorize", True),
+        ("after_capture", True),
+        ("before_webhook_recorded", True),
+    ],
+)
 def test_a_crash_at_any_step_is_settled_by_the_reconciler(point, paid):
     mp = build_marketplace()
     offer = ListingMarketFactory(market=mp.fr, listing=ListingFactory(quantity=3))
-    order = checkout_start(market=mp.fr, channel=mp.web_fr, items=[Item(offer.listing_id)], email="a@b.fr",
-                           shipping_address=ADDRESS_FR)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "remarket.settings.test", "DATABASE_URL": database_url(),
-           "REMARKET_CRASH_AT": point}
+    order = checkout_start(
+        market=mp.fr, channel=mp.web_fr, items=[Item(offer.listing_id)], email="a@b.fr", shipping_address=ADDRESS_FR
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "remarket.settings.test",
+        "DATABASE_URL": database_url(),
+        "REMARKET_CRASH_AT": point,
+    }
     mode = "webhook" if point == "before_webhook_recorded" else "pay"
-    run = subprocess.run([sys.executable, "-c", SCRIPT, str(order.pk), mode], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(order.pk), mode],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == -signal.SIGKILL, run.stdout + run.stderr  # it was killed at the crash point
     order.refresh_from_db()
     assert order.state == 10  # nothing recorded the outcome: the order still awaits payment

@@ -1,5 +1,6 @@
 """Issue 11's findings, one test each, through the services and the pages: an intent's life (payments/services.py),
 late captures refunded, one order per cart version, and holds that cannot be squatted."""
+
 import datetime as dt
 import re
 
@@ -10,8 +11,14 @@ from django.db.models import Sum
 from remarket.accounts.models import Role
 from remarket.checkout.limits import Holder
 from remarket.checkout.models import StockHold
-from remarket.checkout.services import (Item, checkout_pay, checkout_settle, checkout_start, payment_webhook,
-                                        payments_reconcile)
+from remarket.checkout.services import (
+    Item,
+    checkout_pay,
+    checkout_settle,
+    checkout_start,
+    payment_webhook,
+    payments_reconcile,
+)
 from remarket.core import clock
 from remarket.core.errors import DomainError, TooManyRequests
 from remarket.events.outbox import drain
@@ -30,8 +37,14 @@ NOON = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
 
 
 def start(marketplace, offer, quantity=1, **kw):
-    return checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(offer.listing_id, quantity)],
-                          email="buyer@example.com", shipping_address=ADDRESS_FR, **kw)
+    return checkout_start(
+        market=marketplace.fr,
+        channel=marketplace.web_fr,
+        items=[Item(offer.listing_id, quantity)],
+        email="buyer@example.com",
+        shipping_address=ADDRESS_FR,
+        **kw,
+    )
 
 
 def _ledger_sum() -> int:
@@ -59,8 +72,9 @@ def test_the_reconciler_asks_the_gateway_before_failing_a_submitted_intent(marke
         clock.advance(dt.timedelta(minutes=3))
         payments_reconcile()
         assert PaymentIntent.objects.get(pk=intent.pk).status == "submitted"  # unknown to the gateway: not failed
-        result = gateway().authorize(intent_id=intent.pk, amount_minor=intent.amount_minor, currency="EUR",
-                                     card_number=PAY_OK, capture=True)
+        result = gateway().authorize(
+            intent_id=intent.pk, amount_minor=intent.amount_minor, currency="EUR", card_number=PAY_OK, capture=True
+        )
         checkout_settle(intent_id=intent.pk, result=result)
     assert (Order.objects.get(pk=order.pk).state, PaymentIntent.objects.get(pk=intent.pk).status) == (1, "captured")
 
@@ -75,8 +89,9 @@ def test_a_capture_arriving_for_a_failed_intent_is_refunded_with_its_ledger_and_
         assert (PaymentIntent.objects.get(pk=intent.pk).status, Order.objects.get(pk=order.pk).state) == ("failed", 8)
         assert Listing.objects.get(pk=offer.listing_id).quantity == 5  # the units went back on sale
         # the payer's call, slow, still charged the card
-        result = gateway().authorize(intent_id=intent.pk, amount_minor=intent.amount_minor, currency="EUR",
-                                     card_number=PAY_OK, capture=True)
+        result = gateway().authorize(
+            intent_id=intent.pk, amount_minor=intent.amount_minor, currency="EUR", card_number=PAY_OK, capture=True
+        )
         settled = checkout_settle(intent_id=intent.pk, result=result)
     assert settled.status == "captured" and Order.objects.get(pk=order.pk).state == 8  # money moved, no order
     refund = Refund.objects.get(intent=intent)
@@ -88,8 +103,11 @@ def test_a_capture_arriving_for_a_failed_intent_is_refunded_with_its_ledger_and_
     assert SandboxCharge.objects.get(intent_id=intent.pk).status == "refunded"
     kinds = sorted(LedgerTransaction.objects.filter(order=order).values_list("kind", flat=True))
     assert kinds == ["capture_unhonoured", "customer_refund"] and _ledger_sum() == 0
-    assert not LedgerEntry.objects.filter(account="customer_refunds").exclude(amount_minor=0).aggregate(
-        s=Sum("amount_minor"))["s"]  # nothing owed to the customer any more
+    assert (
+        not LedgerEntry.objects.filter(account="customer_refunds")
+        .exclude(amount_minor=0)
+        .aggregate(s=Sum("amount_minor"))["s"]
+    )  # nothing owed to the customer any more
     drain()
     assert [m.subject for m in mail.outbox] == ["Your payment is being refunded"]
     assert mail.outbox[0].to == ["buyer@example.com"] and str(order.public_id) in mail.outbox[0].body
@@ -125,6 +143,7 @@ def test_a_forged_webhook_cannot_pay_an_order_even_with_the_right_signature(mark
     import json
 
     from remarket.payments.sandbox import sign
+
     order = start(marketplace, offer)
     body = json.dumps({"id": "evt_forged", "intent_id": order.payment.pk, "status": "captured", "ref": "ch_x"}).encode()
     payment_webhook(body=body, signature=sign(body))
@@ -138,6 +157,7 @@ def test_a_webhook_about_a_payment_that_is_not_ours_is_acknowledged_and_ignored(
     import json
 
     from remarket.payments.sandbox import sign
+
     body = json.dumps({"id": "evt_1", "intent_id": 987654, "status": "captured"}).encode()
     assert payment_webhook(body=body, signature=sign(body)) is None
 
@@ -173,8 +193,12 @@ def test_a_form_for_a_cart_that_changed_since_is_refused(client, marketplace, of
 
 def test_the_till_form_sent_twice_makes_one_sale(client, marketplace):
     first_party = MerchantFactory(is_first_party=True, name="remarket", slug="remarket")
-    term = ListingMarket.objects.create(listing=ListingFactory(merchant=first_party, quantity=0), market=marketplace.us,
-                                        currency="USD", price_minor=59900)
+    term = ListingMarket.objects.create(
+        listing=ListingFactory(merchant=first_party, quantity=0),
+        market=marketplace.us,
+        currency="USD",
+        price_minor=59900,
+    )
     LocationStock.objects.create(location=marketplace.nyc, listing=term.listing, available=3)
     client.force_login(UserFactory(role=Role.CLERK, location=marketplace.nyc))
     page = client.get("/pos/").content.decode()
@@ -220,8 +244,10 @@ def test_a_paid_hold_stops_counting_and_fresh_sessions_from_one_address_meet_the
 
 
 def test_checkouts_a_minute_are_limited_and_the_page_says_when_to_retry(client, marketplace, settings):
-    settings.REMARKET = {**settings.REMARKET, "CHECKOUT_LIMITS": {**settings.REMARKET["CHECKOUT_LIMITS"],
-                                                                  "PER_MINUTE": 2}}
+    settings.REMARKET = {
+        **settings.REMARKET,
+        "CHECKOUT_LIMITS": {**settings.REMARKET["CHECKOUT_LIMITS"], "PER_MINUTE": 2},
+    }
     offer = ListingMarketFactory(market=marketplace.fr, listing=ListingFactory(quantity=100))
     statuses = []
     with clock.frozen(NOON):
@@ -235,11 +261,17 @@ def test_checkouts_a_minute_are_limited_and_the_page_says_when_to_retry(client, 
 
 
 def test_the_api_answers_429_with_retry_after(client, marketplace, settings):
-    settings.REMARKET = {**settings.REMARKET, "CHECKOUT_LIMITS": {**settings.REMARKET["CHECKOUT_LIMITS"],
-                                                                  "PER_MINUTE_PER_IP": 1}}
+    settings.REMARKET = {
+        **settings.REMARKET,
+        "CHECKOUT_LIMITS": {**settings.REMARKET["CHECKOUT_LIMITS"], "PER_MINUTE_PER_IP": 1},
+    }
     offer = ListingMarketFactory(market=marketplace.fr, listing=ListingFactory(quantity=100))
-    body = {"market": "FR", "email": "a@example.com", "shipping_address": ADDRESS_FR,
-            "items": [{"listing_id": offer.listing_id, "quantity": 1}]}
+    body = {
+        "market": "FR",
+        "email": "a@example.com",
+        "shipping_address": ADDRESS_FR,
+        "items": [{"listing_id": offer.listing_id, "quantity": 1}],
+    }
     assert client.post("/api/v1/checkout", body, content_type="application/json").status_code == 201
     refused = client.post("/api/v1/checkout", body, content_type="application/json")
     assert (refused.status_code, refused.json()["code"]) == (429, "CHECKOUT_RATE_LIMITED")
@@ -248,6 +280,7 @@ def test_the_api_answers_429_with_retry_after(client, marketplace, settings):
 
 def test_the_client_address_is_read_through_the_trusted_proxies_only(rf, settings):
     from remarket.core.http import client_ip
+
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
     assert client_ip(request) == "10.0.0.2"  # no proxy trusted: the header is the client's own say
     settings.REMARKET = {**settings.REMARKET, "TRUSTED_PROXIES": 1}
@@ -280,10 +313,18 @@ def test_webhooks_over_http_forged_replayed_or_changed_change_nothing(client, ma
     checkout_pay(order=Order.objects.get(pk=order.pk), card_number=PAY_OK)
     body, signature = SandboxGateway().webhook_for(ref=SandboxCharge.objects.get().ref)
     for _ in range(2):  # delivered, then replayed
-        assert client.post("/payments/webhook", body, content_type="application/json",
-                           HTTP_X_SIGNATURE=signature).status_code == 200
+        assert (
+            client.post(
+                "/payments/webhook", body, content_type="application/json", HTTP_X_SIGNATURE=signature
+            ).status_code
+            == 200
+        )
     changed = body.replace(b'"captured"', b'"failed"')
-    assert client.post("/payments/webhook", changed, content_type="application/json",
-                       HTTP_X_SIGNATURE=signature).status_code == 401
+    assert (
+        client.post(
+            "/payments/webhook", changed, content_type="application/json", HTTP_X_SIGNATURE=signature
+        ).status_code
+        == 401
+    )
     assert (PaymentIntent.objects.get(order=order).status, Order.objects.get(pk=order.pk).state) == ("captured", 1)
     assert LedgerTransaction.objects.filter(order=order, kind="sale").count() == 1

@@ -1,6 +1,7 @@
 """How many SQL statements one purchase costs (checkout_start, then checkout_pay with an approved card): each
 round trip is paid by every buyer, so a change that adds one shows here. Transaction control (BEGIN, COMMIT,
 savepoints) is left out: it differs between a test's wrapping transaction and production."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,8 +19,13 @@ def _statements(queries) -> list[str]:
 
 
 def _buy(marketplace, offer):
-    order = checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(offer.listing_id, 1)],
-                           email="buyer@example.com", shipping_address=ADDRESS_FR)
+    order = checkout_start(
+        market=marketplace.fr,
+        channel=marketplace.web_fr,
+        items=[Item(offer.listing_id, 1)],
+        email="buyer@example.com",
+        shipping_address=ADDRESS_FR,
+    )
     return order
 
 

@@ -40,6 +40,7 @@ def test_a_refused_write_leaves_no_key_behind():
     def boom():
         merchant_create(name="A", country="FR")
         raise DomainError("X_FAILED", "no")
+
     with pytest.raises(DomainError):
         idempotent(scope="user:1", route="r", key="k1", body={}, run=boom)
     assert not IdempotencyKey.objects.exists() and not Merchant.objects.exists()

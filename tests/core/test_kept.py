@@ -1,4 +1,5 @@
 """core/kept.py: reference data kept in the process for a minute, in the shared cache for a few."""
+
 from unittest import mock
 
 from django.core.cache import cache
@@ -16,7 +17,7 @@ def test_a_value_is_loaded_once_then_kept_until_forgotten_or_stale():
     assert cache.get("test-kept:v1:FR") is None
     kept.get("FR")
     assert loads == ["FR", "FR"]
-    with mock.patch("remarket.core.kept.time.monotonic", return_value=10 ** 9):  # a minute and more later
+    with mock.patch("remarket.core.kept.time.monotonic", return_value=10**9):  # a minute and more later
         cache.delete("test-kept:v1:FR")
         kept.get("FR")
     assert loads == ["FR", "FR", "FR"]

@@ -12,16 +12,31 @@ def test_exponents_follow_iso_4217():
     assert (exponent("EUR"), exponent("JPY"), exponent("KWD"), exponent("usd")) == (2, 0, 3, 2)
 
 
-@pytest.mark.parametrize("amount, currency, minor", [
-    ("199.90", "EUR", 19990), ("199,90", "EUR", 19990), ("0.005", "EUR", 1), ("1234", "JPY", 1234),
-    ("12.5", "JPY", 13), ("1.2345", "KWD", 1235),
-])
+@pytest.mark.parametrize(
+    "amount, currency, minor",
+    [
+        ("199.90", "EUR", 19990),
+        ("199,90", "EUR", 19990),
+        ("0.005", "EUR", 1),
+        ("1234", "JPY", 1234),
+        ("12.5", "JPY", 13),
+        ("1.2345", "KWD", 1235),
+    ],
+)
 def test_to_minor_rounds_half_up(amount, currency, minor):
     assert to_minor(amount, currency) == minor
 
 
-@pytest.mark.parametrize("amount, code", [("-1", "MONEY_NEGATIVE"), ("abc", "MONEY_INVALID"), ("NaN", "MONEY_INVALID"),
-                                          ("1e400", "MONEY_INVALID"), ("1e14", "MONEY_TOO_LARGE")])
+@pytest.mark.parametrize(
+    "amount, code",
+    [
+        ("-1", "MONEY_NEGATIVE"),
+        ("abc", "MONEY_INVALID"),
+        ("NaN", "MONEY_INVALID"),
+        ("1e400", "MONEY_INVALID"),
+        ("1e14", "MONEY_TOO_LARGE"),
+    ],
+)
 def test_bad_amounts_are_refused(amount, code):
     with pytest.raises(DomainError) as err:
         to_minor(amount, "EUR")

@@ -1,4 +1,5 @@
 """`remarket demo` at a small scale (5 merchants, 300 listings, 400 orders), built once for the module."""
+
 import csv
 import datetime as dt
 import re
@@ -34,8 +35,9 @@ COMMUNES = "remarket/markets/data/fr-communes.csv"
 
 
 def test_six_markets_with_their_currency_language_zone_and_tax(demo):
-    assert list(Market.objects.order_by("code").values_list(
-        "code", "currency", "language", "time_zone", "prices_include_tax")) == [
+    assert list(
+        Market.objects.order_by("code").values_list("code", "currency", "language", "time_zone", "prices_include_tax")
+    ) == [
         ("DE", "EUR", "de-DE", "Europe/Berlin", True),
         ("ES", "EUR", "es-ES", "Europe/Madrid", True),
         ("FR", "EUR", "fr-FR", "Europe/Paris", True),
@@ -44,14 +46,23 @@ def test_six_markets_with_their_currency_language_zone_and_tax(demo):
         ("US", "USD", "en-US", "America/New_York", False),
     ]
     assert set(Channel.objects.values_list("code", "kind", "market__code")) == {
-        ("web-fr", "web", "FR"), ("web-us", "web", "US"), ("web-de", "web", "DE"), ("web-es", "web", "ES"),
-        ("web-it", "web", "IT"), ("web-gb", "web", "GB"), ("store-us", "store", "US"),
+        ("web-fr", "web", "FR"),
+        ("web-us", "web", "US"),
+        ("web-de", "web", "DE"),
+        ("web-es", "web", "ES"),
+        ("web-it", "web", "IT"),
+        ("web-gb", "web", "GB"),
+        ("store-us", "store", "US"),
         ("partner-fr", "partner", "FR"),
     }
     assert Channel.objects.get(code="partner-fr").partner == Partner.objects.get()
     store = Location.objects.get(channel__code="store-us")
     assert (store.code, store.name, store.town, store.postcode) == (
-        "nyc-soho", "remarket New York — SoHo", "New York", "10012")
+        "nyc-soho",
+        "remarket New York — SoHo",
+        "New York",
+        "10012",
+    )
     assert FxRate.objects.filter(currency="EUR").count() > 300
     assert FxRate.objects.filter(currency="GBP").exists()
 
@@ -88,8 +99,14 @@ def test_500_partner_points_of_sale_in_distinct_towns_largest_first(demo):
 
 def test_catalog_of_real_models_with_impact_keys(demo):
     assert dict(Category.objects.values_list("slug", "impact_key")) == {
-        "smartphones": "smartphone", "tablets": "tablet", "laptops": "laptop", "desktops": "desktop",
-        "consoles": "", "smartwatches": "", "audio": ""}
+        "smartphones": "smartphone",
+        "tablets": "tablet",
+        "laptops": "laptop",
+        "desktops": "desktop",
+        "consoles": "",
+        "smartwatches": "",
+        "audio": "",
+    }
     assert ProductModel.objects.count() >= 60
     assert 300 <= Variant.objects.count() <= 1500
     pro = ProductModel.objects.get(slug="iphone-15-pro")
@@ -97,9 +114,16 @@ def test_catalog_of_real_models_with_impact_keys(demo):
     variants = pro.variants.all()
     assert {v.storage_gb for v in variants} == {128, 256, 512, 1024}
     assert {v.colour for v in variants} == {"Black Titanium", "White Titanium", "Blue Titanium", "Natural Titanium"}
-    for slug in ("galaxy-s24", "pixel-8", "macbook-air-13-inch-m2-2022", "sony-playstation-5",
-                 "nintendo-switch-oled-model", "ipad-air-5th-generation", "airpods-pro-2nd-generation",
-                 "microsoft-xbox-series-x"):
+    for slug in (
+        "galaxy-s24",
+        "pixel-8",
+        "macbook-air-13-inch-m2-2022",
+        "sony-playstation-5",
+        "nintendo-switch-oled-model",
+        "ipad-air-5th-generation",
+        "airpods-pro-2nd-generation",
+        "microsoft-xbox-series-x",
+    ):
         assert ProductModel.objects.filter(slug=slug).exists(), slug
 
 
@@ -140,7 +164,10 @@ def test_credentials_file_has_the_logins_and_they_work(demo):
     assert len(clerks) == 4
     nyc = User.objects.get(username="clerk-nyc-soho")
     assert (nyc.role, nyc.location.code, clerks["clerk-nyc-soho"]["location"]) == (
-        Role.CLERK, "nyc-soho", "remarket New York — SoHo")
+        Role.CLERK,
+        "nyc-soho",
+        "remarket New York — SoHo",
+    )
     for username, entry in clerks.items():
         user = User.objects.get(username=username)
         assert user.check_password(entry["password"]) and user.location.name == entry["location"]
@@ -171,7 +198,8 @@ def test_listings_are_valid_and_priced_in_each_market_currency(demo):
 def test_first_party_sells_phones_with_units_on_store_and_partner_counters(demo):
     first = Merchant.objects.get(is_first_party=True)
     assert set(Listing.objects.filter(merchant=first).values_list("variant__model__category__slug", flat=True)) == {
-        "smartphones"}
+        "smartphones"
+    }
     stock = LocationStock.objects.select_related("location__channel", "listing")
     assert {s.listing.merchant_id for s in stock} == {first.pk}
     assert stock.filter(location__code="nyc-soho", available__gt=0).exists()
@@ -196,8 +224,7 @@ def test_states_derive_from_lines_and_totals_add_up(demo):
             assert sub.state == order_state_from_lines(l.state for l in lines)
             sales_tax = sum(l.tax_minor for l in lines if l.tax_scheme == "sales_tax")  # on top of US prices
             assert sub.total_minor == sum(l.total_minor for l in lines) + sales_tax
-            assert all(l.total_minor == l.unit_price_minor * l.quantity and l.currency == order.currency
-                       for l in lines)
+            assert all(l.total_minor == l.unit_price_minor * l.quantity and l.currency == order.currency for l in lines)
             all_states += [l.state for l in lines]
         assert order.state == order_state_from_lines(all_states)
         assert order.total_minor == sum(s.total_minor for s in order.suborders.all())
@@ -231,7 +258,8 @@ def test_payments_holds_and_shipments_match_the_states(demo):
         else:
             assert (intent.status, hold.outcome) == ("captured", "sold")
     assert set(SandboxCharge.objects.values_list("ref", "status")) == set(
-        PaymentIntent.objects.exclude(gateway_ref="").values_list("gateway_ref", "status"))
+        PaymentIntent.objects.exclude(gateway_ref="").values_list("gateway_ref", "status")
+    )
     shipped = set(SubOrder.objects.filter(state=9).values_list("pk", flat=True))
     assert set(Shipment.objects.values_list("suborder_id", flat=True)) == shipped
     assert not OrderLine.objects.filter(suborder__state=9).exclude(state=3).exists()
@@ -244,11 +272,17 @@ def test_ledger_has_one_balanced_sale_per_paid_suborder(demo):
     assert not sales.annotate(total=Sum("entries__amount_minor")).exclude(total=0).exists()
     for sub in paid.select_related("merchant", "order").prefetch_related("lines"):
         lines = list(sub.lines.all())
-        expected = sale_entries(merchant_id=sub.merchant_id, currency=sub.order.currency,
-                                lines=[line_money(l) for l in lines], shipping=shipping_money(sub))
-        assert sorted(LedgerEntry.objects.filter(transaction__suborder=sub).values_list(
-            "account", "line", "merchant_id", "amount_minor", "currency")) == sorted(
-            (e.account, e.line, e.merchant_id, e.amount_minor, e.currency) for e in expected)
+        expected = sale_entries(
+            merchant_id=sub.merchant_id,
+            currency=sub.order.currency,
+            lines=[line_money(l) for l in lines],
+            shipping=shipping_money(sub),
+        )
+        assert sorted(
+            LedgerEntry.objects.filter(transaction__suborder=sub).values_list(
+                "account", "line", "merchant_id", "amount_minor", "currency"
+            )
+        ) == sorted((e.account, e.line, e.merchant_id, e.amount_minor, e.currency) for e in expected)
         assert sub.total_minor == sum(e.amount_minor for e in expected if e.account == Account.GATEWAY_CLEARING)
 
 
@@ -264,7 +298,8 @@ def test_demo_lines_carry_their_tax_and_commission(demo):
 def test_sale_facts_for_every_paid_line_and_rollups_that_sum_them(demo):
     paid_lines = OrderLine.objects.filter(suborder__state__in=(1, 3, 9))
     assert sorted(SaleFact.objects.values_list("order_line_id", flat=True)) == sorted(
-        paid_lines.values_list("pk", flat=True))
+        paid_lines.values_list("pk", flat=True)
+    )
     assert SaleFact.objects.aggregate(s=Sum("gmv_minor"))["s"] == paid_lines.aggregate(s=Sum("total_minor"))["s"]
     facts = SaleFact.objects.aggregate(gmv=Sum("gmv_eur_minor"), units=Sum("quantity"), co2e=Sum("co2e_avoided_g"))
     rollups = GmvRollup.objects.aggregate(gmv=Sum("gmv_eur_minor"), units=Sum("units"), co2e=Sum("co2e_avoided_g"))
@@ -283,9 +318,18 @@ def test_running_again_changes_nothing(demo, tmp_path):
 
 
 def _listing_signature() -> set[tuple]:
-    return set(ListingMarket.objects.values_list(
-        "listing__merchant__name", "listing__variant__model__slug", "listing__variant__storage_gb",
-        "listing__variant__colour", "listing__grade", "listing__quantity", "market__code", "price_minor"))
+    return set(
+        ListingMarket.objects.values_list(
+            "listing__merchant__name",
+            "listing__variant__model__slug",
+            "listing__variant__storage_gb",
+            "listing__variant__colour",
+            "listing__grade",
+            "listing__quantity",
+            "market__code",
+            "price_minor",
+        )
+    )
 
 
 def test_force_rebuilds_the_same_demo_from_the_same_seed(demo, tmp_path):
@@ -318,9 +362,13 @@ def test_recent_parcels_have_invoices_that_agree_with_the_ledger_to_the_cent(dem
     assert invoices and {i.margin_scheme for i in invoices} == {True, False}  # standard and margin-scheme ones
     for invoice in invoices:
         sub = invoice.suborder
-        sale = dict(LedgerEntry.objects.filter(transaction__suborder=sub, transaction__kind="sale")
-                    .values("account", "line").annotate(s=Sum("amount_minor")).values_list("line", "s")
-                    .filter(account__in=["merchant_payable", "tax_payable"], line="tax"))
+        sale = dict(
+            LedgerEntry.objects.filter(transaction__suborder=sub, transaction__kind="sale")
+            .values("account", "line")
+            .annotate(s=Sum("amount_minor"))
+            .values_list("line", "s")
+            .filter(account__in=["merchant_payable", "tax_payable"], line="tax")
+        )
         paid = LedgerEntry.objects.get(transaction__suborder=sub, transaction__kind="sale", account="gateway_clearing")
         margin_vat = sum(l.tax_minor for l in sub.lines.all() if l.tax_scheme == "margin")
         assert invoice.total_minor == sub.total_minor == paid.amount_minor

@@ -1,4 +1,5 @@
 """The command's refusals, and the markets service the demo (and tests) build on, on an empty database."""
+
 from io import StringIO
 
 import pytest
@@ -11,12 +12,15 @@ from remarket.markets.services import MARKETS, markets_ensure
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    ({"merchants": 5, "listings": 20, "orders": 400}, "--listings is at least 35"),
-    ({"merchants": 5, "listings": 300, "orders": 29}, "--orders is at least 30"),
-    ({"merchants": 0, "listings": 300, "orders": 400}, "--merchants is at least 1"),
-    ({"merchants": 1, "listings": 300, "orders": 400, "partner_locations": 0}, "--partner-locations"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"merchants": 5, "listings": 20, "orders": 400}, "--listings is at least 35"),
+        ({"merchants": 5, "listings": 300, "orders": 29}, "--orders is at least 30"),
+        ({"merchants": 0, "listings": 300, "orders": 400}, "--merchants is at least 1"),
+        ({"merchants": 1, "listings": 300, "orders": 400, "partner_locations": 0}, "--partner-locations"),
+    ],
+)
 def test_options_out_of_range_are_refused_and_nothing_is_written(options, message, tmp_path):
     with pytest.raises(CommandError, match=f"DEMO_OPTIONS_INVALID: .*{message}"):
         call_command("demo", credentials=tmp_path / "c.json", stdout=StringIO(), verbosity=0, **options)
@@ -30,7 +34,13 @@ def test_markets_ensure_creates_each_market_and_web_channel_once():
     assert [m.pk for m in first] == [m.pk for m in again]
     assert sorted(Market.objects.values_list("code", flat=True)) == sorted(spec.code for spec in MARKETS)
     assert sorted(Channel.objects.values_list("code", flat=True)) == [
-        "web-de", "web-es", "web-fr", "web-gb", "web-it", "web-us"]
+        "web-de",
+        "web-es",
+        "web-fr",
+        "web-gb",
+        "web-it",
+        "web-us",
+    ]
     assert set(Channel.objects.values_list("kind", flat=True)) == {"web"}
 
 

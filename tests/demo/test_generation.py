@@ -1,4 +1,5 @@
 """The demo's pure parts: prices, the spread of orders over the year, the partner towns."""
+
 import datetime as dt
 
 import pytest
@@ -32,10 +33,16 @@ def test_prices_fall_with_age_and_grade_and_rise_with_storage():
     assert base_price_eur(BY_SLUG["iphone-12"], 64, Grade.GOOD, 2026) < base_price_eur(pro, 128, Grade.GOOD, 2026)
 
 
-@pytest.mark.parametrize(("eur", "market", "currency", "expected"), [
-    (487.3, "FR", "EUR", 48900), (483.0, "FR", "EUR", 47900), (500.0, "US", "USD", 47899),
-    (500.0, "GB", "GBP", 43900), (12.2, "FR", "EUR", 1200),
-])
+@pytest.mark.parametrize(
+    ("eur", "market", "currency", "expected"),
+    [
+        (487.3, "FR", "EUR", 48900),
+        (483.0, "FR", "EUR", 47900),
+        (500.0, "US", "USD", 47899),
+        (500.0, "GB", "GBP", 43900),
+        (12.2, "FR", "EUR", 1200),
+    ],
+)
 def test_shelf_prices_end_in_9_in_whole_units_and_99_cents_in_dollars(eur, market, currency, expected):
     assert market_price_minor(eur, market, currency) == expected
 
@@ -59,14 +66,25 @@ def test_day_counts_sum_exactly_and_grow_over_the_year():
 
 
 def test_black_friday_is_the_day_after_the_fourth_thursday_of_november():
-    assert [_black_friday(y) for y in (2024, 2025, 2026)] == [dt.date(2024, 11, 29), dt.date(2025, 11, 28),
-                                                              dt.date(2026, 11, 27)]
+    assert [_black_friday(y) for y in (2024, 2025, 2026)] == [
+        dt.date(2024, 11, 29),
+        dt.date(2025, 11, 28),
+        dt.date(2026, 11, 27),
+    ]
 
 
 def test_largest_communes_merge_arrondissements_into_their_city():
     towns = communes_largest(limit=8)
-    assert [t.name for t in towns] == ["Paris", "Marseille", "Lyon", "Toulouse", "Nice", "Nantes", "Montpellier",
-                                       "Strasbourg"]
+    assert [t.name for t in towns] == [
+        "Paris",
+        "Marseille",
+        "Lyon",
+        "Toulouse",
+        "Nice",
+        "Nantes",
+        "Montpellier",
+        "Strasbourg",
+    ]
     paris = towns[0]
     assert (paris.insee_code, paris.postcode) == ("75056", "75001")
     assert 2_000_000 < paris.population < 2_300_000

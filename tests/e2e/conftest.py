@@ -1,5 +1,6 @@
 """End-to-end: a real gunicorn process on the test database (tests/conftest.py `server`), driven by Debian's
 headless Chromium."""
+
 import shutil
 
 import pytest
@@ -13,9 +14,19 @@ def page(monkeypatch):
     assert chromium, "Debian's chromium is required for the browser tests: `make browser` installs it"
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM checks run beside Playwright's event loop
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         try:
             yield browser.new_page()
         finally:

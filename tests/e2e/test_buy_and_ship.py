@@ -22,9 +22,16 @@ def test_a_customer_buys_a_phone_and_the_merchant_ships_it(server, page):
     page.click(f'[data-grade="EXCELLENT"] button[data-add="{offer.listing_id}"]')
     assert page.url.endswith("/fr/cart/")
     page.click("text=Commander")
-    for name, value in {"email": "e2e@example.com", "first_name": "Ada", "last_name": "Lovelace",
-                        "street": "12 rue de Rivoli", "postal_code": "75001", "city": "Paris",
-                        "phone": "+33 6 12 34 56 78", "card_number": PAY_OK}.items():
+    for name, value in {
+        "email": "e2e@example.com",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "street": "12 rue de Rivoli",
+        "postal_code": "75001",
+        "city": "Paris",
+        "phone": "+33 6 12 34 56 78",
+        "card_number": PAY_OK,
+    }.items():
         page.fill(f'input[name="{name}"]', value)
     page.click("button[type=submit]")
     page.wait_for_selector('[data-payment="captured"]')

@@ -1,5 +1,6 @@
 """Under the Content-Security-Policy, in Chromium: nothing is blocked, the API docs draw offline from our own
 files, and the product page's variant picker (a data-autosubmit behaviour) still works."""
+
 import pytest
 
 from ..conftest import build_marketplace

@@ -1,5 +1,6 @@
 """A shopper who double-clicks Pay sends one request, and pays once (the server would make one order anyway:
 tests/checkout/test_money_safety.py)."""
+
 import pytest
 
 from remarket.orders.models import Order
@@ -20,9 +21,16 @@ def test_a_double_click_on_pay_sends_the_form_once(server, page):
     page.goto(f"{server}/fr/p/{offer.listing.variant.model.slug}/")
     page.click(f'[data-grade="EXCELLENT"] button[data-add="{offer.listing_id}"]')
     page.click("text=Commander")
-    for name, value in {"email": "e2e@example.com", "first_name": "Ada", "last_name": "Lovelace",
-                        "street": "12 rue de Rivoli", "postal_code": "75001", "city": "Paris",
-                        "phone": "+33 6 12 34 56 78", "card_number": PAY_OK}.items():
+    for name, value in {
+        "email": "e2e@example.com",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "street": "12 rue de Rivoli",
+        "postal_code": "75001",
+        "city": "Paris",
+        "phone": "+33 6 12 34 56 78",
+        "card_number": PAY_OK,
+    }.items():
         page.fill(f'input[name="{name}"]', value)
     with page.expect_navigation(url="**/fr/orders/**", timeout=60000):
         # a second press 20 ms after the first, while its request is in flight

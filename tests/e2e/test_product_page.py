@@ -11,9 +11,16 @@ pytestmark = pytest.mark.e2e
 def test_a_customer_opens_the_other_offers_and_picks_one(server, page):
     mp = build_marketplace()
     variant = VariantFactory()
-    best, other = (ListingMarketFactory(market=mp.fr, price_minor=price, min_price_minor=None, score=score,
-                                        listing=ListingFactory(variant=variant, merchant=MerchantFactory(name=name)))
-                   for price, score, name in ((52000, 9.0, "Atelier Best"), (48000, 7.0, "Atelier Other")))
+    best, other = (
+        ListingMarketFactory(
+            market=mp.fr,
+            price_minor=price,
+            min_price_minor=None,
+            score=score,
+            listing=ListingFactory(variant=variant, merchant=MerchantFactory(name=name)),
+        )
+        for price, score, name in ((52000, 9.0, "Atelier Best"), (48000, 7.0, "Atelier Other"))
+    )
     assert ListingMarket.objects.count() == 2
 
     page.goto(f"{server}/fr/p/{variant.model.slug}/")

@@ -13,17 +13,28 @@ pytestmark = pytest.mark.e2e
 
 def test_a_new_york_buyer_sees_the_sales_tax_before_paying_and_gets_an_invoice(server, page):
     mp = build_marketplace()
-    offer = ListingMarketFactory(market=mp.us, price_minor=10000, min_price_minor=None,
-                                 listing=ListingFactory(quantity=3, merchant=MerchantFactory(country="US")))
+    offer = ListingMarketFactory(
+        market=mp.us,
+        price_minor=10000,
+        min_price_minor=None,
+        listing=ListingFactory(quantity=3, merchant=MerchantFactory(country="US")),
+    )
     UserFactory(username="seller", role=Role.MERCHANT, merchant=offer.listing.merchant)
 
     page.goto(f"{server}/us/p/{offer.listing.variant.model.slug}/")
     page.click(f'button[data-add="{offer.listing_id}"]')
     page.goto(f"{server}/us/checkout/")
     assert "plus sales tax" in page.inner_text("#quote")
-    for name, value in {"email": "walt@example.com", "first_name": "Walt", "last_name": "Whitman",
-                        "street": "328 Mickle St", "postal_code": "10012", "city": "New York",
-                        "phone": "(212) 736-5000", "card_number": PAY_OK}.items():
+    for name, value in {
+        "email": "walt@example.com",
+        "first_name": "Walt",
+        "last_name": "Whitman",
+        "street": "328 Mickle St",
+        "postal_code": "10012",
+        "city": "New York",
+        "phone": "(212) 736-5000",
+        "card_number": PAY_OK,
+    }.items():
         page.fill(f'input[name="{name}"]', value)
     page.select_option('select[name="state"]', "NY")  # htmx asks for the state's tax
     page.wait_for_selector("#quote-tax")

@@ -1,5 +1,6 @@
 """Orders sold, shipped and refunded through the real services, for the invoice tests. /ws/ responses here are
 checked against the seller contract like in tests/ws."""
+
 import datetime as dt
 
 import pytest
@@ -17,8 +18,16 @@ from ..factories import ListingFactory, ListingMarketFactory, MerchantFactory
 from ..ws.conftest import contract, ws_responses_follow_the_contract  # noqa: F401  (fixtures)
 
 NOW = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
-ADDRESS_US = {"first_name": "Walt", "last_name": "Whitman", "street": "328 Mickle St", "postal_code": "10012",
-              "city": "New York", "state": "NY", "country": "US", "phone": "(212) 736-5000"}
+ADDRESS_US = {
+    "first_name": "Walt",
+    "last_name": "Whitman",
+    "street": "328 Mickle St",
+    "postal_code": "10012",
+    "city": "New York",
+    "state": "NY",
+    "country": "US",
+    "phone": "(212) 736-5000",
+}
 
 
 def merchant_actor(merchant) -> Actor:
@@ -28,17 +37,29 @@ def merchant_actor(merchant) -> Actor:
 def offer(market, *, merchant=None, price_minor=49900, **listing):
     """A published offer of 50 units in `market`."""
     merchant = merchant or MerchantFactory(country=market.code)
-    return ListingMarketFactory(market=market, price_minor=price_minor, min_price_minor=None,
-                                listing=ListingFactory(merchant=merchant, quantity=50, **listing)).listing
+    return ListingMarketFactory(
+        market=market,
+        price_minor=price_minor,
+        min_price_minor=None,
+        listing=ListingFactory(merchant=merchant, quantity=50, **listing),
+    ).listing
 
 
 def sell(marketplace, *listings, market: str = "fr", at: dt.datetime = NOW) -> SubOrder:
     """A paid order of one unit of each listing (one merchant), not yet accepted."""
-    market_, channel, address = ((marketplace.fr, marketplace.web_fr, ADDRESS_FR) if market == "fr"
-                                 else (marketplace.us, marketplace.web_us, ADDRESS_US))
+    market_, channel, address = (
+        (marketplace.fr, marketplace.web_fr, ADDRESS_FR)
+        if market == "fr"
+        else (marketplace.us, marketplace.web_us, ADDRESS_US)
+    )
     with clock.frozen(at):
-        order = checkout_start(market=market_, channel=channel, items=[Item(l.pk, 1) for l in listings],
-                               email="buyer@example.com", shipping_address=address)
+        order = checkout_start(
+            market=market_,
+            channel=channel,
+            items=[Item(l.pk, 1) for l in listings],
+            email="buyer@example.com",
+            shipping_address=address,
+        )
         checkout_pay(order=order, card_number=PAY_OK)
     return order.suborders.get()
 

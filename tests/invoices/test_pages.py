@@ -1,5 +1,6 @@
 """The documents as pages: the customer's from their order page, the merchant's from the back office, each in
 the market's language, printable on A4; nobody else's."""
+
 import pytest
 
 from remarket.accounts.models import Role

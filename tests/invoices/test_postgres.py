@@ -1,5 +1,6 @@
 """Gapless numbering under real concurrency: several workers issuing invoices of one merchant at once queue on
 the series' counter row and take 1..N, no gap, no duplicate."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest

@@ -1,5 +1,6 @@
 """Every CSV export meant for a spreadsheet (the merchant's statement, the operator's ledger journal and
 payouts) writes text that a spreadsheet would run as a formula as text, and amounts as numbers."""
+
 import csv
 import datetime as dt
 import io
@@ -18,7 +19,7 @@ from ..factories import MerchantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 NOV = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
-EVIL_NAME = "=HYPERLINK(\"http://attacker.invalid\",\"Refurb\")"
+EVIL_NAME = '=HYPERLINK("http://attacker.invalid","Refurb")'
 MEMOS = ["=1+2", "+33 6 12", "-2+3", "@SUM(A1)", "\tlooks empty", "\rnext", "plain memo"]
 
 
@@ -28,9 +29,15 @@ def books(marketplace):
     merchant = MerchantFactory(name=EVIL_NAME)
     with clock.frozen(NOV), transaction.atomic():
         for memo in MEMOS:
-            ledger_post(kind="adjustment", merchant_id=merchant.pk, memo=memo, entries=[
-                Entry(Account.MERCHANT_PAYABLE, -10000, "EUR", merchant.pk, Line.SALE),
-                Entry(Account.GATEWAY_CLEARING, 10000, "EUR", None, Line.SALE)])
+            ledger_post(
+                kind="adjustment",
+                merchant_id=merchant.pk,
+                memo=memo,
+                entries=[
+                    Entry(Account.MERCHANT_PAYABLE, -10000, "EUR", merchant.pk, Line.SALE),
+                    Entry(Account.GATEWAY_CLEARING, 10000, "EUR", None, Line.SALE),
+                ],
+            )
     with clock.frozen(NOV + dt.timedelta(hours=1)):
         fees_charge(now=NOV + dt.timedelta(hours=1), merchants=[merchant])
     return merchant
@@ -70,9 +77,21 @@ def test_the_payouts_csv_writes_the_merchant_name_as_text(client, operator_user,
     assert [(r[1], r[3], r[6]) for r in rows[1:]] == [("'" + EVIL_NAME, "2026-11", "651.00")]
 
 
-@pytest.mark.parametrize(("value", "written"), [
-    ("=A1", "'=A1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("a=b", "a=b"), ("", ""), (None, None), (-12, -12), (dt.date(2026, 11, 1), "2026-11-01"),
-])
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=A1", "'=A1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, None),
+        (-12, -12),
+        (dt.date(2026, 11, 1), "2026-11-01"),
+    ],
+)
 def test_csv_cell_neutralises_text_only(value, written):
     assert csv_cell(value) == written

@@ -1,4 +1,5 @@
 """Statements, payouts and the finance report through the back office, the operator's pages, /api/v1 and the CLI."""
+
 import csv
 import datetime as dt
 import io
@@ -24,8 +25,13 @@ DEC = dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC)
 def november(marketplace, offer):
     with clock.frozen(NOV):
         fees_charge(now=NOV, merchants=[offer.listing.merchant])
-        order = checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(offer.listing_id)],
-                               email="b@example.com", shipping_address=ADDRESS_FR)
+        order = checkout_start(
+            market=marketplace.fr,
+            channel=marketplace.web_fr,
+            items=[Item(offer.listing_id)],
+            email="b@example.com",
+            shipping_address=ADDRESS_FR,
+        )
         checkout_pay(order=order, card_number=PAY_OK)
     return order
 
@@ -58,9 +64,13 @@ def test_the_operator_sees_commission_and_tax_per_market_and_exports(client, ope
     assert page.status_code == 200
     fr = next(t for t in page.context["totals"] if t["market"] == "FR")
     assert (fr["gmv"], fr["commission"], fr["vat"], fr["take_rate_bp"]) == (49900, 4990, 8317, 1000)
-    journal = list(csv.reader(io.StringIO(client.get("/ops/finance/ledger.csv", {"period": "2026-11"}).content.decode())))
+    journal = list(
+        csv.reader(io.StringIO(client.get("/ops/finance/ledger.csv", {"period": "2026-11"}).content.decode()))
+    )
     assert len(journal) == 1 + 2 + 5  # header, the fee's two entries, the sale's five
-    payouts = list(csv.reader(io.StringIO(client.get("/ops/finance/payouts.csv", {"period": "2026-11"}).content.decode())))
+    payouts = list(
+        csv.reader(io.StringIO(client.get("/ops/finance/payouts.csv", {"period": "2026-11"}).content.decode()))
+    )
     assert payouts[1][6] == "400.10"
 
 
@@ -106,11 +116,18 @@ def test_closed_months_are_read_from_their_stored_sums_and_the_current_month_liv
     with clock.frozen(DEC):
         live = finance_by_market(first=dt.date(2026, 11, 1), last=dt.date(2026, 12, 1))
         assert finance_months_close() == 1 and finance_months_close() == 0
-        order = checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(offer.listing_id)],
-                               email="c@example.com", shipping_address=ADDRESS_FR)
+        order = checkout_start(
+            market=marketplace.fr,
+            channel=marketplace.web_fr,
+            items=[Item(offer.listing_id)],
+            email="c@example.com",
+            shipping_address=ADDRESS_FR,
+        )
         checkout_pay(order=order, card_number=PAY_OK)
         FinanceMonth.objects.update(commission_minor=1)  # a stored month is what is read: prove it
-        rows = {(r.market, r.month): r for r in finance_by_market(first=dt.date(2026, 11, 1), last=dt.date(2026, 12, 1))}
+        rows = {
+            (r.market, r.month): r for r in finance_by_market(first=dt.date(2026, 11, 1), last=dt.date(2026, 12, 1))
+        }
     assert [(r.market, r.month, r.gmv_minor) for r in live] == [("FR", dt.date(2026, 11, 1), 49900)]
     assert rows[("FR", dt.date(2026, 11, 1))].commission_minor == 1
     assert rows[("FR", dt.date(2026, 12, 1))].gmv_minor == 49900  # December, live

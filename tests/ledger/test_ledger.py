@@ -1,5 +1,6 @@
 """The ledger from real checkouts: worked tax cases to the cent, exact refunds, commissions, fees, statements and
 payouts that reconcile with the entries."""
+
 import datetime as dt
 
 import pytest
@@ -13,8 +14,14 @@ from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.ledger.models import Account, LedgerEntry, LedgerTransaction, Payout
 from remarket.ledger.payouts import payout_create, payouts_run, statement_build
-from remarket.ledger.services import (Entry, fees_charge, ledger_balance, ledger_post, ledger_record_partial_refund,
-                                      merchant_balance)
+from remarket.ledger.services import (
+    Entry,
+    fees_charge,
+    ledger_balance,
+    ledger_post,
+    ledger_record_partial_refund,
+    merchant_balance,
+)
 from remarket.markets.models import Channel, Market
 from remarket.orders.services import orderlines_cancel, suborder_accept, suborder_ship
 
@@ -23,21 +30,37 @@ from ..factories import CategoryFactory, ListingFactory, ListingMarketFactory, M
 
 pytestmark = pytest.mark.django_db
 NOV = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
-ADDRESS_DE = {"first_name": "Anna", "last_name": "Schmidt", "street": "Unter den Linden 1", "postal_code": "10117",
-              "city": "Berlin", "country": "DE", "phone": "+49 30 1234567"}
+ADDRESS_DE = {
+    "first_name": "Anna",
+    "last_name": "Schmidt",
+    "street": "Unter den Linden 1",
+    "postal_code": "10117",
+    "city": "Berlin",
+    "country": "DE",
+    "phone": "+49 30 1234567",
+}
 
 
 def buy(market, channel, terms, address, quantity=1):
-    order = checkout_start(market=market, channel=channel, items=[Item(terms.listing_id, quantity)],
-                           email="buyer@example.com", shipping_address=address)
+    order = checkout_start(
+        market=market,
+        channel=channel,
+        items=[Item(terms.listing_id, quantity)],
+        email="buyer@example.com",
+        shipping_address=address,
+    )
     assert checkout_pay(order=order, card_number=PAY_OK).status == "captured"
     order.refresh_from_db()
     return order
 
 
 def entries(order) -> dict[tuple[str, str], int]:
-    rows = (LedgerEntry.objects.filter(transaction__order=order).values("account", "line")
-            .annotate(s=Sum("amount_minor")).values_list("account", "line", "s"))
+    rows = (
+        LedgerEntry.objects.filter(transaction__order=order)
+        .values("account", "line")
+        .annotate(s=Sum("amount_minor"))
+        .values_list("account", "line", "s")
+    )
     return {(a, l): s for a, l, s in rows if s}
 
 
@@ -53,17 +76,30 @@ def test_fr_standard_sale_to_the_cent(marketplace, offer):
     line = order.suborders.get().lines.get()
     assert (line.tax_scheme, line.tax_minor, line.commission_minor, order.total_minor) == ("vat", 8317, 4990, 49900)
     assert entries(order) == {
-        ("gateway_clearing", "sale"): 49900, ("merchant_payable", "sale"): -41583, ("merchant_payable", "tax"): -8317,
-        ("merchant_payable", "commission"): 4990, ("commission_revenue", "commission"): -4990}
+        ("gateway_clearing", "sale"): 49900,
+        ("merchant_payable", "sale"): -41583,
+        ("merchant_payable", "tax"): -8317,
+        ("merchant_payable", "commission"): 4990,
+        ("commission_revenue", "commission"): -4990,
+    }
 
 
 def test_fr_margin_scheme_sale_to_the_cent(marketplace, offer):
-    offer.listing.vat_scheme, offer.listing.purchase_price_minor, offer.listing.purchase_currency = "margin", 30000, "EUR"
+    offer.listing.vat_scheme, offer.listing.purchase_price_minor, offer.listing.purchase_currency = (
+        "margin",
+        30000,
+        "EUR",
+    )
     offer.listing.save()
     with clock.frozen(NOV):
         order = buy(marketplace.fr, marketplace.web_fr, offer, ADDRESS_FR)
     line = order.suborders.get().lines.get()
-    assert (line.tax_scheme, line.tax_minor, line.purchase_price_minor, order.total_minor) == ("margin", 3317, 30000, 49900)
+    assert (line.tax_scheme, line.tax_minor, line.purchase_price_minor, order.total_minor) == (
+        "margin",
+        3317,
+        30000,
+        49900,
+    )
     assert entries(order)[("merchant_payable", "tax")] == -3317
     assert entries(order)[("merchant_payable", "sale")] == -(49900 - 3317)
 
@@ -82,18 +118,29 @@ def test_a_new_york_store_sale_adds_city_sales_tax_the_marketplace_remits(market
     from remarket.offers.models import LocationStock
 
     first = MerchantFactory(country="US", is_first_party=True, commission_bp=0)
-    terms = ListingMarketFactory(market=marketplace.us, price_minor=10000, min_price_minor=None,
-                                 listing=ListingFactory(merchant=first, quantity=0))
+    terms = ListingMarketFactory(
+        market=marketplace.us,
+        price_minor=10000,
+        min_price_minor=None,
+        listing=ListingFactory(merchant=first, quantity=0),
+    )
     LocationStock.objects.create(location=marketplace.nyc, listing=terms.listing, available=2)
     clerk = UserFactory(role="clerk", location=marketplace.nyc)
     with clock.frozen(NOV):
         order = pos_sell(actor=Actor.of(clerk), listing_id=terms.listing_id, quantity=1, card_number=PAY_OK)
     line = order.suborders.get().lines.get()
-    assert (line.tax_scheme, line.tax_jurisdiction, line.tax_minor, order.total_minor) == ("sales_tax", "US-NY-NYC",
-                                                                                         888, 10888)
+    assert (line.tax_scheme, line.tax_jurisdiction, line.tax_minor, order.total_minor) == (
+        "sales_tax",
+        "US-NY-NYC",
+        888,
+        10888,
+    )
     assert order.payment.amount_minor == 10888
-    assert entries(order) == {("gateway_clearing", "sale"): 10888, ("merchant_payable", "sale"): -10000,
-                              ("tax_payable", "tax"): -888}
+    assert entries(order) == {
+        ("gateway_clearing", "sale"): 10888,
+        ("merchant_payable", "sale"): -10000,
+        ("tax_payable", "tax"): -888,
+    }
 
 
 def test_commission_comes_from_the_merchant_else_the_category_else_the_marketplace(marketplace):
@@ -105,12 +152,18 @@ def test_commission_comes_from_the_merchant_else_the_category_else_the_marketpla
     in_category = ListingMarketFactory(market=marketplace.fr, price_minor=10000, min_price_minor=None)
     in_category.listing.variant.model.category = child
     in_category.listing.variant.model.save()
-    own_rate = ListingMarketFactory(market=marketplace.fr, price_minor=10000, min_price_minor=None,
-                                    listing=ListingFactory(merchant=MerchantFactory(commission_bp=1250)))
+    own_rate = ListingMarketFactory(
+        market=marketplace.fr,
+        price_minor=10000,
+        min_price_minor=None,
+        listing=ListingFactory(merchant=MerchantFactory(commission_bp=1250)),
+    )
     own_rate.listing.variant.model.category = child
     own_rate.listing.variant.model.save()
-    rates = [buy(marketplace.fr, marketplace.web_fr, t, ADDRESS_FR).suborders.get().lines.get().commission_minor
-             for t in (plain, in_category, own_rate)]
+    rates = [
+        buy(marketplace.fr, marketplace.web_fr, t, ADDRESS_FR).suborders.get().lines.get().commission_minor
+        for t in (plain, in_category, own_rate)
+    ]
     assert rates == [1000, 800, 1250]
 
 
@@ -149,8 +202,10 @@ def test_postgresql_refuses_unbalanced_and_changed_ledger_rows(marketplace, offe
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ledger_balanced IMMEDIATE")
     order = buy(marketplace.fr, marketplace.web_fr, offer, ADDRESS_FR)
-    for change in (lambda: LedgerEntry.objects.filter(transaction__order=order).update(amount_minor=0),
-                   lambda: LedgerEntry.objects.filter(transaction__order=order).delete()):
+    for change in (
+        lambda: LedgerEntry.objects.filter(transaction__order=order).update(amount_minor=0),
+        lambda: LedgerEntry.objects.filter(transaction__order=order).delete(),
+    ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             change()
 
@@ -231,8 +286,15 @@ def test_the_workers_month_close_charges_fees_pays_last_month_and_snapshots(mark
         assert _month_close().startswith("0 fees, 0 payouts, 0 snapshots")  # nothing twice
     payout = Payout.objects.get(merchant=merchant, period=dt.date(2026, 11, 1))
     assert payout.amount_minor == 49900 - 4990 - 4900
-    assert ledger_balance(account=Account.MERCHANT_PAYABLE, merchant_id=merchant.pk, currency="EUR",
-                          before=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)) == -payout.amount_minor
+    assert (
+        ledger_balance(
+            account=Account.MERCHANT_PAYABLE,
+            merchant_id=merchant.pk,
+            currency="EUR",
+            before=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+        )
+        == -payout.amount_minor
+    )
     assert BalanceSnapshot.objects.filter(as_of=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)).exists()
 
 
@@ -240,6 +302,7 @@ def test_the_take_rate_is_one_computation_in_basis_points_half_up():
     """ledger/calc.py take_rate_bp: the finance page's totals and rows and the API read it alike."""
     from remarket.ledger.calc import take_rate_bp
     from remarket.web.templatetags.remarket import percent_bp
+
     assert take_rate_bp(commission_minor=3990, net_gmv_minor=39900) == 1000
     assert take_rate_bp(commission_minor=1, net_gmv_minor=8) == 1250  # 12.5 %, not rounded to a whole percent
     assert take_rate_bp(commission_minor=5, net_gmv_minor=0) is None

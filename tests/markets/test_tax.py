@@ -1,4 +1,5 @@
 """Tax rules and worked examples, checked to the cent."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -47,7 +48,11 @@ def test_no_margin_scheme_across_the_eu_border():
 def test_the_new_york_store_charges_new_york_city_sales_tax_on_top():
     standard, margin = rules("US", ShipTo("US", "NY", "10012"), included=False)
     assert margin is None
-    assert (standard.scheme, standard.rate, standard.jurisdiction) == (Scheme.SALES_TAX, Decimal("0.08875"), "US-NY-NYC")
+    assert (standard.scheme, standard.rate, standard.jurisdiction) == (
+        Scheme.SALES_TAX,
+        Decimal("0.08875"),
+        "US-NY-NYC",
+    )
     assert not standard.included and tax_amount(standard, 10000) == 888  # 100.00 + 8.88 = 108.88
 
 
@@ -77,7 +82,9 @@ def test_loading_the_rates_again_adds_nothing_and_junk_is_refused(tmp_path):
     count = TaxRate.objects.count()
     assert count > 80 and tax_rates_load() == 0 and TaxRate.objects.count() == count
     bad = tmp_path / "rates.json"
-    bad.write_text('{"rates": [{"country": "FR", "region": "", "kind": "vat", "rate": "20", "valid_from": "2030-01-01"}]}')
+    bad.write_text(
+        '{"rates": [{"country": "FR", "region": "", "kind": "vat", "rate": "20", "valid_from": "2030-01-01"}]}'
+    )
     with pytest.raises(DomainError) as err:
         tax_rates_load(path=bad)
     assert err.value.code == "TAX_RATES_INVALID" and TaxRate.objects.count() == count
@@ -88,6 +95,7 @@ def test_a_markets_local_date_is_its_own_calendar_day():
     import datetime as dt
 
     from remarket.markets.models import Market
+
     paris, new_york = Market(time_zone="Europe/Paris"), Market(time_zone="America/New_York")
     at = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)
     assert (paris.local_date(at), paris.local_month(at)) == (dt.date(2027, 1, 1), dt.date(2027, 1, 1))
@@ -99,6 +107,7 @@ def test_goods_ship_to_the_delivery_address_else_the_counter_they_are_handed_ove
     (Order.ship_to); an order taken at a counter but delivered home is taxed where it is delivered."""
     from remarket.markets.models import Location
     from remarket.markets.tax import ShipTo, ship_to_of
+
     store = Location(region="NY", postcode="10012")
     home = {"country": "US", "state": "NJ", "postal_code": "07030"}
     assert ship_to_of(market_code="US", address=home, location=store) == ShipTo("US", "NJ", "07030")

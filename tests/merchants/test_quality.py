@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from remarket.checkout.services import Item, checkout_pay, checkout_start
 from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.merchants.models import Merchant, MerchantMetrics
@@ -10,17 +11,23 @@ from remarket.merchants.services import merchant_status_set
 from remarket.offers.models import ListingMarket
 from remarket.offers.services import ListingRow, listings_apply
 from remarket.orders.jobs import merchant_quality_refresh
-from remarket.orders.models import OrderLine, Shipment, SubOrder
-from remarket.checkout.services import Item, checkout_pay, checkout_start
 
 from ..conftest import ADDRESS_FR, PAY_OK
 
 
-@pytest.mark.parametrize("cancel, late, orders, status", [
-    (0, 0, 100, "active"), (299, 999, 100, "active"), (300, 0, 100, "warned"), (600, 0, 100, "limited"),
-    (1000, 0, 100, "suspended"), (0, 2000, 100, "limited"), (0, 3000, 100, "suspended"),
-    (5000, 5000, 19, "active"),  # too few orders to judge
-])
+@pytest.mark.parametrize(
+    "cancel, late, orders, status",
+    [
+        (0, 0, 100, "active"),
+        (299, 999, 100, "active"),
+        (300, 0, 100, "warned"),
+        (600, 0, 100, "limited"),
+        (1000, 0, 100, "suspended"),
+        (0, 2000, 100, "limited"),
+        (0, 3000, 100, "suspended"),
+        (5000, 5000, 19, "active"),  # too few orders to judge
+    ],
+)
 def test_sanctions_follow_the_documented_thresholds(cancel, late, orders, status):
     assert sanction_for(Rates(orders, cancel, late)) == status
 
@@ -42,8 +49,13 @@ def test_a_merchant_that_ships_late_is_sanctioned_and_its_offers_lose_the_best_o
     start = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
     with clock.frozen(start):
         for _ in range(25):
-            order = checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(offer.listing_id)],
-                                   email="a@b.fr", shipping_address=ADDRESS_FR)
+            order = checkout_start(
+                market=marketplace.fr,
+                channel=marketplace.web_fr,
+                items=[Item(offer.listing_id)],
+                email="a@b.fr",
+                shipping_address=ADDRESS_FR,
+            )
             checkout_pay(order=order, card_number=PAY_OK)
         clock.advance(dt.timedelta(days=10))  # nothing shipped for ten days
         score_before = ListingMarket.objects.get(pk=offer.pk).score
@@ -61,6 +73,7 @@ def test_a_merchant_that_ships_late_is_sanctioned_and_its_offers_lose_the_best_o
 @pytest.mark.django_db
 def test_operator_status_changes_follow_the_lifecycle(marketplace):
     from ..factories import MerchantFactory
+
     merchant = MerchantFactory(status="applied")
     assert merchant_status_set(merchant_id=merchant.pk, status="in_review").status == "in_review"
     assert merchant_status_set(merchant_id=merchant.pk, status="active").status == "active"

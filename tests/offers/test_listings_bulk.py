@@ -1,6 +1,7 @@
 """The statements behind listings_apply's chunks (offers/bulk.py): one locked read of listings with their terms,
 one UPDATE per table with the columns some row changed, arrays sent as PostgreSQL array text. The same rows give
 the same results and per-row errors on SQLite and PostgreSQL (this module runs on both)."""
+
 import datetime as dt
 import re
 
@@ -26,8 +27,10 @@ def merchant(marketplace):
 
 def _create(merchant, *skus, market="FR", **fields):
     variant = VariantFactory()
-    rows = [ListingRow(sku=sku, market=market, price="100", quantity=1, variant_id=variant.pk, grade="GOOD",
-                       **fields) for sku in skus]
+    rows = [
+        ListingRow(sku=sku, market=market, price="100", quantity=1, variant_id=variant.pk, grade="GOOD", **fields)
+        for sku in skus
+    ]
     result = listings_apply(merchant=merchant, rows=rows)
     assert result.errors == [] and len(result.created) == len(skus)
     return variant
@@ -42,8 +45,10 @@ def _writes(queries) -> list[tuple[str, str]]:
 
 def _state():
     listings = {l.sku: (l.quantity, l.comment, l.warranty_months, l.updated_at) for l in Listing.objects.all()}
-    terms = {(t.listing.sku, t.market.code): (t.price_minor, t.min_price_minor, t.published, round(t.score, 9))
-             for t in ListingMarket.objects.select_related("listing", "market")}
+    terms = {
+        (t.listing.sku, t.market.code): (t.price_minor, t.min_price_minor, t.published, round(t.score, 9))
+        for t in ListingMarket.objects.select_related("listing", "market")
+    }
     return listings, terms
 
 
@@ -52,12 +57,14 @@ def test_each_row_changes_only_its_own_fields_though_a_chunk_writes_one_update_p
     before_listings, before_terms = _state()
     later = clock.now() + dt.timedelta(minutes=5)
     monkeypatch.setattr(clock, "now", lambda: later)
-    rows = [ListingRow(sku="A", market="FR", quantity=7),            # stock only
-            ListingRow(sku="b", market="FR", comment="Boxed"),       # the listing's comment only, any SKU case
-            ListingRow(sku="C", market="FR", price="120.50"),        # the terms only (price, hence score)
-            ListingRow(sku="D", market="FR", quantity=1, price="100"),  # nothing
-            ListingRow(sku="E", market="FR", quantity=9, price="-1"),   # refused: changes nothing
-            ListingRow(sku="E", market="FR", published=False, min_price="50")]
+    rows = [
+        ListingRow(sku="A", market="FR", quantity=7),  # stock only
+        ListingRow(sku="b", market="FR", comment="Boxed"),  # the listing's comment only, any SKU case
+        ListingRow(sku="C", market="FR", price="120.50"),  # the terms only (price, hence score)
+        ListingRow(sku="D", market="FR", quantity=1, price="100"),  # nothing
+        ListingRow(sku="E", market="FR", quantity=9, price="-1"),  # refused: changes nothing
+        ListingRow(sku="E", market="FR", published=False, min_price="50"),
+    ]
     with CaptureQueriesContext(connection) as queries:
         result = listings_apply(merchant=merchant, rows=rows)
     assert [(e.index, e.sku, e.code) for e in result.errors] == [(4, "E", "MONEY_NEGATIVE")]
@@ -90,9 +97,11 @@ def test_a_replay_changes_nothing_and_writes_nothing(merchant):
 
 def test_a_listing_is_read_with_its_terms_in_every_market_the_chunk_names(merchant, marketplace):
     _create(merchant, "A", "B")
-    rows = [ListingRow(sku="A", market="US", price="130"),   # new terms in a second market
-            ListingRow(sku="A", market="FR", price="101"),
-            ListingRow(sku="B", market="FR", quantity=4)]
+    rows = [
+        ListingRow(sku="A", market="US", price="130"),  # new terms in a second market
+        ListingRow(sku="A", market="FR", price="101"),
+        ListingRow(sku="B", market="FR", quantity=4),
+    ]
     result = listings_apply(merchant=merchant, rows=rows)
     assert result.errors == []
     again = listings_apply(merchant=merchant, rows=rows + [ListingRow(sku="A", market="US", price="131")])
@@ -102,12 +111,15 @@ def test_a_listing_is_read_with_its_terms_in_every_market_the_chunk_names(mercha
     assert Listing.objects.get(sku="B").quantity == 4
 
 
-@pytest.mark.parametrize("sku", ['QUOTE"D', "BACK\\SLASH", "COMMA,1", "{BRACES}", "NULL", "semi;colon", "été-ß",
-                                 "sp ace", "'single'"])
+@pytest.mark.parametrize(
+    "sku", ['QUOTE"D', "BACK\\SLASH", "COMMA,1", "{BRACES}", "NULL", "semi;colon", "été-ß", "sp ace", "'single'"]
+)
 def test_any_sku_is_found_again_whatever_its_characters(merchant, sku):
     _create(merchant, sku, "PLAIN")
-    result = listings_apply(merchant=merchant, rows=[ListingRow(sku=sku, market="FR", quantity=6),
-                                                     ListingRow(sku="PLAIN", market="FR", quantity=2)])
+    result = listings_apply(
+        merchant=merchant,
+        rows=[ListingRow(sku=sku, market="FR", quantity=6), ListingRow(sku="PLAIN", market="FR", quantity=2)],
+    )
     assert result.errors == [] and result.created == [] and len(result.updated) == 2
     assert dict(Listing.objects.values_list("sku", "quantity")) == {sku: 6, "PLAIN": 2}
 
@@ -115,9 +127,13 @@ def test_any_sku_is_found_again_whatever_its_characters(merchant, sku):
 def test_shipping_options_are_read_for_the_score_and_replaced_in_the_same_pass(merchant):
     _create(merchant, "A", "B", shipping=[ShippingRow(carrier="UPS", price="5", delay_days=2)])
     score = ListingMarket.objects.get(listing__sku="A").score
-    result = listings_apply(merchant=merchant, rows=[
-        ListingRow(sku="A", market="FR", price="100"),  # unchanged: its shipping stays in its score
-        ListingRow(sku="B", market="FR", shipping=[ShippingRow(carrier="DHL", price="0", delay_days=5)])])
+    result = listings_apply(
+        merchant=merchant,
+        rows=[
+            ListingRow(sku="A", market="FR", price="100"),  # unchanged: its shipping stays in its score
+            ListingRow(sku="B", market="FR", shipping=[ShippingRow(carrier="DHL", price="0", delay_days=5)]),
+        ],
+    )
     assert result.errors == [] and len(result.unchanged) == 1 and len(result.updated) == 1
     assert ListingMarket.objects.get(listing__sku="A").score == score
     assert list(ShippingOption.objects.filter(terms__listing__sku="B").values_list("carrier", flat=True)) == ["DHL"]
@@ -137,8 +153,10 @@ def test_pg_array_text_reads_back_as_the_same_values_on_postgresql():
     texts = ['a"b', "c\\d", "", " x ", "NULL", None, "{,}", "é", "'"]
     floats = [0.1, 1 / 3, 2.5e-7, 123456.789]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT %s::text[], %s::double precision[], %s::bigint[]",
-                       [bulk.pg_array(texts, "text"), bulk.pg_array(floats, "float"), bulk.pg_array([2**62, -1])])
+        cursor.execute(
+            "SELECT %s::text[], %s::double precision[], %s::bigint[]",
+            [bulk.pg_array(texts, "text"), bulk.pg_array(floats, "float"), bulk.pg_array([2**62, -1])],
+        )
         assert cursor.fetchone() == (texts, floats, [2**62, -1])
 
 
@@ -148,16 +166,24 @@ def test_feed_updates_of_price_stock_and_score_are_hot_on_postgresql(merchant):
     their page and no index is written (the statistics of the current transaction)."""
     _create(merchant, *[f"S{i}" for i in range(50)])
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relname, reloptions FROM pg_class WHERE relname IN ('offers_listing', "
-                       "'offers_listingmarket') ORDER BY relname")
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN ('offers_listing', "
+            "'offers_listingmarket') ORDER BY relname"
+        )
         assert cursor.fetchall() == [("offers_listing", ["fillfactor=50"]), ("offers_listingmarket", ["fillfactor=50"])]
-        cursor.execute("SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
-                       "WHERE relname IN ('offers_listing', 'offers_listingmarket') ORDER BY relname")
+        cursor.execute(
+            "SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
+            "WHERE relname IN ('offers_listing', 'offers_listingmarket') ORDER BY relname"
+        )
         before = {name: (upd, hot) for name, upd, hot in cursor.fetchall()}
-        listings_apply(merchant=merchant, rows=[ListingRow(sku=f"S{i}", market="FR", quantity=i % 7 + 2,
-                                                           price=f"{150 + i}.90") for i in range(50)])
-        cursor.execute("SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
-                       "WHERE relname IN ('offers_listing', 'offers_listingmarket') ORDER BY relname")
+        listings_apply(
+            merchant=merchant,
+            rows=[ListingRow(sku=f"S{i}", market="FR", quantity=i % 7 + 2, price=f"{150 + i}.90") for i in range(50)],
+        )
+        cursor.execute(
+            "SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
+            "WHERE relname IN ('offers_listing', 'offers_listingmarket') ORDER BY relname"
+        )
         after = {name: (upd, hot) for name, upd, hot in cursor.fetchall()}
     for table in ("offers_listing", "offers_listingmarket"):
         updated, hot = after[table][0] - before[table][0], after[table][1] - before[table][1]
@@ -168,8 +194,11 @@ def test_only_a_replayable_import_commits_without_waiting_for_the_disk(merchant)
     _create(merchant, "A")
     for replayable, expected in ((False, 0), (True, 1 if connection.vendor == "postgresql" else 0)):
         with CaptureQueriesContext(connection) as queries:
-            listings_apply(merchant=merchant, rows=[ListingRow(sku="A", market="FR", quantity=int(replayable) + 3)],
-                           replayable=replayable)
+            listings_apply(
+                merchant=merchant,
+                rows=[ListingRow(sku="A", market="FR", quantity=int(replayable) + 3)],
+                replayable=replayable,
+            )
         asks = [q for q in queries.captured_queries if "synchronous_commit" in q["sql"]]
         assert [q["sql"] for q in asks] == ["SET LOCAL synchronous_commit = off"] * expected
 
@@ -180,9 +209,34 @@ def test_plain_amounts_read_without_decimal_as_to_minor_reads_them():
     from remarket.offers.feeds import _amount_text, amount_text
     from remarket.offers.services import _minor
 
-    texts = ["0", "7", "199", "199.", "199.9", "199.90", "199.901", "0199.00", "1.5", "1000000000000.00",
-             "10000000000000.00", "10000000000000.01", " 12.30 ", "-5", "+5", ".5", "1e3", "１２", "١٢", "12.٣",
-             "1_000", "12.3.4", "nan", "", "1,5", "1 199,90 €"]
+    texts = [
+        "0",
+        "7",
+        "199",
+        "199.",
+        "199.9",
+        "199.90",
+        "199.901",
+        "0199.00",
+        "1.5",
+        "1000000000000.00",
+        "10000000000000.00",
+        "10000000000000.01",
+        " 12.30 ",
+        "-5",
+        "+5",
+        ".5",
+        "1e3",
+        "１２",
+        "١٢",
+        "12.٣",
+        "1_000",
+        "12.3.4",
+        "nan",
+        "",
+        "1,5",
+        "1 199,90 €",
+    ]
     for currency in ("EUR", "JPY", "KWD"):
         for text in texts:
             try:
@@ -209,8 +263,10 @@ def test_a_chunk_does_not_write_back_columns_a_row_left_unchanged(merchant, monk
         return real(changes)
 
     monkeypatch.setattr(bulk, "terms_update", meanwhile)
-    result = listings_apply(merchant=merchant, rows=[ListingRow(sku="X", market="FR", price="150"),
-                                                     ListingRow(sku="Y", market="FR", min_price="20")])
+    result = listings_apply(
+        merchant=merchant,
+        rows=[ListingRow(sku="X", market="FR", price="150"), ListingRow(sku="Y", market="FR", min_price="20")],
+    )
     assert result.errors == [] and len(result.updated) == 2
     _, terms = _state()
     assert terms[("Y", "FR")] == (10000, 2000, True, 42.0)
@@ -222,10 +278,15 @@ def test_a_replayed_non_ascii_sku_finds_its_listing_on_both_databases(merchant):
     are folded by the database too, so a listing is found again whatever letters its SKU holds (`listing_ids`
     is the CSV feeds' lookup)."""
     _create(merchant, "ÉCRAN-Ø1", "écran-2")
-    again = listings_apply(merchant=merchant, rows=[ListingRow(sku="ÉCRAN-Ø1", market="FR", quantity=4),
-                                                    ListingRow(sku="écran-2", market="FR", quantity=5)])
+    again = listings_apply(
+        merchant=merchant,
+        rows=[ListingRow(sku="ÉCRAN-Ø1", market="FR", quantity=4), ListingRow(sku="écran-2", market="FR", quantity=5)],
+    )
     assert again.errors == [] and again.created == []
     assert dict(Listing.objects.filter(merchant=merchant).values_list("sku", "quantity")) == {
-        "ÉCRAN-Ø1": 4, "écran-2": 5}
+        "ÉCRAN-Ø1": 4,
+        "écran-2": 5,
+    }
     assert sorted(sku for _, sku in bulk.listing_ids(merchant.pk, ["ÉCRAN-Ø1", "ÉCRAN-2"])) == (
-        ["ÉCRAN-Ø1"] if connection.vendor == "sqlite" else ["ÉCRAN-Ø1", "écran-2"])
+        ["ÉCRAN-Ø1"] if connection.vendor == "sqlite" else ["ÉCRAN-Ø1", "écran-2"]
+    )

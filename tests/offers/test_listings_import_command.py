@@ -49,8 +49,9 @@ def test_the_bulk_import_tells_the_search_index_once_for_the_whole_file(tmp_path
     assert ListingMarket.objects.filter(listing__merchant=merchant, score__gt=0).count() == 20
 
 
-def test_a_bulk_import_that_fails_midway_still_tells_the_search_index_what_it_applied(tmp_path, marketplace,
-                                                                                       monkeypatch):
+def test_a_bulk_import_that_fails_midway_still_tells_the_search_index_what_it_applied(
+    tmp_path, marketplace, monkeypatch
+):
     from remarket.cli.management.commands import listings_import
     from remarket.events.models import OutboxEvent
     from remarket.offers import feeds
@@ -63,6 +64,7 @@ def test_a_bulk_import_that_fails_midway_still_tells_the_search_index_what_it_ap
         calls.append(1)
         if len(calls) == 2:
             from remarket.core.errors import DomainError
+
             raise DomainError("FEED_BROKEN", "broken")
         return real(**kwargs)
 

@@ -14,8 +14,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def paid_suborder(marketplace, offer):
-    order = checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(offer.listing_id)],
-                           email="a@b.fr", shipping_address=ADDRESS_FR)
+    order = checkout_start(
+        market=marketplace.fr,
+        channel=marketplace.web_fr,
+        items=[Item(offer.listing_id)],
+        email="a@b.fr",
+        shipping_address=ADDRESS_FR,
+    )
     checkout_pay(order=order, card_number=PAY_OK)
     return order.suborders.get()
 
@@ -56,8 +61,10 @@ def test_tracking_is_required(paid_suborder, merchant_actor):
 
 def test_another_merchant_cannot_see_or_change_the_order(paid_suborder, other_merchant_user):
     other = Actor.of(other_merchant_user)
-    for action in (lambda: suborder_accept(actor=other, suborder_id=paid_suborder.pk),
-                   lambda: suborder_ship(actor=other, suborder_id=paid_suborder.pk, tracking_number="X", carrier="Y")):
+    for action in (
+        lambda: suborder_accept(actor=other, suborder_id=paid_suborder.pk),
+        lambda: suborder_ship(actor=other, suborder_id=paid_suborder.pk, tracking_number="X", carrier="Y"),
+    ):
         with pytest.raises(DomainError) as err:
             action()
         assert (err.value.code, err.value.status) == ("ORDER_NOT_FOUND", 404)
@@ -73,26 +80,39 @@ def test_a_customer_cannot_fulfil(paid_suborder):
 
 def test_imei_is_checked_and_recorded_once(paid_suborder, merchant_actor):
     from remarket.orders.services import orderline_serials_set
+
     line = paid_suborder.lines.get()
     suborder_accept(actor=merchant_actor, suborder_id=paid_suborder.pk)
     with pytest.raises(DomainError) as err:
-        suborder_ship(actor=merchant_actor, suborder_id=paid_suborder.pk, tracking_number="T1", carrier="UPS",
-                      serials={line.pk: {"imei": "490154203237519"}})  # wrong check digit
+        suborder_ship(
+            actor=merchant_actor,
+            suborder_id=paid_suborder.pk,
+            tracking_number="T1",
+            carrier="UPS",
+            serials={line.pk: {"imei": "490154203237519"}},
+        )  # wrong check digit
     assert err.value.code == "ORDER_IMEI_INVALID" and not Shipment.objects.exists()
-    suborder_ship(actor=merchant_actor, suborder_id=paid_suborder.pk, tracking_number="T1", carrier="UPS",
-                  serials={line.pk: {"imei": "49-015420-323751-8", "serial_number": "F2LXK0ABCD"}})
+    suborder_ship(
+        actor=merchant_actor,
+        suborder_id=paid_suborder.pk,
+        tracking_number="T1",
+        carrier="UPS",
+        serials={line.pk: {"imei": "49-015420-323751-8", "serial_number": "F2LXK0ABCD"}},
+    )
     line.refresh_from_db()
     assert (line.imei, line.serial_number) == ("490154203237518", "F2LXK0ABCD")
     with pytest.raises(DomainError) as err:
-        orderline_serials_set(actor=merchant_actor, suborder_id=paid_suborder.pk,
-                              serials={line.pk: {"imei": "356938035643809"}})
+        orderline_serials_set(
+            actor=merchant_actor, suborder_id=paid_suborder.pk, serials={line.pk: {"imei": "356938035643809"}}
+        )
     assert err.value.code == "ORDER_SERIAL_ALREADY_SET"
     line.refresh_from_db()
     assert line.imei == "490154203237518"
 
 
-def test_merchant_cancels_a_paid_order_and_the_customer_is_refunded(paid_suborder, merchant_actor,
-                                                                     django_capture_on_commit_callbacks):
+def test_merchant_cancels_a_paid_order_and_the_customer_is_refunded(
+    paid_suborder, merchant_actor, django_capture_on_commit_callbacks
+):
     from django.db.models import Sum
 
     from remarket.ledger.models import LedgerEntry
@@ -135,20 +155,29 @@ def test_a_refund_repeated_after_a_crash_does_not_pay_twice(paid_suborder, merch
 
 def test_the_customer_gets_a_mail_at_each_step(paid_suborder, merchant_actor, mailoutbox):
     from remarket.events.outbox import drain
+
     suborder_accept(actor=merchant_actor, suborder_id=paid_suborder.pk)
     suborder_ship(actor=merchant_actor, suborder_id=paid_suborder.pk, tracking_number="6A1", carrier="Colissimo")
     drain()
     assert [m.subject for m in mailoutbox] == [  # in the French market's language
-        "Votre commande remarket est confirmée", "Votre commande est en préparation", "Votre appareil est en route"]
+        "Votre commande remarket est confirmée",
+        "Votre commande est en préparation",
+        "Votre appareil est en route",
+    ]
     assert all(m.to == ["a@b.fr"] for m in mailoutbox) and "6A1" in mailoutbox[2].body
 
 
 def test_one_line_of_several_can_be_accepted(marketplace, merchant_actor, offer):
     from ..factories import ListingFactory, ListingMarketFactory
+
     second = ListingMarketFactory(market=marketplace.fr, listing=ListingFactory(merchant=offer.listing.merchant))
-    order = checkout_start(market=marketplace.fr, channel=marketplace.web_fr,
-                           items=[Item(offer.listing_id), Item(second.listing_id)], email="a@b.fr",
-                           shipping_address=ADDRESS_FR)
+    order = checkout_start(
+        market=marketplace.fr,
+        channel=marketplace.web_fr,
+        items=[Item(offer.listing_id), Item(second.listing_id)],
+        email="a@b.fr",
+        shipping_address=ADDRESS_FR,
+    )
     checkout_pay(order=order, card_number=PAY_OK)
     sub = order.suborders.get()
     first_line = sub.lines.get(listing_id=offer.listing_id)

@@ -1,6 +1,7 @@
 """A local stand-in of the subset of Stripe's HTTP API the Stripe gateway uses (a fake at the provider's
 boundary): PaymentIntents (create+confirm, retrieve, capture, cancel, search), refunds, Stripe's idempotency
 semantics and error shapes, switches that make calls hang or drop, and signed webhook events."""
+
 import hashlib
 import hmac
 import json
@@ -11,7 +12,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-DECLINES = {"pm_card_chargeDeclined": "generic_decline", "pm_card_chargeDeclinedInsufficientFunds": "insufficient_funds"}
+DECLINES = {
+    "pm_card_chargeDeclined": "generic_decline",
+    "pm_card_chargeDeclinedInsufficientFunds": "insufficient_funds",
+}
 APPROVED = {"pm_card_visa", "pm_card_mastercard"}
 THREE_DS = {"pm_card_authenticationRequired"}
 
@@ -22,15 +26,17 @@ def form_decode(text: str) -> dict:
     for key, value in parse_qsl(text, keep_blank_values=True):
         parts = re.findall(r"[^\[\]]+", key)
         node = out
-        for part, nxt in zip(parts, parts[1:]):
+        for part, _nxt in zip(parts, parts[1:]):
             node = node.setdefault(part, {})
         node[parts[-1]] = value
+
     def lists(node):
         if isinstance(node, dict):
             if node and all(k.isdigit() for k in node):
                 return [lists(node[k]) for k in sorted(node, key=int)]
             return {k: lists(v) for k, v in node.items()}
         return node
+
     return lists(out)
 
 
@@ -84,9 +90,15 @@ class StripeStandin:
             if success:
                 self._succeed(pi)
             else:
-                pi.update(status="requires_payment_method", next_action=None, last_payment_error={
-                    "type": "invalid_request_error", "code": "payment_intent_authentication_failure",
-                    "message": "The provided PaymentMethod has failed authentication."})
+                pi.update(
+                    status="requires_payment_method",
+                    next_action=None,
+                    last_payment_error={
+                        "type": "invalid_request_error",
+                        "code": "payment_intent_authentication_failure",
+                        "message": "The provided PaymentMethod has failed authentication.",
+                    },
+                )
                 self._event("payment_intent.payment_failed", pi)
 
     def signed(self, event: dict, *, timestamp: int | None = None, secret: str | None = None) -> tuple[bytes, str]:
@@ -100,16 +112,30 @@ class StripeStandin:
         return [e for e in self.events if e["data"]["object"].get("id") == pi_id]
 
     def forged_event(self, type_: str, obj: dict) -> dict:
-        return {"id": "evt_" + secrets.token_hex(12), "object": "event", "type": type_, "created": int(time.time()),
-                "data": {"object": obj}, "livemode": False, "api_version": "2024-06-20"}
+        return {
+            "id": "evt_" + secrets.token_hex(12),
+            "object": "event",
+            "type": type_,
+            "created": int(time.time()),
+            "data": {"object": obj},
+            "livemode": False,
+            "api_version": "2024-06-20",
+        }
 
     # -- internals ---------------------------------------------------------------------------------
     def _event(self, type_: str, pi: dict) -> None:
         self.events.append(self.forged_event(type_, json.loads(json.dumps(pi))))
 
     def _succeed(self, pi: dict) -> None:
-        charge = {"id": "ch_" + secrets.token_hex(12), "object": "charge", "amount": pi["amount"],
-                  "amount_refunded": 0, "refunded": False, "payment_intent": pi["id"], "currency": pi["currency"]}
+        charge = {
+            "id": "ch_" + secrets.token_hex(12),
+            "object": "charge",
+            "amount": pi["amount"],
+            "amount_refunded": 0,
+            "refunded": False,
+            "payment_intent": pi["id"],
+            "currency": pi["currency"],
+        }
         self.charges[charge["id"]] = charge
         pi.update(latest_charge=charge["id"], next_action=None)
         if pi["capture_method"] == "manual":
@@ -122,14 +148,31 @@ class StripeStandin:
     def _create(self, p: dict) -> dict:
         pm = p.get("payment_method", "")
         if pm not in APPROVED | THREE_DS | set(DECLINES):
-            raise ApiError(400, "invalid_request_error", f"No such PaymentMethod: '{pm}'", code="resource_missing",
-                           param="payment_method")
-        pi = {"id": "pi_" + secrets.token_hex(12), "object": "payment_intent", "amount": int(p["amount"]),
-              "currency": p["currency"], "capture_method": p.get("capture_method", "automatic"),
-              "metadata": p.get("metadata", {}), "payment_method": pm, "status": "requires_confirmation",
-              "amount_capturable": 0, "amount_received": 0, "latest_charge": None, "last_payment_error": None,
-              "next_action": None, "client_secret": "secret_" + secrets.token_hex(8), "livemode": False,
-              "created": int(time.time())}
+            raise ApiError(
+                400,
+                "invalid_request_error",
+                f"No such PaymentMethod: '{pm}'",
+                code="resource_missing",
+                param="payment_method",
+            )
+        pi = {
+            "id": "pi_" + secrets.token_hex(12),
+            "object": "payment_intent",
+            "amount": int(p["amount"]),
+            "currency": p["currency"],
+            "capture_method": p.get("capture_method", "automatic"),
+            "metadata": p.get("metadata", {}),
+            "payment_method": pm,
+            "status": "requires_confirmation",
+            "amount_capturable": 0,
+            "amount_received": 0,
+            "latest_charge": None,
+            "last_payment_error": None,
+            "next_action": None,
+            "client_secret": "secret_" + secrets.token_hex(8),
+            "livemode": False,
+            "created": int(time.time()),
+        }
         self.intents[pi["id"]] = pi
         if self.search_lag:
             self._unindexed.add(pi["id"])
@@ -137,12 +180,22 @@ class StripeStandin:
         if p.get("confirm") != "true":
             return pi
         if pm in DECLINES:
-            error = {"type": "card_error", "code": "card_declined", "decline_code": DECLINES[pm],
-                     "message": "Your card was declined."}
+            error = {
+                "type": "card_error",
+                "code": "card_declined",
+                "decline_code": DECLINES[pm],
+                "message": "Your card was declined.",
+            }
             pi.update(status="requires_payment_method", last_payment_error=error)
             self._event("payment_intent.payment_failed", pi)
-            raise ApiError(402, **{"type_": "card_error"}, message=error["message"], code="card_declined",
-                           decline_code=DECLINES[pm], payment_intent=json.loads(json.dumps(pi)))
+            raise ApiError(
+                402,
+                type_="card_error",
+                message=error["message"],
+                code="card_declined",
+                decline_code=DECLINES[pm],
+                payment_intent=json.loads(json.dumps(pi)),
+            )
         if pm in THREE_DS:
             pi.update(status="requires_action", next_action={"type": "use_stripe_sdk"})
             self._event("payment_intent.requires_action", pi)
@@ -152,14 +205,22 @@ class StripeStandin:
 
     def _pi(self, pi_id: str) -> dict:
         if pi_id not in self.intents:
-            raise ApiError(404, "invalid_request_error", f"No such payment_intent: '{pi_id}'",
-                           code="resource_missing", param="intent")
+            raise ApiError(
+                404,
+                "invalid_request_error",
+                f"No such payment_intent: '{pi_id}'",
+                code="resource_missing",
+                param="intent",
+            )
         return self.intents[pi_id]
 
     def _unexpected(self, pi: dict, action: str):
-        return ApiError(400, "invalid_request_error",
-                        f"You cannot {action} this PaymentIntent because it has a status of {pi['status']}.",
-                        code="payment_intent_unexpected_state")
+        return ApiError(
+            400,
+            "invalid_request_error",
+            f"You cannot {action} this PaymentIntent because it has a status of {pi['status']}.",
+            code="payment_intent_unexpected_state",
+        )
 
     def _capture(self, pi: dict) -> dict:
         if pi["status"] != "requires_capture":
@@ -179,27 +240,52 @@ class StripeStandin:
         pi = self._pi(p["payment_intent"])
         charge = self.charges.get(pi["latest_charge"] or "")
         if pi["status"] != "succeeded" or charge is None:
-            raise ApiError(400, "invalid_request_error", "This PaymentIntent has no successful charge to refund.",
-                           code="charge_not_refundable")
+            raise ApiError(
+                400,
+                "invalid_request_error",
+                "This PaymentIntent has no successful charge to refund.",
+                code="charge_not_refundable",
+            )
         amount = int(p.get("amount", charge["amount"] - charge["amount_refunded"]))
         if charge["refunded"]:
-            raise ApiError(400, "invalid_request_error", "Charge has already been refunded.",
-                           code="charge_already_refunded")
+            raise ApiError(
+                400, "invalid_request_error", "Charge has already been refunded.", code="charge_already_refunded"
+            )
         if charge["amount_refunded"] + amount > charge["amount"]:
-            raise ApiError(400, "invalid_request_error", "Refund amount is greater than unrefunded amount on charge.",
-                           code="amount_too_large", param="amount")
+            raise ApiError(
+                400,
+                "invalid_request_error",
+                "Refund amount is greater than unrefunded amount on charge.",
+                code="amount_too_large",
+                param="amount",
+            )
         charge["amount_refunded"] += amount
         charge["refunded"] = charge["amount_refunded"] == charge["amount"]
         self.events.append(self.forged_event("charge.refunded", json.loads(json.dumps(charge))))
-        return {"id": "re_" + secrets.token_hex(12), "object": "refund", "amount": amount, "charge": charge["id"],
-                "payment_intent": pi["id"], "currency": pi["currency"], "status": "succeeded"}
+        return {
+            "id": "re_" + secrets.token_hex(12),
+            "object": "refund",
+            "amount": amount,
+            "charge": charge["id"],
+            "payment_intent": pi["id"],
+            "currency": pi["currency"],
+            "status": "succeeded",
+        }
 
     def _search(self, query: str) -> dict:
         wanted = dict(re.findall(r"metadata\['(\w+)'\]:'([^']*)'", query))
-        data = [pi for pi in self.intents.values() if pi["id"] not in self._unindexed
-                and all(pi["metadata"].get(k, "") == v for k, v in wanted.items())]
-        return {"object": "search_result", "data": data, "has_more": False, "next_page": None,
-                "url": "/v1/payment_intents/search"}
+        data = [
+            pi
+            for pi in self.intents.values()
+            if pi["id"] not in self._unindexed and all(pi["metadata"].get(k, "") == v for k, v in wanted.items())
+        ]
+        return {
+            "object": "search_result",
+            "data": data,
+            "has_more": False,
+            "next_page": None,
+            "url": "/v1/payment_intents/search",
+        }
 
     def _expanded(self, pi: dict, params: dict) -> dict:
         out = json.loads(json.dumps(pi))
@@ -233,10 +319,20 @@ class StripeStandin:
             if method == "POST" and key in self._idempotent:
                 first, status, body = self._idempotent[key]
                 if first != fingerprint:
-                    return 400, {"error": {"type": "idempotency_error", "message": (
-                        "Keys for idempotent requests can only be used with the same parameters they were first "
-                        f"used with. Try using a key other than '{key}' if you meant to execute a different "
-                        "request.")}}, False
+                    return (
+                        400,
+                        {
+                            "error": {
+                                "type": "idempotency_error",
+                                "message": (
+                                    "Keys for idempotent requests can only be used with the same parameters they were first "
+                                    f"used with. Try using a key other than '{key}' if you meant to execute a different "
+                                    "request."
+                                ),
+                            }
+                        },
+                        False,
+                    )
                 return status, body, True
             try:
                 status, body = 200, self._route(method, path, params)
@@ -258,8 +354,7 @@ class StripeStandin:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
                 params = form_decode(raw if method == "POST" else url.query)
                 key = self.headers.get("Idempotency-Key", "")
-                standin.requests.append({"method": method, "path": url.path, "idempotency_key": key,
-                                         "params": params})
+                standin.requests.append({"method": method, "path": url.path, "idempotency_key": key, "params": params})
                 failure = standin._failures.pop(0) if standin._failures else ""
                 if failure == "hang":
                     standin._release.wait(timeout=5)

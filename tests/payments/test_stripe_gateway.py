@@ -1,15 +1,21 @@
 """The Stripe gateway through the real checkout and payment services, against Stripe's stand-in."""
+
 import datetime as dt
 
 import pytest
 from django.db import transaction
 from django.test import Client
 
-from remarket.checkout.models import StockHold
-from remarket.checkout.services import (Item, checkout_confirm_action, checkout_pay, checkout_settle, checkout_start,
-                                        payment_webhook, payments_reconcile)
+from remarket.checkout.services import (
+    Item,
+    checkout_confirm_action,
+    checkout_pay,
+    checkout_settle,
+    checkout_start,
+    payment_webhook,
+    payments_reconcile,
+)
 from remarket.core import clock
-from remarket.core.errors import DomainError
 from remarket.ledger.models import LedgerTransaction
 from remarket.offers.models import Listing
 from remarket.orders.models import Order
@@ -23,8 +29,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def start(marketplace, offer, quantity=1):
-    return checkout_start(market=marketplace.fr, channel=marketplace.web_fr, items=[Item(offer.listing_id, quantity)],
-                          email="buyer@example.com", shipping_address=ADDRESS_FR)
+    return checkout_start(
+        market=marketplace.fr,
+        channel=marketplace.web_fr,
+        items=[Item(offer.listing_id, quantity)],
+        email="buyer@example.com",
+        shipping_address=ADDRESS_FR,
+    )
 
 
 def fresh(order):
@@ -33,14 +44,19 @@ def fresh(order):
 
 def snapshot(order):
     order = fresh(order)
-    return (order.state, order.payment.status, order.payment.gateway_ref, order.payment.refunded_minor,
-            Listing.objects.get(pk=order.suborders.first().lines.first().listing_id).quantity,
-            LedgerTransaction.objects.filter(order=order).count(), WebhookReceipt.objects.count())
+    return (
+        order.state,
+        order.payment.status,
+        order.payment.gateway_ref,
+        order.payment.refunded_minor,
+        Listing.objects.get(pk=order.suborders.first().lines.first().listing_id).quantity,
+        LedgerTransaction.objects.filter(order=order).count(),
+        WebhookReceipt.objects.count(),
+    )
 
 
 def post_webhook(body, header):
-    return Client().post("/payments/webhook", data=body, content_type="application/json",
-                         HTTP_STRIPE_SIGNATURE=header)
+    return Client().post("/payments/webhook", data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
 
 
 def assert_posts_carry_our_keys(standin):
@@ -54,12 +70,17 @@ def test_an_approved_sale_pays_the_order_exactly_once(marketplace, offer, standi
     assert (intent.status, fresh(order).state) == ("captured", 1)
     pi = standin.intents[intent.gateway_ref]
     assert (pi["status"], pi["amount"], pi["currency"], pi["capture_method"], pi["metadata"]) == (
-        "succeeded", 49900, "eur", "automatic", {"remarket_intent": str(intent.pk),
-                                                 "remarket_installation": "rmk-test-"})
+        "succeeded",
+        49900,
+        "eur",
+        "automatic",
+        {"remarket_intent": str(intent.pk), "remarket_installation": "rmk-test-"},
+    )
     checkout_pay(order=fresh(order), card_number="pm_card_visa")
     assert len(standin.intents) == 1 and LedgerTransaction.objects.filter(order=order).count() == 1
     assert [r["idempotency_key"] for r in standin.requests if r["method"] == "POST"] == [
-        f"rmk-test-intent-{intent.pk}-authorize"]
+        f"rmk-test-intent-{intent.pk}-authorize"
+    ]
     assert_posts_carry_our_keys(standin)
 
 
@@ -94,8 +115,9 @@ def test_manual_capture_then_captured_by_checkout(marketplace, offer, standin):
     order = start(marketplace, offer)
     intent = fresh(order).payment
     assert payment_intent_submit(intent=intent)
-    result = gateway().authorize(intent_id=intent.pk, amount_minor=intent.amount_minor, currency="EUR",
-                                 card_number="pm_card_visa", capture=False)
+    result = gateway().authorize(
+        intent_id=intent.pk, amount_minor=intent.amount_minor, currency="EUR", card_number="pm_card_visa", capture=False
+    )
     assert result.status == "authorized" and standin.intents[result.ref]["status"] == "requires_capture"
     checkout_settle(intent_id=intent.pk, result=result)
     assert checkout_pay(order=fresh(order), card_number="pm_card_visa").status == "captured"
@@ -111,7 +133,9 @@ def test_a_refund_partial_then_the_rest(marketplace, offer, standin):
         first = refund_request(intent_id=intent.pk, amount_minor=10000, reason="partial")
     assert refunds_execute() == 1
     assert (PaymentIntent.objects.get(pk=intent.pk).status, Refund.objects.get(pk=first.pk).status) == (
-        "captured", "done")
+        "captured",
+        "done",
+    )
     with transaction.atomic():
         refund_request(intent_id=intent.pk, amount_minor=39900, reason="the rest")
     assert refunds_execute() == 1 and refunds_execute() == 0
@@ -147,8 +171,11 @@ def test_a_webhook_that_is_not_stripe_s_is_401_and_changes_nothing(marketplace, 
     intent = checkout_pay(order=order, card_number="pm_card_authenticationRequired")
     standin.authenticate(intent.gateway_ref, success=True)
     event = standin.events_for(intent.gateway_ref)[-1]
-    body, header = standin.signed(event, secret="whsec_other" if tamper == "bad_secret" else None,
-                                  timestamp=int(clock.now().timestamp()) - 600 if tamper == "old_timestamp" else None)
+    body, header = standin.signed(
+        event,
+        secret="whsec_other" if tamper == "bad_secret" else None,
+        timestamp=int(clock.now().timestamp()) - 600 if tamper == "old_timestamp" else None,
+    )
     if tamper == "changed_body":
         body = body.replace(b'"livemode": false', b'"livemode": true')
     before = snapshot(order)
@@ -174,8 +201,9 @@ def test_out_of_order_events_end_in_the_current_state(marketplace, offer, standi
     intent = checkout_pay(order=order, card_number="pm_card_authenticationRequired")
     standin.authenticate(intent.gateway_ref, success=True)
     by_type = {e["type"]: e for e in standin.events_for(intent.gateway_ref)}
-    stale = standin.forged_event("payment_intent.processing",
-                                 {**by_type["payment_intent.succeeded"]["data"]["object"], "status": "processing"})
+    stale = standin.forged_event(
+        "payment_intent.processing", {**by_type["payment_intent.succeeded"]["data"]["object"], "status": "processing"}
+    )
     for event in (by_type["payment_intent.succeeded"], by_type["payment_intent.requires_action"], stale):
         assert post_webhook(*standin.signed(event)).status_code == 200
         assert snapshot(order)[:2] == (1, "captured")
@@ -185,9 +213,17 @@ def test_out_of_order_events_end_in_the_current_state(marketplace, offer, standi
 def test_a_forged_event_about_a_charge_that_never_happened_cannot_pay(marketplace, offer, standin):
     order = start(marketplace, offer)
     intent = fresh(order).payment
-    forged = standin.forged_event("payment_intent.succeeded", {
-        "id": "pi_never", "object": "payment_intent", "status": "succeeded", "amount": 49900, "currency": "eur",
-        "metadata": {"remarket_intent": str(intent.pk), "remarket_installation": "rmk-test-"}})
+    forged = standin.forged_event(
+        "payment_intent.succeeded",
+        {
+            "id": "pi_never",
+            "object": "payment_intent",
+            "status": "succeeded",
+            "amount": 49900,
+            "currency": "eur",
+            "metadata": {"remarket_intent": str(intent.pk), "remarket_installation": "rmk-test-"},
+        },
+    )
     before = snapshot(order)
     assert payment_webhook(body=standin.signed(forged)[0], signature=standin.signed(forged)[1]) is None
     assert snapshot(order)[:6] == before[:6] and fresh(order).payment.status == "created"
@@ -202,10 +238,12 @@ def test_the_same_reference_with_another_card_replays_nothing_new(marketplace, o
     order = start(marketplace, offer)
     intent = fresh(order).payment
     payment_intent_submit(intent=intent)
-    first = gateway().authorize(intent_id=intent.pk, amount_minor=49900, currency="EUR", card_number="pm_card_visa",
-                                capture=True)
-    again = gateway().authorize(intent_id=intent.pk, amount_minor=49900, currency="EUR",
-                                card_number="pm_card_mastercard", capture=True)
+    first = gateway().authorize(
+        intent_id=intent.pk, amount_minor=49900, currency="EUR", card_number="pm_card_visa", capture=True
+    )
+    again = gateway().authorize(
+        intent_id=intent.pk, amount_minor=49900, currency="EUR", card_number="pm_card_mastercard", capture=True
+    )
     assert first == again == GatewayResult("captured", first.ref) and len(standin.intents) == 1
     assert standin.requests[1]["idempotency_key"] == standin.requests[0]["idempotency_key"]
 

@@ -1,6 +1,7 @@
 """What the HTTP race tests share: a gunicorn on the test database started with the environment a test needs (a
 crash point, a trusted proxy), and a browser-like client that renders a page and posts back the form it holds,
 hidden fields included, so a test exercises the real page."""
+
 from html.parser import HTMLParser
 
 import requests
@@ -74,13 +75,22 @@ class Browser:
     def post(self, path: str, data: dict) -> requests.Response:
         """A form post as the browser sends it: the session's cookies and the page's CSRF token, no redirect
         followed (the test reads where it points)."""
-        return requests.post(self.base + path, data=data, cookies=self.http.cookies.get_dict(),
-                             headers={**self.headers, "Referer": self.base + path}, timeout=TIMEOUT,
-                             allow_redirects=False)
+        return requests.post(
+            self.base + path,
+            data=data,
+            cookies=self.http.cookies.get_dict(),
+            headers={**self.headers, "Referer": self.base + path},
+            timeout=TIMEOUT,
+            allow_redirects=False,
+        )
 
     def login(self, username: str, password: str = "correct horse battery") -> None:
         target, fields = self.form("/login/")
-        response = self.http.post(self.base + target, data={**fields, "username": username, "password": password},
-                                  headers={**self.headers, "Referer": self.base + "/login/"}, timeout=TIMEOUT,
-                                  allow_redirects=False)
+        response = self.http.post(
+            self.base + target,
+            data={**fields, "username": username, "password": password},
+            headers={**self.headers, "Referer": self.base + "/login/"},
+            timeout=TIMEOUT,
+            allow_redirects=False,
+        )
         assert response.status_code == 302, (response.status_code, response.text[:500])

@@ -1,4 +1,5 @@
 """Races on real PostgreSQL transactions: no oversell, no doubled payment, locking as designed."""
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -42,8 +43,13 @@ def test_200_buyers_race_for_5_units_and_exactly_5_are_sold():
 
 def _buy(mp, listing_id):
     try:
-        order = checkout_start(market=mp.fr, channel=mp.web_fr, items=[Item(listing_id, 1)],
-                               email="race@example.com", shipping_address=ADDRESS_FR)
+        order = checkout_start(
+            market=mp.fr,
+            channel=mp.web_fr,
+            items=[Item(listing_id, 1)],
+            email="race@example.com",
+            shipping_address=ADDRESS_FR,
+        )
         return checkout_pay(order=order, card_number=PAY_OK).status
     except DomainError as err:
         return err.code
@@ -55,8 +61,13 @@ def test_the_stock_statement_is_one_conditional_update():
     mp = build_marketplace()
     offer = ListingMarketFactory(market=mp.fr, listing=ListingFactory(quantity=5))
     with CaptureQueriesContext(connection) as queries:
-        checkout_start(market=mp.fr, channel=mp.web_fr, items=[Item(offer.listing_id, 2)], email="a@b.fr",
-                       shipping_address=ADDRESS_FR)
+        checkout_start(
+            market=mp.fr,
+            channel=mp.web_fr,
+            items=[Item(offer.listing_id, 2)],
+            email="a@b.fr",
+            shipping_address=ADDRESS_FR,
+        )
     updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "offers_listing"')]
     assert len(updates) == 1
     assert '"quantity" = ("offers_listing"."quantity" - 2)' in updates[0]
@@ -71,10 +82,26 @@ def test_concurrent_replays_of_one_idempotency_key_create_one_order():
     def attempt(_):
         barrier.wait()
         try:
-            return idempotent(scope="user:1", route="checkout", key="same-key", body={"l": offer.listing_id},
-                              run=lambda: (201, {"order": str(checkout_start(
-                                  market=mp.fr, channel=mp.web_fr, items=[Item(offer.listing_id, 1)],
-                                  email="a@b.fr", shipping_address=ADDRESS_FR).public_id)})).body["order"]
+            return idempotent(
+                scope="user:1",
+                route="checkout",
+                key="same-key",
+                body={"l": offer.listing_id},
+                run=lambda: (
+                    201,
+                    {
+                        "order": str(
+                            checkout_start(
+                                market=mp.fr,
+                                channel=mp.web_fr,
+                                items=[Item(offer.listing_id, 1)],
+                                email="a@b.fr",
+                                shipping_address=ADDRESS_FR,
+                            ).public_id
+                        )
+                    },
+                ),
+            ).body["order"]
         except DomainError as err:
             return err.code
         finally:
@@ -88,8 +115,9 @@ def test_concurrent_replays_of_one_idempotency_key_create_one_order():
 
 
 def _paid_order(mp, offer):
-    order = checkout_start(market=mp.fr, channel=mp.web_fr, items=[Item(offer.listing_id, 1)], email="a@b.fr",
-                           shipping_address=ADDRESS_FR)
+    order = checkout_start(
+        market=mp.fr, channel=mp.web_fr, items=[Item(offer.listing_id, 1)], email="a@b.fr", shipping_address=ADDRESS_FR
+    )
     return order
 
 
@@ -100,8 +128,9 @@ def test_the_same_webhook_delivered_8_times_at_once_settles_once():
     mp = build_marketplace()
     offer = ListingMarketFactory(market=mp.fr, listing=ListingFactory(quantity=5))
     order = _paid_order(mp, offer)
-    auth = gateway().authorize(intent_id=order.payment.pk, amount_minor=order.total_minor, currency="EUR",
-                               card_number=PAY_OK)
+    auth = gateway().authorize(
+        intent_id=order.payment.pk, amount_minor=order.total_minor, currency="EUR", card_number=PAY_OK
+    )
     gateway().capture(ref=auth.ref)
     body, signature = gateway().webhook_for(ref=auth.ref)
     barrier = threading.Barrier(8)
@@ -138,16 +167,20 @@ def test_the_same_order_update_sent_8_times_at_once_applies_once(client):
     sub = SubOrder.objects.get(order=order)
     token = api_token_issue(user=UserFactory(role=Role.MERCHANT, merchant=offer.listing.merchant), name="t")[1]
     from django.test import Client
+
     Client().post(f"/api/v1/merchant/orders/{sub.pk}/accept", HTTP_AUTHORIZATION=f"Bearer {token}")
     barrier = threading.Barrier(8)
 
     def ship(_):
         barrier.wait()
         try:
-            response = Client().post(f"/api/v1/merchant/orders/{sub.pk}/ship",
-                                     {"tracking_number": "6A123", "carrier": "Colissimo"},
-                                     content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
-                                     HTTP_IDEMPOTENCY_KEY="ship-once")
+            response = Client().post(
+                f"/api/v1/merchant/orders/{sub.pk}/ship",
+                {"tracking_number": "6A123", "carrier": "Colissimo"},
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+                HTTP_IDEMPOTENCY_KEY="ship-once",
+            )
             return response.status_code
         finally:
             connections.close_all()

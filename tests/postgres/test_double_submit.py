@@ -1,5 +1,6 @@
 """Finding 4 over HTTP on PostgreSQL: the same cart (or till form) sent 20 times at once, without an
 Idempotency-Key, makes one order and one charge — through the storefront form, the till and /api/v1."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -37,8 +38,12 @@ def test_the_storefront_form_sent_20_times_at_once_charges_once():
     with gunicorn(env={"REMARKET_TRUSTED_PROXIES": "1"}, workers=3) as base:
         shopper = Browser(base, client_ip="10.9.0.1")
         _, add = shopper.form(f"/fr/p/{offer.listing.variant.model.slug}/", action="/cart/add/")
-        shopper.http.post(base + "/fr/cart/add/", data={**add, "listing_id": offer.listing_id},
-                          headers={**shopper.headers, "Referer": base + "/fr/"}, timeout=TIMEOUT)
+        shopper.http.post(
+            base + "/fr/cart/add/",
+            data={**add, "listing_id": offer.listing_id},
+            headers={**shopper.headers, "Referer": base + "/fr/"},
+            timeout=TIMEOUT,
+        )
         target, fields = shopper.form("/fr/checkout/")
         assert fields["cart_version"]
         form = {**fields, **ADDRESS_FR, "email": "twice@example.com", "card_number": PAY_OK}
@@ -52,8 +57,9 @@ def test_the_storefront_form_sent_20_times_at_once_charges_once():
 def test_the_till_form_sent_20_times_at_once_sells_once():
     mp = build_marketplace()
     first_party = MerchantFactory(is_first_party=True, name="remarket", slug="remarket")
-    term = ListingMarket.objects.create(listing=ListingFactory(merchant=first_party, quantity=0), market=mp.us,
-                                        currency="USD", price_minor=59900)
+    term = ListingMarket.objects.create(
+        listing=ListingFactory(merchant=first_party, quantity=0), market=mp.us, currency="USD", price_minor=59900
+    )
     LocationStock.objects.create(location=mp.nyc, listing=term.listing, available=5)
     UserFactory(username="clerk", role=Role.CLERK, location=mp.nyc)
     with gunicorn(workers=3) as base:
@@ -76,9 +82,14 @@ def test_the_api_cart_checked_out_20_times_at_once_makes_one_order():
     saved_cart_put(user_id=customer.pk, cart=cart_add({}, market="FR", listing_id=offer.listing_id, quantity=2))
     token = api_token_issue(user=customer, name="app")[1]
     with gunicorn(workers=3) as base:
-        answers = _all_at_once(lambda: requests.post(
-            f"{base}/api/v1/cart/checkout", json={"email": "me@example.com", "shipping_address": ADDRESS_FR},
-            headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT))
+        answers = _all_at_once(
+            lambda: requests.post(
+                f"{base}/api/v1/cart/checkout",
+                json={"email": "me@example.com", "shipping_address": ADDRESS_FR},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=TIMEOUT,
+            )
+        )
     statuses = sorted(a.status_code for a in answers)
     assert statuses == [200] * (AT_ONCE - 1) + [201], statuses
     assert len({a.json()["id"] for a in answers}) == 1

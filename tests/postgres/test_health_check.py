@@ -1,5 +1,6 @@
 """The kept connection's health check (remarket/core/postgresql): no statement while the connection is
 healthy, a new connection once the server has closed the old one."""
+
 import select
 import time
 
@@ -17,8 +18,13 @@ def _postgres_only():
 
 def _other_session() -> psycopg.Connection:
     settings = connection.settings_dict
-    return psycopg.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432,
-                           user=settings["USER"], dbname=settings["NAME"], autocommit=True)
+    return psycopg.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname=settings["NAME"],
+        autocommit=True,
+    )
 
 
 def _readable(timeout: float = 5.0) -> bool:

@@ -1,4 +1,5 @@
 """≥ 200 buyers race over HTTP against a live gunicorn for a listing with 5 units."""
+
 import json
 import urllib.error
 import urllib.request
@@ -26,9 +27,16 @@ def _postgres_only():
 
 def _post(url: str, body: dict, key: str, client: int = 1) -> tuple[int, dict]:
     """`client`: which of many buyers sends it (its own address, as the proxy would forward it)."""
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "Idempotency-Key": key,
-                                              "X-Forwarded-For": f"10.1.{client // 250}.{client % 250 + 1}"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Idempotency-Key": key,
+            "X-Forwarded-For": f"10.1.{client // 250}.{client % 250 + 1}",
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read())
@@ -41,13 +49,22 @@ def test_200_buyers_over_http_get_exactly_5_units(server):
     offer = ListingMarketFactory(market=mp.fr, listing=ListingFactory(quantity=5))
 
     def buy(n: int) -> str:
-        status, body = _post(f"{server}/api/v1/checkout", {
-            "market": "FR", "email": f"buyer{n}@example.com", "shipping_address": ADDRESS_FR,
-            "items": [{"listing_id": offer.listing_id, "quantity": 1}]}, key=f"buyer-{n}", client=n)
+        status, body = _post(
+            f"{server}/api/v1/checkout",
+            {
+                "market": "FR",
+                "email": f"buyer{n}@example.com",
+                "shipping_address": ADDRESS_FR,
+                "items": [{"listing_id": offer.listing_id, "quantity": 1}],
+            },
+            key=f"buyer-{n}",
+            client=n,
+        )
         if status != 201:
             return body["code"]
-        status, body = _post(f"{server}/api/v1/orders/{body['id']}/pay", {"card_number": PAY_OK}, key=f"pay-{n}",
-                             client=n)
+        status, body = _post(
+            f"{server}/api/v1/orders/{body['id']}/pay", {"card_number": PAY_OK}, key=f"pay-{n}", client=n
+        )
         return body["payment_status"]
 
     with ThreadPoolExecutor(max_workers=16) as pool:

@@ -1,5 +1,6 @@
 """The ledger's balance trigger checks each ledger transaction once per database transaction (migration
 ledger 0004): entries added after a check are checked again, so an unbalanced transaction still cannot commit."""
+
 import datetime as dt
 
 import pytest
@@ -18,8 +19,9 @@ def _postgres_only():
 
 
 def _entries(txn, *amounts):
-    LedgerEntry.objects.bulk_create([LedgerEntry(transaction=txn, account=Account.BANK, amount_minor=a, currency="EUR",
-                                                 at=AT) for a in amounts])
+    LedgerEntry.objects.bulk_create(
+        [LedgerEntry(transaction=txn, account=Account.BANK, amount_minor=a, currency="EUR", at=AT) for a in amounts]
+    )
 
 
 def _check_now():
@@ -39,11 +41,14 @@ def test_a_balanced_transaction_checked_then_unbalanced_by_a_later_entry_is_refu
 def test_several_transactions_in_one_statement_are_each_checked():
     first, second = (LedgerTransaction.objects.create(kind="manual", at=AT) for _ in range(2))
     with pytest.raises(IntegrityError, match=f"{second.pk} does not sum to zero"), transaction.atomic():
-        LedgerEntry.objects.bulk_create([
-            LedgerEntry(transaction=first, account=Account.BANK, amount_minor=10, currency="EUR", at=AT),
-            LedgerEntry(transaction=first, account=Account.FEES, amount_minor=-10, currency="EUR", at=AT),
-            LedgerEntry(transaction=second, account=Account.BANK, amount_minor=10, currency="EUR", at=AT),
-            LedgerEntry(transaction=second, account=Account.FEES, amount_minor=-9, currency="EUR", at=AT)])
+        LedgerEntry.objects.bulk_create(
+            [
+                LedgerEntry(transaction=first, account=Account.BANK, amount_minor=10, currency="EUR", at=AT),
+                LedgerEntry(transaction=first, account=Account.FEES, amount_minor=-10, currency="EUR", at=AT),
+                LedgerEntry(transaction=second, account=Account.BANK, amount_minor=10, currency="EUR", at=AT),
+                LedgerEntry(transaction=second, account=Account.FEES, amount_minor=-9, currency="EUR", at=AT),
+            ]
+        )
         _check_now()
 
 

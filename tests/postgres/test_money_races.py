@@ -1,4 +1,5 @@
 """Money under concurrency on real PostgreSQL transactions: payout runs and invoice numbers."""
+
 import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -30,8 +31,13 @@ def test_concurrent_payout_runs_and_fee_charges_pay_and_charge_each_merchant_onc
     with clock.frozen(dt.datetime(2026, 11, 3, 9, tzinfo=dt.UTC)):
         for merchant in merchants:
             offer = ListingMarketFactory(market=mp.fr, listing=ListingFactory(merchant=merchant, quantity=2))
-            order = checkout_start(market=mp.fr, channel=mp.web_fr, items=[Item(offer.listing_id)],
-                                   email="b@example.com", shipping_address=ADDRESS_FR)
+            order = checkout_start(
+                market=mp.fr,
+                channel=mp.web_fr,
+                items=[Item(offer.listing_id)],
+                email="b@example.com",
+                shipping_address=ADDRESS_FR,
+            )
             assert checkout_pay(order=order, card_number=PAY_OK).status == "captured"
     barrier = threading.Barrier(6)
 

@@ -1,6 +1,7 @@
 """Issue 11, findings 2 and 3: payments made a few minutes after checkout, well inside their 15-minute hold, while
 the reconciler sweeps. Nothing may end charged without a paid order (unless given back in full), no paid order
 may lack its one charge, and a late payment inside the hold is paid."""
+
 import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -33,20 +34,35 @@ def age(order_ids, seconds: int) -> None:
     ids = list(order_ids)
     with connection.cursor() as cursor:
         params = [dt.timedelta(seconds=seconds), dt.timedelta(seconds=seconds), ids]
-        cursor.execute("UPDATE orders_order SET created_at = created_at - %s, modified_at = modified_at - %s"
-                       " WHERE id = ANY(%s)", params)
-        cursor.execute("UPDATE payments_paymentintent SET created_at = created_at - %s,"
-                       " updated_at = updated_at - %s WHERE order_id = ANY(%s)", params)
-        cursor.execute("UPDATE checkout_stockhold SET created_at = created_at - %s, expires_at = expires_at - %s"
-                       " WHERE order_id = ANY(%s)", params)
+        cursor.execute(
+            "UPDATE orders_order SET created_at = created_at - %s, modified_at = modified_at - %s WHERE id = ANY(%s)",
+            params,
+        )
+        cursor.execute(
+            "UPDATE payments_paymentintent SET created_at = created_at - %s,"
+            " updated_at = updated_at - %s WHERE order_id = ANY(%s)",
+            params,
+        )
+        cursor.execute(
+            "UPDATE checkout_stockhold SET created_at = created_at - %s, expires_at = expires_at - %s"
+            " WHERE order_id = ANY(%s)",
+            params,
+        )
 
 
 def test_300_payments_racing_the_reconciler_end_paid_once_or_refunded():
     mp = build_marketplace()
     offers = [ListingMarketFactory(market=mp.fr, listing=ListingFactory(quantity=ORDERS // 5)) for _ in range(5)]
-    order_ids = [checkout_start(market=mp.fr, channel=mp.web_fr, items=[Item(offers[n % 5].listing_id)],
-                                email=f"late{n}@example.com", shipping_address=ADDRESS_FR).pk
-                 for n in range(ORDERS)]
+    order_ids = [
+        checkout_start(
+            market=mp.fr,
+            channel=mp.web_fr,
+            items=[Item(offers[n % 5].listing_id)],
+            email=f"late{n}@example.com",
+            shipping_address=ADDRESS_FR,
+        ).pk
+        for n in range(ORDERS)
+    ]
     age(order_ids, 150)
     paying = threading.Event()
     paying.set()
@@ -92,17 +108,23 @@ def test_300_payments_racing_the_reconciler_end_paid_once_or_refunded():
 def test_an_api_order_paid_200_s_later_after_a_reconcile_pass_is_paid(server):
     mp = build_marketplace()
     offer = ListingMarketFactory(market=mp.fr, listing=ListingFactory(quantity=3))
-    created = requests.post(f"{server}/api/v1/checkout", timeout=TIMEOUT, json={
-        "market": "FR", "email": "slow@example.com", "shipping_address": ADDRESS_FR,
-        "items": [{"listing_id": offer.listing_id, "quantity": 1}]})
+    created = requests.post(
+        f"{server}/api/v1/checkout",
+        timeout=TIMEOUT,
+        json={
+            "market": "FR",
+            "email": "slow@example.com",
+            "shipping_address": ADDRESS_FR,
+            "items": [{"listing_id": offer.listing_id, "quantity": 1}],
+        },
+    )
     assert created.status_code == 201, created.text
     order = Order.objects.get(public_id=created.json()["id"])
     age([order.pk], 200)
     payments_reconcile()
     assert Order.objects.get(pk=order.pk).state == 10  # still awaiting payment: its hold runs for 12 more minutes
 
-    paid = requests.post(f"{server}/api/v1/orders/{order.public_id}/pay", json={"card_number": PAY_OK},
-                         timeout=TIMEOUT)
+    paid = requests.post(f"{server}/api/v1/orders/{order.public_id}/pay", json={"card_number": PAY_OK}, timeout=TIMEOUT)
     assert paid.status_code == 200, paid.text
     report("API order paid 200 s later", 1, int(paid.json()["payment_status"] != "captured"))
     assert (paid.json()["payment_status"], paid.json()["state"]) == ("captured", 1)

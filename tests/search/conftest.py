@@ -9,6 +9,7 @@ FR (EUR) sellable offers, per product model — variant — grade — price:
   Galaxy Tab S9 (Samsung, tablets, 2023)   128 Graphite GOOD 199.00
 and offers that must not show in FR: iPhone 12 (unpublished, out of stock, suspended merchant), Pixel 7 and one
 iPhone 13 offer sold in the US only. Categories: Phones > Smartphones, Laptops, Tablets."""
+
 from dataclasses import dataclass
 
 import pytest
@@ -62,23 +63,36 @@ def build_shop() -> Shop:
         "laptops": Category.objects.create(slug="laptops", name="Laptops"),
         "tablets": Category.objects.create(slug="tablets", name="Tablets"),
     }
-    specs = [("iphone-13", "Apple", "iPhone 13", "smartphones", 2021),
-             ("iphone-13-pro", "Apple", "iPhone 13 Pro", "smartphones", 2021),
-             ("galaxy-s23", "Samsung", "Galaxy S23", "smartphones", 2023),
-             ("macbook-air-13-m2", "Apple", "MacBook Air 13\" M2", "laptops", 2022),
-             ("galaxy-tab-s9", "Samsung", "Galaxy Tab S9", "tablets", 2023),
-             ("iphone-12", "Apple", "iPhone 12", "smartphones", 2020),
-             ("pixel-7", "Google", "Pixel 7", "smartphones", 2022)]
-    models = {slug: ProductModel.objects.create(slug=slug, brand=brand, name=name, category=categories[cat],
-                                                release_year=year, specs={"screen": "6.1 inch"})
-              for slug, brand, name, cat, year in specs}
+    specs = [
+        ("iphone-13", "Apple", "iPhone 13", "smartphones", 2021),
+        ("iphone-13-pro", "Apple", "iPhone 13 Pro", "smartphones", 2021),
+        ("galaxy-s23", "Samsung", "Galaxy S23", "smartphones", 2023),
+        ("macbook-air-13-m2", "Apple", 'MacBook Air 13" M2', "laptops", 2022),
+        ("galaxy-tab-s9", "Samsung", "Galaxy Tab S9", "tablets", 2023),
+        ("iphone-12", "Apple", "iPhone 12", "smartphones", 2020),
+        ("pixel-7", "Google", "Pixel 7", "smartphones", 2022),
+    ]
+    models = {
+        slug: ProductModel.objects.create(
+            slug=slug, brand=brand, name=name, category=categories[cat], release_year=year, specs={"screen": "6.1 inch"}
+        )
+        for slug, brand, name, cat, year in specs
+    }
     variants: dict = {}
-    for key, storage, colour in [("iphone-13", 128, "Blue"), ("iphone-13", 256, "Blue"),
-                                 ("iphone-13", 128, "Midnight"), ("iphone-13-pro", 128, "Graphite"),
-                                 ("iphone-13-pro", 256, "Graphite"), ("galaxy-s23", 128, "Phantom Black"),
-                                 ("galaxy-s23", 256, "Cream"), ("macbook-air-13-m2", 256, "Midnight"),
-                                 ("macbook-air-13-m2", 512, "Silver"), ("galaxy-tab-s9", 128, "Graphite"),
-                                 ("iphone-12", 64, "Black"), ("pixel-7", 128, "Obsidian")]:
+    for key, storage, colour in [
+        ("iphone-13", 128, "Blue"),
+        ("iphone-13", 256, "Blue"),
+        ("iphone-13", 128, "Midnight"),
+        ("iphone-13-pro", 128, "Graphite"),
+        ("iphone-13-pro", 256, "Graphite"),
+        ("galaxy-s23", 128, "Phantom Black"),
+        ("galaxy-s23", 256, "Cream"),
+        ("macbook-air-13-m2", 256, "Midnight"),
+        ("macbook-air-13-m2", 512, "Silver"),
+        ("galaxy-tab-s9", 128, "Graphite"),
+        ("iphone-12", 64, "Black"),
+        ("pixel-7", 128, "Obsidian"),
+    ]:
         _variant(models, variants, key, storage, colour)
     m1, m2 = MerchantFactory(name="Alpha Refurb"), MerchantFactory(name="Beta Refurb")
     banned = MerchantFactory(name="Gamma Refurb", status=Merchant.Status.SUSPENDED)
@@ -103,11 +117,18 @@ def build_shop() -> Shop:
         ("i13-us", "iphone-13", 128, "Blue", "EXCELLENT", m2, "us", 50000, 1, True),
     ]
     for name, model, storage, colour, grade, merchant, market, price, quantity, published in rows:
-        listing = Listing.objects.create(merchant=merchant, variant=variants[(model, storage, colour)], grade=grade,
-                                         sku=name.upper(), quantity=quantity, updated_at=NOW)
+        listing = Listing.objects.create(
+            merchant=merchant,
+            variant=variants[(model, storage, colour)],
+            grade=grade,
+            sku=name.upper(),
+            quantity=quantity,
+            updated_at=NOW,
+        )
         the_market = getattr(mp, market)
-        offers[name] = ListingMarket.objects.create(listing=listing, market=the_market, currency=the_market.currency,
-                                                    price_minor=price, published=published)
+        offers[name] = ListingMarket.objects.create(
+            listing=listing, market=the_market, currency=the_market.currency, price_minor=price, published=published
+        )
     search_index_rebuild()
     return Shop(mp, m1, m2, categories, models, variants, offers)
 

@@ -1,5 +1,6 @@
 """The index follows the catalog and the offers: each refresh recomputes exactly what it is given, a rebuild
 gives the same rows, and stock moved by orders reaches the index through the outbox."""
+
 import pytest
 from django.db import connection
 
@@ -27,13 +28,36 @@ def grades(shop):
 
 
 def snapshot():
-    entries = sorted(SearchEntry.objects.values_list(
-        "market_id", "variant_id", "grade", "model_id", "category_id", "brand", "storage_gb", "colour",
-        "release_year", "price_minor", "offers"))
+    entries = sorted(
+        SearchEntry.objects.values_list(
+            "market_id",
+            "variant_id",
+            "grade",
+            "model_id",
+            "category_id",
+            "brand",
+            "storage_gb",
+            "colour",
+            "release_year",
+            "price_minor",
+            "offers",
+        )
+    )
     documents = sorted(SearchDocument.objects.values_list("model_id", "title", "body"))
-    models = sorted((*row[:-2], sorted(row[-2].split(",")), sorted(row[-1].split(","))) for row in
-                    SearchModel.objects.values_list("market_id", "model_id", "category_id", "brand", "release_year",
-                                                    "price_minor", "offers", "grades", "storages"))
+    models = sorted(
+        (*row[:-2], sorted(row[-2].split(",")), sorted(row[-1].split(",")))
+        for row in SearchModel.objects.values_list(
+            "market_id",
+            "model_id",
+            "category_id",
+            "brand",
+            "release_year",
+            "price_minor",
+            "offers",
+            "grades",
+            "storages",
+        )
+    )
     values = sorted(SearchModelValue.objects.values_list("market_id", "model_id", "facet", "value"))
     return entries, documents, models, values
 
@@ -48,23 +72,33 @@ def test_a_price_change_shows_once_its_variant_is_refreshed(shop):
 
 def test_listings_apply_then_refresh_of_the_variants_it_touched(shop):
     pixel = shop.variants[("pixel-7", 128, "Obsidian")]
-    result = listings_apply(merchant=shop.m1, rows=[
-        ListingRow(sku="TAB-GOOD", market="FR", price="149.00"),
-        ListingRow(sku="PIXEL-FR", market="FR", variant_id=pixel.pk, grade="GOOD", price="280", quantity=2)])
+    result = listings_apply(
+        merchant=shop.m1,
+        rows=[
+            ListingRow(sku="TAB-GOOD", market="FR", price="149.00"),
+            ListingRow(sku="PIXEL-FR", market="FR", variant_id=pixel.pk, grade="GOOD", price="280", quantity=2),
+        ],
+    )
     assert not result.errors
     touched = Listing.objects.filter(pk__in=result.created + result.updated).values_list("variant_id", flat=True)
     search_index_refresh(variant_ids=touched)
-    assert found(shop, sort="price_asc") == [("galaxy-tab-s9", 14900, 1), ("pixel-7", 28000, 1),
-                                             ("galaxy-s23", 35000, 2), ("iphone-13", 39000, 5),
-                                             ("iphone-13-pro", 60000, 2), ("macbook-air-13-m2", 75000, 2)]
+    assert found(shop, sort="price_asc") == [
+        ("galaxy-tab-s9", 14900, 1),
+        ("pixel-7", 28000, 1),
+        ("galaxy-s23", 35000, 2),
+        ("iphone-13", 39000, 5),
+        ("iphone-13-pro", 60000, 2),
+        ("macbook-air-13-m2", 75000, 2),
+    ]
     assert found(shop, "pixel") == [("pixel-7", 28000, 1)]
 
 
 def test_sold_out_and_unpublished_offers_leave_the_results(shop):
     Listing.objects.filter(pk=shop.offers["tab-good"].listing_id).update(quantity=0)
     ListingMarket.objects.filter(pk=shop.offers["mba-vg"].pk).update(published=False)
-    search_index_refresh(variant_ids=[shop.offers["tab-good"].listing.variant_id,
-                                      shop.offers["mba-vg"].listing.variant_id])
+    search_index_refresh(
+        variant_ids=[shop.offers["tab-good"].listing.variant_id, shop.offers["mba-vg"].listing.variant_id]
+    )
     assert [h[0] for h in found(shop)] == ["iphone-13", "iphone-13-pro", "galaxy-s23", "macbook-air-13-m2"]
     assert found(shop, "macbook") == [("macbook-air-13-m2", 99000, 1)]
     assert grades(shop) == [("PREMIUM", 1), ("EXCELLENT", 4), ("GOOD", 2), ("FAIR", 1)]
@@ -75,8 +109,13 @@ def test_sold_out_and_unpublished_offers_leave_the_results(shop):
 def test_a_suspended_merchant_takes_its_offers_out(shop):
     Merchant.objects.filter(pk=shop.m2.pk).update(status=Merchant.Status.SUSPENDED)
     search_merchant_refresh(merchant_id=shop.m2.pk)
-    assert found(shop) == [("iphone-13", 39000, 3), ("iphone-13-pro", 60000, 1), ("galaxy-s23", 52000, 1),
-                           ("macbook-air-13-m2", 75000, 1), ("galaxy-tab-s9", 19900, 1)]
+    assert found(shop) == [
+        ("iphone-13", 39000, 3),
+        ("iphone-13-pro", 60000, 1),
+        ("galaxy-s23", 52000, 1),
+        ("macbook-air-13-m2", 75000, 1),
+        ("galaxy-tab-s9", 19900, 1),
+    ]
     assert grades(shop) == [("EXCELLENT", 3), ("VERY_GOOD", 1), ("GOOD", 2)]
 
 
@@ -94,13 +133,15 @@ def test_a_catalog_change_rewrites_the_document_and_the_entries(shop):
 
 def test_refreshing_changes_nothing_when_nothing_changed_and_matches_a_rebuild(shop):
     before = snapshot()
-    search_index_refresh(variant_ids=list(shop.variants[k].pk for k in shop.variants),
-                         model_ids=[m.pk for m in shop.models.values()])
+    search_index_refresh(
+        variant_ids=[shop.variants[k].pk for k in shop.variants], model_ids=[m.pk for m in shop.models.values()]
+    )
     assert snapshot() == before
     ListingMarket.objects.filter(pk=shop.offers["s23-good"].pk).update(price_minor=33300)
     Listing.objects.filter(pk=shop.offers["i13-256-fair"].listing_id).update(quantity=0)
-    search_index_refresh(variant_ids=[shop.offers["s23-good"].listing.variant_id,
-                                      shop.offers["i13-256-fair"].listing.variant_id])
+    search_index_refresh(
+        variant_ids=[shop.offers["s23-good"].listing.variant_id, shop.offers["i13-256-fair"].listing.variant_id]
+    )
     incremental = snapshot()
     assert incremental != before
     search_index_rebuild()
@@ -117,9 +158,11 @@ def test_the_full_text_index_stays_in_step_with_the_documents(shop):
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")  # raises when out of step
             cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH 'edition'")
         else:
-            cursor.execute("SELECT count(*) FROM search_document WHERE tsv IS DISTINCT FROM "
-                           "setweight(to_tsvector('simple', title), 'A') || "
-                           "setweight(to_tsvector('simple', body), 'B')")
+            cursor.execute(
+                "SELECT count(*) FROM search_document WHERE tsv IS DISTINCT FROM "
+                "setweight(to_tsvector('simple', title), 'A') || "
+                "setweight(to_tsvector('simple', body), 'B')"
+            )
             assert cursor.fetchone() == (0,)
             cursor.execute("SELECT model_id FROM search_document WHERE tsv @@ to_tsquery('simple', 'edition')")
         assert cursor.fetchall() == [(model.pk,)]
@@ -127,8 +170,13 @@ def test_the_full_text_index_stays_in_step_with_the_documents(shop):
 
 def test_orders_move_stock_and_the_outbox_brings_the_index_along(shop):
     last = shop.offers["i13-blue-exc-2"]  # 1 unit at 430.00
-    order = checkout_start(market=shop.mp.fr, channel=shop.mp.web_fr, items=[Item(last.listing_id, 1)],
-                           email="buyer@example.com", shipping_address=ADDRESS_FR)
+    order = checkout_start(
+        market=shop.mp.fr,
+        channel=shop.mp.web_fr,
+        items=[Item(last.listing_id, 1)],
+        email="buyer@example.com",
+        shipping_address=ADDRESS_FR,
+    )
     assert ("iphone-13", 39000, 5) in found(shop)
     drain()
     assert ("iphone-13", 39000, 4) in found(shop)
@@ -158,16 +206,18 @@ def test_the_index_follows_listing_writes_and_merchant_suspension_through_the_ou
     from remarket.events.outbox import drain
     from remarket.merchants.services import merchant_status_set
     from remarket.offers.services import ListingRow, listings_apply
-    from remarket.search.selectors import products_search
     from remarket.search.query import Filters
+    from remarket.search.selectors import products_search
 
     from ..factories import MerchantFactory, VariantFactory
 
     variant = VariantFactory()
     search_index_refresh(model_ids=[variant.model_id])  # what a catalog write does (catalog_import emits it)
     merchant = MerchantFactory()
-    listings_apply(merchant=merchant, rows=[ListingRow(sku="A", market="FR", price="100", quantity=1,
-                                                       variant_id=variant.pk, grade="GOOD")])
+    listings_apply(
+        merchant=merchant,
+        rows=[ListingRow(sku="A", market="FR", price="100", quantity=1, variant_id=variant.pk, grade="GOOD")],
+    )
     assert products_search(market=marketplace.fr, q=variant.model.name, filters=Filters()).hits == []
     drain()
     found = products_search(market=marketplace.fr, q=variant.model.name, filters=Filters())

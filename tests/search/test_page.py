@@ -1,4 +1,5 @@
 """The storefront's search page: facets as links with counts, pages, sorts, 400 on bad parameters, few queries."""
+
 import re
 
 import pytest
@@ -20,8 +21,12 @@ def facet_links(response, facet: str) -> list[tuple[str, str, str]]:
     """(href, label, count) of each value of a facet, as rendered."""
     html = response.content.decode()
     section = re.search(rf'data-facet="{facet}">(.*?)</section>', html, re.S)[1]
-    return [(href.replace("&amp;", "&"), label, count) for href, label, count in
-            re.findall(r'<a href="([^"]+)"[^>]*><span>([^<]+)</span><span class="n">(\d+)</span>', section)]
+    return [
+        (href.replace("&amp;", "&"), label, count)
+        for href, label, count in re.findall(
+            r'<a href="([^"]+)"[^>]*><span>([^<]+)</span><span class="n">(\d+)</span>', section
+        )
+    ]
 
 
 def test_the_page_lists_hits_and_facets_as_links_with_counts(client, shop):
@@ -31,15 +36,24 @@ def test_the_page_lists_hits_and_facets_as_links_with_counts(client, shop):
     assert 'data-total="2"' in response.content.decode()
     assert facet_links(response, "brand") == [("?q=iphone&brand=Apple", "Apple", "2")]
     assert facet_links(response, "grade") == [  # the French site speaks French
-        ("?q=iphone&grade=PREMIUM", "Premium", "1"), ("?q=iphone&grade=EXCELLENT", "Parfait état", "2"),
-        ("?q=iphone&grade=GOOD", "Bon état", "1"), ("?q=iphone&grade=FAIR", "État correct", "1")]
-    assert facet_links(response, "category") == [("?q=iphone&category=phones", "Phones", "2"),
-                                                 ("?q=iphone&category=smartphones", "Smartphones", "2")]
-    assert facet_links(response, "storage") == [("?q=iphone&storage=128", "128 GB", "2"),
-                                                ("?q=iphone&storage=256", "256 GB", "2")]
+        ("?q=iphone&grade=PREMIUM", "Premium", "1"),
+        ("?q=iphone&grade=EXCELLENT", "Parfait état", "2"),
+        ("?q=iphone&grade=GOOD", "Bon état", "1"),
+        ("?q=iphone&grade=FAIR", "État correct", "1"),
+    ]
+    assert facet_links(response, "category") == [
+        ("?q=iphone&category=phones", "Phones", "2"),
+        ("?q=iphone&category=smartphones", "Smartphones", "2"),
+    ]
+    assert facet_links(response, "storage") == [
+        ("?q=iphone&storage=128", "128 GB", "2"),
+        ("?q=iphone&storage=256", "256 GB", "2"),
+    ]
     assert [(h, c) for h, _, c in facet_links(response, "price")] == [
-        ("?q=iphone&min=300.00&max=499.99", "1"), ("?q=iphone&min=500.00&max=749.99", "1"),
-        ("?q=iphone&min=750.00&max=999.99", "1")]
+        ("?q=iphone&min=300.00&max=499.99", "1"),
+        ("?q=iphone&min=500.00&max=749.99", "1"),
+        ("?q=iphone&min=750.00&max=999.99", "1"),
+    ]
     assert 'href="/fr/p/iphone-13/"' in response.content.decode()
 
 
@@ -49,8 +63,11 @@ def test_a_selected_value_links_back_to_the_search_without_it(client, shop):
     assert facet_links(response, "brand") == [("?q=iphone&grade=GOOD", "Apple", "1")]
     assert 'aria-current="true"><span>Apple</span>' in response.content.decode()
     assert [h for h, _, _ in facet_links(response, "grade")] == [
-        "?q=iphone&brand=Apple&grade=GOOD&grade=PREMIUM", "?q=iphone&brand=Apple&grade=GOOD&grade=EXCELLENT",
-        "?q=iphone&brand=Apple", "?q=iphone&brand=Apple&grade=GOOD&grade=FAIR"]
+        "?q=iphone&brand=Apple&grade=GOOD&grade=PREMIUM",
+        "?q=iphone&brand=Apple&grade=GOOD&grade=EXCELLENT",
+        "?q=iphone&brand=Apple",
+        "?q=iphone&brand=Apple&grade=GOOD&grade=FAIR",
+    ]
     assert '<a href="?q=iphone">' in response.content.decode()  # clear the filters, keep the words
 
 
@@ -68,14 +85,17 @@ def test_pages_and_sorts_are_links_that_keep_the_search(client, shop, monkeypatc
     assert beyond.status_code == 200 and hits(beyond) == []
 
 
-@pytest.mark.parametrize("query, count", [
-    # market, index version, categories, the facets with the total and the hits with their models (one statement)
-    ("q=galaxy&grade=GOOD&sort=price_asc", 4),
-    ("category=phones&brand=Apple&storage=128&colour=Blue&min=100&max=900&page=1", 4),
-    ("q=iphone&model=iphone-13", 5),  # + the models the filter names
-    ("q=zzqxj", 5),  # nothing found: + the vocabulary for a correction, which finds nothing to retry
-    ("q=iphnoe", 6),  # + the vocabulary, the facets and hits again for the corrected words
-])
+@pytest.mark.parametrize(
+    "query, count",
+    [
+        # market, index version, categories, the facets with the total and the hits with their models (one statement)
+        ("q=galaxy&grade=GOOD&sort=price_asc", 4),
+        ("category=phones&brand=Apple&storage=128&colour=Blue&min=100&max=900&page=1", 4),
+        ("q=iphone&model=iphone-13", 5),  # + the models the filter names
+        ("q=zzqxj", 5),  # nothing found: + the vocabulary for a correction, which finds nothing to retry
+        ("q=iphnoe", 6),  # + the vocabulary, the facets and hits again for the corrected words
+    ],
+)
 def test_the_search_page_costs_a_fixed_number_of_queries_and_writes_nothing(client, shop, query, count):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(f"/fr/search/?{query}")
@@ -111,26 +131,29 @@ def test_empty_or_junk_queries_show_everything(client, shop, q):
     assert response.status_code == 200 and len(hits(response)) == 5
 
 
-@pytest.mark.parametrize("query, code", [
-    ("sort=cheapest", "SEARCH_SORT_UNKNOWN"),
-    ("page=0", "SEARCH_PAGE_INVALID"),
-    ("page=two", "SEARCH_PAGE_INVALID"),
-    ("page=99999999999999999999", "SEARCH_PAGE_INVALID"),
-    ("min=-5", "SEARCH_PRICE_INVALID"),
-    ("max=lots", "SEARCH_PRICE_INVALID"),
-    ("min=NaN", "SEARCH_PRICE_INVALID"),
-    ("min=500&max=100", "SEARCH_PRICE_RANGE"),
-    ("grade=STALLONE", "SEARCH_GRADE_UNKNOWN"),
-    ("grade=3", "SEARCH_GRADE_UNKNOWN"),
-    ("storage=128GB", "SEARCH_STORAGE_INVALID"),
-    ("storage=0", "SEARCH_STORAGE_INVALID"),
-    ("category=toasters", "SEARCH_CATEGORY_UNKNOWN"),
-    ("model=iphone-99", "SEARCH_MODEL_UNKNOWN"),
-    ("colour=%00Blue", "SEARCH_FILTER_INVALID"),
-    ("brand=" + "x" * 61, "SEARCH_FILTER_INVALID"),
-    ("q=" + "iphone+" * 40, "SEARCH_QUERY_TOO_LONG"),
-    ("q=a&q=b", "SEARCH_PARAM_REPEATED"),
-])
+@pytest.mark.parametrize(
+    "query, code",
+    [
+        ("sort=cheapest", "SEARCH_SORT_UNKNOWN"),
+        ("page=0", "SEARCH_PAGE_INVALID"),
+        ("page=two", "SEARCH_PAGE_INVALID"),
+        ("page=99999999999999999999", "SEARCH_PAGE_INVALID"),
+        ("min=-5", "SEARCH_PRICE_INVALID"),
+        ("max=lots", "SEARCH_PRICE_INVALID"),
+        ("min=NaN", "SEARCH_PRICE_INVALID"),
+        ("min=500&max=100", "SEARCH_PRICE_RANGE"),
+        ("grade=STALLONE", "SEARCH_GRADE_UNKNOWN"),
+        ("grade=3", "SEARCH_GRADE_UNKNOWN"),
+        ("storage=128GB", "SEARCH_STORAGE_INVALID"),
+        ("storage=0", "SEARCH_STORAGE_INVALID"),
+        ("category=toasters", "SEARCH_CATEGORY_UNKNOWN"),
+        ("model=iphone-99", "SEARCH_MODEL_UNKNOWN"),
+        ("colour=%00Blue", "SEARCH_FILTER_INVALID"),
+        ("brand=" + "x" * 61, "SEARCH_FILTER_INVALID"),
+        ("q=" + "iphone+" * 40, "SEARCH_QUERY_TOO_LONG"),
+        ("q=a&q=b", "SEARCH_PARAM_REPEATED"),
+    ],
+)
 def test_bad_parameters_get_a_400_that_says_why(client, shop, query, code):
     response = client.get(f"/fr/search/?{query}")
     assert response.status_code == 400

@@ -1,5 +1,6 @@
 """PostgreSQL only (`make test-postgres`): trigram typo correction, the indexes the queries use, and refreshes
 racing on real transactions. Deselected on SQLite by this folder's conftest, never skipped."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -24,10 +25,19 @@ def _postgres_only():
 @pytest.mark.django_db
 def test_unknown_words_become_their_nearest_trigram_neighbour(shop):
     assert tokens_corrected(["iphnoe", "13", "samsnug", "glaaxy", "piexl", "zzqxj", "ipho"]) == [
-        "iphone", "13", "samsung", "galaxy", "pixel", "zzqxj", "ipho"]
+        "iphone",
+        "13",
+        "samsung",
+        "galaxy",
+        "pixel",
+        "zzqxj",
+        "ipho",
+    ]
     with connection.cursor() as cursor:  # the candidates are the trigram index's nearest words
-        cursor.execute("SELECT array_agg(word) FROM (SELECT word FROM search_word ORDER BY word <-> 'piexl' "
-                       "LIMIT %s) AS near", [NEIGHBOURS])
+        cursor.execute(
+            "SELECT array_agg(word) FROM (SELECT word FROM search_word ORDER BY word <-> 'piexl' LIMIT %s) AS near",
+            [NEIGHBOURS],
+        )
         assert "pixel" in cursor.fetchone()[0]
     result = products_search(market=shop.mp.fr, q="iphnoe 13 pro")
     assert (result.corrected, [h.slug for h in result.hits]) == ("iphone 13 pro", ["iphone-13-pro"])

@@ -1,4 +1,5 @@
 """The checkout shows the tax before the buyer pays: VAT inside EU prices, the state's sales tax on top of US ones."""
+
 import pytest
 
 from remarket.orders.models import Order
@@ -7,8 +8,15 @@ from ..conftest import PAY_OK
 from ..factories import ListingMarketFactory
 
 pytestmark = pytest.mark.django_db
-US = {"email": "walt@example.com", "first_name": "Walt", "last_name": "Whitman", "street": "328 Mickle St",
-      "postal_code": "10012", "city": "New York", "phone": "(212) 736-5000"}
+US = {
+    "email": "walt@example.com",
+    "first_name": "Walt",
+    "last_name": "Whitman",
+    "street": "328 Mickle St",
+    "postal_code": "10012",
+    "city": "New York",
+    "phone": "(212) 736-5000",
+}
 
 
 @pytest.fixture
@@ -37,4 +45,7 @@ def test_a_us_checkout_asks_the_state_and_adds_its_sales_tax(client, us_offer):
     paid = client.post("/us/checkout/", {**US, "state": "NY", "card_number": PAY_OK})
     order = Order.objects.get()
     assert paid.status_code == 302 and (order.total_minor, order.tax_minor, order.payment.amount_minor) == (
-        10888, 888, 10888)
+        10888,
+        888,
+        10888,
+    )

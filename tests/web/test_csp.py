@@ -1,4 +1,5 @@
 """Every page carries a strict Content-Security-Policy, and the API docs load only our own files."""
+
 import re
 
 import pytest

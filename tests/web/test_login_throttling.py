@@ -1,5 +1,6 @@
 """Login throttling (django-axes) on the site's login form and the admin's: the fifth wrong password in a row locks
 that username from that address for the cool-off, with a page saying so (429); another address is not locked."""
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
@@ -57,5 +58,7 @@ def test_a_success_before_the_limit_forgets_the_failures(customer):
     for _ in range(4):
         client.post("/login/", {"username": "ada", "password": "wrong"}, REMOTE_ADDR="203.0.113.7")
     assert AccessAttempt.objects.get(username="ada").failures_since_start == 4
-    assert client.post("/login/", {"username": "ada", "password": PASSWORD}, REMOTE_ADDR="203.0.113.7").status_code == 302
+    assert (
+        client.post("/login/", {"username": "ada", "password": PASSWORD}, REMOTE_ADDR="203.0.113.7").status_code == 302
+    )
     assert not AccessAttempt.objects.filter(username="ada").exists()

@@ -1,4 +1,5 @@
 """The back office writes listings through listings_apply: one offer's terms, or a CSV file as a feed task."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -13,15 +14,29 @@ def test_the_merchant_edits_an_offer_including_its_vat_scheme(client, merchant_u
     page = client.get("/merchant/listings/")
     assert f'data-terms="{offer.pk}"' in page.content.decode() and 'value="499.00"' in page.content.decode()
     url = f"/merchant/listings/terms/{offer.pk}/"
-    refused = client.post(url, {"price": "480.00", "quantity": "3", "published": "on", "vat_scheme": "margin"},
-                          follow=True)
+    refused = client.post(
+        url, {"price": "480.00", "quantity": "3", "published": "on", "vat_scheme": "margin"}, follow=True
+    )
     assert "OFFER_PURCHASE_PRICE_REQUIRED" in refused.content.decode()
     assert (ListingMarket.objects.get(pk=offer.pk).price_minor, Listing.objects.get().vat_scheme) == (49900, "standard")
-    client.post(url, {"price": "480.00", "quantity": "3", "published": "on", "vat_scheme": "margin",
-                      "purchase_price": "300.00", "next": "https://elsewhere.example/"})
+    client.post(
+        url,
+        {
+            "price": "480.00",
+            "quantity": "3",
+            "published": "on",
+            "vat_scheme": "margin",
+            "purchase_price": "300.00",
+            "next": "https://elsewhere.example/",
+        },
+    )
     terms = ListingMarket.objects.select_related("listing").get(pk=offer.pk)
-    assert (terms.price_minor, terms.listing.quantity, terms.listing.vat_scheme, terms.listing.purchase_price_minor) == (
-        48000, 3, "margin", 30000)
+    assert (
+        terms.price_minor,
+        terms.listing.quantity,
+        terms.listing.vat_scheme,
+        terms.listing.purchase_price_minor,
+    ) == (48000, 3, "margin", 30000)
 
 
 def test_another_merchants_offer_cannot_be_edited(client, other_merchant_user, offer):

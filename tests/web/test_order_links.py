@@ -1,4 +1,5 @@
 """Who may open an order page, and the guest's expiring, re-sendable link."""
+
 import datetime as dt
 
 import pytest

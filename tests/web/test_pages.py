@@ -58,8 +58,9 @@ def test_forms_are_csrf_protected(offer):
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("url", ["/fr/p/no-such-phone/", "/zz/", "/fr/orders/6f9619ff-8b86-d011-b42d-00cf4fc964ff/",
-                                 "/nothing/here/at/all/"])
+@pytest.mark.parametrize(
+    "url", ["/fr/p/no-such-phone/", "/zz/", "/fr/orders/6f9619ff-8b86-d011-b42d-00cf4fc964ff/", "/nothing/here/at/all/"]
+)
 def test_unknown_things_are_our_404_page(client, url, marketplace):
     response = client.get(url)
     assert response.status_code == 404 and "Page not found" in response.content.decode()
@@ -99,8 +100,12 @@ def test_back_office_needs_a_login_and_the_right_role(client, offer):
 
 def test_a_clerk_sells_from_the_store_stock(client, marketplace, operator_user):
     first_party = MerchantFactory(is_first_party=True, name="remarket", slug="remarket")
-    term = ListingMarket.objects.create(listing=ListingFactory(merchant=first_party, quantity=0), market=marketplace.us,
-                                        currency="USD", price_minor=59900)
+    term = ListingMarket.objects.create(
+        listing=ListingFactory(merchant=first_party, quantity=0),
+        market=marketplace.us,
+        currency="USD",
+        price_minor=59900,
+    )
     LocationStock.objects.create(location=marketplace.nyc, listing=term.listing, available=2)
     clerk = UserFactory(role=Role.CLERK, location=marketplace.nyc)
     client.force_login(clerk)
@@ -108,8 +113,12 @@ def test_a_clerk_sells_from_the_store_stock(client, marketplace, operator_user):
     response = client.post("/pos/sell/", {"listing_id": term.listing_id, "quantity": 1, "card_number": PAY_OK})
     assert response.status_code == 302
     order = Order.objects.get()
-    assert (order.channel.kind, order.location_id, order.state, order.clerk_id) == ("store", marketplace.nyc.pk, 9,
-                                                                                     clerk.pk)
+    assert (order.channel.kind, order.location_id, order.state, order.clerk_id) == (
+        "store",
+        marketplace.nyc.pk,
+        9,
+        clerk.pk,
+    )
     assert LocationStock.objects.get().available == 1 and Listing.objects.get().quantity == 0
     declined = client.post("/pos/sell/", {"listing_id": term.listing_id, "quantity": 1, "card_number": PAY_DECLINED})
     assert 'data-code="POS_PAYMENT_NOT_CAPTURED"' in declined.content.decode()
@@ -141,7 +150,7 @@ def test_product_page_query_count_is_bounded(client, offer):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    for n in range(4):  # more offers must not mean more queries
+    for _n in range(4):  # more offers must not mean more queries
         ListingMarketFactory(market=offer.market, listing=ListingFactory(variant=offer.listing.variant))
     url = f"/fr/p/{offer.listing.variant.model.slug}/"
     with CaptureQueriesContext(connection) as queries:
@@ -170,6 +179,7 @@ def test_login_lands_on_the_roles_home(client, marketplace, role, home):
 
 def test_quality_pages_for_the_operator_and_the_merchant(client, offer, merchant_user, operator_user):
     from remarket.orders.jobs import merchant_quality_refresh
+
     merchant_quality_refresh(merchant=offer.listing.merchant)
     client.force_login(merchant_user)
     assert 'id="quality-score">100/100' in client.get("/merchant/quality/").content.decode()
@@ -189,14 +199,17 @@ def test_quality_pages_for_the_operator_and_the_merchant(client, offer, merchant
 
 def test_the_anonymous_cart_joins_the_saved_cart_at_login(client, marketplace, offer):
     from remarket.checkout.cart import saved_cart_get, saved_cart_put
+
     customer = UserFactory()
     other = ListingMarketFactory(market=marketplace.fr, listing=ListingFactory())
     saved_cart_put(user_id=customer.pk, cart={"market": "FR", "lines": {str(other.listing_id): 1}})
     client.post("/fr/cart/add/", {"listing_id": offer.listing_id, "quantity": 2})
     client.post("/login/", {"username": customer.username, "password": "correct horse battery"})
     merged = saved_cart_get(user_id=customer.pk)
-    assert merged.pop("version") and merged == {"market": "FR", "lines": {str(other.listing_id): 1,
-                                                                          str(offer.listing_id): 2}}
+    assert merged.pop("version") and merged == {
+        "market": "FR",
+        "lines": {str(other.listing_id): 1, str(offer.listing_id): 2},
+    }
     assert client.get("/fr/cart/").content.decode().count("Retirer") == 2
 
 

@@ -1,4 +1,5 @@
 """The storefront's product page: each grade's best offer with why it wins, and the other offers on demand."""
+
 import re
 
 import pytest
@@ -13,9 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _offer(market, variant, *, price, score, grade="EXCELLENT", merchant=None, **listing):
-    return ListingMarketFactory(market=market, price_minor=price, min_price_minor=None, score=score,
-                                listing=ListingFactory(variant=variant, grade=grade,
-                                                       merchant=merchant or MerchantFactory(), **listing))
+    return ListingMarketFactory(
+        market=market,
+        price_minor=price,
+        min_price_minor=None,
+        score=score,
+        listing=ListingFactory(variant=variant, grade=grade, merchant=merchant or MerchantFactory(), **listing),
+    )
 
 
 @pytest.fixture
@@ -27,8 +32,7 @@ def offers(marketplace):
     third = _offer(marketplace.fr, variant, price=50000, score=5.0)
     good = _offer(marketplace.fr, variant, price=41000, score=8.0, grade="GOOD")
     _offer(marketplace.fr, variant, price=30000, score=99.0, quantity=0)  # sold out
-    _offer(marketplace.fr, variant, price=30000, score=99.0,
-           merchant=MerchantFactory(status=Merchant.Status.SUSPENDED))
+    _offer(marketplace.fr, variant, price=30000, score=99.0, merchant=MerchantFactory(status=Merchant.Status.SUSPENDED))
     _offer(marketplace.us, variant, price=30000, score=99.0)  # another market
     return variant, best, second, third, good
 
@@ -69,8 +73,9 @@ def test_the_other_offers_are_those_of_the_product_asked_for(client, offers, mar
     variant, *_ = offers
     stranger = VariantFactory()
     _offer(marketplace.fr, stranger, price=45000, score=1.0)
-    fragment = client.get(f"/fr/p/{variant.model.slug}/offers/?variant={stranger.pk}&grade=EXCELLENT",
-                          HTTP_HX_REQUEST="true").content.decode()
+    fragment = client.get(
+        f"/fr/p/{variant.model.slug}/offers/?variant={stranger.pk}&grade=EXCELLENT", HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "data-offer" not in fragment
     for query in ("variant=x&grade=EXCELLENT", f"variant={variant.pk}&grade=STALLONE", f"variant={variant.pk}"):
         assert client.get(f"/fr/p/{variant.model.slug}/offers/?{query}").status_code == 404

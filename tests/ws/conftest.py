@@ -1,5 +1,6 @@
 """Fixtures for the /ws/ seller API. Every /ws/ response any test here gets through a Django test client is
 checked against the seller contract (see contract.py): a response that drifts from it fails the test."""
+
 import base64
 
 import pytest

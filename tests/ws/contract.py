@@ -13,6 +13,7 @@ Every 429 must carry `Retry-After`.
 One reading is adjusted: the contract marks some `anyOf`/`allOf` schemas `nullable: true` without a `type`
 (e.g. a Competitor's `min_price`), meaning null is allowed, as OpenAPI 3.0.0–3.0.2 readers take it; the
 validator follows 3.0.3, where `nullable` only counts beside `type`. Such schemas are rewritten to say so."""
+
 import copy
 import json
 import re
@@ -49,13 +50,15 @@ def nullable_compositions(node):
 class Contract:
     def __init__(self, path: Path = SPEC):
         if not path.exists():
-            raise FileNotFoundError(f"the seller contract is missing at {path}: /ws/ tests check every response "
-                                    "against it")
+            raise FileNotFoundError(
+                f"the seller contract is missing at {path}: /ws/ tests check every response against it"
+            )
         self.spec = nullable_compositions(yaml.safe_load(path.read_text()))
         spec = copy.deepcopy(self.spec)
         spec["servers"] = [{"url": HOST}]
-        self.openapi = OpenAPI.from_dict(spec, config=Config(
-            extra_media_type_deserializers={"application/problem+json": json.loads}))
+        self.openapi = OpenAPI.from_dict(
+            spec, config=Config(extra_media_type_deserializers={"application/problem+json": json.loads})
+        )
         # Concrete paths first, so /ws/listings/detail is not taken for /ws/listings/{listingId}.
         self.templates = sorted(self.spec["paths"], key=lambda p: (p.count("{"), -len(p)))
         self.checked: list[tuple[str, str, int]] = []
@@ -121,8 +124,12 @@ class Contract:
                 self._validate_schema(body, *self.error_schema(operation), response, what)
         else:
             mock_request = MockRequest(HOST, method, path, args=request.GET.dict(), headers=dict(request.headers))
-            mock_response = MockResponse(response.content, status_code=status, headers=dict(response.headers),
-                                         content_type=response["Content-Type"].split(";")[0])
+            mock_response = MockResponse(
+                response.content,
+                status_code=status,
+                headers=dict(response.headers),
+                content_type=response["Content-Type"].split(";")[0],
+            )
             try:
                 self.openapi.validate_response(mock_request, mock_response)
             except Exception as exc:

@@ -1,4 +1,5 @@
 """CSV batches: POST /ws/listings stores a task, the worker applies it (drained here), GET /ws/tasks reports."""
+
 import pytest
 
 from remarket.events.models import OutboxEvent
@@ -47,17 +48,25 @@ def variant(marketplace):
 
 # ---- the task's life ---------------------------------------------------------------------------------------
 
+
 def test_a_batch_is_a_task_applied_by_the_worker(seller, variant):
-    task_id = send(seller, f"sku;product_id;grade;price;min_price;quantity;warranty_delay;comment\n"
-                           f"IP-GOOD-1;{variant.public_id};GOOD;389,00;350;4;24;Boxed\n")
+    task_id = send(
+        seller,
+        f"sku;product_id;grade;price;min_price;quantity;warranty_delay;comment\n"
+        f"IP-GOOD-1;{variant.public_id};GOOD;389,00;350;4;24;Boxed\n",
+    )
     pending = task(seller, task_id)
     assert (pending["action_status"], pending["last_action_error"], pending["result"]["rows"]) == (0, None, [])
     assert not Listing.objects.exists()
     drain()
     done = task(seller, task_id)
     assert (done["task_id"], done["action_status"], done["statuscode"]) == (task_id, 9, 200)
-    assert done["result"] == {"total_rows": 1, "applied_rows": 1, "error_rows": 0, "rows": [
-        {"line": 2, "sku": "IP-GOOD-1", "status": "created", "code": None, "message": ""}]}
+    assert done["result"] == {
+        "total_rows": 1,
+        "applied_rows": 1,
+        "error_rows": 0,
+        "rows": [{"line": 2, "sku": "IP-GOOD-1", "status": "created", "code": None, "message": ""}],
+    }
     assert snapshot() == ([("IP-GOOD-1", 4, "GOOD", 24, "Boxed")], [("IP-GOOD-1", "FR", 38900, 35000, None, True)])
 
 
@@ -73,8 +82,10 @@ def test_a_redelivered_event_does_not_run_the_task_again(seller, variant):
 
 
 def test_replaying_a_feed_changes_nothing_more(seller, variant, listing):
-    catalog = (f"sku;product_id;grade;price;quantity\nNEW-1;{variant.public_id};FAIR;99.90;3\n"
-               f"{listing.sku};;;479.90;2\nBAD;{variant.public_id};FAIR;-1;3\n")
+    catalog = (
+        f"sku;product_id;grade;price;quantity\nNEW-1;{variant.public_id};FAIR;99.90;3\n"
+        f"{listing.sku};;;479.90;2\nBAD;{variant.public_id};FAIR;-1;3\n"
+    )
     first = rows(seller, send(seller, catalog))
     after_first = snapshot()
     second = rows(seller, send(seller, catalog))
@@ -84,39 +95,47 @@ def test_replaying_a_feed_changes_nothing_more(seller, variant, listing):
 
 
 def test_a_feed_applies_to_the_market_of_its_accept_language(seller, listing):
-    task_id = send(seller, f"sku;price\n{listing.sku};529.99", )
+    task_id = send(
+        seller,
+        f"sku;price\n{listing.sku};529.99",
+    )
     drain()
     us = seller.post("/ws/listings", {"catalog": f"sku;price\n{listing.sku};549.99"}, HTTP_ACCEPT_LANGUAGE="en-us")
     drain()
     assert task(seller, task_id)["action_status"] == 9 and us.status_code == 200
     assert sorted(listing.terms.values_list("market__code", "currency", "price_minor")) == [
-        ("FR", "EUR", 52999), ("US", "USD", 54999)]
+        ("FR", "EUR", 52999),
+        ("US", "USD", 54999),
+    ]
 
 
 # ---- bad rows -------------------------------------------------------------------------------------------------
 
+
 def test_each_bad_row_is_reported_with_its_line_and_code_and_changes_nothing(seller, variant, listing):
     other = VariantFactory()
-    catalog = "\n".join([
-        "sku;product_id;grade;state;price;min_price;quantity;warranty_delay;pub_state;currency",
-        f"NEW-OK;{variant.public_id};GOOD;;120,50;;3;;;EUR",           # 2 created
-        "GHOST;;GOOD;;100;;1;;;",                                       # 3 unknown SKU, no product
-        "NEW-X;6f9619ff-8b86-d011-b42d-00cf4fc964ff;GOOD;;100;;1;;;",   # 4 unknown product
-        f"NEW-NEG;{variant.public_id};GOOD;;-10;;1;;;",                 # 5 negative price
-        f"NEW-NAN;{variant.public_id};GOOD;;ten euros;;1;;;",           # 6 not a number
-        f"NEW-MIN;{variant.public_id};GOOD;;100;150;1;;;",              # 7 below min
-        f"NEW-NUM;{variant.public_id};2;;100;;1;;;",                    # 8 numeric grade
-        f"NEW-STA;{variant.public_id};STALLONE;;100;;1;;;",             # 9 refused grade
-        f"NEW-ST4;{other.pk};;4;100;;1;;;",                             # 10 legacy state of STALLONE
-        f"NEW-ST7;{variant.public_id};;7;100;;1;;;",                    # 11 unknown legacy state
-        f"NEW-WAR;{variant.public_id};GOOD;;100;;1;6;;",                # 12 warranty too short
-        f"NEW-PUB;{variant.public_id};GOOD;;100;;1;;9;",                # 13 bad pub_state
-        f"NEW-CUR;{variant.public_id};GOOD;;100;;1;;;USD",              # 14 wrong currency
-        f"NEW-QTY;{variant.public_id};GOOD;;100;;-2;;;",                # 15 negative quantity
-        "SHORT;1",                                                      # 16 too few fields
-        f"{listing.sku};;;;;;0;;;",                                     # 17 updated: stock 0
-        f"{listing.sku};;FAIR;;;;;;;",                                  # 18 grade of an existing listing
-    ])
+    catalog = "\n".join(
+        [
+            "sku;product_id;grade;state;price;min_price;quantity;warranty_delay;pub_state;currency",
+            f"NEW-OK;{variant.public_id};GOOD;;120,50;;3;;;EUR",  # 2 created
+            "GHOST;;GOOD;;100;;1;;;",  # 3 unknown SKU, no product
+            "NEW-X;6f9619ff-8b86-d011-b42d-00cf4fc964ff;GOOD;;100;;1;;;",  # 4 unknown product
+            f"NEW-NEG;{variant.public_id};GOOD;;-10;;1;;;",  # 5 negative price
+            f"NEW-NAN;{variant.public_id};GOOD;;ten euros;;1;;;",  # 6 not a number
+            f"NEW-MIN;{variant.public_id};GOOD;;100;150;1;;;",  # 7 below min
+            f"NEW-NUM;{variant.public_id};2;;100;;1;;;",  # 8 numeric grade
+            f"NEW-STA;{variant.public_id};STALLONE;;100;;1;;;",  # 9 refused grade
+            f"NEW-ST4;{other.pk};;4;100;;1;;;",  # 10 legacy state of STALLONE
+            f"NEW-ST7;{variant.public_id};;7;100;;1;;;",  # 11 unknown legacy state
+            f"NEW-WAR;{variant.public_id};GOOD;;100;;1;6;;",  # 12 warranty too short
+            f"NEW-PUB;{variant.public_id};GOOD;;100;;1;;9;",  # 13 bad pub_state
+            f"NEW-CUR;{variant.public_id};GOOD;;100;;1;;;USD",  # 14 wrong currency
+            f"NEW-QTY;{variant.public_id};GOOD;;100;;-2;;;",  # 15 negative quantity
+            "SHORT;1",  # 16 too few fields
+            f"{listing.sku};;;;;;0;;;",  # 17 updated: stock 0
+            f"{listing.sku};;FAIR;;;;;;;",  # 18 grade of an existing listing
+        ]
+    )
     before = snapshot()
     assert rows(seller, send(seller, catalog)) == [
         (2, "NEW-OK", "created", None),
@@ -138,8 +157,12 @@ def test_each_bad_row_is_reported_with_its_line_and_code_and_changes_nothing(sel
         (18, listing.sku, "error", "OFFER_GRADE_CHANGED"),
     ]
     listings, terms = snapshot()
-    assert listings == sorted([*(row if row[0] != listing.sku else (listing.sku, 0, *row[2:]) for row in before[0]),
-                               ("NEW-OK", 3, "GOOD", 12, "")])
+    assert listings == sorted(
+        [
+            *(row if row[0] != listing.sku else (listing.sku, 0, *row[2:]) for row in before[0]),
+            ("NEW-OK", 3, "GOOD", 12, ""),
+        ]
+    )
     assert terms == sorted([*before[1], ("NEW-OK", "FR", 12050, None, None, True)])
     body = task(seller, FeedTask.objects.get().pk)
     assert (body["result"]["applied_rows"], body["result"]["error_rows"]) == (2, 15)
@@ -155,11 +178,16 @@ def test_missing_columns_keep_what_the_listing_has(seller, listing):
 
 
 def test_new_listings_name_their_product_by_uuid_legacy_id_or_ean_and_grade_by_legacy_state(seller, variant):
-    catalog = (f"sku,product_id,backmarket_id,ean,state,price,quantity\nBY-UUID,{variant.public_id},,,9,10,1\n"
-               f"BY-ID,,{variant.pk},,0,10,1\nBY-EAN,,,{variant.ean},3,10,1\n")
+    catalog = (
+        f"sku,product_id,backmarket_id,ean,state,price,quantity\nBY-UUID,{variant.public_id},,,9,10,1\n"
+        f"BY-ID,,{variant.pk},,0,10,1\nBY-EAN,,,{variant.ean},3,10,1\n"
+    )
     assert [r[2] for r in rows(seller, send(seller, catalog, delimiter=","))] == ["created"] * 3
     assert sorted(Listing.objects.values_list("sku", "grade", "variant_id")) == [
-        ("BY-EAN", "FAIR", variant.pk), ("BY-ID", "EXCELLENT", variant.pk), ("BY-UUID", "PREMIUM", variant.pk)]
+        ("BY-EAN", "FAIR", variant.pk),
+        ("BY-ID", "EXCELLENT", variant.pk),
+        ("BY-UUID", "PREMIUM", variant.pk),
+    ]
 
 
 def test_pub_state_2_puts_online_and_the_other_values_offline(seller, listing):
@@ -172,7 +200,8 @@ def test_pub_state_2_puts_online_and_the_other_values_offline(seller, listing):
 def test_a_rivals_feed_cannot_touch_my_listing_even_with_my_sku(seller, rival, listing):
     before = snapshot()
     assert rows(rival, send(rival, f"sku;quantity;price\n{listing.sku};0;1")) == [
-        (2, listing.sku, "error", "OFFER_SKU_UNKNOWN")]
+        (2, listing.sku, "error", "OFFER_SKU_UNKNOWN")
+    ]
     assert snapshot() == before
 
 
@@ -184,6 +213,7 @@ def test_a_task_is_only_visible_to_its_merchant(seller, rival, variant):
 
 
 # ---- reading the text -------------------------------------------------------------------------------------
+
 
 def test_bom_semicolons_quotes_and_decimal_commas(seller, listing):
     catalog = f'\ufeff"sku";"price";"quantity"\r\n"{listing.sku}";"1 299,90";"3"\r\n'
@@ -209,21 +239,34 @@ def test_another_quote_character(seller, listing):
     assert Listing.objects.get(pk=listing.pk).comment == "Rayure légère; coque neuve"
 
 
-@pytest.mark.parametrize("data, encoding, text", [
-    ("sku;prix".encode("utf-8-sig"), None, "sku;prix"),
-    ("é".encode("utf-16-be"), None, "é"),
-    (b"caf\xe9 \x80", None, "café €"),  # Windows-1252
-    (b"\x81", None, "\x81"),  # not Windows-1252: Latin-1
-    ("é".encode("latin-1"), "latin-1", "é"),
-    ("é".encode("utf-8"), "latin-1", "Ã©"),  # the declared encoding is believed when it decodes
-])
+@pytest.mark.parametrize(
+    "data, encoding, text",
+    [
+        ("sku;prix".encode("utf-8-sig"), None, "sku;prix"),
+        ("é".encode("utf-16-be"), None, "é"),
+        (b"caf\xe9 \x80", None, "café €"),  # Windows-1252
+        (b"\x81", None, "\x81"),  # not Windows-1252: Latin-1
+        ("é".encode("latin-1"), "latin-1", "é"),
+        ("é".encode(), "latin-1", "Ã©"),  # the declared encoding is believed when it decodes
+    ],
+)
 def test_feed_decode(data, encoding, text):
     assert feed_decode(data, encoding) == text
 
 
-@pytest.mark.parametrize("value, text", [("199,90", "199.90"), ("1.199,90", "1199.90"), ("1,199.90", "1199.90"),
-                                         ("1 199,90 €", "1199.90"), ("$12", "12"), ("-3,5", "-3.5"),
-                                         ("1,2,3", "1,2,3"), (None, None)])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        ("199,90", "199.90"),
+        ("1.199,90", "1199.90"),
+        ("1,199.90", "1199.90"),
+        ("1 199,90 €", "1199.90"),
+        ("$12", "12"),
+        ("-3,5", "-3.5"),
+        ("1,2,3", "1,2,3"),
+        (None, None),
+    ],
+)
 def test_amount_text(value, text):
     assert amount_text(value) == text
 
@@ -237,16 +280,22 @@ def test_the_separator_is_found_from_the_header():
 
 # ---- refused batches --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("body, message", [
-    ({}, "WS_BODY_INVALID: parameter catalog not found"),
-    ({"catalog": ""}, "WS_BODY_INVALID: parameter catalog not found"),
-    ({"catalog": "sku\nA", "quotechar": "''"}, "WS_BODY_INVALID: quotechar is one character."),
-    ({"catalog": "sku\nA", "encoding": "klingon"}, "FEED_ENCODING_UNKNOWN: Unknown encoding 'klingon'."),
-    ({"catalog": "price;quantity\n1;2"}, "FEED_SKU_COLUMN_MISSING: The header has no sku column: every row names "
-                                         "its listing by SKU."),
-    ({"catalog": "sku;price\n\n"}, "FEED_EMPTY: The catalog has a header but no rows."),
-    ({"catalog": "sku;sku\nA;B"}, "FEED_COLUMN_DUPLICATED: Columns appear twice: sku."),
-])
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({}, "WS_BODY_INVALID: parameter catalog not found"),
+        ({"catalog": ""}, "WS_BODY_INVALID: parameter catalog not found"),
+        ({"catalog": "sku\nA", "quotechar": "''"}, "WS_BODY_INVALID: quotechar is one character."),
+        ({"catalog": "sku\nA", "encoding": "klingon"}, "FEED_ENCODING_UNKNOWN: Unknown encoding 'klingon'."),
+        (
+            {"catalog": "price;quantity\n1;2"},
+            "FEED_SKU_COLUMN_MISSING: The header has no sku column: every row names its listing by SKU.",
+        ),
+        ({"catalog": "sku;price\n\n"}, "FEED_EMPTY: The catalog has a header but no rows."),
+        ({"catalog": "sku;sku\nA;B"}, "FEED_COLUMN_DUPLICATED: Columns appear twice: sku."),
+    ],
+)
 def test_a_batch_that_cannot_be_read_is_a_400_string_and_makes_no_task(seller, marketplace, body, message):
     response = seller.post("/ws/listings", body)
     assert (response.status_code, response.json()) == (400, message)
@@ -257,7 +306,9 @@ def test_more_lines_than_the_contracts_limit_are_refused(seller, marketplace):
     catalog = "sku;quantity\n" + "\n".join(f"S{i};1" for i in range(15_001))
     response = seller.post("/ws/listings", {"catalog": catalog})
     assert (response.status_code, response.json()) == (
-        400, "FEED_TOO_MANY_LINES: The catalog has 15001 rows; the limit is 15000.")
+        400,
+        "FEED_TOO_MANY_LINES: The catalog has 15001 rows; the limit is 15000.",
+    )
     assert not FeedTask.objects.exists()
 
 
@@ -279,6 +330,7 @@ def test_a_merchant_suspended_after_sending_gets_a_failed_task(seller, variant):
 
 # ---- size ---------------------------------------------------------------------------------------------------
 
+
 def test_a_10k_line_feed_reports_every_row(seller, marketplace, variant):
     lines = [f"BULK-{i:05d};{variant.public_id};GOOD;{100 + i % 50},90;{i % 7}" for i in range(10_000)]
     lines[4321] = f"BULK-04321;{variant.public_id};GOOD;-1;1"
@@ -288,18 +340,26 @@ def test_a_10k_line_feed_reports_every_row(seller, marketplace, variant):
     body = task(seller, task_id)
     result = body["result"]
     assert (body["action_status"], result["total_rows"], result["applied_rows"], result["error_rows"]) == (
-        9, 10_000, 9_998, 2)
+        9,
+        10_000,
+        9_998,
+        2,
+    )
     assert [r["line"] for r in result["rows"]] == list(range(2, 10_002))
     assert {r["status"] for r in result["rows"][:4321]} == {"created"}
     assert [(r["line"], r["code"]) for r in result["rows"] if r["status"] == "error"] == [
-        (4323, "MONEY_NEGATIVE"), (10_000, "OFFER_SKU_UNKNOWN")]
+        (4323, "MONEY_NEGATIVE"),
+        (10_000, "OFFER_SKU_UNKNOWN"),
+    ]
     assert Listing.objects.filter(merchant=seller.merchant).count() == 9_998
     assert ListingMarket.objects.get(listing__sku="BULK-00049").price_minor == 14990
 
 
 def test_a_json_body_in_latin_1(seller, listing):
-    body = f'{{"catalog": "sku;comment\\n{listing.sku};Écran rayé", "quotechar": "\\"", "delimiter": ";", ' \
-           f'"encoding": "latin-1"}}'.encode("latin-1")
+    body = (
+        f'{{"catalog": "sku;comment\\n{listing.sku};Écran rayé", "quotechar": "\\"", "delimiter": ";", '
+        f'"encoding": "latin-1"}}'.encode("latin-1")
+    )
     response = seller.client.post("/ws/listings", body, content_type="application/json", **seller.headers())
     rows(seller, response.json()["bodymessage"])
     assert Listing.objects.get(pk=listing.pk).comment == "Écran rayé"

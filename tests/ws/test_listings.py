@@ -1,4 +1,5 @@
 """/ws/listings: reading the merchant's listings and updating one in real time."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,12 +13,18 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot():
-    return (sorted(Listing.objects.values_list("sku", "quantity", "grade", "warranty_months", "comment")),
-            sorted(ListingMarket.objects.values_list("listing__sku", "market__code", "price_minor", "min_price_minor",
-                                                     "max_price_minor", "published")))
+    return (
+        sorted(Listing.objects.values_list("sku", "quantity", "grade", "warranty_months", "comment")),
+        sorted(
+            ListingMarket.objects.values_list(
+                "listing__sku", "market__code", "price_minor", "min_price_minor", "max_price_minor", "published"
+            )
+        ),
+    )
 
 
 # ---- reading ----------------------------------------------------------------------------------------------
+
 
 def test_a_listing_in_the_contracts_fields(seller, listing, marketplace):
     listing.comment = "Boxed, with a new charger"
@@ -30,26 +37,56 @@ def test_a_listing_in_the_contracts_fields(seller, listing, marketplace):
     body = seller.get(f"/ws/listings/{listing.public_id}").json()
     variant = listing.variant
     assert body == {
-        "id": str(listing.public_id), "listing_id": listing.pk, "product_id": str(variant.public_id),
-        "backmarket_id": variant.pk, "title": f"Apple {variant.model.name} - 128 GB - {variant.colour}",
-        "shippings": [{"shipping_price": "4.90", "shipping_delay": 48, "shipper": "Colissimo",
-                       "shipper_display": "Colissimo", "country_code": "fr-fr"}],
-        "state": 0, "grade": "EXCELLENT", "quantity": 5, "currency": "EUR", "sku": listing.sku,
-        "publication_state": 2, "warranty_delay": 24, "price": "499.00", "comment": "Boxed, with a new charger",
-        "min_price": "450.00", "max_price": "599.00", "new_battery": False, "statuscode": 200}
+        "id": str(listing.public_id),
+        "listing_id": listing.pk,
+        "product_id": str(variant.public_id),
+        "backmarket_id": variant.pk,
+        "title": f"Apple {variant.model.name} - 128 GB - {variant.colour}",
+        "shippings": [
+            {
+                "shipping_price": "4.90",
+                "shipping_delay": 48,
+                "shipper": "Colissimo",
+                "shipper_display": "Colissimo",
+                "country_code": "fr-fr",
+            }
+        ],
+        "state": 0,
+        "grade": "EXCELLENT",
+        "quantity": 5,
+        "currency": "EUR",
+        "sku": listing.sku,
+        "publication_state": 2,
+        "warranty_delay": 24,
+        "price": "499.00",
+        "comment": "Boxed, with a new charger",
+        "min_price": "450.00",
+        "max_price": "599.00",
+        "new_battery": False,
+        "statuscode": 200,
+    }
 
 
 def test_a_listing_is_found_by_uuid_legacy_id_sku_or_query_ids(seller, listing):
-    urls = [f"/ws/listings/{listing.public_id}", f"/ws/listings/{listing.pk}",
-            f"/ws/listings/detail?sku={listing.sku.lower()}", f"/ws/listings/detail?listing_id={listing.pk}",
-            f"/ws/listings/detail?id={listing.public_id}"]
+    urls = [
+        f"/ws/listings/{listing.public_id}",
+        f"/ws/listings/{listing.pk}",
+        f"/ws/listings/detail?sku={listing.sku.lower()}",
+        f"/ws/listings/detail?listing_id={listing.pk}",
+        f"/ws/listings/detail?id={listing.public_id}",
+    ]
     assert {seller.get(url).json()["listing_id"] for url in urls} == {listing.pk}
 
 
-@pytest.mark.parametrize("url, code", [("/ws/listings/detail", "WS_LISTING_REF_MISSING"),
-                                       ("/ws/listings/detail?listing_id=abc", "WS_LISTING_ID_INVALID"),
-                                       ("/ws/listings/detail?id=42", "WS_LISTING_ID_INVALID"),
-                                       ("/ws/listings/not-an-id", "WS_LISTING_ID_INVALID")])
+@pytest.mark.parametrize(
+    "url, code",
+    [
+        ("/ws/listings/detail", "WS_LISTING_REF_MISSING"),
+        ("/ws/listings/detail?listing_id=abc", "WS_LISTING_ID_INVALID"),
+        ("/ws/listings/detail?id=42", "WS_LISTING_ID_INVALID"),
+        ("/ws/listings/not-an-id", "WS_LISTING_ID_INVALID"),
+    ],
+)
 def test_a_malformed_listing_reference_is_400(seller, listing, url, code):
     response = seller.get(url)
     assert (response.status_code, response.json()["error"]["code"]) == (400, code)
@@ -61,7 +98,12 @@ def test_an_offline_listing_and_one_without_terms_in_the_market(seller, listing,
     offline, unpriced = seller.get("/ws/listings").json()["results"]
     assert (offline["publication_state"], offline["price"]) == (1, "499.00")
     assert {k: unpriced[k] for k in ("listing_id", "publication_state", "price", "min_price", "max_price")} == {
-        "listing_id": bare.pk, "publication_state": 1, "price": "0.00", "min_price": None, "max_price": "0.00"}
+        "listing_id": bare.pk,
+        "publication_state": 1,
+        "price": "0.00",
+        "min_price": None,
+        "max_price": "0.00",
+    }
 
 
 def test_a_suspended_merchants_listings_show_as_deactivated(seller, listing):
@@ -74,9 +116,11 @@ def test_a_suspended_merchants_listings_show_as_deactivated(seller, listing):
 def test_filters_by_publication_state_and_quantity(seller, marketplace):
     made = {}
     for sku, quantity, published in [("ON-0", 0, True), ("ON-9", 9, True), ("OFF-3", 3, False)]:
-        made[sku] = ListingMarketFactory(market=marketplace.fr, published=published,
-                                         listing=ListingFactory(merchant=seller.merchant, sku=sku,
-                                                                quantity=quantity)).listing
+        made[sku] = ListingMarketFactory(
+            market=marketplace.fr,
+            published=published,
+            listing=ListingFactory(merchant=seller.merchant, sku=sku, quantity=quantity),
+        ).listing
     ListingFactory(merchant=seller.merchant, sku="US-ONLY")
 
     def skus(**query):
@@ -105,10 +149,15 @@ def test_the_list_costs_the_same_few_queries_for_1_or_50_listings(seller, market
 
 # ---- tenancy ----------------------------------------------------------------------------------------------
 
+
 def test_another_merchants_listing_is_not_found_whatever_the_way_in(seller, rival, listing):
     before = snapshot()
-    for url in (f"/ws/listings/{listing.public_id}", f"/ws/listings/{listing.pk}",
-                f"/ws/listings/detail?sku={listing.sku}", f"/ws/listings/detail?id={listing.public_id}"):
+    for url in (
+        f"/ws/listings/{listing.public_id}",
+        f"/ws/listings/{listing.pk}",
+        f"/ws/listings/detail?sku={listing.sku}",
+        f"/ws/listings/detail?id={listing.public_id}",
+    ):
         response = rival.get(url)
         assert (response.status_code, response.json()["error"]["code"]) == (404, "OFFER_NOT_FOUND"), url
     response = rival.post(f"/ws/listings/{listing.public_id}", {"quantity": 0})
@@ -117,6 +166,7 @@ def test_another_merchants_listing_is_not_found_whatever_the_way_in(seller, riva
 
 
 # ---- updating one listing ------------------------------------------------------------------------------------
+
 
 def test_an_update_changes_only_the_fields_sent(seller, listing):
     listing.warranty_months = 18
@@ -139,53 +189,74 @@ def test_pub_state_takes_a_listing_offline_and_back_and_quantity_0_keeps_it_list
 
 def test_an_update_accepts_form_encoded_bodies(seller, listing):
     url = f"/ws/listings/{listing.pk}"
-    urlencoded = seller.client.post(url, "quantity=7&price=489.00", content_type="application/x-www-form-urlencoded",
-                                    **seller.headers())
+    urlencoded = seller.client.post(
+        url, "quantity=7&price=489.00", content_type="application/x-www-form-urlencoded", **seller.headers()
+    )
     assert (urlencoded.status_code, urlencoded.json()["quantity"], urlencoded.json()["price"]) == (200, 7, "489.00")
     multipart = seller.client.post(url, {"quantity": "6"}, **seller.headers())
     assert (multipart.status_code, multipart.json()["quantity"]) == (200, 6)
 
 
 def test_an_update_adds_the_listing_to_another_market(seller, listing, marketplace):
-    response = seller.post(f"/ws/listings/{listing.pk}", {"price": "549.99", "currency": "USD"},
-                           HTTP_ACCEPT_LANGUAGE="en-us")
+    response = seller.post(
+        f"/ws/listings/{listing.pk}", {"price": "549.99", "currency": "USD"}, HTTP_ACCEPT_LANGUAGE="en-us"
+    )
     assert (response.json()["currency"], response.json()["price"], response.json()["min_price"]) == (
-        "USD", "549.99", None)
+        "USD",
+        "549.99",
+        None,
+    )
     assert sorted(listing.terms.values_list("market__code", "price_minor")) == [("FR", 49900), ("US", 54999)]
 
 
 def test_shipper_fields_replace_the_shipping_options_of_the_market(seller, listing):
     ShippingOption.objects.create(terms=listing.terms.get(), carrier="Colissimo", price_minor=490, delay_days=2)
-    response = seller.post(f"/ws/listings/{listing.pk}", {
-        "shipper_1": "UPS", "shipping_price_1": "3,90", "shipping_delay_1": 36, "shipper_display_1": "UPS",
-        "shipper_2": "DHL Express", "shipping_price_2": 12, "shipper_3": None})
+    response = seller.post(
+        f"/ws/listings/{listing.pk}",
+        {
+            "shipper_1": "UPS",
+            "shipping_price_1": "3,90",
+            "shipping_delay_1": 36,
+            "shipper_display_1": "UPS",
+            "shipper_2": "DHL Express",
+            "shipping_price_2": 12,
+            "shipper_3": None,
+        },
+    )
     body = response.json()
     assert body["shippings_response"] == ["Shipping method 1 (UPS) updated", "Shipping method 2 (DHL Express) updated"]
     assert [(s["shipper"], s["shipping_price"], s["shipping_delay"]) for s in body["shippings"]] == [
-        ("DHL Express", "12.00", 72), ("UPS", "3.90", 48)]
+        ("DHL Express", "12.00", 72),
+        ("UPS", "3.90", 48),
+    ]
     assert sorted(ShippingOption.objects.values_list("carrier", "price_minor", "delay_days")) == [
-        ("DHL Express", 1200, 3), ("UPS", 390, 2)]
+        ("DHL Express", 1200, 3),
+        ("UPS", 390, 2),
+    ]
 
 
-@pytest.mark.parametrize("body, code", [
-    ({"price": "-5"}, "MONEY_NEGATIVE"),
-    ({"price": "cheap"}, "MONEY_INVALID"),
-    ({"price": "100.00"}, "OFFER_PRICE_BELOW_MIN"),
-    ({"min_price": "600"}, "OFFER_PRICE_BELOW_MIN"),
-    ({"max_price": "400"}, "OFFER_PRICE_ABOVE_MAX"),
-    ({"quantity": -1}, "OFFER_QUANTITY_NEGATIVE"),
-    ({"quantity": "lots"}, "OFFER_QUANTITY_INVALID"),
-    ({"warranty_delay": 6}, "OFFER_WARRANTY_TOO_SHORT"),
-    ({"warranty_delay": "a year"}, "OFFER_WARRANTY_INVALID"),
-    ({"shipper_1": "UPS", "shipping_delay_1": "soon"}, "OFFER_SHIPPING_INVALID"),
-    ({"shipper_1": "UPS", "shipping_price_1": "-1"}, "MONEY_NEGATIVE"),
-    ({"grade": 2}, "CATALOG_GRADE_NUMERIC"),
-    ({"grade": "2"}, "CATALOG_GRADE_NUMERIC"),
-    ({"grade": "STALLONE"}, "CATALOG_GRADE_STALLONE"),
-    ({"grade": "GOOD"}, "OFFER_GRADE_CHANGED"),
-    ({"currency": "USD", "price": "500"}, "OFFER_CURRENCY_MISMATCH"),
-    ({"pub_state": 7}, "OFFER_PUB_STATE_INVALID"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ({"price": "-5"}, "MONEY_NEGATIVE"),
+        ({"price": "cheap"}, "MONEY_INVALID"),
+        ({"price": "100.00"}, "OFFER_PRICE_BELOW_MIN"),
+        ({"min_price": "600"}, "OFFER_PRICE_BELOW_MIN"),
+        ({"max_price": "400"}, "OFFER_PRICE_ABOVE_MAX"),
+        ({"quantity": -1}, "OFFER_QUANTITY_NEGATIVE"),
+        ({"quantity": "lots"}, "OFFER_QUANTITY_INVALID"),
+        ({"warranty_delay": 6}, "OFFER_WARRANTY_TOO_SHORT"),
+        ({"warranty_delay": "a year"}, "OFFER_WARRANTY_INVALID"),
+        ({"shipper_1": "UPS", "shipping_delay_1": "soon"}, "OFFER_SHIPPING_INVALID"),
+        ({"shipper_1": "UPS", "shipping_price_1": "-1"}, "MONEY_NEGATIVE"),
+        ({"grade": 2}, "CATALOG_GRADE_NUMERIC"),
+        ({"grade": "2"}, "CATALOG_GRADE_NUMERIC"),
+        ({"grade": "STALLONE"}, "CATALOG_GRADE_STALLONE"),
+        ({"grade": "GOOD"}, "OFFER_GRADE_CHANGED"),
+        ({"currency": "USD", "price": "500"}, "OFFER_CURRENCY_MISMATCH"),
+        ({"pub_state": 7}, "OFFER_PUB_STATE_INVALID"),
+    ],
+)
 def test_a_bad_update_is_a_400_string_with_our_code_and_changes_nothing(seller, listing, body, code):
     before = snapshot()
     response = seller.post(f"/ws/listings/{listing.public_id}", body)
@@ -206,6 +277,7 @@ def test_a_suspended_merchant_cannot_update(seller, listing):
 
 
 def test_a_body_that_is_not_json_is_a_400_string(seller, listing):
-    response = seller.client.post(f"/ws/listings/{listing.pk}", "{nope", content_type="application/json",
-                                  **seller.headers())
+    response = seller.client.post(
+        f"/ws/listings/{listing.pk}", "{nope", content_type="application/json", **seller.headers()
+    )
     assert (response.status_code, response.json()) == (400, "WS_BODY_INVALID: The body is not JSON.")

@@ -1,6 +1,7 @@
 """/ws/orders, /ws/orderlines and /ws/shipping/v1/deliveries: a merchant reads its sub-orders as the contract's
 `Order` and moves them along through the order services. Every response is checked against the contract by the
 package's autouse fixture."""
+
 import datetime as dt
 import json
 
@@ -13,8 +14,8 @@ from remarket.checkout.services import Item, checkout_pay, checkout_start
 from remarket.core import clock
 from remarket.core.models import IdempotencyKey
 from remarket.events.models import OutboxEvent
-from remarket.orders.models import OrderLine, Shipment, SubOrder
 from remarket.offers.models import ShippingOption
+from remarket.orders.models import OrderLine, Shipment, SubOrder
 
 from ..conftest import ADDRESS_FR, PAY_DECLINED, PAY_OK
 from ..factories import ListingFactory, ListingMarketFactory
@@ -24,8 +25,16 @@ pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
 IMEI, OTHER_IMEI = "490154203237518", "356938035643809"
-ADDRESS_US = {"first_name": "Walt", "last_name": "Whitman", "street": "328 Mickle St", "postal_code": "10012",
-              "city": "New York", "state": "NY", "country": "US", "phone": "(212) 736-5000"}
+ADDRESS_US = {
+    "first_name": "Walt",
+    "last_name": "Whitman",
+    "street": "328 Mickle St",
+    "postal_code": "10012",
+    "city": "New York",
+    "state": "NY",
+    "country": "US",
+    "phone": "(212) 736-5000",
+}
 
 
 @pytest.fixture
@@ -34,12 +43,17 @@ def buy(marketplace):
 
     def buy(*items, pay: str | None = PAY_OK, market: str = "fr", at: dt.datetime = NOW) -> SubOrder:
         wanted = [item if isinstance(item, tuple) else (item, 1) for item in items]
-        market_, channel = (marketplace.fr, marketplace.web_fr) if market == "fr" else (marketplace.us,
-                                                                                        marketplace.web_us)
+        market_, channel = (
+            (marketplace.fr, marketplace.web_fr) if market == "fr" else (marketplace.us, marketplace.web_us)
+        )
         with clock.frozen(at):
-            order = checkout_start(market=market_, channel=channel, items=[Item(l.pk, n) for l, n in wanted],
-                                   email="buyer@example.com",
-                                   shipping_address=ADDRESS_FR if market == "fr" else ADDRESS_US)
+            order = checkout_start(
+                market=market_,
+                channel=channel,
+                items=[Item(l.pk, n) for l, n in wanted],
+                email="buyer@example.com",
+                shipping_address=ADDRESS_FR if market == "fr" else ADDRESS_US,
+            )
             if pay:
                 checkout_pay(order=order, card_number=pay)
         return order.suborders.get()
@@ -60,9 +74,11 @@ def state_of(sub: SubOrder):
 
 
 def snapshot():
-    return (sorted(SubOrder.objects.values_list("pk", "state", "modified_at")),
-            sorted(OrderLine.objects.values_list("pk", "state", "imei", "serial_number")),
-            sorted(Shipment.objects.values_list("pk", "tracking_number")))
+    return (
+        sorted(SubOrder.objects.values_list("pk", "state", "modified_at")),
+        sorted(OrderLine.objects.values_list("pk", "state", "imei", "serial_number")),
+        sorted(Shipment.objects.values_list("pk", "tracking_number")),
+    )
 
 
 def code(response) -> tuple[int, str]:
@@ -70,8 +86,9 @@ def code(response) -> tuple[int, str]:
 
 
 def form(seller, url: str, text: str, method: str = "post", **headers):
-    return getattr(seller.client, method)(url, text, content_type="application/x-www-form-urlencoded",
-                                          **seller.headers(**headers))
+    return getattr(seller.client, method)(
+        url, text, content_type="application/x-www-form-urlencoded", **seller.headers(**headers)
+    )
 
 
 def patch(seller, url: str, body: dict):
@@ -80,40 +97,92 @@ def patch(seller, url: str, body: dict):
 
 # ---- reading ----------------------------------------------------------------------------------------------------
 
+
 def test_an_order_in_the_contracts_fields(seller, listing, sold):
     line = sold.lines.get()
     body = seller.get(f"/ws/orders/{sold.pk}").json()
     variant = listing.variant
-    address = {"company": "", "street": "6 place des Vosges", "street2": "", "city": "Paris", "state": "",
-               "country": "FR", "firstName": "Victor", "lastName": "Hugo", "postalCode": "75004",
-               "phoneNumber": "+33612345678", "first_name": "Victor", "last_name": "Hugo", "postal_code": "75004",
-               "phone": "+33612345678", "email": "buyer@example.com"}
+    address = {
+        "company": "",
+        "street": "6 place des Vosges",
+        "street2": "",
+        "city": "Paris",
+        "state": "",
+        "country": "FR",
+        "firstName": "Victor",
+        "lastName": "Hugo",
+        "postalCode": "75004",
+        "phoneNumber": "+33612345678",
+        "first_name": "Victor",
+        "last_name": "Hugo",
+        "postal_code": "75004",
+        "phone": "+33612345678",
+        "email": "buyer@example.com",
+    }
     assert body == {
-        "order_id": sold.pk, "merchant_id": seller.merchant.pk, "state": 1,
-        "date_creation": "2026-11-02T10:00:00Z", "date_modification": "2026-11-02T10:00:00Z",
-        "date_payment": "2026-11-02T10:00:00Z", "expected_dispatch_date": "2026-11-05T10:00:00Z",
-        "shipping_address": address, "billing_address": address,
-        "tracking_number": "", "tracking_url": "", "shipper": "Colissimo", "shipper_display": "Colissimo",
-        "is_backship": False, "price": "499.00", "shipping_price": "4.90", "sales_taxes": "0.00", "currency": "EUR",
-        "country_code": "fr-fr", "paypal_reference": None, "installment_payment": False, "payment_method": "CARD",
-        "orderlines": [{
-            "id": line.pk, "date_creation": "2026-11-02T10:00:00Z", "state": 1, "price": "499.00",
-            "shipping_price": "4.90", "shipping_delay": 48, "currency": "EUR", "return_message": "",
-            "listing": listing.sku, "listing_id": listing.pk, "orderline_fee": "49.90", "sales_taxes": "0.00",
-            "product": line.title,
-            "quantity": 1, "brand": "Apple", "product_id": variant.pk, "backcare": False, "backcare_price": 0,
-            "imei": "", "serial_number": "", "condition": 10}],
+        "order_id": sold.pk,
+        "merchant_id": seller.merchant.pk,
+        "state": 1,
+        "date_creation": "2026-11-02T10:00:00Z",
+        "date_modification": "2026-11-02T10:00:00Z",
+        "date_payment": "2026-11-02T10:00:00Z",
+        "expected_dispatch_date": "2026-11-05T10:00:00Z",
+        "shipping_address": address,
+        "billing_address": address,
+        "tracking_number": "",
+        "tracking_url": "",
+        "shipper": "Colissimo",
+        "shipper_display": "Colissimo",
+        "is_backship": False,
+        "price": "499.00",
+        "shipping_price": "4.90",
+        "sales_taxes": "0.00",
+        "currency": "EUR",
+        "country_code": "fr-fr",
+        "paypal_reference": None,
+        "installment_payment": False,
+        "payment_method": "CARD",
+        "orderlines": [
+            {
+                "id": line.pk,
+                "date_creation": "2026-11-02T10:00:00Z",
+                "state": 1,
+                "price": "499.00",
+                "shipping_price": "4.90",
+                "shipping_delay": 48,
+                "currency": "EUR",
+                "return_message": "",
+                "listing": listing.sku,
+                "listing_id": listing.pk,
+                "orderline_fee": "49.90",
+                "sales_taxes": "0.00",
+                "product": line.title,
+                "quantity": 1,
+                "brand": "Apple",
+                "product_id": variant.pk,
+                "backcare": False,
+                "backcare_price": 0,
+                "imei": "",
+                "serial_number": "",
+                "condition": 10,
+            }
+        ],
     }
 
 
 def test_prices_add_up_and_conditions_follow_the_grade(seller, listing, buy):
-    fair = ListingMarketFactory(market=listing.terms.get().market, price_minor=19999, min_price_minor=None,
-                                listing=ListingFactory(merchant=seller.merchant, grade="FAIR")).listing
+    fair = ListingMarketFactory(
+        market=listing.terms.get().market,
+        price_minor=19999,
+        min_price_minor=None,
+        listing=ListingFactory(merchant=seller.merchant, grade="FAIR"),
+    ).listing
     body = seller.get(f"/ws/orders/{buy((listing, 2), fair).pk}").json()
     assert (body["price"], body["shipping_price"]) == ("1197.99", "0.00")
-    assert [(l["listing"], l["quantity"], l["price"], l["shipping_price"], l["condition"], l["shipping_delay"])
-            for l in body["orderlines"]] == [(listing.sku, 2, "499.00", "0.00", 10, 72),
-                                             (fair.sku, 1, "199.99", "0.00", 12, 72)]
+    assert [
+        (l["listing"], l["quantity"], l["price"], l["shipping_price"], l["condition"], l["shipping_delay"])
+        for l in body["orderlines"]
+    ] == [(listing.sku, 2, "499.00", "0.00", 10, 72), (fair.sku, 1, "199.99", "0.00", 12, 72)]
 
 
 def test_the_list_hides_new_and_unpaid_orders_unless_asked(seller, listing, buy):
@@ -154,10 +223,18 @@ def test_filters_by_date_of_creation_and_modification_and_country(seller, listin
     assert ids(date_modification=polled) == [early.pk]  # a date read back from an order is a valid filter
 
 
-@pytest.mark.parametrize("query, field", [({"state": 2}, "state"), ({"state": "paid"}, "state"), ({"state": "²"}, "state"),
-                                          ({"date_creation": "yesterday"}, "date_creation"),
-                                          ({"date_modification": "2026-13-01"}, "date_modification"),
-                                          ({"country_code": "fr"}, "country_code"), ({"page": 0}, "page")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"state": 2}, "state"),
+        ({"state": "paid"}, "state"),
+        ({"state": "²"}, "state"),
+        ({"date_creation": "yesterday"}, "date_creation"),
+        ({"date_modification": "2026-13-01"}, "date_modification"),
+        ({"country_code": "fr"}, "country_code"),
+        ({"page": 0}, "page"),
+    ],
+)
 def test_a_bad_filter_is_a_400_naming_it(seller, sold, query, field):
     response = seller.get("/ws/orders", query)
     assert code(response) == (400, "WS_FILTER_INVALID" if field != "page" else "WS_PAGE_INVALID")
@@ -181,8 +258,9 @@ def test_pages_with_absolute_links_and_both_size_spellings(seller, listing, buy)
 def test_the_list_costs_the_same_few_queries_for_1_or_25_orders(seller, listing, buy):
     listing.quantity = 60
     listing.save()
-    other = ListingMarketFactory(market=listing.terms.get().market, listing=ListingFactory(merchant=seller.merchant,
-                                                                                           quantity=60)).listing
+    other = ListingMarketFactory(
+        market=listing.terms.get().market, listing=ListingFactory(merchant=seller.merchant, quantity=60)
+    ).listing
 
     def count_queries():
         with CaptureQueriesContext(connection) as queries:
@@ -209,10 +287,12 @@ def test_an_unknown_order_is_404_and_a_malformed_id_400(seller, sold):
 
 
 def test_without_a_token_the_orders_answer_their_documented_403(client, sold):
-    for response in (client.get("/ws/orders"), client.get(f"/ws/orders/{sold.pk}"),
-                     client.post(f"/ws/orders/{sold.pk}", {"new_state": 2}),
-                     client.patch(f"/ws/orderlines/{sold.lines.get().pk}", {"imei": IMEI},
-                                  content_type="application/json")):
+    for response in (
+        client.get("/ws/orders"),
+        client.get(f"/ws/orders/{sold.pk}"),
+        client.post(f"/ws/orders/{sold.pk}", {"new_state": 2}),
+        client.patch(f"/ws/orderlines/{sold.lines.get().pk}", {"imei": IMEI}, content_type="application/json"),
+    ):
         assert code(response) == (403, "WS_AUTH_REQUIRED")
     assert state_of(sold) == (1, [1])
 
@@ -223,6 +303,7 @@ def test_accept_language_does_not_filter_or_refuse_orders(seller, sold):
 
 
 # ---- tenancy ------------------------------------------------------------------------------------------------------
+
 
 def test_another_merchant_sees_nothing_and_changes_nothing(seller, rival, sold):
     seller.post(f"/ws/orders/{sold.pk}", {"new_state": 2})
@@ -235,7 +316,9 @@ def test_another_merchant_sees_nothing_and_changes_nothing(seller, rival, sold):
     for body in ({"new_state": 6}, {"new_state": 3, "tracking_number": "X"}):
         assert code(rival.post(f"/ws/orders/{sold.pk}", body)) == (404, "ORDER_NOT_FOUND")
     assert code(rival.post(f"/ws/orders/{sold.pk}", {"new_state": 6}, HTTP_IDEMPOTENCY_KEY="k")) == (
-        404, "ORDER_NOT_FOUND")
+        404,
+        "ORDER_NOT_FOUND",
+    )
     assert code(patch(rival, f"/ws/orderlines/{line.pk}", {"imei": IMEI})) == (404, "ORDER_LINE_NOT_FOUND")
     assert code(rival.get(f"/ws/shipping/v1/deliveries/{shipment.pk}")) == (404, "DELIVERY_NOT_FOUND")
     assert snapshot() == before and not IdempotencyKey.objects.exists()
@@ -244,13 +327,19 @@ def test_another_merchant_sees_nothing_and_changes_nothing(seller, rival, sold):
 def test_a_customer_order_split_between_merchants_is_one_order_each(seller, rival, listing, buy, marketplace):
     theirs = ListingMarketFactory(market=marketplace.fr, listing=ListingFactory(merchant=rival.merchant)).listing
     with clock.frozen(NOW):
-        order = checkout_start(market=marketplace.fr, channel=marketplace.web_fr,
-                               items=[Item(listing.pk), Item(theirs.pk, 2)], email="buyer@example.com",
-                               shipping_address=ADDRESS_FR)
+        order = checkout_start(
+            market=marketplace.fr,
+            channel=marketplace.web_fr,
+            items=[Item(listing.pk), Item(theirs.pk, 2)],
+            email="buyer@example.com",
+            shipping_address=ADDRESS_FR,
+        )
         checkout_pay(order=order, card_number=PAY_OK)
     mine, its = order.suborders.get(merchant=seller.merchant), order.suborders.get(merchant=rival.merchant)
-    assert [(o["order_id"], o["price"], [l["listing"] for l in o["orderlines"]])
-            for o in seller.get("/ws/orders").json()["results"]] == [(mine.pk, "499.00", [listing.sku])]
+    assert [
+        (o["order_id"], o["price"], [l["listing"] for l in o["orderlines"]])
+        for o in seller.get("/ws/orders").json()["results"]
+    ] == [(mine.pk, "499.00", [listing.sku])]
     assert [(o["order_id"], o["price"]) for o in rival.get("/ws/orders").json()["results"]] == [(its.pk, "998.00")]
     assert seller.post(f"/ws/orders/{mine.pk}", {"new_state": 2}).json()["state"] == 3
     assert code(seller.post(f"/ws/orders/{its.pk}", {"new_state": 2})) == (404, "ORDER_NOT_FOUND")
@@ -259,9 +348,11 @@ def test_a_customer_order_split_between_merchants_is_one_order_each(seller, riva
 
 def test_other_methods_are_405_with_allow(seller, sold, ws_responses_follow_the_contract):
     ws_responses_follow_the_contract.skip = True  # these operations document no error body to hold a 405
-    for method, url, allow in (("patch", f"/ws/orders/{sold.pk}", "GET, POST"),
-                               ("post", f"/ws/orderlines/{sold.lines.get().pk}", "PATCH"),
-                               ("post", "/ws/shipping/v1/deliveries", "GET")):
+    for method, url, allow in (
+        ("patch", f"/ws/orders/{sold.pk}", "GET, POST"),
+        ("post", f"/ws/orderlines/{sold.lines.get().pk}", "PATCH"),
+        ("post", "/ws/shipping/v1/deliveries", "GET"),
+    ):
         response = getattr(seller.client, method)(url, "{}", content_type="application/json", **seller.headers())
         assert (code(response), response["Allow"]) == ((405, "WS_METHOD_NOT_ALLOWED"), allow)
     assert state_of(sold) == (1, [1])
@@ -269,21 +360,33 @@ def test_other_methods_are_405_with_allow(seller, sold, ws_responses_follow_the_
 
 # ---- moving an order along ----------------------------------------------------------------------------------------
 
+
 def test_accept_then_ship_with_tracking(seller, sold):
     with clock.frozen(NOW + dt.timedelta(hours=2)):
-        accepted = seller.post(f"/ws/orders/{sold.pk}", {"order_id": sold.pk, "new_state": 2,
-                                                         "sku": sold.lines.get().sku})
+        accepted = seller.post(
+            f"/ws/orders/{sold.pk}", {"order_id": sold.pk, "new_state": 2, "sku": sold.lines.get().sku}
+        )
     assert accepted.status_code == 200
     assert (accepted.json()["state"], accepted.json()["orderlines"][0]["state"]) == (3, 2)
     assert accepted.json()["date_modification"] == "2026-11-02T12:00:00Z"
     with clock.frozen(NOW + dt.timedelta(days=1)):
-        body = seller.post(f"/ws/orders/{sold.pk}", {
-            "new_state": 3, "tracking_number": "6A123456789", "shipper": "La Poste",
-            "tracking_url": "https://www.laposte.fr/outils/suivre-vos-envois?code=6A123456789",
-            "date_shipping": "2026-11-03T09:00:00Z"}).json()
+        body = seller.post(
+            f"/ws/orders/{sold.pk}",
+            {
+                "new_state": 3,
+                "tracking_number": "6A123456789",
+                "shipper": "La Poste",
+                "tracking_url": "https://www.laposte.fr/outils/suivre-vos-envois?code=6A123456789",
+                "date_shipping": "2026-11-03T09:00:00Z",
+            },
+        ).json()
     assert (body["state"], body["orderlines"][0]["state"]) == (9, 3)
     assert (body["tracking_number"], body["shipper"], body["shipper_display"], body["date_shipping"]) == (
-        "6A123456789", "La Poste", "La Poste", "2026-11-03T10:00:00Z")
+        "6A123456789",
+        "La Poste",
+        "La Poste",
+        "2026-11-03T10:00:00Z",
+    )
     assert body["tracking_url"] == "https://www.laposte.fr/outils/suivre-vos-envois?code=6A123456789"
     assert "expected_dispatch_date" not in body
     assert state_of(sold) == (9, [3])
@@ -297,16 +400,16 @@ def test_form_encoded_bodies_accept_and_ship(seller, sold):
 
 
 def test_cancel_paid_lines_then_refund_accepted_or_shipped_ones(seller, listing, buy):
-    other = ListingMarketFactory(market=listing.terms.get().market,
-                                 listing=ListingFactory(merchant=seller.merchant)).listing
+    other = ListingMarketFactory(
+        market=listing.terms.get().market, listing=ListingFactory(merchant=seller.merchant)
+    ).listing
     cancelled = buy(listing)
     assert seller.post(f"/ws/orders/{cancelled.pk}", {"new_state": 4}).json()["state"] == 9
     assert state_of(cancelled) == (9, [4])
 
     partly = buy(listing, other)
     body = seller.post(f"/ws/orders/{partly.pk}", {"new_state": 4, "sku": other.sku.lower()}).json()
-    assert sorted((l["listing"], l["state"]) for l in body["orderlines"]) == sorted([(listing.sku, 1),
-                                                                                     (other.sku, 4)])
+    assert sorted((l["listing"], l["state"]) for l in body["orderlines"]) == sorted([(listing.sku, 1), (other.sku, 4)])
     assert seller.post(f"/ws/orders/{partly.pk}", {"new_state": 2, "sku": listing.sku}).json()["state"] == 3
     assert seller.post(f"/ws/orders/{partly.pk}", {"new_state": 5}).json()["state"] == 9
     assert state_of(partly) == (9, [4, 5])
@@ -314,14 +417,19 @@ def test_cancel_paid_lines_then_refund_accepted_or_shipped_ones(seller, listing,
     after = buy(listing)
     seller.post(f"/ws/orders/{after.pk}", {"new_state": 2})
     seller.post(f"/ws/orders/{after.pk}", {"new_state": 3, "tracking_number": "6A2"})
-    assert seller.post(f"/ws/orders/{after.pk}", {"new_state": 6, "return_reason": 1,
-                                                  "return_message": "Withdrawn"}).json()["state"] == 9
+    assert (
+        seller.post(
+            f"/ws/orders/{after.pk}", {"new_state": 6, "return_reason": 1, "return_message": "Withdrawn"}
+        ).json()["state"]
+        == 9
+    )
     assert state_of(after) == (9, [6])
 
 
 def test_accepting_one_sku_of_several_waiting_is_refused_with_the_way_out(seller, listing, buy):
-    other = ListingMarketFactory(market=listing.terms.get().market,
-                                 listing=ListingFactory(merchant=seller.merchant)).listing
+    other = ListingMarketFactory(
+        market=listing.terms.get().market, listing=ListingFactory(merchant=seller.merchant)
+    ).listing
     sub = buy(listing, other)
     response = seller.post(f"/ws/orders/{sub.pk}", {"new_state": 2, "sku": listing.sku})
     assert code(response) == (400, "ORDER_ACCEPT_PARTIAL_UNSUPPORTED")
@@ -331,35 +439,51 @@ def test_accepting_one_sku_of_several_waiting_is_refused_with_the_way_out(seller
     assert state_of(sub) == (3, [2, 2])
 
 
-@pytest.mark.parametrize("steps, body, expected", [
-    ([], {"new_state": 3, "tracking_number": "6A1"}, "ORDER_LINE_TRANSITION_REFUSED"),  # not accepted yet
-    ([{"new_state": 2}], {"new_state": 2}, "ORDER_LINE_TRANSITION_REFUSED"),  # accepted twice
-    ([{"new_state": 2}], {"new_state": 4}, "ORDER_LINE_TRANSITION_REFUSED"),  # 2 → 4
-    ([], {"new_state": 5}, "ORDER_LINE_TRANSITION_REFUSED"),  # 1 → 5
-    ([{"new_state": 2}], {"new_state": 6}, "ORDER_LINE_TRANSITION_REFUSED"),  # 2 → 6
-    ([{"new_state": 2}, {"new_state": 3, "tracking_number": "6A1"}], {"new_state": 3, "tracking_number": "6A2"},
-     "ORDER_ALREADY_SHIPPED"),
-    ([{"new_state": 2}, {"new_state": 3, "tracking_number": "6A1"}], {"new_state": 5},
-     "ORDER_LINE_TRANSITION_REFUSED"),  # 3 → 5
-    ([{"new_state": 2}], {"new_state": 3}, "ORDER_TRACKING_REQUIRED"),
-    ([{"new_state": 2}], {"new_state": 3, "tracking_number": "  "}, "ORDER_TRACKING_REQUIRED"),
-    ([{"new_state": 2}], {"new_state": 3, "tracking_number": "X" * 201}, "WS_FIELD_INVALID"),
-    ([{"new_state": 2}], {"new_state": 3, "tracking_number": "6A1", "tracking_url": "not a url"},
-     "ORDER_TRACKING_URL_INVALID"),
-    ([{"new_state": 2}], {"new_state": 3, "tracking_number": "6A1", "shipper": "S" * 201}, "WS_FIELD_INVALID"),
-    ([{"new_state": 2}], {"new_state": 3, "tracking_number": "6A1", "imei": "490154203237519"}, "ORDER_IMEI_INVALID"),
-    ([], {"new_state": 1}, "ORDER_STATE_NOT_SETTABLE"),
-    ([], {"new_state": 7}, "ORDER_STATE_NOT_SETTABLE"),
-    ([], {"new_state": 12}, "ORDER_STATE_INVALID"),
-    ([], {"new_state": "accepted"}, "ORDER_STATE_INVALID"),
-    ([], {"new_state": True}, "ORDER_STATE_INVALID"),
-    ([], {"new_state": 2.5}, "ORDER_STATE_INVALID"),
-    ([], {"new_state": "²"}, "ORDER_STATE_INVALID"),
-    ([], {"new_state": " 2 ", "order_id": "x"}, "WS_FIELD_INVALID"),
-    ([], {}, "ORDER_STATE_REQUIRED"),
-    ([], {"new_state": 2, "order_id": 99999999}, "ORDER_ID_MISMATCH"),
-    ([], {"new_state": 2, "sku": {"a": 1}}, "WS_FIELD_INVALID"),
-])
+@pytest.mark.parametrize(
+    "steps, body, expected",
+    [
+        ([], {"new_state": 3, "tracking_number": "6A1"}, "ORDER_LINE_TRANSITION_REFUSED"),  # not accepted yet
+        ([{"new_state": 2}], {"new_state": 2}, "ORDER_LINE_TRANSITION_REFUSED"),  # accepted twice
+        ([{"new_state": 2}], {"new_state": 4}, "ORDER_LINE_TRANSITION_REFUSED"),  # 2 → 4
+        ([], {"new_state": 5}, "ORDER_LINE_TRANSITION_REFUSED"),  # 1 → 5
+        ([{"new_state": 2}], {"new_state": 6}, "ORDER_LINE_TRANSITION_REFUSED"),  # 2 → 6
+        (
+            [{"new_state": 2}, {"new_state": 3, "tracking_number": "6A1"}],
+            {"new_state": 3, "tracking_number": "6A2"},
+            "ORDER_ALREADY_SHIPPED",
+        ),
+        (
+            [{"new_state": 2}, {"new_state": 3, "tracking_number": "6A1"}],
+            {"new_state": 5},
+            "ORDER_LINE_TRANSITION_REFUSED",
+        ),  # 3 → 5
+        ([{"new_state": 2}], {"new_state": 3}, "ORDER_TRACKING_REQUIRED"),
+        ([{"new_state": 2}], {"new_state": 3, "tracking_number": "  "}, "ORDER_TRACKING_REQUIRED"),
+        ([{"new_state": 2}], {"new_state": 3, "tracking_number": "X" * 201}, "WS_FIELD_INVALID"),
+        (
+            [{"new_state": 2}],
+            {"new_state": 3, "tracking_number": "6A1", "tracking_url": "not a url"},
+            "ORDER_TRACKING_URL_INVALID",
+        ),
+        ([{"new_state": 2}], {"new_state": 3, "tracking_number": "6A1", "shipper": "S" * 201}, "WS_FIELD_INVALID"),
+        (
+            [{"new_state": 2}],
+            {"new_state": 3, "tracking_number": "6A1", "imei": "490154203237519"},
+            "ORDER_IMEI_INVALID",
+        ),
+        ([], {"new_state": 1}, "ORDER_STATE_NOT_SETTABLE"),
+        ([], {"new_state": 7}, "ORDER_STATE_NOT_SETTABLE"),
+        ([], {"new_state": 12}, "ORDER_STATE_INVALID"),
+        ([], {"new_state": "accepted"}, "ORDER_STATE_INVALID"),
+        ([], {"new_state": True}, "ORDER_STATE_INVALID"),
+        ([], {"new_state": 2.5}, "ORDER_STATE_INVALID"),
+        ([], {"new_state": "²"}, "ORDER_STATE_INVALID"),
+        ([], {"new_state": " 2 ", "order_id": "x"}, "WS_FIELD_INVALID"),
+        ([], {}, "ORDER_STATE_REQUIRED"),
+        ([], {"new_state": 2, "order_id": 99999999}, "ORDER_ID_MISMATCH"),
+        ([], {"new_state": 2, "sku": {"a": 1}}, "WS_FIELD_INVALID"),
+    ],
+)
 def test_a_refused_move_is_a_400_with_our_code_and_changes_nothing(seller, sold, steps, body, expected):
     for step in steps:
         assert seller.post(f"/ws/orders/{sold.pk}", step).status_code == 200
@@ -369,23 +493,26 @@ def test_a_refused_move_is_a_400_with_our_code_and_changes_nothing(seller, sold,
 
 
 def test_a_sku_not_in_the_order_is_404(seller, sold):
-    assert code(seller.post(f"/ws/orders/{sold.pk}", {"new_state": 2, "sku": "NOPE"})) == (404,
-                                                                                           "ORDER_LINE_NOT_FOUND")
+    assert code(seller.post(f"/ws/orders/{sold.pk}", {"new_state": 2, "sku": "NOPE"})) == (404, "ORDER_LINE_NOT_FOUND")
     assert state_of(sold) == (1, [1])
 
 
 def test_a_body_that_is_not_json_or_a_form_is_400(seller, sold):
-    response = seller.client.post(f"/ws/orders/{sold.pk}", "new_state: 2", content_type="application/json",
-                                  **seller.headers())
+    response = seller.client.post(
+        f"/ws/orders/{sold.pk}", "new_state: 2", content_type="application/json", **seller.headers()
+    )
     assert code(response) == (400, "WS_BODY_INVALID")
-    assert code(seller.client.post(f"/ws/orders/{sold.pk}", "[2]", content_type="application/json",
-                                   **seller.headers())) == (400, "WS_BODY_INVALID")
+    assert code(
+        seller.client.post(f"/ws/orders/{sold.pk}", "[2]", content_type="application/json", **seller.headers())
+    ) == (400, "WS_BODY_INVALID")
 
 
 def test_the_imei_of_a_one_unit_order_is_recorded_when_shipping(seller, sold, listing, buy):
     seller.post(f"/ws/orders/{sold.pk}", {"new_state": 2})
-    body = seller.post(f"/ws/orders/{sold.pk}", {"new_state": 3, "tracking_number": "6A1", "imei": "4901 5420 3237 518",
-                                                 "serial_number": "SN-1"}).json()
+    body = seller.post(
+        f"/ws/orders/{sold.pk}",
+        {"new_state": 3, "tracking_number": "6A1", "imei": "4901 5420 3237 518", "serial_number": "SN-1"},
+    ).json()
     assert (body["orderlines"][0]["imei"], body["orderlines"][0]["serial_number"]) == (IMEI, "SN-1")
     two = buy((listing, 2))
     seller.post(f"/ws/orders/{two.pk}", {"new_state": 2})
@@ -405,6 +532,7 @@ def test_shipping_with_the_imei_already_recorded_by_patch(seller, sold):
 
 
 # ---- Idempotency-Key ------------------------------------------------------------------------------------------------
+
 
 def test_a_replayed_key_returns_the_first_answer_and_changes_once(seller, sold):
     url = f"/ws/orders/{sold.pk}"
@@ -440,11 +568,14 @@ def test_a_key_reused_with_another_body_is_422(seller, sold, contract, ws_respon
 def test_a_refused_request_leaves_its_key_free(seller, sold):
     url = f"/ws/orders/{sold.pk}"
     assert code(seller.post(url, {"new_state": 3, "tracking_number": "6A1"}, HTTP_IDEMPOTENCY_KEY="k")) == (
-        400, "ORDER_LINE_TRANSITION_REFUSED")
+        400,
+        "ORDER_LINE_TRANSITION_REFUSED",
+    )
     assert not IdempotencyKey.objects.exists()
 
 
 # ---- PATCH /ws/orderlines/{id} ---------------------------------------------------------------------------------------
+
 
 def test_identifiers_are_recorded_once(seller, sold):
     line = sold.lines.get()
@@ -452,7 +583,9 @@ def test_identifiers_are_recorded_once(seller, sold):
     first = patch(seller, url, {"imei": IMEI})
     assert (first.status_code, first.json()) == (200, {"imei": IMEI, "serial_number": ""})
     assert patch(seller, url, {"imei": IMEI, "serial_number": "SN-ABC123XYZ"}).json() == {
-        "imei": IMEI, "serial_number": "SN-ABC123XYZ"}
+        "imei": IMEI,
+        "serial_number": "SN-ABC123XYZ",
+    }
     modified = SubOrder.objects.get(pk=sold.pk).modified_at
     with clock.frozen(NOW + dt.timedelta(days=400)):
         again = patch(seller, url, {"imei": "4901-5420-3237-518", "serial_number": "SN-ABC123XYZ"})
@@ -469,16 +602,25 @@ def test_identifiers_from_a_form_url_encoded_or_multipart(seller, sold, buy, lis
     response = form(seller, f"/ws/orderlines/{line.pk}", f"imei={IMEI}&serial_number=SN-1", method="patch")
     assert (response.status_code, response.json()) == (200, {"imei": IMEI, "serial_number": "SN-1"})
     other = buy(listing).lines.get()
-    multipart = seller.client.patch(f"/ws/orderlines/{other.pk}", encode_multipart(BOUNDARY, {"imei": OTHER_IMEI}),
-                                    content_type=MULTIPART_CONTENT, **seller.headers())
+    multipart = seller.client.patch(
+        f"/ws/orderlines/{other.pk}",
+        encode_multipart(BOUNDARY, {"imei": OTHER_IMEI}),
+        content_type=MULTIPART_CONTENT,
+        **seller.headers(),
+    )
     assert (multipart.status_code, multipart.json()) == (200, {"imei": OTHER_IMEI, "serial_number": ""})
 
 
-@pytest.mark.parametrize("body, expected", [({}, (400, "ORDER_SERIAL_MISSING")),
-                                            ({"imei": "", "serial_number": None}, (400, "ORDER_SERIAL_MISSING")),
-                                            ({"imei": "490154203237519"}, (400, "ORDER_IMEI_INVALID")),
-                                            ({"imei": "12345"}, (400, "ORDER_IMEI_INVALID")),
-                                            ({"serial_number": "S" * 51}, (400, "WS_FIELD_INVALID"))])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ({}, (400, "ORDER_SERIAL_MISSING")),
+        ({"imei": "", "serial_number": None}, (400, "ORDER_SERIAL_MISSING")),
+        ({"imei": "490154203237519"}, (400, "ORDER_IMEI_INVALID")),
+        ({"imei": "12345"}, (400, "ORDER_IMEI_INVALID")),
+        ({"serial_number": "S" * 51}, (400, "WS_FIELD_INVALID")),
+    ],
+)
 def test_bad_identifiers_are_refused(seller, sold, body, expected):
     before = snapshot()
     assert code(patch(seller, f"/ws/orderlines/{sold.lines.get().pk}", body)) == expected
@@ -492,29 +634,53 @@ def test_an_unknown_or_malformed_orderline(seller, sold):
 
 # ---- deliveries ------------------------------------------------------------------------------------------------------
 
+
 def shipped(seller, sub, tracking: str, at: dt.datetime):
     seller.post(f"/ws/orders/{sub.pk}", {"new_state": 2})
     with clock.frozen(at):
-        seller.post(f"/ws/orders/{sub.pk}", {"new_state": 3, "tracking_number": tracking,
-                                             "tracking_url": f"https://track.example/{tracking}"})
+        seller.post(
+            f"/ws/orders/{sub.pk}",
+            {"new_state": 3, "tracking_number": tracking, "tracking_url": f"https://track.example/{tracking}"},
+        )
     return Shipment.objects.get(suborder=sub)
 
 
 def test_a_delivery_per_shipped_parcel(seller, sold):
     line = sold.lines.get()
-    assert seller.get("/ws/shipping/v1/deliveries").json() == {"count": 0, "next": None, "previous": None,
-                                                                "results": []}
+    assert seller.get("/ws/shipping/v1/deliveries").json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
     shipment = shipped(seller, sold, "6A1", dt.datetime(2026, 11, 6, 15, 0, tzinfo=dt.UTC))  # a Friday
     delivery = {
-        "order": sold.pk, "shipmentId": shipment.pk, "carrierId": 0, "orderlines": [line.pk],
-        "referenceNumber": str(sold.pk), "trackingNumber": "6A1", "trackingUrl": "https://track.example/6A1",
-        "carrierName": "Colissimo", "hubScanned": False, "invoicedCurrency": "EUR", "invoicedPrice": 0,
-        "datePickup": "2026-11-06T15:00:00Z", "dateCreation": "2026-11-06T15:00:00Z",
+        "order": sold.pk,
+        "shipmentId": shipment.pk,
+        "carrierId": 0,
+        "orderlines": [line.pk],
+        "referenceNumber": str(sold.pk),
+        "trackingNumber": "6A1",
+        "trackingUrl": "https://track.example/6A1",
+        "carrierName": "Colissimo",
+        "hubScanned": False,
+        "invoicedCurrency": "EUR",
+        "invoicedPrice": 0,
+        "datePickup": "2026-11-06T15:00:00Z",
+        "dateCreation": "2026-11-06T15:00:00Z",
         "dateDelivery": "2026-11-10T15:00:00Z",  # 2 business days later: Tuesday
-        "labelUrl": "", "type": "DELIVERY",
-        "pickupInfo": {"confirmationNumber": "6A1", "datePickupActual": "2026-11-06T15:00:00Z",
-                       "datePickupRangeStart": "2026-11-06T15:00:00Z", "datePickupRangeEnd": "2026-11-06T15:00:00Z",
-                       "datePickupRequested": "2026-11-06", "isCanceled": False, "pickupId": shipment.pk}}
+        "labelUrl": "",
+        "type": "DELIVERY",
+        "pickupInfo": {
+            "confirmationNumber": "6A1",
+            "datePickupActual": "2026-11-06T15:00:00Z",
+            "datePickupRangeStart": "2026-11-06T15:00:00Z",
+            "datePickupRangeEnd": "2026-11-06T15:00:00Z",
+            "datePickupRequested": "2026-11-06",
+            "isCanceled": False,
+            "pickupId": shipment.pk,
+        },
+    }
     assert seller.get("/ws/shipping/v1/deliveries").json()["results"] == [delivery]
     assert seller.get(f"/ws/shipping/v1/deliveries/{shipment.pk}").json() == delivery
     assert code(seller.get("/ws/shipping/v1/deliveries/999999")) == (404, "DELIVERY_NOT_FOUND")
@@ -546,10 +712,17 @@ def test_deliveries_filters_and_pages(seller, listing, buy):
     assert page["previous"] == "http://testserver/ws/shipping/v1/deliveries?page=1&page-size=1"
 
 
-@pytest.mark.parametrize("query, field", [({"order_id": "abc"}, "order_id"), ({"order_state": 2}, "order_state"),
-                                          ({"order_state": "³"}, "order_state"),
-                                          ({"start_date": "soon"}, "start_date"),
-                                          ({"hub_scanned": "maybe"}, "hub_scanned"), ({"page": "x"}, "page")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"order_id": "abc"}, "order_id"),
+        ({"order_state": 2}, "order_state"),
+        ({"order_state": "³"}, "order_state"),
+        ({"start_date": "soon"}, "start_date"),
+        ({"hub_scanned": "maybe"}, "hub_scanned"),
+        ({"page": "x"}, "page"),
+    ],
+)
 def test_a_bad_delivery_filter_is_the_contracts_422(seller, sold, query, field):
     response = seller.get("/ws/shipping/v1/deliveries", query)
     body = response.json()
@@ -578,6 +751,9 @@ def test_a_non_merchant_token_gets_the_deliverys_404(client, sold):
     from remarket.accounts.services import api_token_issue
 
     from ..factories import UserFactory
+
     token = api_token_issue(user=UserFactory(role=Role.CUSTOMER), name="x")[1]
     assert code(client.get(f"/ws/shipping/v1/deliveries/{Shipment.objects.count() + 1}", **basic(token))) == (
-        404, "WS_NOT_A_MERCHANT")
+        404,
+        "WS_NOT_A_MERCHANT",
+    )

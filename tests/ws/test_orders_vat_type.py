@@ -1,4 +1,5 @@
 """`vat_type` on POST /ws/orders/{order_id}: the merchant states the VAT scheme before shipping."""
+
 import pytest
 from django.db.models import Sum
 
@@ -19,7 +20,8 @@ def sold(seller, listing, buy):  # noqa: F811
 
 def merchant_tax(sub) -> int:
     return LedgerEntry.objects.filter(transaction__suborder=sub, account="merchant_payable", line="tax").aggregate(
-        s=Sum("amount_minor"))["s"]
+        s=Sum("amount_minor")
+    )["s"]
 
 
 def test_marginal_without_a_purchase_price_is_refused_and_changes_nothing(seller, sold):
@@ -39,7 +41,9 @@ def test_shipping_under_the_margin_scheme_moves_the_tax_and_keeps_the_price(sell
     line = OrderLine.objects.get(suborder=sold)
     assert (line.tax_scheme, line.tax_minor, line.purchase_price_minor) == ("margin", 3317, 30000)
     assert merchant_tax(sold) - before == 8317 - 3317  # less VAT for the merchant to declare
-    sums = LedgerEntry.objects.filter(transaction__suborder=sold).values("transaction_id").annotate(s=Sum("amount_minor"))
+    sums = (
+        LedgerEntry.objects.filter(transaction__suborder=sold).values("transaction_id").annotate(s=Sum("amount_minor"))
+    )
     assert {row["s"] for row in sums} == {0}
     again = seller.post(f"/ws/orders/{sold.pk}", {"new_state": 3, "tracking_number": "6A1", "vat_type": "REGULAR"})
     assert again.status_code in (400, 409) and OrderLine.objects.get(suborder=sold).tax_scheme == "margin"

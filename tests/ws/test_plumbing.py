@@ -1,5 +1,6 @@
 """What every /ws/ operation shares: authentication, tenancy of the actor, market selection, pagination, error
 shapes, rate limits and methods."""
+
 import datetime as dt
 
 import pytest
@@ -16,8 +17,16 @@ pytestmark = pytest.mark.django_db
 
 # ---- authentication ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("headers", [{}, {"HTTP_AUTHORIZATION": "Basic"}, {"HTTP_AUTHORIZATION": "Bearer x"},
-                                     {"HTTP_AUTHORIZATION": "Basic not-a-token"}])
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"HTTP_AUTHORIZATION": "Basic"},
+        {"HTTP_AUTHORIZATION": "Bearer x"},
+        {"HTTP_AUTHORIZATION": "Basic not-a-token"},
+    ],
+)
 def test_no_valid_token_is_401_in_the_contracts_v1_shape(client, listing, headers):
     response = client.get("/ws/listings", **headers)
     assert response.status_code == 401
@@ -36,7 +45,11 @@ def test_listings_bi_documents_no_401_so_a_missing_token_is_its_403_problem_json
     assert (response.status_code, response["Content-Type"]) == (403, "application/problem+json")
     body = response.json()
     assert (body["status"], body["title"], body["type"], body["error"]["code"]) == (
-        403, "Forbidden", "WS_AUTH_REQUIRED", "WS_AUTH_REQUIRED")
+        403,
+        "Forbidden",
+        "WS_AUTH_REQUIRED",
+        "WS_AUTH_REQUIRED",
+    )
 
 
 def test_a_token_works_raw_and_as_standard_http_basic(seller, listing):
@@ -63,17 +76,33 @@ def test_a_token_of_someone_who_is_not_merchant_staff_is_403(client, marketplace
 
 # ---- market ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("locale, currency, price", [("fr-fr", "EUR", "499.00"), ("en-us", "USD", "529.99"),
-                                                     ("en-US,en;q=0.9", "USD", "529.99"), (None, "EUR", "499.00")])
-def test_accept_language_selects_the_market_and_france_is_the_default(seller, listing, marketplace, locale,
-                                                                       currency, price):
+
+@pytest.mark.parametrize(
+    "locale, currency, price",
+    [
+        ("fr-fr", "EUR", "499.00"),
+        ("en-us", "USD", "529.99"),
+        ("en-US,en;q=0.9", "USD", "529.99"),
+        (None, "EUR", "499.00"),
+    ],
+)
+def test_accept_language_selects_the_market_and_france_is_the_default(
+    seller, listing, marketplace, locale, currency, price
+):
     ListingMarketFactory(listing=listing, market=marketplace.us, price_minor=52999, min_price_minor=None)
     response = seller.client.get(f"/ws/listings/{listing.pk}", **basic(seller.token, locale))
     assert (response.json()["currency"], response.json()["price"]) == (currency, price)
 
 
-@pytest.mark.parametrize("locale, code", [("klingon", "WS_LOCALE_INVALID"), ("fr", "WS_LOCALE_INVALID"),
-                                          ("de-de", "WS_MARKET_UNKNOWN"), ("xx-zz", "WS_MARKET_UNKNOWN")])
+@pytest.mark.parametrize(
+    "locale, code",
+    [
+        ("klingon", "WS_LOCALE_INVALID"),
+        ("fr", "WS_LOCALE_INVALID"),
+        ("de-de", "WS_MARKET_UNKNOWN"),
+        ("xx-zz", "WS_MARKET_UNKNOWN"),
+    ],
+)
 def test_an_unknown_market_is_a_clear_400(seller, listing, locale, code):
     response = seller.get(f"/ws/listings/{listing.pk}", HTTP_ACCEPT_LANGUAGE=locale)
     assert response.status_code == 400
@@ -84,17 +113,21 @@ def test_an_unknown_market_is_a_clear_400(seller, listing, locale, code):
 def test_the_400_for_a_bad_market_takes_each_operations_shape(seller, listing):
     bad = {"HTTP_ACCEPT_LANGUAGE": "xx-zz"}
     assert seller.post("/ws/listings", {"catalog": "sku\nA"}, **bad).json() == (
-        "WS_MARKET_UNKNOWN: xx-zz is not a market of this marketplace.")
+        "WS_MARKET_UNKNOWN: xx-zz is not a market of this marketplace."
+    )
     assert seller.get("/ws/category/tree", **bad).json()["errors"][0]["code"] == "WS_MARKET_UNKNOWN"
     assert seller.get("/ws/listings_bi", **bad).json()["error"]["code"] == "WS_MARKET_UNKNOWN"
 
 
 # ---- pagination --------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def twelve(seller, marketplace):
-    return [ListingMarketFactory(market=marketplace.fr, listing=ListingFactory(merchant=seller.merchant)).listing
-            for _ in range(12)]
+    return [
+        ListingMarketFactory(market=marketplace.fr, listing=ListingFactory(merchant=seller.merchant)).listing
+        for _ in range(12)
+    ]
 
 
 def test_pages_have_count_and_absolute_next_and_previous(seller, twelve):
@@ -121,8 +154,9 @@ def test_page_size_is_at_most_50_and_a_page_past_the_end_is_empty(seller, market
     assert (past["count"], past["results"], past["next"]) == (55, [], None)
 
 
-@pytest.mark.parametrize("query", [{"page": "two"}, {"page": 0}, {"page-size": -1}, {"publication_state": 7},
-                                   {"min_quantity": "many"}])
+@pytest.mark.parametrize(
+    "query", [{"page": "two"}, {"page": 0}, {"page-size": -1}, {"publication_state": 7}, {"min_quantity": "many"}]
+)
 def test_bad_page_or_filter_parameters_are_400_with_their_code(seller, listing, query):
     response = seller.get("/ws/listings", query)
     assert response.status_code == 400
@@ -132,9 +166,11 @@ def test_bad_page_or_filter_parameters_are_400_with_their_code(seller, listing, 
 
 # ---- methods and paths -------------------------------------------------------------------------------------
 
+
 def test_patch_on_a_listing_is_405_with_allow(seller, listing):
-    response = seller.client.patch(f"/ws/listings/{listing.public_id}", {"quantity": 1},
-                                   content_type="application/json", **seller.headers())
+    response = seller.client.patch(
+        f"/ws/listings/{listing.public_id}", {"quantity": 1}, content_type="application/json", **seller.headers()
+    )
     assert response.status_code == 405 and response["Allow"] == "GET, POST"
     assert response.json()["error"]["code"] == "WS_METHOD_NOT_ALLOWED"
     listing.refresh_from_db()
@@ -153,6 +189,7 @@ def test_an_unknown_ws_path_is_a_json_404(seller, ws_responses_follow_the_contra
 
 
 # ---- rate limits -------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def low_limits(settings):
@@ -188,6 +225,7 @@ def test_a_429_takes_the_shape_the_operation_documents(seller, listing, low_limi
 
 
 # ---- tenancy of the token -------------------------------------------------------------------------------
+
 
 def test_a_token_only_ever_sees_its_own_merchants_listings(seller, rival, listing, marketplace):
     ListingMarketFactory(market=marketplace.fr, listing=ListingFactory(merchant=rival.merchant))

@@ -1,5 +1,6 @@
 """The /ws/ rate limit holds across gunicorn workers: counted per token id in counters every process shares
 (core/counters.py), whatever spelling of the token each request uses. Runs on SQLite and PostgreSQL."""
+
 import base64
 import urllib.error
 import urllib.request
@@ -24,8 +25,14 @@ def limited_server(transactional_db):
 
 
 def _get(url: str, authorization: str) -> tuple[int, str]:
-    request = urllib.request.Request(url, headers={"Authorization": authorization, "Accept-Language": "fr-fr",
-                                                   "User-Agent": "BM-remarket-tests;tests@example.com"})
+    request = urllib.request.Request(
+        url,
+        headers={
+            "Authorization": authorization,
+            "Accept-Language": "fr-fr",
+            "User-Agent": "BM-remarket-tests;tests@example.com",
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, ""
@@ -37,12 +44,17 @@ def test_the_limit_holds_across_workers_and_spellings(limited_server):
     build_marketplace()
     user = UserFactory(role=Role.MERCHANT, merchant=MerchantFactory())
     token = api_token_issue(user=user, name="ws")[1]
-    spellings = [f"Basic {token}", f"basic {token}", f"Basic   {token}",
-                 "Basic " + base64.b64encode(f"merchant:{token}".encode()).decode()]
+    spellings = [
+        f"Basic {token}",
+        f"basic {token}",
+        f"Basic   {token}",
+        "Basic " + base64.b64encode(f"merchant:{token}".encode()).decode(),
+    ]
     attempts = 3 * LIMIT
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda n: _get(f"{limited_server}/ws/listings", spellings[n % len(spellings)]),
-                                range(attempts)))
+        results = list(
+            pool.map(lambda n: _get(f"{limited_server}/ws/listings", spellings[n % len(spellings)]), range(attempts))
+        )
     statuses = [status for status, _ in results]
     assert statuses.count(200) == LIMIT, statuses  # one count, not one per worker or per spelling
     assert statuses.count(429) == attempts - LIMIT

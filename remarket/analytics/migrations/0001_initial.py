@@ -5,52 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('markets', '0001_initial'),
-        ('merchants', '0001_initial'),
-        ('orders', '0001_initial'),
+        ("markets", "0001_initial"),
+        ("merchants", "0001_initial"),
+        ("orders", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GmvRollup',
+            name="GmvRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('market_code', models.CharField(max_length=2)),
-                ('channel_kind', models.CharField(max_length=8)),
-                ('orders', models.PositiveIntegerField(default=0)),
-                ('units', models.PositiveIntegerField(default=0)),
-                ('gmv_eur_minor', models.BigIntegerField(default=0)),
-                ('co2e_avoided_g', models.BigIntegerField(default=0)),
-                ('ewaste_avoided_g', models.BigIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField()),
+                ("market_code", models.CharField(max_length=2)),
+                ("channel_kind", models.CharField(max_length=8)),
+                ("orders", models.PositiveIntegerField(default=0)),
+                ("units", models.PositiveIntegerField(default=0)),
+                ("gmv_eur_minor", models.BigIntegerField(default=0)),
+                ("co2e_avoided_g", models.BigIntegerField(default=0)),
+                ("ewaste_avoided_g", models.BigIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('month', 'market_code', 'channel_kind'), name='rollup_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("month", "market_code", "channel_kind"), name="rollup_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SaleFact',
+            name="SaleFact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('market_code', models.CharField(max_length=2)),
-                ('channel_kind', models.CharField(max_length=8)),
-                ('sold_at', models.DateTimeField()),
-                ('month', models.DateField()),
-                ('quantity', models.PositiveIntegerField()),
-                ('gmv_minor', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('gmv_eur_minor', models.BigIntegerField()),
-                ('eur_rate', models.DecimalField(decimal_places=8, max_digits=18)),
-                ('eur_rate_provisional', models.BooleanField(default=False)),
-                ('co2e_avoided_g', models.BigIntegerField()),
-                ('ewaste_avoided_g', models.BigIntegerField()),
-                ('location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='markets.location')),
-                ('merchant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='merchants.merchant')),
-                ('order_line', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='fact', to='orders.orderline')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("market_code", models.CharField(max_length=2)),
+                ("channel_kind", models.CharField(max_length=8)),
+                ("sold_at", models.DateTimeField()),
+                ("month", models.DateField()),
+                ("quantity", models.PositiveIntegerField()),
+                ("gmv_minor", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                ("gmv_eur_minor", models.BigIntegerField()),
+                ("eur_rate", models.DecimalField(decimal_places=8, max_digits=18)),
+                ("eur_rate_provisional", models.BooleanField(default=False)),
+                ("co2e_avoided_g", models.BigIntegerField()),
+                ("ewaste_avoided_g", models.BigIntegerField()),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="markets.location"
+                    ),
+                ),
+                ("merchant", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="merchants.merchant")),
+                (
+                    "order_line",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="fact", to="orders.orderline"
+                    ),
+                ),
             ],
         ),
     ]

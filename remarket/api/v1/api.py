@@ -1,15 +1,22 @@
 """REST API v1: thin handlers over the domain services; the OpenAPI document is generated from them."""
+
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from remarket.core.errors import DomainError
 
-api = NinjaAPI(title="remarket API", version="1", description=(
-    "REST API of a remarket marketplace. Machine clients authenticate with `Authorization: Bearer <token>`. "
-    "State-changing calls accept an `Idempotency-Key` header: a replay returns the first answer, the same key "
-    "with another body is 422, a concurrent duplicate is 409. Errors are `{code, message, details}`."),
-    urls_namespace="api-v1", docs_url="/docs")
+api = NinjaAPI(
+    title="remarket API",
+    version="1",
+    description=(
+        "REST API of a remarket marketplace. Machine clients authenticate with `Authorization: Bearer <token>`. "
+        "State-changing calls accept an `Idempotency-Key` header: a replay returns the first answer, the same key "
+        "with another body is 422, a concurrent duplicate is 409. Errors are `{code, message, details}`."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
 
 
 def _error(request, status: int, code: str, message: str, details: dict | None = None):
@@ -26,8 +33,9 @@ def domain_error(request, exc: DomainError):
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    return _error(request, 422, "REQUEST_INVALID", "The request does not have the expected shape.",
-                  {"errors": exc.errors})
+    return _error(
+        request, 422, "REQUEST_INVALID", "The request does not have the expected shape.", {"errors": exc.errors}
+    )
 
 
 @api.exception_handler(AuthenticationError)

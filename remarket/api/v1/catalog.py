@@ -1,5 +1,4 @@
 from ninja import Router, Schema
-from ninja.responses import Status
 
 from remarket.catalog.models import Category, ProductModel
 from remarket.markets.models import Market
@@ -82,8 +81,10 @@ class CategoryNode(Schema):
 @router.get("/categories/tree", response=list[CategoryNode])
 def category_tree(request):
     """The category tree, roots first, in one query."""
-    nodes = {c.pk: {"id": c.pk, "slug": c.slug, "name": c.name, "children": [], "parent": c.parent_id}
-             for c in Category.objects.order_by("name")}
+    nodes = {
+        c.pk: {"id": c.pk, "slug": c.slug, "name": c.name, "children": [], "parent": c.parent_id}
+        for c in Category.objects.order_by("name")
+    }
     roots = []
     for node in nodes.values():
         (nodes[node["parent"]]["children"] if node["parent"] in nodes else roots).append(node)
@@ -96,8 +97,10 @@ def products(request, category: str | None = None, limit: int = 100, offset: int
     if category:
         qs = qs.filter(category__slug=category)
     limit = max(1, min(limit, 500))
-    return [ProductSummary(slug=p.slug, brand=p.brand, name=p.name, category=p.category.slug)
-            for p in qs[offset:offset + limit]]
+    return [
+        ProductSummary(slug=p.slug, brand=p.brand, name=p.name, category=p.category.slug)
+        for p in qs[offset : offset + limit]
+    ]
 
 
 @router.get("/products/{slug}", response={200: ProductOut, 404: Error})
@@ -108,11 +111,37 @@ def product(request, slug: str, market: str = "FR", variant: int | None = None):
     view = product_view(slug=slug, market=the_market, variant_id=variant)
     best = {o.listing_id for o in best_offers(view.offers).values()}
     return ProductOut(
-        slug=view.model.slug, brand=view.model.brand, name=view.model.name, category=view.model.category.slug,
-        market=the_market.code, variant_id=view.variant.id if view.variant else None,
-        variants=[VariantOut(id=v.id, label=v.label, storage_gb=v.storage_gb, colour=v.colour,
-                             offer_count=v.offer_count, from_price_minor=v.from_minor) for v in view.variants],
-        offers=[OfferOut(listing_id=o.listing_id, sku=o.sku, grade=o.grade, merchant=o.merchant_name,
-                         merchant_quality=o.merchant_quality, price_minor=o.price_minor, shipping_minor=o.shipping_minor,
-                         currency=o.currency, quantity=o.quantity, warranty_months=o.warranty_months,
-                         best=o.listing_id in best) for o in view.offers])
+        slug=view.model.slug,
+        brand=view.model.brand,
+        name=view.model.name,
+        category=view.model.category.slug,
+        market=the_market.code,
+        variant_id=view.variant.id if view.variant else None,
+        variants=[
+            VariantOut(
+                id=v.id,
+                label=v.label,
+                storage_gb=v.storage_gb,
+                colour=v.colour,
+                offer_count=v.offer_count,
+                from_price_minor=v.from_minor,
+            )
+            for v in view.variants
+        ],
+        offers=[
+            OfferOut(
+                listing_id=o.listing_id,
+                sku=o.sku,
+                grade=o.grade,
+                merchant=o.merchant_name,
+                merchant_quality=o.merchant_quality,
+                price_minor=o.price_minor,
+                shipping_minor=o.shipping_minor,
+                currency=o.currency,
+                quantity=o.quantity,
+                warranty_months=o.warranty_months,
+                best=o.listing_id in best,
+            )
+            for o in view.offers
+        ],
+    )

@@ -1,4 +1,5 @@
 """Checkout and the customer's order, for headless storefronts and tills."""
+
 import datetime as dt
 import uuid
 
@@ -9,8 +10,15 @@ from ninja.errors import AuthenticationError
 from ninja.responses import Status
 
 from remarket.accounts.permissions import Actor
-from remarket.checkout.cart import (cart_add, cart_checked_out, cart_items, cart_remove, cart_version,
-                                    saved_cart_get, saved_cart_put)
+from remarket.checkout.cart import (
+    cart_add,
+    cart_checked_out,
+    cart_items,
+    cart_remove,
+    cart_version,
+    saved_cart_get,
+    saved_cart_put,
+)
 from remarket.checkout.limits import Holder
 from remarket.checkout.services import Item, checkout_pay, checkout_start
 from remarket.core.db import fetch_objects, fetch_rows
@@ -18,10 +26,10 @@ from remarket.core.errors import DomainError, NotFound
 from remarket.core.http import client_ip
 from remarket.core.idempotency import idempotent
 from remarket.markets.selectors import market_get, web_channel_get
+from remarket.offers.selectors import offer_get
 from remarket.orders.access import order_access_check
 from remarket.orders.models import Order
 from remarket.payments.models import PaymentIntent
-from remarket.offers.selectors import offer_get
 
 from .auth import TokenAuth, actor_or_anonymous, guest
 from .schemas import Error, Plain
@@ -99,9 +107,11 @@ class CustomerOrderOut(Plain):
 
 # the order's lines and their merchants' names, in one statement written out (every checkout and payment answers
 # with them)
-_LINES_SQL = ("SELECT l.title, l.grade, l.quantity, l.unit_price_minor, l.state, m.name FROM orders_orderline l"
-              " JOIN orders_suborder s ON s.id = l.suborder_id JOIN merchants_merchant m ON m.id = s.merchant_id"
-              " WHERE s.order_id = %s ORDER BY s.id, l.id")
+_LINES_SQL = (
+    "SELECT l.title, l.grade, l.quantity, l.unit_price_minor, l.state, m.name FROM orders_orderline l"
+    " JOIN orders_suborder s ON s.id = l.suborder_id JOIN merchants_merchant m ON m.id = s.merchant_id"
+    " WHERE s.order_id = %s ORDER BY s.id, l.id"
+)
 _LINE_FIELDS = ("title", "grade", "quantity", "unit_price_minor", "state", "merchant")
 
 
@@ -109,10 +119,16 @@ def _customer_order(order: Order, market_code: str | None = None) -> dict:
     """The order as its customer sees it (CustomerOrderOut, which the response is validated against once), as
     JSON values: one query for the lines and their merchants (the order's payment, and its market or the
     market's code, are known already)."""
-    return {"id": str(order.public_id), "state": order.state, "market": market_code or order.market.code,
-            "currency": order.currency, "total_minor": order.total_minor, "payment_status": order.payment.status,
-            "created_at": order.created_at.isoformat(),
-            "lines": [dict(zip(_LINE_FIELDS, row)) for row in fetch_rows(_LINES_SQL, [order.pk])]}
+    return {
+        "id": str(order.public_id),
+        "state": order.state,
+        "market": market_code or order.market.code,
+        "currency": order.currency,
+        "total_minor": order.total_minor,
+        "payment_status": order.payment.status,
+        "created_at": order.created_at.isoformat(),
+        "lines": [dict(zip(_LINE_FIELDS, row)) for row in fetch_rows(_LINES_SQL, [order.pk])],
+    }
 
 
 def _order(public_id: uuid.UUID, actor: Actor) -> Order:
@@ -120,10 +136,14 @@ def _order(public_id: uuid.UUID, actor: Actor) -> Order:
     (orders/access.py: a customer's order needs that customer's token; a guest's, its id during the guest link's
     days): one statement written out (core/db.py `fetch_objects`), on every payment."""
     key = Order._meta.get_field("public_id").get_db_prep_value(public_id, connection)
-    found = fetch_objects(Order, "t.public_id = %s", [key], related={"payment": (PaymentIntent, "p")},
-                          joins="JOIN markets_market m ON m.id = t.market_id"
-                                " JOIN payments_paymentintent p ON p.order_id = t.id",
-                          extra={"market_code": "m.code"})
+    found = fetch_objects(
+        Order,
+        "t.public_id = %s",
+        [key],
+        related={"payment": (PaymentIntent, "p")},
+        joins="JOIN markets_market m ON m.id = t.market_id JOIN payments_paymentintent p ON p.order_id = t.id",
+        extra={"market_code": "m.code"},
+    )
     if not found:
         raise NotFound("ORDER_NOT_FOUND", _("There is no such order."))
     try:
@@ -135,33 +155,43 @@ def _order(public_id: uuid.UUID, actor: Actor) -> Order:
     return found[0]
 
 
-@router.post("/checkout", response={201: CustomerOrderOut, 200: CustomerOrderOut, 400: Error, 404: Error,
-                                    409: Error, 422: Error, 429: Error})
+@router.post(
+    "/checkout",
+    response={201: CustomerOrderOut, 200: CustomerOrderOut, 400: Error, 404: Error, 409: Error, 422: Error, 429: Error},
+)
 def checkout(request, payload: CheckoutIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     """Reserve the items and create the order awaiting payment (holds last 15 minutes)."""
     actor = actor_or_anonymous(request)
 
     def run():
         market = market_get(code=payload.market)
-        order = checkout_start(market=market, channel=web_channel_get(market=market),
-                               items=[Item(i.listing_id, i.quantity) for i in payload.items], email=payload.email,
-                               shipping_address=payload.shipping_address.model_dump(), customer_id=actor.user_id,
-                               shipping_choice=payload.shipping,
-                               holder=Holder(customer_id=actor.user_id, client_ip=client_ip(request)))
+        order = checkout_start(
+            market=market,
+            channel=web_channel_get(market=market),
+            items=[Item(i.listing_id, i.quantity) for i in payload.items],
+            email=payload.email,
+            shipping_address=payload.shipping_address.model_dump(),
+            customer_id=actor.user_id,
+            shipping_choice=payload.shipping,
+            holder=Holder(customer_id=actor.user_id, client_ip=client_ip(request)),
+        )
         return 201, _customer_order(order)
 
     if not idempotency_key:
         # nothing to record: checkout_start is its own transaction (no savepoint inside an outer one)
         return Status(*run())
-    outcome = idempotent(scope=actor.scope, route="checkout", key=idempotency_key,
-                         body=payload.model_dump(mode="json"), run=run)
+    outcome = idempotent(
+        scope=actor.scope, route="checkout", key=idempotency_key, body=payload.model_dump(mode="json"), run=run
+    )
     return Status(outcome.status_code, outcome.body)
 
 
 def _cart_out(cart: dict) -> CartOut:
-    return CartOut(market=cart.get("market"), items=[ItemIn(listing_id=int(k), quantity=v)
-                                                     for k, v in cart.get("lines", {}).items()],
-                   version=cart_version(cart))
+    return CartOut(
+        market=cart.get("market"),
+        items=[ItemIn(listing_id=int(k), quantity=v) for k, v in cart.get("lines", {}).items()],
+        version=cart_version(cart),
+    )
 
 
 @router.get("/cart", response=CartOut, auth=TokenAuth())
@@ -174,8 +204,12 @@ def cart(request):
 def cart_item_add(request, payload: CartItemIn):
     market = market_get(code=payload.market)
     offer_get(listing_id=payload.listing_id, market=market)
-    updated = cart_add(saved_cart_get(user_id=request.actor.user_id), market=market.code,
-                       listing_id=payload.listing_id, quantity=payload.quantity)
+    updated = cart_add(
+        saved_cart_get(user_id=request.actor.user_id),
+        market=market.code,
+        listing_id=payload.listing_id,
+        quantity=payload.quantity,
+    )
     saved_cart_put(user_id=request.actor.user_id, cart=updated)
     return Status(200, _cart_out(updated))
 
@@ -187,10 +221,14 @@ def cart_item_remove(request, listing_id: int):
     return _cart_out(updated)
 
 
-@router.post("/cart/checkout", response={201: CustomerOrderOut, 200: CustomerOrderOut, 400: Error, 404: Error,
-                                         409: Error, 422: Error, 429: Error}, auth=TokenAuth())
-def cart_checkout(request, payload: CartCheckoutIn,
-                  idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+@router.post(
+    "/cart/checkout",
+    response={201: CustomerOrderOut, 200: CustomerOrderOut, 400: Error, 404: Error, 409: Error, 422: Error, 429: Error},
+    auth=TokenAuth(),
+)
+def cart_checkout(
+    request, payload: CartCheckoutIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+):
     """Check the saved cart out: the order awaits payment and the cart is emptied. The same cart version checked
     out again (a retry after a lost answer, a duplicate sent at once) answers the order it made, with 200."""
     actor = request.actor
@@ -200,13 +238,17 @@ def cart_checkout(request, payload: CartCheckoutIn,
 
     def run():
         market = market_get(code=saved.get("market") or "")
-        order = checkout_start(market=market, channel=web_channel_get(market=market),
-                               items=[Item(listing_id, quantity) for listing_id, quantity in
-                                      cart_items(saved, market=market.code)],
-                               email=payload.email, shipping_address=payload.shipping_address.model_dump(),
-                               customer_id=actor.user_id, shipping_choice=payload.shipping,
-                               holder=Holder(customer_id=actor.user_id, client_ip=client_ip(request)),
-                               checkout_key=f"api-cart:{actor.user_id}:{version}" if version else "")
+        order = checkout_start(
+            market=market,
+            channel=web_channel_get(market=market),
+            items=[Item(listing_id, quantity) for listing_id, quantity in cart_items(saved, market=market.code)],
+            email=payload.email,
+            shipping_address=payload.shipping_address.model_dump(),
+            customer_id=actor.user_id,
+            shipping_choice=payload.shipping,
+            holder=Holder(customer_id=actor.user_id, client_ip=client_ip(request)),
+            checkout_key=f"api-cart:{actor.user_id}:{version}" if version else "",
+        )
         if order.replayed:
             return 200, _customer_order(order)
         saved_cart_put(user_id=actor.user_id, cart=cart_checked_out(saved))
@@ -216,8 +258,11 @@ def cart_checkout(request, payload: CartCheckoutIn,
     return Status(outcome.status_code, outcome.body)
 
 
-@router.post("/orders/{order_id}/pay", response={200: CustomerOrderOut, 401: Error, 404: Error, 409: Error},
-             auth=[TokenAuth(), guest])
+@router.post(
+    "/orders/{order_id}/pay",
+    response={200: CustomerOrderOut, 401: Error, 404: Error, 409: Error},
+    auth=[TokenAuth(), guest],
+)
 def pay(request, order_id: uuid.UUID, payload: PayIn):
     """Pay an order awaiting payment; paying again returns the settled order unchanged. A customer's order takes
     that customer's token; a guest's order its id alone, for the guest link's days after the checkout."""
@@ -226,8 +271,7 @@ def pay(request, order_id: uuid.UUID, payload: PayIn):
     return Status(200, _customer_order(intent.order, order.market_code))  # the settled order, states as written
 
 
-@router.get("/orders/{order_id}", response={200: CustomerOrderOut, 401: Error, 404: Error},
-            auth=[TokenAuth(), guest])
+@router.get("/orders/{order_id}", response={200: CustomerOrderOut, 401: Error, 404: Error}, auth=[TokenAuth(), guest])
 def order(request, order_id: uuid.UUID):
     """The order as its customer sees it: with the customer's token, or by its id alone for a guest's order during
     the guest link's days after the checkout."""

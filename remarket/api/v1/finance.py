@@ -1,5 +1,6 @@
 """Money: a merchant's statements and payouts (merchant token); take rate, commission and tax per market and
 the payout run (operator token)."""
+
 import datetime as dt
 
 from ninja import Router, Schema
@@ -62,9 +63,15 @@ class FinanceRowOut(Schema):
 
 
 def _payout_out(p: Payout) -> PayoutOut:
-    return PayoutOut(merchant_id=p.merchant_id, currency=p.currency, period=f"{p.period:%Y-%m}",
-                     opening_minor=p.opening_minor, movements_minor=p.movements_minor, amount_minor=p.amount_minor,
-                     created_at=p.created_at)
+    return PayoutOut(
+        merchant_id=p.merchant_id,
+        currency=p.currency,
+        period=f"{p.period:%Y-%m}",
+        opening_minor=p.opening_minor,
+        movements_minor=p.movements_minor,
+        amount_minor=p.amount_minor,
+        created_at=p.created_at,
+    )
 
 
 @router.get("/merchant/statements/{period}", response={200: StatementOut, 400: Error})
@@ -77,12 +84,29 @@ def statement(request, period: str, currency: str | None = None):
     currency = (currency or (merchant_currencies(merchant.pk) or ["EUR"])[0]).upper()
     s = statement_build(merchant=merchant, currency=currency, period=month)
     payout = Payout.objects.filter(merchant=merchant, currency=currency, period=month).first()
-    return StatementOut(merchant_id=merchant.pk, currency=currency, period=f"{month:%Y-%m}", start=s.start, end=s.end,
-                        opening_minor=s.opening_minor, closing_minor=s.closing_minor, totals=s.totals(),
-                        lines=[StatementLineOut(at=l.at, kind=l.kind, line=l.line, amount_minor=l.amount_minor,
-                                                order_id=l.order_id, suborder_id=l.suborder_id, memo=l.memo)
-                               for l in s.lines],
-                        payout_minor=payout.amount_minor if payout else None)
+    return StatementOut(
+        merchant_id=merchant.pk,
+        currency=currency,
+        period=f"{month:%Y-%m}",
+        start=s.start,
+        end=s.end,
+        opening_minor=s.opening_minor,
+        closing_minor=s.closing_minor,
+        totals=s.totals(),
+        lines=[
+            StatementLineOut(
+                at=l.at,
+                kind=l.kind,
+                line=l.line,
+                amount_minor=l.amount_minor,
+                order_id=l.order_id,
+                suborder_id=l.suborder_id,
+                memo=l.memo,
+            )
+            for l in s.lines
+        ],
+        payout_minor=payout.amount_minor if payout else None,
+    )
 
 
 @router.get("/merchant/payouts", response=list[PayoutOut])
@@ -97,10 +121,20 @@ def finance(request, first: str, last: str):
     VAT collected in the merchants' names and US sales tax the marketplace remits."""
     require(request.actor, "finance.view")
     rows = finance_by_market(first=period_parse(first), last=period_parse(last))
-    return [FinanceRowOut(market=r.market, currency=r.currency, month=f"{r.month:%Y-%m}", gmv_minor=r.gmv_minor,
-                          refunds_minor=r.refunds_minor, commission_minor=r.commission_minor,
-                          take_rate_bp=r.take_rate_bp, merchant_vat_minor=r.merchant_vat_minor,
-                          sales_tax_minor=r.sales_tax_minor) for r in rows]
+    return [
+        FinanceRowOut(
+            market=r.market,
+            currency=r.currency,
+            month=f"{r.month:%Y-%m}",
+            gmv_minor=r.gmv_minor,
+            refunds_minor=r.refunds_minor,
+            commission_minor=r.commission_minor,
+            take_rate_bp=r.take_rate_bp,
+            merchant_vat_minor=r.merchant_vat_minor,
+            sales_tax_minor=r.sales_tax_minor,
+        )
+        for r in rows
+    ]
 
 
 @router.post("/ops/payouts/{period}", response={200: list[PayoutOut], 400: Error, 409: Error})
@@ -108,4 +142,3 @@ def payouts_make(request, period: str):
     """Pay every merchant for a closed month; merchants already paid for it are skipped, so it can be repeated."""
     require(request.actor, "payout.run")
     return [_payout_out(p) for p in payouts_run(period=period_parse(period))]
-

@@ -1,4 +1,5 @@
 """The merchant's own listings and orders, scoped to the token owner's merchant."""
+
 import datetime as dt
 import uuid
 
@@ -133,23 +134,57 @@ class ShipIn(Schema):
 
 def _order_out(sub) -> OrderOut:
     shipment = getattr(sub, "shipment", None)
-    return OrderOut(order_id=sub.pk, state=sub.state, market=sub.order.market.code, channel=sub.order.channel.kind,
-                    currency=sub.order.currency, total_minor=sub.total_minor, date_creation=sub.created_at,
-                    date_modification=sub.modified_at,
-                    lines=[LineOut(id=l.pk, sku=l.sku, title=l.title, grade=l.grade, quantity=l.quantity,
-                                   unit_price_minor=l.unit_price_minor, state=l.state) for l in sub.lines.all()],
-                    tracking_number=shipment.tracking_number if shipment else None)
+    return OrderOut(
+        order_id=sub.pk,
+        state=sub.state,
+        market=sub.order.market.code,
+        channel=sub.order.channel.kind,
+        currency=sub.order.currency,
+        total_minor=sub.total_minor,
+        date_creation=sub.created_at,
+        date_modification=sub.modified_at,
+        lines=[
+            LineOut(
+                id=l.pk,
+                sku=l.sku,
+                title=l.title,
+                grade=l.grade,
+                quantity=l.quantity,
+                unit_price_minor=l.unit_price_minor,
+                state=l.state,
+            )
+            for l in sub.lines.all()
+        ],
+        tracking_number=shipment.tracking_number if shipment else None,
+    )
 
 
 def _listing_out(listing) -> ListingOut:
-    return ListingOut(id=listing.pk, public_id=listing.public_id, sku=listing.sku, variant_id=listing.variant_id,
-                      grade=listing.grade, quantity=listing.quantity, warranty_months=listing.warranty_months,
-                      vat_scheme=listing.vat_scheme, purchase_price_minor=listing.purchase_price_minor,
-                      purchase_currency=listing.purchase_currency,
-                      terms=[TermsOut(market=t.market.code, currency=t.currency, price_minor=t.price_minor,
-                                      min_price_minor=t.min_price_minor, max_price_minor=t.max_price_minor,
-                                      published=t.published, auto_reprice=t.auto_reprice, score=t.score)
-                             for t in listing.terms.all()])
+    return ListingOut(
+        id=listing.pk,
+        public_id=listing.public_id,
+        sku=listing.sku,
+        variant_id=listing.variant_id,
+        grade=listing.grade,
+        quantity=listing.quantity,
+        warranty_months=listing.warranty_months,
+        vat_scheme=listing.vat_scheme,
+        purchase_price_minor=listing.purchase_price_minor,
+        purchase_currency=listing.purchase_currency,
+        terms=[
+            TermsOut(
+                market=t.market.code,
+                currency=t.currency,
+                price_minor=t.price_minor,
+                min_price_minor=t.min_price_minor,
+                max_price_minor=t.max_price_minor,
+                published=t.published,
+                auto_reprice=t.auto_reprice,
+                score=t.score,
+            )
+            for t in listing.terms.all()
+        ],
+    )
 
 
 @router.get("/me", response=MerchantOut)
@@ -157,16 +192,25 @@ def me(request):
     """The token owner's merchant: status and quality score."""
     require(request.actor, "listing.view")
     m = Merchant.objects.get(pk=request.actor.merchant_id)
-    return MerchantOut(id=m.pk, name=m.name, country=m.country.code, status=m.status, quality_score=m.quality_score,
-                       commission_bp=m.commission_bp)
+    return MerchantOut(
+        id=m.pk,
+        name=m.name,
+        country=m.country.code,
+        status=m.status,
+        quality_score=m.quality_score,
+        commission_bp=m.commission_bp,
+    )
 
 
 @router.get("/listings", response=list[ListingOut])
 def listings(request, limit: int = 100, offset: int = offset_query()):
     require(request.actor, "listing.view")
     limit = max(1, min(limit, 1000))
-    qs = (Listing.objects.filter(merchant_id=request.actor.merchant_id).prefetch_related("terms__market")
-          .order_by("id")[offset:offset + limit])
+    qs = (
+        Listing.objects.filter(merchant_id=request.actor.merchant_id)
+        .prefetch_related("terms__market")
+        .order_by("id")[offset : offset + limit]
+    )
     return [_listing_out(listing) for listing in qs]
 
 
@@ -174,17 +218,31 @@ def listings(request, limit: int = 100, offset: int = offset_query()):
 def competition(request, listing_id: int, market: str = "FR"):
     """Where one of your listings stands in its best offer: winning or not, and the price to win."""
     require(request.actor, "listing.view")
-    standing = competition_for(listing_id=listing_id, market_id=market_get(code=market).pk,
-                               merchant_id=request.actor.merchant_id)
-    mine = {str(p) for p in Listing.objects.filter(merchant_id=request.actor.merchant_id,
-                                                   public_id__in=[c.listing_public_id for c in standing.competitors])
-            .values_list("public_id", flat=True)}
-    return CompetitionOut(market=standing.market_code, currency=standing.currency, is_winning=standing.is_winning,
-                          winner_price_minor=standing.winner_price_minor,
-                          price_to_win_minor=standing.price_to_win_minor,
-                          competitors=[CompetitorOut(listing_id=c.listing_public_id, price_minor=c.price_minor,
-                                                     is_winning=c.is_winning, mine=c.listing_public_id in mine)
-                                       for c in standing.competitors])
+    standing = competition_for(
+        listing_id=listing_id, market_id=market_get(code=market).pk, merchant_id=request.actor.merchant_id
+    )
+    mine = {
+        str(p)
+        for p in Listing.objects.filter(
+            merchant_id=request.actor.merchant_id, public_id__in=[c.listing_public_id for c in standing.competitors]
+        ).values_list("public_id", flat=True)
+    }
+    return CompetitionOut(
+        market=standing.market_code,
+        currency=standing.currency,
+        is_winning=standing.is_winning,
+        winner_price_minor=standing.winner_price_minor,
+        price_to_win_minor=standing.price_to_win_minor,
+        competitors=[
+            CompetitorOut(
+                listing_id=c.listing_public_id,
+                price_minor=c.price_minor,
+                is_winning=c.is_winning,
+                mine=c.listing_public_id in mine,
+            )
+            for c in standing.competitors
+        ],
+    )
 
 
 @router.post("/listings", response={200: ApplyOut, 400: Error, 403: Error, 409: Error, 422: Error})
@@ -196,8 +254,12 @@ def listings_write(request, rows: list[ListingIn], idempotency_key: str | None =
 
     def run():
         result = listings_apply(merchant=merchant, rows=[ListingRow(**r) for r in body])
-        return 200, {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-                     "errors": [e.__dict__ for e in result.errors]}
+        return 200, {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "errors": [e.__dict__ for e in result.errors],
+        }
 
     outcome = idempotent(scope=request.actor.scope, route="merchant.listings", key=idempotency_key, body=body, run=run)
     return Status(outcome.status_code, outcome.body)
@@ -206,8 +268,11 @@ def listings_write(request, rows: list[ListingIn], idempotency_key: str | None =
 @router.get("/orders", response=list[OrderOut])
 def orders(request, state: int | None = None, limit: int = 50, offset: int = offset_query()):
     limit = max(1, min(limit, 200))
-    subs = (suborders_for_merchant(actor=request.actor, state=state).select_related("shipment")
-            .prefetch_related("lines")[offset:offset + limit])
+    subs = (
+        suborders_for_merchant(actor=request.actor, state=state)
+        .select_related("shipment")
+        .prefetch_related("lines")[offset : offset + limit]
+    )
     return [_order_out(s) for s in subs]
 
 
@@ -223,18 +288,23 @@ def accept(request, order_id: int, idempotency_key: str | None = Header(None, al
         sub = suborder_accept(actor=request.actor, suborder_id=order_id)
         return 200, _order_out(suborder_for_actor(actor=request.actor, suborder_id=sub.pk)).model_dump(mode="json")
 
-    outcome = idempotent(scope=request.actor.scope, route=f"merchant.orders.{order_id}.accept", key=idempotency_key,
-                         body={}, run=run)
+    outcome = idempotent(
+        scope=request.actor.scope, route=f"merchant.orders.{order_id}.accept", key=idempotency_key, body={}, run=run
+    )
     return Status(outcome.status_code, outcome.body)
 
 
 @router.post("/orders/{order_id}/ship", response={200: OrderOut, 400: Error, 404: Error, 409: Error, 422: Error})
-def ship(request, order_id: int, payload: ShipIn,
-         idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+def ship(request, order_id: int, payload: ShipIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     def run():
         sub = suborder_ship(actor=request.actor, suborder_id=order_id, **payload.dict())
         return 200, _order_out(suborder_for_actor(actor=request.actor, suborder_id=sub.pk)).model_dump(mode="json")
 
-    outcome = idempotent(scope=request.actor.scope, route=f"merchant.orders.{order_id}.ship", key=idempotency_key,
-                         body=payload.dict(), run=run)
+    outcome = idempotent(
+        scope=request.actor.scope,
+        route=f"merchant.orders.{order_id}.ship",
+        key=idempotency_key,
+        body=payload.dict(),
+        run=run,
+    )
     return Status(outcome.status_code, outcome.body)

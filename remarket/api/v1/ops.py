@@ -35,9 +35,15 @@ def gmv(request, since: dt.date, until: dt.date):
     """GMV in EUR by country × channel over [since, until), from rollups."""
     require(request.actor, "ops.dashboard")
     table = gmv_by_country_channel(since=since, until=until)
-    return GmvOut(since=since, until=until, total_eur_minor=table.total_eur_minor, units=table.units,
-                  co2e_avoided_kg=table.co2e_avoided_g / 1000, ewaste_avoided_kg=table.ewaste_avoided_g / 1000,
-                  cells=[GmvCell(country=c, channel=k, gmv_eur_minor=v) for (c, k), v in sorted(table.cells.items())])
+    return GmvOut(
+        since=since,
+        until=until,
+        total_eur_minor=table.total_eur_minor,
+        units=table.units,
+        co2e_avoided_kg=table.co2e_avoided_g / 1000,
+        ewaste_avoided_kg=table.ewaste_avoided_g / 1000,
+        cells=[GmvCell(country=c, channel=k, gmv_eur_minor=v) for (c, k), v in sorted(table.cells.items())],
+    )
 
 
 class MerchantRow(Schema):
@@ -59,8 +65,10 @@ def merchants(request, status: Merchant.Status | None = None):
     qs = Merchant.objects.order_by("quality_score", "name")
     if status:
         qs = qs.filter(status=status)
-    return [MerchantRow(id=m.pk, name=m.name, country=m.country.code, status=m.status, quality_score=m.quality_score)
-            for m in qs]
+    return [
+        MerchantRow(id=m.pk, name=m.name, country=m.country.code, status=m.status, quality_score=m.quality_score)
+        for m in qs
+    ]
 
 
 @router.post("/merchants/{merchant_id}/status", response={200: MerchantRow, 404: Error, 409: Error})

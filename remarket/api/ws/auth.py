@@ -3,6 +3,7 @@
 The contract names two schemes on the same header: `ApiKeyAuth` (the raw token after "Basic ") and HTTP
 `BasicAuth` (base64 of "user:password"); a client that base64-encodes "anything:<token>" or "<token>:" is
 understood too. Only merchant staff may use /ws/, and everything they reach is scoped to their merchant."""
+
 import base64
 import binascii
 import hashlib

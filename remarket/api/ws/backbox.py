@@ -6,6 +6,7 @@ listing's own price when it wins or the backbox is empty, "0" (no positive price
 
 `/ws/listings_bi` (deprecated by the reference, kept for old clients): one `Backbox` per listing online in the
 selected market; `current` (required by the contract, not described) is the winner's price, null if none."""
+
 from remarket.catalog.grades import line_condition
 from remarket.offers.best import competition_for
 from remarket.offers.models import ListingMarket
@@ -27,33 +28,47 @@ def competitors(request, call: Call, listing_ref: str):
     items = []
     for term in ListingMarket.objects.filter(listing=listing).select_related("market").order_by("market__code"):
         standing = competition_for(listing_id=listing.pk, market_id=term.market_id, merchant_id=call.merchant_id)
-        items.append({
-            "listing_id": str(listing.public_id), "product_id": str(listing.variant.public_id),
-            "market": term.market.code, "is_winning": standing.is_winning,
-            "price": monetary(term.price_minor, term.currency),
-            "min_price": monetary(term.min_price_minor, term.currency),
-            "price_to_win": monetary(_to_win(standing, term.price_minor), term.currency),
-            "winner_price": monetary(standing.winner_price_minor, term.currency)})
+        items.append(
+            {
+                "listing_id": str(listing.public_id),
+                "product_id": str(listing.variant.public_id),
+                "market": term.market.code,
+                "is_winning": standing.is_winning,
+                "price": monetary(term.price_minor, term.currency),
+                "min_price": monetary(term.min_price_minor, term.currency),
+                "price_to_win": monetary(_to_win(standing, term.price_minor), term.currency),
+                "winner_price": monetary(standing.winner_price_minor, term.currency),
+            }
+        )
     return items
 
 
 def listings_bi(request, call: Call):
     page = page_of(request)
-    online = (ListingMarket.objects.filter(listing__merchant_id=call.merchant_id, market=call.market, published=True,
-                                           listing__quantity__gt=0)
-              .select_related("listing").order_by("listing_id"))
+    online = (
+        ListingMarket.objects.filter(
+            listing__merchant_id=call.merchant_id, market=call.market, published=True, listing__quantity__gt=0
+        )
+        .select_related("listing")
+        .order_by("listing_id")
+    )
     count = online.count()
     results = []
     for term in page.slice(online) if count else []:
-        standing = competition_for(listing_id=term.listing_id, market_id=term.market_id,
-                                   merchant_id=call.merchant_id)
+        standing = competition_for(listing_id=term.listing_id, market_id=term.market_id, merchant_id=call.merchant_id)
         winner = next((c for c in standing.competitors if c.is_winning), None)
-        results.append({
-            "product": term.listing.variant_id, "sku": term.listing.sku,
-            "price": number(term.price_minor, term.currency), "quantity": term.listing.quantity,
-            "buybox": standing.is_winning,
-            "price_for_buybox": number(_to_win(standing, term.price_minor), term.currency),
-            "currency": term.currency, "condition": line_condition(term.listing.grade),
-            "same_merchant_winner": winner is not None and winner.merchant_id == call.merchant_id,
-            "current": None if winner is None else number(winner.price_minor, term.currency)})
+        results.append(
+            {
+                "product": term.listing.variant_id,
+                "sku": term.listing.sku,
+                "price": number(term.price_minor, term.currency),
+                "quantity": term.listing.quantity,
+                "buybox": standing.is_winning,
+                "price_for_buybox": number(_to_win(standing, term.price_minor), term.currency),
+                "currency": term.currency,
+                "condition": line_condition(term.listing.grade),
+                "same_merchant_winner": winner is not None and winner.merchant_id == call.merchant_id,
+                "current": None if winner is None else number(winner.price_minor, term.currency),
+            }
+        )
     return page_body(request, page, count, results)

@@ -1,6 +1,7 @@
 """Reading a /ws/ request body. What cannot be read is the operation's documented 400 (`WS_BODY_INVALID`),
 never a 500: JSON nested deeper than the parser's recursion limit, numbers past what it can hold, and, through
 the dispatcher (`BODY_ERRORS`), multipart bodies without a boundary and forms over Django's size limits."""
+
 import json
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent

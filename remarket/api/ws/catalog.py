@@ -3,6 +3,7 @@
 `marketplace_category_id` is the category's own id (products attach to leaves by it). Attributes are those a
 variant is defined by here, storage and colour, listed on leaves; none is required, since listings name an
 existing product (`product_id`) and products are created by the operator, not through /ws/."""
+
 from collections import defaultdict
 
 from remarket.catalog.models import Category
@@ -26,8 +27,14 @@ def _tree() -> tuple[dict[int, dict], dict[int | None, list[int]]]:
 
 def _branch(pk: int, nodes: dict, children: dict) -> dict:
     kids = [_branch(child, nodes, children) for child in children.get(pk, [])]
-    return {"category_id": pk, "category_name": nodes[pk]["name"], "marketplace_category_id": pk,
-            "is_leaf": not kids, "attributes": [] if kids else LEAF_ATTRIBUTES, "childrens": kids}
+    return {
+        "category_id": pk,
+        "category_name": nodes[pk]["name"],
+        "marketplace_category_id": pk,
+        "is_leaf": not kids,
+        "attributes": [] if kids else LEAF_ATTRIBUTES,
+        "childrens": kids,
+    }
 
 
 def category_tree(request, call: Call):

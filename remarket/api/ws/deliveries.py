@@ -3,6 +3,7 @@
 A delivery is a `Shipment` (its id is the delivery id and `shipmentId`); `order` is the sub-order, the `/ws/`
 order id. remarket prints no labels, books no pickups and has no carrier ids, yet the contract requires every
 field non-null: the defaults are listed in this package's README.md ("Orders")."""
+
 import datetime as dt
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -35,8 +36,13 @@ def delivery_public(shipment: Shipment) -> dict:
     sub = shipment.suborder
     shipped = timestamp(shipment.shipped_at)
     handed_over = sub.order.location_id is not None  # a counter sale: given to the customer in store
-    delivered = shipment.shipped_at if handed_over else business_days_after(
-        shipment.shipped_at, sub.shipping_delay_days if sub.shipping_delay_days is not None else STANDARD_DELAY_DAYS)
+    delivered = (
+        shipment.shipped_at
+        if handed_over
+        else business_days_after(
+            shipment.shipped_at, sub.shipping_delay_days if sub.shipping_delay_days is not None else STANDARD_DELAY_DAYS
+        )
+    )
     return {
         "order": sub.pk,
         "shipmentId": shipment.pk,
@@ -70,8 +76,12 @@ def deliveries_query(call: Call) -> QuerySet[Shipment]:
     """The caller's shipments, newest first, with what `delivery_public` reads: one query, plus one for lines."""
     mine = suborders_for_merchant(actor=call.actor).values("pk")
     lines = OrderLine.objects.only("id", "state", "suborder_id").order_by("pk")
-    return (Shipment.objects.filter(suborder__in=mine).select_related("suborder__order")
-            .prefetch_related(Prefetch("suborder__lines", queryset=lines)).order_by("-shipped_at", "-pk"))
+    return (
+        Shipment.objects.filter(suborder__in=mine)
+        .select_related("suborder__order")
+        .prefetch_related(Prefetch("suborder__lines", queryset=lines))
+        .order_by("-shipped_at", "-pk")
+    )
 
 
 def _bound(request, name: str, column: str, *, end: bool) -> Q:
@@ -91,8 +101,12 @@ def _filters(request) -> Q:
         if order_id is None:
             raise DomainError("WS_FILTER_INVALID", "An integer is needed.", {"field": "order_id"})
         where &= Q(suborder_id=order_id)
-    for name, end in (("start_date", False), ("end_date", True), ("pickup_start_date", False),
-                      ("pickup_end_date", True)):
+    for name, end in (
+        ("start_date", False),
+        ("end_date", True),
+        ("pickup_start_date", False),
+        ("pickup_end_date", True),
+    ):
         if request.GET.get(name, "").strip():
             where &= _bound(request, name, "shipped_at", end=end)
     raw = request.GET.get("order_state", "").strip()
@@ -111,8 +125,14 @@ def _filters(request) -> Q:
 
 def validation_error(err: DomainError):
     field = str(err.details.get("field", "query"))
-    return json_response({"error": {"code": err.code, "message": str(err.message)},
-                          "data": {"fields": {field: [str(err.message)]}}, "requestId": request_id.get()}, 422)
+    return json_response(
+        {
+            "error": {"code": err.code, "message": str(err.message)},
+            "data": {"fields": {field: [str(err.message)]}},
+            "requestId": request_id.get(),
+        },
+        422,
+    )
 
 
 def deliveries_list(request, call: Call):

@@ -3,6 +3,7 @@
 method → operation (405 otherwise) → credential → merchant actor → rate limit (per token) → market → handler, and any
 `DomainError` raised on the way → `errors.error_response` with that operation's documented shapes.
 Handlers are plain functions `handler(request, call, **path_params)` returning a JSON-able body or a response."""
+
 import json
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -4,6 +4,7 @@ The seller contract documents a different error body per operation and status: `
 (`{"error": {...}}`), `ErrorResponseV2` (`{"errors": [{...}]}`), `ErrorResponseV3` (problem+json) or, for some
 400s, a bare JSON string. Each operation declares its table (`Errors`); `error_response` picks the shape and
 always puts our stable `DomainError` code inside (`error.code`, or `"CODE: message"` for plain strings)."""
+
 import enum
 import json
 from dataclasses import dataclass, field
@@ -53,8 +54,11 @@ class RateLimited(DomainError):
     status = 429
 
     def __init__(self, *, retry_after: int, limit: int, window: int):
-        super().__init__("WS_RATE_LIMITED", f"More than {limit} requests in {window} s: retry in {retry_after} s.",
-                         {"retry_after": retry_after, "limit": limit, "window_seconds": window})
+        super().__init__(
+            "WS_RATE_LIMITED",
+            f"More than {limit} requests in {window} s: retry in {retry_after} s.",
+            {"retry_after": retry_after, "limit": limit, "window_seconds": window},
+        )
         self.retry_after = retry_after
 
 
@@ -62,8 +66,9 @@ class MethodNotAllowed(DomainError):
     status = 405
 
     def __init__(self, method: str, allowed: list[str]):
-        super().__init__("WS_METHOD_NOT_ALLOWED", f"{method} is not allowed here; use {', '.join(allowed)}.",
-                         {"allowed": allowed})
+        super().__init__(
+            "WS_METHOD_NOT_ALLOWED", f"{method} is not allowed here; use {', '.join(allowed)}.", {"allowed": allowed}
+        )
         self.allowed = allowed
 
 
@@ -81,16 +86,22 @@ def error_body(err: DomainError, shape: Shape, status: int):
     if shape is Shape.V2:
         return {"errors": [_error_object(err)], "requestId": rid}
     if shape is Shape.V3:
-        return {"error": _error_object(err), "status": status, "title": HTTPStatus(status).phrase,
-                "type": err.code, "requestId": rid}
+        return {
+            "error": _error_object(err),
+            "status": status,
+            "title": HTTPStatus(status).phrase,
+            "type": err.code,
+            "requestId": rid,
+        }
     return {"error": _error_object(err), "requestId": rid}
 
 
 def error_response(err: DomainError, errors: Errors) -> HttpResponse:
     status, shape = errors.shape_for(err.status)
     content_type = "application/problem+json" if shape is Shape.V3 else "application/json"
-    response = HttpResponse(json.dumps(error_body(err, shape, status), cls=DjangoJSONEncoder),
-                            status=status, content_type=content_type)
+    response = HttpResponse(
+        json.dumps(error_body(err, shape, status), cls=DjangoJSONEncoder), status=status, content_type=content_type
+    )
     if isinstance(err, RateLimited):
         response["Retry-After"] = str(err.retry_after)
     if isinstance(err, MethodNotAllowed):

@@ -1,4 +1,5 @@
 """`/ws/listings`: list, batch (CSV feed → task), one listing by id or SKU, and the real-time update of one."""
+
 import codecs
 from decimal import Decimal
 
@@ -65,8 +66,10 @@ def _feed_request(request) -> tuple[str, str]:
         raise DomainError("FEED_TOO_LARGE", f"The request is over {limit} bytes.")
     if request.content_type == "text/csv":
         return feed_decode(raw, request.content_params.get("charset")), '"'
-    body = json_parse(feed_decode(raw) if raw else "{}",  # JSON in Latin-1 or UTF-16 is read too
-                      message="parameter catalog not found: the body is not JSON.")
+    body = json_parse(
+        feed_decode(raw) if raw else "{}",  # JSON in Latin-1 or UTF-16 is read too
+        message="parameter catalog not found: the body is not JSON.",
+    )
     catalog = body.get("catalog") if isinstance(body, dict) else None
     if not isinstance(catalog, str) or not catalog.strip():
         raise DomainError("WS_BODY_INVALID", "parameter catalog not found", {"field": "catalog"})
@@ -87,8 +90,13 @@ def _feed_request(request) -> tuple[str, str]:
 def listings_batch(request, call: Call):
     require(call.actor, "listing.write")
     catalog, quotechar = _feed_request(request)
-    task = feed_task_create(merchant=Merchant.objects.get(pk=call.merchant_id), market_code=call.market.code,
-                            text=catalog, quotechar=quotechar, source="ws")
+    task = feed_task_create(
+        merchant=Merchant.objects.get(pk=call.merchant_id),
+        market_code=call.market.code,
+        text=catalog,
+        quotechar=quotechar,
+        source="ws",
+    )
     return {"bodymessage": task.pk, "statuscode": 200}
 
 
@@ -106,8 +114,11 @@ def listing_by_reference(request, call: Call):
     if legacy or public:
         key = listing_key(legacy or public)
         if legacy and "pk" not in key or public and "public_id" not in key:
-            raise DomainError("WS_LISTING_ID_INVALID", "listing_id is an integer, id a UUID.",
-                              {"field": "listing_id" if legacy else "id"})
+            raise DomainError(
+                "WS_LISTING_ID_INVALID",
+                "listing_id is an integer, id a UUID.",
+                {"field": "listing_id" if legacy else "id"},
+            )
     elif sku:
         key = {"sku__iexact": sku}
     else:
@@ -146,20 +157,30 @@ def listing_update(request, call: Call, listing_ref: str):
     body = _update_body(request)
     currency = body.get("currency")
     if currency is not None and str(currency).upper() != call.market.currency:
-        raise DomainError("OFFER_CURRENCY_MISMATCH", f"Prices in {call.market.code} are in {call.market.currency}.",
-                          {"field": "currency"})
+        raise DomainError(
+            "OFFER_CURRENCY_MISMATCH",
+            f"Prices in {call.market.code} are in {call.market.currency}.",
+            {"field": "currency"},
+        )
     pub_state = _whole(body, "pub_state") if "pub_state" in body else _whole(body, "publication_state")
     if pub_state is not None and pub_state not in PUBLICATION_STATES:
-        raise DomainError("OFFER_PUB_STATE_INVALID", "pub_state is one of 0, 1, 2, 3, 4 (2 puts it online).",
-                          {"field": "pub_state"})
+        raise DomainError(
+            "OFFER_PUB_STATE_INVALID", "pub_state is one of 0, 1, 2, 3, 4 (2 puts it online).", {"field": "pub_state"}
+        )
     shipping = shipping_rows(body)
     row = ListingRow(
-        sku=listing.sku, market=call.market.code,
-        price=amount_text(body.get("price")), min_price=amount_text(body.get("min_price")),
+        sku=listing.sku,
+        market=call.market.code,
+        price=amount_text(body.get("price")),
+        min_price=amount_text(body.get("min_price")),
         max_price=amount_text(body.get("max_price")),
-        quantity=_text(body.get("quantity")), warranty_months=_text(body.get("warranty_delay")),
-        grade=body.get("grade"), published=None if pub_state is None else pub_state == ONLINE,
-        comment=str(body["comment"] or "") if "comment" in body else None, shipping=shipping)
+        quantity=_text(body.get("quantity")),
+        warranty_months=_text(body.get("warranty_delay")),
+        grade=body.get("grade"),
+        published=None if pub_state is None else pub_state == ONLINE,
+        comment=str(body["comment"] or "") if "comment" in body else None,
+        shipping=shipping,
+    )
     result = listings_apply(merchant=Merchant.objects.get(pk=call.merchant_id), rows=[row])
     if result.errors:
         error = result.errors[0]

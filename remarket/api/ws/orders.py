@@ -4,6 +4,7 @@ A `/ws/` order is one merchant's `SubOrder` (`order_id` is its id). States only 
 (`suborder_accept`, `suborder_ship`, `orderlines_cancel`, `orderlines_refund`, `orderline_serials_set`); this
 module reads, checks the request against the contract and calls them. What the contract returns and remarket does
 not model is listed in this package's README.md ("Orders")."""
+
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -26,8 +27,15 @@ from remarket.markets.tax import Scheme
 from remarket.merchants.quality import LATE_AFTER_DAYS
 from remarket.orders.models import OrderLine, SubOrder
 from remarket.orders.selectors import suborders_for_merchant
-from remarket.orders.services import (imei_check, orderline_serials_set, orderlines_cancel, orderlines_refund,
-                                      suborder_accept, suborder_ship, suborder_vat_scheme_set)
+from remarket.orders.services import (
+    imei_check,
+    orderline_serials_set,
+    orderlines_cancel,
+    orderlines_refund,
+    suborder_accept,
+    suborder_ship,
+    suborder_vat_scheme_set,
+)
 from remarket.orders.states import LineState, OrderState, line_transition_check
 
 from .bodies import json_parse
@@ -38,8 +46,13 @@ from .serializers import amount
 
 # Not listed unless asked for by `state`: "neither in state=0 (New Order) nor state=8 (Order not paid)".
 HIDDEN_BY_DEFAULT = (OrderState.NEW, OrderState.UNPAID)
-SETTABLE = (LineState.ACCEPTED, LineState.SHIPPED, LineState.CANCELLED, LineState.REFUNDED_BEFORE_SHIPPING,
-            LineState.REFUNDED_AFTER_SHIPPING)
+SETTABLE = (
+    LineState.ACCEPTED,
+    LineState.SHIPPED,
+    LineState.CANCELLED,
+    LineState.REFUNDED_BEFORE_SHIPPING,
+    LineState.REFUNDED_AFTER_SHIPPING,
+)
 PAYMENT_METHOD = "CARD"  # the only way to pay here
 # The contract's lengths (our columns hold them).
 CARRIER_MAX, TRACKING_URL_MAX, SERIAL_MAX = 200, 300, 50
@@ -49,6 +62,7 @@ _WHOLE = re.compile(r"^-?[0-9]+$")
 
 
 # ---- reading the request --------------------------------------------------------------------------------------
+
 
 def timestamp(value: dt.datetime | None) -> str | None:
     """RFC 3339 in UTC ("2022-04-29T09:35:24.123456Z"): precise enough to be sent back as a filter."""
@@ -70,9 +84,11 @@ def instant(raw: str, name: str) -> tuple[dt.datetime, bool]:
     except ValueError:
         value = day = None
     if value is None and day is None:
-        raise DomainError("WS_FILTER_INVALID",
-                          f"{name}={raw!r} is not an RFC 3339 date-time such as 2014-06-24T12:55:57Z.",
-                          {"field": name})
+        raise DomainError(
+            "WS_FILTER_INVALID",
+            f"{name}={raw!r} is not an RFC 3339 date-time such as 2014-06-24T12:55:57Z.",
+            {"field": name},
+        )
     if value is None:
         return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC), True
     return (value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)), False
@@ -125,6 +141,7 @@ def _whole(value, name: str, code: str) -> int:
 
 # ---- the contract's Order ------------------------------------------------------------------------------------
 
+
 def phone_e164(raw: str, country: str) -> str:
     """E.164 (`+33612345678`) when the number can be read in the address's country; as stored otherwise."""
     if not raw:
@@ -142,16 +159,38 @@ def address_public(address: dict, *, email: str, country: str) -> dict:
     """The contract's `Address` under both of its names: the schema's camelCase properties (`firstName`,
     `postalCode`, `phoneNumber`) and the operation's Table 8 snake_case fields (`first_name`, `postal_code`,
     `phone`, `email`) that integrations read."""
-    a = {k: str(address.get(k) or "").strip() for k in ("first_name", "last_name", "company", "street", "street2",
-                                                        "postal_code", "city", "country", "state", "phone")}
+    a = {
+        k: str(address.get(k) or "").strip()
+        for k in (
+            "first_name",
+            "last_name",
+            "company",
+            "street",
+            "street2",
+            "postal_code",
+            "city",
+            "country",
+            "state",
+            "phone",
+        )
+    }
     country = (a["country"] or country).upper()
     phone = phone_e164(a["phone"], country)
     return {
-        "company": a["company"], "street": a["street"], "street2": a["street2"], "city": a["city"],
-        "state": a["state"], "country": country,
-        "firstName": a["first_name"], "lastName": a["last_name"], "postalCode": a["postal_code"],
+        "company": a["company"],
+        "street": a["street"],
+        "street2": a["street2"],
+        "city": a["city"],
+        "state": a["state"],
+        "country": country,
+        "firstName": a["first_name"],
+        "lastName": a["last_name"],
+        "postalCode": a["postal_code"],
         "phoneNumber": phone,
-        "first_name": a["first_name"], "last_name": a["last_name"], "postal_code": a["postal_code"], "phone": phone,
+        "first_name": a["first_name"],
+        "last_name": a["last_name"],
+        "postal_code": a["postal_code"],
+        "phone": phone,
         "email": email,
     }
 
@@ -217,8 +256,10 @@ def order_public(sub: SubOrder) -> dict:
         "installment_payment": False,
         "payment_method": PAYMENT_METHOD,
         # the parcel's shipping is carried by the first line, so that the lines add up to the order
-        "orderlines": [orderline_public(line, sub, shipping_minor=sub.shipping_minor if i == 0 else 0)
-                       for i, line in enumerate(lines)],
+        "orderlines": [
+            orderline_public(line, sub, shipping_minor=sub.shipping_minor if i == 0 else 0)
+            for i, line in enumerate(lines)
+        ],
     }
     if sub.paid_at is not None:
         body["date_payment"] = timestamp(sub.paid_at)
@@ -234,8 +275,12 @@ def orders_query(call: Call) -> QuerySet[SubOrder]:
     """The caller's sub-orders with all `order_public` reads: one query per page, plus one for the lines."""
     paid_at = LedgerTransaction.objects.filter(kind="sale", suborder=OuterRef("pk")).values("at")[:1]
     lines = OrderLine.objects.select_related("listing__variant__model").order_by("pk")
-    return (suborders_for_merchant(actor=call.actor).select_related("shipment")
-            .annotate(paid_at=Subquery(paid_at)).prefetch_related(Prefetch("lines", queryset=lines)))
+    return (
+        suborders_for_merchant(actor=call.actor)
+        .select_related("shipment")
+        .annotate(paid_at=Subquery(paid_at))
+        .prefetch_related(Prefetch("lines", queryset=lines))
+    )
 
 
 def _order_of(call: Call, order_id: int) -> SubOrder:
@@ -254,13 +299,15 @@ def _path_order_id(raw) -> int:
 
 # ---- GET /ws/orders, GET /ws/orders/{order_id} ----------------------------------------------------------------
 
+
 def _state_filter(request) -> int | None:
     raw = request.GET.get("state", "").strip()
     if not raw:
         return None
     if not _WHOLE.match(raw) or int(raw) not in OrderState.ALL:
-        raise DomainError("WS_FILTER_INVALID", f"state={raw!r} is not an order state (0, 10, 1, 3, 8, 9).",
-                          {"field": "state"})
+        raise DomainError(
+            "WS_FILTER_INVALID", f"state={raw!r} is not an order state (0, 10, 1, 3, 8, 9).", {"field": "state"}
+        )
     return int(raw)
 
 
@@ -277,8 +324,11 @@ def _list_filters(request) -> tuple[dict, dict]:
     country = request.GET.get("country_code", "").strip().lower()
     if country:
         if country not in LOCALES:
-            raise DomainError("WS_FILTER_INVALID", f"country_code={country!r} is not one of the contract's codes "
-                              "(fr-fr, en-us...).", {"field": "country_code"})
+            raise DomainError(
+                "WS_FILTER_INVALID",
+                f"country_code={country!r} is not one of the contract's codes (fr-fr, en-us...).",
+                {"field": "country_code"},
+            )
         lookups["order__market__code"] = LOCALES[country]
     return lookups, ({} if state is not None else {"state__in": HIDDEN_BY_DEFAULT})
 
@@ -300,6 +350,7 @@ def order_get(request, call: Call, order_id: str):
 
 # ---- POST /ws/orders/{order_id} -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Update:
     """An `UpdateOrder` body, normalized: JSON and form bodies saying the same thing are the same update."""
@@ -319,30 +370,42 @@ VAT_TYPES = {"REGULAR": "standard", "MARGINAL": "margin"}
 
 def update_of(body: dict, order_id: int) -> Update:
     if body.get("new_state") in (None, ""):
-        raise DomainError("ORDER_STATE_REQUIRED", "Send new_state: 2 accepts, 3 ships, 4 cancels, 5 or 6 refunds.",
-                          {"field": "new_state"})
+        raise DomainError(
+            "ORDER_STATE_REQUIRED",
+            "Send new_state: 2 accepts, 3 ships, 4 cancels, 5 or 6 refunds.",
+            {"field": "new_state"},
+        )
     new_state = _whole(body["new_state"], "new_state", "ORDER_STATE_INVALID")
     if new_state not in LineState.ALL:
         raise DomainError("ORDER_STATE_INVALID", f"{new_state} is not an orderline state.", {"field": "new_state"})
     if body.get("order_id") not in (None, ""):
         if _whole(body["order_id"], "order_id", "WS_FIELD_INVALID") != order_id:
-            raise DomainError("ORDER_ID_MISMATCH", "The order_id of the body is not the one of the URL.",
-                              {"field": "order_id"})
+            raise DomainError(
+                "ORDER_ID_MISMATCH", "The order_id of the body is not the one of the URL.", {"field": "order_id"}
+            )
     tracking_url = _text(body, "tracking_url", TRACKING_URL_MAX)
     if tracking_url:
         try:
             URLValidator(schemes=["http", "https"])(tracking_url)
         except ValidationError:
-            raise DomainError("ORDER_TRACKING_URL_INVALID", "tracking_url is an http(s) URL.",
-                              {"field": "tracking_url"}) from None
+            raise DomainError(
+                "ORDER_TRACKING_URL_INVALID", "tracking_url is an http(s) URL.", {"field": "tracking_url"}
+            ) from None
     shipper = _text(body, "shipper", CARRIER_MAX)
     serial_number = _text(body, "serial_number", SERIAL_MAX)
     vat_type = _text(body, "vat_type").upper()
     if vat_type and vat_type not in VAT_TYPES:
         raise DomainError("ORDER_VAT_TYPE_INVALID", "vat_type is REGULAR or MARGINAL.", {"field": "vat_type"})
-    return Update(new_state=new_state, sku=_text(body, "sku"), tracking_number=_text(body, "tracking_number", 200),
-                  tracking_url=tracking_url, shipper=shipper, imei=_text(body, "imei"), serial_number=serial_number,
-                  vat_type=VAT_TYPES.get(vat_type, ""))
+    return Update(
+        new_state=new_state,
+        sku=_text(body, "sku"),
+        tracking_number=_text(body, "tracking_number", 200),
+        tracking_url=tracking_url,
+        shipper=shipper,
+        imei=_text(body, "imei"),
+        serial_number=serial_number,
+        vat_type=VAT_TYPES.get(vat_type, ""),
+    )
 
 
 @contextmanager
@@ -378,10 +441,13 @@ def _accept(call: Call, sub: SubOrder, lines: list[OrderLine], chosen: list[Orde
     _refuse_each(chosen or lines[:1], LineState.ACCEPTED)
     others = sorted({l.sku for l in waiting if l not in chosen})
     if others:
-        raise DomainError("ORDER_ACCEPT_PARTIAL_UNSUPPORTED",
-                          f"Lines of this order under other SKUs ({', '.join(others)}) still wait: accept them all "
-                          "at once (new_state 2 without sku), or first cancel those you cannot honour (new_state 4 "
-                          "with their sku).", {"field": "sku", "waiting_skus": others})
+        raise DomainError(
+            "ORDER_ACCEPT_PARTIAL_UNSUPPORTED",
+            f"Lines of this order under other SKUs ({', '.join(others)}) still wait: accept them all "
+            "at once (new_state 2 without sku), or first cancel those you cannot honour (new_state 4 "
+            "with their sku).",
+            {"field": "sku", "waiting_skus": others},
+        )
     suborder_accept(actor=call.actor, suborder_id=sub.pk)
 
 
@@ -391,19 +457,31 @@ def _ship(call: Call, sub: SubOrder, lines: list[OrderLine], update: Update) -> 
     serials = None
     if update.imei or update.serial_number:
         if len(lines) != 1 or lines[0].quantity != 1:
-            raise DomainError("ORDER_SERIAL_AMBIGUOUS", "imei and serial_number go with new_state 3 only for an "
-                              "order of one unit; record them per line with PATCH /ws/orderlines/{id}.",
-                              {"field": "imei" if update.imei else "serial_number"})
+            raise DomainError(
+                "ORDER_SERIAL_AMBIGUOUS",
+                "imei and serial_number go with new_state 3 only for an "
+                "order of one unit; record them per line with PATCH /ws/orderlines/{id}.",
+                {"field": "imei" if update.imei else "serial_number"},
+            )
         wanted = serials_new(lines[0], imei=update.imei, serial_number=update.serial_number)
         serials = {lines[0].pk: wanted} if wanted else None
-    suborder_ship(actor=call.actor, suborder_id=sub.pk, tracking_number=update.tracking_number,
-                  carrier=update.shipper or sub.shipping_carrier, tracking_url=update.tracking_url, serials=serials)
+    suborder_ship(
+        actor=call.actor,
+        suborder_id=sub.pk,
+        tracking_number=update.tracking_number,
+        carrier=update.shipper or sub.shipping_carrier,
+        tracking_url=update.tracking_url,
+        serials=serials,
+    )
 
 
 def _give_back(call: Call, sub: SubOrder, lines: list[OrderLine], chosen: list[OrderLine] | None, to: int) -> None:
     """4 cancels paid lines, 5 refunds accepted ones, 6 shipped ones: the named lines, or all those it applies to."""
-    source = {LineState.CANCELLED: LineState.PAID, LineState.REFUNDED_BEFORE_SHIPPING: LineState.ACCEPTED,
-              LineState.REFUNDED_AFTER_SHIPPING: LineState.SHIPPED}[to]
+    source = {
+        LineState.CANCELLED: LineState.PAID,
+        LineState.REFUNDED_BEFORE_SHIPPING: LineState.ACCEPTED,
+        LineState.REFUNDED_AFTER_SHIPPING: LineState.SHIPPED,
+    }[to]
     chosen = chosen if chosen is not None else [l for l in lines if l.state == source]
     _refuse_each(chosen or lines[:1], to)
     service = orderlines_cancel if to == LineState.CANCELLED else orderlines_refund
@@ -417,11 +495,16 @@ def _apply(call: Call, order_id: int, update: Update) -> tuple[int, dict]:
     if update.sku:
         chosen = [l for l in lines if l.sku.lower() == update.sku.lower()]
         if not chosen:
-            raise NotFound("ORDER_LINE_NOT_FOUND", f"No line of order {order_id} is listing {update.sku!r}.",
-                           {"field": "sku"})
+            raise NotFound(
+                "ORDER_LINE_NOT_FOUND", f"No line of order {order_id} is listing {update.sku!r}.", {"field": "sku"}
+            )
     if update.new_state not in SETTABLE:
-        raise DomainError("ORDER_STATE_NOT_SETTABLE", f"Orderlines are not set to {update.new_state} by the merchant: "
-                          "2 accepts, 3 ships, 4 cancels, 5 and 6 refund.", {"field": "new_state"})
+        raise DomainError(
+            "ORDER_STATE_NOT_SETTABLE",
+            f"Orderlines are not set to {update.new_state} by the merchant: "
+            "2 accepts, 3 ships, 4 cancels, 5 and 6 refund.",
+            {"field": "new_state"},
+        )
     with refusals_as(400), transaction.atomic():  # a refused state change leaves the VAT scheme as it was
         if update.vat_type:
             suborder_vat_scheme_set(actor=call.actor, suborder_id=sub.pk, scheme=update.vat_type)
@@ -440,8 +523,13 @@ def order_update(request, call: Call, order_id: str):
     4 cancels, 5 / 6 refund before / after shipping. With an `Idempotency-Key` a replay returns the first answer."""
     pk = _path_order_id(order_id)
     update = update_of(request_fields(request), pk)
-    outcome = idempotent(scope=call.actor.scope, route=f"ws.orders.{pk}", key=request.headers.get("Idempotency-Key"),
-                         body=asdict(update), run=lambda: _apply(call, pk, update))
+    outcome = idempotent(
+        scope=call.actor.scope,
+        route=f"ws.orders.{pk}",
+        key=request.headers.get("Idempotency-Key"),
+        body=asdict(update),
+        run=lambda: _apply(call, pk, update),
+    )
     response = json_response(outcome.body, outcome.status_code)
     if outcome.replayed:
         response["Idempotent-Replayed"] = "true"
@@ -450,13 +538,17 @@ def order_update(request, call: Call, order_id: str):
 
 # ---- PATCH /ws/orderlines/{orderline_id} ------------------------------------------------------------------------
 
+
 def orderline_update(request, call: Call, orderline_id: str):
     """Record a line's `imei` and/or `serial_number`, once each: the same value again is accepted and changes
     nothing, another one is refused (422 ORDER_SERIAL_ALREADY_SET)."""
     line_id = whole_id(orderline_id)
     if line_id is None:
-        raise DomainError("WS_ORDERLINE_ID_INVALID", f"An orderline id is a whole number, not {orderline_id!r}.",
-                          {"field": "orderline_id"})
+        raise DomainError(
+            "WS_ORDERLINE_ID_INVALID",
+            f"An orderline id is a whole number, not {orderline_id!r}.",
+            {"field": "orderline_id"},
+        )
     body = request_fields(request)
     imei = _text(body, "imei")
     serial_number = _text(body, "serial_number", SERIAL_MAX)

@@ -2,6 +2,7 @@
 
 `page` starts at 1; the size is `page-size` (the contract) or `page_size` (what some clients send), 10 by
 default and at most 50 (the contract's maximum): a larger size is served as 50. A page past the end is empty."""
+
 from dataclasses import dataclass
 
 from remarket.core.errors import DomainError
@@ -21,7 +22,7 @@ class Page:
         return (self.number - 1) * self.size
 
     def slice(self, items):
-        return items[self.offset:self.offset + self.size]
+        return items[self.offset : self.offset + self.size]
 
 
 def _positive(request, name: str, default: int) -> int:
@@ -52,7 +53,9 @@ def _url(request, number: int) -> str:
 
 def page_body(request, page: Page, count: int, results: list) -> dict:
     has_next = page.offset + page.size < count
-    return {"count": count,
-            "next": _url(request, page.number + 1) if has_next else None,
-            "previous": _url(request, page.number - 1) if page.number > 1 else None,
-            "results": results}
+    return {
+        "count": count,
+        "next": _url(request, page.number + 1) if has_next else None,
+        "previous": _url(request, page.number - 1) if page.number > 1 else None,
+        "results": results,
+    }

@@ -1,5 +1,6 @@
 """Reads behind /ws/, always scoped to the caller's merchant: someone else's listing or task is "not found",
 never "forbidden", so its existence does not leak. A listing is named by its UUID or its legacy integer id."""
+
 import uuid
 from collections import defaultdict
 
@@ -19,12 +20,13 @@ def listing_key(ref: str) -> dict:
     try:
         return {"public_id": uuid.UUID(text)}
     except ValueError:
-        raise DomainError("WS_LISTING_ID_INVALID", f"{text!r} is neither a listing UUID nor an integer id.",
-                          {"field": "listingId"}) from None
+        raise DomainError(
+            "WS_LISTING_ID_INVALID", f"{text!r} is neither a listing UUID nor an integer id.", {"field": "listingId"}
+        ) from None
 
 
 def listing_of(*, merchant_id: int, **key) -> Listing:
-    listing = (Listing.objects.select_related("variant__model").filter(merchant_id=merchant_id, **key).first())
+    listing = Listing.objects.select_related("variant__model").filter(merchant_id=merchant_id, **key).first()
     if listing is None:
         raise NotFound("OFFER_NOT_FOUND", "There is no such listing among yours.")
     return listing
@@ -38,8 +40,19 @@ def listings_public(listings: list[Listing], *, market: Market, can_sell: bool) 
     """`ListingPublic` for each listing as seen in `market`: two queries whatever the number of listings."""
     terms = {t.listing_id: t for t in ListingMarket.objects.filter(listing__in=listings, market=market)}
     shippings = defaultdict(list)
-    for option in (ShippingOption.objects.filter(terms__listing__in=listings).select_related("terms__market")
-                   .order_by("terms__market__code", "carrier")):
+    for option in (
+        ShippingOption.objects.filter(terms__listing__in=listings)
+        .select_related("terms__market")
+        .order_by("terms__market__code", "carrier")
+    ):
         shippings[option.terms.listing_id].append(option)
-    return [listing_public(listing, term=terms.get(listing.pk), currency=market.currency, can_sell=can_sell,
-                           shippings=shippings[listing.pk]) for listing in listings]
+    return [
+        listing_public(
+            listing,
+            term=terms.get(listing.pk),
+            currency=market.currency,
+            can_sell=can_sell,
+            shippings=shippings[listing.pk],
+        )
+        for listing in listings
+    ]

@@ -7,6 +7,7 @@ Defaults for what the contract returns and remarket does not model (also listed 
   0 (pending validation) and 3 (missing information) never occur: listings need no review here;
 - `new_battery` is false: batteries are not tracked per listing (every device is sold at ≥ 80 % capacity);
 - shipping delays are stored in business days and shown in hours (days × 24)."""
+
 from decimal import Decimal
 
 from remarket.catalog.grades import legacy_state
@@ -33,7 +34,7 @@ def number(minor: int, currency: str) -> float:
 
 
 def title(listing: Listing) -> str:
-    """"Apple iPhone 15 - 128 GB - Black", the reference's dash-separated style."""
+    """ "Apple iPhone 15 - 128 GB - Black", the reference's dash-separated style."""
     variant = listing.variant
     return " - ".join([str(variant.model), *filter(None, variant.label.split(" · "))])
 
@@ -46,12 +47,18 @@ def publication_state(*, can_sell: bool, term: ListingMarket | None) -> int:
 
 def shipping_public(option: ShippingOption) -> dict:
     terms = option.terms
-    return {"shipping_price": amount(option.price_minor, terms.currency), "shipping_delay": option.delay_days * 24,
-            "shipper": option.carrier, "shipper_display": option.carrier, "country_code": locale_of(terms.market)}
+    return {
+        "shipping_price": amount(option.price_minor, terms.currency),
+        "shipping_delay": option.delay_days * 24,
+        "shipper": option.carrier,
+        "shipper_display": option.carrier,
+        "country_code": locale_of(terms.market),
+    }
 
 
-def listing_public(listing: Listing, *, term: ListingMarket | None, currency: str, can_sell: bool,
-                   shippings: list[ShippingOption]) -> dict:
+def listing_public(
+    listing: Listing, *, term: ListingMarket | None, currency: str, can_sell: bool, shippings: list[ShippingOption]
+) -> dict:
     """`ListingPublic`: the listing as seen in one market (`term` is its terms there, if any)."""
     price = term.price_minor if term is not None else 0
     ceiling = term.max_price_minor if term is not None and term.max_price_minor is not None else price

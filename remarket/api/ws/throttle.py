@@ -4,6 +4,7 @@ scale, the database in the embedded setup), so `remarket serve --workers 4` hold
 Fixed windows: the contract's reference blocks above ~200 requests per 10 s per token, and above ~20 per 10 s
 on the more expensive catalog endpoints, until the window ends (`Retry-After`). Limits are settings
 (`WS_RATE_LIMIT`, `WS_CATALOG_RATE_LIMIT`, each `(requests, seconds)`) so tests can lower them."""
+
 import math
 
 from django.conf import settings

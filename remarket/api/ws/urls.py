@@ -2,6 +2,7 @@
 
 Paths answer with or without a trailing slash (the reference's examples use both). Any other /ws/ path is a
 JSON 404."""
+
 from django.urls import re_path
 from django.views.decorators.csrf import csrf_exempt
 
@@ -36,27 +37,46 @@ def _not_found(request, path=""):
 
 urlpatterns = [
     re_path(r"^category/tree/?$", resource(GET=Operation(catalog.category_tree, TREE, bucket="catalog"))),
-    re_path(r"^category/tree/(?P<category_id>[^/]+)/?$",
-            resource(GET=Operation(catalog.category_branch, BRANCH, bucket="catalog"))),
-    re_path(r"^listings/?$", resource(GET=Operation(listings.listings_list, LIST),
-                                      POST=Operation(listings.listings_batch, WRITE))),
+    re_path(
+        r"^category/tree/(?P<category_id>[^/]+)/?$",
+        resource(GET=Operation(catalog.category_branch, BRANCH, bucket="catalog")),
+    ),
+    re_path(
+        r"^listings/?$",
+        resource(GET=Operation(listings.listings_list, LIST), POST=Operation(listings.listings_batch, WRITE)),
+    ),
     re_path(r"^listings/detail/?$", resource(GET=Operation(listings.listing_by_reference, READ))),
-    re_path(r"^listings/(?P<listing_ref>[^/]+)/?$", resource(GET=Operation(listings.listing_get, READ),
-                                                             POST=Operation(listings.listing_update, WRITE))),
+    re_path(
+        r"^listings/(?P<listing_ref>[^/]+)/?$",
+        resource(GET=Operation(listings.listing_get, READ), POST=Operation(listings.listing_update, WRITE)),
+    ),
     re_path(r"^tasks/(?P<task_id>[^/]+)/?$", resource(GET=Operation(tasks.task_get, TASK, market=False))),
-    re_path(r"^backbox/v1/competitors/(?P<listing_ref>[^/]+)/?$",
-            resource(GET=Operation(backbox.competitors, COMPETITORS, market=False))),
+    re_path(
+        r"^backbox/v1/competitors/(?P<listing_ref>[^/]+)/?$",
+        resource(GET=Operation(backbox.competitors, COMPETITORS, market=False)),
+    ),
     re_path(r"^listings_bi/?$", resource(GET=Operation(backbox.listings_bi, BI))),
     re_path(r"^orders/?$", resource(GET=Operation(orders.orders_list, ORDERS, market=False))),
-    re_path(r"^orders/(?P<order_id>[^/]+)/?$", resource(GET=Operation(orders.order_get, ORDERS, market=False),
-                                                        POST=Operation(orders.order_update, ORDERS, market=False))),
-    re_path(r"^orders/(?P<order_id>[^/]+)/invoice/?$",
-            resource(POST=Operation(invoices.invoice_post, ORDERS, market=False))),
-    re_path(r"^orderlines/(?P<orderline_id>[^/]+)/?$",
-            resource(PATCH=Operation(orders.orderline_update, ORDERLINE, market=False))),
-    re_path(r"^shipping/v1/deliveries/?$",
-            resource(GET=Operation(deliveries.deliveries_list, DELIVERIES, market=False))),
-    re_path(r"^shipping/v1/deliveries/(?P<delivery_id>[^/]+)/?$",
-            resource(GET=Operation(deliveries.delivery_get, DELIVERY, market=False))),
+    re_path(
+        r"^orders/(?P<order_id>[^/]+)/?$",
+        resource(
+            GET=Operation(orders.order_get, ORDERS, market=False),
+            POST=Operation(orders.order_update, ORDERS, market=False),
+        ),
+    ),
+    re_path(
+        r"^orders/(?P<order_id>[^/]+)/invoice/?$", resource(POST=Operation(invoices.invoice_post, ORDERS, market=False))
+    ),
+    re_path(
+        r"^orderlines/(?P<orderline_id>[^/]+)/?$",
+        resource(PATCH=Operation(orders.orderline_update, ORDERLINE, market=False)),
+    ),
+    re_path(
+        r"^shipping/v1/deliveries/?$", resource(GET=Operation(deliveries.deliveries_list, DELIVERIES, market=False))
+    ),
+    re_path(
+        r"^shipping/v1/deliveries/(?P<delivery_id>[^/]+)/?$",
+        resource(GET=Operation(deliveries.delivery_get, DELIVERY, market=False)),
+    ),
     re_path(r"^(?P<path>.*)$", _not_found),
 ]

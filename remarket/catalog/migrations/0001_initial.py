@@ -5,49 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('impact_key', models.CharField(blank=True, max_length=40)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.category')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("impact_key", models.CharField(blank=True, max_length=40)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'categories',
+                "verbose_name_plural": "categories",
             },
         ),
         migrations.CreateModel(
-            name='ProductModel',
+            name="ProductModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('brand', models.CharField(max_length=60)),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=140, unique=True)),
-                ('release_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('specs', models.JSONField(blank=True, default=dict)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='models', to='catalog.category')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("brand", models.CharField(max_length=60)),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=140, unique=True)),
+                ("release_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("specs", models.JSONField(blank=True, default=dict)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="models", to="catalog.category"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Variant',
+            name="Variant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('storage_gb', models.PositiveIntegerField(blank=True, null=True)),
-                ('colour', models.CharField(blank=True, max_length=40)),
-                ('ean', models.CharField(blank=True, max_length=14)),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='variants', to='catalog.productmodel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("storage_gb", models.PositiveIntegerField(blank=True, null=True)),
+                ("colour", models.CharField(blank=True, max_length=40)),
+                ("ean", models.CharField(blank=True, max_length=14)),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="variants", to="catalog.productmodel"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('model', 'storage_gb', 'colour'), name='variant_unique'), models.CheckConstraint(condition=models.Q(('storage_gb__isnull', True), ('storage_gb__gt', 0), _connector='OR'), name='variant_storage_positive')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("model", "storage_gb", "colour"), name="variant_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("storage_gb__isnull", True), ("storage_gb__gt", 0), _connector="OR"),
+                        name="variant_storage_positive",
+                    ),
+                ],
             },
         ),
     ]

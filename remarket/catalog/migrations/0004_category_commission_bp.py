@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_alter_variant_public_id'),
+        ("catalog", "0003_alter_variant_public_id"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='category',
-            name='commission_bp',
+            model_name="category",
+            name="commission_bp",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
     ]

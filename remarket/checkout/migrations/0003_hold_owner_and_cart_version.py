@@ -4,57 +4,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checkout', '0002_savedcart'),
-        ('orders', '0004_taxes_and_commission'),
+        ("checkout", "0002_savedcart"),
+        ("orders", "0004_taxes_and_commission"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='stockhold',
-            name='checkout_key',
-            field=models.CharField(blank=True, default='', max_length=120),
+            model_name="stockhold",
+            name="checkout_key",
+            field=models.CharField(blank=True, default="", max_length=120),
         ),
         migrations.AddField(
-            model_name='stockhold',
-            name='client_ip',
-            field=models.CharField(blank=True, default='', max_length=45),
+            model_name="stockhold",
+            name="client_ip",
+            field=models.CharField(blank=True, default="", max_length=45),
         ),
         migrations.AddField(
-            model_name='stockhold',
-            name='created_at',
+            model_name="stockhold",
+            name="created_at",
             field=models.DateTimeField(null=True),
         ),
         migrations.AddField(
-            model_name='stockhold',
-            name='customer_id',
+            model_name="stockhold",
+            name="customer_id",
             field=models.BigIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='stockhold',
-            name='session_key',
-            field=models.CharField(blank=True, default='', max_length=64),
+            model_name="stockhold",
+            name="session_key",
+            field=models.CharField(blank=True, default="", max_length=64),
         ),
         migrations.AddField(
-            model_name='stockhold',
-            name='units',
+            model_name="stockhold",
+            name="units",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddIndex(
-            model_name='stockhold',
-            index=models.Index(condition=models.Q(('session_key', ''), _negated=True), fields=['session_key', 'created_at'], name='hold_by_session'),
+            model_name="stockhold",
+            index=models.Index(
+                condition=models.Q(("session_key", ""), _negated=True),
+                fields=["session_key", "created_at"],
+                name="hold_by_session",
+            ),
         ),
         migrations.AddIndex(
-            model_name='stockhold',
-            index=models.Index(condition=models.Q(('customer_id__isnull', False)), fields=['customer_id', 'created_at'], name='hold_by_customer'),
+            model_name="stockhold",
+            index=models.Index(
+                condition=models.Q(("customer_id__isnull", False)),
+                fields=["customer_id", "created_at"],
+                name="hold_by_customer",
+            ),
         ),
         migrations.AddIndex(
-            model_name='stockhold',
-            index=models.Index(condition=models.Q(('client_ip', ''), _negated=True), fields=['client_ip', 'created_at'], name='hold_by_ip'),
+            model_name="stockhold",
+            index=models.Index(
+                condition=models.Q(("client_ip", ""), _negated=True),
+                fields=["client_ip", "created_at"],
+                name="hold_by_ip",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stockhold',
-            constraint=models.UniqueConstraint(condition=models.Q(('checkout_key', ''), _negated=True), fields=('checkout_key',), name='one_order_per_cart_version'),
+            model_name="stockhold",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("checkout_key", ""), _negated=True),
+                fields=("checkout_key",),
+                name="one_order_per_cart_version",
+            ),
         ),
     ]

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateCounter',
+            name="RateCounter",
             fields=[
-                ('key', models.CharField(max_length=200, primary_key=True, serialize=False)),
-                ('count', models.PositiveIntegerField()),
-                ('expires_at', models.DateTimeField(db_index=True)),
+                ("key", models.CharField(max_length=200, primary_key=True, serialize=False)),
+                ("count", models.PositiveIntegerField()),
+                ("expires_at", models.DateTimeField(db_index=True)),
             ],
         ),
     ]

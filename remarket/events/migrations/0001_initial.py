@@ -5,51 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PeriodicJob',
+            name="PeriodicJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True)),
-                ('next_run_at', models.DateTimeField()),
-                ('last_run_at', models.DateTimeField(blank=True, null=True)),
-                ('last_result', models.CharField(blank=True, max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=60, unique=True)),
+                ("next_run_at", models.DateTimeField()),
+                ("last_run_at", models.DateTimeField(blank=True, null=True)),
+                ("last_result", models.CharField(blank=True, max_length=200)),
             ],
         ),
         migrations.CreateModel(
-            name='OutboxEvent',
+            name="OutboxEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.CharField(max_length=60)),
-                ('payload', models.JSONField()),
-                ('created_at', models.DateTimeField()),
-                ('available_at', models.DateTimeField()),
-                ('lease_owner', models.CharField(blank=True, max_length=64)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("topic", models.CharField(max_length=60)),
+                ("payload", models.JSONField()),
+                ("created_at", models.DateTimeField()),
+                ("available_at", models.DateTimeField()),
+                ("lease_owner", models.CharField(blank=True, max_length=64)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['done_at', 'available_at'], name='outbox_pending')],
+                "indexes": [models.Index(fields=["done_at", "available_at"], name="outbox_pending")],
             },
         ),
         migrations.CreateModel(
-            name='HandlerRun',
+            name="HandlerRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('handler', models.CharField(max_length=100)),
-                ('at', models.DateTimeField()),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='events.outboxevent')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("handler", models.CharField(max_length=100)),
+                ("at", models.DateTimeField()),
+                ("event", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="events.outboxevent")),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('handler', 'event'), name='handler_once_per_event')],
+                "constraints": [models.UniqueConstraint(fields=("handler", "event"), name="handler_once_per_event")],
             },
         ),
     ]

@@ -6,106 +6,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('merchants', '0004_commission_default_is_empty'),
-        ('orders', '0004_taxes_and_commission'),
+        ("merchants", "0004_commission_default_is_empty"),
+        ("orders", "0004_taxes_and_commission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invoice',
+            name="Invoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invoice', 'Invoice'), ('credit_note', 'Credit note')], max_length=12)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('sequence', models.PositiveIntegerField()),
-                ('number', models.CharField(max_length=40, unique=True)),
-                ('issued_at', models.DateTimeField()),
-                ('issued_on', models.DateField()),
-                ('language', models.CharField(max_length=10)),
-                ('currency', models.CharField(max_length=3)),
-                ('seller', models.JSONField()),
-                ('buyer', models.JSONField()),
-                ('net_minor', models.BigIntegerField()),
-                ('tax_minor', models.BigIntegerField()),
-                ('total_minor', models.BigIntegerField()),
-                ('taxes', models.JSONField(default=list)),
-                ('margin_scheme', models.BooleanField(default=False)),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='credit_notes', to='invoices.invoice')),
-                ('merchant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='merchants.merchant')),
-                ('suborder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='orders.suborder')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(choices=[("invoice", "Invoice"), ("credit_note", "Credit note")], max_length=12),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("sequence", models.PositiveIntegerField()),
+                ("number", models.CharField(max_length=40, unique=True)),
+                ("issued_at", models.DateTimeField()),
+                ("issued_on", models.DateField()),
+                ("language", models.CharField(max_length=10)),
+                ("currency", models.CharField(max_length=3)),
+                ("seller", models.JSONField()),
+                ("buyer", models.JSONField()),
+                ("net_minor", models.BigIntegerField()),
+                ("tax_minor", models.BigIntegerField()),
+                ("total_minor", models.BigIntegerField()),
+                ("taxes", models.JSONField(default=list)),
+                ("margin_scheme", models.BooleanField(default=False)),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_notes",
+                        to="invoices.invoice",
+                    ),
+                ),
+                (
+                    "merchant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="invoices", to="merchants.merchant"
+                    ),
+                ),
+                (
+                    "suborder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="invoices", to="orders.suborder"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='InvoiceCounter',
+            name="InvoiceCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('kind', models.CharField(choices=[('invoice', 'Invoice'), ('credit_note', 'Credit note')], max_length=12)),
-                ('last_number', models.PositiveIntegerField(default=0)),
-                ('merchant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='merchants.merchant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField()),
+                (
+                    "kind",
+                    models.CharField(choices=[("invoice", "Invoice"), ("credit_note", "Credit note")], max_length=12),
+                ),
+                ("last_number", models.PositiveIntegerField(default=0)),
+                (
+                    "merchant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="merchants.merchant"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='InvoiceLine',
+            name="InvoiceLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('quantity', models.IntegerField()),
-                ('unit_price_minor', models.BigIntegerField()),
-                ('total_minor', models.BigIntegerField()),
-                ('tax_scheme', models.CharField(max_length=10)),
-                ('tax_rate', models.DecimalField(blank=True, decimal_places=5, max_digits=6, null=True)),
-                ('tax_jurisdiction', models.CharField(blank=True, max_length=12)),
-                ('tax_minor', models.BigIntegerField(default=0)),
-                ('paid_minor', models.BigIntegerField()),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='invoices.invoice')),
-                ('order_line', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.orderline')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("quantity", models.IntegerField()),
+                ("unit_price_minor", models.BigIntegerField()),
+                ("total_minor", models.BigIntegerField()),
+                ("tax_scheme", models.CharField(max_length=10)),
+                ("tax_rate", models.DecimalField(blank=True, decimal_places=5, max_digits=6, null=True)),
+                ("tax_jurisdiction", models.CharField(blank=True, max_length=12)),
+                ("tax_minor", models.BigIntegerField(default=0)),
+                ("paid_minor", models.BigIntegerField()),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="invoices.invoice"
+                    ),
+                ),
+                (
+                    "order_line",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orders.orderline",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['invoice', 'position'],
+                "ordering": ["invoice", "position"],
             },
         ),
         migrations.CreateModel(
-            name='InvoiceUpload',
+            name="InvoiceUpload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=200)),
-                ('content', models.BinaryField()),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField()),
-                ('suborder', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='invoice_upload', to='orders.suborder')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("filename", models.CharField(max_length=200)),
+                ("content", models.BinaryField()),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField()),
+                (
+                    "suborder",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="invoice_upload", to="orders.suborder"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['merchant', 'issued_at'], name='invoices_in_merchan_b8918d_idx'),
+            model_name="invoice",
+            index=models.Index(fields=["merchant", "issued_at"], name="invoices_in_merchan_b8918d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(fields=('merchant', 'kind', 'year', 'sequence'), name='invoice_number_once'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                fields=("merchant", "kind", "year", "sequence"), name="invoice_number_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'invoice')), fields=('suborder',), name='one_invoice_per_suborder'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "invoice")), fields=("suborder",), name="one_invoice_per_suborder"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('corrects__isnull', False), ('kind', 'credit_note'), ('total_minor__lte', 0)), models.Q(('corrects__isnull', True), ('kind', 'invoice'), ('total_minor__gte', 0)), _connector='OR'), name='invoice_sign_by_kind'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("corrects__isnull", False), ("kind", "credit_note"), ("total_minor__lte", 0)),
+                    models.Q(("corrects__isnull", True), ("kind", "invoice"), ("total_minor__gte", 0)),
+                    _connector="OR",
+                ),
+                name="invoice_sign_by_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoicecounter',
-            constraint=models.UniqueConstraint(fields=('merchant', 'year', 'kind'), name='one_counter_per_series'),
+            model_name="invoicecounter",
+            constraint=models.UniqueConstraint(fields=("merchant", "year", "kind"), name="one_counter_per_series"),
         ),
         migrations.AddConstraint(
-            model_name='invoiceline',
-            constraint=models.UniqueConstraint(fields=('invoice', 'position'), name='invoice_line_position'),
+            model_name="invoiceline",
+            constraint=models.UniqueConstraint(fields=("invoice", "position"), name="invoice_line_position"),
         ),
     ]

@@ -19,5 +19,6 @@ def rate_percent(rate, language="en"):
         return ""
     from decimal import Decimal
 
-    return format_percent(Decimal(str(rate)).normalize(), locale=str(language).replace("-", "_"),
-                          decimal_quantization=False)
+    return format_percent(
+        Decimal(str(rate)).normalize(), locale=str(language).replace("-", "_"), decimal_quantization=False
+    )

@@ -5,43 +5,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('merchants', '0001_initial'),
-        ('orders', '0001_initial'),
+        ("merchants", "0001_initial"),
+        ("orders", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LedgerTransaction',
+            name="LedgerTransaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30)),
-                ('at', models.DateTimeField()),
-                ('memo', models.CharField(blank=True, max_length=200)),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='orders.order')),
-                ('suborder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='orders.suborder')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=30)),
+                ("at", models.DateTimeField()),
+                ("memo", models.CharField(blank=True, max_length=200)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="orders.order"
+                    ),
+                ),
+                (
+                    "suborder",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="orders.suborder"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('account', models.CharField(choices=[('gateway_clearing', 'Gateway clearing (money the gateway holds for us)'), ('merchant_payable', 'Owed to a merchant'), ('commission_revenue', 'Commission revenue'), ('tax_payable', 'Tax payable'), ('refunds', 'Refunds')], max_length=30)),
-                ('amount_minor', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('merchant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='merchants.merchant')),
-                ('transaction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='ledger.ledgertransaction')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "account",
+                    models.CharField(
+                        choices=[
+                            ("gateway_clearing", "Gateway clearing (money the gateway holds for us)"),
+                            ("merchant_payable", "Owed to a merchant"),
+                            ("commission_revenue", "Commission revenue"),
+                            ("tax_payable", "Tax payable"),
+                            ("refunds", "Refunds"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("amount_minor", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "merchant",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="merchants.merchant"
+                    ),
+                ),
+                (
+                    "transaction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="ledger.ledgertransaction",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='ledgertransaction',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'sale')), fields=('kind', 'suborder'), name='one_sale_per_suborder'),
+            model_name="ledgertransaction",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "sale")), fields=("kind", "suborder"), name="one_sale_per_suborder"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['account', 'merchant', 'currency'], name='ledger_ledg_account_d54733_idx'),
+            model_name="ledgerentry",
+            index=models.Index(fields=["account", "merchant", "currency"], name="ledger_ledg_account_d54733_idx"),
         ),
     ]

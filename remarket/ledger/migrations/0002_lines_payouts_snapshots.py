@@ -5,100 +5,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0001_initial'),
-        ('merchants', '0003_commission_override_subscription_fee'),
-        ('orders', '0004_taxes_and_commission'),
+        ("ledger", "0001_initial"),
+        ("merchants", "0003_commission_override_subscription_fee"),
+        ("orders", "0004_taxes_and_commission"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BalanceSnapshot',
+            name="BalanceSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('account', models.CharField(choices=[('gateway_clearing', 'Gateway clearing (money the gateway holds for us)'), ('merchant_payable', 'Owed to a merchant'), ('commission_revenue', 'Commission revenue'), ('fee_revenue', 'Subscription fee revenue'), ('tax_payable', 'Tax the marketplace remits (US sales tax)'), ('bank', 'Bank (payouts paid)')], max_length=30)),
-                ('currency', models.CharField(max_length=3)),
-                ('as_of', models.DateTimeField()),
-                ('amount_minor', models.BigIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "account",
+                    models.CharField(
+                        choices=[
+                            ("gateway_clearing", "Gateway clearing (money the gateway holds for us)"),
+                            ("merchant_payable", "Owed to a merchant"),
+                            ("commission_revenue", "Commission revenue"),
+                            ("fee_revenue", "Subscription fee revenue"),
+                            ("tax_payable", "Tax the marketplace remits (US sales tax)"),
+                            ("bank", "Bank (payouts paid)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("as_of", models.DateTimeField()),
+                ("amount_minor", models.BigIntegerField()),
             ],
         ),
         migrations.CreateModel(
-            name='Payout',
+            name="Payout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3)),
-                ('period', models.DateField()),
-                ('period_start', models.DateTimeField()),
-                ('period_end', models.DateTimeField()),
-                ('opening_minor', models.BigIntegerField()),
-                ('movements_minor', models.BigIntegerField()),
-                ('amount_minor', models.BigIntegerField()),
-                ('created_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("currency", models.CharField(max_length=3)),
+                ("period", models.DateField()),
+                ("period_start", models.DateTimeField()),
+                ("period_end", models.DateTimeField()),
+                ("opening_minor", models.BigIntegerField()),
+                ("movements_minor", models.BigIntegerField()),
+                ("amount_minor", models.BigIntegerField()),
+                ("created_at", models.DateTimeField()),
             ],
         ),
         migrations.RemoveIndex(
-            model_name='ledgerentry',
-            name='ledger_ledg_account_d54733_idx',
+            model_name="ledgerentry",
+            name="ledger_ledg_account_d54733_idx",
         ),
         migrations.AddField(
-            model_name='ledgerentry',
-            name='at',
+            model_name="ledgerentry",
+            name="at",
             field=models.DateTimeField(null=True),
         ),
         migrations.AddField(
-            model_name='ledgerentry',
-            name='line',
-            field=models.CharField(choices=[('sale', 'Sale'), ('tax', 'Tax'), ('shipping', 'Shipping'), ('commission', 'Commission'), ('fee', 'Subscription fee'), ('payout', 'Payout')], default='sale', max_length=12),
+            model_name="ledgerentry",
+            name="line",
+            field=models.CharField(
+                choices=[
+                    ("sale", "Sale"),
+                    ("tax", "Tax"),
+                    ("shipping", "Shipping"),
+                    ("commission", "Commission"),
+                    ("fee", "Subscription fee"),
+                    ("payout", "Payout"),
+                ],
+                default="sale",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='ledgertransaction',
-            name='merchant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='merchants.merchant'),
+            model_name="ledgertransaction",
+            name="merchant",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="merchants.merchant"
+            ),
         ),
         migrations.AddField(
-            model_name='ledgertransaction',
-            name='period',
+            model_name="ledgertransaction",
+            name="period",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='account',
-            field=models.CharField(choices=[('gateway_clearing', 'Gateway clearing (money the gateway holds for us)'), ('merchant_payable', 'Owed to a merchant'), ('commission_revenue', 'Commission revenue'), ('fee_revenue', 'Subscription fee revenue'), ('tax_payable', 'Tax the marketplace remits (US sales tax)'), ('bank', 'Bank (payouts paid)')], max_length=30),
+            model_name="ledgerentry",
+            name="account",
+            field=models.CharField(
+                choices=[
+                    ("gateway_clearing", "Gateway clearing (money the gateway holds for us)"),
+                    ("merchant_payable", "Owed to a merchant"),
+                    ("commission_revenue", "Commission revenue"),
+                    ("fee_revenue", "Subscription fee revenue"),
+                    ("tax_payable", "Tax the marketplace remits (US sales tax)"),
+                    ("bank", "Bank (payouts paid)"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['account', 'merchant', 'currency', 'at'], name='ledger_ledg_account_980067_idx'),
+            model_name="ledgerentry",
+            index=models.Index(fields=["account", "merchant", "currency", "at"], name="ledger_ledg_account_980067_idx"),
         ),
         migrations.AddConstraint(
-            model_name='ledgertransaction',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'fee')), fields=('merchant', 'period'), name='one_fee_a_month'),
+            model_name="ledgertransaction",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "fee")), fields=("merchant", "period"), name="one_fee_a_month"
+            ),
         ),
         migrations.AddField(
-            model_name='balancesnapshot',
-            name='merchant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='merchants.merchant'),
+            model_name="balancesnapshot",
+            name="merchant",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="merchants.merchant"
+            ),
         ),
         migrations.AddField(
-            model_name='payout',
-            name='merchant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payouts', to='merchants.merchant'),
+            model_name="payout",
+            name="merchant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="payouts", to="merchants.merchant"
+            ),
         ),
         migrations.AddField(
-            model_name='payout',
-            name='transaction',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='ledger.ledgertransaction'),
+            model_name="payout",
+            name="transaction",
+            field=models.OneToOneField(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="ledger.ledgertransaction"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='balancesnapshot',
-            constraint=models.UniqueConstraint(fields=('account', 'merchant', 'currency', 'as_of'), name='one_snapshot_per_moment'),
+            model_name="balancesnapshot",
+            constraint=models.UniqueConstraint(
+                fields=("account", "merchant", "currency", "as_of"), name="one_snapshot_per_moment"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payout',
-            constraint=models.UniqueConstraint(fields=('merchant', 'currency', 'period'), name='one_payout_a_period'),
+            model_name="payout",
+            constraint=models.UniqueConstraint(fields=("merchant", "currency", "period"), name="one_payout_a_period"),
         ),
         migrations.AddConstraint(
-            model_name='payout',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_minor__gte', 0)), name='payout_not_negative'),
+            model_name="payout",
+            constraint=models.CheckConstraint(condition=models.Q(("amount_minor__gte", 0)), name="payout_not_negative"),
         ),
     ]

@@ -4,6 +4,7 @@ On PostgreSQL, entries and transactions are append-only (an UPDATE or DELETE is 
 which only a full reset uses, is not), and a deferred constraint trigger checks at commit that every
 transaction touched sums to zero per currency. On SQLite, which has no deferred triggers, `ledger_post` is the
 check, and the admin offers no change or delete."""
+
 from django.db import migrations
 
 
@@ -56,5 +57,7 @@ def triggers_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("ledger", "0002_lines_payouts_snapshots")]
-    operations = [migrations.RunPython(backfill, migrations.RunPython.noop),
-                  migrations.RunPython(triggers, triggers_drop)]
+    operations = [
+        migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.RunPython(triggers, triggers_drop),
+    ]

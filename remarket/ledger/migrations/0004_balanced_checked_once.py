@@ -7,6 +7,7 @@ trigger), but a firing for the ledger transaction that was checked just before i
 returns at once. Any INSERT into the entries forgets that mark first (a BEFORE statement trigger), so entries
 added after a check (after `SET CONSTRAINTS ... IMMEDIATE`, say) are checked again. The mark is a
 transaction-local setting: it ends, or rolls back, with the transaction. Append-only triggers are unchanged."""
+
 from django.db import migrations
 
 PG = """

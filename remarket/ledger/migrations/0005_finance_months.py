@@ -5,28 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0004_balanced_checked_once'),
-        ('markets', '0003_load_tax_rates'),
+        ("ledger", "0004_balanced_checked_once"),
+        ("markets", "0003_load_tax_rates"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FinanceMonth',
+            name="FinanceMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3)),
-                ('month', models.DateField()),
-                ('gmv_minor', models.BigIntegerField()),
-                ('refunds_minor', models.BigIntegerField()),
-                ('commission_minor', models.BigIntegerField()),
-                ('merchant_vat_minor', models.BigIntegerField()),
-                ('sales_tax_minor', models.BigIntegerField()),
-                ('market', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='markets.market')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("currency", models.CharField(max_length=3)),
+                ("month", models.DateField()),
+                ("gmv_minor", models.BigIntegerField()),
+                ("refunds_minor", models.BigIntegerField()),
+                ("commission_minor", models.BigIntegerField()),
+                ("merchant_vat_minor", models.BigIntegerField()),
+                ("sales_tax_minor", models.BigIntegerField()),
+                ("market", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="markets.market")),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('market', 'currency', 'month'), name='one_finance_month')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("market", "currency", "month"), name="one_finance_month")
+                ],
             },
         ),
     ]

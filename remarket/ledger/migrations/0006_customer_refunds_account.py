@@ -4,25 +4,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0005_finance_months'),
+        ("ledger", "0005_finance_months"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='balancesnapshot',
-            name='account',
-            field=models.CharField(choices=[('gateway_clearing', 'Gateway clearing (money the gateway holds for us)'), ('merchant_payable', 'Owed to a merchant'), ('commission_revenue', 'Commission revenue'), ('fee_revenue', 'Subscription fee revenue'), ('tax_payable', 'Tax the marketplace remits (US sales tax)'), ('bank', 'Bank (payouts paid)'), ('customer_refunds', 'Owed back to customers (money captured for no order)')], max_length=30),
+            model_name="balancesnapshot",
+            name="account",
+            field=models.CharField(
+                choices=[
+                    ("gateway_clearing", "Gateway clearing (money the gateway holds for us)"),
+                    ("merchant_payable", "Owed to a merchant"),
+                    ("commission_revenue", "Commission revenue"),
+                    ("fee_revenue", "Subscription fee revenue"),
+                    ("tax_payable", "Tax the marketplace remits (US sales tax)"),
+                    ("bank", "Bank (payouts paid)"),
+                    ("customer_refunds", "Owed back to customers (money captured for no order)"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='account',
-            field=models.CharField(choices=[('gateway_clearing', 'Gateway clearing (money the gateway holds for us)'), ('merchant_payable', 'Owed to a merchant'), ('commission_revenue', 'Commission revenue'), ('fee_revenue', 'Subscription fee revenue'), ('tax_payable', 'Tax the marketplace remits (US sales tax)'), ('bank', 'Bank (payouts paid)'), ('customer_refunds', 'Owed back to customers (money captured for no order)')], max_length=30),
+            model_name="ledgerentry",
+            name="account",
+            field=models.CharField(
+                choices=[
+                    ("gateway_clearing", "Gateway clearing (money the gateway holds for us)"),
+                    ("merchant_payable", "Owed to a merchant"),
+                    ("commission_revenue", "Commission revenue"),
+                    ("fee_revenue", "Subscription fee revenue"),
+                    ("tax_payable", "Tax the marketplace remits (US sales tax)"),
+                    ("bank", "Bank (payouts paid)"),
+                    ("customer_refunds", "Owed back to customers (money captured for no order)"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='line',
-            field=models.CharField(choices=[('sale', 'Sale'), ('tax', 'Tax'), ('shipping', 'Shipping'), ('commission', 'Commission'), ('fee', 'Subscription fee'), ('payout', 'Payout'), ('refund', 'Refund of money captured for no order')], default='sale', max_length=12),
+            model_name="ledgerentry",
+            name="line",
+            field=models.CharField(
+                choices=[
+                    ("sale", "Sale"),
+                    ("tax", "Tax"),
+                    ("shipping", "Shipping"),
+                    ("commission", "Commission"),
+                    ("fee", "Subscription fee"),
+                    ("payout", "Payout"),
+                    ("refund", "Refund of money captured for no order"),
+                ],
+                default="sale",
+                max_length=12,
+            ),
         ),
     ]

@@ -6,80 +6,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('kind', models.CharField(choices=[('web', 'Web'), ('store', 'Own store'), ('partner', 'Partner point of sale')], max_length=8)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("web", "Web"), ("store", "Own store"), ("partner", "Partner point of sale")],
+                        max_length=8,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Market',
+            name="Market",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True)),
-                ('country', django_countries.fields.CountryField(max_length=2)),
-                ('currency', models.CharField(max_length=3)),
-                ('language', models.CharField(max_length=10)),
-                ('time_zone', models.CharField(max_length=64)),
-                ('vat_rate_bp', models.PositiveIntegerField(default=0)),
-                ('prices_include_tax', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=2, unique=True)),
+                ("country", django_countries.fields.CountryField(max_length=2)),
+                ("currency", models.CharField(max_length=3)),
+                ("language", models.CharField(max_length=10)),
+                ("time_zone", models.CharField(max_length=64)),
+                ("vat_rate_bp", models.PositiveIntegerField(default=0)),
+                ("prices_include_tax", models.BooleanField(default=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('commission_bp', models.PositiveIntegerField(default=500)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("commission_bp", models.PositiveIntegerField(default=500)),
             ],
         ),
         migrations.CreateModel(
-            name='FxRate',
+            name="FxRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3)),
-                ('month', models.DateField()),
-                ('per_usd', models.DecimalField(decimal_places=6, max_digits=18)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("currency", models.CharField(max_length=3)),
+                ("month", models.DateField()),
+                ("per_usd", models.DecimalField(decimal_places=6, max_digits=18)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('currency', 'month'), name='fx_one_rate_a_month'), models.CheckConstraint(condition=models.Q(('per_usd__gt', 0)), name='fx_rate_positive')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("currency", "month"), name="fx_one_rate_a_month"),
+                    models.CheckConstraint(condition=models.Q(("per_usd__gt", 0)), name="fx_rate_positive"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('town', models.CharField(max_length=100)),
-                ('postcode', models.CharField(max_length=12)),
-                ('insee_code', models.CharField(blank=True, max_length=5)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='locations', to='markets.channel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("town", models.CharField(max_length=100)),
+                ("postcode", models.CharField(max_length=12)),
+                ("insee_code", models.CharField(blank=True, max_length=5)),
+                ("latitude", models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
+                ("longitude", models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="locations", to="markets.channel"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='channel',
-            name='market',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='channels', to='markets.market'),
+            model_name="channel",
+            name="market",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="channels", to="markets.market"
+            ),
         ),
         migrations.AddField(
-            model_name='channel',
-            name='partner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='markets.partner'),
+            model_name="channel",
+            name="partner",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="markets.partner"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='channel',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'partner'), _negated=True), ('partner__isnull', False), _connector='OR'), name='partner_channel_has_partner'),
+            model_name="channel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "partner"), _negated=True), ("partner__isnull", False), _connector="OR"
+                ),
+                name="partner_channel_has_partner",
+            ),
         ),
     ]

@@ -4,38 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('markets', '0001_initial'),
+        ("markets", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='market',
-            name='vat_rate_bp',
+            model_name="market",
+            name="vat_rate_bp",
         ),
         migrations.AddField(
-            model_name='location',
-            name='region',
+            model_name="location",
+            name="region",
             field=models.CharField(blank=True, max_length=10),
         ),
         migrations.CreateModel(
-            name='TaxRate',
+            name="TaxRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(max_length=2)),
-                ('region', models.CharField(blank=True, max_length=10)),
-                ('kind', models.CharField(choices=[('vat', 'VAT'), ('sales_tax', 'Sales tax')], max_length=10)),
-                ('rate', models.DecimalField(decimal_places=5, max_digits=6)),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('shipping_taxable', models.BooleanField(default=True)),
-                ('postcode_prefixes', models.JSONField(blank=True, default=list)),
-                ('note', models.CharField(blank=True, max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("country", models.CharField(max_length=2)),
+                ("region", models.CharField(blank=True, max_length=10)),
+                ("kind", models.CharField(choices=[("vat", "VAT"), ("sales_tax", "Sales tax")], max_length=10)),
+                ("rate", models.DecimalField(decimal_places=5, max_digits=6)),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                ("shipping_taxable", models.BooleanField(default=True)),
+                ("postcode_prefixes", models.JSONField(blank=True, default=list)),
+                ("note", models.CharField(blank=True, max_length=200)),
             ],
             options={
-                'indexes': [models.Index(fields=['country', 'region', 'valid_from'], name='markets_tax_country_8284b6_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('rate__gte', 0), ('rate__lt', 1)), name='tax_rate_range'), models.UniqueConstraint(fields=('country', 'region', 'valid_from'), name='tax_rate_one_start')],
+                "indexes": [
+                    models.Index(fields=["country", "region", "valid_from"], name="markets_tax_country_8284b6_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("rate__gte", 0), ("rate__lt", 1)), name="tax_rate_range"
+                    ),
+                    models.UniqueConstraint(fields=("country", "region", "valid_from"), name="tax_rate_one_start"),
+                ],
             },
         ),
     ]

@@ -5,27 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Merchant',
+            name="Merchant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=140, unique=True)),
-                ('country', django_countries.fields.CountryField(max_length=2)),
-                ('status', models.CharField(choices=[('applied', 'Applied'), ('active', 'Active'), ('warned', 'Warned'), ('limited', 'Limited'), ('suspended', 'Suspended')], default='applied', max_length=10)),
-                ('is_first_party', models.BooleanField(default=False)),
-                ('commission_bp', models.PositiveIntegerField(default=1000)),
-                ('created_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=140, unique=True)),
+                ("country", django_countries.fields.CountryField(max_length=2)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("applied", "Applied"),
+                            ("active", "Active"),
+                            ("warned", "Warned"),
+                            ("limited", "Limited"),
+                            ("suspended", "Suspended"),
+                        ],
+                        default="applied",
+                        max_length=10,
+                    ),
+                ),
+                ("is_first_party", models.BooleanField(default=False)),
+                ("commission_bp", models.PositiveIntegerField(default=1000)),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('commission_bp__lte', 10000)), name='merchant_commission_range'), models.UniqueConstraint(condition=models.Q(('is_first_party', True)), fields=('is_first_party',), name='one_first_party_merchant')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("commission_bp__lte", 10000)), name="merchant_commission_range"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_first_party", True)),
+                        fields=("is_first_party",),
+                        name="one_first_party_merchant",
+                    ),
+                ],
             },
         ),
     ]

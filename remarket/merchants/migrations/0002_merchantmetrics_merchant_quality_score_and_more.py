@@ -5,48 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('merchants', '0001_initial'),
+        ("merchants", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MerchantMetrics',
+            name="MerchantMetrics",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('computed_at', models.DateTimeField()),
-                ('window_days', models.PositiveSmallIntegerField(default=90)),
-                ('orders', models.PositiveIntegerField(default=0)),
-                ('cancellation_rate_bp', models.PositiveIntegerField(blank=True, null=True)),
-                ('late_shipment_rate_bp', models.PositiveIntegerField(blank=True, null=True)),
-                ('defect_rate_bp', models.PositiveIntegerField(blank=True, null=True)),
-                ('response_hours', models.FloatField(blank=True, null=True)),
-                ('quality_score', models.PositiveSmallIntegerField()),
-                ('status_after', models.CharField(max_length=10)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("computed_at", models.DateTimeField()),
+                ("window_days", models.PositiveSmallIntegerField(default=90)),
+                ("orders", models.PositiveIntegerField(default=0)),
+                ("cancellation_rate_bp", models.PositiveIntegerField(blank=True, null=True)),
+                ("late_shipment_rate_bp", models.PositiveIntegerField(blank=True, null=True)),
+                ("defect_rate_bp", models.PositiveIntegerField(blank=True, null=True)),
+                ("response_hours", models.FloatField(blank=True, null=True)),
+                ("quality_score", models.PositiveSmallIntegerField()),
+                ("status_after", models.CharField(max_length=10)),
             ],
         ),
         migrations.AddField(
-            model_name='merchant',
-            name='quality_score',
+            model_name="merchant",
+            name="quality_score",
             field=models.PositiveSmallIntegerField(default=100),
         ),
         migrations.AlterField(
-            model_name='merchant',
-            name='status',
-            field=models.CharField(choices=[('applied', 'Applied'), ('in_review', 'In review'), ('rejected', 'Rejected'), ('active', 'Active'), ('warned', 'Warned'), ('limited', 'Limited'), ('suspended', 'Suspended')], default='applied', max_length=10),
+            model_name="merchant",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("applied", "Applied"),
+                    ("in_review", "In review"),
+                    ("rejected", "Rejected"),
+                    ("active", "Active"),
+                    ("warned", "Warned"),
+                    ("limited", "Limited"),
+                    ("suspended", "Suspended"),
+                ],
+                default="applied",
+                max_length=10,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='merchant',
-            constraint=models.CheckConstraint(condition=models.Q(('quality_score__lte', 100)), name='merchant_quality_range'),
+            model_name="merchant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quality_score__lte", 100)), name="merchant_quality_range"
+            ),
         ),
         migrations.AddField(
-            model_name='merchantmetrics',
-            name='merchant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='metrics', to='merchants.merchant'),
+            model_name="merchantmetrics",
+            name="merchant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="metrics", to="merchants.merchant"
+            ),
         ),
         migrations.AddIndex(
-            model_name='merchantmetrics',
-            index=models.Index(fields=['merchant', '-computed_at'], name='merchants_m_merchan_d9484f_idx'),
+            model_name="merchantmetrics",
+            index=models.Index(fields=["merchant", "-computed_at"], name="merchants_m_merchan_d9484f_idx"),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('merchants', '0002_merchantmetrics_merchant_quality_score_and_more'),
+        ("merchants", "0002_merchantmetrics_merchant_quality_score_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='merchant',
-            name='subscription_fee',
+            model_name="merchant",
+            name="subscription_fee",
             field=models.BooleanField(default=True),
         ),
         migrations.AlterField(
-            model_name='merchant',
-            name='commission_bp',
+            model_name="merchant",
+            name="commission_bp",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
     ]

@@ -1,5 +1,6 @@
 """Merchants created before the commission could come from the category carried the old default (10 %) as
 their own rate; that value now means 'no negotiated rate'."""
+
 from django.db import migrations
 
 

@@ -6,107 +6,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('markets', '0001_initial'),
-        ('merchants', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("markets", "0001_initial"),
+        ("merchants", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Listing',
+            name="Listing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(choices=[('PREMIUM', 'Premium'), ('EXCELLENT', 'Excellent'), ('VERY_GOOD', 'Very good'), ('GOOD', 'Good'), ('FAIR', 'Fair')], max_length=10)),
-                ('sku', models.CharField(max_length=64)),
-                ('quantity', models.IntegerField(default=0)),
-                ('warranty_months', models.PositiveSmallIntegerField(default=12)),
-                ('comment', models.TextField(blank=True)),
-                ('purchase_price_minor', models.BigIntegerField(blank=True, null=True)),
-                ('purchase_currency', models.CharField(blank=True, max_length=3)),
-                ('updated_at', models.DateTimeField()),
-                ('merchant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='listings', to='merchants.merchant')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='listings', to='catalog.variant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("PREMIUM", "Premium"),
+                            ("EXCELLENT", "Excellent"),
+                            ("VERY_GOOD", "Very good"),
+                            ("GOOD", "Good"),
+                            ("FAIR", "Fair"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("sku", models.CharField(max_length=64)),
+                ("quantity", models.IntegerField(default=0)),
+                ("warranty_months", models.PositiveSmallIntegerField(default=12)),
+                ("comment", models.TextField(blank=True)),
+                ("purchase_price_minor", models.BigIntegerField(blank=True, null=True)),
+                ("purchase_currency", models.CharField(blank=True, max_length=3)),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "merchant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="listings", to="merchants.merchant"
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="listings", to="catalog.variant"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ListingMarket',
+            name="ListingMarket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3)),
-                ('price_minor', models.BigIntegerField()),
-                ('min_price_minor', models.BigIntegerField(blank=True, null=True)),
-                ('max_price_minor', models.BigIntegerField(blank=True, null=True)),
-                ('published', models.BooleanField(default=True)),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='offers.listing')),
-                ('market', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='markets.market')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("currency", models.CharField(max_length=3)),
+                ("price_minor", models.BigIntegerField()),
+                ("min_price_minor", models.BigIntegerField(blank=True, null=True)),
+                ("max_price_minor", models.BigIntegerField(blank=True, null=True)),
+                ("published", models.BooleanField(default=True)),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="terms", to="offers.listing"
+                    ),
+                ),
+                ("market", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="markets.market")),
             ],
         ),
         migrations.CreateModel(
-            name='LocationStock',
+            name="LocationStock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('available', models.IntegerField(default=0)),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='location_stock', to='offers.listing')),
-                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stock', to='markets.location')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("available", models.IntegerField(default=0)),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="location_stock", to="offers.listing"
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="stock", to="markets.location"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StockMovement',
+            name="StockMovement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delta', models.IntegerField()),
-                ('reason', models.CharField(max_length=40)),
-                ('at', models.DateTimeField()),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='offers.listing')),
-                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='markets.location')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("delta", models.IntegerField()),
+                ("reason", models.CharField(max_length=40)),
+                ("at", models.DateTimeField()),
+                ("listing", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="offers.listing")),
+                ("location", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="markets.location")),
             ],
         ),
         migrations.AddIndex(
-            model_name='listing',
-            index=models.Index(fields=['variant', 'grade'], name='offers_list_variant_c8c124_idx'),
+            model_name="listing",
+            index=models.Index(fields=["variant", "grade"], name="offers_list_variant_c8c124_idx"),
         ),
         migrations.AddConstraint(
-            model_name='listing',
-            constraint=models.UniqueConstraint(models.F('merchant'), django.db.models.functions.text.Lower('sku'), name='listing_sku_unique_per_merchant'),
+            model_name="listing",
+            constraint=models.UniqueConstraint(
+                models.F("merchant"),
+                django.db.models.functions.text.Lower("sku"),
+                name="listing_sku_unique_per_merchant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listing',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 0)), name='listing_quantity_not_negative'),
+            model_name="listing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 0)), name="listing_quantity_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listing',
-            constraint=models.CheckConstraint(condition=models.Q(('warranty_months__gte', 12)), name='listing_warranty_at_least_12'),
+            model_name="listing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("warranty_months__gte", 12)), name="listing_warranty_at_least_12"
+            ),
         ),
         migrations.AddIndex(
-            model_name='listingmarket',
-            index=models.Index(fields=['market', 'published', 'price_minor'], name='offers_list_market__f1b3ba_idx'),
+            model_name="listingmarket",
+            index=models.Index(fields=["market", "published", "price_minor"], name="offers_list_market__f1b3ba_idx"),
         ),
         migrations.AddConstraint(
-            model_name='listingmarket',
-            constraint=models.UniqueConstraint(fields=('listing', 'market'), name='listing_market_once'),
+            model_name="listingmarket",
+            constraint=models.UniqueConstraint(fields=("listing", "market"), name="listing_market_once"),
         ),
         migrations.AddConstraint(
-            model_name='listingmarket',
-            constraint=models.CheckConstraint(condition=models.Q(('price_minor__gt', 0)), name='listing_price_positive'),
+            model_name="listingmarket",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price_minor__gt", 0)), name="listing_price_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listingmarket',
-            constraint=models.CheckConstraint(condition=models.Q(('min_price_minor__isnull', True), ('min_price_minor__lte', models.F('price_minor')), _connector='OR'), name='listing_price_not_below_min'),
+            model_name="listingmarket",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("min_price_minor__isnull", True),
+                    ("min_price_minor__lte", models.F("price_minor")),
+                    _connector="OR",
+                ),
+                name="listing_price_not_below_min",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listingmarket',
-            constraint=models.CheckConstraint(condition=models.Q(('max_price_minor__isnull', True), ('max_price_minor__gte', models.F('price_minor')), _connector='OR'), name='listing_price_not_above_max'),
+            model_name="listingmarket",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("max_price_minor__isnull", True),
+                    ("max_price_minor__gte", models.F("price_minor")),
+                    _connector="OR",
+                ),
+                name="listing_price_not_above_max",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='locationstock',
-            constraint=models.UniqueConstraint(fields=('location', 'listing'), name='location_stock_once'),
+            model_name="locationstock",
+            constraint=models.UniqueConstraint(fields=("location", "listing"), name="location_stock_once"),
         ),
         migrations.AddConstraint(
-            model_name='locationstock',
-            constraint=models.CheckConstraint(condition=models.Q(('available__gte', 0)), name='location_stock_not_negative'),
+            model_name="locationstock",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("available__gte", 0)), name="location_stock_not_negative"
+            ),
         ),
     ]

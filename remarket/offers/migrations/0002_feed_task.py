@@ -5,31 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('merchants', '0001_initial'),
-        ('offers', '0001_initial'),
+        ("merchants", "0001_initial"),
+        ("offers", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FeedTask',
+            name="FeedTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(default='ws', max_length=20)),
-                ('market_code', models.CharField(max_length=2)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('processing', 'Processing'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=12)),
-                ('payload', models.TextField()),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('applied_rows', models.PositiveIntegerField(default=0)),
-                ('error_rows', models.PositiveIntegerField(default=0)),
-                ('results', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('merchant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='feed_tasks', to='merchants.merchant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("source", models.CharField(default="ws", max_length=20)),
+                ("market_code", models.CharField(max_length=2)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("processing", "Processing"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("payload", models.TextField()),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("applied_rows", models.PositiveIntegerField(default=0)),
+                ("error_rows", models.PositiveIntegerField(default=0)),
+                ("results", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "merchant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="feed_tasks", to="merchants.merchant"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['merchant', 'created_at'], name='offers_feed_merchan_4d765b_idx')],
+                "indexes": [models.Index(fields=["merchant", "created_at"], name="offers_feed_merchan_4d765b_idx")],
             },
         ),
     ]

@@ -5,38 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('offers', '0002_feed_task'),
+        ("offers", "0002_feed_task"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='listing',
-            name='public_id',
+            model_name="listing",
+            name="public_id",
             field=models.UUIDField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='listingmarket',
-            name='auto_reprice',
+            model_name="listingmarket",
+            name="auto_reprice",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='listingmarket',
-            name='score',
+            model_name="listingmarket",
+            name="score",
             field=models.FloatField(default=0),
         ),
         migrations.CreateModel(
-            name='ShippingOption',
+            name="ShippingOption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('carrier', models.CharField(max_length=40)),
-                ('price_minor', models.BigIntegerField(default=0)),
-                ('delay_days', models.PositiveSmallIntegerField(default=3)),
-                ('terms', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shipping', to='offers.listingmarket')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("carrier", models.CharField(max_length=40)),
+                ("price_minor", models.BigIntegerField(default=0)),
+                ("delay_days", models.PositiveSmallIntegerField(default=3)),
+                (
+                    "terms",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="shipping", to="offers.listingmarket"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('terms', 'carrier'), name='shipping_option_once'), models.CheckConstraint(condition=models.Q(('price_minor__gte', 0)), name='shipping_price_not_negative'), models.CheckConstraint(condition=models.Q(('delay_days__lte', 60)), name='shipping_delay_sane')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("terms", "carrier"), name="shipping_option_once"),
+                    models.CheckConstraint(
+                        condition=models.Q(("price_minor__gte", 0)), name="shipping_price_not_negative"
+                    ),
+                    models.CheckConstraint(condition=models.Q(("delay_days__lte", 60)), name="shipping_delay_sane"),
+                ],
             },
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('offers', '0004_alter_listing_public_id'),
+        ("offers", "0004_alter_listing_public_id"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='listing',
-            name='vat_scheme',
-            field=models.CharField(choices=[('standard', 'Standard VAT'), ('margin', 'Margin scheme')], default='standard', max_length=10),
+            model_name="listing",
+            name="vat_scheme",
+            field=models.CharField(
+                choices=[("standard", "Standard VAT"), ("margin", "Margin scheme")], default="standard", max_length=10
+            ),
         ),
     ]

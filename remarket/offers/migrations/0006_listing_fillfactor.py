@@ -3,6 +3,7 @@ feed (quantity, price, score, updated_at) can be HOT — the new row version sta
 columns no index covers, no index is touched. A full page forces every index of the table to be updated for
 every row a feed changes. Applies to pages written from now on (a `VACUUM FULL` rewrites the existing ones).
 Nothing to do on SQLite, which updates rows in place."""
+
 from django.db import migrations
 
 TABLES = {"offers_listing": 80, "offers_listingmarket": 80}
@@ -21,7 +22,6 @@ def fillfactor_reset(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [("offers", "0005_listing_vat_scheme")]
 
     operations = [migrations.RunPython(fillfactor, fillfactor_reset, elidable=False)]

@@ -5,27 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('markets', '0003_load_tax_rates'),
-        ('merchants', '0004_commission_default_is_empty'),
-        ('offers', '0006_listing_fillfactor'),
+        ("markets", "0003_load_tax_rates"),
+        ("merchants", "0004_commission_default_is_empty"),
+        ("offers", "0006_listing_fillfactor"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='listing',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='listings', to='merchants.merchant'),
+            model_name="listing",
+            name="merchant",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="listings",
+                to="merchants.merchant",
+            ),
         ),
         migrations.AlterField(
-            model_name='listingmarket',
-            name='listing',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='offers.listing'),
+            model_name="listingmarket",
+            name="listing",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="terms", to="offers.listing"
+            ),
         ),
         migrations.AlterField(
-            model_name='listingmarket',
-            name='market',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, to='markets.market'),
+            model_name="listingmarket",
+            name="market",
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, to="markets.market"),
         ),
     ]

@@ -10,6 +10,7 @@ page and no index is written.
   reclaimed as the next transaction reads the page. Applies to pages written from now on: `VACUUM FULL
   offers_listing, offers_listingmarket` (an exclusive lock) or pg_repack rewrites the existing ones.
 Nothing to do on SQLite for the fillfactor, which updates rows in place."""
+
 import django.db.models.deletion
 from django.db import migrations, models
 
@@ -22,11 +23,11 @@ def _fillfactor(percents):
         if schema_editor.connection.vendor == "postgresql":
             for table, percent in percents.items():
                 schema_editor.execute(f"ALTER TABLE {table} SET (fillfactor = {int(percent)})", None)
+
     return run
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("catalog", "0004_category_commission_bp"),
         ("markets", "0003_load_tax_rates"),
@@ -45,8 +46,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="listing",
             name="variant",
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT,
-                                    related_name="listings", to="catalog.variant"),
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="listings",
+                to="catalog.variant",
+            ),
         ),
         migrations.RunPython(_fillfactor(TABLES), _fillfactor(BEFORE), elidable=False),
     ]

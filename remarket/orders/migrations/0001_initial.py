@@ -7,108 +7,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('markets', '0001_initial'),
-        ('merchants', '0001_initial'),
-        ('offers', '0001_initial'),
+        ("markets", "0001_initial"),
+        ("merchants", "0001_initial"),
+        ("offers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('state', models.PositiveSmallIntegerField(default=10)),
-                ('currency', models.CharField(max_length=3)),
-                ('total_minor', models.BigIntegerField()),
-                ('shipping_address', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField()),
-                ('modified_at', models.DateTimeField()),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='markets.channel')),
-                ('clerk', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to=settings.AUTH_USER_MODEL)),
-                ('location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='markets.location')),
-                ('market', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='markets.market')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("state", models.PositiveSmallIntegerField(default=10)),
+                ("currency", models.CharField(max_length=3)),
+                ("total_minor", models.BigIntegerField()),
+                ("shipping_address", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField()),
+                ("modified_at", models.DateTimeField()),
+                ("channel", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="markets.channel")),
+                (
+                    "clerk",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="markets.location"
+                    ),
+                ),
+                ("market", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="markets.market")),
             ],
         ),
         migrations.CreateModel(
-            name='SubOrder',
+            name="SubOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.PositiveSmallIntegerField(default=10)),
-                ('total_minor', models.BigIntegerField()),
-                ('created_at', models.DateTimeField()),
-                ('modified_at', models.DateTimeField(db_index=True)),
-                ('merchant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='suborders', to='merchants.merchant')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='suborders', to='orders.order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("state", models.PositiveSmallIntegerField(default=10)),
+                ("total_minor", models.BigIntegerField()),
+                ("created_at", models.DateTimeField()),
+                ("modified_at", models.DateTimeField(db_index=True)),
+                (
+                    "merchant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="suborders", to="merchants.merchant"
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="suborders", to="orders.order"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Shipment',
+            name="Shipment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('carrier', models.CharField(max_length=40)),
-                ('tracking_number', models.CharField(max_length=64)),
-                ('tracking_url', models.URLField(blank=True)),
-                ('shipped_at', models.DateTimeField()),
-                ('suborder', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='shipment', to='orders.suborder')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("carrier", models.CharField(max_length=40)),
+                ("tracking_number", models.CharField(max_length=64)),
+                ("tracking_url", models.URLField(blank=True)),
+                ("shipped_at", models.DateTimeField()),
+                (
+                    "suborder",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="shipment", to="orders.suborder"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OrderLine',
+            name="OrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sku', models.CharField(max_length=64)),
-                ('title', models.CharField(max_length=200)),
-                ('grade', models.CharField(max_length=10)),
-                ('quantity', models.PositiveIntegerField()),
-                ('unit_price_minor', models.BigIntegerField()),
-                ('total_minor', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('state', models.PositiveSmallIntegerField(default=8)),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='order_lines', to='offers.listing')),
-                ('location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='markets.location')),
-                ('suborder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='orders.suborder')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sku", models.CharField(max_length=64)),
+                ("title", models.CharField(max_length=200)),
+                ("grade", models.CharField(max_length=10)),
+                ("quantity", models.PositiveIntegerField()),
+                ("unit_price_minor", models.BigIntegerField()),
+                ("total_minor", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                ("state", models.PositiveSmallIntegerField(default=8)),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="order_lines", to="offers.listing"
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="markets.location"
+                    ),
+                ),
+                (
+                    "suborder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="lines", to="orders.suborder"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OrderHistory',
+            name="OrderHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('what', models.CharField(max_length=200)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='orders.order')),
-                ('suborder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='orders.suborder')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField()),
+                ("what", models.CharField(max_length=200)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="history", to="orders.order"
+                    ),
+                ),
+                (
+                    "suborder",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to="orders.suborder"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['market', 'created_at'], name='orders_orde_market__b4e2db_idx'),
+            model_name="order",
+            index=models.Index(fields=["market", "created_at"], name="orders_orde_market__b4e2db_idx"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('total_minor__gte', 0)), name='order_total_not_negative'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total_minor__gte", 0)), name="order_total_not_negative"
+            ),
         ),
         migrations.AddIndex(
-            model_name='suborder',
-            index=models.Index(fields=['merchant', 'state', 'modified_at'], name='orders_subo_merchan_d7b2d2_idx'),
+            model_name="suborder",
+            index=models.Index(fields=["merchant", "state", "modified_at"], name="orders_subo_merchan_d7b2d2_idx"),
         ),
         migrations.AddConstraint(
-            model_name='suborder',
-            constraint=models.UniqueConstraint(fields=('order', 'merchant'), name='one_suborder_per_merchant'),
+            model_name="suborder",
+            constraint=models.UniqueConstraint(fields=("order", "merchant"), name="one_suborder_per_merchant"),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='line_quantity_positive'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(condition=models.Q(("quantity__gt", 0)), name="line_quantity_positive"),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_price_minor__gt', 0)), name='line_price_positive'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("unit_price_minor__gt", 0)), name="line_price_positive"
+            ),
         ),
     ]

@@ -4,35 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0001_initial'),
+        ("orders", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='orderline',
-            name='imei',
+            model_name="orderline",
+            name="imei",
             field=models.CharField(blank=True, max_length=17),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='serial_number',
+            model_name="orderline",
+            name="serial_number",
             field=models.CharField(blank=True, max_length=40),
         ),
         migrations.AddField(
-            model_name='suborder',
-            name='shipping_carrier',
+            model_name="suborder",
+            name="shipping_carrier",
             field=models.CharField(blank=True, max_length=40),
         ),
         migrations.AddField(
-            model_name='suborder',
-            name='shipping_delay_days',
+            model_name="suborder",
+            name="shipping_delay_days",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='suborder',
-            name='shipping_minor',
+            model_name="suborder",
+            name="shipping_minor",
             field=models.BigIntegerField(default=0),
         ),
     ]

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0002_orderline_imei_orderline_serial_number_and_more'),
+        ("orders", "0002_orderline_imei_orderline_serial_number_and_more"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='orderline',
-            name='serial_number',
+            model_name="orderline",
+            name="serial_number",
             field=models.CharField(blank=True, max_length=50),
         ),
         migrations.AlterField(
-            model_name='shipment',
-            name='carrier',
+            model_name="shipment",
+            name="carrier",
             field=models.CharField(max_length=200),
         ),
         migrations.AlterField(
-            model_name='shipment',
-            name='tracking_number',
+            model_name="shipment",
+            name="tracking_number",
             field=models.CharField(max_length=200),
         ),
         migrations.AlterField(
-            model_name='shipment',
-            name='tracking_url',
+            model_name="shipment",
+            name="tracking_url",
             field=models.URLField(blank=True, max_length=300),
         ),
     ]

@@ -4,65 +4,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0003_contract_lengths'),
+        ("orders", "0003_contract_lengths"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='tax_minor',
+            model_name="order",
+            name="tax_minor",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='commission_bp',
+            model_name="orderline",
+            name="commission_bp",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='commission_minor',
+            model_name="orderline",
+            name="commission_minor",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='purchase_price_minor',
+            model_name="orderline",
+            name="purchase_price_minor",
             field=models.BigIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='tax_jurisdiction',
+            model_name="orderline",
+            name="tax_jurisdiction",
             field=models.CharField(blank=True, max_length=12),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='tax_minor',
+            model_name="orderline",
+            name="tax_minor",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='tax_rate',
+            model_name="orderline",
+            name="tax_rate",
             field=models.DecimalField(decimal_places=5, default=0, max_digits=6),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='tax_scheme',
-            field=models.CharField(default='none', max_length=10),
+            model_name="orderline",
+            name="tax_scheme",
+            field=models.CharField(default="none", max_length=10),
         ),
         migrations.AddField(
-            model_name='suborder',
-            name='shipping_tax_minor',
+            model_name="suborder",
+            name="shipping_tax_minor",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='suborder',
-            name='shipping_tax_scheme',
-            field=models.CharField(default='none', max_length=10),
+            model_name="suborder",
+            name="shipping_tax_scheme",
+            field=models.CharField(default="none", max_length=10),
         ),
         migrations.AddField(
-            model_name='suborder',
-            name='tax_minor',
+            model_name="suborder",
+            name="tax_minor",
             field=models.BigIntegerField(default=0),
         ),
     ]

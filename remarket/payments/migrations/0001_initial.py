@@ -5,50 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orders', '0001_initial'),
+        ("orders", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SandboxCharge',
+            name="SandboxCharge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(max_length=64, unique=True)),
-                ('intent_id', models.BigIntegerField(unique=True)),
-                ('amount_minor', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('status', models.CharField(max_length=16)),
-                ('card_last4', models.CharField(max_length=4)),
-                ('created_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ref", models.CharField(max_length=64, unique=True)),
+                ("intent_id", models.BigIntegerField(unique=True)),
+                ("amount_minor", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                ("status", models.CharField(max_length=16)),
+                ("card_last4", models.CharField(max_length=4)),
+                ("created_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='WebhookReceipt',
+            name="WebhookReceipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(max_length=64, unique=True)),
-                ('received_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("event_id", models.CharField(max_length=64, unique=True)),
+                ("received_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='PaymentIntent',
+            name="PaymentIntent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_minor', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('status', models.CharField(choices=[('created', 'Created'), ('requires_action', 'Requires Action'), ('authorized', 'Authorized'), ('captured', 'Captured'), ('failed', 'Failed'), ('voided', 'Voided'), ('refunded', 'Refunded')], default='created', max_length=16)),
-                ('gateway_ref', models.CharField(blank=True, max_length=64)),
-                ('failure_code', models.CharField(blank=True, max_length=40)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('order', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='payment', to='orders.order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount_minor", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("requires_action", "Requires Action"),
+                            ("authorized", "Authorized"),
+                            ("captured", "Captured"),
+                            ("failed", "Failed"),
+                            ("voided", "Voided"),
+                            ("refunded", "Refunded"),
+                        ],
+                        default="created",
+                        max_length=16,
+                    ),
+                ),
+                ("gateway_ref", models.CharField(blank=True, max_length=64)),
+                ("failure_code", models.CharField(blank=True, max_length=40)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "order",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="payment", to="orders.order"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount_minor__gt', 0)), name='intent_amount_positive'), models.UniqueConstraint(condition=models.Q(('gateway_ref', ''), _negated=True), fields=('gateway_ref',), name='intent_ref_unique')],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("amount_minor__gt", 0)), name="intent_amount_positive"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("gateway_ref", ""), _negated=True),
+                        fields=("gateway_ref",),
+                        name="intent_ref_unique",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,60 +5,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0002_orderline_imei_orderline_serial_number_and_more'),
-        ('payments', '0001_initial'),
+        ("orders", "0002_orderline_imei_orderline_serial_number_and_more"),
+        ("payments", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_minor', models.BigIntegerField()),
-                ('reason', models.CharField(max_length=60)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=8)),
-                ('gateway_ref', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField()),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount_minor", models.BigIntegerField()),
+                ("reason", models.CharField(max_length=60)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("done", "Done"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("gateway_ref", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField()),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.AddField(
-            model_name='paymentintent',
-            name='refunded_minor',
+            model_name="paymentintent",
+            name="refunded_minor",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='sandboxcharge',
-            name='refund_keys',
+            model_name="sandboxcharge",
+            name="refund_keys",
             field=models.JSONField(default=list),
         ),
         migrations.AddField(
-            model_name='sandboxcharge',
-            name='refunded_minor',
+            model_name="sandboxcharge",
+            name="refunded_minor",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='sandboxcharge',
-            name='status',
+            model_name="sandboxcharge",
+            name="status",
             field=models.CharField(max_length=20),
         ),
         migrations.AddConstraint(
-            model_name='paymentintent',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_minor__gte', 0), ('refunded_minor__lte', models.F('amount_minor'))), name='intent_refund_within_amount'),
+            model_name="paymentintent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("refunded_minor__gte", 0), ("refunded_minor__lte", models.F("amount_minor"))),
+                name="intent_refund_within_amount",
+            ),
         ),
         migrations.AddField(
-            model_name='refund',
-            name='intent',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='payments.paymentintent'),
+            model_name="refund",
+            name="intent",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="refunds", to="payments.paymentintent"
+            ),
         ),
         migrations.AddIndex(
-            model_name='refund',
-            index=models.Index(fields=['status', 'created_at'], name='payments_re_status_698972_idx'),
+            model_name="refund",
+            index=models.Index(fields=["status", "created_at"], name="payments_re_status_698972_idx"),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_minor__gt', 0)), name='refund_amount_positive'),
+            model_name="refund",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_minor__gt", 0)), name="refund_amount_positive"
+            ),
         ),
     ]

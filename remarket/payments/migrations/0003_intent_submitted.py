@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0002_refunds'),
+        ("payments", "0002_refunds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='paymentintent',
-            name='status',
-            field=models.CharField(choices=[('created', 'Created'), ('submitted', 'Submitted'), ('requires_action', 'Requires Action'), ('authorized', 'Authorized'), ('captured', 'Captured'), ('failed', 'Failed'), ('voided', 'Voided'), ('refunded', 'Refunded')], default='created', max_length=16),
+            model_name="paymentintent",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("submitted", "Submitted"),
+                    ("requires_action", "Requires Action"),
+                    ("authorized", "Authorized"),
+                    ("captured", "Captured"),
+                    ("failed", "Failed"),
+                    ("voided", "Voided"),
+                    ("refunded", "Refunded"),
+                ],
+                default="created",
+                max_length=16,
+            ),
         ),
     ]

@@ -5,98 +5,190 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0003_alter_variant_public_id'),
-        ('markets', '0001_initial'),
+        ("catalog", "0003_alter_variant_public_id"),
+        ("markets", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('model', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='catalog.productmodel')),
-                ('title', models.TextField()),
-                ('body', models.TextField(blank=True)),
+                (
+                    "model",
+                    models.OneToOneField(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="catalog.productmodel",
+                    ),
+                ),
+                ("title", models.TextField()),
+                ("body", models.TextField(blank=True)),
             ],
             options={
-                'db_table': 'search_document',
+                "db_table": "search_document",
             },
         ),
         migrations.CreateModel(
-            name='SearchStamp',
+            name="SearchStamp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(max_length=32)),
             ],
             options={
-                'db_table': 'search_stamp',
+                "db_table": "search_stamp",
             },
         ),
         migrations.CreateModel(
-            name='SearchWord',
+            name="SearchWord",
             fields=[
-                ('word', models.CharField(max_length=60, primary_key=True, serialize=False)),
+                ("word", models.CharField(max_length=60, primary_key=True, serialize=False)),
             ],
             options={
-                'db_table': 'search_word',
+                "db_table": "search_word",
             },
         ),
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(max_length=10)),
-                ('brand', models.CharField(max_length=60)),
-                ('storage_gb', models.PositiveIntegerField(null=True)),
-                ('colour', models.CharField(max_length=40)),
-                ('release_year', models.PositiveSmallIntegerField(null=True)),
-                ('price_minor', models.BigIntegerField()),
-                ('offers', models.PositiveIntegerField()),
-                ('category', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.category')),
-                ('market', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='markets.market')),
-                ('model', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.productmodel')),
-                ('variant', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.variant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("grade", models.CharField(max_length=10)),
+                ("brand", models.CharField(max_length=60)),
+                ("storage_gb", models.PositiveIntegerField(null=True)),
+                ("colour", models.CharField(max_length=40)),
+                ("release_year", models.PositiveSmallIntegerField(null=True)),
+                ("price_minor", models.BigIntegerField()),
+                ("offers", models.PositiveIntegerField()),
+                (
+                    "category",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.category",
+                    ),
+                ),
+                (
+                    "market",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="markets.market",
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.productmodel",
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.variant",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'search_entry',
-                'indexes': [models.Index(fields=['market', 'model'], name='search_entry_market_model')],
-                'constraints': [models.UniqueConstraint(fields=('market', 'variant', 'grade'), name='search_entry_once')],
+                "db_table": "search_entry",
+                "indexes": [models.Index(fields=["market", "model"], name="search_entry_market_model")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("market", "variant", "grade"), name="search_entry_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SearchModel',
+            name="SearchModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('brand', models.CharField(max_length=60)),
-                ('release_year', models.PositiveSmallIntegerField(null=True)),
-                ('price_minor', models.BigIntegerField()),
-                ('offers', models.PositiveIntegerField()),
-                ('grades', models.CharField(max_length=60)),
-                ('storages', models.CharField(blank=True, max_length=200)),
-                ('category', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.category')),
-                ('market', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='markets.market')),
-                ('model', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.productmodel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("brand", models.CharField(max_length=60)),
+                ("release_year", models.PositiveSmallIntegerField(null=True)),
+                ("price_minor", models.BigIntegerField()),
+                ("offers", models.PositiveIntegerField()),
+                ("grades", models.CharField(max_length=60)),
+                ("storages", models.CharField(blank=True, max_length=200)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.category",
+                    ),
+                ),
+                (
+                    "market",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="markets.market",
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.productmodel",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'search_model',
-                'constraints': [models.UniqueConstraint(fields=('market', 'model'), name='search_model_once')],
+                "db_table": "search_model",
+                "constraints": [models.UniqueConstraint(fields=("market", "model"), name="search_model_once")],
             },
         ),
         migrations.CreateModel(
-            name='SearchModelValue',
+            name="SearchModelValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('facet', models.CharField(max_length=8)),
-                ('value', models.CharField(max_length=40)),
-                ('market', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='markets.market')),
-                ('model', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.productmodel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("facet", models.CharField(max_length=8)),
+                ("value", models.CharField(max_length=40)),
+                (
+                    "market",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="markets.market",
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.productmodel",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'search_model_value',
-                'constraints': [models.UniqueConstraint(fields=('market', 'model', 'facet', 'value'), name='search_model_value_once')],
+                "db_table": "search_model_value",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("market", "model", "facet", "value"), name="search_model_value_once"
+                    )
+                ],
             },
         ),
     ]

@@ -7,6 +7,7 @@ triggers with the old table and must create them again. On PostgreSQL a generate
 (title weighted A, body B) carries a GIN index, and the vocabulary a trigram GiST index for typo correction
 (nearest word by `<->`). Documents are folded and tokenised in Python first (remarket/search/text.py), so the
 `simple` configuration is right for every language and no `unaccent` is needed."""
+
 from django.db import migrations
 
 
@@ -68,7 +69,6 @@ POSTGRES_REVERSE = [
 
 
 class Migration(migrations.Migration):
-
     dependencies = [("search", "0001_initial")]
 
     operations = [

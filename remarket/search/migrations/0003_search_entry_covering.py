@@ -6,6 +6,7 @@ read ~30,000 pages. A covering index makes those reads index-only (~9,000 pages 
 PostgreSQL: key (market_id, model_id, grade), the rest INCLUDEd. SQLite has no INCLUDE: the columns are key
 columns, and SQLite reads a covering index alone just the same. It replaces the (market, model) index, whose
 lookups it serves."""
+
 from importlib import import_module
 
 from django.db import migrations
@@ -19,7 +20,6 @@ REVERSE = ["DROP INDEX IF EXISTS search_entry_cover"]
 
 
 class Migration(migrations.Migration):
-
     dependencies = [("search", "0002_fulltext")]
 
     operations = [

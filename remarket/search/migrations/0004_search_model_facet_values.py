@@ -4,6 +4,7 @@ facets of the models it matched from the rows it has already read (`unnest`) ins
 `search_model_value` once per model — at 500 k listings, a prefix search matching 2,500 models made 7,700
 buffer reads there. Kept by search/services.py `_models_sync`. SQLite keeps counting from
 `search_model_value` (no arrays)."""
+
 from importlib import import_module
 
 from django.db import migrations
@@ -20,7 +21,6 @@ REVERSE = ["ALTER TABLE search_model DROP COLUMN IF EXISTS facet_values"]
 
 
 class Migration(migrations.Migration):
-
     dependencies = [("search", "0003_search_entry_covering")]
 
     operations = [VendorSQL("postgresql", POSTGRES, REVERSE)]

@@ -1,5 +1,6 @@
 """The merchant's invoices and credit notes in the back office, and the PDF it uploaded; another merchant's are
 404 (tenancy through orders.selectors.suborders_visible)."""
+
 from django.http import Http404
 
 from remarket.core.errors import NotFound

@@ -1,5 +1,6 @@
 """The back office's listing writes: one offer's terms from its row, or a whole CSV file as a feed task. Both
 go through `listings_apply` like every other interface (the file through the worker, as `/ws/listings` does)."""
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,15 +21,24 @@ MAX_UPLOAD = 20 * 1024 * 1024
 @requires("listing.write")
 def listing_terms(request, terms_id: int):
     """Price, min price, quantity, online, VAT scheme and purchase price of one of the merchant's offers."""
-    terms = (ListingMarket.objects.select_related("listing", "market")
-             .filter(pk=terms_id, listing__merchant_id=request.actor.merchant_id).first())
+    terms = (
+        ListingMarket.objects.select_related("listing", "market")
+        .filter(pk=terms_id, listing__merchant_id=request.actor.merchant_id)
+        .first()
+    )
     if terms is None:
         raise Http404
     form = request.POST
-    row = ListingRow(sku=terms.listing.sku, market=terms.market.code, price=form.get("price") or None,
-                     min_price=form.get("min_price", ""), quantity=form.get("quantity") or None,
-                     published=form.get("published") == "on", vat_scheme=form.get("vat_scheme") or None,
-                     purchase_price=form.get("purchase_price") or None)
+    row = ListingRow(
+        sku=terms.listing.sku,
+        market=terms.market.code,
+        price=form.get("price") or None,
+        min_price=form.get("min_price", ""),
+        quantity=form.get("quantity") or None,
+        published=form.get("published") == "on",
+        vat_scheme=form.get("vat_scheme") or None,
+        purchase_price=form.get("purchase_price") or None,
+    )
     merchant = Merchant.objects.get(pk=request.actor.merchant_id)
     try:
         result = listings_apply(merchant=merchant, rows=[row])
@@ -38,8 +48,10 @@ def listing_terms(request, terms_id: int):
         if result.errors:
             messages.error(request, f"{terms.listing.sku}: {result.errors[0].message} ({result.errors[0].code})")
         else:
-            messages.success(request, f"{terms.listing.sku} in {terms.market.code}: "
-                                      f"{'saved' if result.updated else 'nothing to change'}.")
+            messages.success(
+                request,
+                f"{terms.listing.sku} in {terms.market.code}: {'saved' if result.updated else 'nothing to change'}.",
+            )
     back = request.POST.get("next", "")
     return redirect(back if back.startswith("/merchant/listings/") else "merchant-listings")
 
@@ -54,11 +66,14 @@ def feed_upload(request):
         if upload is None or upload.size == 0:
             raise DomainError("FEED_FILE_REQUIRED", "Choose a CSV file to upload.")
         if upload.size > MAX_UPLOAD:
-            raise DomainError("FEED_FILE_TOO_LARGE", "The file is over 20 MB: split it, or use the command line "
-                                                     "import for large catalogues.")
+            raise DomainError(
+                "FEED_FILE_TOO_LARGE",
+                "The file is over 20 MB: split it, or use the command line import for large catalogues.",
+            )
         market = market_get(code=request.POST.get("market", "FR"))
-        task = feed_task_create(merchant=merchant, market_code=market.code, text=feed_decode(upload.read()),
-                                source="upload")
+        task = feed_task_create(
+            merchant=merchant, market_code=market.code, text=feed_decode(upload.read()), source="upload"
+        )
     except DomainError as err:
         messages.error(request, f"{err.message} ({err.code})")
         return redirect("merchant-listings")
@@ -70,5 +85,8 @@ def feed(request, task_id: int):
     """An uploaded file's progress and its per-row results (the page refreshes itself until the worker is done)."""
     task = get_object_or_404(FeedTask, pk=task_id, merchant_id=request.actor.merchant_id)
     results = sorted(task.results, key=lambda r: (r.get("status") not in ("error", "failed"), r.get("line") or 0))
-    return render(request, "merchant/feed.html", {"task": task, "results": results[:500],
-                                                  "merchant": Merchant.objects.get(pk=request.actor.merchant_id)})
+    return render(
+        request,
+        "merchant/feed.html",
+        {"task": task, "results": results[:500], "merchant": Merchant.objects.get(pk=request.actor.merchant_id)},
+    )

@@ -1,4 +1,5 @@
 """The merchant's monthly statements and payouts."""
+
 import datetime as dt
 
 from django.core.paginator import Paginator
@@ -39,11 +40,22 @@ def statements(request):
         return period_refused(request, err)
     statement = statement_build(merchant=merchant, currency=currency, period=period)
     payouts = {p.period: p for p in Payout.objects.filter(merchant=merchant, currency=currency)}
-    return render(request, "merchant/statements.html", {
-        "merchant": merchant, "statement": statement, "totals": statement.totals(), "currency": currency,
-        "lines": Paginator(statement.lines, 200).get_page(request.GET.get("page")), "currencies": currencies,
-        "months": _months(clock.now(), zone), "payout": payouts.get(period),
-        "payouts": sorted(payouts.values(), key=lambda p: p.period, reverse=True)[:12], "zone": zone})
+    return render(
+        request,
+        "merchant/statements.html",
+        {
+            "merchant": merchant,
+            "statement": statement,
+            "totals": statement.totals(),
+            "currency": currency,
+            "lines": Paginator(statement.lines, 200).get_page(request.GET.get("page")),
+            "currencies": currencies,
+            "months": _months(clock.now(), zone),
+            "payout": payouts.get(period),
+            "payouts": sorted(payouts.values(), key=lambda p: p.period, reverse=True)[:12],
+            "zone": zone,
+        },
+    )
 
 
 @requires("statement.view_own")
@@ -53,5 +65,6 @@ def statement_csv(request):
     except DomainError as err:
         return period_refused(request, err)
     statement = statement_build(merchant=merchant, currency=currency, period=period)
-    return csv_response(f"statement-{merchant.slug}-{period:%Y-%m}-{currency}.csv", STATEMENT_HEADER,
-                        statement_rows(statement))
+    return csv_response(
+        f"statement-{merchant.slug}-{period:%Y-%m}-{currency}.csv", STATEMENT_HEADER, statement_rows(statement)
+    )

@@ -15,8 +15,14 @@ from remarket.orders.services import orderlines_cancel, suborder_accept, suborde
 from remarket.orders.states import OrderState
 from remarket.web.common import render_error, requires
 
-STATE_NAMES = {OrderState.NEW: "New", OrderState.AWAITING_PAYMENT: "Awaiting payment", OrderState.PAID: "To accept",
-               OrderState.TO_SHIP: "To ship", OrderState.UNPAID: "Not paid", OrderState.SHIPPED: "Shipped"}
+STATE_NAMES = {
+    OrderState.NEW: "New",
+    OrderState.AWAITING_PAYMENT: "Awaiting payment",
+    OrderState.PAID: "To accept",
+    OrderState.TO_SHIP: "To ship",
+    OrderState.UNPAID: "Not paid",
+    OrderState.SHIPPED: "Shipped",
+}
 
 
 def _merchant(request) -> Merchant:
@@ -29,8 +35,11 @@ def orders(request):
     state = int(state) if state and state.isdigit() and int(state) in OrderState.ALL else None
     qs = suborders_for_merchant(actor=request.actor, state=state).prefetch_related("lines")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "merchant/orders.html", {"page": page, "state": state, "states": STATE_NAMES,
-                                                    "merchant": _merchant(request)})
+    return render(
+        request,
+        "merchant/orders.html",
+        {"page": page, "state": state, "states": STATE_NAMES, "merchant": _merchant(request)},
+    )
 
 
 def _sub_or_404(request, suborder_id):
@@ -43,8 +52,7 @@ def _sub_or_404(request, suborder_id):
 @requires("order.fulfil")
 def order(request, suborder_id):
     sub = _sub_or_404(request, suborder_id)
-    return render(request, "merchant/order.html", {"sub": sub, "states": STATE_NAMES,
-                                                   "merchant": _merchant(request)})
+    return render(request, "merchant/order.html", {"sub": sub, "states": STATE_NAMES, "merchant": _merchant(request)})
 
 
 def _fulfil(request, suborder_id: int, action, done: str):
@@ -54,8 +62,12 @@ def _fulfil(request, suborder_id: int, action, done: str):
     except NotFound:
         raise Http404 from None
     except DomainError as err:
-        return render_error(request, err, "merchant/order.html",
-                            {"sub": _sub_or_404(request, suborder_id), "states": STATE_NAMES, "form": request.POST})
+        return render_error(
+            request,
+            err,
+            "merchant/order.html",
+            {"sub": _sub_or_404(request, suborder_id), "states": STATE_NAMES, "form": request.POST},
+        )
     messages.success(request, done)
     return redirect("merchant-order", suborder_id=suborder_id)
 
@@ -63,15 +75,23 @@ def _fulfil(request, suborder_id: int, action, done: str):
 @require_POST
 @requires("order.fulfil")
 def accept(request, suborder_id):
-    return _fulfil(request, suborder_id, lambda: suborder_accept(actor=request.actor, suborder_id=suborder_id),
-                   "Order accepted: ship it and enter the tracking number.")
+    return _fulfil(
+        request,
+        suborder_id,
+        lambda: suborder_accept(actor=request.actor, suborder_id=suborder_id),
+        "Order accepted: ship it and enter the tracking number.",
+    )
 
 
 @require_POST
 @requires("order.fulfil")
 def cancel(request, suborder_id):
-    return _fulfil(request, suborder_id, lambda: orderlines_cancel(actor=request.actor, suborder_id=suborder_id),
-                   "Order cancelled: the customer is refunded.")
+    return _fulfil(
+        request,
+        suborder_id,
+        lambda: orderlines_cancel(actor=request.actor, suborder_id=suborder_id),
+        "Order cancelled: the customer is refunded.",
+    )
 
 
 @require_POST
@@ -82,26 +102,52 @@ def ship(request, suborder_id):
         if key.startswith("imei_") and key[5:].isdigit() and value.strip():
             digits = value.replace(" ", "").replace("-", "")
             serials[int(key[5:])] = {"imei": value} if digits.isdigit() else {"serial_number": value}
-    return _fulfil(request, suborder_id, lambda: suborder_ship(
-        actor=request.actor, suborder_id=suborder_id, tracking_number=request.POST.get("tracking_number", ""),
-        carrier=request.POST.get("carrier", ""), serials=serials), "Shipped. The customer has been told.")
+    return _fulfil(
+        request,
+        suborder_id,
+        lambda: suborder_ship(
+            actor=request.actor,
+            suborder_id=suborder_id,
+            tracking_number=request.POST.get("tracking_number", ""),
+            carrier=request.POST.get("carrier", ""),
+            serials=serials,
+        ),
+        "Shipped. The customer has been told.",
+    )
 
 
 @requires("listing.view")
 def listings(request):
-    qs = (ListingMarket.objects.filter(listing__merchant_id=request.actor.merchant_id)
-          .select_related("listing__variant__model", "listing__merchant", "market").order_by("listing_id", "market_id"))
+    qs = (
+        ListingMarket.objects.filter(listing__merchant_id=request.actor.merchant_id)
+        .select_related("listing__variant__model", "listing__merchant", "market")
+        .order_by("listing_id", "market_id")
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     standings = standings_for_terms(list(page))
     for term in page:
         term.is_winning, term.price_to_win_minor = standings.get(term.pk, (False, None))
-    return render(request, "merchant/listings.html", {"page": page, "merchant": _merchant(request),
-                                                      "markets": Market.objects.order_by("code").values_list("code", flat=True)})
+    return render(
+        request,
+        "merchant/listings.html",
+        {
+            "page": page,
+            "merchant": _merchant(request),
+            "markets": Market.objects.order_by("code").values_list("code", flat=True),
+        },
+    )
 
 
 @requires("listing.view")
 def quality(request):
     merchant = _merchant(request)
-    return render(request, "merchant/quality.html", {
-        "merchant": merchant, "history": MerchantMetrics.objects.filter(merchant=merchant).order_by("-computed_at")[:12],
-        "thresholds": THRESHOLDS, "min_orders": MIN_ORDERS})
+    return render(
+        request,
+        "merchant/quality.html",
+        {
+            "merchant": merchant,
+            "history": MerchantMetrics.objects.filter(merchant=merchant).order_by("-computed_at")[:12],
+            "thresholds": THRESHOLDS,
+            "min_orders": MIN_ORDERS,
+        },
+    )

@@ -34,16 +34,39 @@ def dashboard(request):
         months = 12
     since, until = _month_add(this_month, 1 - months), _month_add(this_month, 1)
     table = gmv_by_country_channel(since=since, until=until)
-    rows = [{"country": c, "cells": [table.cells.get((c, k), 0) for k in CHANNEL_KINDS],
-             "total": sum(table.cells.get((c, k), 0) for k in CHANNEL_KINDS)} for c in table.countries]
-    chart = {"labels": [m.strftime("%Y-%m") for m in table.months],
-             "series": [{"label": k, "data": [float(to_major(v, "EUR")) for v in table.by_month.get(k, [])]}
-                        for k in CHANNEL_KINDS]}
+    rows = [
+        {
+            "country": c,
+            "cells": [table.cells.get((c, k), 0) for k in CHANNEL_KINDS],
+            "total": sum(table.cells.get((c, k), 0) for k in CHANNEL_KINDS),
+        }
+        for c in table.countries
+    ]
+    chart = {
+        "labels": [m.strftime("%Y-%m") for m in table.months],
+        "series": [
+            {"label": k, "data": [float(to_major(v, "EUR")) for v in table.by_month.get(k, [])]} for k in CHANNEL_KINDS
+        ],
+    }
     co2_low, co2_high = with_range(table.co2e_avoided_g)
-    return render(request, "ops/dashboard.html", {
-        "since": since, "until": until, "months": months, "kinds": CHANNEL_KINDS, "rows": rows, "table": table,
-        "chart": chart, "co2_low": co2_low, "co2_high": co2_high, "source": SOURCE,
-        "uncertainty": int(UNCERTAINTY * 100), "factors": factors().values()})
+    return render(
+        request,
+        "ops/dashboard.html",
+        {
+            "since": since,
+            "until": until,
+            "months": months,
+            "kinds": CHANNEL_KINDS,
+            "rows": rows,
+            "table": table,
+            "chart": chart,
+            "co2_low": co2_low,
+            "co2_high": co2_high,
+            "source": SOURCE,
+            "uncertainty": int(UNCERTAINTY * 100),
+            "factors": factors().values(),
+        },
+    )
 
 
 @requires("merchant.manage")
@@ -51,18 +74,21 @@ def quality(request):
     """Every merchant's latest quality review, worst first, with the operator's status decisions."""
     if request.method == "POST":
         try:
-            merchant_status_set(merchant_id=int(request.POST.get("merchant_id") or 0),
-                                status=request.POST.get("status", ""))
+            merchant_status_set(
+                merchant_id=int(request.POST.get("merchant_id") or 0), status=request.POST.get("status", "")
+            )
         except (DomainError, Merchant.DoesNotExist, ValueError) as err:
             messages.error(request, getattr(err, "message", "Unknown merchant."))
         else:
             messages.success(request, "Status changed.")
         return redirect("ops-quality")
     latest = MerchantMetrics.objects.filter(merchant=OuterRef("pk")).order_by("-computed_at")
-    merchants = (Merchant.objects.annotate(
-        orders=Subquery(latest.values("orders")[:1]), cancel_bp=Subquery(latest.values("cancellation_rate_bp")[:1]),
-        late_bp=Subquery(latest.values("late_shipment_rate_bp")[:1]), reviewed_at=Subquery(latest.values("computed_at")[:1]))
-        .order_by("quality_score", "name"))
+    merchants = Merchant.objects.annotate(
+        orders=Subquery(latest.values("orders")[:1]),
+        cancel_bp=Subquery(latest.values("cancellation_rate_bp")[:1]),
+        late_bp=Subquery(latest.values("late_shipment_rate_bp")[:1]),
+        reviewed_at=Subquery(latest.values("computed_at")[:1]),
+    ).order_by("quality_score", "name")
     return render(request, "ops/quality.html", {"merchants": merchants, "statuses": Merchant.Status.choices})
 
 
@@ -83,8 +109,18 @@ def finance(request):
     rows = finance_by_market(first=first, last=last)
     totals: dict[tuple[str, str], dict] = {}
     for r in rows:
-        t = totals.setdefault((r.market, r.currency), {"market": r.market, "currency": r.currency, "gmv": 0,
-                                                       "refunds": 0, "commission": 0, "vat": 0, "sales_tax": 0})
+        t = totals.setdefault(
+            (r.market, r.currency),
+            {
+                "market": r.market,
+                "currency": r.currency,
+                "gmv": 0,
+                "refunds": 0,
+                "commission": 0,
+                "vat": 0,
+                "sales_tax": 0,
+            },
+        )
         t["gmv"] += r.gmv_minor
         t["refunds"] += r.refunds_minor
         t["commission"] += r.commission_minor
@@ -94,17 +130,42 @@ def finance(request):
         net = t["gmv"] - t["refunds"]
         t["take_rate_bp"] = take_rate_bp(commission_minor=t["commission"], net_gmv_minor=net)
     months = sorted({r.month for r in rows})
-    chart = {"labels": [m.strftime("%Y-%m") for m in months],
-             "series": [{"label": f"{market} ({currency})",
-                         "data": [next((float(to_major(r.commission_minor, currency)) for r in rows
-                                        if (r.market, r.currency, r.month) == (market, currency, m)), 0)
-                                  for m in months]}
-                        for market, currency in sorted(totals)]}
-    return render(request, "ops/finance.html", {
-        "first": first, "last": last, "rows": rows, "totals": sorted(totals.values(), key=lambda t: t["market"]),
-        "fees": sorted(fees_by_month(first=first, last=last).items(), reverse=True), "chart": chart,
-        "payouts": Payout.objects.filter(period__gte=first, period__lte=last).values("period", "currency")
-        .annotate(n=Count("pk"), paid=Sum("amount_minor")).order_by("-period", "currency")})
+    chart = {
+        "labels": [m.strftime("%Y-%m") for m in months],
+        "series": [
+            {
+                "label": f"{market} ({currency})",
+                "data": [
+                    next(
+                        (
+                            float(to_major(r.commission_minor, currency))
+                            for r in rows
+                            if (r.market, r.currency, r.month) == (market, currency, m)
+                        ),
+                        0,
+                    )
+                    for m in months
+                ],
+            }
+            for market, currency in sorted(totals)
+        ],
+    }
+    return render(
+        request,
+        "ops/finance.html",
+        {
+            "first": first,
+            "last": last,
+            "rows": rows,
+            "totals": sorted(totals.values(), key=lambda t: t["market"]),
+            "fees": sorted(fees_by_month(first=first, last=last).items(), reverse=True),
+            "chart": chart,
+            "payouts": Payout.objects.filter(period__gte=first, period__lte=last)
+            .values("period", "currency")
+            .annotate(n=Count("pk"), paid=Sum("amount_minor"))
+            .order_by("-period", "currency"),
+        },
+    )
 
 
 @requires("finance.view")
@@ -115,13 +176,43 @@ def journal_csv(request):
     except DomainError as err:
         return period_refused(request, err)
     start, end = period_bounds(period, dt.UTC)
-    rows = ([txn, at.isoformat(), kind, account, line, merchant_id or "", merchant or "",
-             to_major(amount, currency), currency, order or "", sub or "", memo]
-            for txn, at, kind, account, line, merchant_id, merchant, amount, currency, order, sub, memo
-            in ledger_journal(start=start, end=end).iterator())
-    return csv_response(f"ledger-{period:%Y-%m}.csv", ["transaction", "at", "kind", "account", "line", "merchant_id",
-                                                        "merchant", "amount", "currency", "order", "suborder", "memo"],
-                        rows)
+    rows = (
+        [
+            txn,
+            at.isoformat(),
+            kind,
+            account,
+            line,
+            merchant_id or "",
+            merchant or "",
+            to_major(amount, currency),
+            currency,
+            order or "",
+            sub or "",
+            memo,
+        ]
+        for txn, at, kind, account, line, merchant_id, merchant, amount, currency, order, sub, memo in ledger_journal(
+            start=start, end=end
+        ).iterator()
+    )
+    return csv_response(
+        f"ledger-{period:%Y-%m}.csv",
+        [
+            "transaction",
+            "at",
+            "kind",
+            "account",
+            "line",
+            "merchant_id",
+            "merchant",
+            "amount",
+            "currency",
+            "order",
+            "suborder",
+            "memo",
+        ],
+        rows,
+    )
 
 
 @requires("finance.view")
@@ -130,8 +221,22 @@ def payouts_csv(request):
         period = period_parse(request.GET.get("period", ""))
     except DomainError as err:
         return period_refused(request, err)
-    rows = ([p.merchant_id, p.merchant.name, p.currency, f"{p.period:%Y-%m}", to_major(p.opening_minor, p.currency),
-             to_major(p.movements_minor, p.currency), to_major(p.amount_minor, p.currency), p.transaction_id or "",
-             p.created_at.isoformat()] for p in payout_lines(period=period))
-    return csv_response(f"payouts-{period:%Y-%m}.csv", ["merchant_id", "merchant", "currency", "period", "opening",
-                                                         "movements", "paid", "transaction", "created_at"], rows)
+    rows = (
+        [
+            p.merchant_id,
+            p.merchant.name,
+            p.currency,
+            f"{p.period:%Y-%m}",
+            to_major(p.opening_minor, p.currency),
+            to_major(p.movements_minor, p.currency),
+            to_major(p.amount_minor, p.currency),
+            p.transaction_id or "",
+            p.created_at.isoformat(),
+        ]
+        for p in payout_lines(period=period)
+    )
+    return csv_response(
+        f"payouts-{period:%Y-%m}.csv",
+        ["merchant_id", "merchant", "currency", "period", "opening", "movements", "paid", "transaction", "created_at"],
+        rows,
+    )

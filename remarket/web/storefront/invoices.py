@@ -1,5 +1,6 @@
 """A customer's invoices, credit notes and sellers' own invoices, behind the order page's access rule
 (orders/access.py, through order_links.order_open): whoever may open the order opens its documents."""
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import translation

@@ -4,6 +4,7 @@ The page's text is put together here, in plain Python, rather than by template t
 cached, Django's `{% blocktranslate %}`, `{% money %}` and per-option loops cost more CPU than reading the
 offers. The templates keep the markup; the strings use the same gettext messages. Both are computed only when the
 page's cached fragments are missing (the context passes them as callables)."""
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext, ngettext
@@ -28,9 +29,16 @@ def _locale(market: Market) -> str:
 def variant_options(variants: list[VariantSummary], chosen: VariantSummary | None, market: Market) -> list[dict]:
     """The variant picker's options: "256 GB · Black — from 619,00 €", or sold out."""
     from_, sold_out, locale = gettext("from"), gettext("sold out"), _locale(market)
-    return [{"id": v.id, "selected": chosen is not None and v.id == chosen.id,
-             "text": f"{v.label} — {from_} {fmt(v.from_minor, market.currency, locale)}" if v.from_minor
-             else f"{v.label} — {sold_out}"} for v in variants]
+    return [
+        {
+            "id": v.id,
+            "selected": chosen is not None and v.id == chosen.id,
+            "text": f"{v.label} — {from_} {fmt(v.from_minor, market.currency, locale)}"
+            if v.from_minor
+            else f"{v.label} — {sold_out}",
+        }
+        for v in variants
+    ]
 
 
 def grade_cards(grades: list[GradeOffers], market: Market) -> list[dict]:
@@ -40,20 +48,27 @@ def grade_cards(grades: list[GradeOffers], market: Market) -> list[dict]:
         card = {"grade": g.grade, "label": Grade(g.grade).label, "best": None, "others": g.others}
         o = g.best
         if o is not None:
-            why = [gettext("best balance of price and seller quality — seller quality %(q)s/100")
-                   % {"q": o.merchant_quality}]
-            why.append(f"{gettext('shipping')} {fmt(o.shipping_minor, o.currency, locale)}" if o.shipping_minor
-                       else gettext("free shipping"))
+            why = [
+                gettext("best balance of price and seller quality — seller quality %(q)s/100")
+                % {"q": o.merchant_quality}
+            ]
+            why.append(
+                f"{gettext('shipping')} {fmt(o.shipping_minor, o.currency, locale)}"
+                if o.shipping_minor
+                else gettext("free shipping")
+            )
             if o.delay_days is not None:
                 why.append(gettext("ships in %(d)s days") % {"d": o.delay_days})
             text = ", ".join(why)
             if g.others:
                 text += "; " + gettext("it beats %(n)s other sellers on our quality-to-price score") % {"n": g.others}
-            card.update(best=o.listing_id, price=fmt(o.price_minor, o.currency, locale),
-                        sold_by=gettext("sold by %(m)s, %(w)s-month warranty")
-                        % {"m": o.merchant_name, "w": o.warranty_months},
-                        why=f"{gettext('Why this offer:')} {text}.",
-                        others_label=ngettext("%(n)s other offer", "%(n)s other offers", g.others) % {"n": g.others})
+            card.update(
+                best=o.listing_id,
+                price=fmt(o.price_minor, o.currency, locale),
+                sold_by=gettext("sold by %(m)s, %(w)s-month warranty") % {"m": o.merchant_name, "w": o.warranty_months},
+                why=f"{gettext('Why this offer:')} {text}.",
+                others_label=ngettext("%(n)s other offer", "%(n)s other offers", g.others) % {"n": g.others},
+            )
         cards.append(card)
     return cards
 
@@ -61,14 +76,20 @@ def grade_cards(grades: list[GradeOffers], market: Market) -> list[dict]:
 def product(request, market, slug):
     the_market = _market(market)
     try:
-        page: ProductPage = product_page(slug=slug, market=the_market,
-                                         variant_id=_int(request.GET.get("variant", "")))
+        page: ProductPage = product_page(slug=slug, market=the_market, variant_id=_int(request.GET.get("variant", "")))
     except NotFound:
         raise Http404 from None
-    return render(request, "storefront/product.html", {
-        "market": the_market, "model": page.model, "chosen": page.variant,
-        "options": lambda: variant_options(page.variants, page.variant, the_market),
-        "grades": lambda: grade_cards(page.grades, the_market)})
+    return render(
+        request,
+        "storefront/product.html",
+        {
+            "market": the_market,
+            "model": page.model,
+            "chosen": page.variant,
+            "options": lambda: variant_options(page.variants, page.variant, the_market),
+            "grades": lambda: grade_cards(page.grades, the_market),
+        },
+    )
 
 
 def product_offers(request, market, slug):
@@ -80,5 +101,8 @@ def product_offers(request, market, slug):
         raise Http404
     offers = offers_of_grade(slug=slug, market=the_market, variant_id=variant_id, grade=grade)[1:]  # the winner aside
     template = "storefront/_other_offers.html" if request.headers.get("HX-Request") else "storefront/offers.html"
-    return render(request, template, {"market": the_market, "slug": slug, "variant_id": variant_id,
-                                      "grade": Grade(grade), "offers": offers})
+    return render(
+        request,
+        template,
+        {"market": the_market, "slug": slug, "variant_id": variant_id, "grade": Grade(grade), "offers": offers},
+    )

@@ -17,6 +17,9 @@ urlpatterns = [
     path("<str:market>/orders/<uuid:order_id>/", views.order, name="store-order"),
     path("<str:market>/orders/<uuid:order_id>/confirm/", views.confirm, name="store-confirm"),
     path("<str:market>/orders/<uuid:order_id>/invoices/<int:invoice_id>/", invoices.invoice, name="store-invoice"),
-    path("<str:market>/orders/<uuid:order_id>/sellers-invoices/<int:suborder_id>.pdf", invoices.invoice_upload,
-         name="store-invoice-upload"),
+    path(
+        "<str:market>/orders/<uuid:order_id>/sellers-invoices/<int:suborder_id>.pdf",
+        invoices.invoice_upload,
+        name="store-invoice-upload",
+    ),
 ]

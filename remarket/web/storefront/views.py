@@ -7,18 +7,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from remarket.catalog.models import Category, ProductModel
-from remarket.checkout.cart import (cart_add, cart_checked_out, cart_items, cart_remove, cart_version,
-                                    saved_cart_get, saved_cart_put)
+from remarket.checkout.cart import (
+    cart_add,
+    cart_checked_out,
+    cart_items,
+    cart_remove,
+    cart_version,
+    saved_cart_get,
+    saved_cart_put,
+)
 from remarket.checkout.limits import Holder
 from remarket.checkout.quote import Quote, checkout_quote
-from remarket.checkout.services import (Item, checkout_confirm_action, checkout_pay, checkout_start,
-                                        shipping_options_for)
+from remarket.checkout.services import Item, checkout_confirm_action, checkout_pay, checkout_start, shipping_options_for
 from remarket.checkout.validation import US_STATES
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.http import client_ip, session_key
 from remarket.markets.models import Market
-from remarket.offers.models import ListingMarket
 from remarket.markets.selectors import market_get, web_channel_get
+from remarket.offers.models import ListingMarket
 from remarket.orders.models import Order
 from remarket.payments.models import PaymentIntent
 from remarket.web.common import render_error
@@ -43,14 +49,25 @@ def home_redirect(request):
 
 def home(request, market):
     the_market = _market(market)
-    prices = dict(ListingMarket.objects.on_sale().filter(market=the_market)
-                  .values_list("listing__variant__model").annotate(p=Min("price_minor")).order_by())
-    products = [p for p in ProductModel.objects.select_related("category").order_by("category_id", "brand", "name")
-                if p.pk in prices]
+    prices = dict(
+        ListingMarket.objects.on_sale()
+        .filter(market=the_market)
+        .values_list("listing__variant__model")
+        .annotate(p=Min("price_minor"))
+        .order_by()
+    )
+    products = [
+        p
+        for p in ProductModel.objects.select_related("category").order_by("category_id", "brand", "name")
+        if p.pk in prices
+    ]
     for p in products:
         p.from_minor = prices[p.pk]
-    return render(request, "storefront/home.html", {"market": the_market, "products": products,
-                                                    "categories": Category.objects.order_by("id")})
+    return render(
+        request,
+        "storefront/home.html",
+        {"market": the_market, "products": products, "categories": Category.objects.order_by("id")},
+    )
 
 
 def cart_load(request) -> dict:
@@ -69,9 +86,12 @@ def cart_store(request, cart: dict) -> None:
 
 def _cart_lines(request, market: Market):
     items = cart_items(cart_load(request), market=market.code)
-    terms = {t.listing_id: t for t in ListingMarket.objects.select_related("listing__variant__model",
-                                                                            "listing__merchant")
-             .filter(market=market, listing_id__in=[i for i, _ in items])}
+    terms = {
+        t.listing_id: t
+        for t in ListingMarket.objects.select_related("listing__variant__model", "listing__merchant").filter(
+            market=market, listing_id__in=[i for i, _ in items]
+        )
+    }
     lines = [{"term": terms[i], "quantity": q, "total": terms[i].price_minor * q} for i, q in items if i in terms]
     return lines, sum(l["total"] for l in lines)
 
@@ -88,17 +108,23 @@ def cart_add_view(request, market):
     try:
         listing_id, quantity = int(request.POST.get("listing_id", "")), int(request.POST.get("quantity", "1"))
     except ValueError:
-        return render_error(request, DomainError("CART_INPUT_INVALID", "Choose an offer and a quantity."),
-                            "storefront/cart.html", {"market": the_market, "lines": [], "total": 0})
+        return render_error(
+            request,
+            DomainError("CART_INPUT_INVALID", "Choose an offer and a quantity."),
+            "storefront/cart.html",
+            {"market": the_market, "lines": [], "total": 0},
+        )
     if not ListingMarket.objects.filter(market=the_market, listing_id=listing_id, published=True).exists():
         raise Http404
     try:
-        cart_store(request, cart_add(cart_load(request), market=the_market.code, listing_id=listing_id,
-                                     quantity=quantity))
+        cart_store(
+            request, cart_add(cart_load(request), market=the_market.code, listing_id=listing_id, quantity=quantity)
+        )
     except DomainError as err:
         lines, total = _cart_lines(request, the_market)
-        return render_error(request, err, "storefront/cart.html", {"market": the_market, "lines": lines,
-                                                                    "total": total})
+        return render_error(
+            request, err, "storefront/cart.html", {"market": the_market, "lines": lines, "total": total}
+        )
     return redirect("store-cart", market=market)
 
 
@@ -120,11 +146,19 @@ def _quote(request, market: Market, lines, options, data) -> Quote | None:
     """Goods, shipping and tax for the address typed so far; None while it says too little (a US state)."""
     if not lines:
         return None
-    address = {"country": market.code, "state": data.get("state", "").upper(), "postal_code": data.get("postal_code", "")}
+    address = {
+        "country": market.code,
+        "state": data.get("state", "").upper(),
+        "postal_code": data.get("postal_code", ""),
+    }
     try:
-        return checkout_quote(market=market, channel=web_channel_get(market=market),
-                              items=[Item(l["term"].listing_id, l["quantity"]) for l in lines], shipping_address=address,
-                              shipping_choice={m: data.get(f"shipping_{m}", "") for m in options})
+        return checkout_quote(
+            market=market,
+            channel=web_channel_get(market=market),
+            items=[Item(l["term"].listing_id, l["quantity"]) for l in lines],
+            shipping_address=address,
+            shipping_choice={m: data.get(f"shipping_{m}", "") for m in options},
+        )
     except DomainError:
         return None
 
@@ -134,8 +168,11 @@ def checkout_quote_view(request, market):
     the_market = _market(market)
     lines, total = _cart_lines(request, the_market)
     options = shipping_options_for(terms=[l["term"] for l in lines])
-    return render(request, "storefront/_quote.html", {"market": the_market, "total": total,
-                                                      "quote": _quote(request, the_market, lines, options, request.GET)})
+    return render(
+        request,
+        "storefront/_quote.html",
+        {"market": the_market, "total": total, "quote": _quote(request, the_market, lines, options, request.GET)},
+    )
 
 
 def _checkout_owner(request) -> str:
@@ -151,31 +188,48 @@ def checkout(request, market):
     lines, total = _cart_lines(request, the_market)
     options = shipping_options_for(terms=[l["term"] for l in lines])
     merchants = {l["term"].listing.merchant_id: l["term"].listing.merchant for l in lines}
-    context = {"market": the_market, "lines": lines, "total": total, "form": request.POST,
-               "email": request.user.email if request.user.is_authenticated else "",
-               "cart_version": cart_version(cart_now),
-               "shipping": [{"merchant": merchants[m], "options": o} for m, o in options.items()],
-               "states": sorted(US_STATES) if the_market.code == "US" else None,
-               "quote_params": ",".join(["state", "postal_code", *(f"shipping_{m}" for m in options)]),
-               "quote": _quote(request, the_market, lines, options, request.POST)}
+    context = {
+        "market": the_market,
+        "lines": lines,
+        "total": total,
+        "form": request.POST,
+        "email": request.user.email if request.user.is_authenticated else "",
+        "cart_version": cart_version(cart_now),
+        "shipping": [{"merchant": merchants[m], "options": o} for m, o in options.items()],
+        "states": sorted(US_STATES) if the_market.code == "US" else None,
+        "quote_params": ",".join(["state", "postal_code", *(f"shipping_{m}" for m in options)]),
+        "quote": _quote(request, the_market, lines, options, request.POST),
+    }
     if request.method != "POST":
         return render(request, "storefront/checkout.html", context)
     # a form from before versions (or a script) checks out the cart as it is now
     posted = request.POST.get("cart_version") or cart_version(cart_now)
     if posted != cart_version(cart_now) and lines:
-        return render_error(request, DomainError(
-            "CHECKOUT_CART_CHANGED", _("Your cart changed since this page was shown: check it and pay again."),
-            status=409), "storefront/checkout.html", context)
+        return render_error(
+            request,
+            DomainError(
+                "CHECKOUT_CART_CHANGED",
+                _("Your cart changed since this page was shown: check it and pay again."),
+                status=409,
+            ),
+            "storefront/checkout.html",
+            context,
+        )
     choice = {m: request.POST.get(f"shipping_{m}", "") for m in options}
     address = {f: request.POST.get(f, "") for f in ADDRESS_FIELDS} | {"country": the_market.code}
     customer_id = request.user.pk if request.user.is_authenticated else None
     try:
         order = checkout_start(
-            market=the_market, channel=web_channel_get(market=the_market),
-            items=[Item(l["term"].listing_id, l["quantity"]) for l in lines], email=request.POST.get("email", ""),
-            shipping_address=address, customer_id=customer_id, shipping_choice=choice,
+            market=the_market,
+            channel=web_channel_get(market=the_market),
+            items=[Item(l["term"].listing_id, l["quantity"]) for l in lines],
+            email=request.POST.get("email", ""),
+            shipping_address=address,
+            customer_id=customer_id,
+            shipping_choice=choice,
             holder=Holder(session_key(request, create=True), customer_id, client_ip(request)),
-            checkout_key=f"web:{_checkout_owner(request)}:{posted}" if posted else "")
+            checkout_key=f"web:{_checkout_owner(request)}:{posted}" if posted else "",
+        )
     except DomainError as err:
         return render_error(request, err, "storefront/checkout.html", context)
     order_links.order_link_remember(request, order)  # this session opens its order without a link
@@ -197,8 +251,10 @@ def confirm(request, market, order_id):
         return order
     if request.method == "POST":
         checkout_confirm_action(order=order, success=request.POST.get("approve") == "yes")
-        return redirect(reverse("store-order", kwargs={"market": market, "order_id": order.public_id})
-                        + order_links.link_query(request))
+        return redirect(
+            reverse("store-order", kwargs={"market": market, "order_id": order.public_id})
+            + order_links.link_query(request)
+        )
     return render(request, "storefront/confirm.html", {"market": the_market, "order": order})
 
 
@@ -207,5 +263,8 @@ def order(request, market, order_id):
     the_order = order_links.order_open(request, order_id)
     if not isinstance(the_order, Order):
         return the_order
-    return render(request, "storefront/order.html", {"market": the_market, "order": the_order,
-                                                     "link_query": order_links.link_query(request)})
+    return render(
+        request,
+        "storefront/order.html",
+        {"market": the_market, "order": the_order, "link_query": order_links.link_query(request)},
+    )

@@ -11,8 +11,10 @@ CHUNK = 1000
 
 
 class Command(BaseCommand):
-    help = ("Import product models and variants from CSV (columns category, brand, model, storage_gb, colour, "
-            "release_year, ean, slug) or JSON (a list of such objects). Bad rows are listed with their line.")
+    help = (
+        "Import product models and variants from CSV (columns category, brand, model, storage_gb, colour, "
+        "release_year, ean, slug) or JSON (a list of such objects). Bad rows are listed with their line."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -36,15 +38,17 @@ class Command(BaseCommand):
         errors = []
         with tqdm(total=len(rows), unit="row", desc="catalog", disable=None) as bar:
             for start in range(0, len(rows), CHUNK):
-                result = catalog_import(rows=rows[start:start + CHUNK], first_line=start + 2)
+                result = catalog_import(rows=rows[start : start + CHUNK], first_line=start + 2)
                 totals["models"] += result.models_created
                 totals["variants"] += result.variants_created
                 totals["unchanged"] += result.unchanged
                 errors += result.errors
-                bar.update(len(rows[start:start + CHUNK]))
+                bar.update(len(rows[start : start + CHUNK]))
         for line, code, message in errors:
             self.stderr.write(f"line {line}: {code} {message}")
-        self.stdout.write(f"{totals['models']} models and {totals['variants']} variants created, "
-                          f"{totals['unchanged']} unchanged, {len(errors)} rows refused")
+        self.stdout.write(
+            f"{totals['models']} models and {totals['variants']} variants created, "
+            f"{totals['unchanged']} unchanged, {len(errors)} rows refused"
+        )
         if errors:
             raise CommandError(f"{len(errors)} rows refused (listed above); the others were imported.")

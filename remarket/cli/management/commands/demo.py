@@ -15,8 +15,13 @@ class TqdmProgress(Progress):
 
     def __init__(self, *, disable: bool):
         self.disable = disable
-        self.stages = tqdm(total=len(STAGES), desc="demo", unit="stage", disable=disable,
-                           bar_format="{desc:<40} {n_fmt}/{total_fmt} stages |{bar:20}| {elapsed}")
+        self.stages = tqdm(
+            total=len(STAGES),
+            desc="demo",
+            unit="stage",
+            disable=disable,
+            bar_format="{desc:<40} {n_fmt}/{total_fmt} stages |{bar:20}| {elapsed}",
+        )
         self.units: tqdm | None = None
         self.started = False
 
@@ -27,8 +32,9 @@ class TqdmProgress(Progress):
         self.started = True
         self.stages.set_description(name)
         if total:
-            self.units = tqdm(total=total, desc=f"  {name}", unit=" " + name.split()[0], leave=False,
-                              disable=self.disable)
+            self.units = tqdm(
+                total=total, desc=f"  {name}", unit=" " + name.split()[0], leave=False, disable=self.disable
+            )
 
     def advance(self, units: int) -> None:
         if self.units is not None:
@@ -47,37 +53,57 @@ class TqdmProgress(Progress):
 
 
 class Command(BaseCommand):
-    help = ("Build the demo marketplace: six countries, the New York store, 500 partner points of sale, a real "
-            "catalog, merchants with logins, listings and a year of orders. Does nothing when a marketplace exists.")
+    help = (
+        "Build the demo marketplace: six countries, the New York store, 500 partner points of sale, a real "
+        "catalog, merchants with logins, listings and a year of orders. Does nothing when a marketplace exists."
+    )
 
     def add_arguments(self, parser):
         defaults = DemoOptions()
         parser.add_argument("--merchants", type=int, default=defaults.merchants, help="refurbishers (default 50)")
         parser.add_argument("--listings", type=int, default=defaults.listings, help="listings (default 20000)")
-        parser.add_argument("--orders", type=int, default=defaults.orders,
-                            help=f"orders over the last year (default {defaults.orders})")
-        parser.add_argument("--seed", type=int, default=defaults.seed,
-                            help="random seed (default 1): the same seed gives the same merchants, listings and "
-                                 "orders; passwords and tokens are always random")
-        parser.add_argument("--partner-locations", type=int, default=defaults.partner_locations,
-                            help="partner points of sale, largest French towns first (default 500)")
-        parser.add_argument("--credentials", type=Path, default=None,
-                            help="where to write the demo logins (default var/demo-credentials.json)")
-        parser.add_argument("--force", action="store_true",
-                            help="wipe the whole database (every table, users included) and build again")
+        parser.add_argument(
+            "--orders", type=int, default=defaults.orders, help=f"orders over the last year (default {defaults.orders})"
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=defaults.seed,
+            help="random seed (default 1): the same seed gives the same merchants, listings and "
+            "orders; passwords and tokens are always random",
+        )
+        parser.add_argument(
+            "--partner-locations",
+            type=int,
+            default=defaults.partner_locations,
+            help="partner points of sale, largest French towns first (default 500)",
+        )
+        parser.add_argument(
+            "--credentials",
+            type=Path,
+            default=None,
+            help="where to write the demo logins (default var/demo-credentials.json)",
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="wipe the whole database (every table, users included) and build again"
+        )
 
-    def handle(self, *args, merchants, listings, orders, seed, partner_locations, credentials, force, verbosity,
-               **options):
+    def handle(
+        self, *args, merchants, listings, orders, seed, partner_locations, credentials, force, verbosity, **options
+    ):
         if demo_exists():
             if not force:
                 counts = demo_counts()
-                self.stdout.write(f"A marketplace exists already ({counts['markets']} markets, {counts['merchants']} "
-                                  f"merchants, {counts['orders']} orders): nothing to do. "
-                                  "`remarket demo --force` wipes the database and builds the demo again.")
+                self.stdout.write(
+                    f"A marketplace exists already ({counts['markets']} markets, {counts['merchants']} "
+                    f"merchants, {counts['orders']} orders): nothing to do. "
+                    "`remarket demo --force` wipes the database and builds the demo again."
+                )
                 return
             call_command("flush", interactive=False, verbosity=0)
-        options = DemoOptions(merchants=merchants, listings=listings, orders=orders, seed=seed,
-                              partner_locations=partner_locations)
+        options = DemoOptions(
+            merchants=merchants, listings=listings, orders=orders, seed=seed, partner_locations=partner_locations
+        )
         started = time.monotonic()
         try:
             result = demo_build(options=options, progress=TqdmProgress(disable=verbosity == 0))

@@ -4,6 +4,7 @@ through the same feed rules and `listings_apply`, with a progress bar.
 The search index is told once, at the end (one `search.changed` for every variant whose offers changed,
 also when a chunk fails midway), rather than once per chunk: a million-row file would otherwise queue a
 hundred refreshes of the same variants."""
+
 import gc
 from collections import Counter
 from pathlib import Path
@@ -25,8 +26,10 @@ ANALYZE_EVERY = 100_000  # listings created between two refreshes of the planner
 
 
 class Command(BaseCommand):
-    help = ("Create or update a merchant's listings from a CSV file in the /ws/ listings format (sku, quantity, "
-            "price, min_price, grade, product_id, ...), any size; bad rows are listed and change nothing.")
+    help = (
+        "Create or update a merchant's listings from a CSV file in the /ws/ listings format (sku, quantity, "
+        "price, min_price, grade, product_id, ...), any size; bad rows are listed and change nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -58,15 +61,21 @@ class Command(BaseCommand):
         try:
             with tqdm(total=len(table.rows), unit="row", desc="listings", disable=None) as bar:
                 for start in range(0, len(table.rows), CHUNK):
-                    chunk = Table(table.columns, table.rows[start:start + CHUNK], table.delimiter)
+                    chunk = Table(table.columns, table.rows[start : start + CHUNK], table.delimiter)
                     try:
                         # replayable: a file applies again to the same result, so on PostgreSQL its chunks
                         # commit without waiting for the disk (see listings_apply)
-                        results = feed_apply(merchant=the_merchant, market=the_market, table=chunk,
-                                             deferred_variants=variants, replayable=True)
+                        results = feed_apply(
+                            merchant=the_merchant,
+                            market=the_market,
+                            table=chunk,
+                            deferred_variants=variants,
+                            replayable=True,
+                        )
                     except DomainError as err:
-                        raise CommandError(f"{err.code}: {err.message} (rows from line {chunk.rows[0][0]} on "
-                                           "were not applied)") from None
+                        raise CommandError(
+                            f"{err.code}: {err.message} (rows from line {chunk.rows[0][0]} on were not applied)"
+                        ) from None
                     for result in results:
                         counts[result["status"]] += 1
                         if result["status"] == "error":

@@ -11,14 +11,17 @@ from remarket.ledger.services import fees_charge
 
 
 class Command(BaseCommand):
-    help = ("Pay every merchant for a closed month (YYYY-MM, in each merchant's time zone): the month's closing "
-            "balance when positive, carried over otherwise. Merchants already paid for the month are skipped, so "
-            "running it again pays nobody twice. The worker does this by itself after each month ends.")
+    help = (
+        "Pay every merchant for a closed month (YYYY-MM, in each merchant's time zone): the month's closing "
+        "balance when positive, carried over otherwise. Merchants already paid for the month are skipped, so "
+        "running it again pays nobody twice. The worker does this by itself after each month ends."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--period", required=True, help="the month to settle, YYYY-MM")
-        parser.add_argument("--with-fees", action="store_true",
-                            help="charge the month's subscription fees first (if not charged yet)")
+        parser.add_argument(
+            "--with-fees", action="store_true", help="charge the month's subscription fees first (if not charged yet)"
+        )
 
     def handle(self, *args, period, with_fees, **options):
         try:
@@ -36,6 +39,9 @@ class Command(BaseCommand):
             total[p.currency] = total.get(p.currency, 0) + p.amount_minor
         already = Payout.objects.filter(period=month).count() - len(made)
         amounts = ", ".join(fmt(v, c) for c, v in sorted(total.items())) or "nothing"
-        self.stdout.write(self.style.SUCCESS(
-            f"{len(paid)} merchants paid for {month:%Y-%m} ({amounts}); "
-            f"{len(made) - len(paid)} carried over; {already} already settled"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(paid)} merchants paid for {month:%Y-%m} ({amounts}); "
+                f"{len(made) - len(paid)} carried over; {already} already settled"
+            )
+        )

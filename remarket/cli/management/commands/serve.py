@@ -1,7 +1,6 @@
 import os
 import sys
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -20,6 +19,16 @@ class Command(BaseCommand):
         os.environ["REMARKET_SUPERVISE_WORKER"] = "0" if no_worker else "1"
         config = os.path.join(os.path.dirname(__file__), "..", "..", "gunicorn_conf.py")
         self.stdout.write(f"remarket serving on http://{bind} (Ctrl-C to stop)")
-        argv = [sys.executable, "-m", "gunicorn", "remarket.wsgi:application", "--config", os.path.abspath(config),
-                "--bind", bind, "--workers", str(workers)]
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "remarket.wsgi:application",
+            "--config",
+            os.path.abspath(config),
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+        ]
         os.execv(sys.executable, argv)

@@ -7,9 +7,11 @@ from remarket.markets.services import TAX_RATES, tax_rates_load
 
 
 class Command(BaseCommand):
-    help = ("Add tax rates (VAT per country, US sales tax per state) from a JSON file shaped like "
-            "remarket/markets/data/tax-rates.json; known rates are kept. A rate change is a new row with its "
-            "valid_from date and the old row's valid_to.")
+    help = (
+        "Add tax rates (VAT per country, US sales tax per state) from a JSON file shaped like "
+        "remarket/markets/data/tax-rates.json; known rates are kept. A rate change is a new row with its "
+        "valid_from date and the old row's valid_to."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(TAX_RATES))
