@@ -18,7 +18,8 @@ from remarket.accounts.services import api_token_issue
 from .conftest import build_marketplace, database_url, gunicorn_serving, no_redirect
 from .factories import MerchantFactory, UserFactory
 
-REDIS_URL = "redis://127.0.0.1:6379/9"  # this test's own database number, emptied first
+# this test's own database number, emptied first; runs side by side on one machine give each its own
+REDIS_URL = os.environ.get("REMARKET_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 
 def _get(url: str, **headers) -> tuple[int, dict, str]:
