@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from remarket.core.errors import DomainError
+from remarket.core.text import text_check
 
 POSTCODE = {
     "FR": r"\d{5}",
@@ -22,6 +23,8 @@ US_STATES = frozenset(
 NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY""".split()
 )
 REQUIRED = ("first_name", "last_name", "street", "postal_code", "city", "country", "phone")
+FIELDS = REQUIRED + ("street2", "company", "state")
+MAX_FIELD_LENGTH = 200  # longer than any real line of an address; printed on labels and invoices
 
 
 def email_validate(email: str) -> str:
@@ -35,7 +38,16 @@ def email_validate(email: str) -> str:
 
 def address_validate(*, market, address: dict) -> dict:
     """A shipping address in the market's country, with a postcode of its pattern and a real phone number."""
-    clean = {k: str(address.get(k, "")).strip() for k in REQUIRED + ("street2", "company", "state")}
+    clean = {k: str(address.get(k, "")).strip() for k in FIELDS}
+    for field, value in clean.items():
+        text_check(value, code="CHECKOUT_ADDRESS_INVALID", field=field)
+        if len(value) > MAX_FIELD_LENGTH:
+            raise DomainError(
+                "CHECKOUT_ADDRESS_INVALID",
+                _("The %(field)s is longer than %(max)s characters.")
+                % {"field": field.replace("_", " "), "max": MAX_FIELD_LENGTH},
+                {"field": field},
+            )
     missing = [k for k in REQUIRED if not clean[k]]
     if missing:
         raise DomainError(

@@ -3,6 +3,7 @@ atomic INCR), otherwise the database (one `INSERT ... ON CONFLICT DO UPDATE ... 
 PostgreSQL alike). Local memory is never used: each gunicorn worker would count alone."""
 
 import datetime as dt
+import math
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +30,15 @@ def counter_hit(*, key: str, ttl_seconds: int) -> int:
     expires = connection.ops.adapt_datetimefield_value(clock.now() + dt.timedelta(seconds=ttl_seconds))
     ((count,),) = fetch_rows(_UPSERT, [key[:200], expires])
     return count
+
+
+def counter_window_hit(*, key: str, window_seconds: int) -> tuple[int, int]:
+    """Add one to `key` in the current fixed window of `window_seconds`; return the window's count and the
+    seconds until it ends (what a Retry-After says)."""
+    now = clock.now().timestamp()
+    start = int(now // window_seconds) * window_seconds
+    count = counter_hit(key=f"{key}:{start}", ttl_seconds=window_seconds + 1)
+    return count, max(1, math.ceil(start + window_seconds - now))
 
 
 def counters_purge() -> int:

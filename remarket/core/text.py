@@ -8,6 +8,8 @@ formula by a spreadsheet."""
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from .errors import DomainError
 
 # C0 controls but tab, line feed and carriage return; DEL and the C1 controls; the bidirectional embeddings,
@@ -25,8 +27,8 @@ def text_check(value: str, *, code: str, field: str, multiline: bool = False) ->
         return value
     raise DomainError(
         code,
-        f"The {field.replace('_', ' ')} contains a control character "
-        f"(U+{ord(found.group()):04X} at position {found.start()}).",
+        _("The %(field)s contains a control character (U+%(character)s at position %(position)s).")
+        % {"field": field.replace("_", " "), "character": f"{ord(found.group()):04X}", "position": found.start()},
         {"field": field, "position": found.start(), "character": f"U+{ord(found.group()):04X}"},
     )
 

@@ -18,13 +18,13 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from remarket.accounts.models import Role
 from remarket.accounts.permissions import Actor
 from remarket.core import clock
+from remarket.core.counters import counter_window_hit
 from remarket.core.errors import DomainError, NotFound, TooManyRequests
 from remarket.events.outbox import emit
 
@@ -110,14 +110,11 @@ def order_for_viewer(*, public_id, actor: Actor, link_key: str = "", checked_out
     return order
 
 
-def _count(key: str, limit: int, window: int) -> bool:
-    """One more request under `key`; False once `limit` were made within the window."""
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key) <= limit
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return True
+def _count(key: str, limit: int, window: int) -> tuple[bool, int]:
+    """One more request under `key` (counted where every worker process sees it); whether it is within `limit`
+    for the window, and the seconds until the window ends."""
+    count, retry_after = counter_window_hit(key=key, window_seconds=window)
+    return count <= limit, retry_after
 
 
 def guest_link_resend(*, email: str, order_number: str, client_ip: str) -> None:
@@ -127,12 +124,13 @@ def guest_link_resend(*, email: str, order_number: str, client_ip: str) -> None:
     email = email.strip().lower()
     window = RESEND_LIMITS["window_seconds"]
     digest = hashlib.sha256(email.encode()).hexdigest()[:32]
-    if not (
-        _count(f"order-link:ip:{client_ip}", RESEND_LIMITS["per_ip"], window)
-        and _count(f"order-link:email:{digest}", RESEND_LIMITS["per_email"], window)
-    ):
+    by_ip, ip_retry = _count(f"order-link:ip:{client_ip}", RESEND_LIMITS["per_ip"], window)
+    by_email, email_retry = _count(f"order-link:email:{digest}", RESEND_LIMITS["per_email"], window)
+    if not (by_ip and by_email):
         raise TooManyRequests(
-            "ORDER_LINK_THROTTLED", _("Too many requests for an order link: try again later."), retry_after=window
+            "ORDER_LINK_THROTTLED",
+            _("Too many requests for an order link: try again later."),
+            retry_after=max(ip_retry if not by_ip else 0, email_retry if not by_email else 0),
         )
     try:
         public_id = uuid.UUID(order_number.strip())

@@ -111,6 +111,30 @@ def test_malformed_checkout_is_422_and_changes_nothing(client, offer):
     assert not Order.objects.exists() and Listing.objects.get().quantity == 5
 
 
+@pytest.mark.parametrize(
+    "field, value, position",
+    [
+        ("street", "6 place des Vosges\x00", 18),  # NUL: cuts the label printer's string
+        ("last_name", "Hugo\u202eoguH", 4),  # right-to-left override: shows a name other than the one stored
+        ("city", "Paris\nCedex", 5),  # a line break in a one-line field
+        ("street2", "\x1b[2J", 0),  # a terminal escape, for whoever reads the logs
+    ],
+)
+def test_an_address_with_a_control_character_is_refused_and_changes_nothing(client, offer, field, value, position):
+    body = checkout_body(offer, shipping_address={**ADDRESS_FR, field: value})
+    response = client.post("/api/v1/checkout", body, content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (400, "CHECKOUT_ADDRESS_INVALID")
+    assert response.json()["details"]["field"] == field and response.json()["details"]["position"] == position
+    assert not Order.objects.exists() and Listing.objects.get().quantity == 5
+
+
+def test_an_address_line_longer_than_200_characters_is_refused(client, offer):
+    body = checkout_body(offer, shipping_address={**ADDRESS_FR, "street": "x" * 201})
+    response = client.post("/api/v1/checkout", body, content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (400, "CHECKOUT_ADDRESS_INVALID")
+    assert not Order.objects.exists()
+
+
 def paid_order(marketplace, offer):
     order = checkout_start(
         market=marketplace.fr,

@@ -52,3 +52,29 @@ def test_the_resend_page_answers_the_same_and_mails_a_fresh_link(offer):
     assert "data-sent" in known.content.decode() and "data-sent" in unknown.content.decode()
     drain()
     assert [m.to for m in mail.outbox] == [["shopper@example.com"]] and "?key=" in mail.outbox[0].body
+
+
+def test_the_resend_page_is_throttled_per_address_and_per_client(offer):
+    """Three requests an hour per e-mail address and five per client address (orders/access.py RESEND_LIMITS),
+    counted where every worker process sees them: the next one is 429 with Retry-After and mails nothing."""
+    buy(Client(), offer)
+    order = Order.objects.get()
+    drain()
+    mail.outbox.clear()
+    form = {"email": "shopper@example.com", "order_number": str(order.public_id)}
+    hour = dt.datetime.fromtimestamp(clock.now().timestamp() // 3600 * 3600 + 3600, dt.UTC)
+    with clock.frozen(hour + dt.timedelta(seconds=10)):  # ten seconds into a fresh window
+        answers = [Client().post("/fr/orders/link/", form).status_code for _ in range(4)]
+        assert answers == [200, 200, 200, 429]
+        refused = Client().post("/fr/orders/link/", form)
+        assert refused["Retry-After"] == "3590" and "try again later" in refused.content.decode()
+        # one client trying many addresses: stopped after five, before it can learn which of them bought
+        guesses = [
+            Client().post("/fr/orders/link/", {**form, "email": f"guess{i}@example.com"}, REMOTE_ADDR="10.0.0.9")
+            for i in range(6)
+        ]
+        assert [g.status_code for g in guesses] == [200] * 5 + [429]
+        drain()
+    assert len(mail.outbox) == 3
+    with clock.frozen(hour + dt.timedelta(hours=1, seconds=1)):  # the next window
+        assert Client().post("/fr/orders/link/", form).status_code == 200

@@ -5,12 +5,9 @@ Fixed windows: the contract's reference blocks above ~200 requests per 10 s per 
 on the more expensive catalog endpoints, until the window ends (`Retry-After`). Limits are settings
 (`WS_RATE_LIMIT`, `WS_CATALOG_RATE_LIMIT`, each `(requests, seconds)`) so tests can lower them."""
 
-import math
-
 from django.conf import settings
 
-from remarket.core import clock
-from remarket.core.counters import counter_hit
+from remarket.core.counters import counter_window_hit
 
 from .errors import RateLimited
 
@@ -26,8 +23,6 @@ def limit_for(bucket: str) -> tuple[int, int]:
 def throttle(*, key: str, bucket: str) -> None:
     """Count one request of `key` in `bucket`; raise RateLimited past the limit of the current window."""
     limit, window = limit_for(bucket)
-    now = clock.now().timestamp()
-    start = int(now // window) * window
-    count = counter_hit(key=f"ws:rate:{bucket}:{key}:{start}", ttl_seconds=window + 1)
+    count, retry_after = counter_window_hit(key=f"ws:rate:{bucket}:{key}", window_seconds=window)
     if count > limit:
-        raise RateLimited(retry_after=max(1, math.ceil(start + window - now)), limit=limit, window=window)
+        raise RateLimited(retry_after=retry_after, limit=limit, window=window)
