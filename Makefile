@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-postgres install browser demo worker bench clean openapi lint format
+.PHONY: run test test-postgres install browser demo worker bench clean openapi lint format messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+
+## make messages: extract the French catalogue from the code and templates, then compile it (needs gettext)
+messages: install
+	cd remarket && ../$(BIN)/python -m django makemessages -l fr --settings=remarket.settings.test
+	cd remarket && ../$(BIN)/python -m django compilemessages -l fr --settings=remarket.settings.test
 
 ## make format: apply the formatter and ruff's safe fixes
 format: install

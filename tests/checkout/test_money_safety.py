@@ -109,7 +109,7 @@ def test_a_capture_arriving_for_a_failed_intent_is_refunded_with_its_ledger_and_
         .aggregate(s=Sum("amount_minor"))["s"]
     )  # nothing owed to the customer any more
     drain()
-    assert [m.subject for m in mail.outbox] == ["Your payment is being refunded"]
+    assert [m.subject for m in mail.outbox] == ["Votre paiement vous est remboursé"]  # a French market's customer
     assert mail.outbox[0].to == ["buyer@example.com"] and str(order.public_id) in mail.outbox[0].body
     payments_reconcile()  # a second pass refunds nothing more
     assert Refund.objects.filter(intent=intent).count() == 1

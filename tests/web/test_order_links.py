@@ -67,7 +67,7 @@ def test_the_resend_page_is_throttled_per_address_and_per_client(offer):
         answers = [Client().post("/fr/orders/link/", form).status_code for _ in range(4)]
         assert answers == [200, 200, 200, 429]
         refused = Client().post("/fr/orders/link/", form)
-        assert refused["Retry-After"] == "3590" and "try again later" in refused.content.decode()
+        assert refused["Retry-After"] == "3590" and "réessayez plus tard" in refused.content.decode()
         # one client trying many addresses: stopped after five, before it can learn which of them bought
         guesses = [
             Client().post("/fr/orders/link/", {**form, "email": f"guess{i}@example.com"}, REMOTE_ADDR="10.0.0.9")

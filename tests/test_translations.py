@@ -1,0 +1,39 @@
+"""Every shipped language is complete: no French message left empty or fuzzy, and the compiled catalogue the
+server reads says what the source catalogue says (`make messages` extracts and compiles both)."""
+
+import gettext
+import re
+from pathlib import Path
+
+LOCALE = Path(__file__).resolve().parents[1] / "remarket" / "locale"
+
+
+def _entries(po: str) -> list[tuple[str, list[str], bool]]:
+    """(msgid, msgstrs, fuzzy) of each live entry of a .po file."""
+
+    def text(block: str, key: str) -> list[str]:
+        found = re.findall(rf'^{key}(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
+        return [
+            "".join(re.findall(r'"(.*)"', f)).encode().decode("unicode_escape").encode("latin-1").decode()
+            for f in found
+        ]
+
+    entries = []
+    for block in po.split("\n\n"):
+        if "#~" in block or "msgid" not in block:
+            continue
+        (msgid,) = text(block, "msgid")
+        if msgid:
+            entries.append((msgid, text(block, "msgstr"), "#, fuzzy" in block or ", fuzzy" in block))
+    return entries
+
+
+def test_the_french_catalogue_is_complete_and_compiled():
+    po = (LOCALE / "fr" / "LC_MESSAGES" / "django.po").read_text()
+    entries = _entries(po)
+    assert len(entries) > 200
+    missing = [msgid for msgid, strs, fuzzy in entries if fuzzy or not all(strs)]
+    assert not missing, f"untranslated or fuzzy French messages: {missing}"
+    compiled = gettext.GNUTranslations((LOCALE / "fr" / "LC_MESSAGES" / "django.mo").open("rb"))
+    stale = [msgid for msgid, strs, _ in entries if "%(n)" not in msgid and compiled.gettext(msgid) != strs[0]]
+    assert not stale, f"django.mo is older than django.po (run make messages): {stale[:5]}"
