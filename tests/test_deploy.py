@@ -97,13 +97,13 @@ def test_production_with_stripe_needs_its_secrets(tmp_path):
     }
     missing = _check(stripe, tmp_path)
     assert missing.returncode != 0 and "remarket.E004" in missing.stderr and "remarket.E001" not in missing.stderr
+    keys = {
+        "STRIPE_SECRET_KEY": "sk_test_" + secrets.token_hex(12),
+        "STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_hex(16),
+    }
+    no_publishable = _check({**stripe, **keys}, tmp_path)  # the checkout page could not show its card field
+    assert no_publishable.returncode != 0 and "remarket.E004" in no_publishable.stderr
     configured = _check(
-        {
-            **stripe,
-            "STRIPE_SECRET_KEY": "sk_test_" + secrets.token_hex(12),
-            "STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_hex(16),
-        },
-        tmp_path,
-        "--deploy",
+        {**stripe, **keys, "STRIPE_PUBLISHABLE_KEY": "pk_test_" + secrets.token_hex(12)}, tmp_path, "--deploy"
     )
     assert configured.returncode == 0, configured.stdout + configured.stderr

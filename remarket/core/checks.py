@@ -40,13 +40,18 @@ def production_is_safe(app_configs=None, **kwargs) -> list[Error]:
         )
     if remarket["PAYMENT_GATEWAY"] == STRIPE:
         stripe = remarket.get("STRIPE", {})
-        if not stripe.get("SECRET_KEY", "").startswith(("sk_", "rk_")) or not stripe.get("WEBHOOK_SECRET"):
+        if (
+            not stripe.get("SECRET_KEY", "").startswith(("sk_", "rk_"))
+            or not stripe.get("WEBHOOK_SECRET")
+            or not stripe.get("PUBLISHABLE_KEY", "").startswith("pk_")
+        ):
             errors.append(
                 Error(
-                    "The Stripe gateway needs its secret key and its webhook signing secret.",
+                    "The Stripe gateway needs its secret key, its publishable key and its webhook signing secret.",
                     id="remarket.E004",
-                    hint="Set STRIPE_SECRET_KEY (sk_live_... or a restricted rk_ key) and "
-                    "STRIPE_WEBHOOK_SECRET (whsec_... of the /payments/webhook endpoint).",
+                    hint="Set STRIPE_SECRET_KEY (sk_live_... or a restricted rk_ key), STRIPE_PUBLISHABLE_KEY "
+                    "(pk_live_..., for the checkout page's card field) and STRIPE_WEBHOOK_SECRET (whsec_... of the "
+                    "/payments/webhook endpoint).",
                 )
             )
     if remarket["PAYMENT_GATEWAY"] == SANDBOX and _weak(remarket.get("WEBHOOK_SECRET", "")):

@@ -38,6 +38,15 @@ class Gateway(Protocol):
         """What the provider knows of the intent's charge, by our reference (the idempotency key its calls carried)
         or by its own `ref` when we recorded one; "unknown" when no call of ours ever reached it."""
 
+    def browser_field(self) -> dict:
+        """What the checkout page's card field needs: {"kind": "card_number"} for a provider that takes the number
+        as typed (the sandbox), {"kind": "stripe", "publishable_key", "js_url"} for Stripe's Elements field,
+        which sends a PaymentMethod id instead."""
+
+    def action_secret(self, *, ref: str) -> str:
+        """What the browser needs to complete a customer step (3-D Secure) itself: Stripe's client secret of the
+        PaymentIntent; "" for a provider whose step is a page of ours (the sandbox)."""
+
     def verify_webhook(self, *, body: bytes, signature: str) -> dict:
         """A webhook the provider really sent, as {"id", "intent_id", "status", "ref"}; raises DomainError
         PAYMENT_WEBHOOK_SIGNATURE (401) otherwise. A provider whose events could be stale or replayed answers

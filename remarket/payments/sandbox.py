@@ -123,6 +123,12 @@ class SandboxGateway:
         charge = SandboxCharge.objects.filter(intent_id=intent_id).first()
         return GatewayResult(charge.status, charge.ref) if charge else GatewayResult("unknown")
 
+    def browser_field(self) -> dict:
+        return {"kind": "card_number"}
+
+    def action_secret(self, *, ref: str) -> str:
+        return ""
+
     def webhook_for(self, *, ref: str) -> tuple[bytes, str]:
         """The signed webhook the provider would send about a charge (the tests deliver it, late or twice)."""
         charge = SandboxCharge.objects.get(ref=ref)

@@ -5,8 +5,12 @@ idempotency key derived from our reference (prefixed by `KEY_PREFIX`, so two ins
 account never collide); webhooks are verified by the library, then the PaymentIntent is fetched again and its
 current state answered, so a late, replayed, out-of-order or forged event cannot move money on its own.
 
-Settings: `REMARKET["STRIPE"] = {"SECRET_KEY", "WEBHOOK_SECRET", "API_BASE" (optional), "KEY_PREFIX" (optional),
-"TIMEOUT" (seconds, optional), "MAX_NETWORK_RETRIES" (optional)}`."""
+Settings: `REMARKET["STRIPE"] = {"SECRET_KEY", "PUBLISHABLE_KEY", "WEBHOOK_SECRET", "API_BASE" (optional),
+"JS_URL" (optional), "KEY_PREFIX" (optional), "TIMEOUT" (seconds, optional), "MAX_NETWORK_RETRIES" (optional)}`.
+
+In the browser (static/js/stripe-checkout.js): the checkout page mounts Elements' card field with the publishable
+key and sends the PaymentMethod id it makes in place of a card number; the confirmation page of a payment that
+`requires_action` runs `handleNextAction` with the client secret, then asks us to read the outcome."""
 
 import logging
 
@@ -85,6 +89,11 @@ class StripeGateway:
 
     def __init__(self) -> None:
         conf = settings.REMARKET["STRIPE"]
+        self._browser = {
+            "kind": "stripe",
+            "publishable_key": conf.get("PUBLISHABLE_KEY", ""),
+            "js_url": conf.get("JS_URL") or "https://js.stripe.com/v3/",
+        }
         self._webhook_secret = conf["WEBHOOK_SECRET"]
         self._prefix = conf.get("KEY_PREFIX", "")
         bases = {"api": conf["API_BASE"]} if conf.get("API_BASE") else None
@@ -150,6 +159,13 @@ class StripeGateway:
 
     def _retrieve(self, ref: str):
         return self._call(self._pi.retrieve, ref)
+
+    def browser_field(self) -> dict:
+        return dict(self._browser)
+
+    def action_secret(self, *, ref: str) -> str:
+        """The PaymentIntent's client secret, for Stripe.js's `handleNextAction` on the confirmation page."""
+        return self._retrieve(ref).client_secret or ""
 
     def confirm_action(self, *, ref, success) -> GatewayResult:
         """3-D Secure happens in the browser (Stripe.js): read what came of it; a customer who gave up cancels."""

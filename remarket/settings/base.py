@@ -206,7 +206,18 @@ REMARKET = {
     "MAX_LINE_QUANTITY": 10,
     # proxies in front of the app servers that append the client's address to X-Forwarded-For (core/http.py)
     "TRUSTED_PROXIES": int(os.environ.get("REMARKET_TRUSTED_PROXIES", "0")),
-    "PAYMENT_GATEWAY": "remarket.payments.sandbox.SandboxGateway",
+    # the payment provider's adapter (README "Payment providers"); the sandbox unless the environment names another
+    "PAYMENT_GATEWAY": os.environ.get("REMARKET_PAYMENT_GATEWAY", "remarket.payments.sandbox.SandboxGateway"),
+    # Stripe's account, when it is the provider (remarket/payments/stripe_gateway.py); JS_URL is Stripe.js, loaded
+    # by the checkout page for its card field (Elements) and the 3-D Secure step
+    "STRIPE": {
+        "SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+        "PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY", ""),
+        "WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "API_BASE": os.environ.get("STRIPE_API_BASE", ""),
+        "JS_URL": os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
+        "KEY_PREFIX": os.environ.get("REMARKET_INSTALLATION", ""),
+    },
     # the sandbox gateway's webhook secret: each profile sets it (local and test generate one into var/,
     # installation_secret below); never a constant in the repository
     "WEBHOOK_SECRET": "",
@@ -231,3 +242,23 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+
+def _stripe_origins(conf: dict) -> tuple[str, str]:
+    """The origins the browser reaches when Stripe is the provider: Stripe.js (its script and the iframes of its
+    card field and 3-D Secure step) and the API it calls with the publishable key."""
+    from urllib.parse import urlsplit
+
+    def origin(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    return origin(conf["JS_URL"]), origin(conf["API_BASE"] or "https://api.stripe.com")
+
+
+if REMARKET["PAYMENT_GATEWAY"].endswith(".StripeGateway"):
+    _js, _api = _stripe_origins(REMARKET["STRIPE"])
+    _directives = CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    _directives["script-src"] = [*_directives["script-src"], _js]
+    _directives["frame-src"] = ["'self'", _js, "https://hooks.stripe.com"]
+    _directives["connect-src"] = [*_directives["connect-src"], _js, _api]

@@ -34,15 +34,8 @@ if os.environ.get("REDIS_URL"):
 REMARKET = {
     **REMARKET,
     "PROFILE": "production",
-    "PAYMENT_GATEWAY": os.environ.get("REMARKET_PAYMENT_GATEWAY", REMARKET["PAYMENT_GATEWAY"]),
     "ALLOW_SANDBOX": os.environ.get("REMARKET_ALLOW_SANDBOX") == "1",
     "WEBHOOK_SECRET": os.environ.get("REMARKET_WEBHOOK_SECRET") or installation_secret("webhook-secret"),
-    "STRIPE": {
-        "SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
-        "WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
-        "API_BASE": os.environ.get("STRIPE_API_BASE", ""),
-        "KEY_PREFIX": os.environ.get("REMARKET_INSTALLATION", ""),
-    },
 }
 
 if os.environ.get("EMAIL_HOST"):

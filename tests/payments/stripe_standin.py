@@ -10,6 +10,7 @@ import secrets
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 DECLINES = {
@@ -18,6 +19,15 @@ DECLINES = {
 }
 APPROVED = {"pm_card_visa", "pm_card_mastercard"}
 THREE_DS = {"pm_card_authenticationRequired"}
+# Stripe's test card numbers, as its card field turns them into PaymentMethods in the browser
+TEST_CARDS = {
+    "4242424242424242": "pm_card_visa",
+    "5555555555554444": "pm_card_mastercard",
+    "4000000000000002": "pm_card_chargeDeclined",
+    "4000000000009995": "pm_card_chargeDeclinedInsufficientFunds",
+    "4000002500003155": "pm_card_authenticationRequired",
+}
+STRIPE_JS = Path(__file__).with_name("stripe_js_standin.js")
 
 
 def form_decode(text: str) -> dict:
@@ -56,6 +66,7 @@ class StripeStandin:
         self._failures: list[str] = []  # "hang", "drop", "drop_after", "error500"
         self.search_lag = False  # while set, new PaymentIntents are not searchable yet (Stripe's search lags)
         self._unindexed: set[str] = set()
+        self.publishable_keys: set[str] = set()  # the keys the browser side was called with
         self._release = threading.Event()
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -100,6 +111,39 @@ class StripeStandin:
                     },
                 )
                 self._event("payment_intent.payment_failed", pi)
+
+    def browser(self, method: str, path: str, params: dict, authorization: str) -> tuple[int, str, bytes] | None:
+        """What Stripe.js asks of Stripe from the customer's browser, with the publishable key: the script itself,
+        a PaymentMethod made from the card field, the 3-D Secure step passed. None for the server API."""
+        if method == "GET" and path.startswith("/v3"):
+            return 200, "application/javascript", STRIPE_JS.read_bytes()
+        if method != "POST" or path not in ("/v1/payment_methods", "/test/authenticate"):
+            return None
+        if not authorization.startswith("Bearer pk_"):
+            body = {"error": {"type": "invalid_request_error", "message": "The browser calls with a publishable key."}}
+            return 401, "application/json", json.dumps(body).encode()
+        self.publishable_keys.add(authorization.removeprefix("Bearer "))
+        if path == "/v1/payment_methods":
+            number = str(params.get("card", {}).get("number", ""))
+            if number not in TEST_CARDS:
+                body = {
+                    "error": {
+                        "type": "card_error",
+                        "code": "incorrect_number",
+                        "message": "Your card number is incorrect.",
+                    }
+                }
+                return 402, "application/json", json.dumps(body).encode()
+            return 200, "application/json", json.dumps({"id": TEST_CARDS[number], "object": "payment_method"}).encode()
+        secret = str(params.get("client_secret", ""))
+        with self._lock:
+            found = [pi for pi in self.intents.values() if pi["client_secret"] == secret]
+        if not found:
+            body = {"error": {"type": "invalid_request_error", "message": "No such client secret."}}
+            return 404, "application/json", json.dumps(body).encode()
+        if found[0]["status"] == "requires_action":
+            self.authenticate(found[0]["id"], success=True)
+        return 200, "application/json", json.dumps(found[0]).encode()
 
     def signed(self, event: dict, *, timestamp: int | None = None, secret: str | None = None) -> tuple[bytes, str]:
         """An event as Stripe delivers it: the body and its `t=...,v1=...` header (HMAC-SHA256 over "t.body")."""
@@ -169,10 +213,11 @@ class StripeStandin:
             "latest_charge": None,
             "last_payment_error": None,
             "next_action": None,
-            "client_secret": "secret_" + secrets.token_hex(8),
+            "client_secret": None,  # set below: Stripe's shape, the intent's id then "_secret_"
             "livemode": False,
             "created": int(time.time()),
         }
+        pi["client_secret"] = f"{pi['id']}_secret_{secrets.token_hex(12)}"
         self.intents[pi["id"]] = pi
         if self.search_lag:
             self._unindexed.add(pi["id"])
@@ -349,10 +394,22 @@ class StripeStandin:
             def log_message(self, *args):
                 pass
 
+            def _send(self, status: int, content_type: str, data: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Access-Control-Allow-Origin", "*")  # Stripe.js calls from the shop's pages
+                self.end_headers()
+                self.wfile.write(data)
+
             def _serve(self, method: str):
                 url = urlsplit(self.path)
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
                 params = form_decode(raw if method == "POST" else url.query)
+                answer = standin.browser(method, url.path, params, self.headers.get("Authorization", ""))
+                if answer is not None:
+                    self._send(*answer)
+                    return
                 key = self.headers.get("Idempotency-Key", "")
                 standin.requests.append({"method": method, "path": url.path, "idempotency_key": key, "params": params})
                 failure = standin._failures.pop(0) if standin._failures else ""
@@ -389,5 +446,12 @@ class StripeStandin:
 
             def do_POST(self):
                 self._serve("POST")
+
+            def do_OPTIONS(self):  # the browser's preflight of Stripe.js's calls
+                self.send_response(204)
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.send_header("Access-Control-Allow-Headers", "Authorization, Content-Type")
+                self.send_header("Access-Control-Allow-Methods", "GET, POST")
+                self.end_headers()
 
         return Handler

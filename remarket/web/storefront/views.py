@@ -26,6 +26,7 @@ from remarket.markets.models import Market
 from remarket.markets.selectors import market_get, web_channel_get
 from remarket.offers.models import ListingMarket
 from remarket.orders.models import Order
+from remarket.payments.gateway import gateway
 from remarket.payments.models import PaymentIntent
 from remarket.web.common import render_error
 
@@ -198,6 +199,7 @@ def checkout(request, market):
         "shipping": [{"merchant": merchants[m], "options": o} for m, o in options.items()],
         "states": sorted(US_STATES) if the_market.code == "US" else None,
         "quote_params": ",".join(["state", "postal_code", *(f"shipping_{m}" for m in options)]),
+        "payment_field": gateway().browser_field(),
         "quote": _quote(request, the_market, lines, options, request.POST),
     }
     if request.method != "POST":
@@ -244,7 +246,9 @@ def checkout(request, market):
 
 
 def confirm(request, market, order_id):
-    """The sandbox's 3-D Secure-style step: the customer approves or declines."""
+    """The 3-D Secure step: the sandbox's page where the customer approves or declines, or Stripe's, run in the
+    browser by Stripe.js with the PaymentIntent's client secret; either way the answer is then read from the
+    gateway."""
     the_market = _market(market)
     order = order_links.order_open(request, order_id)
     if not isinstance(order, Order):
@@ -255,7 +259,11 @@ def confirm(request, market, order_id):
             reverse("store-order", kwargs={"market": market, "order_id": order.public_id})
             + order_links.link_query(request)
         )
-    return render(request, "storefront/confirm.html", {"market": the_market, "order": order})
+    provider = gateway()
+    context = {"market": the_market, "order": order, "payment_field": provider.browser_field()}
+    if order.payment.status == PaymentIntent.Status.REQUIRES_ACTION:
+        context["client_secret"] = provider.action_secret(ref=order.payment.gateway_ref)
+    return render(request, "storefront/confirm.html", context)
 
 
 def order(request, market, order_id):
