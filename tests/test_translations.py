@@ -37,3 +37,19 @@ def test_the_french_catalogue_is_complete_and_compiled():
     compiled = gettext.GNUTranslations((LOCALE / "fr" / "LC_MESSAGES" / "django.mo").open("rb"))
     stale = [msgid for msgid, strs, _ in entries if "%(n)" not in msgid and compiled.gettext(msgid) != strs[0]]
     assert not stale, f"django.mo is older than django.po (run make messages): {stale[:5]}"
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    """xgettext does not look inside f-strings: a `gettext(...)` there is never extracted, so never translated
+    (the product page's "Why this offer" stayed English on the French site)."""
+    import ast
+
+    marks = {"_", "gettext", "ngettext", "pgettext", "gettext_lazy", "ngettext_lazy", "pgettext_lazy"}
+    found = []
+    for path in sorted((LOCALE.parent).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in marks:
+                        found.append(f"{path.relative_to(LOCALE.parent.parent)}:{inner.lineno}")
+    assert not found, f"messages marked inside f-strings (write gettext('... %(x)s') % {{...}}): {found}"

@@ -53,7 +53,7 @@ def grade_cards(grades: list[GradeOffers], market: Market) -> list[dict]:
                 % {"q": o.merchant_quality}
             ]
             why.append(
-                f"{gettext('shipping')} {fmt(o.shipping_minor, o.currency, locale)}"
+                gettext("shipping %(price)s") % {"price": fmt(o.shipping_minor, o.currency, locale)}
                 if o.shipping_minor
                 else gettext("free shipping")
             )
@@ -66,7 +66,7 @@ def grade_cards(grades: list[GradeOffers], market: Market) -> list[dict]:
                 best=o.listing_id,
                 price=fmt(o.price_minor, o.currency, locale),
                 sold_by=gettext("sold by %(m)s, %(w)s-month warranty") % {"m": o.merchant_name, "w": o.warranty_months},
-                why=f"{gettext('Why this offer:')} {text}.",
+                why=gettext("Why this offer: %(reasons)s.") % {"reasons": text},
                 others_label=ngettext("%(n)s other offer", "%(n)s other offers", g.others) % {"n": g.others},
             )
         cards.append(card)
