@@ -18,6 +18,8 @@ class SaleFact(models.Model):
     eur_rate = models.DecimalField(max_digits=18, decimal_places=8)  # EUR per unit of `currency` that month
     eur_rate_provisional = models.BooleanField(default=False)
     co2e_avoided_g = models.BigIntegerField()
+    co2e_low_g = models.BigIntegerField(default=0)  # the range of the estimate, from the sources (impact/calc.py)
+    co2e_high_g = models.BigIntegerField(default=0)
     ewaste_avoided_g = models.BigIntegerField()
 
 
@@ -31,6 +33,8 @@ class GmvRollup(models.Model):
     units = models.PositiveIntegerField(default=0)
     gmv_eur_minor = models.BigIntegerField(default=0)
     co2e_avoided_g = models.BigIntegerField(default=0)
+    co2e_low_g = models.BigIntegerField(default=0)
+    co2e_high_g = models.BigIntegerField(default=0)
     ewaste_avoided_g = models.BigIntegerField(default=0)
 
     class Meta:

@@ -18,6 +18,8 @@ class GmvTable:
     total_eur_minor: int = 0
     units: int = 0
     co2e_avoided_g: int = 0
+    co2e_low_g: int = 0
+    co2e_high_g: int = 0
     ewaste_avoided_g: int = 0
 
 
@@ -27,7 +29,12 @@ def gmv_by_country_channel(*, since: dt.date, until: dt.date) -> GmvTable:
         GmvRollup.objects.filter(month__gte=since, month__lt=until)
         .values("month", "market_code", "channel_kind")
         .annotate(
-            gmv=Sum("gmv_eur_minor"), units=Sum("units"), co2e=Sum("co2e_avoided_g"), ewaste=Sum("ewaste_avoided_g")
+            gmv=Sum("gmv_eur_minor"),
+            units=Sum("units"),
+            co2e=Sum("co2e_avoided_g"),
+            co2e_low=Sum("co2e_low_g"),
+            co2e_high=Sum("co2e_high_g"),
+            ewaste=Sum("ewaste_avoided_g"),
         )
     )
     months = sorted({r["month"] for r in rows})
@@ -40,5 +47,29 @@ def gmv_by_country_channel(*, since: dt.date, until: dt.date) -> GmvTable:
         table.total_eur_minor += r["gmv"]
         table.units += r["units"]
         table.co2e_avoided_g += r["co2e"]
+        table.co2e_low_g += r["co2e_low"]
+        table.co2e_high_g += r["co2e_high"]
         table.ewaste_avoided_g += r["ewaste"]
     return table
+
+
+@dataclass(frozen=True)
+class ImpactTotals:
+    units: int
+    co2e_avoided_g: int
+    co2e_low_g: int
+    co2e_high_g: int
+    ewaste_avoided_g: int
+
+
+def impact_totals() -> ImpactTotals:
+    """What every device sold so far avoided, from the rollups (one aggregate over months × countries × channels,
+    never the facts)."""
+    sums = GmvRollup.objects.aggregate(
+        units=Sum("units"),
+        co2e=Sum("co2e_avoided_g"),
+        low=Sum("co2e_low_g"),
+        high=Sum("co2e_high_g"),
+        ewaste=Sum("ewaste_avoided_g"),
+    )
+    return ImpactTotals(*(sums[k] or 0 for k in ("units", "co2e", "low", "high", "ewaste")))

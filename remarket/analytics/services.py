@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 
 from remarket.core.money import convert
-from remarket.impact.calc import avoided_for
+from remarket.impact.calc import avoided
 from remarket.markets.fx import to_eur_rate
 from remarket.orders.models import Order, OrderLine
 
@@ -31,7 +31,8 @@ def sale_facts_build(
     rate, provisional = cache[key]
     facts = []
     for line in lines:
-        co2e, ewaste = avoided_for(line.listing.variant.model.category.impact_key, line.quantity)
+        model = line.listing.variant.model
+        impact = avoided(model.category.impact_key, line.quantity, brand=model.brand, model_name=model.name)
         facts.append(
             SaleFact(
                 order_line=line,
@@ -47,35 +48,42 @@ def sale_facts_build(
                 gmv_eur_minor=convert(line.total_minor, order.currency, "EUR", rate),
                 eur_rate=rate,
                 eur_rate_provisional=provisional,
-                co2e_avoided_g=co2e,
-                ewaste_avoided_g=ewaste,
+                co2e_avoided_g=impact.co2e_g,
+                co2e_low_g=impact.co2e_low_g,
+                co2e_high_g=impact.co2e_high_g,
+                ewaste_avoided_g=impact.ewaste_g,
             )
         )
     return facts
 
 
+# a rollup's column → the fact's column it sums
+_SUMMED = {
+    "units": "quantity",
+    "gmv_eur_minor": "gmv_eur_minor",
+    "co2e_avoided_g": "co2e_avoided_g",
+    "co2e_low_g": "co2e_low_g",
+    "co2e_high_g": "co2e_high_g",
+    "ewaste_avoided_g": "ewaste_avoided_g",
+}
+
+
 def rollups_add(facts: list[SaleFact]) -> None:
     """Add facts to their month × country × channel rollups with atomic increments."""
-    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    sums: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(("orders", *_SUMMED), 0))
     orders_seen: set[tuple] = set()
     for f in facts:
         key = (f.month, f.market_code, f.channel_kind)
         s = sums[key]
         order_key = (key, f.order_line.suborder.order_id)
-        s[0] += order_key not in orders_seen
+        s["orders"] += order_key not in orders_seen
         orders_seen.add(order_key)
-        s[1] += f.quantity
-        s[2] += f.gmv_eur_minor
-        s[3] += f.co2e_avoided_g
-        s[4] += f.ewaste_avoided_g
-    for (month, market_code, kind), (orders, units, gmv, co2e, ewaste) in sorted(sums.items()):
+        for rollup_field, fact_field in _SUMMED.items():
+            s[rollup_field] += getattr(f, fact_field)
+    for (month, market_code, kind), added in sorted(sums.items()):
         GmvRollup.objects.get_or_create(month=month, market_code=market_code, channel_kind=kind)
         GmvRollup.objects.filter(month=month, market_code=market_code, channel_kind=kind).update(
-            orders=F("orders") + orders,
-            units=F("units") + units,
-            gmv_eur_minor=F("gmv_eur_minor") + gmv,
-            co2e_avoided_g=F("co2e_avoided_g") + co2e,
-            ewaste_avoided_g=F("ewaste_avoided_g") + ewaste,
+            **{name: F(name) + value for name, value in added.items()}
         )
 
 
@@ -99,10 +107,7 @@ def rollups_rebuild() -> int:
     GmvRollup.objects.all().delete()
     rows = SaleFact.objects.values("month", "market_code", "channel_kind").annotate(
         orders=Count("order_line__suborder__order", distinct=True),
-        units=Sum("quantity"),
-        gmv=Sum("gmv_eur_minor"),
-        co2e=Sum("co2e_avoided_g"),
-        ewaste=Sum("ewaste_avoided_g"),
+        **{f"sum_{name}": Sum(fact_field) for name, fact_field in _SUMMED.items()},
     )
     GmvRollup.objects.bulk_create(
         [
@@ -111,10 +116,7 @@ def rollups_rebuild() -> int:
                 market_code=r["market_code"],
                 channel_kind=r["channel_kind"],
                 orders=r["orders"],
-                units=r["units"],
-                gmv_eur_minor=r["gmv"],
-                co2e_avoided_g=r["co2e"],
-                ewaste_avoided_g=r["ewaste"],
+                **{name: r[f"sum_{name}"] for name in _SUMMED},
             )
             for r in rows
         ]

@@ -95,7 +95,7 @@ _SELLABLE_IN = "(" + ", ".join(["%s"] * len(SELLABLE)) + ")"
 # market: one statement, one row per variant (one row with no variant for a model that has none).
 _HEAD_SQL = f"""
 SELECT m.id, m.category_id, m.brand, m.name, m.slug, m.release_year, c.id, c.parent_id, c.slug, c.name,
-       v.id, v.storage_gb, v.colour, s.n, s.low
+       c.impact_key, v.id, v.storage_gb, v.colour, s.n, s.low
 FROM catalog_productmodel m
 JOIN catalog_category c ON c.id = m.category_id
 LEFT JOIN catalog_variant v ON v.model_id = m.id
@@ -145,7 +145,7 @@ def _head(slug: str, market: Market) -> tuple[ProductModel, list[VariantSummary]
     model = ProductModel.from_db(
         connection.alias, ["id", "category_id", "brand", "name", "slug", "release_year"], first[:6]
     )
-    model.category = Category.from_db(connection.alias, ["id", "parent_id", "slug", "name"], first[6:10])
+    model.category = Category.from_db(connection.alias, ["id", "parent_id", "slug", "name", "impact_key"], first[6:11])
     variants = [
         VariantSummary(vid, variant_label(storage, colour), storage, colour, n or 0, low)
         for *_, vid, storage, colour, n, low in rows

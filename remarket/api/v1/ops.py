@@ -26,6 +26,8 @@ class GmvOut(Schema):
     total_eur_minor: int
     units: int
     co2e_avoided_kg: float
+    co2e_low_kg: float  # the estimate's range, from the sources' spread (impact/calc.py)
+    co2e_high_kg: float
     ewaste_avoided_kg: float
     cells: list[GmvCell]
 
@@ -41,6 +43,8 @@ def gmv(request, since: dt.date, until: dt.date):
         total_eur_minor=table.total_eur_minor,
         units=table.units,
         co2e_avoided_kg=table.co2e_avoided_g / 1000,
+        co2e_low_kg=table.co2e_low_g / 1000,
+        co2e_high_kg=table.co2e_high_g / 1000,
         ewaste_avoided_kg=table.ewaste_avoided_g / 1000,
         cells=[GmvCell(country=c, channel=k, gmv_eur_minor=v) for (c, k), v in sorted(table.cells.items())],
     )

@@ -8,7 +8,7 @@ from remarket.analytics.selectors import CHANNEL_KINDS, gmv_by_country_channel
 from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.core.money import to_major
-from remarket.impact.calc import SOURCE, UNCERTAINTY, factors, with_range
+from remarket.impact.calc import factors
 from remarket.ledger.calc import take_rate_bp
 from remarket.ledger.models import Payout
 from remarket.ledger.payouts import ledger_journal, payout_lines, period_bounds, period_parse
@@ -48,7 +48,6 @@ def dashboard(request):
             {"label": k, "data": [float(to_major(v, "EUR")) for v in table.by_month.get(k, [])]} for k in CHANNEL_KINDS
         ],
     }
-    co2_low, co2_high = with_range(table.co2e_avoided_g)
     return render(
         request,
         "ops/dashboard.html",
@@ -60,10 +59,6 @@ def dashboard(request):
             "rows": rows,
             "table": table,
             "chart": chart,
-            "co2_low": co2_low,
-            "co2_high": co2_high,
-            "source": SOURCE,
-            "uncertainty": int(UNCERTAINTY * 100),
             "factors": factors().values(),
         },
     )

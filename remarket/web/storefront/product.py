@@ -12,6 +12,7 @@ from django.utils.translation import gettext, ngettext
 from remarket.catalog.grades import Grade
 from remarket.core.errors import NotFound
 from remarket.core.money import fmt
+from remarket.impact.calc import model_factor
 from remarket.markets.models import Market
 from remarket.offers.selectors import GradeOffers, ProductPage, VariantSummary, offers_of_grade, product_page
 
@@ -73,6 +74,18 @@ def grade_cards(grades: list[GradeOffers], market: Market) -> list[dict]:
     return cards
 
 
+def impact_line(model) -> str:
+    """ "≈ 31 kg CO2e avoided compared with a new one (7 to 31 kg)", or "" for a category without a source."""
+    factor = model_factor(model.category.impact_key, model.brand, model.name)
+    if factor is None:
+        return ""
+    return gettext("≈ %(kg)s kg CO₂e avoided compared with a new one (estimate: %(low)s to %(high)s kg)") % {
+        "kg": round(factor.avoided_kg),
+        "low": round(factor.low_kg),
+        "high": round(factor.high_kg),
+    }
+
+
 def product(request, market, slug):
     the_market = _market(market)
     try:
@@ -88,6 +101,7 @@ def product(request, market, slug):
             "chosen": page.variant,
             "options": lambda: variant_options(page.variants, page.variant, the_market),
             "grades": lambda: grade_cards(page.grades, the_market),
+            "impact": lambda: impact_line(page.model),
         },
     )
 

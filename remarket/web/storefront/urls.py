@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invoices, order_links, product, search_views, views
+from . import impact, invoices, order_links, product, search_views, views
 
 urlpatterns = [
     path("", views.home_redirect),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("<str:market>/p/<slug:slug>/", product.product, name="store-product"),
     path("<str:market>/p/<slug:slug>/offers/", product.product_offers, name="store-product-offers"),
     path("<str:market>/search/", search_views.search, name="store-search"),
+    path("<str:market>/impact/", impact.impact, name="store-impact"),
     path("<str:market>/cart/", views.cart, name="store-cart"),
     path("<str:market>/cart/add/", views.cart_add_view, name="store-cart-add"),
     path("<str:market>/cart/remove/", views.cart_remove_view, name="store-cart-remove"),

@@ -1,4 +1,6 @@
+from babel.numbers import format_decimal
 from django import template
+from django.utils.translation import get_language, to_locale
 
 from remarket.core.money import fmt, to_major
 
@@ -23,9 +25,11 @@ def percent_bp(basis_points):
 
 @register.filter
 def kg(grams):
-    """Grams as kilograms: one decimal below a tonne, whole kilograms above."""
+    """Grams as kilograms in the page's language: one decimal below a tonne, whole kilograms above."""
     kilos = (grams or 0) / 1000
-    return f"{kilos:,.1f}" if kilos < 1000 else f"{kilos:,.0f}"
+    return format_decimal(
+        kilos, format="#,##0.0" if kilos < 1000 else "#,##0", locale=to_locale(get_language() or "en")
+    )
 
 
 @register.filter
