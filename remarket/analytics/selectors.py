@@ -1,8 +1,11 @@
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from django.db.models import Sum
+
+from remarket.impact.calc import Avoided, avoided
+from remarket.orders.models import OrderLine
 
 from .models import GmvRollup
 
@@ -73,3 +76,19 @@ def impact_totals() -> ImpactTotals:
         ewaste=Sum("ewaste_avoided_g"),
     )
     return ImpactTotals(*(sums[k] or 0 for k in ("units", "co2e", "low", "high", "ewaste")))
+
+
+def order_impact(*, order_id: int) -> Avoided:
+    """What an order's devices avoid, from its lines' models (paid or not yet: the order page shows it at once,
+    before the sale's facts are written by the worker)."""
+    total = Avoided()
+    lines = OrderLine.objects.filter(suborder__order_id=order_id).values_list(
+        "quantity",
+        "listing__variant__model__category__impact_key",
+        "listing__variant__model__brand",
+        "listing__variant__model__name",
+    )
+    for quantity, impact_key, brand, name in lines:
+        a = avoided(impact_key or "", quantity, brand=brand, model_name=name)
+        total = Avoided(*(x + y for x, y in zip(astuple(total), astuple(a))))
+    return total

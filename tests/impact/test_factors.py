@@ -113,3 +113,14 @@ def test_the_migration_fills_the_range_of_facts_recorded_before_it(marketplace):
     factor = model_factor("smartphone", model.brand, model.name)
     assert (fact.co2e_low_g, fact.co2e_high_g) == (factor.low_g * fact.quantity, factor.high_g * fact.quantity)
     assert GmvRollup.objects.get().co2e_high_g == fact.co2e_high_g
+
+
+@pytest.mark.django_db
+def test_the_order_page_shows_what_the_order_avoids_and_grades_by_name(marketplace):
+    model = ProductModelFactory(brand="Fairphone", name="Fairphone 9", slug="fairphone-9")
+    offer = ListingMarketFactory(market=marketplace.fr, listing=ListingFactory(variant=VariantFactory(model=model)))
+    shopper = Client()
+    url = buy(shopper, offer)["Location"]
+    page = shopper.get(url).content.decode()
+    assert "vous évitez environ 49,5 kg CO₂e" in page and "(estimation : 10,9 à 49,5 kg)" in page
+    assert ">Parfait état<" in page and ">EXCELLENT<" not in page  # the grade by its name, not its code

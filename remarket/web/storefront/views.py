@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from remarket.analytics.selectors import order_impact
 from remarket.catalog.models import Category, ProductModel
 from remarket.checkout.cart import (
     cart_add,
@@ -274,5 +275,10 @@ def order(request, market, order_id):
     return render(
         request,
         "storefront/order.html",
-        {"market": the_market, "order": the_order, "link_query": order_links.link_query(request)},
+        {
+            "market": the_market,
+            "order": the_order,
+            "link_query": order_links.link_query(request),
+            "impact": order_impact(order_id=the_order.pk),
+        },
     )

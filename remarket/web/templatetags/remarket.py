@@ -43,3 +43,14 @@ def major(minor, currency):
     if minor is None or not currency:
         return ""
     return str(to_major(int(minor), currency))
+
+
+@register.filter
+def grade_label(code):
+    """A grade's human label in the page's language ("Very good" for VERY_GOOD); the code itself if unknown."""
+    from remarket.catalog.grades import Grade
+
+    try:
+        return Grade(code).label
+    except ValueError:
+        return code
