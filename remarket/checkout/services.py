@@ -18,6 +18,7 @@ from remarket.core import clock
 from remarket.core.crash import crash_point
 from remarket.core.db import assert_outside_transaction, fetch_rows, update_rows
 from remarket.core.errors import DomainError, NotFound
+from remarket.core.money import fmt
 from remarket.events.outbox import emit
 from remarket.ledger.commission import commission_bp
 from remarket.ledger.services import ledger_record_unhonoured_capture
@@ -71,12 +72,15 @@ def checkout_start(
     shipping_choice: dict[int, str] | None = None,
     holder: Holder | None = None,
     checkout_key: str = "",
+    expected_total_minor: int | None = None,
 ) -> Order:
     """Reserve, create the order (awaiting payment) with one sub-order per merchant, hold, and open the payment
     intent — one transaction. `shipping_choice` names a carrier per merchant id (default: the cheapest);
     counter sales ship nothing. `holder`: who checks out, for the limits on holds (checkout/limits.py).
     `checkout_key`: the cart version checked out, scoped to its owner — the same key again, at once or later,
-    returns the order it made (with `replayed` set) instead of a second one."""
+    returns the order it made (with `replayed` set) instead of a second one. `expected_total_minor`: the total the
+    customer was shown; any other total is refused (CHECKOUT_TOTAL_CHANGED, nothing held), so nobody is charged
+    an amount they did not see."""
     if checkout_key:
         existing = _order_for_key(checkout_key)
         if existing is not None:
@@ -107,6 +111,7 @@ def checkout_start(
         shipping_choice=shipping_choice,
         holder=holder or Holder(),
         checkout_key=checkout_key,
+        expected_total_minor=expected_total_minor,
     )
     try:
         return _checkout_start(**arguments)
@@ -137,6 +142,7 @@ def _checkout_start(
     shipping_choice,
     holder: Holder,
     checkout_key: str,
+    expected_total_minor: int | None,
 ) -> Order:
     units = sum(i.quantity for i in items)
     try:
@@ -163,6 +169,14 @@ def _checkout_start(
                 shipping_address=shipping_address,
                 shipping=shipping,
             )
+            if expected_total_minor is not None and order.total_minor != expected_total_minor:
+                raise DomainError(
+                    "CHECKOUT_TOTAL_CHANGED",
+                    _("The total is %(total)s, which this page did not show yet: check it, then pay.")
+                    % {"total": fmt(order.total_minor, order.currency, locale=market.language.replace("-", "_"))},
+                    {"total_minor": order.total_minor, "shown_minor": expected_total_minor},
+                    status=409,
+                )
             hold = dict(
                 order_id=order.pk,
                 expires_at=order.created_at + hold_duration(),

@@ -49,3 +49,21 @@ def test_a_us_checkout_asks_the_state_and_adds_its_sales_tax(client, us_offer):
         888,
         10888,
     )
+
+
+def test_the_amount_charged_is_the_amount_shown(client, us_offer):
+    """The page's form carries the total its quote showed; a post whose total differs (the quote had not caught
+    up, or none was shown yet) charges nothing and shows the total to confirm."""
+    client.post("/us/cart/add/", {"listing_id": us_offer.listing_id})
+    page = client.get("/us/checkout/").content.decode()
+    assert 'id="shown-total" name="shown_total" value=""' in page  # no state yet: no total shown
+    unseen = client.post("/us/checkout/", {**US, "state": "NY", "card_number": PAY_OK, "shown_total": ""})
+    assert unseen.status_code == 409 and 'data-code="CHECKOUT_TOTAL_CHANGED"' in unseen.content.decode()
+    assert "$108.88" in unseen.content.decode() and not Order.objects.exists()
+    assert 'name="shown_total" value="10888"' in unseen.content.decode()  # now shown: the next press pays it
+    fragment = client.get("/us/checkout/quote/", {"state": "NY", "postal_code": "12207"}).content.decode()
+    assert 'id="shown-total" name="shown_total" value="10400" hx-swap-oob="true"' in fragment
+    stale = client.post("/us/checkout/", {**US, "state": "NY", "card_number": PAY_OK, "shown_total": "10400"})
+    assert stale.status_code == 409 and not Order.objects.exists()  # Albany's total shown, NYC's due
+    paid = client.post("/us/checkout/", {**US, "state": "NY", "card_number": PAY_OK, "shown_total": "10888"})
+    assert paid.status_code == 302 and Order.objects.get().payment.amount_minor == 10888

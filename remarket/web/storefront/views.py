@@ -173,7 +173,12 @@ def checkout_quote_view(request, market):
     return render(
         request,
         "storefront/_quote.html",
-        {"market": the_market, "total": total, "quote": _quote(request, the_market, lines, options, request.GET)},
+        {
+            "market": the_market,
+            "total": total,
+            "quote": _quote(request, the_market, lines, options, request.GET),
+            "oob": True,  # the form's shown_total follows the quote (CHECKOUT_TOTAL_CHANGED)
+        },
     )
 
 
@@ -182,6 +187,15 @@ def _checkout_owner(request) -> str:
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
     return f"session:{session_key(request, create=True)}"
+
+
+def _shown_total(data) -> int | None:
+    """The total the checkout page showed when Pay was pressed (its quote's, kept current by htmx): none shown
+    yet (a US address without its state) is never a match; a post without the field (a script) is not checked."""
+    if "shown_total" not in data:
+        return None
+    shown = data["shown_total"]
+    return int(shown) if shown.isdigit() else -1
 
 
 def checkout(request, market):
@@ -232,6 +246,7 @@ def checkout(request, market):
             shipping_choice=choice,
             holder=Holder(session_key(request, create=True), customer_id, client_ip(request)),
             checkout_key=f"web:{_checkout_owner(request)}:{posted}" if posted else "",
+            expected_total_minor=_shown_total(request.POST),
         )
     except DomainError as err:
         return render_error(request, err, "storefront/checkout.html", context)
