@@ -33,6 +33,15 @@ def cart_checked_out(cart: dict) -> dict:
     return {"market": cart.get("market"), "lines": {}, "version": cart_version(cart)}
 
 
+def cart_of_unpaid(order) -> dict:
+    """The cart of an order whose payment failed or was cancelled, under a new version: the customer pays it
+    again with another card (a new order, its stock held again)."""
+    from remarket.orders.models import OrderLine
+
+    items = OrderLine.objects.filter(suborder__order=order).values_list("listing_id", "quantity")
+    return _versioned(order.market.code, {str(listing_id): quantity for listing_id, quantity in items[:MAX_LINES]})
+
+
 def cart_add(cart: dict, *, market: str, listing_id: int, quantity: int = 1) -> dict:
     """Returns the new cart. A cart holds one market's offers: adding from another market is refused."""
     most = max_line_quantity()

@@ -90,7 +90,9 @@ class SandboxGateway:
         return GatewayResult(to, ref)
 
     def confirm_action(self, *, ref, success) -> GatewayResult:
-        return self._move(ref, {"requires_action"}, "authorized" if success else "failed")
+        """The customer confirms, or cancels: the payment is then voided, as Stripe cancels its PaymentIntent
+        (a cancellation is not a decline)."""
+        return self._move(ref, {"requires_action"}, "authorized" if success else "voided")
 
     def capture(self, *, ref) -> GatewayResult:
         return self._move(ref, {"authorized"}, "captured")

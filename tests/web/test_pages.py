@@ -223,3 +223,23 @@ def test_a_cart_cannot_mix_markets(client, marketplace, offer):
     assert response.status_code == 409 and 'data-code="CART_MARKET_MISMATCH"' in response.content.decode()
     cart = client.session["cart"]
     assert cart.pop("version") and cart == {"market": "FR", "lines": {str(offer.listing_id): 1}}
+
+
+def test_a_declined_card_keeps_the_cart_for_another_card(client, offer):
+    declined = buy(client, offer, card=PAY_DECLINED)
+    page = client.get(declined["Location"]).content.decode()
+    assert "refusé" in page and "data-retry" in page
+    assert client.get("/fr/cart/").context["lines"]  # the cart is back
+    again = client.post("/fr/checkout/", {**ADDRESS_FR, "email": "shopper@example.com", "card_number": PAY_OK})
+    assert again.status_code == 302 and Order.objects.filter(state=1).count() == 1  # a new order, paid
+    assert Listing.objects.get().quantity == 4
+
+
+def test_a_cancelled_confirmation_is_not_called_a_decline_and_keeps_the_cart(client, offer):
+    from ..conftest import PAY_3DS
+
+    confirm = buy(client, offer, card=PAY_3DS)
+    cancelled = client.post(confirm["Location"], {"approve": "no"})
+    page = client.get(cancelled["Location"]).content.decode()
+    assert "annulé" in page and "refusé" not in page and "data-retry" in page
+    assert client.get("/fr/cart/").context["lines"]

@@ -12,6 +12,7 @@ from remarket.checkout.cart import (
     cart_add,
     cart_checked_out,
     cart_items,
+    cart_of_unpaid,
     cart_remove,
     cart_version,
     saved_cart_get,
@@ -189,6 +190,11 @@ def _checkout_owner(request) -> str:
     return f"session:{session_key(request, create=True)}"
 
 
+def _cart_back(request, order: Order) -> None:
+    """The cart of an order that was not paid, back in the visitor's cart (a new version: a new order)."""
+    cart_store(request, cart_of_unpaid(order))
+
+
 def _shown_total(data) -> int | None:
     """The total the checkout page showed when Pay was pressed (its quote's, kept current by htmx): none shown
     yet (a US address without its state) is never a match; a post without the field (a script) is not checked."""
@@ -254,6 +260,8 @@ def checkout(request, market):
     if not order.replayed:  # a repeated submit shows the order the first one made, and charges nothing
         cart_store(request, cart_checked_out(cart_now))
         intent = checkout_pay(order=order, card_number=request.POST.get("card_number", ""))
+        if intent.status == PaymentIntent.Status.FAILED:  # nothing charged: the cart comes back for another card
+            _cart_back(request, order)
     else:
         intent = order.payment
     if intent.status == PaymentIntent.Status.REQUIRES_ACTION:
@@ -270,7 +278,9 @@ def confirm(request, market, order_id):
     if not isinstance(order, Order):
         return order
     if request.method == "POST":
-        checkout_confirm_action(order=order, success=request.POST.get("approve") == "yes")
+        intent = checkout_confirm_action(order=order, success=request.POST.get("approve") == "yes")
+        if intent.status in (PaymentIntent.Status.FAILED, PaymentIntent.Status.VOIDED):
+            _cart_back(request, order)
         return redirect(
             reverse("store-order", kwargs={"market": market, "order_id": order.public_id})
             + order_links.link_query(request)
