@@ -1,10 +1,19 @@
+from django.db.models import Exists, OuterRef
+
 from remarket.core.errors import NotFound
 from remarket.core.kept import Kept
 
 from .models import Channel, Market
 
-# markets by code, read by nearly every request (core/kept.py)
-_kept = Kept("market:v1", lambda code: Market.objects.filter(code=code).first())
+
+def _load_markets(_key) -> dict[str, Market] | None:
+    """Every market by code, each marked `has_web` when it has an online shop: one statement for all of them."""
+    web = Channel.objects.filter(market=OuterRef("pk"), kind=Channel.Kind.WEB)
+    return {m.code: m for m in Market.objects.annotate(has_web=Exists(web)).order_by("pk")} or None
+
+
+# the markets, read by nearly every request (core/kept.py): a few dozen rows, loaded together
+_markets = Kept("markets:all:v2", _load_markets)
 # each market's web channel, read by every online checkout
 _web_channels = Kept(
     "channel:web:v1", lambda market_id: Channel.objects.filter(market_id=market_id, kind=Channel.Kind.WEB).first()
@@ -14,13 +23,18 @@ _web_channels = Kept(
 def markets_forget() -> None:
     """Drop the markets this process keeps and their web channels (tests; an edit otherwise
     shows within a minute)."""
-    _kept.forget()
+    _markets.forget()
     _web_channels.forget()
+
+
+def web_markets() -> list[tuple[str, str, str]]:
+    """The country sites with a web shop: (market code, country code, language), oldest first."""
+    return [(m.code, str(m.country), m.language) for m in (_markets.get() or {}).values() if m.has_web]
 
 
 def market_get(*, code: str) -> Market:
     """A market by its code."""
-    market = _kept.get(code.upper())
+    market = (_markets.get() or {}).get(code.upper())
     if market is None:
         raise NotFound("MARKET_NOT_FOUND", f"There is no market {code!r}.")
     return market
@@ -32,3 +46,23 @@ def web_channel_get(*, market: Market) -> Channel:
     if channel is None:
         raise NotFound("CHANNEL_NOT_FOUND", f"Market {market.code} sells nothing online.")
     return channel
+
+
+def market_for_visitor(*, accept_language: str, remembered: str = "") -> Market | None:
+    """The country site a visitor arriving at `/` is sent to: the one they chose before (`remembered`, a market
+    code); else the first of their browser's languages that names a country we sell in (`fr-BE` no, `en-GB` GB);
+    else the first whose language one of our markets speaks (`de` DE, `fr-BE` FR); else the first market with a
+    web shop. None without any market."""
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    sites = web_markets()
+    codes = {code for code, _country, _language in sites}
+    chosen = remembered.upper() if remembered.upper() in codes else ""
+    tags = [tag.lower().partition("-") for tag, _q in parse_accept_lang_header(accept_language or "")]
+    chosen = chosen or next((region.upper() for _l, _, region in tags if region.upper() in codes), "")
+    for language, _, _region in tags:
+        if chosen:
+            break
+        chosen = next((code for code, _c, lang in sites if lang.split("-")[0].lower() == language), "")
+    chosen = chosen or (sites[0][0] if sites else "")
+    return market_get(code=chosen) if chosen else None

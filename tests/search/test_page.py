@@ -88,7 +88,8 @@ def test_pages_and_sorts_are_links_that_keep_the_search(client, shop, monkeypatc
 @pytest.mark.parametrize(
     "query, count",
     [
-        # market, index version, categories, the facets with the total and the hits with their models (one statement)
+        # the markets (kept a minute), index version, categories, the facets with the total and the hits with their
+        # models (one statement)
         ("q=galaxy&grade=GOOD&sort=price_asc", 4),
         ("category=phones&brand=Apple&storage=128&colour=Blue&min=100&max=900&page=1", 4),
         ("q=iphone&model=iphone-13", 5),  # + the models the filter names

@@ -5,6 +5,7 @@ from . import impact, invoices, order_links, product, search_views, views
 urlpatterns = [
     path("", views.home_redirect),
     path("<str:market>/", views.home, name="store-home"),
+    path("<str:market>/choose/", views.market_choose, name="store-market-choose"),
     path("<str:market>/p/<slug:slug>/", product.product, name="store-product"),
     path("<str:market>/p/<slug:slug>/offers/", product.product_offers, name="store-product-offers"),
     path("<str:market>/search/", search_views.search, name="store-search"),

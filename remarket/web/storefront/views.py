@@ -25,7 +25,7 @@ from remarket.checkout.validation import US_STATES
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.http import client_ip, session_key
 from remarket.markets.models import Market
-from remarket.markets.selectors import market_get, web_channel_get
+from remarket.markets.selectors import market_for_visitor, market_get, web_channel_get
 from remarket.offers.models import ListingMarket
 from remarket.orders.models import Order
 from remarket.payments.gateway import gateway
@@ -47,7 +47,22 @@ def _market(code: str) -> Market:
 
 
 def home_redirect(request):
-    return redirect("store-home", market="fr")
+    """`/`: the country site the visitor chose before (the `market` cookie), or the one their browser's languages
+    point to."""
+    market = market_for_visitor(
+        accept_language=request.headers.get("Accept-Language", ""), remembered=request.COOKIES.get("market", "")
+    )
+    if market is None:
+        raise Http404
+    return redirect("store-home", market=market.code.lower())
+
+
+def market_choose(request, market):
+    """The country switcher: this site, remembered for the visitor's next visit to `/` (a cookie, no session)."""
+    the_market = _market(market)
+    response = redirect("store-home", market=the_market.code.lower())
+    response.set_cookie("market", the_market.code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
 
 
 def home(request, market):

@@ -54,3 +54,13 @@ def grade_label(code):
         return Grade(code).label
     except ValueError:
         return code
+
+
+@register.simple_tag
+def country_sites():
+    """The country switcher's sites: [{"code": "fr", "name": "France"}...], names in the page's language."""
+    from django_countries import countries
+
+    from remarket.markets.selectors import web_markets
+
+    return [{"code": code.lower(), "name": countries.name(country)} for code, country, _language in web_markets()]
