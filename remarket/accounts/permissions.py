@@ -18,8 +18,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.MERCHANT: frozenset(
         {"listing.view", "listing.write", "order.view_merchant", "order.fulfil", "statement.view_own"}
     ),
-    Role.CLERK: frozenset({"pos.sell", "pos.view_stock", "cart.use"}),
-    Role.PARTNER: frozenset({"partner.report"}),
+    Role.CLERK: frozenset({"pos.sell", "pos.view_stock", "cart.use", "pickup.handle"}),
+    Role.PARTNER: frozenset({"partner.report", "statement.view_partner"}),
     Role.OPERATOR: frozenset(
         {
             "ops.dashboard",

@@ -34,7 +34,9 @@ def checkout_quote(
     shipping_address: dict | None = None,
     location_id: int | None = None,
     shipping_choice: dict[int, str] | None = None,
+    pickup: bool = False,
 ) -> Quote:
+    """`pickup`: collected at a location (the address is the location's), which ships free."""
     terms = {
         t.listing_id: t
         for t in ListingMarket.objects.select_related("listing__variant__model", "listing__merchant").filter(
@@ -45,7 +47,7 @@ def checkout_quote(
     if missing:
         raise NotFound("OFFER_NOT_FOUND", _("Offer %(id)s is not for sale here.") % {"id": missing[0]})
     lines = [_priced_line(terms[i.listing_id], i) for i in items]
-    shipping = _shipping(channel, terms, lines, shipping_choice or {})
+    shipping = {} if pickup else _shipping(channel, terms, lines, shipping_choice or {})
     ship_to = _ship_to(market, shipping_address, location_id)
     priced = order_priced(
         market=market, lines=lines, shipping=shipping, ship_to=ship_to, currency=market.currency, now=clock.now()

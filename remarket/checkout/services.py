@@ -28,6 +28,7 @@ from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, ShippingOption
 from remarket.offers.stock import Units, stock_release, stock_reserve
 from remarket.orders.models import Order, OrderLine
+from remarket.orders.pickups import pickup_location_get, pickups_open
 from remarket.orders.services import PricedLine, order_create, order_paid, order_unpaid
 from remarket.payments.gateway import GatewayResult, GatewayTimeout, gateway
 from remarket.payments.models import PaymentIntent
@@ -44,6 +45,7 @@ from remarket.payments.services import (
 
 from .limits import Holder, holds_limit_check, max_line_quantity
 from .models import StockHold
+from .pickup import pickup_address
 from .shipping import Choice, shipping_pick, suborder_options
 from .validation import address_validate, email_validate
 
@@ -73,6 +75,7 @@ def checkout_start(
     holder: Holder | None = None,
     checkout_key: str = "",
     expected_total_minor: int | None = None,
+    pickup_location_id: int | None = None,
 ) -> Order:
     """Reserve, create the order (awaiting payment) with one sub-order per merchant, hold, and open the payment
     intent — one transaction. `shipping_choice` names a carrier per merchant id (default: the cheapest);
@@ -80,7 +83,9 @@ def checkout_start(
     `checkout_key`: the cart version checked out, scoped to its owner — the same key again, at once or later,
     returns the order it made (with `replayed` set) instead of a second one. `expected_total_minor`: the total the
     customer was shown; any other total is refused (CHECKOUT_TOTAL_CHANGED, nothing held), so nobody is charged
-    an amount they did not see."""
+    an amount they did not see. `pickup_location_id`: click & collect — the parcels ship free to that location,
+    to the customer's name (`shipping_address` gives the name and phone), and its place decides the tax
+    (orders/pickups.py)."""
     if checkout_key:
         existing = _order_for_key(checkout_key)
         if existing is not None:
@@ -89,7 +94,11 @@ def checkout_start(
         email = email_validate(email)
     if channel.market_id != market.pk:
         raise DomainError("CHECKOUT_CHANNEL_MARKET", _("This channel does not sell in this market."))
-    if channel.kind == Channel.Kind.WEB:
+    pickup_location = None
+    if pickup_location_id is not None:
+        pickup_location = pickup_location_get(market=market, location_id=pickup_location_id)
+        shipping_address = pickup_address(market=market, location=pickup_location, contact=shipping_address or {})
+    elif channel.kind == Channel.Kind.WEB:
         shipping_address = address_validate(market=market, address=shipping_address or {})
     elif location_id is None:
         raise DomainError("CHECKOUT_LOCATION_REQUIRED", _("A store sale needs the store it happens in."))
@@ -112,6 +121,7 @@ def checkout_start(
         holder=holder or Holder(),
         checkout_key=checkout_key,
         expected_total_minor=expected_total_minor,
+        pickup_location=pickup_location,
     )
     try:
         return _checkout_start(**arguments)
@@ -143,6 +153,7 @@ def _checkout_start(
     holder: Holder,
     checkout_key: str,
     expected_total_minor: int | None,
+    pickup_location: Location | None = None,
 ) -> Order:
     units = sum(i.quantity for i in items)
     try:
@@ -155,7 +166,7 @@ def _checkout_start(
                 if offer is None or not _can_sell(offer.merchant_status):
                     raise NotFound("OFFER_NOT_FOUND", _("Offer %(id)s is not for sale here.") % {"id": item.listing_id})
                 lines.append(_priced_line(offer, item))
-            shipping = _shipping(channel, offers, lines, shipping_choice or {})
+            shipping = {} if pickup_location else _shipping(channel, offers, lines, shipping_choice or {})
             order = order_create(
                 market=market,
                 channel=channel,
@@ -168,6 +179,7 @@ def _checkout_start(
                 clerk_id=clerk_id,
                 shipping_address=shipping_address,
                 shipping=shipping,
+                pickup_location_id=pickup_location.pk if pickup_location else None,
             )
             if expected_total_minor is not None and order.total_minor != expected_total_minor:
                 raise DomainError(
@@ -177,6 +189,8 @@ def _checkout_start(
                     {"total_minor": order.total_minor, "shown_minor": expected_total_minor},
                     status=409,
                 )
+            if pickup_location:
+                pickups_open(order=order, location=pickup_location)
             hold = dict(
                 order_id=order.pk,
                 expires_at=order.created_at + hold_duration(),

@@ -31,6 +31,7 @@ class Entry:
     currency: str
     merchant_id: int | None = None
     line: str = Line.SALE
+    partner_id: int | None = None  # a retail partner's own account (partner_payable)
 
 
 @dataclass(frozen=True)

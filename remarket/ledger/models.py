@@ -10,6 +10,7 @@ class Account(models.TextChoices):
     TAX_PAYABLE = "tax_payable", "Tax the marketplace remits (US sales tax)"
     BANK = "bank", "Bank (payouts paid)"
     CUSTOMER_REFUNDS = "customer_refunds", "Owed back to customers (money captured for no order)"
+    PARTNER_PAYABLE = "partner_payable", "Owed to a retail partner (its commission on sales at its locations)"
 
 
 class Line(models.TextChoices):
@@ -22,6 +23,7 @@ class Line(models.TextChoices):
     FEE = "fee", "Subscription fee"
     PAYOUT = "payout", "Payout"
     REFUND = "refund", "Refund of money captured for no order"
+    PARTNER_COMMISSION = "partner_comm", "Partner commission"
 
 
 class LedgerTransaction(models.Model):
@@ -52,6 +54,7 @@ class LedgerEntry(models.Model):
     account = models.CharField(max_length=30, choices=Account.choices)
     line = models.CharField(max_length=12, choices=Line.choices, default=Line.SALE)
     merchant = models.ForeignKey("merchants.Merchant", null=True, blank=True, on_delete=models.PROTECT)
+    partner = models.ForeignKey("markets.Partner", null=True, blank=True, on_delete=models.PROTECT)
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     at = models.DateTimeField(null=True)  # the transaction's, repeated so balances and statements read one table
@@ -113,3 +116,35 @@ class FinanceMonth(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["market", "currency", "month"], name="one_finance_month")]
+
+
+class PartnerRate(models.Model):
+    """A partner's commission rate on one category (and the categories under it), overriding the partner's own
+    rate (`Partner.commission_bp`) for sales at its locations."""
+
+    partner = models.ForeignKey("markets.Partner", on_delete=models.CASCADE, related_name="category_rates")
+    category = models.ForeignKey("catalog.Category", on_delete=models.CASCADE, related_name="+")
+    commission_bp = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "category"], name="one_partner_rate_per_category"),
+            models.CheckConstraint(condition=Q(commission_bp__lte=10000), name="partner_rate_at_most_all"),
+        ]
+
+
+class PartnerPayout(models.Model):
+    """What the marketplace paid a partner for one month of commissions (ledger/partners.py)."""
+
+    partner = models.ForeignKey("markets.Partner", on_delete=models.PROTECT, related_name="payouts")
+    currency = models.CharField(max_length=3)
+    period = models.DateField()  # the first day of the month it settles
+    amount_minor = models.BigIntegerField()
+    transaction = models.OneToOneField(LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "currency", "period"], name="one_partner_payout_a_period"),
+            models.CheckConstraint(condition=Q(amount_minor__gte=0), name="partner_payout_not_negative"),
+        ]

@@ -69,6 +69,7 @@ def ledger_post(
                 line=e.line,
                 at=at,
                 merchant_id=e.merchant_id,
+                partner_id=e.partner_id,
                 amount_minor=e.amount_minor,
                 currency=e.currency,
             )

@@ -6,4 +6,4 @@ class OrdersConfig(AppConfig):
     label = "orders"
 
     def ready(self) -> None:
-        from . import handlers, jobs  # noqa: F401  (registers outbox handlers and periodic jobs)
+        from . import handlers, jobs, pickup_mail  # noqa: F401  (registers outbox handlers and periodic jobs)

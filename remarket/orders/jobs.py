@@ -36,3 +36,10 @@ def _quality() -> str:
         for m in Merchant.objects.filter(status__in=("active", "warned", "limited", "suspended"))
     )
     return f"{changed} merchants changed"
+
+
+@every(dt.timedelta(hours=1), "pickups_return_expired")
+def _pickups_return() -> str:
+    from .pickups import pickups_return_expired
+
+    return f"{pickups_return_expired()} parcels returned uncollected"

@@ -15,6 +15,10 @@ class Order(models.Model):
     market = models.ForeignKey("markets.Market", on_delete=models.PROTECT)
     channel = models.ForeignKey("markets.Channel", on_delete=models.PROTECT)
     location = models.ForeignKey("markets.Location", null=True, blank=True, on_delete=models.PROTECT)
+    # click & collect: the location its parcels are shipped to and collected at (orders/pickups.py)
+    pickup_location = models.ForeignKey(
+        "markets.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="pickup_orders"
+    )
     customer = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
     )
@@ -82,6 +86,9 @@ class OrderLine(models.Model):
     purchase_price_minor = models.BigIntegerField(null=True, blank=True)  # per unit, margin scheme only
     commission_bp = models.PositiveIntegerField(default=0)
     commission_minor = models.BigIntegerField(default=0)
+    # the share of the operator's commission a retail partner earns when the line sells at (or is collected
+    # at) one of its locations, fixed when paid (orders/partners.py); a refund reverses exactly this
+    partner_commission_minor = models.BigIntegerField(default=0)
     state = models.PositiveSmallIntegerField(default=LineState.AWAITING_PAYMENT)
     imei = models.CharField(max_length=17, blank=True)  # recorded once, when the merchant ships
     serial_number = models.CharField(max_length=50, blank=True)
@@ -108,3 +115,31 @@ class OrderHistory(models.Model):
     suborder = models.ForeignKey(SubOrder, null=True, blank=True, on_delete=models.CASCADE)
     at = models.DateTimeField()
     what = models.CharField(max_length=200)
+
+
+class Pickup(models.Model):
+    """A sub-order shipped to a location for the customer to collect (orders/pickups.py): the merchant ships it
+    there, the location's clerk receives it, the customer collects it with a code, or it goes back after the
+    set number of days and the customer is refunded. Only a keyed digest of the code is stored."""
+
+    class State(models.TextChoices):
+        AWAITING = "awaiting", "awaiting shipment"  # in transit once the sub-order has a shipment
+        READY = "ready", "ready for pickup"
+        COLLECTED = "collected", "collected"
+        RETURNED = "returned", "returned uncollected"
+
+    suborder = models.OneToOneField(SubOrder, on_delete=models.PROTECT, related_name="pickup")
+    location = models.ForeignKey("markets.Location", on_delete=models.PROTECT, related_name="pickups")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.AWAITING)
+    code_salt = models.CharField(max_length=32)  # the code is derived from it with the installation's key
+    code_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField(null=True, blank=True)  # set when received: collect before this moment
+    collected_at = models.DateTimeField(null=True, blank=True)
+    collected_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["location", "state"]), models.Index(fields=["state", "expires_at"])]

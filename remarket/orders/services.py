@@ -26,6 +26,7 @@ from remarket.ledger.services import (
 from remarket.markets.tax import Scheme, ShipTo, TaxRule, tax_amount, tax_rules
 
 from .models import Order, OrderHistory, OrderLine, Shipment, SubOrder
+from .partners import partner_commission_on_paid, partner_commission_on_refund
 from .selectors import suborder_for_actor
 from .states import LineState, OrderState, line_transition_check, order_state_from_lines
 
@@ -59,6 +60,7 @@ def order_create(
     clerk_id: int | None = None,
     shipping_address: dict | None = None,
     shipping: dict | None = None,
+    pickup_location_id: int | None = None,
 ) -> Order:
     """An order awaiting payment, one sub-order per merchant, its tax fixed per line (markets/tax.py) for the
     ship-to address and the day. Runs inside checkout's transaction."""
@@ -73,6 +75,7 @@ def order_create(
         market=market,
         channel=channel,
         location_id=location_id,
+        pickup_location_id=pickup_location_id,
         customer_id=customer_id,
         clerk_id=clerk_id,
         email=email,
@@ -298,8 +301,10 @@ def _order_lines_move(order: Order, *, to: int) -> dict[SubOrderMoney, list[Line
 def order_paid(*, order: Order) -> Order:
     """Payment captured: every line becomes paid, the ledger records each merchant's sale."""
     now = clock.now()
-    for sub, lines in _order_lines_move(order, to=LineState.PAID).items():
+    by_sub = _order_lines_move(order, to=LineState.PAID)
+    for sub, lines in by_sub.items():
         ledger_record_sale(suborder=sub, lines=lines)
+    partner_commission_on_paid(order=order, by_sub=by_sub)
     emit("order.paid", {"order_id": order.pk, "paid_at": now.isoformat()}, along=[_history_row(order, now, "paid")])
     return order
 
@@ -463,6 +468,7 @@ def _lines_refund(sub: SubOrder, *, to: int, only_from: tuple[int, ...], line_id
         amount += shipping_money(sub).paid_minor if sub.shipping_minor else 0
     _refresh_states(sub)
     ledger_record_refund(suborder=sub, lines=lines, with_shipping=with_shipping, memo=reason)
+    partner_commission_on_refund(suborder=sub, lines=lines)
     OrderHistory.objects.create(order=sub.order, suborder=sub, at=clock.now(), what=reason)
     emit("suborder.refunded", {"suborder_id": sub.pk, "amount_minor": amount})
     refund = refund_request(intent_id=sub.order.payment.pk, amount_minor=amount, reason=reason)

@@ -224,6 +224,8 @@ REMARKET = {
     # which profile runs: production refuses what is only for demos (remarket/core/checks.py)
     "PROFILE": "base",
     "OUTBOX_LEASE_SECONDS": 60,
+    # a parcel waits this many days at its pickup location, then goes back and the customer is refunded
+    "PICKUP_DAYS": 14,
 }
 
 # Content-Security-Policy (django-csp): scripts and styles from our own files only (no CDN, no inline script:
