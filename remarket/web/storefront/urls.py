@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import impact, invoices, order_links, product, search_views, views
+from . import impact, invoices, order_links, pickup, product, search_views, views
 
 urlpatterns = [
     path("", views.home_redirect),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("<str:market>/cart/remove/", views.cart_remove_view, name="store-cart-remove"),
     path("<str:market>/checkout/", views.checkout, name="store-checkout"),
     path("<str:market>/checkout/quote/", views.checkout_quote_view, name="store-checkout-quote"),
+    path("<str:market>/checkout/pickup/", pickup.pickup_checkout, name="store-pickup-checkout"),
+    path("<str:market>/pickup/locations/", pickup.pickup_locations, name="store-pickup-locations"),
     path("<str:market>/orders/link/", order_links.order_link, name="store-order-link"),
     path("<str:market>/orders/<uuid:order_id>/", views.order, name="store-order"),
     path("<str:market>/orders/<uuid:order_id>/confirm/", views.confirm, name="store-confirm"),
