@@ -19,6 +19,7 @@ urlpatterns = [
     path("account/", account, name="account"),
     path("merchant/", include("remarket.web.merchant.urls")),
     path("pos/", include("remarket.web.pos.urls")),
+    path("partner/", include("remarket.web.partner.urls")),
     path("ops/", include("remarket.web.ops.urls")),
     path("payments/", include("remarket.web.payments_urls")),
     path("", include("remarket.web.storefront.urls")),
