@@ -39,6 +39,7 @@ from .history_write import HistoryWriter
 from .listings import listings_build
 from .network import network_build
 from .people import people_build, sellers_build
+from .pickups import demo_pickups_build
 
 CHUNK = 2000  # orders planned and written together
 STAGES = (
@@ -145,6 +146,7 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
         writer.write(chunk)
         progress.advance(len(chunk))
         _analyze()
+        people.credentials["partner_managers"] = [demo_pickups_build(network=network, people=people, now=now)]
         months = _months(first=now - dt.timedelta(days=366), last=now)
         progress.stage(STAGES[5], total=len(months))
         for previous, month in zip([None, *months], months):  # each month's close, as the worker runs it

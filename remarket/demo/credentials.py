@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-KEYS = ("operator", "merchants", "clerks", "customers")
+KEYS = ("operator", "merchants", "clerks", "customers", "partner_managers")
 
 
 def credentials_path() -> Path:
@@ -14,7 +14,8 @@ def credentials_path() -> Path:
 
 
 def credentials_write(*, credentials: dict, path: Path) -> Path:
-    """Write `{"operator": {...}, "merchants": [...], "clerks": [...], "customers": [...]}` as JSON."""
+    """Write `{"operator": {...}, "merchants": [...], "clerks": [...], "customers": [...],
+    "partner_managers": [...]}` as JSON."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:

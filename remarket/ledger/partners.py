@@ -33,9 +33,17 @@ def partner_commission_entries(*, partner_id: int, amount_minor: int, currency: 
 
 
 def ledger_record_partner_commission(
-    *, order_id: int, suborder_id: int, partner_id: int, amount_minor: int, currency: str, refund: bool = False
+    *,
+    order_id: int,
+    suborder_id: int,
+    partner_id: int,
+    amount_minor: int,
+    currency: str,
+    refund: bool = False,
+    at: dt.datetime | None = None,
 ) -> LedgerTransaction | None:
-    """Post a partner's commission on a paid sub-order's lines (or reverse it for refunded lines); nothing for 0."""
+    """Post a partner's commission on a paid sub-order's lines (or reverse it for refunded lines); nothing for 0.
+    `at`: the sale's moment, for history written after the fact (the demo); now otherwise."""
     if amount_minor <= 0:
         return None
     return ledger_post(
@@ -46,6 +54,7 @@ def ledger_record_partner_commission(
         entries=partner_commission_entries(
             partner_id=partner_id, amount_minor=amount_minor, currency=currency, sign=-1 if refund else 1
         ),
+        at=at,
     )
 
 

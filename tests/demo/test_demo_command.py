@@ -30,6 +30,7 @@ from remarket.payments.models import PaymentIntent, SandboxCharge
 
 from .conftest import NOW, SMALL
 
+PICKUPS = 12  # remarket/demo/pickups.py FATES
 pytestmark = pytest.mark.django_db
 COMMUNES = "remarket/markets/data/fr-communes.csv"
 
@@ -145,7 +146,7 @@ def test_merchants_each_with_one_staff_login_and_one_token(demo):
 
 def test_credentials_file_has_the_logins_and_they_work(demo):
     creds = demo.credentials
-    assert list(creds) == ["operator", "merchants", "clerks", "customers"]
+    assert list(creds) == ["operator", "merchants", "clerks", "customers", "partner_managers"]
     assert set(creds["operator"]) == {"username", "password"}
     assert all(set(m) == {"name", "username", "password", "api_token"} for m in creds["merchants"])
     assert all(set(c) == {"location", "username", "password"} for c in creds["clerks"])
@@ -216,7 +217,7 @@ def test_every_merchant_has_suborders_in_each_state_it_handles(demo):
 
 def test_states_derive_from_lines_and_totals_add_up(demo):
     orders = list(Order.objects.select_related("market").prefetch_related("suborders__lines"))
-    assert len(orders) == SMALL["orders"]
+    assert len(orders) == SMALL["orders"] + PICKUPS
     for order in orders:
         all_states = []
         for sub in order.suborders.all():
@@ -262,12 +263,14 @@ def test_payments_holds_and_shipments_match_the_states(demo):
     )
     shipped = set(SubOrder.objects.filter(state=9).values_list("pk", flat=True))
     assert set(Shipment.objects.values_list("suborder_id", flat=True)) == shipped
-    assert not OrderLine.objects.filter(suborder__state=9).exclude(state=3).exists()
+    # shipped, or (a parcel not collected) refunded after shipping
+    assert not OrderLine.objects.filter(suborder__state=9).exclude(state__in=(3, 6)).exists()
 
 
 def test_ledger_has_one_balanced_sale_per_paid_suborder(demo):
-    paid = SubOrder.objects.filter(state__in=(1, 3, 9))
-    sales = LedgerTransaction.objects.filter(kind="sale")
+    # the history's (the pickups, made through checkout, are refunded or bear a partner's commission too)
+    paid = SubOrder.objects.filter(state__in=(1, 3, 9), order__pickup_location__isnull=True)
+    sales = LedgerTransaction.objects.filter(kind="sale", order__pickup_location__isnull=True)
     assert sorted(sales.values_list("suborder_id", flat=True)) == sorted(paid.values_list("pk", flat=True))
     assert not sales.annotate(total=Sum("entries__amount_minor")).exclude(total=0).exists()
     for sub in paid.select_related("merchant", "order").prefetch_related("lines"):
@@ -279,9 +282,9 @@ def test_ledger_has_one_balanced_sale_per_paid_suborder(demo):
             shipping=shipping_money(sub),
         )
         assert sorted(
-            LedgerEntry.objects.filter(transaction__suborder=sub).values_list(
-                "account", "line", "merchant_id", "amount_minor", "currency"
-            )
+            LedgerEntry.objects.filter(transaction__suborder=sub)
+            .exclude(transaction__kind__startswith="partner_")
+            .values_list("account", "line", "merchant_id", "amount_minor", "currency")
         ) == sorted((e.account, e.line, e.merchant_id, e.amount_minor, e.currency) for e in expected)
         assert sub.total_minor == sum(e.amount_minor for e in expected if e.account == Account.GATEWAY_CLEARING)
 
@@ -340,7 +343,7 @@ def test_force_rebuilds_the_same_demo_from_the_same_seed(demo, tmp_path):
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # and back: the rebuild's checks wait for the end
     call_command("demo", force=True, credentials=tmp_path / "force.json", verbosity=0, **SMALL)
     assert _listing_signature() == before
-    assert Order.objects.count() == SMALL["orders"] and Market.objects.count() == 6
+    assert Order.objects.count() == SMALL["orders"] + PICKUPS and Market.objects.count() == 6
 
 
 def test_every_closed_month_is_paid_out_and_each_payout_reconciles_with_its_statement(demo):
@@ -377,3 +380,28 @@ def test_recent_parcels_have_invoices_that_agree_with_the_ledger_to_the_cent(dem
     for invoice in sorted(invoices, key=lambda i: i.sequence):
         numbers[(invoice.merchant_id, invoice.year)].append(invoice.sequence)
     assert all(seq == list(range(1, len(seq) + 1)) for seq in numbers.values())  # no gap
+
+
+def test_pickups_in_every_state_a_partner_manager_and_partner_commissions(demo):
+    from django.db.models import Sum
+
+    from remarket.ledger.models import Account, LedgerEntry
+    from remarket.markets.models import Partner
+    from remarket.orders.models import Pickup
+    from remarket.orders.pickups import pickup_status
+
+    statuses = Counter(pickup_status(p) for p in Pickup.objects.select_related("suborder__shipment"))
+    assert statuses == {"awaiting": 2, "in_transit": 2, "ready": 3, "collected": 3, "returned": 2}
+    (manager,) = demo.credentials["partner_managers"]
+    user = User.objects.get(username=manager["username"])
+    assert user.role == Role.PARTNER and user.check_password(manager["password"])
+    assert user.partner == Partner.objects.get(name=manager["partner"])
+    owed = LedgerEntry.objects.filter(account=Account.PARTNER_PAYABLE, partner=user.partner).aggregate(
+        s=Sum("amount_minor")
+    )["s"]
+    assert owed < 0  # the partner is owed its commissions
+    # every transaction still balances
+    sums = Counter()
+    for txn, currency, amount in LedgerEntry.objects.values_list("transaction_id", "currency", "amount_minor"):
+        sums[(txn, currency)] += amount
+    assert set(sums.values()) == {0}
