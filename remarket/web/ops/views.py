@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.shortcuts import redirect, render
 
+from remarket.analytics.locations import gmv_by_partner_and_location
 from remarket.analytics.selectors import CHANNEL_KINDS, gmv_by_country_channel
 from remarket.core import clock
 from remarket.core.errors import DomainError
@@ -48,6 +49,7 @@ def dashboard(request):
             {"label": k, "data": [float(to_major(v, "EUR")) for v in table.by_month.get(k, [])]} for k in CHANNEL_KINDS
         ],
     }
+    partners, places, places_selling = gmv_by_partner_and_location(since=since, until=until)
     return render(
         request,
         "ops/dashboard.html",
@@ -60,6 +62,9 @@ def dashboard(request):
             "table": table,
             "chart": chart,
             "factors": factors().values(),
+            "partners": partners,
+            "places": places,
+            "places_selling": places_selling,
         },
     )
 
