@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from remarket.core import clock
 from remarket.core.errors import DomainError
@@ -27,6 +28,13 @@ from remarket.payments.models import PaymentIntent
 from .conftest import pickup_order, ship
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The labels in English, whatever an earlier test of this process activated."""
+    with translation.override("en"):
+        yield
 
 
 def _refused(expected, fn, **kwargs):
