@@ -82,8 +82,11 @@ def test_a_worker_killed_between_capture_and_settle_leaves_the_order_paid_once(t
         assert order.state == 10 and order.payment.status == "submitted"  # ...and nothing of ours knows it
         assert not LedgerTransaction.objects.exists()
 
+        intent = order.payment
         with clock.frozen(clock.now() + dt.timedelta(minutes=3)):  # the worker's next pass after ask_after
-            assert payments_reconcile() == 1
+            settled = payments_reconcile()
+            intent.refresh_from_db()
+            assert intent.status == "captured", (settled, intent.status, intent.updated_at, clock.now())
         payments_reconcile()  # a second pass changes nothing
 
         # the customer presses "pay" again with the same page: shown the paid order, not charged again (a second
