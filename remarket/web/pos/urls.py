@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("", views.till, name="pos-till"),
     path("sell/", views.sell, name="pos-sell"),
+    path("returns/", include("remarket.web.pos.returns")),
 ]
