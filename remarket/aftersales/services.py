@@ -316,7 +316,10 @@ def return_refund(*, request: ReturnRequest) -> ReturnRequest:
     line_ids = list(request.lines.values_list("order_line_id", flat=True))
     refund = aftersales_refund(suborder=request.suborder, line_ids=line_ids)
     _move(request, S.REFUNDED, refund=refund, refund_minor=refund.amount_minor)
-    emit("return.refunded", {"return_id": request.pk, "order_line_ids": line_ids})
+    emit(
+        "return.refunded",
+        {"return_id": request.pk, "order_line_ids": line_ids, "refunded_at": request.modified_at.isoformat()},
+    )
     return request
 
 
