@@ -2,9 +2,17 @@ import datetime as dt
 
 from remarket.events.outbox import handles
 
-from .services import sale_record
+from .services import refund_record, sale_record
 
 
 @handles("order.paid")
 def record_sale(payload: dict) -> None:
     sale_record(order_id=payload["order_id"], sold_at=dt.datetime.fromisoformat(payload["paid_at"]))
+
+
+@handles("return.refunded")
+def record_refund(payload: dict) -> None:
+    """A return refunded: reports are net of it (aftersales/services.py `return_refund`)."""
+    refund_record(
+        order_line_ids=payload["order_line_ids"], refunded_at=dt.datetime.fromisoformat(payload["refunded_at"])
+    )

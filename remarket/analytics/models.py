@@ -39,3 +39,12 @@ class GmvRollup(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month", "market_code", "channel_kind"], name="rollup_once")]
+
+
+class RefundFact(models.Model):
+    """A sold line given back (a return refunded): its sale's GMV, units and avoided impact are taken off the rollup
+    of the sale's month, so that reports are net of returns. Written once from the `return.refunded` event."""
+
+    order_line = models.OneToOneField("orders.OrderLine", on_delete=models.PROTECT, related_name="refund_fact")
+    sale = models.OneToOneField(SaleFact, on_delete=models.PROTECT, related_name="refund")
+    refunded_at = models.DateTimeField()

@@ -11,7 +11,7 @@ from remarket.impact.calc import avoided
 from remarket.markets.fx import to_eur_rate
 from remarket.orders.models import Order, OrderLine
 
-from .models import GmvRollup, SaleFact
+from .models import GmvRollup, RefundFact, SaleFact
 
 
 def _month_in(market, at: dt.datetime) -> dt.date:
@@ -101,6 +101,22 @@ def sale_record(*, order_id: int, sold_at: dt.datetime) -> list[SaleFact]:
     return facts
 
 
+def refund_record(*, order_line_ids: list[int], refunded_at: dt.datetime) -> list[RefundFact]:
+    """Take refunded lines' sales off their month's rollup (the `return.refunded` handler): GMV, units and the
+    avoided CO2e (with its range) and e-waste, as the sale recorded them. A line without a sale fact, or already
+    taken off, is skipped."""
+    facts = list(
+        SaleFact.objects.filter(order_line_id__in=order_line_ids, refund__isnull=True).order_by("order_line_id")
+    )
+    refunds = [RefundFact(order_line_id=f.order_line_id, sale=f, refunded_at=refunded_at) for f in facts]
+    RefundFact.objects.bulk_create(refunds)
+    for f in facts:
+        GmvRollup.objects.filter(month=f.month, market_code=f.market_code, channel_kind=f.channel_kind).update(
+            **{name: F(name) - getattr(f, fact_field) for name, fact_field in _SUMMED.items()}
+        )
+    return refunds
+
+
 @transaction.atomic
 def rollups_rebuild() -> int:
     """Recompute every rollup from the facts (after a bulk load, or to check the incremental path)."""
@@ -121,4 +137,11 @@ def rollups_rebuild() -> int:
             for r in rows
         ]
     )
+    refunded = RefundFact.objects.values("sale__month", "sale__market_code", "sale__channel_kind").annotate(
+        **{f"sum_{name}": Sum(f"sale__{fact_field}") for name, fact_field in _SUMMED.items()}
+    )
+    for r in refunded:  # net of returns, as the incremental path keeps them
+        GmvRollup.objects.filter(
+            month=r["sale__month"], market_code=r["sale__market_code"], channel_kind=r["sale__channel_kind"]
+        ).update(**{name: F(name) - r[f"sum_{name}"] for name in _SUMMED})
     return len(rows)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "remarket.search",
     "remarket.orders",
     "remarket.invoices",
+    "remarket.aftersales",
     "remarket.checkout",
     "remarket.payments",
     "remarket.ledger",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import invoices, listing_writes, statements, views
 
@@ -16,5 +16,6 @@ urlpatterns = [
     path("listings/uploads/<int:task_id>/", listing_writes.feed, name="merchant-feed"),
     path("quality/", views.quality, name="merchant-quality"),
     path("statements/", statements.statements, name="merchant-statements"),
+    path("returns/", include("remarket.web.merchant.returns")),
     path("statements/statement.csv", statements.statement_csv, name="merchant-statement-csv"),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import impact, invoices, order_links, pickup, product, search_views, views
 
@@ -26,4 +26,5 @@ urlpatterns = [
         invoices.invoice_upload,
         name="store-invoice-upload",
     ),
+    path("<str:market>/", include("remarket.web.storefront.returns")),
 ]

@@ -1,0 +1,39 @@
+"""The counter's returns page: the clerk types the customer's drop-off code and takes the device in. Whether the
+location takes returns, and for which orders, is aftersales' rule."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from remarket.aftersales.services import return_drop_off
+from remarket.core.errors import DomainError
+from remarket.markets.models import Location
+from remarket.web.common import render_error, requires
+
+
+def _context(request) -> dict:
+    return {"location": Location.objects.filter(pk=request.actor.location_id).first()}
+
+
+@requires("pos.sell")
+def returns(request):
+    return render(request, "pos/returns.html", _context(request))
+
+
+@require_POST
+@requires("pos.sell")
+def drop_off(request):
+    try:
+        taken = return_drop_off(actor=request.actor, code=request.POST.get("code", "")[:40])
+    except DomainError as err:
+        return render_error(request, err, "pos/returns.html", _context(request))
+    lines = ", ".join(f"{rl.order_line.title} × {rl.quantity}" for rl in taken.lines.select_related("order_line"))
+    messages.success(request, f"Return {taken.pk} taken in: {lines}. Hand the device to the seller's pickup.")
+    return redirect("pos-returns")
+
+
+urlpatterns = [
+    path("", returns, name="pos-returns"),
+    path("drop-off/", drop_off, name="pos-return-drop-off"),
+]
