@@ -56,6 +56,10 @@ def shelf_listing(market, location, *, merchant, units: int, price_minor: int, e
 
 @pytest.fixture
 def till(marketplace) -> Till:
+    return build_till(marketplace)
+
+
+def build_till(marketplace, *, shelf_units: int = 3) -> Till:
     first_party = MerchantFactory(is_first_party=True, name="remarket", slug="remarket", country="US")
     other = Location.objects.create(
         channel=marketplace.store_us,
@@ -69,7 +73,7 @@ def till(marketplace) -> Till:
         marketplace.us,
         marketplace.nyc,
         merchant=first_party,
-        units=3,
+        units=shelf_units,
         price_minor=59900,
         ean="0194252707000",
         sku="NYC-IP13-128",
@@ -88,7 +92,7 @@ def till(marketplace) -> Till:
         shelf=shelf,
         other_shelf=other_shelf,
         online=online,
-        clerk=UserFactory(role=Role.CLERK, location=marketplace.nyc),
+        clerk=UserFactory(username="clerk", role=Role.CLERK, location=marketplace.nyc),
         other_clerk=UserFactory(role=Role.CLERK, location=other),
     )
 

@@ -5,4 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.till, name="pos-till"),
     path("sell/", views.sell, name="pos-sell"),
+    path("sales/<uuid:order_id>/", views.sale, name="pos-sale"),
+    path("sales/<uuid:order_id>/return/", views.sale_return, name="pos-sale-return"),
+    path("sw.js", views.service_worker, name="pos-sw"),
 ]
