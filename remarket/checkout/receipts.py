@@ -156,7 +156,8 @@ def receipt_pdf(*, receipt: Receipt) -> bytes:
         l = item.line
         mark = " *" if l.tax_scheme == "margin" else ""
         row(f"{l.quantity} x {l.title} ({item.grade}){mark}", receipt.money(l.total_minor))
-        row(_("sold by %(seller)s") % {"seller": item.seller} + (f" - {_('delivered')}" if item.delivered else ""))
+        sold_by = _("sold by %(seller)s") % {"seller": item.seller}
+        row(sold_by + (" - " + _("delivered") if item.delivered else ""))
     pdf.ln(2)
     for tax in receipt.totals.taxes:
         rate = float(tax["rate"]) * 100

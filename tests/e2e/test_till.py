@@ -10,7 +10,7 @@ from remarket.offers.models import LocationStock
 from remarket.orders.models import Order
 from remarket.search.services import search_index_rebuild
 
-from ..conftest import PAY_OK, build_marketplace
+from ..conftest import PAY_3DS, PAY_DECLINED, PAY_OK, build_marketplace
 from ..pos.conftest import ADDRESS_NY, build_till, cash_sale
 
 pytestmark = pytest.mark.e2e
@@ -143,3 +143,26 @@ def test_the_till_fits_a_phone_and_a_tablet(server, page, width, columns):
     assert len(grid.split()) == columns
     box = page.locator("[data-till-pay]").bounding_box()
     assert box["height"] >= 44 and box["x"] + box["width"] <= width
+
+
+def test_a_declined_card_keeps_the_basket_and_a_card_asking_for_confirmation_is_confirmed(server, page):
+    till = build_till(build_marketplace())
+    open_till(page, server)
+    scan(page, till.shelf.variant.ean)
+    scan(page, till.shelf.variant.ean)  # the same unit scanned twice: two in the basket
+    page.wait_for_selector(f'[data-till-basket] tr[data-line="{till.shelf.pk}"] [data-qty]:has-text("2")')
+    page.keyboard.press("Alt+k")
+    page.keyboard.type(PAY_DECLINED)
+    page.keyboard.press("Control+Enter")
+    error = page.wait_for_selector("[data-till-error]:not([hidden])")
+    assert "declined" in error.inner_text()
+    assert page.inner_text(f'[data-till-basket] tr[data-line="{till.shelf.pk}"] [data-qty]') == "2"
+    assert LocationStock.objects.get(listing=till.shelf).available == 3  # the units are back on the shelf
+
+    page.fill("[data-till-card]", PAY_3DS)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("[data-till-confirm]:not([hidden])")
+    page.keyboard.press("Enter")  # the focus is on "Customer confirmed"
+    page.wait_for_selector("[data-receipt-link]")
+    paid = Order.objects.get(payment__status="captured")
+    assert (paid.total_minor, LocationStock.objects.get(listing=till.shelf).available) == (130432, 1)

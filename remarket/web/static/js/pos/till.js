@@ -77,7 +77,7 @@
       state.found = found.filter(function (f) { return f.available > 0; });
       if (scanned && state.found.length === 1) {
         add(state.found[0]);
-        search.value = "";
+        if (search.value.trim() === q) search.value = "";  // a next scan may be arriving already
         state.found = [];
       } else if (!state.found.length) {
         status.textContent = root.dataset.nothing || "Nothing found for “" + q + "”.";
