@@ -507,6 +507,15 @@ def orderlines_refund(*, actor: Actor, suborder_id: int, line_ids: list[int] | N
     )
 
 
+def orderlines_return_at_counter(*, suborder_id: int, line_ids: list[int], reason: str):
+    """Lines handed over at a counter and brought back there (3 → 6), refunded as any return after shipping. The
+    caller (checkout/counter.py) checked the store and the return window, inside its transaction."""
+    sub = SubOrder.objects.select_for_update(of=("self",)).select_related("order__payment").get(pk=suborder_id)
+    return _lines_refund(
+        sub, to=LineState.REFUNDED_AFTER_SHIPPING, only_from=(LineState.SHIPPED,), line_ids=line_ids, reason=reason
+    )
+
+
 @transaction.atomic
 def suborder_vat_scheme_set(*, actor: Actor, suborder_id: int, scheme: str) -> SubOrder:
     """The merchant states the VAT scheme of its open lines before they ship (the contract's `vat_type`):

@@ -78,3 +78,19 @@ class Refund(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_amount_positive")]
         indexes = [models.Index(fields=["status", "created_at"])]
+
+
+class CashTender(models.Model):
+    """The cash a clerk took for an intent at the counter: what was given and the change handed back."""
+
+    intent = models.OneToOneField(PaymentIntent, on_delete=models.PROTECT, related_name="cash")
+    given_minor = models.BigIntegerField()
+    change_minor = models.BigIntegerField()
+    clerk = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(change_minor__gte=0), name="cash_change_not_negative"),
+            models.CheckConstraint(condition=Q(given_minor__gt=0), name="cash_given_positive"),
+        ]

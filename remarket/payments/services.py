@@ -33,6 +33,7 @@ from remarket.core.db import assert_outside_transaction, fetch_rows, insert_obje
 from remarket.core.errors import DomainError
 from remarket.ledger.services import ledger_record_customer_refund
 
+from .cash import cash_refund_answer, is_cash
 from .gateway import GatewayResult, gateway
 from .models import PaymentIntent, Refund
 
@@ -162,9 +163,12 @@ def refunds_execute(*, refund_ids: list[int] | None = None, limit: int = 200) ->
         pending = pending.filter(pk__in=refund_ids)
     done = 0
     for refund in pending[:limit]:
-        answer = gateway().refund(
-            ref=refund.intent.gateway_ref, amount_minor=refund.amount_minor, idempotency_key=f"refund-{refund.pk}"
-        )
+        if is_cash(refund.intent):
+            answer = cash_refund_answer(intent=refund.intent, refund_id=refund.pk)  # paid back from the till
+        else:
+            answer = gateway().refund(
+                ref=refund.intent.gateway_ref, amount_minor=refund.amount_minor, idempotency_key=f"refund-{refund.pk}"
+            )
         with transaction.atomic():
             locked = Refund.objects.select_for_update().get(pk=refund.pk)
             if locked.status != Refund.Status.PENDING:
