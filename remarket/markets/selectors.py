@@ -32,3 +32,16 @@ def web_channel_get(*, market: Market) -> Channel:
     if channel is None:
         raise NotFound("CHANNEL_NOT_FOUND", f"Market {market.code} sells nothing online.")
     return channel
+
+
+def location_get(*, code: str, active_only: bool = False):
+    """A location by its code, with its channel, partner and market."""
+    from .models import Location
+
+    found = Location.objects.select_related("channel__market", "channel__partner").filter(code=code)
+    if active_only:
+        found = found.filter(is_active=True)
+    location = found.first()
+    if location is None:
+        raise NotFound("LOCATION_NOT_FOUND", f"There is no location {code[:40]!r}.")
+    return location

@@ -53,7 +53,7 @@ def http_error(request, exc: HttpError):
     return _error(request, exc.status_code, "REQUEST_REFUSED", str(exc))
 
 
-from . import catalog, checkout, finance, invoices, merchant, ops  # noqa: E402  (register routers)
+from . import catalog, checkout, finance, invoices, locations, merchant, ops  # noqa: E402  (register routers)
 
 # checkout first: Django tries the API's URL patterns in this order, and every purchase makes two requests
 api.add_router("/", checkout.router)
@@ -62,3 +62,4 @@ api.add_router("/merchant", merchant.router)
 api.add_router("/merchant", invoices.router)
 api.add_router("/ops", ops.router)
 api.add_router("/", finance.router)
+api.add_router("/", locations.router)
