@@ -45,3 +45,17 @@ def location_get(*, code: str, active_only: bool = False):
     if location is None:
         raise NotFound("LOCATION_NOT_FOUND", f"There is no location {code[:40]!r}.")
     return location
+
+
+def locations_filtered(*, partner_id: int | None = None, active: bool | None = None, service: str | None = None):
+    """The stores and partner corners, by partner, whether active and a service offered, by code."""
+    from .models import Location
+
+    found = Location.objects.select_related("channel__partner", "channel__market").order_by("code")
+    if partner_id is not None:
+        found = found.filter(channel__partner_id=partner_id)
+    if active is not None:
+        found = found.filter(is_active=active)
+    if service in Location.Service.values:
+        found = found.filter(**{f"service_{service}": True})
+    return found
