@@ -21,6 +21,7 @@ from remarket.core.errors import DomainError, Forbidden, NotFound
 from remarket.core.text import text_check
 
 from .hours import closed_dates_parse, hours_parse, hours_validate
+from .locator import locator_forget
 from .models import Channel, Location, Partner
 
 # the shapes of the markets' postcodes (and of a few neighbours a network may reach)
@@ -150,6 +151,7 @@ def location_update(*, actor: Actor, location_id: int, **changes) -> Location:
         setattr(location, name, clean[name])
     if changed:
         location.save(update_fields=changed)
+        transaction.on_commit(locator_forget)
     return location
 
 
@@ -288,6 +290,7 @@ def locations_import(
                     setattr(location, name, clean[name])
                 location.save(update_fields=changed)
             results.append(RowResult(line, code, "updated" if changed else "unchanged", fields=changed))
+        transaction.on_commit(locator_forget)
     if progress is not None:
         progress(len(rows) % PROGRESS_EVERY)
     return results

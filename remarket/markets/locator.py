@@ -1,8 +1,9 @@
 """The store locator: active locations nearest a point, a postcode or a town, with their distance and today's
 opening hours.
 
-A bounding box on the indexed latitude and longitude picks the candidates (widened until there are enough),
-then the exact great-circle distance is computed here: over 500 locations one indexed range read and a few
+Every active location's position is kept in the process for a minute (core/kept.py; an import or an edit forgets
+it); a bounding box picks the candidates (widened until there are enough), the exact great-circle distance ranks
+them, and only the chosen few are read from the database, checked still active: over 500 locations one indexed range read and a few
 hundred multiplications. Postcodes and towns resolve through France's communes (`data/fr-communes.csv`) and a
 small table of New York ZIP codes (`data/us-postcodes.csv`)."""
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from remarket.core import clock
 from remarket.core.errors import DomainError, NotFound
+from remarket.core.kept import Kept
 
 from .hours import hours_on
 from .models import Location
@@ -95,6 +97,22 @@ def place_resolve(*, postcode: str | None = None, town: str | None = None, count
     raise DomainError("LOCATOR_PLACE_REQUIRED", _("Give a position, a postcode or a town."))
 
 
+def _load_points(service: str) -> tuple[tuple[int, float, float], ...]:
+    located = Location.objects.filter(is_active=True, latitude__isnull=False, longitude__isnull=False)
+    if service:
+        located = located.filter(**{f"service_{service}": True})
+    return tuple((pk, float(la), float(lo)) for pk, la, lo in located.values_list("pk", "latitude", "longitude"))
+
+
+# every active location's position, per service ("" for all): a few bytes each, read once a minute per process
+# rather than on every question (core/kept.py); an import or an edit forgets them at once in its process
+_points = Kept("locator:points:v1", _load_points)
+
+
+def locator_forget() -> None:
+    _points.forget()
+
+
 @dataclass(frozen=True)
 class Near:
     location: Location
@@ -137,35 +155,36 @@ def locations_near(
     else:
         place = place_resolve(postcode=postcode, town=town)
         lat, lon = place.latitude, place.longitude
-    located = Location.objects.filter(is_active=True, latitude__isnull=False, longitude__isnull=False)
-    if service:
-        located = located.filter(**{f"service_{service}": True})
-    located = located.select_related("channel__market")
+    points = _points.get(service or "")
     radius = FIRST_RADIUS_KM
     while True:
         box = _box(lat, lon, radius)
-        candidates = located
-        if box is not None:
-            candidates = located.filter(
-                latitude__gte=box[0], latitude__lte=box[1], longitude__gte=box[2], longitude__lte=box[3]
-            )
-        found = list(candidates)
+        if box is None:  # the whole world
+            ranked = sorted((haversine_km(lat, lon, la, lo), pk) for pk, la, lo in points)
+            chosen = ranked[:limit]
+            break
+        south, north, west, east = box
         ranked = sorted(
-            ((haversine_km(lat, lon, float(l.latitude), float(l.longitude)), l.pk, l) for l in found),
-            key=lambda t: t[:2],
+            (haversine_km(lat, lon, la, lo), pk) for pk, la, lo in points if south <= la <= north and west <= lo <= east
         )
-        # enough inside the circle (not only the box), or the whole world looked at
-        inside = [t for t in ranked if t[0] <= radius]
-        if len(inside) >= limit or box is None:
-            chosen = (inside if box is not None else ranked)[:limit]
+        inside = [t for t in ranked if t[0] <= radius]  # the circle, not only the box
+        if len(inside) >= limit:
+            chosen = inside[:limit]
             break
         radius *= 4
+    rows = Location.objects.select_related("channel__market", "channel__partner").in_bulk([pk for _km, pk in chosen])
+    # the points may be a minute old: a location closed or changed meanwhile is left out, never shown wrongly
+    chosen = [
+        (km, pk)
+        for km, pk in chosen
+        if pk in rows and rows[pk].is_active and (not service or service in rows[pk].services)
+    ]
     now = clock.now()
     return [
         Near(
-            location,
+            rows[pk],
             round(km, 2),
-            hours_on(location.hours, location.closed_dates, location.channel.market.local_date(now)),
+            hours_on(rows[pk].hours, rows[pk].closed_dates, rows[pk].channel.market.local_date(now)),
         )
-        for km, _pk, location in chosen
+        for km, pk in chosen
     ]

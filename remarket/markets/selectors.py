@@ -14,8 +14,11 @@ _web_channels = Kept(
 def markets_forget() -> None:
     """Drop the markets this process keeps and their web channels (tests; an edit otherwise
     shows within a minute)."""
+    from .locator import locator_forget
+
     _kept.forget()
     _web_channels.forget()
+    locator_forget()
 
 
 def market_get(*, code: str) -> Market:

@@ -104,6 +104,30 @@ def test_bad_questions_get_a_stable_code(corners, query, code):
     assert refused.value.code == code
 
 
-def test_the_locator_reads_with_one_query_when_enough_are_near(corners, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_the_locator_reads_one_query_once_the_positions_are_kept(corners, django_assert_num_queries):
+    locations_near(point=(48.8566, 2.3522), limit=2)  # reads the positions, kept for a minute
+    with django_assert_num_queries(1):  # the chosen locations with their channel, market and partner
         locations_near(point=(48.8566, 2.3522), limit=2)
+
+
+def test_a_location_closed_after_the_positions_were_kept_is_not_shown(corners):
+    assert locations_near(point=(48.8566, 2.3522), limit=1)[0].location.code == "paris-chatelet"
+    Location.objects.filter(code="paris-chatelet").update(is_active=False)  # not through a service: no forget
+    assert [n.location.code for n in locations_near(point=(48.8566, 2.3522), limit=1)] == []
+    assert "paris-chatelet" not in [n.location.code for n in locations_near(point=(48.8566, 2.3522), service="pickup")]
+
+
+def test_an_edit_is_seen_by_the_locator_at_once(corners, django_capture_on_commit_callbacks):
+    from remarket.accounts.models import Role
+    from remarket.accounts.permissions import Actor
+    from remarket.markets.locations import location_update
+
+    assert locations_near(point=(48.8566, 2.3522), limit=1)[0].location.code == "paris-chatelet"
+    with django_capture_on_commit_callbacks(execute=True):
+        location_update(
+            actor=Actor(user_id=None, role=Role.OPERATOR),
+            location_id=corners["lyon"].pk,
+            latitude="48.8570",
+            longitude="2.3520",
+        )
+    assert locations_near(point=(48.8566, 2.3522), limit=1)[0].location.code == "lyon"
