@@ -263,3 +263,35 @@ def test_a_closed_location_receives_nothing(marketplace):
         store_stock_receive(actor=OPERATOR, location_id=marketplace.nyc.pk, listing_id=listing.pk, quantity=1)
     assert refused.value.code == "LOCATION_INACTIVE"
     assert not StockMovement.objects.exists() and not LocationStock.objects.exists()
+
+
+def test_a_lapsed_counter_hold_goes_back_with_a_movement_and_a_late_capture_takes_it_again(marketplace):
+    import datetime as dt
+
+    from remarket.checkout.services import holds_reclaim
+    from remarket.core import clock
+
+    listing = _counter_listing(marketplace)
+    store_stock_receive(actor=OPERATOR, location_id=marketplace.nyc.pk, listing_id=listing.pk, quantity=2)
+    start = dt.datetime(2026, 12, 3, 15, 0, tzinfo=dt.UTC)
+    with clock.frozen(start):
+        order = checkout_start(
+            market=marketplace.us,
+            channel=marketplace.store_us,
+            items=[Item(listing.pk, 1, marketplace.nyc.pk)],
+            email="",
+            location_id=marketplace.nyc.pk,
+        )
+        clock.advance(dt.timedelta(minutes=16))
+        assert holds_reclaim() == 1
+        assert store_stock_balance(location_id=marketplace.nyc.pk, listing_id=listing.pk).on_hand == 2
+        checkout_pay(order=order, card_number=PAY_OK)  # the money arrives after the hold lapsed: units taken again
+    moves = list(StockMovement.objects.filter(listing=listing).order_by("pk").values_list("kind", "delta", "order_id"))
+    assert moves == [
+        ("receive", 2, None),
+        ("sale", -1, order.pk),
+        ("sale_released", 1, order.pk),
+        ("sale", -1, order.pk),
+    ]
+    balance = store_stock_balance(location_id=marketplace.nyc.pk, listing_id=listing.pk)
+    assert balance.on_hand == 1 and balance.balances
