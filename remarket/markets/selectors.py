@@ -1,3 +1,5 @@
+import re
+
 from remarket.core.errors import NotFound
 from remarket.core.kept import Kept
 
@@ -37,10 +39,15 @@ def web_channel_get(*, market: Market) -> Channel:
     return channel
 
 
+_LOCATION_CODE = re.compile(r"[-a-zA-Z0-9_]{1,40}")
+
+
 def location_get(*, code: str, active_only: bool = False):
     """A location by its code, with its channel, partner and market."""
     from .models import Location
 
+    if not _LOCATION_CODE.fullmatch(code):  # not a code (a NUL byte would not even reach PostgreSQL): none such
+        raise NotFound("LOCATION_NOT_FOUND", "There is no such location.")
     found = Location.objects.select_related("channel__market", "channel__partner").filter(code=code)
     if active_only:
         found = found.filter(is_active=True)
