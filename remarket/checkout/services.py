@@ -202,7 +202,9 @@ def _checkout_start(
             payment_intent_create(order=order, along=[(StockHold, [hold])])
             # last: a listing's row stays locked from this update to the commit, so every buyer of a popular
             # offer waits for one round trip, not for the whole order to be written; no units, no order
-            stock_reserve(Units(i.listing_id, i.quantity, i.location_id) for i in items)
+            stock_reserve(
+                (Units(i.listing_id, i.quantity, i.location_id) for i in items), order_id=order.pk, actor_id=clerk_id
+            )
     except IntegrityError:
         # the same cart version checked out at the same moment: the other request's order is the one
         existing = _order_for_key(checkout_key) if checkout_key else None
@@ -428,7 +430,7 @@ def _hold_close(order: Order, outcome: str) -> None:
     )
     if closed and outcome != "sold":
         units = _hold_units(order)
-        stock_release(units)
+        stock_release(units, order_id=order.pk)
         # offers emptied by the hold are back on sale: the search index follows after commit
         emit(
             "search.changed",
@@ -469,7 +471,7 @@ def checkout_settle(*, intent_id: int, result: GatewayResult, intent: PaymentInt
             hold = StockHold.objects.select_for_update().get(order=order)
             try:
                 with transaction.atomic():
-                    stock_reserve(_hold_units(order))
+                    stock_reserve(_hold_units(order), order_id=order.pk, actor_id=order.clerk_id)
             except DomainError:
                 order_unpaid(order=order, reason="stock gone after the hold lapsed")
                 _capture_refund(intent, reason="the devices sold out before the payment arrived")

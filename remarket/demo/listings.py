@@ -34,7 +34,7 @@ COMMENTS = (
 )
 CURRENCY_OF_COUNTRY = {"US": "USD", "GB": "GBP"}  # the others sell from the euro area
 FIRST_PARTY_SHARE = 0.04
-PARTNER_STOCKED = 5  # partner points of sale that keep first-party units
+PARTNER_STOCKED_EVERY = 5  # one partner point of sale in five keeps first-party units on its shelf
 
 
 @dataclass(frozen=True)
@@ -315,7 +315,7 @@ def listings_build(
             if seller is first:
                 first_listings.append((listing, {t.market.code: t for t in terms}, cv))
     writer.flush()
-    _counter_stock(book, first, first_listings, store, partner_locations[:PARTNER_STOCKED], rng, now)
+    _counter_stock(book, first, first_listings, store, partner_locations[::PARTNER_STOCKED_EVERY], rng, now)
     return book
 
 
@@ -342,8 +342,8 @@ def _counter_stock(
                 StockMovement(
                     location=location,
                     listing=listing,
+                    kind=StockMovement.Kind.RECEIVE,
                     delta=units,
-                    reason="received",
                     at=now - dt.timedelta(days=rng.randint(1, 90)),
                 )
             )

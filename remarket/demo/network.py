@@ -1,4 +1,5 @@
-"""Where the demo sells: six country sites, the New York store, a partner's corners across France, FX rates."""
+"""Where the demo sells: six country sites, the New York store, a partner's corners across France (with addresses,
+opening hours and services), FX rates."""
 
 import csv
 from collections import defaultdict
@@ -7,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from remarket.markets import fx
+from remarket.markets.hours import hours_parse
 from remarket.markets.models import Channel, Location, Market
 from remarket.markets.services import (
     LocationSpec,
@@ -29,7 +31,17 @@ STORE = LocationSpec(
     region="NY",
     latitude=Decimal("40.723301"),
     longitude=Decimal("-73.998910"),
+    street="123 Greene Street",
+    country="US",
+    hours=hours_parse("mon-sat 10:00-20:00; sun 11:00-19:00"),
+    service_pickup=True,
+    service_returns=True,
+    service_trade_in=True,
 )
+# the partner's shops keep shopping-street hours; one in three opens on Monday afternoon only
+CORNER_HOURS = (hours_parse("mon-sat 10:00-19:00"), hours_parse("mon 14:00-19:00; tue-sat 10:00-19:00"))
+STREETS = ("rue de la République", "avenue Jean Jaurès", "rue Nationale", "place du Marché", "rue Victor Hugo",
+           "centre commercial Les Halles", "boulevard Gambetta", "rue du Général de Gaulle")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -123,8 +135,15 @@ def network_build(*, partner_locations: int) -> Network:
             insee_code=c.insee_code,
             latitude=_degrees(c.latitude),
             longitude=_degrees(c.longitude),
+            street=f"{1 + index * 7 % 90} {STREETS[index % len(STREETS)]}",
+            country="FR",
+            hours=CORNER_HOURS[index % 3 == 2],
+            # every corner sells and takes pickups; one in three takes returns, one in ten trade-ins
+            service_pickup=True,
+            service_returns=index % 3 == 0,
+            service_trade_in=index % 10 == 0,
         )
-        for c in communes_largest(limit=partner_locations)
+        for index, c in enumerate(communes_largest(limit=partner_locations))
     ]
     _, partner_channel, _ = partner_network_ensure(
         name=name, market=markets["FR"], channel_code="partner-fr", locations=specs, commission_bp=commission_bp

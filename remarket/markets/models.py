@@ -73,20 +73,57 @@ class Partner(models.Model):
 
 
 class Location(models.Model):
-    """A physical place that sells: an own store or a partner's point of sale."""
+    """A physical place that sells: an own store or a partner's point of sale. Its network is its channel's
+    (`channel.partner` for a corner). Opening hours and services are written by `markets/locations.py`, which
+    validates them."""
+
+    class Service(models.TextChoices):
+        SALES = "sales", _("Sales")
+        PICKUP = "pickup", _("Pickup")
+        RETURNS = "returns", _("Returns")
+        TRADE_IN = "trade_in", _("Trade-in")
 
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="locations")
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)
+    street = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100)
     postcode = models.CharField(max_length=12)
+    country = models.CharField(max_length=2, blank=True)  # ISO 3166 alpha-2; the channel's market by default
     region = models.CharField(max_length=10, blank=True)  # a US state (NY), for the sales tax of counter sales
     insee_code = models.CharField(max_length=5, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    # {"mon": [["09:00", "19:00"]], ...}: per weekday its open-close intervals in the location's local time;
+    # a weekday missing or empty is closed
+    hours = models.JSONField(default=dict, blank=True)
+    closed_dates = models.JSONField(default=list, blank=True)  # ["2026-12-25", ...]: exceptional closures
+    # the services offered, one flag each (filtered on by the locator and the ops page): see `Service`
+    service_sales = models.BooleanField(default=True)
+    service_pickup = models.BooleanField(default=False)
+    service_returns = models.BooleanField(default=False)
+    service_trade_in = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["latitude", "longitude"], name="location_geo")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | (Q(longitude__gte=-180) & Q(longitude__lte=180)),
+                name="location_longitude_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def services(self) -> list[str]:
+        return [s for s in self.Service.values if getattr(self, f"service_{s}")]
 
 
 class FxRate(models.Model):

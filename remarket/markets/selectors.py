@@ -1,3 +1,5 @@
+import re
+
 from django.db.models import Exists, OuterRef
 
 from remarket.core.errors import NotFound
@@ -23,8 +25,11 @@ _web_channels = Kept(
 def markets_forget() -> None:
     """Drop the markets this process keeps and their web channels (tests; an edit otherwise
     shows within a minute)."""
+    from .locator import locator_forget
+
     _markets.forget()
     _web_channels.forget()
+    locator_forget()
 
 
 def web_markets() -> list[tuple[str, str, str]]:
@@ -66,3 +71,35 @@ def market_for_visitor(*, accept_language: str, remembered: str = "") -> Market 
         chosen = next((code for code, _c, lang in sites if lang.split("-")[0].lower() == language), "")
     chosen = chosen or (sites[0][0] if sites else "")
     return market_get(code=chosen) if chosen else None
+
+
+_LOCATION_CODE = re.compile(r"[-a-zA-Z0-9_]{1,40}")
+
+
+def location_get(*, code: str, active_only: bool = False):
+    """A location by its code, with its channel, partner and market."""
+    from .models import Location
+
+    if not _LOCATION_CODE.fullmatch(code):  # not a code (a NUL byte would not even reach PostgreSQL): none such
+        raise NotFound("LOCATION_NOT_FOUND", "There is no such location.")
+    found = Location.objects.select_related("channel__market", "channel__partner").filter(code=code)
+    if active_only:
+        found = found.filter(is_active=True)
+    location = found.first()
+    if location is None:
+        raise NotFound("LOCATION_NOT_FOUND", f"There is no location {code[:40]!r}.")
+    return location
+
+
+def locations_filtered(*, partner_id: int | None = None, active: bool | None = None, service: str | None = None):
+    """The stores and partner corners, by partner, whether active and a service offered, by code."""
+    from .models import Location
+
+    found = Location.objects.select_related("channel__partner", "channel__market").order_by("code")
+    if partner_id is not None:
+        found = found.filter(channel__partner_id=partner_id)
+    if active is not None:
+        found = found.filter(is_active=active)
+    if service in Location.Service.values:
+        found = found.filter(**{f"service_{service}": True})
+    return found

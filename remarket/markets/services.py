@@ -2,7 +2,7 @@
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -69,6 +69,13 @@ class LocationSpec:
     region: str = ""  # a US state
     latitude: Decimal | None = None
     longitude: Decimal | None = None
+    street: str = ""
+    country: str = ""
+    hours: dict = field(default_factory=dict)  # markets/hours.py's shape
+    service_sales: bool = True
+    service_pickup: bool = False
+    service_returns: bool = False
+    service_trade_in: bool = False
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from remarket.catalog.grades import Grade
 
@@ -118,13 +120,37 @@ class LocationStock(models.Model):
 
 
 class StockMovement(models.Model):
-    """An explicit move of units in or out of a location, kept for audit."""
+    """One move of units in or out of a location, written by `offers/store_stock.py` and the counter path of
+    `offers/stock.py` in the same transaction as the change of `LocationStock.available`: per location and
+    listing, the sum of `delta` is what is available there."""
+
+    class Kind(models.TextChoices):
+        RECEIVE = "receive", _("Received")
+        TRANSFER_OUT = "transfer_out", _("Transferred out")
+        TRANSFER_IN = "transfer_in", _("Transferred in")
+        SALE = "sale", _("Sold (held at checkout)")
+        SALE_RELEASED = "sale_released", _("Sale not paid, back on the shelf")
+        RETURN_TO_MERCHANT = "return_to_merchant", _("Returned to the merchant")
+        ADJUST = "adjust", _("Adjusted")
 
     location = models.ForeignKey("markets.Location", on_delete=models.PROTECT)
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ADJUST)
     delta = models.IntegerField()
-    reason = models.CharField(max_length=40)
+    reason = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # the other end of a transfer
+    counterpart = models.ForeignKey(
+        "markets.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    order_id = models.BigIntegerField(null=True, blank=True)  # a sale's order (orders sit above offers)
+
+    class Meta:
+        indexes = [models.Index(fields=["location", "listing", "at"], name="stock_movement_at")]
+        constraints = [models.CheckConstraint(condition=~Q(delta=0), name="stock_movement_moves")]
 
 
 class FeedTask(models.Model):

@@ -1,13 +1,22 @@
 """The one place where units move. Every move is a conditional atomic update, taken in primary-key
 order so that two checkouts over the same listings cannot deadlock; a zero row count means the units
-were not there, and the caller's transaction rolls back whole."""
+were not there, and the caller's transaction rolls back whole.
+
+Units at a location move with a `StockMovement` row written in the same transaction (on PostgreSQL in the
+same statement): a counter sale's hold is a `sale` movement, its release a `sale_released` one. The other
+moves (receive, transfer, return to the merchant, adjust) are `store_stock.py`'s."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
+
+from remarket.core import clock
 from remarket.core.db import hot_cursor
 from remarket.core.errors import Conflict
+
+from .models import StockMovement
 
 
 @dataclass(frozen=True)
@@ -46,15 +55,62 @@ RELEASE_COUNTER = (
 )
 
 
-def stock_reserve(items: Iterable[Units]) -> None:
-    """Take units out of availability, all or nothing. Must run inside the caller's transaction."""
+# A counter move and its movement row. PostgreSQL: one statement, the insert reads the updated row (so its row
+# count is the update's); elsewhere the insert follows, after the caller has checked the update's row count.
+_MOVEMENT_COLUMNS = '"location_id", "listing_id", "kind", "delta", "reason", "at", "actor_id", "order_id"'
+_MOVED_PG = (
+    'WITH moved AS ({update} RETURNING "location_id", "listing_id") '
+    f'INSERT INTO "offers_stockmovement" ({_MOVEMENT_COLUMNS}) '
+    "SELECT moved.location_id, moved.listing_id, %s, %s, '', %s, %s, %s FROM moved"
+)
+_MOVEMENT_INSERT = f"INSERT INTO \"offers_stockmovement\" ({_MOVEMENT_COLUMNS}) VALUES (%s, %s, %s, %s, '', %s, %s, %s)"
+
+
+def _counter_move(
+    cursor,
+    update: str,
+    params: list,
+    *,
+    location_id: int,
+    listing_id: int,
+    kind: str,
+    delta: int,
+    actor_id: int | None,
+    order_id: int | None,
+) -> int:
+    """Run a counter update with its movement row; the update's row count."""
+    at = StockMovement._meta.get_field("at").get_db_prep_value(clock.now(), connection)
+    if connection.vendor == "postgresql":
+        cursor.execute(_MOVED_PG.format(update=update), [*params, kind, delta, at, actor_id, order_id])
+        return cursor.rowcount
+    cursor.execute(update, params)
+    count = cursor.rowcount
+    if count == 1:
+        cursor.execute(_MOVEMENT_INSERT, [location_id, listing_id, kind, delta, at, actor_id, order_id])
+    return count
+
+
+def stock_reserve(items: Iterable[Units], *, order_id: int | None = None, actor_id: int | None = None) -> None:
+    """Take units out of availability, all or nothing. Must run inside the caller's transaction. Units at a
+    location leave with a `sale` movement naming the order and the clerk."""
     with hot_cursor() as cursor:
         for (location_id, listing_id), qty in _merged(items):
             if location_id is None:
                 cursor.execute(RESERVE_ONLINE, [qty, listing_id, qty])
+                count = cursor.rowcount
             else:
-                cursor.execute(RESERVE_COUNTER, [qty, location_id, listing_id, qty])
-            if cursor.rowcount != 1:
+                count = _counter_move(
+                    cursor,
+                    RESERVE_COUNTER,
+                    [qty, location_id, listing_id, qty],
+                    location_id=location_id,
+                    listing_id=listing_id,
+                    kind=StockMovement.Kind.SALE,
+                    delta=-qty,
+                    actor_id=actor_id,
+                    order_id=order_id,
+                )
+            if count != 1:
                 raise Conflict(
                     "STOCK_UNAVAILABLE",
                     "Not enough units left for this offer.",
@@ -62,11 +118,22 @@ def stock_reserve(items: Iterable[Units]) -> None:
                 )
 
 
-def stock_release(items: Iterable[Units]) -> None:
-    """Give held units back to availability (an unpaid order, an expired hold)."""
+def stock_release(items: Iterable[Units], *, order_id: int | None = None) -> None:
+    """Give held units back to availability (an unpaid order, an expired hold); at a location with a
+    `sale_released` movement."""
     with hot_cursor() as cursor:
         for (location_id, listing_id), qty in _merged(items):
             if location_id is None:
                 cursor.execute(RELEASE_ONLINE, [qty, listing_id])
             else:
-                cursor.execute(RELEASE_COUNTER, [qty, location_id, listing_id])
+                _counter_move(
+                    cursor,
+                    RELEASE_COUNTER,
+                    [qty, location_id, listing_id],
+                    location_id=location_id,
+                    listing_id=listing_id,
+                    kind=StockMovement.Kind.SALE_RELEASED,
+                    delta=qty,
+                    actor_id=None,
+                    order_id=order_id,
+                )

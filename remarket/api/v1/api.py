@@ -53,7 +53,18 @@ def http_error(request, exc: HttpError):
     return _error(request, exc.status_code, "REQUEST_REFUSED", str(exc))
 
 
-from . import catalog, checkout, finance, invoices, merchant, ops, partner, pos, returns  # noqa: E402  (register routers)
+from . import (  # noqa: E402  (register routers)
+    catalog,
+    checkout,
+    finance,
+    invoices,
+    locations,
+    merchant,
+    ops,
+    partner,
+    pos,
+    returns,
+)
 
 # checkout first: Django tries the API's URL patterns in this order, and every purchase makes two requests
 api.add_router("/", checkout.router)
@@ -65,3 +76,4 @@ api.add_router("/", finance.router)
 api.add_router("/", partner.router)
 api.add_router("/", returns.router)
 api.add_router("/", pos.router)
+api.add_router("/", locations.router)

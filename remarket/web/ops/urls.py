@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import locations, views
 
 urlpatterns = [
     path("", views.dashboard, name="ops-dashboard"),
@@ -8,4 +8,6 @@ urlpatterns = [
     path("finance/", views.finance, name="ops-finance"),
     path("finance/ledger.csv", views.journal_csv, name="ops-journal-csv"),
     path("finance/payouts.csv", views.payouts_csv, name="ops-payouts-csv"),
+    path("locations/", locations.locations, name="ops-locations"),
+    path("locations/<slug:code>/", locations.location_edit, name="ops-location-edit"),
 ]
