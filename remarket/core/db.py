@@ -9,6 +9,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 from .django_internals import (
     column_converters,
+    concrete_fields,
     driver_cursor,
     driver_errors_as_django,
     in_transaction_of_ours,
@@ -111,7 +112,7 @@ def _insert_shape(model) -> tuple:
     key = ("insert", model)
     if key not in _sql_cache:
         meta, quote = model._meta, connection.ops.quote_name
-        fields = [f for f in meta.concrete_fields if not f.primary_key or not f.auto_created]
+        fields = [f for f in concrete_fields(model) if not f.primary_key or not f.auto_created]
         _sql_cache[key] = (
             fields,
             f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ",
@@ -303,7 +304,7 @@ def _object_shape(model, alias: str, db) -> tuple:
     have some (worked out once per process)."""
     key = ("objects", model, alias)
     if key not in _sql_cache:
-        quote, fields = db.ops.quote_name, model._meta.concrete_fields
+        quote, fields = db.ops.quote_name, concrete_fields(model)
         converters = []
         for i, f in enumerate(fields):
             funcs, col = column_converters(f, alias, db)

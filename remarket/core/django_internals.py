@@ -3,7 +3,7 @@ checks on transactions need of Django that its public API does not offer. Each p
 running Django by tests/core/test_django_internals.py, which fails with the probe's name when an upgrade
 renames or changes what it relies on. Nothing else in remarket reads a private attribute of Django's."""
 
-from django.db.models import Field, Model
+from django.db.models import Field, Model, QuerySet
 
 
 def testcase_atomic(block) -> bool:
@@ -51,3 +51,15 @@ def column_converters(field: Field, alias: str, db) -> tuple[list, object]:
     on `db` (the backend's, then the field's), and the column expression they expect as their second argument."""
     col = field.get_col(alias)
     return db.ops.get_db_converters(col) + field.get_db_converters(db), col
+
+
+def concrete_fields(model: type[Model]) -> list[Field]:
+    """The fields of `model` that are columns of its table, in the table's column order (`Options.concrete_fields`:
+    `_meta.get_fields()` also lists relations and does not keep that order)."""
+    return list(model._meta.concrete_fields)
+
+
+def queryset_sql(queryset: QuerySet) -> tuple[str, tuple]:
+    """The SQL a queryset would run and its parameters, to embed it in a statement written out
+    (`Query.sql_with_params`)."""
+    return queryset.query.sql_with_params()

@@ -1,7 +1,9 @@
 """Each probe of core/django_internals.py against the running Django: an upgrade that renames or changes what a
 probe relies on fails here, naming the probe, rather than somewhere in a purchase."""
 
+import ast
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -105,3 +107,57 @@ def test_column_converters_read_a_value_as_a_queryset_does():
     for func in funcs:
         value = func(value, col, connection)
     assert value == {"a": 1}
+
+
+def test_concrete_fields_are_the_tables_columns_in_order():
+    fields = internals.concrete_fields(IdempotencyKey)
+    assert [f.attname for f in fields] == [
+        "id",
+        "scope",
+        "route",
+        "key",
+        "fingerprint",
+        "status_code",
+        "body",
+        "created_at",
+    ], "`Options.concrete_fields` changed"
+
+
+def test_queryset_sql_gives_a_statement_that_runs():
+    _key()
+    sql, params = internals.queryset_sql(IdempotencyKey.objects.filter(scope="s").values("key"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT q.key FROM ({sql}) q", params)
+        assert cursor.fetchall() == [("k",)], "`Query.sql_with_params` no longer gives the queryset's SQL"
+
+
+# what only core/django_internals.py may read of Django's
+PRIVATE = {
+    "_state",
+    "_from_testcase",
+    "atomic_blocks",
+    "needs_rollback",
+    "create_cursor",
+    "queries_logged",
+    "execute_wrappers",
+    "wrap_database_errors",
+    "health_check_enabled",
+    "health_check_done",
+    "concrete_fields",
+    "sql_with_params",
+}
+
+
+def test_no_other_module_reads_djangos_private_attributes():
+    package = Path(__file__).resolve().parents[2] / "remarket"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.name == "django_internals.py" or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            name = node.attr if isinstance(node, ast.Attribute) else None
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("getattr", "hasattr", "setattr"):
+                name = next((a.value for a in node.args[1:2] if isinstance(a, ast.Constant)), None)
+            if name in PRIVATE:
+                found.append(f"{path.relative_to(package.parent)}:{node.lineno}: {name}")
+    assert not found, "Django's private attributes outside core/django_internals.py:\n" + "\n".join(found)
