@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from remarket.catalog.models import ProductModel, Variant
+from remarket.catalog.selectors import category_commission_bp
 from remarket.core import clock
 from remarket.core.crash import crash_point
 from remarket.core.db import assert_outside_transaction, update_rows
@@ -272,7 +273,10 @@ def _priced_line(offer: _Offer | ListingMarket, item: Item) -> PricedLine:
         merchant_country=offer.merchant_country,
         vat_scheme=offer.vat_scheme,
         purchase_price_minor=margin_basis,
-        commission_bp=commission_bp(merchant_bp=offer.merchant_commission_bp, category_id=offer.category_id),
+        commission_bp=commission_bp(
+            merchant_bp=offer.merchant_commission_bp,
+            category_bp=category_commission_bp(category_id=offer.category_id),
+        ),
     )
 
 
