@@ -39,19 +39,39 @@ ADDRESS_FR = {
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _tax_rates_after_flush(sender, using="default", **kwargs) -> None:
+    """A test that commits (transaction=True) ends with a flush, which empties every table, the tax rates that
+    migration markets 0003 loaded among them: load them again for the tests that follow, as Django recreates its
+    content types after a flush."""
+    from remarket.markets.models import TaxRate
+    from remarket.markets.services import tax_rates_load
+
+    if sender.label == "markets" and not TaxRate.objects.using(using).exists():
+        tax_rates_load()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tax_rates_kept_between_tests():
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_tax_rates_after_flush, dispatch_uid="tests.tax_rates_after_flush")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.tax_rates_after_flush")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: cached markets (shared and per process), product views, tax rates and
     commission rates never leak between tests."""
     from django.core.cache import cache
 
-    from remarket.ledger.commission import commission_rates_changed
+    from remarket.catalog.selectors import category_rates_forget
     from remarket.markets.selectors import markets_forget
     from remarket.markets.tax import tax_rates_changed
 
     cache.clear()
     tax_rates_changed()
-    commission_rates_changed()
+    category_rates_forget()
     markets_forget()
     yield
     cache.clear()

@@ -1,5 +1,5 @@
-"""Catalog writes: the operator's import of categories, models and variants (admin edits go through the
-Django admin)."""
+"""Catalog writes: the operator's import of models and variants, and the categories' saves (the Django admin's
+edits call them)."""
 
 from dataclasses import dataclass, field
 
@@ -10,6 +10,7 @@ from remarket.core.errors import DomainError
 from remarket.events.outbox import emit
 
 from .models import Category, ProductModel, Variant
+from .selectors import category_rates_forget
 
 COLUMNS = ("category", "brand", "model", "storage_gb", "colour")
 
@@ -99,3 +100,18 @@ def _import_row(row: dict, categories: dict, models: dict, result: ImportResult)
         result.variants_created += 1
     else:
         result.unchanged += 1
+
+
+def category_save(*, category: Category) -> Category:
+    """Create or change a category; a new commission rate applies to the next checkout in this process at once,
+    in the others within a minute (selectors `category_commission_bp`)."""
+    with transaction.atomic():
+        category.save()
+    category_rates_forget()
+    return category
+
+
+def category_delete(*, category: Category) -> None:
+    with transaction.atomic():
+        category.delete()
+    category_rates_forget()

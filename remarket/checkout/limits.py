@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from remarket.core import clock
-from remarket.core.db import fetch_rows
+from remarket.core.db import advisory_lock, fetch_rows
 from remarket.core.errors import TooManyRequests
 
 WINDOW = dt.timedelta(minutes=1)
@@ -74,8 +74,7 @@ def holds_limit_check(*, holder: Holder, units: int) -> None:
     limits = settings.REMARKET["CHECKOUT_LIMITS"]
     if not holder or not any(v is not None for v in limits.values()):
         return
-    if connection.vendor == "postgresql":
-        fetch_rows("SELECT pg_advisory_xact_lock(%s)", [holder.lock_key()])
+    advisory_lock(holder.lock_key())
     now = clock.now()
     # timestamps as the columns store them (naive UTC text on SQLite), so that comparisons are exact
     at, since = (connection.ops.adapt_datetimefield_value(t) for t in (now, now - WINDOW))

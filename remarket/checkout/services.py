@@ -14,9 +14,10 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from remarket.catalog.models import ProductModel, Variant
+from remarket.catalog.selectors import category_commission_bp
 from remarket.core import clock
 from remarket.core.crash import crash_point
-from remarket.core.db import assert_outside_transaction, fetch_rows, update_rows
+from remarket.core.db import assert_outside_transaction, update_rows
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.money import fmt
 from remarket.events.outbox import emit
@@ -26,9 +27,11 @@ from remarket.markets.models import Channel, Location, Market
 from remarket.markets.tax import ShipTo, ship_to_of
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, ShippingOption
+from remarket.offers.selectors import offers_on_sale
 from remarket.offers.stock import Units, stock_release, stock_reserve
 from remarket.orders.models import Order, OrderLine
 from remarket.orders.pickups import pickup_location_get, pickups_open
+from remarket.orders.selectors import order_lock, order_lock_of_payment
 from remarket.orders.services import PricedLine, order_create, order_paid, order_unpaid
 from remarket.payments.gateway import GatewayResult, GatewayTimeout, gateway
 from remarket.payments.models import PaymentIntent
@@ -265,35 +268,12 @@ class _Offer:
         )
 
 
-# one statement for the offers and their shipping options (a row per option): the hot path's first read, written
-# out rather than compiled from a queryset with four select_related joins on every purchase
-_OFFERS_SQL = """
-SELECT t.listing_id, t.price_minor, t.currency, l.merchant_id, l.sku, l.grade, l.vat_scheme, l.purchase_price_minor,
-       l.purchase_currency, v.storage_gb, v.colour, pm.brand, pm.name, pm.category_id, m.status, m.country,
-       m.commission_bp, o.carrier, o.price_minor, o.delay_days
-  FROM offers_listingmarket t
-  JOIN offers_listing l ON l.id = t.listing_id
-  JOIN catalog_variant v ON v.id = l.variant_id
-  JOIN catalog_productmodel pm ON pm.id = v.model_id
-  JOIN merchants_merchant m ON m.id = l.merchant_id
-  LEFT JOIN offers_shippingoption o ON o.terms_id = t.id
- WHERE t.market_id = %s AND t.published = %s AND t.listing_id IN ({})
- ORDER BY t.listing_id, o.id"""
-
-
 def _offers_on_sale(market: Market, listing_ids: list[int]) -> dict[int, _Offer]:
     """The published offers of these listings in the market, by listing id (a listing not on sale is missing)."""
-    ids = sorted(set(listing_ids))
-    offers: dict[int, _Offer] = {}
-    for *row, carrier, price, delay in fetch_rows(
-        _OFFERS_SQL.format(", ".join(["%s"] * len(ids))), [market.pk, True, *ids]
-    ):
-        offer = offers.get(row[0])
-        if offer is None:
-            offer = offers[row[0]] = _Offer(*row, shipping=[])
-        if carrier is not None:
-            offer.shipping.append((carrier, price, delay))
-    return offers
+    return {
+        listing_id: _Offer(*columns, shipping=shipping)
+        for listing_id, (columns, shipping) in offers_on_sale(market_id=market.pk, listing_ids=listing_ids).items()
+    }
 
 
 def _can_sell(merchant_status: str) -> bool:
@@ -323,7 +303,10 @@ def _priced_line(offer: _Offer | ListingMarket, item: Item) -> PricedLine:
         merchant_country=offer.merchant_country,
         vat_scheme=offer.vat_scheme,
         purchase_price_minor=margin_basis,
-        commission_bp=commission_bp(merchant_bp=offer.merchant_commission_bp, category_id=offer.category_id),
+        commission_bp=commission_bp(
+            merchant_bp=offer.merchant_commission_bp,
+            category_bp=category_commission_bp(category_id=offer.category_id),
+        ),
     )
 
 
@@ -446,13 +429,26 @@ def _hold_close(order: Order, outcome: str) -> None:
         )
 
 
+def _payment_lock(*, intent_id: int, known: PaymentIntent | None = None) -> PaymentIntent:
+    """Lock a payment intent and its order, the order first (as a refund takes them: its lines and order move
+    before its intent does), reading again what can change of both. `known`: the caller's intent with its order
+    attached, brought up to date rather than read again."""
+    if known is not None and known.pk == intent_id and PaymentIntent.order.is_cached(known):
+        order_lock(known=known.order)
+        return payment_intent_lock(intent_id=intent_id, known=known)
+    order = order_lock_of_payment(intent_id=intent_id)
+    intent = payment_intent_lock(intent_id=intent_id)
+    intent.order = order
+    return intent
+
+
 @transaction.atomic
 def checkout_settle(*, intent_id: int, result: GatewayResult, intent: PaymentIntent | None = None) -> PaymentIntent:
     """Apply one gateway answer. Idempotent: the same answer twice changes nothing the second time. `intent`:
     the caller's instance of it (with its order), locked and brought up to date rather than read again. Money
     captured for an order that cannot be honoured (the intent was failed already, or the units are gone) is
     refunded: decided here, sent after commit."""
-    intent = payment_intent_lock(intent_id=intent_id, known=intent)
+    intent = _payment_lock(intent_id=intent_id, known=intent)
     late = capture_arrived_late(intent=intent, result=result)
     if not payment_intent_record(intent=intent, result=result):
         return intent
@@ -575,7 +571,7 @@ def _settle_if(intent_id: int, answer: GatewayResult, *, expected: str) -> Payme
     if answer.failure_code not in ("abandoned", "never_reached_gateway"):
         return checkout_settle(intent_id=intent_id, result=answer)
     with transaction.atomic():
-        intent = payment_intent_lock(intent_id=intent_id)
+        intent = _payment_lock(intent_id=intent_id)
         if intent.status != expected or (
             expected == PaymentIntent.Status.SUBMITTED and intent.updated_at >= clock.now() - dt.timedelta(seconds=30)
         ):
@@ -595,7 +591,7 @@ def _refund_captured_unpaid(*, limit: int) -> int:
     )
     for intent_id in stranded:
         with transaction.atomic():
-            intent = payment_intent_lock(intent_id=intent_id)
+            intent = _payment_lock(intent_id=intent_id)
             if intent.status == PaymentIntent.Status.CAPTURED and intent.refunded_minor < intent.amount_minor:
                 _capture_refund(intent, reason="the order could not be honoured")
     return refunds_execute(limit=limit)

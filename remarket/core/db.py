@@ -1,11 +1,26 @@
+"""The hand-written statements of the hot paths, built from the models' fields: inserts, conditional updates
+and reads that skip the ORM's per-call compilation (see the note above `insert_rows`), and the helpers around
+transactions the services share. What these need of Django's private machinery is in core/django_internals.py;
+which modules may write SQL at all is declared in tests/test_sql_boundary.py (CONTRIBUTING: "Hand-written SQL")."""
+
 import datetime as dt
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
+from .django_internals import (
+    column_converters,
+    concrete_fields,
+    driver_cursor,
+    driver_errors_as_django,
+    in_transaction_of_ours,
+    mark_saved,
+    statements_watched,
+)
+
 
 def outside_transaction() -> bool:
     """True when no transaction of ours is open (the ones a TestCase wraps each test in do not count)."""
-    return all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+    return not in_transaction_of_ours(connection)
 
 
 def assert_outside_transaction(what: str) -> None:
@@ -13,100 +28,18 @@ def assert_outside_transaction(what: str) -> None:
         raise RuntimeError(f"{what} must not run inside a database transaction or while holding a lock")
 
 
-def bulk_set(model, fields: list[str], rows: list[tuple]) -> int:
-    """Set `fields` of many rows in one statement per batch: rows are (pk, value, ...) tuples.
-
-    PostgreSQL: `UPDATE ... FROM unnest(<one array per column>)`, one parameter per column whatever the row
-    count (building and parsing a statement with tens of thousands of placeholders cost more than running it).
-    SQLite ≥ 3.33: `UPDATE ... FROM (VALUES ...)`. Both several times faster than `bulk_update`'s CASE
-    expressions on the large feeds they serve."""
-    if not rows:
-        return 0
-    meta = model._meta
-    targets = [meta.pk] + [meta.get_field(f) for f in fields]
-    quote = connection.ops.quote_name
-    names = [quote(f.column) for f in targets]
-    table = quote(meta.db_table)
-    assignments = ", ".join(f"{n} = v.{n}" for n in names[1:])
-    plain = (int, float, str, bool, type(None))
-    converted: dict = {}  # the same timestamp is usually set on every row: convert it once
-
-    def prep(f, value):
-        if isinstance(value, plain):
-            return value
-        key = (f, value)
-        if key not in converted:
-            converted[key] = f.get_db_prep_value(value, connection)
-        return converted[key]
-
-    updated = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in targets)
-            sql = (
-                f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v({', '.join(names)}) "
-                f"WHERE {table}.{names[0]} = v.{names[0]}"
-            )
-            for start in range(0, len(rows), 50_000):
-                batch = rows[start : start + 50_000]
-                cursor.execute(sql, [[prep(f, row[i]) for row in batch] for i, f in enumerate(targets)])
-                updated += cursor.rowcount
-            return updated
-        one = "(" + ", ".join(["%s"] * len(targets)) + ")"
-        per_batch = max(1, 30000 // len(targets))
-        for start in range(0, len(rows), per_batch):
-            batch = rows[start : start + per_batch]
-            params = [prep(f, value) for row in batch for f, value in zip(targets, row)]
-            cursor.execute(
-                f"WITH v({', '.join(names)}) AS (VALUES {', '.join([one] * len(batch))}) "
-                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{names[0]} = v.{names[0]}",
-                params,
-            )
-            updated += cursor.rowcount
-    return updated
-
-
-def select_in(
-    model, columns: tuple[str, ...], where: str, params: list, in_column: str, values: list, for_update: bool = False
-) -> list[tuple]:
-    """`SELECT columns FROM model WHERE <where> AND <in_column> IN (values)`, in batches, as plain tuples.
-    For the bulk paths, where building querysets over tens of thousands of values costs more than the query.
-    On PostgreSQL the values travel as one array (`= ANY(%s)`): one parameter instead of thousands of
-    placeholders for the driver to split and the server to parse. Rows come in primary-key order only when
-    locked (the order locks are taken in): asked for that order, SQLite (no statistics) reads every row of the
-    `where` columns' index (a whole market's terms) rather than looking the values up."""
-    meta = model._meta
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(meta.get_field(c).column) if c != "pk" else quote(meta.pk.column) for c in columns)
-    lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
-    order = f" ORDER BY {quote(meta.pk.column)}{lock}" if lock else ""
-    out: list[tuple] = []
-    values = list(values)
-    postgres = connection.vendor == "postgresql"
-    size = 50_000 if postgres else 10_000
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), size):
-            batch = values[start : start + size]
-            if postgres:
-                condition, batch_params = f"{in_column} = ANY(%s::{_array_type(meta, in_column)}[])", [batch]
-            else:
-                condition, batch_params = f"{in_column} IN ({', '.join(['%s'] * len(batch))})", batch
-            cursor.execute(
-                f"SELECT {names} FROM {quote(meta.db_table)} WHERE {where} AND {condition}{order}",
-                [*params, *batch_params],
-            )
-            out.extend(cursor.fetchall())
-    return out
-
-
-def _array_type(meta, column: str) -> str:
-    """The SQL type of a column (text for an expression such as lower(sku)). The array of values is cast to
-    it: compared across types (bigint = ANY(int4[])), PostgreSQL can neither hash the array nor use the
-    column's index, and scans each row against every value."""
-    for f in meta.concrete_fields:
-        if column in (f.column, f.attname, f.name):
-            return f.db_type(connection)
-    return "text"
+def advisory_lock(key: int, *, wait: bool = True) -> bool:
+    """Serialize the transactions that take the same `key` (a signed 64-bit number) until they end: on PostgreSQL
+    a transaction-level advisory lock, waited for, or with `wait=False` tried (False when another transaction
+    holds it). Elsewhere True at once: SQLite's IMMEDIATE transactions queue every writer already."""
+    if connection.vendor != "postgresql":
+        return True
+    assert connection.in_atomic_block, "an advisory lock lasts until the end of the transaction it is taken in"
+    if wait:
+        fetch_rows("SELECT pg_advisory_xact_lock(%s)", [key])
+        return True
+    ((taken,),) = fetch_rows("SELECT pg_try_advisory_xact_lock(%s)", [key])
+    return taken
 
 
 class hot_cursor:  # named as a function: used as `with hot_cursor() as cursor`
@@ -127,20 +60,14 @@ class hot_cursor:  # named as a function: used as `with hot_cursor() as cursor`
 
     def __enter__(self):
         db = self.db
-        if (
-            db.connection is None
-            or db.queries_logged
-            or db.execute_wrappers
-            or db.needs_rollback
-            or (db.health_check_enabled and not db.health_check_done)
-        ):
+        if statements_watched(db):
             self.django_cursor = db.cursor()
             return self.django_cursor
         self.django_cursor = None
         cursor = db.__dict__.get("hot_cursor")
         if cursor is None or cursor.connection is not db.connection:
             # one per connection, kept: the driver remembers how it adapted each type of value on the cursor
-            cursor = db.__dict__["hot_cursor"] = db.create_cursor()
+            cursor = db.__dict__["hot_cursor"] = driver_cursor(db)
         return cursor
 
     def __exit__(self, exc_type, exc_value, traceback):
@@ -148,7 +75,7 @@ class hot_cursor:  # named as a function: used as `with hot_cursor() as cursor`
             self.django_cursor.__exit__(exc_type, exc_value, traceback)  # closes it
             return False
         # the driver's errors as Django's (raised from here), the others as they are
-        return self.db.wrap_database_errors.__exit__(exc_type, exc_value, traceback)
+        return driver_errors_as_django(self.db).__exit__(exc_type, exc_value, traceback)
 
 
 # --- the hot paths' writes: one statement each, no model machinery ----------------------------------------
@@ -185,7 +112,7 @@ def _insert_shape(model) -> tuple:
     key = ("insert", model)
     if key not in _sql_cache:
         meta, quote = model._meta, connection.ops.quote_name
-        fields = [f for f in meta.concrete_fields if not f.primary_key or not f.auto_created]
+        fields = [f for f in concrete_fields(model) if not f.primary_key or not f.auto_created]
         _sql_cache[key] = (
             fields,
             f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ",
@@ -292,15 +219,13 @@ def insert_objects(objs: list, *, along: list[tuple[type, list[dict]]] = ()) -> 
     pks = insert_together([(type(objs[0]), rows), *along])[0]
     for obj, pk in zip(objs, pks):
         obj.pk = pk
-        obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
+        mark_saved(obj, DEFAULT_DB_ALIAS)
     return objs
 
 
 def saved(model, pk: int, **values):
     """An instance of a row just written by `insert_rows` (or read as values), marked as saved."""
-    obj = model(pk=pk, **values)
-    obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
-    return obj
+    return mark_saved(model(pk=pk, **values), DEFAULT_DB_ALIAS)
 
 
 def _update_statement(model, where: dict, values: dict, db) -> tuple[str, list]:
@@ -379,11 +304,10 @@ def _object_shape(model, alias: str, db) -> tuple:
     have some (worked out once per process)."""
     key = ("objects", model, alias)
     if key not in _sql_cache:
-        quote, fields = db.ops.quote_name, model._meta.concrete_fields
+        quote, fields = db.ops.quote_name, concrete_fields(model)
         converters = []
         for i, f in enumerate(fields):
-            col = f.get_col(alias)
-            funcs = db.ops.get_db_converters(col) + f.get_db_converters(db)
+            funcs, col = column_converters(f, alias, db)
             if funcs:
                 converters.append((i, funcs, col))
         _sql_cache[key] = (

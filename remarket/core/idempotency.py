@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from . import clock
+from .db import advisory_lock
 from .errors import DomainError
 from .models import IdempotencyKey
 
@@ -44,15 +45,12 @@ def idempotent(*, scope: str, route: str, key: str | None, body: Any, run: Calla
         raise DomainError("IDEMPOTENCY_KEY_INVALID", "An Idempotency-Key is at most 255 characters.")
     print_ = fingerprint(body)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("SELECT pg_try_advisory_xact_lock(%s)", [_lock_key(scope, route, key)])
-                if not cur.fetchone()[0]:
-                    raise DomainError(
-                        "IDEMPOTENCY_IN_PROGRESS",
-                        "A request with this Idempotency-Key is still running; retry shortly.",
-                        status=409,
-                    )
+        if not advisory_lock(_lock_key(scope, route, key), wait=False):
+            raise DomainError(
+                "IDEMPOTENCY_IN_PROGRESS",
+                "A request with this Idempotency-Key is still running; retry shortly.",
+                status=409,
+            )
         seen = IdempotencyKey.objects.filter(scope=scope, route=route, key=key).first()
         if seen is not None:
             if seen.fingerprint != print_:

@@ -24,9 +24,10 @@ from remarket.core.errors import Conflict, DomainError
 from remarket.invoices.models import Invoice
 from remarket.invoices.services import invoice_issue
 from remarket.ledger.models import LedgerTransaction
-from remarket.ledger.payouts import payouts_run
-from remarket.ledger.services import balances_snapshot, fees_charge, finance_months_close
+from remarket.ledger.services import balances_snapshot, finance_months_close
 from remarket.markets.models import Channel, Location, Market
+from remarket.markets.services import tax_rates_load
+from remarket.merchants.billing import merchant_fees_charge, merchant_payouts_run
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, LocationStock
 from remarket.orders.jobs import merchant_quality_refresh
@@ -116,6 +117,7 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
         if demo_exists():
             raise Conflict("DEMO_EXISTS", "A marketplace exists already; the demo builds only on an empty database.")
         progress.stage(STAGES[0])
+        tax_rates_load()  # the shipped rates, as the migration loads them (`demo --force` flushed them)
         network = network_build(partner_locations=options.partner_locations)
         progress.stage(STAGES[1])
         variants = catalog_build(year=now.year)
@@ -152,9 +154,9 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
         for previous, month in zip([None, *months], months):  # each month's close, as the worker runs it
             start = dt.datetime(month.year, month.month, 1, tzinfo=dt.UTC)
             with clock.frozen(min(start + dt.timedelta(hours=12), now)):
-                fees_charge()
+                merchant_fees_charge()
                 if previous:
-                    payouts_run(period=previous)
+                    merchant_payouts_run(period=previous)
             balances_snapshot(as_of=start)
             progress.advance(1)
         finance_months_close(now=now)

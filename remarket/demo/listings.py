@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from remarket.catalog.grades import ORDER
+from remarket.catalog.selectors import category_commission_bp
 from remarket.core.errors import DomainError
 from remarket.core.money import exponent, to_major
 from remarket.ledger.commission import commission_bp
@@ -66,7 +67,10 @@ def _offer_terms(listing: Listing, merchant, term: ListingMarket) -> OfferTerms:
         str(merchant.country),
         listing.vat_scheme,
         listing.purchase_price_minor if listing.purchase_currency == term.currency else None,
-        commission_bp(merchant_bp=merchant.commission_bp, category_id=listing.variant.model.category_id),
+        commission_bp(
+            merchant_bp=merchant.commission_bp,
+            category_bp=category_commission_bp(category_id=listing.variant.model.category_id),
+        ),
     )
 
 

@@ -10,21 +10,21 @@ nothing is paid; what payouts of earlier months made after the month's end paid 
 and month (a unique constraint), so running payouts again pays nobody twice."""
 
 import datetime as dt
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from remarket.core import clock
+from remarket.core.db import advisory_lock
 from remarket.core.errors import DomainError
 
 from .models import Account, LedgerEntry, Line, Payout
+from .periods import merchant_zone, period_bounds
 from .services import Entry, ledger_post, merchant_balance
-
-DEFAULT_ZONE = "Europe/Paris"
 
 
 @dataclass(frozen=True)
@@ -63,32 +63,6 @@ class Statement:
         for l in self.lines:
             sums[f"refund_{l.line}" if l.kind == "refund" else l.line] += l.amount_minor
         return dict(sums)
-
-
-def merchant_zone(merchant) -> ZoneInfo:
-    from remarket.markets.selectors import market_get
-
-    try:
-        return ZoneInfo(market_get(code=str(merchant.country)).time_zone)
-    except Exception:  # a merchant from a country without a site
-        return ZoneInfo(DEFAULT_ZONE)
-
-
-def period_bounds(period: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    """The month starting `period`, midnight to midnight in `zone`, as UTC-aware moments."""
-    start = dt.datetime(period.year, period.month, 1, tzinfo=zone)
-    end = dt.datetime(period.year + period.month // 12, period.month % 12 + 1, 1, tzinfo=zone)
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-
-
-def period_parse(text: str) -> dt.date:
-    try:
-        month = dt.date.fromisoformat(f"{text.strip()}-01" if len(text.strip()) == 7 else text.strip()).replace(day=1)
-    except (ValueError, AttributeError):
-        raise DomainError("PAYOUT_PERIOD_INVALID", _("A period is a month: YYYY-MM.")) from None
-    if not 1900 <= month.year <= 9998:  # its bounds in any time zone must stay inside datetime's years 1 to 9999
-        raise DomainError("PAYOUT_PERIOD_INVALID", _("A period is a month between 1900 and 9998."))
-    return month
 
 
 def merchant_currencies(merchant_id: int) -> list[str]:
@@ -135,6 +109,10 @@ def statement_build(*, merchant, currency: str, period: dt.date) -> Statement:
     return statement
 
 
+def _payout_lock_key(merchant_id: int) -> int:
+    return zlib.crc32(f"payout|{merchant_id}".encode()) - 2**31
+
+
 def payout_create(*, merchant, currency: str, period: dt.date) -> Payout:
     """Settle a closed month: pay its closing balance (if positive). A second payout for the same merchant,
     currency and month is refused."""
@@ -156,7 +134,7 @@ def payout_create(*, merchant, currency: str, period: dt.date) -> Payout:
         with transaction.atomic():
             # one payout computation per merchant at a time: two runs settling different months at once would
             # each miss the other's payout in `settled_since`
-            type(merchant).objects.select_for_update().filter(pk=merchant.pk).first()
+            advisory_lock(_payout_lock_key(merchant.pk))
             if Payout.objects.filter(merchant=merchant, currency=currency, period=period).exists():
                 raise already
             statement = statement_build(merchant=merchant, currency=currency, period=period)
@@ -200,11 +178,10 @@ def payout_create(*, merchant, currency: str, period: dt.date) -> Payout:
         raise already from None
 
 
-def payouts_run(*, period: dt.date, progress=None) -> list[Payout]:
-    """Every merchant's payout for a closed month, in each currency it earned in; those already made are
-    skipped, so the run can be repeated after a crash or by a second worker. Returns the payouts made now."""
-    from remarket.merchants.models import Merchant
-
+def payouts_run(*, period: dt.date, merchants: dict, progress=None) -> list[Payout]:
+    """The payouts of a closed month of `merchants` (merchant instances by id: the caller's lookup, merchants
+    billing.py), in each currency each earned in; those already made are skipped, so the run can be repeated
+    after a crash or by a second worker. Returns the payouts made now."""
     period = period.replace(day=1)
     done = set(Payout.objects.filter(period=period).values_list("merchant_id", "currency"))
     pairs = sorted(
@@ -214,10 +191,9 @@ def payouts_run(*, period: dt.date, progress=None) -> list[Payout]:
             .distinct()
         )
     )
-    merchants = Merchant.objects.in_bulk([m for m, _ in pairs])
     made = []
     for merchant_id, currency in pairs:
-        if (merchant_id, currency) in done:
+        if (merchant_id, currency) in done or merchant_id not in merchants:
             continue
         try:
             made.append(payout_create(merchant=merchants[merchant_id], currency=currency, period=period))
@@ -258,8 +234,3 @@ def ledger_journal(*, start: dt.datetime, end: dt.datetime):
             "transaction__memo",
         )
     )
-
-
-def previous_period(now: dt.datetime, zone: ZoneInfo) -> dt.date:
-    local = now.astimezone(zone).date().replace(day=1)
-    return (local - dt.timedelta(days=1)).replace(day=1)

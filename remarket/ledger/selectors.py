@@ -11,7 +11,7 @@ from remarket.markets.models import Market
 
 from .calc import take_rate_bp
 from .models import Account, FinanceMonth, LedgerEntry, Line
-from .payouts import period_bounds
+from .periods import period_bounds
 
 
 @dataclass(frozen=True)

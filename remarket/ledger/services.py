@@ -15,6 +15,8 @@ from remarket.core.errors import DomainError
 
 from .calc import Entry, LineMoney, ShippingMoney, prorated_refund, sale_entries
 from .models import Account, BalanceSnapshot, LedgerEntry, LedgerTransaction, Line
+from .periods import merchant_zone
+from .selectors import market_month, month_sums
 
 __all__ = [
     "Entry",
@@ -259,22 +261,15 @@ def balances_snapshot(*, as_of: dt.datetime) -> int:
     return len(balances)
 
 
-def fees_charge(*, now: dt.datetime | None = None, merchants=None) -> int:
-    """The monthly subscription fee of every active merchant that pays one, for the month `now` falls in (in
-    the merchant's time zone), in its home currency. Charged once per merchant and month, however often it
-    runs (a unique constraint). Returns how many were charged."""
+def fees_charge(*, merchants, now: dt.datetime | None = None) -> int:
+    """The monthly subscription fee of each of `merchants` (the ones that pay one: merchants billing.py decides),
+    for the month `now` falls in (in the merchant's time zone), in its home currency. Charged once per merchant
+    and month, however often it runs (a unique constraint). Returns how many were charged."""
     from remarket.markets.models import Market
-    from remarket.merchants.models import Merchant
-
-    from .payouts import merchant_zone
 
     now = now or clock.now()
     fees = settings.REMARKET["SUBSCRIPTION_FEE"]
     currencies = dict(Market.objects.values_list("code", "currency"))
-    if merchants is None:
-        merchants = Merchant.objects.filter(subscription_fee=True, is_first_party=False).exclude(
-            status__in=[Merchant.Status.APPLIED, Merchant.Status.IN_REVIEW, Merchant.Status.REJECTED]
-        )
     count = 0
     for merchant in merchants:
         period = now.astimezone(merchant_zone(merchant)).date().replace(day=1)
@@ -309,7 +304,6 @@ def finance_months_close(*, now: dt.datetime | None = None) -> int:
     from remarket.markets.models import Market
 
     from .models import FinanceMonth
-    from .selectors import market_month, month_sums
 
     now = now or clock.now()
     made = 0

@@ -102,7 +102,8 @@ def listings_with_terms(merchant_id: int, skus: list[str], market_ids: list[int]
             )
             return cursor.fetchall()
         out = []
-        for start in range(0, len(skus), SQLITE_BATCH):  # unordered: see core.db.select_in on SQLite's plans
+        # unordered: asked for primary-key order, SQLite (no statistics) reads every row of the other columns' index
+        for start in range(0, len(skus), SQLITE_BATCH):
             batch = skus[start : start + SQLITE_BATCH]
             cursor.execute(
                 _select(False, market_ids) + f"lower(l.sku) IN ({', '.join(['lower(%s)'] * len(batch))})",

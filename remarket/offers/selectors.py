@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
@@ -6,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from remarket.catalog.grades import ORDER
 from remarket.catalog.models import Category, ProductModel, Variant, variant_label
+from remarket.core.db import fetch_rows
 from remarket.core.errors import NotFound
 from remarket.markets.models import Market
 
@@ -273,3 +275,58 @@ def offer_get(*, listing_id: int, market: Market) -> ListingMarket:
     if term is None:
         raise NotFound("OFFER_NOT_FOUND", f"There is no offer {listing_id} in {market.code}.")
     return term
+
+
+class OnSale(NamedTuple):
+    """What a checkout reads of an offer on sale: its terms in the market, listing, variant, model, merchant."""
+
+    listing_id: int
+    price_minor: int
+    currency: str
+    merchant_id: int
+    sku: str
+    grade: str
+    vat_scheme: str
+    purchase_price_minor: int | None
+    purchase_currency: str
+    storage_gb: int | None
+    colour: str
+    brand: str
+    model_name: str
+    category_id: int | None
+    merchant_status: str
+    merchant_country: str
+    merchant_commission_bp: int | None
+
+
+# one statement for the offers and their shipping options (a row per option): a purchase's first read, written
+# out rather than compiled from a queryset with four select_related joins on every purchase
+_ON_SALE_SQL = """
+SELECT t.listing_id, t.price_minor, t.currency, l.merchant_id, l.sku, l.grade, l.vat_scheme, l.purchase_price_minor,
+       l.purchase_currency, v.storage_gb, v.colour, pm.brand, pm.name, pm.category_id, m.status, m.country,
+       m.commission_bp, o.carrier, o.price_minor, o.delay_days
+  FROM offers_listingmarket t
+  JOIN offers_listing l ON l.id = t.listing_id
+  JOIN catalog_variant v ON v.id = l.variant_id
+  JOIN catalog_productmodel pm ON pm.id = v.model_id
+  JOIN merchants_merchant m ON m.id = l.merchant_id
+  LEFT JOIN offers_shippingoption o ON o.terms_id = t.id
+ WHERE t.market_id = %s AND t.published = %s AND t.listing_id IN ({})
+ ORDER BY t.listing_id, o.id"""
+
+
+def offers_on_sale(*, market_id: int, listing_ids: list[int]) -> dict[int, tuple[OnSale, list[tuple[str, int, int]]]]:
+    """The published terms of these listings in a market, by listing id, each with its shipping options
+    (carrier, price, delay) in their order; a listing not published there is missing. Whether its merchant may
+    sell is the caller's to check (`merchant_status`)."""
+    ids = sorted(set(listing_ids))
+    found: dict[int, tuple[OnSale, list[tuple[str, int, int]]]] = {}
+    for *row, carrier, price, delay in fetch_rows(
+        _ON_SALE_SQL.format(", ".join(["%s"] * len(ids))), [market_id, True, *ids]
+    ):
+        offer = found.get(row[0])
+        if offer is None:
+            offer = found[row[0]] = (OnSale(*row), [])
+        if carrier is not None:
+            offer[1].append((carrier, price, delay))
+    return found

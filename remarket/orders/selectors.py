@@ -1,13 +1,17 @@
+import uuid
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from remarket.accounts.models import Role
 from remarket.accounts.permissions import Actor, require
+from remarket.core.db import fetch_objects, fetch_rows
 from remarket.core.errors import NotFound
+from remarket.payments.models import PaymentIntent
 
-from .models import SubOrder
+from .models import Order, SubOrder
 
 if TYPE_CHECKING:
     from remarket.merchants.quality import Rates
@@ -84,3 +88,48 @@ def merchant_fulfilment_rates(*, merchant_id: int, since, now) -> "Rates":
         cancellation_rate_bp=rate_bp(lines["cancelled"], lines["paid"]),
         late_shipment_rate_bp=rate_bp(late_count, to_ship),
     )
+
+
+def order_for_customer(*, public_id: uuid.UUID) -> Order | None:
+    """The order with its payment attached (`order.payment`) and its market's code as `market_code`, or None: one
+    statement written out (core/db.py `fetch_objects`), read on every payment through the API. Whether the caller
+    may open it is orders/access.py's `order_access_check`."""
+    key = Order._meta.get_field("public_id").get_db_prep_value(public_id, connection)
+    found = fetch_objects(
+        Order,
+        "t.public_id = %s",
+        [key],
+        related={"payment": (PaymentIntent, "p")},
+        joins="JOIN markets_market m ON m.id = t.market_id JOIN payments_paymentintent p ON p.order_id = t.id",
+        extra={"market_code": "m.code"},
+    )
+    return found[0] if found else None
+
+
+# an order's lines with their merchants' names, in one statement written out (every checkout and payment through
+# the API answers with them)
+_CUSTOMER_LINES_SQL = (
+    "SELECT l.title, l.grade, l.quantity, l.unit_price_minor, l.state, m.name FROM orders_orderline l"
+    " JOIN orders_suborder s ON s.id = l.suborder_id JOIN merchants_merchant m ON m.id = s.merchant_id"
+    " WHERE s.order_id = %s ORDER BY s.id, l.id"
+)
+_CUSTOMER_LINE_FIELDS = ("title", "grade", "quantity", "unit_price_minor", "state", "merchant")
+
+
+def order_lines_for_customer(*, order_id: int) -> list[dict]:
+    """The order's lines as its customer sees them (title, grade, quantity, unit_price_minor, state, merchant's
+    name), by sub-order then line."""
+    return [dict(zip(_CUSTOMER_LINE_FIELDS, row)) for row in fetch_rows(_CUSTOMER_LINES_SQL, [order_id])]
+
+
+def order_lock(*, known: Order) -> Order:
+    """Lock an order's row until the transaction ends, its state read again under the lock into `known` (the
+    caller's instance) rather than building the order again."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    ((known.state,),) = fetch_rows("SELECT state FROM orders_order WHERE id = %s" + lock, [known.pk])
+    return known
+
+
+def order_lock_of_payment(*, intent_id: int) -> Order:
+    """Lock the order a payment intent pays for (its row only) until the transaction ends."""
+    return Order.objects.select_for_update(of=("self",)).get(payment__pk=intent_id)

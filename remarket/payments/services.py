@@ -55,20 +55,18 @@ def payment_intent_create(*, order, along: list[tuple[type, list[dict]]] = ()) -
     return insert_objects([intent], along=along)[0]
 
 
-# the intent and its order, locked (both rows, as `select_for_update().select_related("order")` locks them)
-_LOCK_SQL = (
-    "SELECT i.status, i.gateway_ref, i.failure_code, i.refunded_minor, o.state FROM payments_paymentintent i"
-    " JOIN orders_order o ON o.id = i.order_id WHERE i.id = %s"
-)
+# what can change of an intent, read under its lock
+_LOCK_SQL = "SELECT status, gateway_ref, failure_code, refunded_minor FROM payments_paymentintent WHERE id = %s"
 
 
 def payment_intent_lock(*, intent_id: int, known: PaymentIntent | None = None) -> PaymentIntent:
-    """Lock an intent and its order. With `known` (the caller's instance, its order attached), the fields that
-    can change are read under the lock into it instead of building both objects again."""
-    if known is None or known.pk != intent_id or not PaymentIntent.order.is_cached(known):
-        return PaymentIntent.objects.select_for_update().select_related("order").get(pk=intent_id)
+    """Lock an intent's row until the transaction ends. With `known` (the caller's instance), the fields that can
+    change are read under the lock into it instead of building the intent again. Its order is the caller's to
+    lock, before this (checkout's `_payment_lock`)."""
+    if known is None or known.pk != intent_id:
+        return PaymentIntent.objects.select_for_update().get(pk=intent_id)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    ((known.status, known.gateway_ref, known.failure_code, known.refunded_minor, known.order.state),) = fetch_rows(
+    ((known.status, known.gateway_ref, known.failure_code, known.refunded_minor),) = fetch_rows(
         _LOCK_SQL + lock, [intent_id]
     )
     return known

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Min
 
 from remarket.catalog.models import Category, ProductModel, Variant
+from remarket.core.django_internals import queryset_sql
 from remarket.markets.models import Market
 from remarket.offers.models import Listing, ListingMarket
 
@@ -206,7 +207,7 @@ def _entries_sync(*, variant_ids: list[int] | None) -> int:
         "release_year": "listing__variant__model__release_year",
     }
     grouped = offers.values(*fields.values()).annotate(price_minor=Min("price_minor"), offers=Count("pk")).order_by()
-    sql, params = grouped.query.sql_with_params()
+    sql, params = queryset_sql(grouped)
     renamed = ", ".join(
         [f'q."{alias}" AS {column}' for column, alias in fields.items()] + ["q.price_minor", "q.offers"]
     )

@@ -29,7 +29,7 @@ def _buy(marketplace, offer):
     return order
 
 
-def test_one_purchase_costs_17_statements_on_postgresql_and_22_elsewhere(marketplace, offer):
+def test_one_purchase_costs_18_statements_on_postgresql_and_23_elsewhere(marketplace, offer):
     checkout_pay(order=_buy(marketplace, offer), card_number=PAY_OK)  # warms the tax and commission caches
     with CaptureQueriesContext(connection) as start:
         order = _buy(marketplace, offer)
@@ -45,7 +45,7 @@ def test_one_purchase_costs_17_statements_on_postgresql_and_22_elsewhere(marketp
     assert len(_statements(start)) == (7 if together else 9), _statements(start)
     assert _statements(start)[-1].startswith('UPDATE "offers_listing"')  # the stock row is locked last
     # the intent marked submitted (committed before the gateway is called: payments/services.py); the gateway's
-    # one charge; settle: intent lock and update, hold, lines read and update, sub-order and order, ledger
-    # transaction and entries, history and outbox
-    assert len(_statements(pay)) == (10 if together else 13), _statements(pay)
+    # one charge; settle: order lock (orders/selectors.py), intent lock (payments reads its own table only) and
+    # update, hold, lines read and update, sub-order and order, ledger transaction and entries, history and outbox
+    assert len(_statements(pay)) == (11 if together else 14), _statements(pay)
     assert _statements(pay)[0].startswith('UPDATE "payments_paymentintent"')

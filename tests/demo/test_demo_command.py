@@ -21,7 +21,7 @@ from remarket.catalog.models import Category, ProductModel, Variant
 from remarket.ledger.calc import sale_entries
 from remarket.ledger.models import Account, LedgerEntry, LedgerTransaction
 from remarket.ledger.services import line_money, shipping_money
-from remarket.markets.models import Channel, FxRate, Location, Market, Partner
+from remarket.markets.models import Channel, FxRate, Location, Market, Partner, TaxRate
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, LocationStock
 from remarket.orders.models import Order, OrderLine, Shipment, SubOrder
@@ -341,7 +341,9 @@ def test_force_rebuilds_the_same_demo_from_the_same_seed(demo, tmp_path):
         with connection.cursor() as cursor:  # flush's TRUNCATE refuses the tables they are pending on
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # and back: the rebuild's checks wait for the end
+    rates = TaxRate.objects.count()
     call_command("demo", force=True, credentials=tmp_path / "force.json", verbosity=0, **SMALL)
+    assert TaxRate.objects.count() == rates  # the flush emptied them: the demo loads the shipped rates again
     assert _listing_signature() == before
     assert Order.objects.count() == SMALL["orders"] + PICKUPS and Market.objects.count() == 6
 

@@ -12,8 +12,8 @@ from remarket.accounts.models import Role
 from remarket.core import clock
 from remarket.core.text import csv_cell
 from remarket.ledger.models import Account, Line
-from remarket.ledger.payouts import payouts_run
 from remarket.ledger.services import Entry, fees_charge, ledger_post
+from remarket.merchants.billing import merchant_payouts_run
 
 from ..factories import MerchantFactory, UserFactory
 
@@ -71,7 +71,7 @@ def test_the_ledger_journal_writes_names_and_memos_as_text(client, operator_user
 
 def test_the_payouts_csv_writes_the_merchant_name_as_text(client, operator_user, books):
     with clock.frozen(dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC)):
-        payouts_run(period=dt.date(2026, 11, 1))
+        merchant_payouts_run(period=dt.date(2026, 11, 1))
     client.force_login(operator_user)
     rows = _rows(client.get("/ops/finance/payouts.csv", {"period": "2026-11"}))
     assert [(r[1], r[3], r[6]) for r in rows[1:]] == [("'" + EVIL_NAME, "2026-11", "651.00")]

@@ -13,7 +13,7 @@ from remarket.checkout.services import Item, checkout_pay, checkout_start
 from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.ledger.models import Account, LedgerEntry, LedgerTransaction, Payout
-from remarket.ledger.payouts import payout_create, payouts_run, statement_build
+from remarket.ledger.payouts import payout_create, statement_build
 from remarket.ledger.services import (
     Entry,
     fees_charge,
@@ -23,6 +23,7 @@ from remarket.ledger.services import (
     merchant_balance,
 )
 from remarket.markets.models import Channel, Market
+from remarket.merchants.billing import merchant_fees_charge, merchant_payouts_run
 from remarket.orders.services import orderlines_cancel, suborder_accept, suborder_ship
 
 from ..conftest import ADDRESS_FR, PAY_OK
@@ -212,8 +213,8 @@ def test_postgresql_refuses_unbalanced_and_changed_ledger_rows(marketplace, offe
 
 def test_the_subscription_fee_is_charged_once_a_month(marketplace, offer):
     merchant = offer.listing.merchant
-    assert fees_charge(now=NOV) >= 1
-    assert fees_charge(now=NOV + dt.timedelta(days=3)) == 0
+    assert merchant_fees_charge(now=NOV) >= 1
+    assert merchant_fees_charge(now=NOV + dt.timedelta(days=3)) == 0
     assert merchant_balance(merchant_id=merchant.pk, currency="EUR") == -4900
     assert fees_charge(now=NOV + dt.timedelta(days=30), merchants=[merchant]) == 1  # December
 
@@ -239,9 +240,9 @@ def test_a_statement_reconciles_with_the_ledger_and_the_payout_pays_it_once(mark
         payout_create(merchant=merchant, currency="EUR", period=period)
     assert err.value.code == "PAYOUT_PERIOD_OPEN"
     with clock.frozen(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)):
-        made = payouts_run(period=period)
+        made = merchant_payouts_run(period=period)
         assert [(p.merchant_id, p.amount_minor) for p in made] == [(merchant.pk, 40010)]
-        assert payouts_run(period=period) == []  # a second run pays nobody again
+        assert merchant_payouts_run(period=period) == []  # a second run pays nobody again
         with pytest.raises(DomainError) as err:
             payout_create(merchant=merchant, currency="EUR", period=period)
         assert err.value.code == "PAYOUT_ALREADY_MADE"
@@ -274,16 +275,21 @@ def test_a_late_payout_of_an_earlier_month_pays_nothing_twice(marketplace, offer
 
 
 def test_the_workers_month_close_charges_fees_pays_last_month_and_snapshots(marketplace, offer):
+    from remarket.events.periodic import _jobs
     from remarket.ledger.jobs import _month_close
     from remarket.ledger.models import BalanceSnapshot
+    from remarket.merchants.jobs import _merchant_billing
 
+    assert _jobs["merchant_billing"][1] is _merchant_billing and _jobs["month_close"][1] is _month_close
     merchant = offer.listing.merchant
     with clock.frozen(NOV):
         buy(marketplace.fr, marketplace.web_fr, offer, ADDRESS_FR)
-        assert _month_close().startswith("1 fees, 1 payouts")  # October's: nothing earned, nothing paid
+        assert _merchant_billing() == "1 fees, 1 payouts"  # October's: nothing earned, nothing paid
     with clock.frozen(dt.datetime(2026, 12, 1, 6, tzinfo=dt.UTC)):
-        assert _month_close().startswith("1 fees, 1 payouts")
-        assert _month_close().startswith("0 fees, 0 payouts, 0 snapshots")  # nothing twice
+        assert _merchant_billing() == "1 fees, 1 payouts"
+        assert _month_close() == "4 snapshots, 1 finance months"
+        assert _merchant_billing() == "0 fees, 0 payouts"  # nothing twice
+        assert _month_close() == "0 snapshots, 0 finance months"
     payout = Payout.objects.get(merchant=merchant, period=dt.date(2026, 11, 1))
     assert payout.amount_minor == 49900 - 4990 - 4900
     assert (

@@ -16,10 +16,10 @@ from remarket.checkout.services import Item, checkout_pay, checkout_start
 from remarket.core import clock
 from remarket.ledger.calc import LineMoney, ShippingMoney, commission_of, prorated_refund, sale_entries
 from remarket.ledger.models import Account, LedgerEntry, Line, Payout
-from remarket.ledger.payouts import payouts_run
 from remarket.ledger.services import fees_charge, merchant_balance
 from remarket.markets.models import Channel, Market
 from remarket.markets.tax import Scheme, TaxRule, tax_amount
+from remarket.merchants.billing import merchant_payouts_run
 from remarket.orders.services import orderlines_cancel
 
 from ..conftest import ADDRESS_FR, PAY_OK
@@ -201,7 +201,7 @@ def test_random_histories_balance_invoice_and_reconcile(marketplace, history):
                 range(1, invoiced.filter(kind=kind).count() + 1)
             )
         with clock.frozen(dt.datetime(2026, 12, 5, tzinfo=dt.UTC)):
-            payouts_run(period=dt.date(2026, 11, 1))
+            merchant_payouts_run(period=dt.date(2026, 11, 1))
         for currency in ("EUR", "USD"):
             payable = LedgerEntry.objects.filter(account=Account.MERCHANT_PAYABLE, merchant=merchant, currency=currency)
             earned = -(payable.exclude(line=Line.PAYOUT).aggregate(s=Sum("amount_minor"))["s"] or 0)

@@ -36,7 +36,7 @@ def _create(merchant, *skus, market="FR", **fields):
     return variant
 
 
-WRITE = re.compile(r"^\s*(?:WITH\b.*\)\s*)?(UPDATE|INSERT|DELETE)\b", re.S)  # SQLite's bulk_set starts WITH
+WRITE = re.compile(r"^\s*(?:WITH\b.*\)\s*)?(UPDATE|INSERT|DELETE)\b", re.S)  # SQLite's bulk updates start WITH
 
 
 def _writes(queries) -> list[tuple[str, str]]:

@@ -11,8 +11,8 @@ from django.db.models import Sum
 from remarket.checkout.services import Item, checkout_pay, checkout_start
 from remarket.core import clock
 from remarket.ledger.models import LedgerEntry, LedgerTransaction, Payout
-from remarket.ledger.payouts import payouts_run
-from remarket.ledger.services import fees_charge, merchant_balance
+from remarket.ledger.services import merchant_balance
+from remarket.merchants.billing import merchant_fees_charge, merchant_payouts_run
 
 from ..conftest import ADDRESS_FR, PAY_OK, build_marketplace
 from ..factories import ListingFactory, ListingMarketFactory, MerchantFactory
@@ -46,8 +46,8 @@ def test_concurrent_payout_runs_and_fee_charges_pay_and_charge_each_merchant_onc
         try:
             with clock.frozen(dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC)):
                 if i % 2:
-                    return fees_charge()
-                return len(payouts_run(period=dt.date(2026, 11, 1)))
+                    return merchant_fees_charge()
+                return len(merchant_payouts_run(period=dt.date(2026, 11, 1)))
         finally:
             connections.close_all()
 

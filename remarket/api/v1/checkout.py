@@ -3,7 +3,6 @@
 import datetime as dt
 import uuid
 
-from django.db import connection
 from django.utils.translation import gettext as _
 from ninja import Header, Router
 from ninja.errors import AuthenticationError
@@ -21,7 +20,6 @@ from remarket.checkout.cart import (
 )
 from remarket.checkout.limits import Holder
 from remarket.checkout.services import Item, checkout_pay, checkout_start
-from remarket.core.db import fetch_objects, fetch_rows
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.http import client_ip
 from remarket.core.idempotency import idempotent
@@ -29,7 +27,7 @@ from remarket.markets.selectors import market_get, web_channel_get
 from remarket.offers.selectors import offer_get
 from remarket.orders.access import order_access_check
 from remarket.orders.models import Order
-from remarket.payments.models import PaymentIntent
+from remarket.orders.selectors import order_for_customer, order_lines_for_customer
 
 from .auth import TokenAuth, actor_or_anonymous, guest
 from .schemas import Error, Plain
@@ -105,16 +103,6 @@ class CustomerOrderOut(Plain):
     lines: list[CustomerLineOut]
 
 
-# the order's lines and their merchants' names, in one statement written out (every checkout and payment answers
-# with them)
-_LINES_SQL = (
-    "SELECT l.title, l.grade, l.quantity, l.unit_price_minor, l.state, m.name FROM orders_orderline l"
-    " JOIN orders_suborder s ON s.id = l.suborder_id JOIN merchants_merchant m ON m.id = s.merchant_id"
-    " WHERE s.order_id = %s ORDER BY s.id, l.id"
-)
-_LINE_FIELDS = ("title", "grade", "quantity", "unit_price_minor", "state", "merchant")
-
-
 def _customer_order(order: Order, market_code: str | None = None) -> dict:
     """The order as its customer sees it (CustomerOrderOut, which the response is validated against once), as
     JSON values: one query for the lines and their merchants (the order's payment, and its market or the
@@ -127,32 +115,24 @@ def _customer_order(order: Order, market_code: str | None = None) -> dict:
         "total_minor": order.total_minor,
         "payment_status": order.payment.status,
         "created_at": order.created_at.isoformat(),
-        "lines": [dict(zip(_LINE_FIELDS, row)) for row in fetch_rows(_LINES_SQL, [order.pk])],
+        "lines": order_lines_for_customer(order_id=order.pk),
     }
 
 
 def _order(public_id: uuid.UUID, actor: Actor) -> Order:
     """The order with its payment attached and its market's code as `market_code`, if `actor` may open it
     (orders/access.py: a customer's order needs that customer's token; a guest's, its id during the guest link's
-    days): one statement written out (core/db.py `fetch_objects`), on every payment."""
-    key = Order._meta.get_field("public_id").get_db_prep_value(public_id, connection)
-    found = fetch_objects(
-        Order,
-        "t.public_id = %s",
-        [key],
-        related={"payment": (PaymentIntent, "p")},
-        joins="JOIN markets_market m ON m.id = t.market_id JOIN payments_paymentintent p ON p.order_id = t.id",
-        extra={"market_code": "m.code"},
-    )
-    if not found:
+    days)."""
+    order = order_for_customer(public_id=public_id)
+    if order is None:
         raise NotFound("ORDER_NOT_FOUND", _("There is no such order."))
     try:
-        order_access_check(order=found[0], actor=actor, checked_out_here=True)
+        order_access_check(order=order, actor=actor, checked_out_here=True)
     except DomainError as err:
         if err.code == "ORDER_LOGIN_REQUIRED":
             raise AuthenticationError() from None  # the API's 401: send the customer's token
         raise NotFound("ORDER_NOT_FOUND", _("There is no such order.")) from None
-    return found[0]
+    return order
 
 
 @router.post(

@@ -7,8 +7,10 @@ from ninja import Router, Schema
 
 from remarket.accounts.permissions import require
 from remarket.ledger.models import Payout
-from remarket.ledger.payouts import merchant_currencies, payouts_run, period_parse, statement_build
+from remarket.ledger.payouts import merchant_currencies, statement_build
+from remarket.ledger.periods import period_parse
 from remarket.ledger.selectors import finance_by_market
+from remarket.merchants.billing import merchant_payouts_run
 from remarket.merchants.models import Merchant
 
 from .auth import TokenAuth
@@ -141,4 +143,4 @@ def finance(request, first: str, last: str):
 def payouts_make(request, period: str):
     """Pay every merchant for a closed month; merchants already paid for it are skipped, so it can be repeated."""
     require(request.actor, "payout.run")
-    return [_payout_out(p) for p in payouts_run(period=period_parse(period))]
+    return [_payout_out(p) for p in merchant_payouts_run(period=period_parse(period))]

@@ -8,7 +8,8 @@ from django.shortcuts import render
 from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.ledger.models import Payout
-from remarket.ledger.payouts import merchant_currencies, merchant_zone, period_parse, statement_build
+from remarket.ledger.payouts import merchant_currencies, statement_build
+from remarket.ledger.periods import merchant_zone, period_parse
 from remarket.merchants.models import Merchant
 from remarket.web.common import requires
 from remarket.web.finance import STATEMENT_HEADER, csv_response, period_refused, statement_rows

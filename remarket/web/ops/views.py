@@ -12,7 +12,8 @@ from remarket.core.money import to_major
 from remarket.impact.calc import factors
 from remarket.ledger.calc import take_rate_bp
 from remarket.ledger.models import Payout
-from remarket.ledger.payouts import ledger_journal, payout_lines, period_bounds, period_parse
+from remarket.ledger.payouts import ledger_journal, payout_lines
+from remarket.ledger.periods import period_bounds, period_parse
 from remarket.ledger.selectors import fees_by_month, finance_by_market
 from remarket.merchants.models import Merchant, MerchantMetrics
 from remarket.merchants.services import merchant_status_set

@@ -6,8 +6,8 @@ from tqdm import tqdm
 from remarket.core.errors import DomainError
 from remarket.core.money import fmt
 from remarket.ledger.models import Payout
-from remarket.ledger.payouts import payouts_run, period_bounds, period_parse
-from remarket.ledger.services import fees_charge
+from remarket.ledger.periods import period_bounds, period_parse
+from remarket.merchants.billing import merchant_fees_charge, merchant_payouts_run
 
 
 class Command(BaseCommand):
@@ -28,9 +28,9 @@ class Command(BaseCommand):
             month = period_parse(period)
             if with_fees:
                 start, _ = period_bounds(month, dt.UTC)
-                self.stdout.write(f"{fees_charge(now=start + dt.timedelta(days=1))} subscription fees charged")
+                self.stdout.write(f"{merchant_fees_charge(now=start + dt.timedelta(days=1))} subscription fees charged")
             with tqdm(desc=f"payouts {month:%Y-%m}", unit="merchant", disable=options["verbosity"] == 0) as bar:
-                made = payouts_run(period=month, progress=bar.update)
+                made = merchant_payouts_run(period=month, progress=bar.update)
         except DomainError as err:
             raise CommandError(f"{err.code}: {err.message}") from None
         paid = [p for p in made if p.amount_minor]
