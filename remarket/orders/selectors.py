@@ -7,7 +7,7 @@ from remarket.accounts.models import Role
 from remarket.accounts.permissions import Actor, require
 from remarket.core.errors import NotFound
 
-from .models import SubOrder
+from .models import OrderLine, SubOrder
 
 if TYPE_CHECKING:
     from remarket.merchants.quality import Rates
@@ -84,3 +84,12 @@ def merchant_fulfilment_rates(*, merchant_id: int, since, now) -> "Rates":
         cancellation_rate_bp=rate_bp(lines["cancelled"], lines["paid"]),
         late_shipment_rate_bp=rate_bp(late_count, to_ship),
     )
+
+
+def orderline_for_actor(*, actor: Actor, orderline_id: int) -> OrderLine:
+    """One line of the merchant's sub-orders, or 404 — also when it exists but belongs to someone else."""
+    mine = suborders_for_merchant(actor=actor).values("pk")
+    line = OrderLine.objects.filter(pk=orderline_id, suborder__in=mine).first()
+    if line is None:
+        raise NotFound("ORDER_LINE_NOT_FOUND", _("There is no orderline %(id)s among yours.") % {"id": orderline_id})
+    return line
