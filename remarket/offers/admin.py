@@ -3,13 +3,27 @@ from django.contrib import admin
 from .models import Listing, ListingMarket, LocationStock
 
 
-class TermsInline(admin.TabularInline):
+class ReadOnlyMixin:
+    """Shown, never written here: listing writes go through `listings_apply` (which keeps the best offers
+    current and the feed rules whole) and store stock through its explicit movements (offers/stock.py)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TermsInline(ReadOnlyMixin, admin.TabularInline):
     model = ListingMarket
     extra = 0
 
 
 @admin.register(Listing)
-class ListingAdmin(admin.ModelAdmin):
+class ListingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("sku", "merchant", "variant", "grade", "quantity")
     list_filter = ("grade",)
     search_fields = ("sku",)
@@ -18,6 +32,6 @@ class ListingAdmin(admin.ModelAdmin):
 
 
 @admin.register(LocationStock)
-class LocationStockAdmin(admin.ModelAdmin):
+class LocationStockAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("location", "listing", "available")
     raw_id_fields = ("location", "listing")
