@@ -66,3 +66,8 @@ def market_for_visitor(*, accept_language: str, remembered: str = "") -> Market 
         chosen = next((code for code, _c, lang in sites if lang.split("-")[0].lower() == language), "")
     chosen = chosen or (sites[0][0] if sites else "")
     return market_get(code=chosen) if chosen else None
+
+
+def market_find(*, code: str) -> Market | None:
+    """A market by its code, read from the database (None when there is none)."""
+    return Market.objects.filter(code=code).first()

@@ -1,7 +1,10 @@
+import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from remarket.catalog.grades import ORDER
@@ -10,7 +13,7 @@ from remarket.core.errors import NotFound
 from remarket.markets.models import Market
 
 from .best import SELLABLE, winner_key, winner_order_sql
-from .models import ListingMarket
+from .models import FeedTask, Listing, ListingMarket, ShippingOption
 
 
 @dataclass(frozen=True)
@@ -273,3 +276,79 @@ def offer_get(*, listing_id: int, market: Market) -> ListingMarket:
     if term is None:
         raise NotFound("OFFER_NOT_FOUND", f"There is no offer {listing_id} in {market.code}.")
     return term
+
+
+# ---- a merchant's own listings (the seller interfaces: /ws/, /api/v1, the back office) --------------------------
+
+
+def listing_for_merchant(
+    *, merchant_id: int, pk: int | None = None, public_id: uuid.UUID | None = None, sku: str | None = None
+) -> Listing:
+    """One of the merchant's listings by id, UUID or SKU (any case), with its variant and model; someone else's
+    is "not found", so its existence does not leak."""
+    key = {"pk": pk} if pk is not None else {"public_id": public_id} if public_id is not None else {"sku__iexact": sku}
+    listing = Listing.objects.select_related("variant__model").filter(merchant_id=merchant_id, **key).first()
+    if listing is None:
+        raise NotFound("OFFER_NOT_FOUND", "There is no such listing among yours.")
+    return listing
+
+
+def listings_for_merchant(
+    *,
+    merchant_id: int,
+    online_in: Market | None = None,
+    online: bool | None = None,
+    none: bool = False,
+    min_quantity: int | None = None,
+    max_quantity: int | None = None,
+) -> QuerySet[Listing]:
+    """The merchant's listings by id, with variant and model: published in `online_in` (`online` True) or not
+    (False), with at least / at most so many units; `none`: a filter nothing matches."""
+    listings = Listing.objects.filter(merchant_id=merchant_id)
+    if none:
+        listings = listings.none()
+    elif online is not None:
+        published = Exists(ListingMarket.objects.filter(listing=OuterRef("pk"), market=online_in, published=True))
+        listings = listings.filter(published if online else ~published)
+    if min_quantity is not None:
+        listings = listings.filter(quantity__gte=min_quantity)
+    if max_quantity is not None:
+        listings = listings.filter(quantity__lte=max_quantity)
+    return listings.select_related("variant__model").order_by("pk")
+
+
+def listings_terms_shipping(
+    *, listings: list[Listing], market: Market
+) -> tuple[dict[int, ListingMarket], dict[int, list[ShippingOption]]]:
+    """The listings' terms in `market` and their shipping options in every market (by market code, carrier), by
+    listing id: two queries whatever the number of listings."""
+    terms = {t.listing_id: t for t in ListingMarket.objects.filter(listing__in=listings, market=market)}
+    shippings: dict[int, list[ShippingOption]] = defaultdict(list)
+    for option in (
+        ShippingOption.objects.filter(terms__listing__in=listings)
+        .select_related("terms__market")
+        .order_by("terms__market__code", "carrier")
+    ):
+        shippings[option.terms.listing_id].append(option)
+    return terms, shippings
+
+
+def listing_terms(*, listing_id: int) -> list[ListingMarket]:
+    """A listing's terms in every market it has them in, by market code."""
+    return list(ListingMarket.objects.filter(listing_id=listing_id).select_related("market").order_by("market__code"))
+
+
+def terms_online(*, merchant_id: int, market: Market) -> QuerySet[ListingMarket]:
+    """The merchant's terms published in `market` with units to sell, with their listing, by listing id."""
+    return (
+        ListingMarket.objects.filter(
+            listing__merchant_id=merchant_id, market=market, published=True, listing__quantity__gt=0
+        )
+        .select_related("listing")
+        .order_by("listing_id")
+    )
+
+
+def feed_task_for_merchant(*, merchant_id: int, task_id: int) -> FeedTask | None:
+    """One of the merchant's feed tasks, without its payload."""
+    return FeedTask.objects.filter(pk=task_id, merchant_id=merchant_id).defer("payload").first()

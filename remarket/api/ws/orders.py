@@ -12,18 +12,16 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 import phonenumbers
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
 
 from remarket.catalog.grades import line_condition
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.idempotency import idempotent
-from remarket.ledger.models import LedgerTransaction
 from remarket.markets.tax import Scheme
 from remarket.merchants.quality import LATE_AFTER_DAYS
 from remarket.orders.models import OrderLine, SubOrder
-from remarket.orders.selectors import suborders_for_merchant
+from remarket.orders.selectors import suborders_count, suborders_for_fulfilment
 from remarket.orders.services import Fulfilment, fulfilment_check, orderline_serials_record, suborder_fulfil
 from remarket.orders.states import OrderState
 
@@ -203,7 +201,7 @@ def orderline_public(line: OrderLine, sub: SubOrder, *, shipping_minor: int) -> 
 
 
 def order_public(sub: SubOrder) -> dict:
-    """`Order` for a sub-order read through `orders_query` (lines, listing, shipment and payment date loaded)."""
+    """`Order` for a sub-order read through `suborders_for_fulfilment` (lines, listing, shipment, payment date)."""
     order = sub.order
     currency = order.currency
     shipment = getattr(sub, "shipment", None)
@@ -248,20 +246,8 @@ def order_public(sub: SubOrder) -> dict:
     return body
 
 
-def orders_query(call: Call) -> QuerySet[SubOrder]:
-    """The caller's sub-orders with all `order_public` reads: one query per page, plus one for the lines."""
-    paid_at = LedgerTransaction.objects.filter(kind="sale", suborder=OuterRef("pk")).values("at")[:1]
-    lines = OrderLine.objects.select_related("listing__variant__model").order_by("pk")
-    return (
-        suborders_for_merchant(actor=call.actor)
-        .select_related("shipment")
-        .annotate(paid_at=Subquery(paid_at))
-        .prefetch_related(Prefetch("lines", queryset=lines))
-    )
-
-
 def _order_of(call: Call, order_id: int) -> SubOrder:
-    sub = orders_query(call).filter(pk=order_id).first()
+    sub = suborders_for_fulfilment(actor=call.actor, suborder_id=order_id).first()
     if sub is None:
         raise NotFound("ORDER_NOT_FOUND", f"There is no order {order_id} among yours.")
     return sub
@@ -288,16 +274,13 @@ def _state_filter(request) -> int | None:
     return int(raw)
 
 
-def _list_filters(request) -> tuple[dict, dict]:
-    """(filter, exclude) lookups of the list's query parameters."""
-    lookups: dict = {}
-    state = _state_filter(request)
-    if state is not None:
-        lookups["state"] = state
-    for name, column in (("date_creation", "created_at"), ("date_modification", "modified_at")):
+def _list_filters(request) -> dict:
+    """The `suborders_for_fulfilment` filters of the list's query parameters."""
+    filters: dict = {"state": _state_filter(request), "hidden_states": HIDDEN_BY_DEFAULT}
+    for name, argument in (("date_creation", "created_from"), ("date_modification", "modified_from")):
         raw = request.GET.get(name, "")
         if raw.strip():
-            lookups[f"{column}__gte"] = instant(raw, name)[0]
+            filters[argument] = instant(raw, name)[0]
     country = request.GET.get("country_code", "").strip().lower()
     if country:
         if country not in LOCALES:
@@ -306,18 +289,18 @@ def _list_filters(request) -> tuple[dict, dict]:
                 f"country_code={country!r} is not one of the contract's codes (fr-fr, en-us...).",
                 {"field": "country_code"},
             )
-        lookups["order__market__code"] = LOCALES[country]
-    return lookups, ({} if state is not None else {"state__in": HIDDEN_BY_DEFAULT})
+        filters["market_code"] = LOCALES[country]
+    return filters
 
 
 def orders_list(request, call: Call):
     """Filters: `state` (else every state but 0 and 8), `date_creation` / `date_modification` (created / modified
     at or after), `country_code` (the order's market); newest first. Four queries whatever the page size: token,
     count, page, lines."""
-    lookups, hidden = _list_filters(request)
+    filters = _list_filters(request)
     page = page_of(request)
-    count = suborders_for_merchant(actor=call.actor).filter(**lookups).exclude(**hidden).count()
-    rows = list(page.slice(orders_query(call).filter(**lookups).exclude(**hidden))) if count else []
+    count = suborders_count(actor=call.actor, **filters)
+    rows = list(page.slice(suborders_for_fulfilment(actor=call.actor, **filters))) if count else []
     return page_body(request, page, count, [order_public(sub) for sub in rows])
 
 
