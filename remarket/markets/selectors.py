@@ -1,4 +1,4 @@
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from remarket.core.errors import NotFound
 from remarket.core.kept import Kept
@@ -71,3 +71,11 @@ def market_for_visitor(*, accept_language: str, remembered: str = "") -> Market 
 def market_find(*, code: str) -> Market | None:
     """A market by its code, read from the database (None when there is none)."""
     return Market.objects.filter(code=code).first()
+
+
+def markets_by_code() -> QuerySet[Market]:
+    return Market.objects.order_by("code")
+
+
+def market_codes() -> QuerySet[str]:
+    return Market.objects.order_by("code").values_list("code", flat=True)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Min, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from remarket.catalog.grades import ORDER
@@ -352,3 +352,71 @@ def terms_online(*, merchant_id: int, market: Market) -> QuerySet[ListingMarket]
 def feed_task_for_merchant(*, merchant_id: int, task_id: int) -> FeedTask | None:
     """One of the merchant's feed tasks, without its payload."""
     return FeedTask.objects.filter(pk=task_id, merchant_id=merchant_id).defer("payload").first()
+
+
+def listings_with_terms(*, merchant_id: int, offset: int, limit: int) -> list[Listing]:
+    """A page of the merchant's listings by id, with their terms and the terms' markets: two queries."""
+    return list(
+        Listing.objects.filter(merchant_id=merchant_id)
+        .prefetch_related("terms__market")
+        .order_by("id")[offset : offset + limit]
+    )
+
+
+def merchant_listing_public_ids(*, merchant_id: int, public_ids: list) -> set[str]:
+    """Which of these listing UUIDs are the merchant's own (as text)."""
+    return {
+        str(p)
+        for p in Listing.objects.filter(merchant_id=merchant_id, public_id__in=public_ids).values_list(
+            "public_id", flat=True
+        )
+    }
+
+
+def terms_for_merchant(*, merchant_id: int) -> QuerySet[ListingMarket]:
+    """The merchant's terms in every market with listing, variant, model, merchant and market, by listing and
+    market (a page is read in one query)."""
+    return (
+        ListingMarket.objects.filter(listing__merchant_id=merchant_id)
+        .select_related("listing__variant__model", "listing__merchant", "market")
+        .order_by("listing_id", "market_id")
+    )
+
+
+def terms_of_merchant_get(*, merchant_id: int, terms_id: int) -> ListingMarket | None:
+    """One of the merchant's terms with its listing and market; None when it is someone else's or none."""
+    return (
+        ListingMarket.objects.select_related("listing", "market")
+        .filter(pk=terms_id, listing__merchant_id=merchant_id)
+        .first()
+    )
+
+
+def feed_task_of_merchant_get(*, merchant_id: int, task_id: int) -> FeedTask | None:
+    """One of the merchant's feed tasks, whole."""
+    return FeedTask.objects.filter(pk=task_id, merchant_id=merchant_id).first()
+
+
+def lowest_prices_by_model(*, market: Market) -> dict[int, int]:
+    """Product model id → the lowest price on sale in `market`: one grouped query."""
+    return dict(
+        ListingMarket.objects.on_sale()
+        .filter(market=market)
+        .values_list("listing__variant__model")
+        .annotate(p=Min("price_minor"))
+        .order_by()
+    )
+
+
+def terms_in_market(*, market: Market, listing_ids: list[int]) -> dict[int, ListingMarket]:
+    """Listing id → its terms in `market`, with listing, variant, model and merchant: one query."""
+    return {
+        t.listing_id: t
+        for t in ListingMarket.objects.select_related("listing__variant__model", "listing__merchant").filter(
+            market=market, listing_id__in=listing_ids
+        )
+    }
+
+
+def offer_published(*, market: Market, listing_id: int) -> bool:
+    return ListingMarket.objects.filter(market=market, listing_id=listing_id, published=True).exists()

@@ -9,7 +9,7 @@ from remarket.accounts.permissions import Actor, require
 from remarket.core.errors import NotFound
 from remarket.ledger.models import LedgerTransaction
 
-from .models import OrderLine, Shipment, SubOrder
+from .models import Order, OrderLine, Shipment, SubOrder
 
 if TYPE_CHECKING:
     from remarket.merchants.quality import Rates
@@ -205,3 +205,25 @@ def shipments_for_merchant(
         .order_by("-shipped_at", "-pk")
         .filter(where)
     )
+
+
+def suborders_with_lines(*, actor: Actor, state: int | None = None) -> QuerySet[SubOrder]:
+    """`suborders_for_merchant` with each sub-order's shipment and lines: one query per page, plus one."""
+    return suborders_for_merchant(actor=actor, state=state).select_related("shipment").prefetch_related("lines")
+
+
+def suborders_page_with_lines(*, actor: Actor, state: int | None = None) -> QuerySet[SubOrder]:
+    """`suborders_for_merchant` with each sub-order's lines (for a paginated list)."""
+    return suborders_for_merchant(actor=actor, state=state).prefetch_related("lines")
+
+
+def orders_of_customer(*, customer_id: int, last: int = 50) -> QuerySet[Order]:
+    """A customer's latest orders with market and payment, newest first."""
+    return (
+        Order.objects.filter(customer_id=customer_id).select_related("market", "payment").order_by("-created_at")[:last]
+    )
+
+
+def orders_at_location(*, location_id: int, last: int = 10) -> QuerySet[Order]:
+    """A store's latest orders with their payment, newest first."""
+    return Order.objects.filter(location_id=location_id).select_related("payment").order_by("-created_at")[:last]

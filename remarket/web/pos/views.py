@@ -7,13 +7,13 @@ from django.views.decorators.http import require_POST
 from remarket.checkout.limits import max_line_quantity
 from remarket.checkout.pos import pos_location, pos_sell, pos_stock
 from remarket.core.errors import DomainError
-from remarket.orders.models import Order
+from remarket.orders.selectors import orders_at_location
 from remarket.web.common import render_error, requires
 
 
 def _context(request) -> dict:
     location = pos_location(actor=request.actor)
-    recent = Order.objects.filter(location=location).select_related("payment").order_by("-created_at")[:10]
+    recent = orders_at_location(location_id=location.pk)
     # each rendering of the form is one sale: sent twice, it still makes one
     return {
         "location": location,
