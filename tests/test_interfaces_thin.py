@@ -34,6 +34,7 @@ QUERYSET_METHODS = {
     "using",
 }
 EXPRESSIONS = {"Q", "F", "OuterRef", "Subquery", "Exists", "Prefetch", "Count", "Sum", "Max", "Min", "Avg", "Value"}
+SHORTCUTS = {"get_object_or_404", "get_list_or_404"}  # a query on a model class
 ALLOWED = {
     # api/v1/checkout.py: its SQL is being moved out as a separate piece of work
     "api/v1/checkout.py",
@@ -55,6 +56,9 @@ def _findings(path: Path, root: Path = ROOT) -> list[str]:
             names = {alias.name for alias in node.names}
             for name in sorted(names & (EXPRESSIONS | {"connection", "connections"})):
                 found.append(f"{where} import {name}")
+        elif isinstance(node, ast.ImportFrom) and node.module == "django.shortcuts":
+            for name in sorted({alias.name for alias in node.names} & SHORTCUTS):
+                found.append(f"{where} import {name}")
     return found
 
 
@@ -71,10 +75,11 @@ def test_the_walk_finds_what_it_looks_for(tmp_path):
     module = tmp_path / "view.py"
     module.write_text(
         "from django.db.models import OuterRef, QuerySet\n"
+        "from django.shortcuts import get_object_or_404, render\n"
         "from remarket.offers.models import Listing\n"
         "def view(request, rows):\n"
         "    rows.values()\n"  # a dict's: not a query
         "    return Listing.objects.all(), listings_for(merchant=1).filter(sku='A').values('pk')\n"
     )
     findings = sorted(f.split(" ", 1)[1] for f in _findings(module, tmp_path))
-    assert findings == [".filter()", ".objects", ".values()", "import OuterRef"]
+    assert findings == [".filter()", ".objects", ".values()", "import OuterRef", "import get_object_or_404"]
