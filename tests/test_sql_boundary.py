@@ -32,7 +32,7 @@ SQL_MODULES: dict[str, tuple[str, ...]] = {
     "remarket/search/services.py": ("search", "offers", "catalog", "merchants"),  # the index's refresh
     "remarket/demo/build.py": (),  # SQLite's cache size and ANALYZE for the demo's bulk build
     # being moved into an offers service (issue 12): remove once the CLI holds no SQL
-    "remarket/cli/management/commands/listings_import.py": ("offers",),
+    "remarket/offers/imports.py": ("offers",),
 }
 
 CURSOR_METHODS = {"cursor", "execute", "executemany", "executescript", "raw", "extra"}

@@ -1,3 +1,4 @@
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from remarket.core.errors import NotFound
@@ -38,3 +39,28 @@ def category_commission_bp(*, category_id: int | None) -> int | None:
 def category_rates_forget() -> None:
     """Drop the kept category rates: this process sees a change at once, the others within a minute."""
     _kept_category_rates.forget()
+
+
+def category_rows() -> list[tuple[int, int | None, str]]:
+    """Every category as (id, parent id, name), by name: what a tree is built from, in one query."""
+    return list(Category.objects.order_by("name", "pk").values_list("pk", "parent_id", "name"))
+
+
+def categories_by_id() -> QuerySet[Category]:
+    return Category.objects.order_by("id")
+
+
+def categories_by_name() -> QuerySet[Category]:
+    return Category.objects.order_by("name")
+
+
+def product_models(*, category_slug: str | None = None, by_category: bool = False) -> QuerySet[ProductModel]:
+    """Product models with their category, by brand and name (within each category first, `by_category`)."""
+    order = ("category_id", "brand", "name") if by_category else ("brand", "name")
+    qs = ProductModel.objects.select_related("category").order_by(*order)
+    return qs if category_slug is None else qs.filter(category__slug=category_slug)
+
+
+def product_model_row(*, pk: int) -> dict | None:
+    """One product model's id, slug and name as a dict: one indexed primary-key select."""
+    return ProductModel.objects.filter(pk=pk).values("id", "slug", "name").first()

@@ -3,14 +3,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from remarket.core import clock
 from remarket.markets.models import Market
 
 from .calc import take_rate_bp
-from .models import Account, FinanceMonth, LedgerEntry, Line
+from .models import Account, FinanceMonth, LedgerEntry, Line, Payout
 from .periods import period_bounds
 
 
@@ -117,3 +117,27 @@ def fees_by_month(*, first: dt.date, last: dt.date) -> dict[tuple[dt.date, str],
         .annotate(s=Sum("amount_minor"))
         .order_by()
     }
+
+
+def payout_find(*, merchant_id: int, currency: str, period: dt.date) -> Payout | None:
+    return Payout.objects.filter(merchant_id=merchant_id, currency=currency, period=period).first()
+
+
+def payouts_for_merchant(*, merchant_id: int, currency: str | None = None) -> list[Payout]:
+    """The merchant's payouts, latest period first (in one currency if given)."""
+    qs = Payout.objects.filter(merchant_id=merchant_id)
+    return list((qs if currency is None else qs.filter(currency=currency)).order_by("-period"))
+
+
+def payouts_by_month(*, first: dt.date, last: dt.date) -> QuerySet:
+    """Per period and currency from `first` to `last`: how many payouts (`n`) and their sum (`paid`), latest first."""
+    return (
+        Payout.objects.filter(period__gte=first, period__lte=last)
+        .values("period", "currency")
+        .annotate(n=Count("pk"), paid=Sum("amount_minor"))
+        .order_by("-period", "currency")
+    )
+
+
+def payouts_count(*, period: dt.date) -> int:
+    return Payout.objects.filter(period=period).count()

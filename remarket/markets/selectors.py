@@ -1,6 +1,6 @@
 import re
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from remarket.core.errors import NotFound
 from remarket.core.kept import Kept
@@ -103,3 +103,16 @@ def locations_filtered(*, partner_id: int | None = None, active: bool | None = N
     if service in Location.Service.values:
         found = found.filter(**{f"service_{service}": True})
     return found
+
+
+def market_find(*, code: str) -> Market | None:
+    """A market by its code, read from the database (None when there is none)."""
+    return Market.objects.filter(code=code).first()
+
+
+def markets_by_code() -> QuerySet[Market]:
+    return Market.objects.order_by("code")
+
+
+def market_codes() -> QuerySet[str]:
+    return Market.objects.order_by("code").values_list("code", flat=True)

@@ -1,8 +1,11 @@
+import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Exists, Min, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from remarket.catalog.grades import ORDER
@@ -12,7 +15,7 @@ from remarket.core.errors import NotFound
 from remarket.markets.models import Market
 
 from .best import SELLABLE, winner_key, winner_order_sql
-from .models import ListingMarket
+from .models import FeedTask, Listing, ListingMarket, ShippingOption
 
 
 @dataclass(frozen=True)
@@ -330,3 +333,147 @@ def offers_on_sale(*, market_id: int, listing_ids: list[int]) -> dict[int, tuple
         if carrier is not None:
             offer[1].append((carrier, price, delay))
     return found
+
+
+# ---- a merchant's own listings (the seller interfaces: /ws/, /api/v1, the back office) --------------------------
+
+
+def listing_for_merchant(
+    *, merchant_id: int, pk: int | None = None, public_id: uuid.UUID | None = None, sku: str | None = None
+) -> Listing:
+    """One of the merchant's listings by id, UUID or SKU (any case), with its variant and model; someone else's
+    is "not found", so its existence does not leak."""
+    key = {"pk": pk} if pk is not None else {"public_id": public_id} if public_id is not None else {"sku__iexact": sku}
+    listing = Listing.objects.select_related("variant__model").filter(merchant_id=merchant_id, **key).first()
+    if listing is None:
+        raise NotFound("OFFER_NOT_FOUND", "There is no such listing among yours.")
+    return listing
+
+
+def listings_for_merchant(
+    *,
+    merchant_id: int,
+    online_in: Market | None = None,
+    online: bool | None = None,
+    none: bool = False,
+    min_quantity: int | None = None,
+    max_quantity: int | None = None,
+) -> QuerySet[Listing]:
+    """The merchant's listings by id, with variant and model: published in `online_in` (`online` True) or not
+    (False), with at least / at most so many units; `none`: a filter nothing matches."""
+    listings = Listing.objects.filter(merchant_id=merchant_id)
+    if none:
+        listings = listings.none()
+    elif online is not None:
+        published = Exists(ListingMarket.objects.filter(listing=OuterRef("pk"), market=online_in, published=True))
+        listings = listings.filter(published if online else ~published)
+    if min_quantity is not None:
+        listings = listings.filter(quantity__gte=min_quantity)
+    if max_quantity is not None:
+        listings = listings.filter(quantity__lte=max_quantity)
+    return listings.select_related("variant__model").order_by("pk")
+
+
+def listings_terms_shipping(
+    *, listings: list[Listing], market: Market
+) -> tuple[dict[int, ListingMarket], dict[int, list[ShippingOption]]]:
+    """The listings' terms in `market` and their shipping options in every market (by market code, carrier), by
+    listing id: two queries whatever the number of listings."""
+    terms = {t.listing_id: t for t in ListingMarket.objects.filter(listing__in=listings, market=market)}
+    shippings: dict[int, list[ShippingOption]] = defaultdict(list)
+    for option in (
+        ShippingOption.objects.filter(terms__listing__in=listings)
+        .select_related("terms__market")
+        .order_by("terms__market__code", "carrier")
+    ):
+        shippings[option.terms.listing_id].append(option)
+    return terms, shippings
+
+
+def listing_terms(*, listing_id: int) -> list[ListingMarket]:
+    """A listing's terms in every market it has them in, by market code."""
+    return list(ListingMarket.objects.filter(listing_id=listing_id).select_related("market").order_by("market__code"))
+
+
+def terms_online(*, merchant_id: int, market: Market) -> QuerySet[ListingMarket]:
+    """The merchant's terms published in `market` with units to sell, with their listing, by listing id."""
+    return (
+        ListingMarket.objects.filter(
+            listing__merchant_id=merchant_id, market=market, published=True, listing__quantity__gt=0
+        )
+        .select_related("listing")
+        .order_by("listing_id")
+    )
+
+
+def feed_task_for_merchant(*, merchant_id: int, task_id: int) -> FeedTask | None:
+    """One of the merchant's feed tasks, without its payload."""
+    return FeedTask.objects.filter(pk=task_id, merchant_id=merchant_id).defer("payload").first()
+
+
+def listings_with_terms(*, merchant_id: int, offset: int, limit: int) -> list[Listing]:
+    """A page of the merchant's listings by id, with their terms and the terms' markets: two queries."""
+    return list(
+        Listing.objects.filter(merchant_id=merchant_id)
+        .prefetch_related("terms__market")
+        .order_by("id")[offset : offset + limit]
+    )
+
+
+def merchant_listing_public_ids(*, merchant_id: int, public_ids: list) -> set[str]:
+    """Which of these listing UUIDs are the merchant's own (as text)."""
+    return {
+        str(p)
+        for p in Listing.objects.filter(merchant_id=merchant_id, public_id__in=public_ids).values_list(
+            "public_id", flat=True
+        )
+    }
+
+
+def terms_for_merchant(*, merchant_id: int) -> QuerySet[ListingMarket]:
+    """The merchant's terms in every market with listing, variant, model, merchant and market, by listing and
+    market (a page is read in one query)."""
+    return (
+        ListingMarket.objects.filter(listing__merchant_id=merchant_id)
+        .select_related("listing__variant__model", "listing__merchant", "market")
+        .order_by("listing_id", "market_id")
+    )
+
+
+def terms_of_merchant_get(*, merchant_id: int, terms_id: int) -> ListingMarket | None:
+    """One of the merchant's terms with its listing and market; None when it is someone else's or none."""
+    return (
+        ListingMarket.objects.select_related("listing", "market")
+        .filter(pk=terms_id, listing__merchant_id=merchant_id)
+        .first()
+    )
+
+
+def feed_task_of_merchant_get(*, merchant_id: int, task_id: int) -> FeedTask | None:
+    """One of the merchant's feed tasks, whole."""
+    return FeedTask.objects.filter(pk=task_id, merchant_id=merchant_id).first()
+
+
+def lowest_prices_by_model(*, market: Market) -> dict[int, int]:
+    """Product model id → the lowest price on sale in `market`: one grouped query."""
+    return dict(
+        ListingMarket.objects.on_sale()
+        .filter(market=market)
+        .values_list("listing__variant__model")
+        .annotate(p=Min("price_minor"))
+        .order_by()
+    )
+
+
+def terms_in_market(*, market: Market, listing_ids: list[int]) -> dict[int, ListingMarket]:
+    """Listing id → its terms in `market`, with listing, variant, model and merchant: one query."""
+    return {
+        t.listing_id: t
+        for t in ListingMarket.objects.select_related("listing__variant__model", "listing__merchant").filter(
+            market=market, listing_id__in=listing_ids
+        )
+    }
+
+
+def offer_published(*, market: Market, listing_id: int) -> bool:
+    return ListingMarket.objects.filter(market=market, listing_id=listing_id, published=True).exists()

@@ -337,118 +337,72 @@ class _Chunk:
         self.outcome: dict[str, str] = {}  # sku key → created / updated / unchanged
 
     def apply(self, p: _Parsed, now) -> None:
+        """One row: every check first (nothing changes when one refuses the row), then the changes in memory.
+        The common steps are inlined where a call per row would cost more than the step (million-row imports)."""
         key = p.sku.lower()
         listing = self.listings.get(key) or self.new_listings.get(key)
         if listing is None:
-            if p.variant_id not in self.variants:
-                raise DomainError("OFFER_VARIANT_UNKNOWN", f"SKU {p.sku}: unknown product variant {p.variant_id!r}.")
-            if p.grade is None or p.price_minor is None or p.quantity is None:
-                raise DomainError(
-                    "OFFER_FIELDS_MISSING", f"SKU {p.sku} is new: it needs a variant, a grade, a price and a quantity."
-                )
-            listing = Listing(
-                merchant=self.merchant,
-                variant_id=p.variant_id,
-                grade=p.grade,
-                sku=p.sku,
-                quantity=0,
-                warranty_months=12,
-                vat_scheme="standard",
-                purchase_price_minor=None,
-                purchase_currency="",
-                updated_at=now,
-            )
-        elif p.grade is not None and p.grade != listing.grade:
-            raise DomainError(
-                "OFFER_GRADE_CHANGED", f"SKU {p.sku} is graded {listing.grade}; a new grade needs a new SKU."
-            )
-        elif p.variant_id is not None and p.variant_id != listing.variant_id:
-            raise DomainError(
-                "OFFER_VARIANT_CHANGED", f"SKU {p.sku} sells another variant; a new variant needs a new SKU."
-            )
-
-        term = (self.terms.get((listing.pk, p.market.pk)) if listing.pk else None) or self.new_terms.get(
-            (key, p.market.pk)
-        )
-        price = p.price_minor if p.price_minor is not None else (term.price_minor if term else None)
-        if price is None:
-            raise DomainError("OFFER_PRICE_MISSING", f"SKU {p.sku} has no price in {p.market.code} yet.")
-        low = p.min_minor if p.min_minor is not None else (term.min_price_minor if term else None)
-        high = p.max_minor if p.max_minor is not None else (term.max_price_minor if term else None)
-        if low is not None and price < low:
-            raise DomainError("OFFER_PRICE_BELOW_MIN", f"SKU {p.sku}: the price is below its min price.")
-        if high is not None and price > high:
-            raise DomainError("OFFER_PRICE_ABOVE_MAX", f"SKU {p.sku}: the price is above its max price.")
-
-        scheme = p.vat_scheme or listing.vat_scheme
-        purchase = p.purchase_minor if p.purchase_minor is not None else listing.purchase_price_minor
-        purchase_currency = p.market.currency if p.purchase_minor is not None else listing.purchase_currency
-        if scheme == "margin":
-            if purchase is None:
-                raise DomainError(
-                    "OFFER_PURCHASE_PRICE_REQUIRED", f"SKU {p.sku}: the margin scheme needs the unit's purchase price."
-                )
-            if purchase_currency == p.market.currency and purchase > price:
-                raise DomainError(
-                    "OFFER_MARGIN_NEGATIVE",
-                    f"SKU {p.sku}: the purchase price is above the selling "
-                    "price; the margin scheme needs a margin (or use standard VAT).",
-                )
-
+            listing = self._listing_new(p, now)
+        elif p.grade is not None or p.variant_id is not None:
+            _identity_check(p, listing)
+        term = self._term_of(listing, key, p.market.pk)
+        price, low, high = _price_bounds(p, term)
+        if (p.vat_scheme or listing.vat_scheme) == "margin":
+            _margin_check(p, listing, price)
         # every check passed: change the objects
         if listing.pk is None:
             self.new_listings[key] = listing
             self.outcome[key] = "created"
-        # Field by field rather than through a dict of fields: this runs once per row of million-row imports.
-        changed = set()
-        if p.quantity is not None and listing.quantity != p.quantity:
-            listing.quantity = p.quantity
-            changed.add("quantity")
-        if p.warranty is not None and listing.warranty_months != p.warranty:
-            listing.warranty_months = p.warranty
-            changed.add("warranty_months")
-        if p.comment is not None and listing.comment != p.comment:
-            listing.comment = p.comment
-            changed.add("comment")
-        if p.vat_scheme is not None and listing.vat_scheme != p.vat_scheme:
-            listing.vat_scheme = p.vat_scheme
-            changed.add("vat_scheme")
-        if p.purchase_minor is not None:
-            if listing.purchase_price_minor != p.purchase_minor:
-                listing.purchase_price_minor = p.purchase_minor
-                changed.add("purchase_price_minor")
-            if listing.purchase_currency != p.market.currency:
-                listing.purchase_currency = p.market.currency
-                changed.add("purchase_currency")
+        changed = _listing_change(listing, p)
         if term is None:
-            term = ListingMarket(market=p.market, currency=p.market.currency, price_minor=price, published=True)
-            if listing.pk:
-                term.listing_id = listing.pk
-            else:
-                term.listing = listing  # its id is known once the new listing is written
-            self.new_terms[(key, p.market.pk)] = term
-            if listing.pk:
-                self.outcome.setdefault(key, "updated")
-        term_changed = set()
-        if term.price_minor != price:
-            term.price_minor = price
-            term_changed.add("price_minor")
-        if term.min_price_minor != low:  # min and max are kept or cleared as computed above
-            term.min_price_minor = low
-            term_changed.add("min_price_minor")
-        if term.max_price_minor != high:
-            term.max_price_minor = high
-            term_changed.add("max_price_minor")
-        if p.published is not None and term.published != p.published:
-            term.published = p.published
-            term_changed.add("published")
-        if p.auto_reprice is not None and term.auto_reprice != p.auto_reprice:
-            term.auto_reprice = p.auto_reprice
-            term_changed.add("auto_reprice")
-        shipping_key = term.pk or (key, p.market.pk)
-        if p.shipping is not None and sorted(p.shipping) != sorted(self.shipping.get(term.pk, [])):
-            self.shipping_replaced[shipping_key] = p.shipping
+            term = self._term_new(listing, key, p.market, price)
+        term_changed = _term_change(term, p, price, low, high)
+        if self._score_refresh(term, p, key):
             term_changed.add("score")
+        self._changes_record(listing, term, key, changed, term_changed, now)
+
+    def _listing_new(self, p: _Parsed, now) -> Listing:
+        """A new listing for the row's SKU (not yet kept), when the row has what a new SKU needs."""
+        if p.variant_id not in self.variants:
+            raise DomainError("OFFER_VARIANT_UNKNOWN", f"SKU {p.sku}: unknown product variant {p.variant_id!r}.")
+        if p.grade is None or p.price_minor is None or p.quantity is None:
+            raise DomainError(
+                "OFFER_FIELDS_MISSING", f"SKU {p.sku} is new: it needs a variant, a grade, a price and a quantity."
+            )
+        return Listing(
+            merchant=self.merchant,
+            variant_id=p.variant_id,
+            grade=p.grade,
+            sku=p.sku,
+            quantity=0,
+            warranty_months=12,
+            vat_scheme="standard",
+            purchase_price_minor=None,
+            purchase_currency="",
+            updated_at=now,
+        )
+
+    def _term_of(self, listing, key: str, market_id: int):
+        """The listing's terms in the market: read from the database, or made by an earlier row of the chunk."""
+        return (self.terms.get((listing.pk, market_id)) if listing.pk else None) or self.new_terms.get((key, market_id))
+
+    def _term_new(self, listing, key: str, market: Market, price: int) -> ListingMarket:
+        term = ListingMarket(market=market, currency=market.currency, price_minor=price, published=True)
+        if listing.pk:
+            term.listing_id = listing.pk
+            self.outcome.setdefault(key, "updated")
+        else:
+            term.listing = listing  # its id is known once the new listing is written
+        self.new_terms[(key, market.pk)] = term
+        return term
+
+    def _score_refresh(self, term, p: _Parsed, key: str) -> bool:
+        """Keep the row's shipping options (when it gives new ones) and the offer's score from price, shipping
+        and the merchant's quality; True when either changed."""
+        shipping_key = term.pk or (key, p.market.pk)
+        replaced = p.shipping is not None and sorted(p.shipping) != sorted(self.shipping.get(term.pk, []))
+        if replaced:
+            self.shipping_replaced[shipping_key] = p.shipping
         options = self.shipping_replaced.get(shipping_key, self.shipping.get(term.pk, []) if term.pk else [])
         if options:
             score = offer_score(
@@ -461,7 +415,11 @@ class _Chunk:
             score = offer_score(quality=self.quality, price_minor=term.price_minor)
         if abs(score - term.score) > 1e-9:
             term.score = score
-            term_changed.add("score")
+            return True
+        return replaced
+
+    def _changes_record(self, listing, term, key: str, changed: set[str], term_changed: set[str], now) -> None:
+        """Note what the row changed for `write`, and the SKU's outcome."""
         if listing.pk and (changed or term_changed):
             listing.updated_at = now
             if listing.pk in self.listing_changes:  # a second row of the listing (another market)
@@ -500,6 +458,93 @@ class _Chunk:
     def listing_id(self, key: str) -> int:
         listing = self.listings.get(key) or self.new_listings[key]
         return listing.pk
+
+
+def _price_bounds(p: _Parsed, term) -> tuple[int, int | None, int | None]:
+    """The price and its min / max once the row applies (a field the row leaves out keeps the terms' value),
+    refused when the price falls outside them."""
+    price = p.price_minor if p.price_minor is not None else (term.price_minor if term else None)
+    if price is None:
+        raise DomainError("OFFER_PRICE_MISSING", f"SKU {p.sku} has no price in {p.market.code} yet.")
+    low = p.min_minor if p.min_minor is not None else (term.min_price_minor if term else None)
+    high = p.max_minor if p.max_minor is not None else (term.max_price_minor if term else None)
+    if low is not None and price < low:
+        raise DomainError("OFFER_PRICE_BELOW_MIN", f"SKU {p.sku}: the price is below its min price.")
+    if high is not None and price > high:
+        raise DomainError("OFFER_PRICE_ABOVE_MAX", f"SKU {p.sku}: the price is above its max price.")
+    return price, low, high
+
+
+def _identity_check(p: _Parsed, listing) -> None:
+    """A SKU keeps its grade and variant: another one needs another SKU."""
+    if p.grade is not None and p.grade != listing.grade:
+        raise DomainError("OFFER_GRADE_CHANGED", f"SKU {p.sku} is graded {listing.grade}; a new grade needs a new SKU.")
+    if p.variant_id is not None and p.variant_id != listing.variant_id:
+        raise DomainError("OFFER_VARIANT_CHANGED", f"SKU {p.sku} sells another variant; a new variant needs a new SKU.")
+
+
+def _margin_check(p: _Parsed, listing, price: int) -> None:
+    """The margin scheme needs the unit's purchase price, below the selling price when both are in one currency."""
+    purchase = p.purchase_minor if p.purchase_minor is not None else listing.purchase_price_minor
+    purchase_currency = p.market.currency if p.purchase_minor is not None else listing.purchase_currency
+    if purchase is None:
+        raise DomainError(
+            "OFFER_PURCHASE_PRICE_REQUIRED", f"SKU {p.sku}: the margin scheme needs the unit's purchase price."
+        )
+    if purchase_currency == p.market.currency and purchase > price:
+        raise DomainError(
+            "OFFER_MARGIN_NEGATIVE",
+            f"SKU {p.sku}: the purchase price is above the selling "
+            "price; the margin scheme needs a margin (or use standard VAT).",
+        )
+
+
+def _listing_change(listing, p: _Parsed) -> set[str]:
+    """Set the listing's fields the row gives; the names of those that changed. Field by field rather than through
+    a dict of fields: this runs once per row of million-row imports."""
+    changed = set()
+    if p.quantity is not None and listing.quantity != p.quantity:
+        listing.quantity = p.quantity
+        changed.add("quantity")
+    if p.warranty is not None and listing.warranty_months != p.warranty:
+        listing.warranty_months = p.warranty
+        changed.add("warranty_months")
+    if p.comment is not None and listing.comment != p.comment:
+        listing.comment = p.comment
+        changed.add("comment")
+    if p.vat_scheme is not None and listing.vat_scheme != p.vat_scheme:
+        listing.vat_scheme = p.vat_scheme
+        changed.add("vat_scheme")
+    if p.purchase_minor is not None:
+        if listing.purchase_price_minor != p.purchase_minor:
+            listing.purchase_price_minor = p.purchase_minor
+            changed.add("purchase_price_minor")
+        if listing.purchase_currency != p.market.currency:
+            listing.purchase_currency = p.market.currency
+            changed.add("purchase_currency")
+    return changed
+
+
+def _term_change(term, p: _Parsed, price: int, low: int | None, high: int | None) -> set[str]:
+    """Set the terms' price, bounds and flags; the names of those that changed (min and max are kept or cleared
+    as `_price_bounds` worked them out)."""
+    changed = set()
+    if term.price_minor != price:
+        term.price_minor = price
+        changed.add("price_minor")
+    if term.min_price_minor != low:
+        term.min_price_minor = low
+        changed.add("min_price_minor")
+    if term.max_price_minor != high:
+        term.max_price_minor = high
+        changed.add("max_price_minor")
+    if p.published is not None and term.published != p.published:
+        term.published = p.published
+        changed.add("published")
+    if p.auto_reprice is not None and term.auto_reprice != p.auto_reprice:
+        term.auto_reprice = p.auto_reprice
+        changed.add("auto_reprice")
+    return changed
 
 
 class _Record:

@@ -1,17 +1,19 @@
+import datetime as dt
 import uuid
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from remarket.accounts.models import Role
 from remarket.accounts.permissions import Actor, require
 from remarket.core.db import fetch_objects, fetch_rows
 from remarket.core.errors import NotFound
+from remarket.ledger.models import LedgerTransaction
 from remarket.payments.models import PaymentIntent
 
-from .models import Order, SubOrder
+from .models import Order, OrderLine, Shipment, SubOrder
 
 if TYPE_CHECKING:
     from remarket.merchants.quality import Rates
@@ -133,3 +135,144 @@ def order_lock(*, known: Order) -> Order:
 def order_lock_of_payment(*, intent_id: int) -> Order:
     """Lock the order a payment intent pays for (its row only) until the transaction ends."""
     return Order.objects.select_for_update(of=("self",)).get(payment__pk=intent_id)
+
+
+def orderline_for_actor(*, actor: Actor, orderline_id: int) -> OrderLine:
+    """One line of the merchant's sub-orders, or 404 — also when it exists but belongs to someone else."""
+    mine = suborders_for_merchant(actor=actor).values("pk")
+    line = OrderLine.objects.filter(pk=orderline_id, suborder__in=mine).first()
+    if line is None:
+        raise NotFound("ORDER_LINE_NOT_FOUND", _("There is no orderline %(id)s among yours.") % {"id": orderline_id})
+    return line
+
+
+def _suborders_filtered(
+    actor: Actor,
+    *,
+    state: int | None,
+    hidden_states: tuple[int, ...],
+    created_from: dt.datetime | None,
+    modified_from: dt.datetime | None,
+    market_code: str | None,
+) -> QuerySet[SubOrder]:
+    qs = suborders_for_merchant(actor=actor, state=state)
+    if created_from is not None:
+        qs = qs.filter(created_at__gte=created_from)
+    if modified_from is not None:
+        qs = qs.filter(modified_at__gte=modified_from)
+    if market_code is not None:
+        qs = qs.filter(order__market__code=market_code)
+    return qs.exclude(state__in=hidden_states) if state is None and hidden_states else qs
+
+
+def suborders_count(
+    *,
+    actor: Actor,
+    state: int | None = None,
+    hidden_states: tuple[int, ...] = (),
+    created_from: dt.datetime | None = None,
+    modified_from: dt.datetime | None = None,
+    market_code: str | None = None,
+) -> int:
+    """How many of the merchant's sub-orders `suborders_for_fulfilment` lists with the same filters."""
+    return _suborders_filtered(
+        actor,
+        state=state,
+        hidden_states=hidden_states,
+        created_from=created_from,
+        modified_from=modified_from,
+        market_code=market_code,
+    ).count()
+
+
+def suborders_for_fulfilment(
+    *,
+    actor: Actor,
+    suborder_id: int | None = None,
+    state: int | None = None,
+    hidden_states: tuple[int, ...] = (),
+    created_from: dt.datetime | None = None,
+    modified_from: dt.datetime | None = None,
+    market_code: str | None = None,
+) -> QuerySet[SubOrder]:
+    """The merchant's sub-orders, newest first: in `state`, or in any state but `hidden_states`; created /
+    modified at or after the given instants; of one market. Each with its shipment, its payment date (`paid_at`)
+    and its lines (listing, variant and model loaded): one query per page, plus one for the lines."""
+    paid_at = LedgerTransaction.objects.filter(kind="sale", suborder=OuterRef("pk")).values("at")[:1]
+    lines = OrderLine.objects.select_related("listing__variant__model").order_by("pk")
+    qs = (
+        _suborders_filtered(
+            actor,
+            state=state,
+            hidden_states=hidden_states,
+            created_from=created_from,
+            modified_from=modified_from,
+            market_code=market_code,
+        )
+        .select_related("shipment")
+        .annotate(paid_at=Subquery(paid_at))
+        .prefetch_related(Prefetch("lines", queryset=lines))
+    )
+    return qs if suborder_id is None else qs.filter(pk=suborder_id)
+
+
+def shipments_for_merchant(
+    *,
+    actor: Actor,
+    shipment_id: int | None = None,
+    suborder_id: int | None = None,
+    suborder_state: int | None = None,
+    shipped_from: tuple[dt.datetime, ...] = (),
+    shipped_until: tuple[dt.datetime, ...] = (),
+    shipped_before: tuple[dt.datetime, ...] = (),
+    none: bool = False,
+) -> QuerySet[Shipment]:
+    """The merchant's shipments, newest first, shipped at or after each of `shipped_from`, at or before each of
+    `shipped_until`, before each of `shipped_before`; with their sub-order, order and lines' states: one query
+    per page, plus one for the lines. `none`: a filter nothing matches (no query is made)."""
+    mine = suborders_for_merchant(actor=actor).values("pk")
+    lines = OrderLine.objects.only("id", "state", "suborder_id").order_by("pk")
+    where = Q()
+    if shipment_id is not None:
+        where &= Q(pk=shipment_id)
+    if suborder_id is not None:
+        where &= Q(suborder_id=suborder_id)
+    for at in shipped_from:
+        where &= Q(shipped_at__gte=at)
+    for at in shipped_until:
+        where &= Q(shipped_at__lte=at)
+    for at in shipped_before:
+        where &= Q(shipped_at__lt=at)
+    if suborder_state is not None:
+        where &= Q(suborder__state=suborder_state)
+    if none:
+        where &= Q(pk__in=[])
+    return (
+        Shipment.objects.filter(suborder__in=mine)
+        .select_related("suborder__order")
+        .prefetch_related(Prefetch("suborder__lines", queryset=lines))
+        .order_by("-shipped_at", "-pk")
+        .filter(where)
+    )
+
+
+def suborders_with_lines(*, actor: Actor, state: int | None = None) -> QuerySet[SubOrder]:
+    """`suborders_for_merchant` with each sub-order's shipment and lines: one query per page, plus one."""
+    return suborders_for_merchant(actor=actor, state=state).select_related("shipment").prefetch_related("lines")
+
+
+def suborders_page_with_lines(*, actor: Actor, state: int | None = None) -> QuerySet[SubOrder]:
+    """`suborders_for_merchant` with each sub-order's lines (for a paginated list)."""
+    return suborders_for_merchant(actor=actor, state=state).prefetch_related("lines")
+
+
+def orders_of_customer(*, customer_id: int, last: int = 50) -> QuerySet[Order]:
+    """A customer's latest orders with market and payment, newest first."""
+    return (
+        Order.objects.filter(customer_id=customer_id).select_related("market", "payment").order_by("-created_at")[:last]
+    )
+
+
+def orders_at_location(*, location_id: int, last: int = 10) -> QuerySet[Order]:
+    """A store's latest orders with their payment, newest first."""
+    return Order.objects.filter(location_id=location_id).select_related("payment").order_by("-created_at")[:last]

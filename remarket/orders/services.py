@@ -5,6 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from remarket.accounts.permissions import Actor, require
 from remarket.core import clock
 from remarket.core.db import fetch_rows, insert_objects, insert_rows, update_rows, update_together
-from remarket.core.errors import DomainError
+from remarket.core.errors import DomainError, NotFound
 from remarket.core.text import text_check
 from remarket.events.outbox import emit
 from remarket.ledger.calc import commission_of
@@ -27,7 +29,7 @@ from remarket.markets.tax import Scheme, ShipTo, TaxRule, tax_amount, tax_rules
 
 from .models import Order, OrderHistory, OrderLine, Shipment, SubOrder
 from .partners import partner_commission_on_paid, partner_commission_on_refund
-from .selectors import suborder_for_actor
+from .selectors import orderline_for_actor, suborder_for_actor
 from .states import LineState, OrderState, line_transition_check, order_state_from_lines
 
 
@@ -581,3 +583,218 @@ def suborder_vat_scheme_set(*, actor: Actor, suborder_id: int, scheme: str) -> S
     OrderHistory.objects.create(order=order, suborder=sub, at=now, what=f"VAT scheme set to {scheme}")
     sub.refresh_from_db()
     return sub
+
+
+# ---- a merchant's fulfilment request: one state for the lines of one SKU or all (the seller contract's
+# UpdateOrder; any back-office form can send the same) ----------------------------------------------------------
+
+TRACKING_NUMBER_MAX, CARRIER_MAX, TRACKING_URL_MAX, SERIAL_MAX = 200, 200, 300, 50  # the columns' lengths
+SETTABLE_STATES = (  # the line states a merchant sets; the others follow payment or after-sales
+    LineState.ACCEPTED,
+    LineState.SHIPPED,
+    LineState.CANCELLED,
+    LineState.REFUNDED_BEFORE_SHIPPING,
+    LineState.REFUNDED_AFTER_SHIPPING,
+)
+# 4 cancels paid lines, 5 refunds accepted ones, 6 shipped ones
+GIVE_BACK_FROM = {
+    LineState.CANCELLED: LineState.PAID,
+    LineState.REFUNDED_BEFORE_SHIPPING: LineState.ACCEPTED,
+    LineState.REFUNDED_AFTER_SHIPPING: LineState.SHIPPED,
+}
+VAT_TYPES = {"REGULAR": "standard", "MARGINAL": "margin"}  # the contract's names of the VAT schemes
+
+
+@dataclass(frozen=True)
+class Fulfilment:
+    """A fulfilment request, checked (`fulfilment_check`): texts stripped and within their columns."""
+
+    new_state: int
+    sku: str = ""
+    tracking_number: str = ""
+    tracking_url: str = ""
+    carrier: str = ""
+    imei: str = ""
+    serial_number: str = ""
+    vat_scheme: str = ""  # standard or margin; empty leaves it as it is
+
+
+def _length_check(value: str, limit: int, field: str) -> str:
+    if len(value) > limit:
+        raise DomainError(
+            "ORDER_FIELD_TOO_LONG",
+            _("%(field)s is at most %(max)s characters here.") % {"field": field, "max": limit},
+            {"field": field, "max": limit},
+        )
+    return value
+
+
+def fulfilment_check(
+    *,
+    new_state: int,
+    sku: str = "",
+    tracking_number: str = "",
+    tracking_url: str = "",
+    carrier: str = "",
+    imei: str = "",
+    serial_number: str = "",
+    vat_type: str = "",
+    names: dict[str, str] | None = None,
+) -> Fulfilment:
+    """Check what a request asks before any order is read: a known line state, texts that fit their columns, an
+    http(s) tracking URL, a VAT type (REGULAR / MARGINAL, any case). `names` gives the caller's names of the
+    fields for its errors (`{"carrier": "shipper"}`)."""
+    names = names or {}
+
+    def name(field: str) -> str:
+        return names.get(field, field)
+
+    if new_state not in LineState.ALL:
+        raise DomainError(
+            "ORDER_STATE_INVALID",
+            _("%(state)s is not an orderline state.") % {"state": new_state},
+            {"field": name("new_state")},
+        )
+    tracking_url = _length_check(tracking_url.strip(), TRACKING_URL_MAX, name("tracking_url"))
+    if tracking_url:
+        try:
+            URLValidator(schemes=["http", "https"])(tracking_url)
+        except ValidationError:
+            raise DomainError(
+                "ORDER_TRACKING_URL_INVALID",
+                _("%(field)s is an http(s) URL.") % {"field": name("tracking_url")},
+                {"field": name("tracking_url")},
+            ) from None
+    carrier = _length_check(carrier.strip(), CARRIER_MAX, name("carrier"))
+    serial_number = _length_check(serial_number.strip(), SERIAL_MAX, name("serial_number"))
+    vat_type = vat_type.strip().upper()
+    if vat_type and vat_type not in VAT_TYPES:
+        raise DomainError("ORDER_VAT_TYPE_INVALID", _("vat_type is REGULAR or MARGINAL."), {"field": name("vat_type")})
+    return Fulfilment(
+        new_state=new_state,
+        sku=sku.strip(),
+        tracking_number=_length_check(tracking_number.strip(), TRACKING_NUMBER_MAX, name("tracking_number")),
+        tracking_url=tracking_url,
+        carrier=carrier,
+        imei=imei.strip(),
+        serial_number=serial_number,
+        vat_scheme=VAT_TYPES.get(vat_type, ""),
+    )
+
+
+@transaction.atomic  # a refused state change leaves the VAT scheme as it was
+def suborder_fulfil(*, actor: Actor, suborder_id: int, change: Fulfilment) -> SubOrder:
+    """Apply a checked request to a sub-order: 2 accepts (all waiting lines, or those of `sku`), 3 ships the whole
+    order, 4 cancels, 5 / 6 refund before / after shipping (the lines of `sku`, or all those it applies to); a
+    `vat_scheme` is set first. Returns the sub-order in its new state."""
+    sub = suborder_for_actor(actor=actor, suborder_id=suborder_id)
+    lines = list(sub.lines.order_by("pk"))
+    chosen = None
+    if change.sku:
+        chosen = [l for l in lines if l.sku.lower() == change.sku.lower()]
+        if not chosen:
+            raise NotFound(
+                "ORDER_LINE_NOT_FOUND",
+                _("No line of order %(id)s is listing %(sku)r.") % {"id": suborder_id, "sku": change.sku},
+                {"field": "sku"},
+            )
+    if change.new_state not in SETTABLE_STATES:
+        raise DomainError(
+            "ORDER_STATE_NOT_SETTABLE",
+            _("Orderlines are not set to %(state)s by the merchant: 2 accepts, 3 ships, 4 cancels, 5 and 6 refund.")
+            % {"state": change.new_state},
+            {"field": "new_state"},
+        )
+    if change.vat_scheme:
+        suborder_vat_scheme_set(actor=actor, suborder_id=sub.pk, scheme=change.vat_scheme)
+    if change.new_state == LineState.ACCEPTED:
+        _fulfil_accept(actor, sub, lines, chosen)
+    elif change.new_state == LineState.SHIPPED:
+        _fulfil_ship(actor, sub, lines, change)  # the whole order ships: a sku names no subset here
+    else:
+        _fulfil_give_back(actor, sub, lines, chosen, change.new_state)
+    sub.refresh_from_db(fields=["state", "modified_at"])
+    return sub
+
+
+def _refuse_each(lines: list[OrderLine], to: int) -> None:
+    for line in lines:
+        line_transition_check(line.state, to)
+
+
+def _fulfil_accept(actor: Actor, sub: SubOrder, lines: list[OrderLine], chosen: list[OrderLine] | None) -> None:
+    """No partial acceptance: the lines of every SKU still waiting are accepted together (or cancelled first)."""
+    waiting = [l for l in lines if l.state == LineState.PAID]
+    chosen = waiting if chosen is None else chosen
+    _refuse_each(chosen or lines[:1], LineState.ACCEPTED)
+    others = sorted({l.sku for l in waiting if l not in chosen})
+    if others:
+        raise DomainError(
+            "ORDER_ACCEPT_PARTIAL_UNSUPPORTED",
+            _(
+                "Lines of this order under other SKUs (%(skus)s) still wait: accept them all at once, or first "
+                "cancel those you cannot honour."
+            )
+            % {"skus": ", ".join(others)},
+            {"field": "sku", "waiting_skus": others},
+        )
+    suborder_accept(actor=actor, suborder_id=sub.pk)
+
+
+def serials_new(line: OrderLine, *, imei: str, serial_number: str) -> dict:
+    """The identifiers a request would add to a line. Sending one already recorded again changes nothing, so a
+    retried request succeeds; a different one is left to `_serials_record`, which refuses it."""
+    wanted = {}
+    if imei and imei_check(imei) != line.imei:
+        wanted["imei"] = imei
+    if serial_number and serial_number != line.serial_number:
+        wanted["serial_number"] = serial_number
+    return wanted
+
+
+def _fulfil_ship(actor: Actor, sub: SubOrder, lines: list[OrderLine], change: Fulfilment) -> None:
+    """Every line ships in one parcel: lines still waiting for acceptance must be accepted or cancelled first.
+    An IMEI or serial number goes with shipping only for an order of one unit."""
+    _refuse_each([l for l in lines if l.state == LineState.PAID], LineState.SHIPPED)
+    serials = None
+    if change.imei or change.serial_number:
+        if len(lines) != 1 or lines[0].quantity != 1:
+            raise DomainError(
+                "ORDER_SERIAL_AMBIGUOUS",
+                _("An IMEI or serial number goes with shipping only for an order of one unit; record them per line."),
+                {"field": "imei" if change.imei else "serial_number"},
+            )
+        wanted = serials_new(lines[0], imei=change.imei, serial_number=change.serial_number)
+        serials = {lines[0].pk: wanted} if wanted else None
+    suborder_ship(
+        actor=actor,
+        suborder_id=sub.pk,
+        tracking_number=change.tracking_number,
+        carrier=change.carrier or sub.shipping_carrier,
+        tracking_url=change.tracking_url,
+        serials=serials,
+    )
+
+
+def _fulfil_give_back(
+    actor: Actor, sub: SubOrder, lines: list[OrderLine], chosen: list[OrderLine] | None, to: int
+) -> None:
+    chosen = chosen if chosen is not None else [l for l in lines if l.state == GIVE_BACK_FROM[to]]
+    _refuse_each(chosen or lines[:1], to)
+    service = orderlines_cancel if to == LineState.CANCELLED else orderlines_refund
+    service(actor=actor, suborder_id=sub.pk, line_ids=[l.pk for l in chosen])
+
+
+def orderline_serials_record(*, actor: Actor, orderline_id: int, imei: str = "", serial_number: str = "") -> OrderLine:
+    """Record a line's IMEI and/or serial number, once each: the same value again changes nothing, another one is
+    refused (ORDER_SERIAL_ALREADY_SET). Returns the line with what it holds now."""
+    serial_number = _length_check(serial_number.strip(), SERIAL_MAX, "serial_number")
+    imei = imei.strip()
+    if not imei and not serial_number:
+        raise DomainError("ORDER_SERIAL_MISSING", _("Send imei, serial_number or both."), {"field": "imei"})
+    line = orderline_for_actor(actor=actor, orderline_id=orderline_id)
+    wanted = serials_new(line, imei=imei, serial_number=serial_number)
+    if wanted:
+        orderline_serials_set(actor=actor, suborder_id=line.suborder_id, serials={line.pk: wanted})
+        line.refresh_from_db(fields=["imei", "serial_number"])
+    return line

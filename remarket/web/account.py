@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from remarket.accounts.models import Role
 from remarket.accounts.permissions import Actor
 from remarket.checkout.cart import cart_merge, saved_cart_get, saved_cart_put
-from remarket.orders.models import Order
+from remarket.orders.selectors import orders_of_customer
 
 HOMES = {Role.MERCHANT: "merchant-orders", Role.CLERK: "pos-till", Role.OPERATOR: "ops-dashboard"}
 
@@ -31,7 +31,5 @@ def account(request):
     home = HOMES.get(Actor.of(request.user).role)
     if home:
         return redirect(home)
-    orders = (
-        Order.objects.filter(customer=request.user).select_related("market", "payment").order_by("-created_at")[:50]
-    )
+    orders = orders_of_customer(customer_id=request.user.pk)
     return render(request, "account.html", {"orders": orders})

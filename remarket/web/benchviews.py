@@ -5,7 +5,7 @@ figures can be read as ratios measured in the same run."""
 
 from django.http import HttpResponse, JsonResponse
 
-from remarket.catalog.models import ProductModel
+from remarket.catalog.selectors import product_model_row
 
 
 def bare(request):
@@ -15,5 +15,5 @@ def bare(request):
 def one_select(request):
     """One indexed primary-key select, serialised."""
     pk = int(request.GET.get("id", "1"))
-    row = ProductModel.objects.filter(pk=pk).values("id", "slug", "name").first()
+    row = product_model_row(pk=pk)
     return JsonResponse(row or {})

@@ -31,11 +31,10 @@ def test_unknown_merchant_or_file_is_a_clear_error(tmp_path, marketplace):
 
 
 def test_the_bulk_import_tells_the_search_index_once_for_the_whole_file(tmp_path, marketplace, monkeypatch):
-    from remarket.cli.management.commands import listings_import
     from remarket.events.models import OutboxEvent
-    from remarket.offers import services
+    from remarket.offers import imports, services
 
-    monkeypatch.setattr(listings_import, "CHUNK", 7)  # several feed_apply calls,
+    monkeypatch.setattr(imports, "CHUNK", 7)  # several feed_apply calls,
     monkeypatch.setattr(services, "CHUNK", 3)  # each of several listings_apply transactions
     merchant, variants = MerchantFactory(slug="acme"), [VariantFactory() for _ in range(3)]
     lines = ["sku;quantity;price;grade;product_id"]
@@ -52,9 +51,8 @@ def test_the_bulk_import_tells_the_search_index_once_for_the_whole_file(tmp_path
 def test_a_bulk_import_that_fails_midway_still_tells_the_search_index_what_it_applied(
     tmp_path, marketplace, monkeypatch
 ):
-    from remarket.cli.management.commands import listings_import
     from remarket.events.models import OutboxEvent
-    from remarket.offers import feeds
+    from remarket.offers import feeds, imports
 
     merchant, variant = MerchantFactory(slug="acme"), VariantFactory()
     calls = []
@@ -68,8 +66,8 @@ def test_a_bulk_import_that_fails_midway_still_tells_the_search_index_what_it_ap
             raise DomainError("FEED_BROKEN", "broken")
         return real(**kwargs)
 
-    monkeypatch.setattr(listings_import, "CHUNK", 5)
-    monkeypatch.setattr(listings_import, "feed_apply", second_fails)
+    monkeypatch.setattr(imports, "CHUNK", 5)
+    monkeypatch.setattr(imports, "feed_apply", second_fails)
     lines = ["sku;quantity;price;grade;product_id"] + [f"ACME-{i};1;100;GOOD;{variant.public_id}" for i in range(10)]
     path = tmp_path / "feed.csv"
     path.write_text("\n".join(lines))
@@ -83,10 +81,10 @@ def test_a_large_create_refreshes_the_planners_statistics_as_it_goes(tmp_path, m
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from remarket.cli.management.commands import listings_import
+    from remarket.offers import imports
 
-    monkeypatch.setattr(listings_import, "CHUNK", 4)
-    monkeypatch.setattr(listings_import, "ANALYZE_EVERY", 4)
+    monkeypatch.setattr(imports, "CHUNK", 4)
+    monkeypatch.setattr(imports, "ANALYZE_EVERY", 4)
     MerchantFactory(slug="acme")
     variant = VariantFactory()
     lines = ["sku;quantity;price;grade;product_id"] + [f"A-{i};1;100;GOOD;{variant.public_id}" for i in range(10)]

@@ -1,8 +1,7 @@
 from ninja import Router, Schema
 
-from remarket.catalog.models import Category, ProductModel
-from remarket.markets.models import Market
-from remarket.markets.selectors import market_get
+from remarket.catalog.selectors import categories_by_id, categories_by_name, product_models
+from remarket.markets.selectors import market_get, markets_by_code
 from remarket.offers.selectors import best_offers, product_view
 
 from .schemas import Error, offset_query
@@ -63,12 +62,12 @@ class ProductOut(ProductSummary):
 
 @router.get("/markets", response=list[MarketOut])
 def markets(request):
-    return list(Market.objects.order_by("code"))
+    return list(markets_by_code())
 
 
 @router.get("/categories", response=list[CategoryOut])
 def categories(request):
-    return list(Category.objects.order_by("id"))
+    return list(categories_by_id())
 
 
 class CategoryNode(Schema):
@@ -83,7 +82,7 @@ def category_tree(request):
     """The category tree, roots first, in one query."""
     nodes = {
         c.pk: {"id": c.pk, "slug": c.slug, "name": c.name, "children": [], "parent": c.parent_id}
-        for c in Category.objects.order_by("name")
+        for c in categories_by_name()
     }
     roots = []
     for node in nodes.values():
@@ -93,9 +92,7 @@ def category_tree(request):
 
 @router.get("/products", response=list[ProductSummary])
 def products(request, category: str | None = None, limit: int = 100, offset: int = offset_query()):
-    qs = ProductModel.objects.select_related("category").order_by("brand", "name")
-    if category:
-        qs = qs.filter(category__slug=category)
+    qs = product_models(category_slug=category or None)
     limit = max(1, min(limit, 500))
     return [
         ProductSummary(slug=p.slug, brand=p.brand, name=p.name, category=p.category.slug)

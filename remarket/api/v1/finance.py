@@ -9,9 +9,9 @@ from remarket.accounts.permissions import require
 from remarket.ledger.models import Payout
 from remarket.ledger.payouts import merchant_currencies, statement_build
 from remarket.ledger.periods import period_parse
-from remarket.ledger.selectors import finance_by_market
+from remarket.ledger.selectors import finance_by_market, payout_find, payouts_for_merchant
 from remarket.merchants.billing import merchant_payouts_run
-from remarket.merchants.models import Merchant
+from remarket.merchants.selectors import merchant_get
 
 from .auth import TokenAuth
 from .schemas import Error
@@ -81,11 +81,11 @@ def statement(request, period: str, currency: str | None = None):
     """The token's merchant's statement for a month (YYYY-MM): opening balance, every line, closing balance;
     positive amounts are owed to the merchant."""
     require(request.actor, "statement.view_own")
-    merchant = Merchant.objects.get(pk=request.actor.merchant_id)
+    merchant = merchant_get(merchant_id=request.actor.merchant_id)
     month = period_parse(period)
     currency = (currency or (merchant_currencies(merchant.pk) or ["EUR"])[0]).upper()
     s = statement_build(merchant=merchant, currency=currency, period=month)
-    payout = Payout.objects.filter(merchant=merchant, currency=currency, period=month).first()
+    payout = payout_find(merchant_id=merchant.pk, currency=currency, period=month)
     return StatementOut(
         merchant_id=merchant.pk,
         currency=currency,
@@ -114,7 +114,7 @@ def statement(request, period: str, currency: str | None = None):
 @router.get("/merchant/payouts", response=list[PayoutOut])
 def payouts(request):
     require(request.actor, "statement.view_own")
-    return [_payout_out(p) for p in Payout.objects.filter(merchant_id=request.actor.merchant_id).order_by("-period")]
+    return [_payout_out(p) for p in payouts_for_merchant(merchant_id=request.actor.merchant_id)]
 
 
 @router.get("/ops/finance", response={200: list[FinanceRowOut], 400: Error})

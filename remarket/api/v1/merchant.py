@@ -9,11 +9,11 @@ from ninja.responses import Status
 from remarket.accounts.permissions import require
 from remarket.core.idempotency import idempotent
 from remarket.markets.selectors import market_get
-from remarket.merchants.models import Merchant
+from remarket.merchants.selectors import merchant_get
 from remarket.offers.best import competition_for
-from remarket.offers.models import Listing
+from remarket.offers.selectors import listings_with_terms, merchant_listing_public_ids
 from remarket.offers.services import ListingRow, listings_apply
-from remarket.orders.selectors import suborder_for_actor, suborders_for_merchant
+from remarket.orders.selectors import suborder_for_actor, suborders_with_lines
 from remarket.orders.services import suborder_accept, suborder_ship
 
 from .auth import TokenAuth
@@ -191,7 +191,7 @@ def _listing_out(listing) -> ListingOut:
 def me(request):
     """The token owner's merchant: status and quality score."""
     require(request.actor, "listing.view")
-    m = Merchant.objects.get(pk=request.actor.merchant_id)
+    m = merchant_get(merchant_id=request.actor.merchant_id)
     return MerchantOut(
         id=m.pk,
         name=m.name,
@@ -206,12 +206,8 @@ def me(request):
 def listings(request, limit: int = 100, offset: int = offset_query()):
     require(request.actor, "listing.view")
     limit = max(1, min(limit, 1000))
-    qs = (
-        Listing.objects.filter(merchant_id=request.actor.merchant_id)
-        .prefetch_related("terms__market")
-        .order_by("id")[offset : offset + limit]
-    )
-    return [_listing_out(listing) for listing in qs]
+    rows = listings_with_terms(merchant_id=request.actor.merchant_id, offset=offset, limit=limit)
+    return [_listing_out(listing) for listing in rows]
 
 
 @router.get("/listings/{listing_id}/competition", response={200: CompetitionOut, 404: Error})
@@ -221,12 +217,9 @@ def competition(request, listing_id: int, market: str = "FR"):
     standing = competition_for(
         listing_id=listing_id, market_id=market_get(code=market).pk, merchant_id=request.actor.merchant_id
     )
-    mine = {
-        str(p)
-        for p in Listing.objects.filter(
-            merchant_id=request.actor.merchant_id, public_id__in=[c.listing_public_id for c in standing.competitors]
-        ).values_list("public_id", flat=True)
-    }
+    mine = merchant_listing_public_ids(
+        merchant_id=request.actor.merchant_id, public_ids=[c.listing_public_id for c in standing.competitors]
+    )
     return CompetitionOut(
         market=standing.market_code,
         currency=standing.currency,
@@ -249,7 +242,7 @@ def competition(request, listing_id: int, market: str = "FR"):
 def listings_write(request, rows: list[ListingIn], idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     """Create or update listings; each invalid row is reported with a stable code, valid rows are applied."""
     require(request.actor, "listing.write")
-    merchant = Merchant.objects.get(pk=request.actor.merchant_id)
+    merchant = merchant_get(merchant_id=request.actor.merchant_id)
     body = [r.dict() for r in rows]
 
     def run():
@@ -268,11 +261,7 @@ def listings_write(request, rows: list[ListingIn], idempotency_key: str | None =
 @router.get("/orders", response=list[OrderOut])
 def orders(request, state: int | None = None, limit: int = 50, offset: int = offset_query()):
     limit = max(1, min(limit, 200))
-    subs = (
-        suborders_for_merchant(actor=request.actor, state=state)
-        .select_related("shipment")
-        .prefetch_related("lines")[offset : offset + limit]
-    )
+    subs = suborders_with_lines(actor=request.actor, state=state)[offset : offset + limit]
     return [_order_out(s) for s in subs]
 
 

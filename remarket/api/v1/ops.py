@@ -6,6 +6,7 @@ from remarket.accounts.permissions import require
 from remarket.analytics.selectors import gmv_by_country_channel
 from remarket.core.errors import NotFound
 from remarket.merchants.models import Merchant
+from remarket.merchants.selectors import merchant_exists, merchants_by_quality
 from remarket.merchants.services import merchant_status_set
 
 from .auth import TokenAuth
@@ -66,9 +67,7 @@ class StatusIn(Schema):
 def merchants(request, status: Merchant.Status | None = None):
     """Every merchant, worst quality first; `status` one of the lifecycle's (anything else is a 422)."""
     require(request.actor, "merchant.manage")
-    qs = Merchant.objects.order_by("quality_score", "name")
-    if status:
-        qs = qs.filter(status=status)
+    qs = merchants_by_quality(status=status)
     return [
         MerchantRow(id=m.pk, name=m.name, country=m.country.code, status=m.status, quality_score=m.quality_score)
         for m in qs
@@ -79,7 +78,7 @@ def merchants(request, status: Merchant.Status | None = None):
 def merchant_status(request, merchant_id: int, payload: StatusIn):
     """Review, approve, reject, sanction or lift a sanction, along the merchant lifecycle."""
     require(request.actor, "merchant.manage")
-    if not Merchant.objects.filter(pk=merchant_id).exists():
+    if not merchant_exists(merchant_id=merchant_id):
         raise NotFound("MERCHANT_NOT_FOUND", f"There is no merchant {merchant_id}.")
     m = merchant_status_set(merchant_id=merchant_id, status=payload.status)
     return MerchantRow(id=m.pk, name=m.name, country=m.country.code, status=m.status, quality_score=m.quality_score)

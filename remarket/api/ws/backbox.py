@@ -9,7 +9,7 @@ selected market; `current` (required by the contract, not described) is the winn
 
 from remarket.catalog.grades import line_condition
 from remarket.offers.best import competition_for
-from remarket.offers.models import ListingMarket
+from remarket.offers.selectors import listing_terms, terms_online
 
 from .endpoint import Call
 from .pagination import page_body, page_of
@@ -26,7 +26,7 @@ def _to_win(standing, price_minor: int) -> int:
 def competitors(request, call: Call, listing_ref: str):
     listing = listing_of(merchant_id=call.merchant_id, **listing_key(listing_ref))
     items = []
-    for term in ListingMarket.objects.filter(listing=listing).select_related("market").order_by("market__code"):
+    for term in listing_terms(listing_id=listing.pk):
         standing = competition_for(listing_id=listing.pk, market_id=term.market_id, merchant_id=call.merchant_id)
         items.append(
             {
@@ -45,13 +45,7 @@ def competitors(request, call: Call, listing_ref: str):
 
 def listings_bi(request, call: Call):
     page = page_of(request)
-    online = (
-        ListingMarket.objects.filter(
-            listing__merchant_id=call.merchant_id, market=call.market, published=True, listing__quantity__gt=0
-        )
-        .select_related("listing")
-        .order_by("listing_id")
-    )
+    online = terms_online(merchant_id=call.merchant_id, market=call.market)
     count = online.count()
     results = []
     for term in page.slice(online) if count else []:

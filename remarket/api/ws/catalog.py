@@ -6,7 +6,7 @@ existing product (`product_id`) and products are created by the operator, not th
 
 from collections import defaultdict
 
-from remarket.catalog.models import Category
+from remarket.catalog.selectors import category_rows
 from remarket.core.errors import NotFound
 
 from .endpoint import Call
@@ -19,7 +19,7 @@ LEAF_ATTRIBUTES = [
 
 def _tree() -> tuple[dict[int, dict], dict[int | None, list[int]]]:
     nodes, children = {}, defaultdict(list)
-    for pk, parent, name in Category.objects.order_by("name", "pk").values_list("pk", "parent_id", "name"):
+    for pk, parent, name in category_rows():
         nodes[pk] = {"name": name}
         children[parent].append(pk)
     return nodes, children

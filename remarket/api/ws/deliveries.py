@@ -6,12 +6,10 @@ field non-null: the defaults are listed in this package's README.md ("Orders")."
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
-
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.logs import request_id
-from remarket.orders.models import OrderLine, Shipment
-from remarket.orders.selectors import suborders_for_merchant
+from remarket.orders.models import Shipment
+from remarket.orders.selectors import shipments_for_merchant
 from remarket.orders.states import LineState, OrderState
 
 from .endpoint import Call, json_response
@@ -72,35 +70,26 @@ def delivery_public(shipment: Shipment) -> dict:
     }
 
 
-def deliveries_query(call: Call) -> QuerySet[Shipment]:
-    """The caller's shipments, newest first, with what `delivery_public` reads: one query, plus one for lines."""
-    mine = suborders_for_merchant(actor=call.actor).values("pk")
-    lines = OrderLine.objects.only("id", "state", "suborder_id").order_by("pk")
-    return (
-        Shipment.objects.filter(suborder__in=mine)
-        .select_related("suborder__order")
-        .prefetch_related(Prefetch("suborder__lines", queryset=lines))
-        .order_by("-shipped_at", "-pk")
-    )
-
-
-def _bound(request, name: str, column: str, *, end: bool) -> Q:
+def _bound(request, name: str, *, end: bool) -> tuple[str, dt.datetime]:
+    """(`shipments_for_merchant` argument, instant) of a date filter: "before and at" a bare day includes all of
+    it."""
     value, bare_date = instant(request.GET[name], name)
-    if bare_date and end:  # "before and at" a day includes all of it
-        return Q(**{f"{column}__lt": value + dt.timedelta(days=1)})
-    return Q(**{f"{column}__{'lte' if end else 'gte'}": value})
+    if bare_date and end:
+        return "shipped_before", value + dt.timedelta(days=1)
+    return ("shipped_until" if end else "shipped_from"), value
 
 
-def _filters(request) -> Q:
+def _filters(request) -> dict:
     """`order_id`, `start_date`/`end_date` (created), `pickup_start_date`/`pickup_end_date` (picked up — the same
-    instant here: a parcel is recorded when the carrier takes it), `order_state`, `hub_scanned`."""
-    where = Q()
+    instant here: a parcel is recorded when the carrier takes it), `order_state`, `hub_scanned`: the
+    `shipments_for_merchant` filters."""
+    filters: dict = {"shipped_from": (), "shipped_until": (), "shipped_before": ()}
     raw = request.GET.get("order_id", "").strip()
     if raw:
         order_id = whole_id(raw)
         if order_id is None:
             raise DomainError("WS_FILTER_INVALID", "An integer is needed.", {"field": "order_id"})
-        where &= Q(suborder_id=order_id)
+        filters["suborder_id"] = order_id
     for name, end in (
         ("start_date", False),
         ("end_date", True),
@@ -108,19 +97,19 @@ def _filters(request) -> Q:
         ("pickup_end_date", True),
     ):
         if request.GET.get(name, "").strip():
-            where &= _bound(request, name, "shipped_at", end=end)
+            argument, value = _bound(request, name, end=end)
+            filters[argument] += (value,)
     raw = request.GET.get("order_state", "").strip()
     if raw:
         if not (raw.isascii() and raw.isdigit()) or int(raw) not in ORDER_STATES:
             raise DomainError("WS_FILTER_INVALID", "One of 0, 1, 3, 8, 9 is needed.", {"field": "order_state"})
-        where &= Q(suborder__state=int(raw))
+        filters["suborder_state"] = int(raw)
     raw = request.GET.get("hub_scanned", "").strip().lower()
     if raw:
         if raw not in BOOLEANS:
             raise DomainError("WS_FILTER_INVALID", "true or false is needed.", {"field": "hub_scanned"})
-        if BOOLEANS[raw]:
-            where &= Q(pk__in=[])  # no label is ever scanned at a hub here
-    return where
+        filters["none"] = BOOLEANS[raw]  # no label is ever scanned at a hub here
+    return filters
 
 
 def validation_error(err: DomainError):
@@ -141,7 +130,7 @@ def deliveries_list(request, call: Call):
         page = page_of(request)
     except DomainError as err:  # the operation documents one error: 422 with the fields at fault
         return validation_error(err)
-    shipments = deliveries_query(call).filter(where)
+    shipments = shipments_for_merchant(actor=call.actor, **where)
     count = shipments.count()
     rows = list(page.slice(shipments)) if count else []
     return page_body(request, page, count, [delivery_public(s) for s in rows])
@@ -149,7 +138,7 @@ def deliveries_list(request, call: Call):
 
 def delivery_get(request, call: Call, delivery_id: str):
     pk = whole_id(delivery_id)
-    shipment = deliveries_query(call).filter(pk=pk).first() if pk is not None else None
+    shipment = shipments_for_merchant(actor=call.actor, shipment_id=pk).first() if pk is not None else None
     if shipment is None:
         raise NotFound("DELIVERY_NOT_FOUND", f"There is no delivery {delivery_id} among yours.")
     return delivery_public(shipment)

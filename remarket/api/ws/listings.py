@@ -4,13 +4,13 @@ import codecs
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 
 from remarket.accounts.permissions import require
 from remarket.core.errors import DomainError
-from remarket.merchants.models import Merchant
+from remarket.merchants.selectors import merchant_get
 from remarket.offers.feeds import amount_text, feed_decode, feed_task_create, shipping_rows
-from remarket.offers.models import Listing, ListingMarket
+from remarket.offers.models import Listing
+from remarket.offers.selectors import listings_for_merchant
 from remarket.offers.services import ListingRow, listings_apply
 
 from .bodies import json_parse
@@ -40,21 +40,19 @@ def listings_list(request, call: Call):
     min_quantity, max_quantity = _int_param(request, "min_quantity"), _int_param(request, "max_quantity")
     page = page_of(request)
     can_sell = merchant_can_sell(call.merchant_id)
-    listings = Listing.objects.filter(merchant_id=call.merchant_id)
+    which: dict = {}
     if state is not None:
-        online = Exists(ListingMarket.objects.filter(listing=OuterRef("pk"), market=call.market, published=True))
         if state == DEACTIVATED:
-            listings = listings if not can_sell else listings.none()
+            which["none"] = can_sell
         elif state in (ONLINE, OFFLINE) and can_sell:
-            listings = listings.filter(online if state == ONLINE else ~online)
+            which.update(online_in=call.market, online=state == ONLINE)
         else:  # 0 pending validation, 3 missing information: never the case here
-            listings = listings.none()
-    if min_quantity is not None:
-        listings = listings.filter(quantity__gte=min_quantity)
-    if max_quantity is not None:
-        listings = listings.filter(quantity__lte=max_quantity)
+            which["none"] = True
+    listings = listings_for_merchant(
+        merchant_id=call.merchant_id, min_quantity=min_quantity, max_quantity=max_quantity, **which
+    )
     count = listings.count()
-    rows = list(page.slice(listings.select_related("variant__model").order_by("pk"))) if count else []
+    rows = list(page.slice(listings)) if count else []
     return page_body(request, page, count, listings_public(rows, market=call.market, can_sell=can_sell))
 
 
@@ -91,7 +89,7 @@ def listings_batch(request, call: Call):
     require(call.actor, "listing.write")
     catalog, quotechar = _feed_request(request)
     task = feed_task_create(
-        merchant=Merchant.objects.get(pk=call.merchant_id),
+        merchant=merchant_get(merchant_id=call.merchant_id),
         market_code=call.market.code,
         text=catalog,
         quotechar=quotechar,
@@ -120,7 +118,7 @@ def listing_by_reference(request, call: Call):
                 {"field": "listing_id" if legacy else "id"},
             )
     elif sku:
-        key = {"sku__iexact": sku}
+        key = {"sku": sku}
     else:
         raise DomainError("WS_LISTING_REF_MISSING", "Name the listing: ?sku=, ?id= or ?listing_id=.", {"field": "sku"})
     return _detail(listing_of(merchant_id=call.merchant_id, **key), call)
@@ -181,7 +179,7 @@ def listing_update(request, call: Call, listing_ref: str):
         comment=str(body["comment"] or "") if "comment" in body else None,
         shipping=shipping,
     )
-    result = listings_apply(merchant=Merchant.objects.get(pk=call.merchant_id), rows=[row])
+    result = listings_apply(merchant=merchant_get(merchant_id=call.merchant_id), rows=[row])
     if result.errors:
         error = result.errors[0]
         raise DomainError(error.code, error.message)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from remarket.core.errors import DomainError
 from remarket.markets.models import Market
+from remarket.markets.selectors import market_find
 
 DEFAULT = "fr-fr"
 # The contract's CountryCode list; a market whose own language tag is not here is reachable by that tag too.
@@ -54,7 +55,7 @@ def market_for(request) -> Market:
             {"field": "Accept-Language"},
         )
     code = LOCALES.get(tag, tag[3:].upper())
-    market = Market.objects.filter(code=code).first()
+    market = market_find(code=code)
     if market is None or (tag not in LOCALES and tag != market.language.lower()):
         raise DomainError(
             "WS_MARKET_UNKNOWN",

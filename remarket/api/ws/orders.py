@@ -1,9 +1,9 @@
 """`/ws/orders` and `/ws/orderlines`: a merchant's sub-orders as the contract's `Order`, and their fulfilment.
 
 A `/ws/` order is one merchant's `SubOrder` (`order_id` is its id). States only move through the order services
-(`suborder_accept`, `suborder_ship`, `orderlines_cancel`, `orderlines_refund`, `orderline_serials_set`); this
-module reads, checks the request against the contract and calls them. What the contract returns and remarket does
-not model is listed in this package's README.md ("Orders")."""
+(`fulfilment_check` and `suborder_fulfil` hold what may happen to an order, `orderline_serials_record` the
+serials); this module reads, parses the contract's shapes, calls them and answers as the contract does. What the
+contract returns and remarket does not model is listed in this package's README.md ("Orders")."""
 
 import datetime as dt
 import re
@@ -12,31 +12,18 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 import phonenumbers
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-from django.db import transaction
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
 
 from remarket.catalog.grades import line_condition
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.idempotency import idempotent
-from remarket.ledger.models import LedgerTransaction
 from remarket.markets.tax import Scheme
 from remarket.merchants.quality import LATE_AFTER_DAYS
 from remarket.orders.models import OrderLine, SubOrder
-from remarket.orders.selectors import suborders_for_merchant
-from remarket.orders.services import (
-    imei_check,
-    orderline_serials_set,
-    orderlines_cancel,
-    orderlines_refund,
-    suborder_accept,
-    suborder_ship,
-    suborder_vat_scheme_set,
-)
-from remarket.orders.states import LineState, OrderState, line_transition_check
+from remarket.orders.selectors import suborders_count, suborders_for_fulfilment
+from remarket.orders.services import Fulfilment, fulfilment_check, orderline_serials_record, suborder_fulfil
+from remarket.orders.states import OrderState
 
 from .bodies import json_parse
 from .endpoint import Call, json_response
@@ -46,16 +33,7 @@ from .serializers import amount
 
 # Not listed unless asked for by `state`: "neither in state=0 (New Order) nor state=8 (Order not paid)".
 HIDDEN_BY_DEFAULT = (OrderState.NEW, OrderState.UNPAID)
-SETTABLE = (
-    LineState.ACCEPTED,
-    LineState.SHIPPED,
-    LineState.CANCELLED,
-    LineState.REFUNDED_BEFORE_SHIPPING,
-    LineState.REFUNDED_AFTER_SHIPPING,
-)
 PAYMENT_METHOD = "CARD"  # the only way to pay here
-# The contract's lengths (our columns hold them).
-CARRIER_MAX, TRACKING_URL_MAX, SERIAL_MAX = 200, 300, 50
 _OFFSET_UNESCAPED = re.compile(r"^(.*[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
 _BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WHOLE = re.compile(r"^-?[0-9]+$")
@@ -121,16 +99,13 @@ def request_fields(request) -> dict:
     return body
 
 
-def _text(body: dict, name: str, limit: int | None = None) -> str:
+def _text(body: dict, name: str) -> str:
     value = body.get(name)
     if value is None:
         return ""
     if isinstance(value, (dict, list, bool)):
         raise DomainError("WS_FIELD_INVALID", f"{name} is text.", {"field": name})
-    text = str(value).strip()
-    if limit is not None and len(text) > limit:
-        raise DomainError("WS_FIELD_INVALID", f"{name} is at most {limit} characters here.", {"field": name})
-    return text
+    return str(value).strip()
 
 
 def _whole(value, name: str, code: str) -> int:
@@ -226,7 +201,7 @@ def orderline_public(line: OrderLine, sub: SubOrder, *, shipping_minor: int) -> 
 
 
 def order_public(sub: SubOrder) -> dict:
-    """`Order` for a sub-order read through `orders_query` (lines, listing, shipment and payment date loaded)."""
+    """`Order` for a sub-order read through `suborders_for_fulfilment` (lines, listing, shipment, payment date)."""
     order = sub.order
     currency = order.currency
     shipment = getattr(sub, "shipment", None)
@@ -271,20 +246,8 @@ def order_public(sub: SubOrder) -> dict:
     return body
 
 
-def orders_query(call: Call) -> QuerySet[SubOrder]:
-    """The caller's sub-orders with all `order_public` reads: one query per page, plus one for the lines."""
-    paid_at = LedgerTransaction.objects.filter(kind="sale", suborder=OuterRef("pk")).values("at")[:1]
-    lines = OrderLine.objects.select_related("listing__variant__model").order_by("pk")
-    return (
-        suborders_for_merchant(actor=call.actor)
-        .select_related("shipment")
-        .annotate(paid_at=Subquery(paid_at))
-        .prefetch_related(Prefetch("lines", queryset=lines))
-    )
-
-
 def _order_of(call: Call, order_id: int) -> SubOrder:
-    sub = orders_query(call).filter(pk=order_id).first()
+    sub = suborders_for_fulfilment(actor=call.actor, suborder_id=order_id).first()
     if sub is None:
         raise NotFound("ORDER_NOT_FOUND", f"There is no order {order_id} among yours.")
     return sub
@@ -311,16 +274,13 @@ def _state_filter(request) -> int | None:
     return int(raw)
 
 
-def _list_filters(request) -> tuple[dict, dict]:
-    """(filter, exclude) lookups of the list's query parameters."""
-    lookups: dict = {}
-    state = _state_filter(request)
-    if state is not None:
-        lookups["state"] = state
-    for name, column in (("date_creation", "created_at"), ("date_modification", "modified_at")):
+def _list_filters(request) -> dict:
+    """The `suborders_for_fulfilment` filters of the list's query parameters."""
+    filters: dict = {"state": _state_filter(request), "hidden_states": HIDDEN_BY_DEFAULT}
+    for name, argument in (("date_creation", "created_from"), ("date_modification", "modified_from")):
         raw = request.GET.get(name, "")
         if raw.strip():
-            lookups[f"{column}__gte"] = instant(raw, name)[0]
+            filters[argument] = instant(raw, name)[0]
     country = request.GET.get("country_code", "").strip().lower()
     if country:
         if country not in LOCALES:
@@ -329,18 +289,18 @@ def _list_filters(request) -> tuple[dict, dict]:
                 f"country_code={country!r} is not one of the contract's codes (fr-fr, en-us...).",
                 {"field": "country_code"},
             )
-        lookups["order__market__code"] = LOCALES[country]
-    return lookups, ({} if state is not None else {"state__in": HIDDEN_BY_DEFAULT})
+        filters["market_code"] = LOCALES[country]
+    return filters
 
 
 def orders_list(request, call: Call):
     """Filters: `state` (else every state but 0 and 8), `date_creation` / `date_modification` (created / modified
     at or after), `country_code` (the order's market); newest first. Four queries whatever the page size: token,
     count, page, lines."""
-    lookups, hidden = _list_filters(request)
+    filters = _list_filters(request)
     page = page_of(request)
-    count = suborders_for_merchant(actor=call.actor).filter(**lookups).exclude(**hidden).count()
-    rows = list(page.slice(orders_query(call).filter(**lookups).exclude(**hidden))) if count else []
+    count = suborders_count(actor=call.actor, **filters)
+    rows = list(page.slice(suborders_for_fulfilment(actor=call.actor, **filters))) if count else []
     return page_body(request, page, count, [order_public(sub) for sub in rows])
 
 
@@ -353,7 +313,8 @@ def order_get(request, call: Call, order_id: str):
 
 @dataclass(frozen=True)
 class Update:
-    """An `UpdateOrder` body, normalized: JSON and form bodies saying the same thing are the same update."""
+    """An `UpdateOrder` body, normalized: JSON and form bodies saying the same thing are the same update (and the
+    same idempotency fingerprint)."""
 
     new_state: int
     sku: str = ""
@@ -365,7 +326,7 @@ class Update:
     vat_type: str = ""  # standard or margin, from the contract's REGULAR / MARGINAL
 
 
-VAT_TYPES = {"REGULAR": "standard", "MARGINAL": "margin"}
+_CONTRACT_NAMES = {"carrier": "shipper"}  # the order service's field names as the contract spells them
 
 
 def update_of(body: dict, order_id: int) -> Update:
@@ -376,151 +337,98 @@ def update_of(body: dict, order_id: int) -> Update:
             {"field": "new_state"},
         )
     new_state = _whole(body["new_state"], "new_state", "ORDER_STATE_INVALID")
-    if new_state not in LineState.ALL:
-        raise DomainError("ORDER_STATE_INVALID", f"{new_state} is not an orderline state.", {"field": "new_state"})
     if body.get("order_id") not in (None, ""):
         if _whole(body["order_id"], "order_id", "WS_FIELD_INVALID") != order_id:
             raise DomainError(
                 "ORDER_ID_MISMATCH", "The order_id of the body is not the one of the URL.", {"field": "order_id"}
             )
-    tracking_url = _text(body, "tracking_url", TRACKING_URL_MAX)
-    if tracking_url:
-        try:
-            URLValidator(schemes=["http", "https"])(tracking_url)
-        except ValidationError:
-            raise DomainError(
-                "ORDER_TRACKING_URL_INVALID", "tracking_url is an http(s) URL.", {"field": "tracking_url"}
-            ) from None
-    shipper = _text(body, "shipper", CARRIER_MAX)
-    serial_number = _text(body, "serial_number", SERIAL_MAX)
-    vat_type = _text(body, "vat_type").upper()
-    if vat_type and vat_type not in VAT_TYPES:
-        raise DomainError("ORDER_VAT_TYPE_INVALID", "vat_type is REGULAR or MARGINAL.", {"field": "vat_type"})
+    texts = {
+        name: _text(body, name)
+        for name in ("tracking_url", "shipper", "serial_number", "vat_type", "tracking_number", "sku", "imei")
+    }
+    with contract_errors():
+        change = fulfilment_check(
+            new_state=new_state,
+            sku=texts["sku"],
+            tracking_number=texts["tracking_number"],
+            tracking_url=texts["tracking_url"],
+            carrier=texts["shipper"],
+            imei=texts["imei"],
+            serial_number=texts["serial_number"],
+            vat_type=texts["vat_type"],
+            names=_CONTRACT_NAMES,
+        )
     return Update(
-        new_state=new_state,
-        sku=_text(body, "sku"),
-        tracking_number=_text(body, "tracking_number", 200),
-        tracking_url=tracking_url,
-        shipper=shipper,
-        imei=_text(body, "imei"),
-        serial_number=serial_number,
-        vat_type=VAT_TYPES.get(vat_type, ""),
+        new_state=change.new_state,
+        sku=change.sku,
+        tracking_number=change.tracking_number,
+        tracking_url=change.tracking_url,
+        shipper=change.carrier,
+        imei=change.imei,
+        serial_number=change.serial_number,
+        vat_type=change.vat_scheme,
     )
+
+
+# the contract's wording of refusals whose domain message names no /ws/ field or operation
+_CONTRACT_MESSAGES = {
+    "ORDER_ACCEPT_PARTIAL_UNSUPPORTED": lambda err: (
+        f"Lines of this order under other SKUs ({', '.join(err.details['waiting_skus'])}) still wait: accept them "
+        "all at once (new_state 2 without sku), or first cancel those you cannot honour (new_state 4 with their sku)."
+    ),
+    "ORDER_SERIAL_AMBIGUOUS": lambda err: (
+        "imei and serial_number go with new_state 3 only for an order of one unit; record them per line with "
+        "PATCH /ws/orderlines/{id}."
+    ),
+}
 
 
 @contextmanager
-def refusals_as(status: int) -> Iterator[None]:
-    """The services answer a refused move with 409, which these operations do not document: same code, `status`."""
+def contract_errors(*, refused_status: int | None = None) -> Iterator[None]:
+    """The order services' refusals as these operations answer them: a field past its length is the contract's
+    WS_FIELD_INVALID, some messages use the contract's words, and with `refused_status` a refused move (409 from
+    the services, which these operations do not document) keeps its code under that status."""
     try:
         yield
     except DomainError as err:
-        if err.status != 409:
+        code, message, details, status = err.code, err.message, err.details, err.status
+        if code == "ORDER_FIELD_TOO_LONG":
+            code, details = "WS_FIELD_INVALID", {"field": details["field"]}
+        if code in _CONTRACT_MESSAGES:
+            message = _CONTRACT_MESSAGES[code](err)
+        if refused_status is not None and status == 409:
+            status = refused_status
+        if (code, message, details, status) == (err.code, err.message, err.details, err.status):
             raise
-        raise DomainError(err.code, err.message, err.details, status=status) from err
-
-
-def serials_new(line: OrderLine, *, imei: str, serial_number: str) -> dict:
-    """The identifiers a request would add to a line. Sending one already recorded again changes nothing, so a
-    retried request succeeds; a different one is left to the service, which refuses it."""
-    wanted = {}
-    if imei and imei_check(imei) != line.imei:
-        wanted["imei"] = imei
-    if serial_number and serial_number != line.serial_number:
-        wanted["serial_number"] = serial_number
-    return wanted
-
-
-def _refuse_each(lines: list[OrderLine], to: int) -> None:
-    for line in lines:
-        line_transition_check(line.state, to)
-
-
-def _accept(call: Call, sub: SubOrder, lines: list[OrderLine], chosen: list[OrderLine] | None) -> None:
-    waiting = [l for l in lines if l.state == LineState.PAID]
-    chosen = waiting if chosen is None else chosen
-    _refuse_each(chosen or lines[:1], LineState.ACCEPTED)
-    others = sorted({l.sku for l in waiting if l not in chosen})
-    if others:
-        raise DomainError(
-            "ORDER_ACCEPT_PARTIAL_UNSUPPORTED",
-            f"Lines of this order under other SKUs ({', '.join(others)}) still wait: accept them all "
-            "at once (new_state 2 without sku), or first cancel those you cannot honour (new_state 4 "
-            "with their sku).",
-            {"field": "sku", "waiting_skus": others},
-        )
-    suborder_accept(actor=call.actor, suborder_id=sub.pk)
-
-
-def _ship(call: Call, sub: SubOrder, lines: list[OrderLine], update: Update) -> None:
-    """Every line ships in one parcel: lines still waiting for acceptance must be accepted or cancelled first."""
-    _refuse_each([l for l in lines if l.state == LineState.PAID], LineState.SHIPPED)
-    serials = None
-    if update.imei or update.serial_number:
-        if len(lines) != 1 or lines[0].quantity != 1:
-            raise DomainError(
-                "ORDER_SERIAL_AMBIGUOUS",
-                "imei and serial_number go with new_state 3 only for an "
-                "order of one unit; record them per line with PATCH /ws/orderlines/{id}.",
-                {"field": "imei" if update.imei else "serial_number"},
-            )
-        wanted = serials_new(lines[0], imei=update.imei, serial_number=update.serial_number)
-        serials = {lines[0].pk: wanted} if wanted else None
-    suborder_ship(
-        actor=call.actor,
-        suborder_id=sub.pk,
-        tracking_number=update.tracking_number,
-        carrier=update.shipper or sub.shipping_carrier,
-        tracking_url=update.tracking_url,
-        serials=serials,
-    )
-
-
-def _give_back(call: Call, sub: SubOrder, lines: list[OrderLine], chosen: list[OrderLine] | None, to: int) -> None:
-    """4 cancels paid lines, 5 refunds accepted ones, 6 shipped ones: the named lines, or all those it applies to."""
-    source = {
-        LineState.CANCELLED: LineState.PAID,
-        LineState.REFUNDED_BEFORE_SHIPPING: LineState.ACCEPTED,
-        LineState.REFUNDED_AFTER_SHIPPING: LineState.SHIPPED,
-    }[to]
-    chosen = chosen if chosen is not None else [l for l in lines if l.state == source]
-    _refuse_each(chosen or lines[:1], to)
-    service = orderlines_cancel if to == LineState.CANCELLED else orderlines_refund
-    service(actor=call.actor, suborder_id=sub.pk, line_ids=[l.pk for l in chosen])
+        raise type(err)(code, message, details, status=status) from err
 
 
 def _apply(call: Call, order_id: int, update: Update) -> tuple[int, dict]:
-    sub = _order_of(call, order_id)
-    lines = list(sub.lines.all())
-    chosen = None
-    if update.sku:
-        chosen = [l for l in lines if l.sku.lower() == update.sku.lower()]
-        if not chosen:
-            raise NotFound(
-                "ORDER_LINE_NOT_FOUND", f"No line of order {order_id} is listing {update.sku!r}.", {"field": "sku"}
-            )
-    if update.new_state not in SETTABLE:
-        raise DomainError(
-            "ORDER_STATE_NOT_SETTABLE",
-            f"Orderlines are not set to {update.new_state} by the merchant: "
-            "2 accepts, 3 ships, 4 cancels, 5 and 6 refund.",
-            {"field": "new_state"},
-        )
-    with refusals_as(400), transaction.atomic():  # a refused state change leaves the VAT scheme as it was
-        if update.vat_type:
-            suborder_vat_scheme_set(actor=call.actor, suborder_id=sub.pk, scheme=update.vat_type)
-        if update.new_state == LineState.ACCEPTED:
-            _accept(call, sub, lines, chosen)
-        elif update.new_state == LineState.SHIPPED:
-            _ship(call, sub, lines, update)  # the whole order ships: a sku names no subset here
-        else:
-            _give_back(call, sub, lines, chosen, update.new_state)
+    change = Fulfilment(
+        new_state=update.new_state,
+        sku=update.sku,
+        tracking_number=update.tracking_number,
+        tracking_url=update.tracking_url,
+        carrier=update.shipper,
+        imei=update.imei,
+        serial_number=update.serial_number,
+        vat_scheme=update.vat_type,
+    )
+    try:
+        with contract_errors(refused_status=400):
+            suborder_fulfil(actor=call.actor, suborder_id=order_id, change=change)
+    except NotFound as err:
+        if err.code != "ORDER_NOT_FOUND":
+            raise
+        raise NotFound("ORDER_NOT_FOUND", f"There is no order {order_id} among yours.") from None
     return 200, order_public(_order_of(call, order_id))
 
 
 def order_update(request, call: Call, order_id: str):
     """`new_state` 2 accepts (all waiting lines, or those of `sku`), 3 ships the order (`tracking_number`
     required; `shipper` defaults to the carrier the customer chose; `imei`/`serial_number` for a one-unit order),
-    4 cancels, 5 / 6 refund before / after shipping. With an `Idempotency-Key` a replay returns the first answer."""
+    4 cancels, 5 / 6 refund before / after shipping (the rules: orders/services.py `suborder_fulfil`). With an
+    `Idempotency-Key` a replay returns the first answer."""
     pk = _path_order_id(order_id)
     update = update_of(request_fields(request), pk)
     outcome = idempotent(
@@ -550,16 +458,7 @@ def orderline_update(request, call: Call, orderline_id: str):
             {"field": "orderline_id"},
         )
     body = request_fields(request)
-    imei = _text(body, "imei")
-    serial_number = _text(body, "serial_number", SERIAL_MAX)
-    if not imei and not serial_number:
-        raise DomainError("ORDER_SERIAL_MISSING", "Send imei, serial_number or both.", {"field": "imei"})
-    mine = suborders_for_merchant(actor=call.actor).values("pk")
-    line = OrderLine.objects.filter(pk=line_id, suborder__in=mine).first()
-    if line is None:
-        raise NotFound("ORDER_LINE_NOT_FOUND", f"There is no orderline {line_id} among yours.")
-    wanted = serials_new(line, imei=imei, serial_number=serial_number)
-    if wanted:
-        orderline_serials_set(actor=call.actor, suborder_id=line.suborder_id, serials={line.pk: wanted})
-        line.refresh_from_db(fields=["imei", "serial_number"])
+    imei, serial_number = _text(body, "imei"), _text(body, "serial_number")
+    with contract_errors():
+        line = orderline_serials_record(actor=call.actor, orderline_id=line_id, imei=imei, serial_number=serial_number)
     return {"imei": line.imei, "serial_number": line.serial_number}

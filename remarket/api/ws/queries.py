@@ -2,18 +2,19 @@
 never "forbidden", so its existence does not leak. A listing is named by its UUID or its legacy integer id."""
 
 import uuid
-from collections import defaultdict
 
-from remarket.core.errors import DomainError, NotFound
+from remarket.core.errors import DomainError
 from remarket.markets.models import Market
-from remarket.merchants.models import Merchant
-from remarket.offers.models import Listing, ListingMarket, ShippingOption
+from remarket.merchants.selectors import merchant_can_sell as can_sell
+from remarket.offers.models import Listing
+from remarket.offers.selectors import listing_for_merchant, listings_terms_shipping
 
 from .serializers import listing_public
 
 
 def listing_key(ref: str) -> dict:
-    """Lookup arguments for a listing reference: a UUID (`public_id`) or a legacy integer id (`pk`)."""
+    """`listing_for_merchant` arguments for a listing reference: a UUID (`public_id`) or a legacy integer id
+    (`pk`)."""
     text = str(ref).strip()
     if text.isdigit():
         return {"pk": int(text)}
@@ -26,26 +27,16 @@ def listing_key(ref: str) -> dict:
 
 
 def listing_of(*, merchant_id: int, **key) -> Listing:
-    listing = Listing.objects.select_related("variant__model").filter(merchant_id=merchant_id, **key).first()
-    if listing is None:
-        raise NotFound("OFFER_NOT_FOUND", "There is no such listing among yours.")
-    return listing
+    return listing_for_merchant(merchant_id=merchant_id, **key)
 
 
 def merchant_can_sell(merchant_id: int) -> bool:
-    return Merchant.objects.only("status").get(pk=merchant_id).can_sell
+    return can_sell(merchant_id=merchant_id)
 
 
 def listings_public(listings: list[Listing], *, market: Market, can_sell: bool) -> list[dict]:
     """`ListingPublic` for each listing as seen in `market`: two queries whatever the number of listings."""
-    terms = {t.listing_id: t for t in ListingMarket.objects.filter(listing__in=listings, market=market)}
-    shippings = defaultdict(list)
-    for option in (
-        ShippingOption.objects.filter(terms__listing__in=listings)
-        .select_related("terms__market")
-        .order_by("terms__market__code", "carrier")
-    ):
-        shippings[option.terms.listing_id].append(option)
+    terms, shippings = listings_terms_shipping(listings=listings, market=market)
     return [
         listing_public(
             listing,

@@ -6,6 +6,7 @@
 
 from remarket.core.errors import NotFound
 from remarket.offers.models import FeedTask
+from remarket.offers.selectors import feed_task_for_merchant
 
 from .endpoint import Call
 
@@ -18,11 +19,7 @@ ACTION_STATUS = {
 
 
 def task_get(request, call: Call, task_id: str):
-    task = (
-        FeedTask.objects.filter(pk=int(task_id), merchant_id=call.merchant_id).defer("payload").first()
-        if task_id.isdigit()
-        else None
-    )
+    task = feed_task_for_merchant(merchant_id=call.merchant_id, task_id=int(task_id)) if task_id.isdigit() else None
     if task is None:
         raise NotFound("FEED_TASK_NOT_FOUND", f"There is no task {task_id} among yours.")
     failure = next((r for r in task.results if r.get("status") == "failed"), None)

@@ -3,14 +3,14 @@ go through `listings_apply` like every other interface (the file through the wor
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from remarket.core.errors import DomainError
 from remarket.markets.selectors import market_get
-from remarket.merchants.models import Merchant
+from remarket.merchants.selectors import merchant_get
 from remarket.offers.feeds import feed_decode, feed_task_create
-from remarket.offers.models import FeedTask, ListingMarket
+from remarket.offers.selectors import feed_task_of_merchant_get, terms_of_merchant_get
 from remarket.offers.services import ListingRow, listings_apply
 from remarket.web.common import requires
 
@@ -21,11 +21,7 @@ MAX_UPLOAD = 20 * 1024 * 1024
 @requires("listing.write")
 def listing_terms(request, terms_id: int):
     """Price, min price, quantity, online, VAT scheme and purchase price of one of the merchant's offers."""
-    terms = (
-        ListingMarket.objects.select_related("listing", "market")
-        .filter(pk=terms_id, listing__merchant_id=request.actor.merchant_id)
-        .first()
-    )
+    terms = terms_of_merchant_get(merchant_id=request.actor.merchant_id, terms_id=terms_id)
     if terms is None:
         raise Http404
     form = request.POST
@@ -39,7 +35,7 @@ def listing_terms(request, terms_id: int):
         vat_scheme=form.get("vat_scheme") or None,
         purchase_price=form.get("purchase_price") or None,
     )
-    merchant = Merchant.objects.get(pk=request.actor.merchant_id)
+    merchant = merchant_get(merchant_id=request.actor.merchant_id)
     try:
         result = listings_apply(merchant=merchant, rows=[row])
     except DomainError as err:
@@ -61,7 +57,7 @@ def listing_terms(request, terms_id: int):
 def feed_upload(request):
     """A listings file in the `/ws/` CSV format (any delimiter or encoding the feeds accept), for one market."""
     upload = request.FILES.get("file")
-    merchant = Merchant.objects.get(pk=request.actor.merchant_id)
+    merchant = merchant_get(merchant_id=request.actor.merchant_id)
     try:
         if upload is None or upload.size == 0:
             raise DomainError("FEED_FILE_REQUIRED", "Choose a CSV file to upload.")
@@ -83,10 +79,12 @@ def feed_upload(request):
 @requires("listing.view")
 def feed(request, task_id: int):
     """An uploaded file's progress and its per-row results (the page refreshes itself until the worker is done)."""
-    task = get_object_or_404(FeedTask, pk=task_id, merchant_id=request.actor.merchant_id)
+    task = feed_task_of_merchant_get(merchant_id=request.actor.merchant_id, task_id=task_id)
+    if task is None:
+        raise Http404
     results = sorted(task.results, key=lambda r: (r.get("status") not in ("error", "failed"), r.get("line") or 0))
     return render(
         request,
         "merchant/feed.html",
-        {"task": task, "results": results[:500], "merchant": Merchant.objects.get(pk=request.actor.merchant_id)},
+        {"task": task, "results": results[:500], "merchant": merchant_get(merchant_id=request.actor.merchant_id)},
     )

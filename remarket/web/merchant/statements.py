@@ -7,10 +7,10 @@ from django.shortcuts import render
 
 from remarket.core import clock
 from remarket.core.errors import DomainError
-from remarket.ledger.models import Payout
 from remarket.ledger.payouts import merchant_currencies, statement_build
 from remarket.ledger.periods import merchant_zone, period_parse
-from remarket.merchants.models import Merchant
+from remarket.ledger.selectors import payouts_for_merchant
+from remarket.merchants.selectors import merchant_get
 from remarket.web.common import requires
 from remarket.web.finance import STATEMENT_HEADER, csv_response, period_refused, statement_rows
 
@@ -25,7 +25,7 @@ def _months(now: dt.datetime, zone, count: int = 12) -> list[dt.date]:
 
 
 def _statement(request):
-    merchant = Merchant.objects.get(pk=request.actor.merchant_id)
+    merchant = merchant_get(merchant_id=request.actor.merchant_id)
     zone = merchant_zone(merchant)
     currencies = merchant_currencies(merchant.pk) or ["EUR"]
     currency = request.GET.get("currency", currencies[0]).upper()
@@ -40,7 +40,7 @@ def statements(request):
     except DomainError as err:
         return period_refused(request, err)
     statement = statement_build(merchant=merchant, currency=currency, period=period)
-    payouts = {p.period: p for p in Payout.objects.filter(merchant=merchant, currency=currency)}
+    payouts = {p.period: p for p in payouts_for_merchant(merchant_id=merchant.pk, currency=currency)}
     return render(
         request,
         "merchant/statements.html",

@@ -5,12 +5,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from remarket.core.errors import DomainError, NotFound
-from remarket.markets.models import Market
-from remarket.merchants.models import Merchant, MerchantMetrics
+from remarket.markets.selectors import market_codes
+from remarket.merchants.models import Merchant
 from remarket.merchants.quality import MIN_ORDERS, THRESHOLDS
+from remarket.merchants.selectors import merchant_get, merchant_metrics_history
 from remarket.offers.best import standings_for_terms
-from remarket.offers.models import ListingMarket
-from remarket.orders.selectors import suborder_for_actor, suborders_for_merchant
+from remarket.offers.selectors import terms_for_merchant
+from remarket.orders.selectors import suborder_for_actor, suborders_page_with_lines
 from remarket.orders.services import orderlines_cancel, suborder_accept, suborder_ship
 from remarket.orders.states import OrderState
 from remarket.web.common import render_error, requires
@@ -26,14 +27,14 @@ STATE_NAMES = {
 
 
 def _merchant(request) -> Merchant:
-    return Merchant.objects.get(pk=request.actor.merchant_id)
+    return merchant_get(merchant_id=request.actor.merchant_id)
 
 
 @requires("order.fulfil")
 def orders(request):
     state = request.GET.get("state")
     state = int(state) if state and state.isdigit() and int(state) in OrderState.ALL else None
-    qs = suborders_for_merchant(actor=request.actor, state=state).prefetch_related("lines")
+    qs = suborders_page_with_lines(actor=request.actor, state=state)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -118,11 +119,7 @@ def ship(request, suborder_id):
 
 @requires("listing.view")
 def listings(request):
-    qs = (
-        ListingMarket.objects.filter(listing__merchant_id=request.actor.merchant_id)
-        .select_related("listing__variant__model", "listing__merchant", "market")
-        .order_by("listing_id", "market_id")
-    )
+    qs = terms_for_merchant(merchant_id=request.actor.merchant_id)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     standings = standings_for_terms(list(page))
     for term in page:
@@ -133,7 +130,7 @@ def listings(request):
         {
             "page": page,
             "merchant": _merchant(request),
-            "markets": Market.objects.order_by("code").values_list("code", flat=True),
+            "markets": market_codes(),
         },
     )
 
@@ -146,7 +143,7 @@ def quality(request):
         "merchant/quality.html",
         {
             "merchant": merchant,
-            "history": MerchantMetrics.objects.filter(merchant=merchant).order_by("-computed_at")[:12],
+            "history": merchant_metrics_history(merchant_id=merchant.pk),
             "thresholds": THRESHOLDS,
             "min_orders": MIN_ORDERS,
         },

@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import Count, OuterRef, Subquery, Sum
 from django.shortcuts import redirect, render
 
 from remarket.analytics.locations import gmv_by_partner_and_location
@@ -11,11 +10,11 @@ from remarket.core.errors import DomainError
 from remarket.core.money import to_major
 from remarket.impact.calc import factors
 from remarket.ledger.calc import take_rate_bp
-from remarket.ledger.models import Payout
 from remarket.ledger.payouts import ledger_journal, payout_lines
 from remarket.ledger.periods import period_bounds, period_parse
-from remarket.ledger.selectors import fees_by_month, finance_by_market
-from remarket.merchants.models import Merchant, MerchantMetrics
+from remarket.ledger.selectors import fees_by_month, finance_by_market, payouts_by_month
+from remarket.merchants.models import Merchant
+from remarket.merchants.selectors import merchants_with_latest_metrics
 from remarket.merchants.services import merchant_status_set
 from remarket.web.common import requires
 from remarket.web.finance import csv_response, period_refused
@@ -83,13 +82,7 @@ def quality(request):
         else:
             messages.success(request, "Status changed.")
         return redirect("ops-quality")
-    latest = MerchantMetrics.objects.filter(merchant=OuterRef("pk")).order_by("-computed_at")
-    merchants = Merchant.objects.annotate(
-        orders=Subquery(latest.values("orders")[:1]),
-        cancel_bp=Subquery(latest.values("cancellation_rate_bp")[:1]),
-        late_bp=Subquery(latest.values("late_shipment_rate_bp")[:1]),
-        reviewed_at=Subquery(latest.values("computed_at")[:1]),
-    ).order_by("quality_score", "name")
+    merchants = merchants_with_latest_metrics()
     return render(request, "ops/quality.html", {"merchants": merchants, "statuses": Merchant.Status.choices})
 
 
@@ -161,10 +154,7 @@ def finance(request):
             "totals": sorted(totals.values(), key=lambda t: t["market"]),
             "fees": sorted(fees_by_month(first=first, last=last).items(), reverse=True),
             "chart": chart,
-            "payouts": Payout.objects.filter(period__gte=first, period__lte=last)
-            .values("period", "currency")
-            .annotate(n=Count("pk"), paid=Sum("amount_minor"))
-            .order_by("-period", "currency"),
+            "payouts": payouts_by_month(first=first, last=last),
         },
     )
 

@@ -1,4 +1,3 @@
-from django.db.models import Min
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -7,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from remarket.analytics.selectors import order_impact
-from remarket.catalog.models import Category, ProductModel
+from remarket.catalog.selectors import categories_by_id, product_models
 from remarket.checkout.cart import (
     cart_add,
     cart_checked_out,
@@ -26,7 +25,7 @@ from remarket.core.errors import DomainError, NotFound
 from remarket.core.http import client_ip, session_key
 from remarket.markets.models import Market
 from remarket.markets.selectors import market_for_visitor, market_get, web_channel_get
-from remarket.offers.models import ListingMarket
+from remarket.offers.selectors import lowest_prices_by_model, offer_published, terms_in_market
 from remarket.orders.models import Order
 from remarket.payments.gateway import gateway
 from remarket.payments.models import PaymentIntent
@@ -67,24 +66,14 @@ def market_choose(request, market):
 
 def home(request, market):
     the_market = _market(market)
-    prices = dict(
-        ListingMarket.objects.on_sale()
-        .filter(market=the_market)
-        .values_list("listing__variant__model")
-        .annotate(p=Min("price_minor"))
-        .order_by()
-    )
-    products = [
-        p
-        for p in ProductModel.objects.select_related("category").order_by("category_id", "brand", "name")
-        if p.pk in prices
-    ]
+    prices = lowest_prices_by_model(market=the_market)
+    products = [p for p in product_models(by_category=True) if p.pk in prices]
     for p in products:
         p.from_minor = prices[p.pk]
     return render(
         request,
         "storefront/home.html",
-        {"market": the_market, "products": products, "categories": Category.objects.order_by("id")},
+        {"market": the_market, "products": products, "categories": categories_by_id()},
     )
 
 
@@ -104,12 +93,7 @@ def cart_store(request, cart: dict) -> None:
 
 def _cart_lines(request, market: Market):
     items = cart_items(cart_load(request), market=market.code)
-    terms = {
-        t.listing_id: t
-        for t in ListingMarket.objects.select_related("listing__variant__model", "listing__merchant").filter(
-            market=market, listing_id__in=[i for i, _ in items]
-        )
-    }
+    terms = terms_in_market(market=market, listing_ids=[i for i, _ in items])
     lines = [{"term": terms[i], "quantity": q, "total": terms[i].price_minor * q} for i, q in items if i in terms]
     return lines, sum(l["total"] for l in lines)
 
@@ -132,7 +116,7 @@ def cart_add_view(request, market):
             "storefront/cart.html",
             {"market": the_market, "lines": [], "total": 0},
         )
-    if not ListingMarket.objects.filter(market=the_market, listing_id=listing_id, published=True).exists():
+    if not offer_published(market=the_market, listing_id=listing_id):
         raise Http404
     try:
         cart_store(

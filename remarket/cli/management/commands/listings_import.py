@@ -1,28 +1,16 @@
-"""Bulk listing import from the command line: the `/ws/` CSV format without its line limit, applied in chunks
-through the same feed rules and `listings_apply`, with a progress bar.
+"""Bulk listing import from the command line: the `/ws/` CSV format without its line limit, applied through
+`offers.imports.listings_import` (chunks, database tuning, the search index told once), with a progress bar."""
 
-The search index is told once, at the end (one `search.changed` for every variant whose offers changed,
-also when a chunk fails midway), rather than once per chunk: a million-row file would otherwise queue a
-hundred refreshes of the same variants."""
-
-import gc
-from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
 from tqdm import tqdm
 
 from remarket.core.errors import DomainError
-from remarket.events.outbox import emit
 from remarket.markets.selectors import market_get
-from remarket.merchants.models import Merchant
-from remarket.offers.feeds import Table, feed_apply, feed_decode, feed_table
-from remarket.search.handlers import TOPIC as SEARCH_CHANGED
-
-CHUNK = 50_000  # rows per feed_apply call (listings_apply splits them into its own transactions)
-SQLITE_CACHE_KIB = 256 * 1024  # this connection's page cache: a bulk import touches the listings' whole index
-ANALYZE_EVERY = 100_000  # listings created between two refreshes of the planner's statistics
+from remarket.merchants.selectors import merchant_by_slug
+from remarket.offers.feeds import feed_decode, feed_table
+from remarket.offers.imports import listings_import
 
 
 class Command(BaseCommand):
@@ -41,7 +29,7 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.exists():
             raise CommandError(f"No file at {path}.")
-        the_merchant = Merchant.objects.filter(slug=merchant).first()
+        the_merchant = merchant_by_slug(slug=merchant)
         if the_merchant is None:
             raise CommandError(f"No merchant with slug {merchant!r}.")
         try:
@@ -49,53 +37,15 @@ class Command(BaseCommand):
             table = feed_table(feed_decode(file.read_bytes()), limit=None)
         except DomainError as err:
             raise CommandError(f"{err.code}: {err.message}") from None
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-        counts, refused, variants, analyzed = Counter(), [], set(), 0
-        # A file's rows, records and results are hundreds of thousands of live objects, which the cyclic
-        # collector would walk again and again: with it, 10,000 rows took 0.46 s (SQLite, 100 k listings), without
-        # it 0.19 s. They hold no cycles that need collecting before the command ends.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            with tqdm(total=len(table.rows), unit="row", desc="listings", disable=None) as bar:
-                for start in range(0, len(table.rows), CHUNK):
-                    chunk = Table(table.columns, table.rows[start : start + CHUNK], table.delimiter)
-                    try:
-                        # replayable: a file applies again to the same result, so on PostgreSQL its chunks
-                        # commit without waiting for the disk (see listings_apply)
-                        results = feed_apply(
-                            merchant=the_merchant,
-                            market=the_market,
-                            table=chunk,
-                            deferred_variants=variants,
-                            replayable=True,
-                        )
-                    except DomainError as err:
-                        raise CommandError(
-                            f"{err.code}: {err.message} (rows from line {chunk.rows[0][0]} on were not applied)"
-                        ) from None
-                    for result in results:
-                        counts[result["status"]] += 1
-                        if result["status"] == "error":
-                            refused.append(result)
-                    bar.update(len(chunk.rows))
-                    if counts["created"] - analyzed >= ANALYZE_EVERY:
-                        # the planner's statistics, or it keeps planning lookups for the tables as they were
-                        # before the file (a whole-market read per chunk on PostgreSQL after a large create)
-                        with connection.cursor() as cursor:
-                            cursor.execute("ANALYZE offers_listing")
-                            cursor.execute("ANALYZE offers_listingmarket")
-                        analyzed = counts["created"]
-        finally:
-            if collecting:
-                gc.enable()
-            if variants:  # what was applied, even if a later chunk failed
-                with transaction.atomic():
-                    emit(SEARCH_CHANGED, {"variant_ids": sorted(variants)})
-        for result in refused[:errors]:
-            self.stderr.write(f"line {result['line']}: {result['code']} {result['message']}")
-        self.stdout.write(", ".join(f"{counts[s]} {s}" for s in ("created", "updated", "unchanged", "error")))
-        if refused:
-            raise CommandError(f"{len(refused)} rows refused; the others were applied.")
+        with tqdm(total=len(table.rows), unit="row", desc="listings", disable=None) as bar:
+            try:
+                result = listings_import(merchant=the_merchant, market=the_market, table=table, progress=bar.update)
+            except DomainError as err:
+                raise CommandError(
+                    f"{err.code}: {err.message} (rows from line {err.details['from_line']} on were not applied)"
+                ) from None
+        for row in result.refused[:errors]:
+            self.stderr.write(f"line {row['line']}: {row['code']} {row['message']}")
+        self.stdout.write(", ".join(f"{result.counts[s]} {s}" for s in ("created", "updated", "unchanged", "error")))
+        if result.refused:
+            raise CommandError(f"{len(result.refused)} rows refused; the others were applied.")

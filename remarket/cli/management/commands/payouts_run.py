@@ -5,8 +5,8 @@ from tqdm import tqdm
 
 from remarket.core.errors import DomainError
 from remarket.core.money import fmt
-from remarket.ledger.models import Payout
 from remarket.ledger.periods import period_bounds, period_parse
+from remarket.ledger.selectors import payouts_count
 from remarket.merchants.billing import merchant_fees_charge, merchant_payouts_run
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         total = {}
         for p in paid:
             total[p.currency] = total.get(p.currency, 0) + p.amount_minor
-        already = Payout.objects.filter(period=month).count() - len(made)
+        already = payouts_count(period=month) - len(made)
         amounts = ", ".join(fmt(v, c) for c, v in sorted(total.items())) or "nothing"
         self.stdout.write(
             self.style.SUCCESS(
