@@ -44,14 +44,15 @@ def test_concurrent_payout_runs_and_fee_charges_pay_and_charge_each_merchant_onc
     def run(i: int):
         barrier.wait()
         try:
-            with clock.frozen(dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC)):
-                if i % 2:
-                    return merchant_fees_charge()
-                return len(merchant_payouts_run(period=dt.date(2026, 11, 1)))
+            if i % 2:
+                return merchant_fees_charge()
+            return len(merchant_payouts_run(period=dt.date(2026, 11, 1)))
         finally:
             connections.close_all()
 
-    with ThreadPoolExecutor(max_workers=6) as pool:
+    # frozen once, around the threads: each thread entering and leaving the process-wide clock's `frozen` itself
+    # could restore another's value last, leaving the clock frozen for the tests that follow
+    with clock.frozen(dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC)), ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(run, range(6)))
     assert sum(results[0::2]) == 4 and sum(results[1::2]) == 4  # four payouts, four fees, whoever made them
     assert Payout.objects.filter(period=dt.date(2026, 11, 1)).count() == 4
