@@ -1,0 +1,53 @@
+"""The rollups recomputed from the facts, in the database: one grouped INSERT ... SELECT per table over the sales
+and their negative refund facts (counted in their sale's month and slice). After a bulk load of facts, and to check
+the incremental path, which must give the same rows (tests/analytics/test_rollups.py)."""
+
+from django.db import connection, transaction
+
+_FACTS = """
+    SELECT 1 AS sale, f.month, f.market_code, f.channel_kind, COALESCE(f.category_id, 0) AS category_id,
+           f.merchant_id, COALESCE(f.partner_id, 0) AS partner_id, COALESCE(f.location_id, 0) AS location_id,
+           f.order_id, f.new_customer, f.quantity, f.gmv_eur_minor, f.commission_eur_minor, f.co2e_avoided_g,
+           f.co2e_low_g, f.co2e_high_g, f.ewaste_avoided_g
+      FROM analytics_salefact f
+    UNION ALL
+    SELECT 0, s.month, s.market_code, s.channel_kind, COALESCE(s.category_id, 0), s.merchant_id,
+           COALESCE(s.partner_id, 0), COALESCE(s.location_id, 0), s.order_id, s.new_customer, r.quantity,
+           r.gmv_eur_minor, r.commission_eur_minor, r.co2e_avoided_g, r.co2e_low_g, r.co2e_high_g, r.ewaste_avoided_g
+      FROM analytics_refundfact r JOIN analytics_salefact s ON s.id = r.sale_id
+"""
+_COMMON = """
+    COUNT(DISTINCT CASE WHEN sale = 1 THEN order_id END),
+    COUNT(DISTINCT CASE WHEN sale = 1 AND new_customer THEN order_id END),
+    SUM(quantity), SUM(CASE WHEN sale = 1 THEN quantity ELSE 0 END),
+    SUM(gmv_eur_minor), SUM(CASE WHEN sale = 1 THEN gmv_eur_minor ELSE 0 END),
+    SUM(CASE WHEN sale = 0 THEN -gmv_eur_minor ELSE 0 END), SUM(commission_eur_minor)
+"""
+_MEASURES = "orders, {new}, units, gross_units, gmv_eur_minor, gross_eur_minor, refunds_eur_minor, commission_eur_minor"
+_ROLLUP = f"""
+INSERT INTO analytics_gmvrollup (month, market_code, channel_kind, {_MEASURES.format(new="new_customers")},
+                                 co2e_avoided_g, co2e_low_g, co2e_high_g, ewaste_avoided_g)
+SELECT month, market_code, channel_kind, {_COMMON},
+       SUM(co2e_avoided_g), SUM(co2e_low_g), SUM(co2e_high_g), SUM(ewaste_avoided_g)
+  FROM ({_FACTS}) t
+ GROUP BY month, market_code, channel_kind
+"""
+_SLICE = f"""
+INSERT INTO analytics_gmvslice (month, market_code, channel_kind, category_id, merchant_id, partner_id, location_id,
+                                {_MEASURES.format(new="new_customer_orders")})
+SELECT month, market_code, channel_kind, category_id, merchant_id, partner_id, location_id, {_COMMON}
+  FROM ({_FACTS}) t
+ GROUP BY month, market_code, channel_kind, category_id, merchant_id, partner_id, location_id
+"""
+
+
+@transaction.atomic
+def rollups_rebuild() -> int:
+    """Recompute every rollup and slice from the facts; returns the number of rollup rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM analytics_gmvslice")
+        cursor.execute("DELETE FROM analytics_gmvrollup")
+        cursor.execute(_ROLLUP)
+        rows = cursor.rowcount
+        cursor.execute(_SLICE)
+    return rows
