@@ -401,3 +401,53 @@ def impact_report(*, actor: Actor, year: int | None = None) -> ImpactReport:
         since_creation_co2e_g=all_co2e,
         since_creation_ewaste_g=all_ewaste,
     )
+
+
+@dataclass
+class DashboardSeries:
+    """The ops dashboard's charts, from one grouped read of the month × country × channel rollup."""
+
+    years: list[int]
+    gmv_by_year_country: dict[str, list[int]]  # country → net GMV (EUR minor) per year
+    quarters: list[str]  # the last 12 quarters with sales
+    channel_mix_bp: dict[str, list[int]]  # channel kind → share of the quarter's net GMV
+    gmv_yoy_bp: list[int | None]  # per quarter
+    new_customers: list[int]  # per quarter
+    new_customers_yoy_bp: list[int | None]
+
+
+def dashboard_series(*, actor: Actor, quarters: int = 12) -> DashboardSeries:
+    require(actor, "ops.dashboard")
+    rows = GmvRollup.objects.values("month", "market_code", "channel_kind").annotate(
+        g=Sum("gmv_eur_minor"), n=Sum("new_customers")
+    )
+    by_year: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    by_quarter: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    new: dict[str, int] = defaultdict(int)
+    for r in rows.order_by():
+        month, gmv = r["month"], r["g"] or 0
+        by_year[r["market_code"]][month.year] += gmv
+        q = _bucket("quarter", month)
+        by_quarter[q][r["channel_kind"]] += gmv
+        new[q] += r["n"] or 0
+    years = sorted({y for c in by_year.values() for y in c})
+    shown = sorted(by_quarter)[-quarters:]
+    mix: dict[str, list[int]] = {kind: [] for kind in Channel.Kind.values}
+    yoy, new_yoy = [], []
+    for q in shown:
+        total = sum(by_quarter[q].values())
+        for kind in mix:
+            mix[kind].append(round(by_quarter[q].get(kind, 0) * 10_000 / total) if total > 0 else 0)
+        year, part = q.split("-")
+        before = f"{int(year) - 1}-{part}"
+        yoy.append(growth_bp(total, sum(by_quarter[before].values()) if before in by_quarter else 0))
+        new_yoy.append(growth_bp(new[q], new.get(before, 0)))
+    return DashboardSeries(
+        years=years,
+        gmv_by_year_country={c: [v.get(y, 0) for y in years] for c, v in sorted(by_year.items())},
+        quarters=shown,
+        channel_mix_bp=mix,
+        gmv_yoy_bp=yoy,
+        new_customers=[new[q] for q in shown],
+        new_customers_yoy_bp=new_yoy,
+    )
