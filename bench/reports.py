@@ -181,6 +181,7 @@ def main(argv: list[str] | None = None) -> None:
 
     django.setup()
     figures, reproduced = measure(args.rounds)
+    run([*manage, "collectstatic", "--noinput", "-v0"], env, what="static files")  # as `remarket serve` does
     figures["dashboard"] = dashboard(env, args.requests, args.workers, scratch)
     verdict = {
         "gmv_all_history": figures["gmv_all_history"]["p95_ms"] <= BUDGETS_MS["gmv_all_history"],

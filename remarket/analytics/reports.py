@@ -194,7 +194,8 @@ def _bucket(name: str, month: dt.date) -> str:
     return f"{month:%Y-%m}"
 
 
-def _grouped(*, by: tuple[str, ...], period: Period, where: dict, coarse: bool) -> dict[tuple, dict[str, int]]:
+def _grouped(*, by: tuple[str, ...], period: Period, where: dict, coarse: bool) -> dict[tuple, list[int]]:
+    """Per key of `by`: the sums of `_SUMS` and the new customers, in that order."""
     model = GmvRollup if coarse else GmvSlice
     new = "new_customers" if coarse else "new_customer_orders"
     columns = sorted({DIMENSIONS[n] for n in by})
@@ -203,15 +204,28 @@ def _grouped(*, by: tuple[str, ...], period: Period, where: dict, coarse: bool) 
         .values(*columns)
         .annotate(**{f"s_{n}": Sum(n) for n in (*_SUMS, new)})
         .order_by()
+        .values_list(*columns, *(f"s_{n}" for n in (*_SUMS, new)))
     )
-    out: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    at = {name: columns.index(DIMENSIONS[name]) for name in by}
+    buckets: dict[tuple[str, dt.date], str] = {}
+    width = len(columns)
+    out: dict[tuple, list[int]] = {}
     for r in rows:
-        key = tuple(_bucket(n, r["month"]) if DIMENSIONS[n] == "month" else r[DIMENSIONS[n]] for n in by)
-        sums = out[key]
-        for n in _SUMS:
-            sums[n] += r[f"s_{n}"] or 0
-        sums["new_customers"] += r[f"s_{new}"] or 0
+        key = []
+        for name in by:
+            value = r[at[name]]
+            if DIMENSIONS[name] == "month":
+                value = buckets.get((name, value)) or buckets.setdefault((name, value), _bucket(name, value))
+            key.append(value)
+        sums = out.get(tuple(key))
+        if sums is None:
+            sums = out[tuple(key)] = [0] * (len(_SUMS) + 1)
+        for i in range(len(_SUMS) + 1):
+            sums[i] += r[width + i] or 0
     return out
+
+
+_GMV, _NEW = _SUMS.index("gmv_eur_minor"), len(_SUMS)
 
 
 def _labels(by: tuple[str, ...], keys: list[tuple]) -> dict[tuple[str, object], str]:
@@ -244,8 +258,12 @@ def gmv_report(*, actor: Actor, period: Period, by: tuple[str, ...] = (), growth
     coarse = not where and set(by) <= _COARSE
     current = _grouped(by=by, period=period, where=where, coarse=coarse)
     year_before = _grouped(by=by, period=period.year_before(), where=where, coarse=coarse) if growth else {}
-    previous = _grouped(by=by, period=period.previous(), where=where, coarse=coarse) if growth else {}
+    if growth and period.months == 12:
+        previous = year_before  # the period just before a year is the year before
+    else:
+        previous = _grouped(by=by, period=period.previous(), where=where, coarse=coarse) if growth else {}
     time_dims = [i for i, n in enumerate(by) if DIMENSIONS[n] == "month"]
+    shifted: dict[tuple[str, int], str] = {}
 
     def shifted_key(key: tuple, months: int) -> tuple:
         # a time-split row is compared with the same bucket a year (or a period) before
@@ -256,8 +274,9 @@ def gmv_report(*, actor: Actor, period: Period, by: tuple[str, ...] = (), growth
         if months % step:
             return key
         text = key[i]
-        first = period_parse(text).since
-        return (*key[:i], _bucket(name, _month_add(first, months)), *key[i + 1 :])
+        if (text, months) not in shifted:
+            shifted[(text, months)] = _bucket(name, _month_add(period_parse(text).since, months))
+        return (*key[:i], shifted[(text, months)], *key[i + 1 :])
 
     labels = _labels(by, list(current))
     total = ReportRow(key=())
@@ -266,20 +285,20 @@ def gmv_report(*, actor: Actor, period: Period, by: tuple[str, ...] = (), growth
         sums = current[key]
         row = ReportRow(
             key=tuple(labels.get((n, v), str(v)) for n, v in zip(by, key)),
-            gross_eur_minor=sums["gross_eur_minor"],
-            refunds_eur_minor=sums["refunds_eur_minor"],
-            net_eur_minor=sums["gmv_eur_minor"],
-            units=sums["units"],
-            orders=sums["orders"],
-            new_customers=sums["new_customers"],
-            commission_eur_minor=sums["commission_eur_minor"],
+            gross_eur_minor=sums[0],
+            refunds_eur_minor=sums[1],
+            net_eur_minor=sums[2],
+            units=sums[3],
+            orders=sums[4],
+            new_customers=sums[_NEW],
+            commission_eur_minor=sums[5],
         )
         if growth:
-            before = year_before.get(shifted_key(key, -12) if time_dims else key, {})
-            row.yoy_bp = growth_bp(row.net_eur_minor, before.get("gmv_eur_minor", 0))
-            row.new_customers_yoy_bp = growth_bp(row.new_customers, before.get("new_customers", 0))
-            back = previous.get(shifted_key(key, -period.months) if time_dims else key, {})
-            row.previous_bp = growth_bp(row.net_eur_minor, back.get("gmv_eur_minor", 0))
+            before = year_before.get(shifted_key(key, -12) if time_dims else key)
+            row.yoy_bp = growth_bp(row.net_eur_minor, before[_GMV]) if before else None
+            row.new_customers_yoy_bp = growth_bp(row.new_customers, before[_NEW]) if before else None
+            back = previous.get(shifted_key(key, -period.months) if time_dims else key)
+            row.previous_bp = growth_bp(row.net_eur_minor, back[_GMV]) if back else None
         rows.append(row)
         for n in ("gross_eur_minor", "refunds_eur_minor", "net_eur_minor", "units", "orders", "new_customers"):
             setattr(total, n, getattr(total, n) + getattr(row, n))
@@ -287,11 +306,9 @@ def gmv_report(*, actor: Actor, period: Period, by: tuple[str, ...] = (), growth
     for row in rows:
         row.share_bp = round(row.net_eur_minor * 10_000 / total.net_eur_minor) if total.net_eur_minor > 0 else None
     if growth:
-        total.yoy_bp = growth_bp(total.net_eur_minor, sum(s["gmv_eur_minor"] for s in year_before.values()))
-        total.new_customers_yoy_bp = growth_bp(
-            total.new_customers, sum(s["new_customers"] for s in year_before.values())
-        )
-        total.previous_bp = growth_bp(total.net_eur_minor, sum(s["gmv_eur_minor"] for s in previous.values()))
+        total.yoy_bp = growth_bp(total.net_eur_minor, sum(s[_GMV] for s in year_before.values()))
+        total.new_customers_yoy_bp = growth_bp(total.new_customers, sum(s[_NEW] for s in year_before.values()))
+        total.previous_bp = growth_bp(total.net_eur_minor, sum(s[_GMV] for s in previous.values()))
     return Report(period=period, by=by, scope=scope, rows=rows, total=total)
 
 

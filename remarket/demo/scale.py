@@ -17,6 +17,7 @@ import bisect
 import datetime as dt
 import math
 import random
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -188,7 +189,7 @@ class MonthRows:
         self.zones = {code: ZoneInfo(tz) for code, (_, tz) in context.markets.items()}
         slugs = [s for s in CATEGORY_MIX if s in context.categories]
         self.slugs = slugs
-        self.slug_weights = [CATEGORY_MIX[s][0] for s in slugs]
+        self.slug_cum = list(_cumulative([CATEGORY_MIX[s][0] for s in slugs]))
         n = len(context.merchants)
         self.merchant_cum = list(_cumulative([1 / (rank + 5) for rank in range(n)]))
         corner_weights = [1 / (rank + 10) ** 0.8 for rank in range(len(context.corners))]
@@ -201,6 +202,8 @@ class MonthRows:
         return max(1, min(n, round(n * (0.02 + 0.98 * progress**1.5))))
 
     def rows(self, p: MonthPlan) -> tuple[list[tuple], list[tuple]]:
+        """The month's facts and refunds as rows of `SALE_COLUMNS` and `REFUND_COLUMNS`. Written for speed (tens of
+        millions of rows): draws by inverse tables and bisection, each day's local midnight converted once."""
         c, month = self.c, p.month
         rng = random.Random(f"{self.seed}:{month:%Y-%m}")
         codes = [code for code in MARKET_SHARE if code in c.markets and LAUNCHED.get(code, 9999) <= month.year]
@@ -210,44 +213,59 @@ class MonthRows:
         days = (month_add(month, 1) - month).days
         active = self._merchants_active(month)
         merchant_cum, merchant_total = self.merchant_cum, self.merchant_cum[active - 1]
-        rates = {code: c.rate(c.markets[code][0], month) for code in codes}
+        markets = {}
+        for code in codes:
+            currency, _ = c.markets[code]
+            rate, provisional = c.rate(currency, month)
+            zone = self.zones[code]
+            midnights = [
+                dt.datetime(month.year, month.month, d + 1, tzinfo=zone).astimezone(dt.UTC) for d in range(days)
+            ]
+            dates = [month.replace(day=d + 1) for d in range(days)]
+            markets[code] = (currency, rate, float(rate), provisional, midnights, dates, COUNTER_SHARE.get(code, 0))
+        store_open, corners_open = month >= STORE_OPENS and c.store, month >= CORNERS_OPEN and c.corners
         new_order = set(rng.sample(range(p.orders), p.new_customers)) if p.new_customers < p.orders else None
         fact_id = ID_BASE + month_index(month) * MONTH_IDS
-        sales, refunds = [], []
+        sales: list[tuple] = []
+        refunds: list[tuple] = []
         next_new = ID_BASE + p.customers_before
-        choices, random_, lognormvariate = rng.choices, rng.random, rng.lognormvariate
-        order_codes = choices(codes, weights=code_weights, k=p.orders)
+        random_, bisect_left = rng.random, bisect.bisect_left
+        slug_cum, slug_total = self.slug_cum, self.slug_cum[-1]
+        corner_cum, corner_total = self.corner_cum, self.corner_cum[-1] if self.corner_cum else 0.0
+        categories = [(slug, *c.categories[slug], CATEGORY_MIX[slug][1] * 100) for slug in self.slugs]
+        order_codes = rng.choices(codes, weights=code_weights, k=p.orders)
+        append, refund = sales.append, refunds.append
+        before = p.customers_before
         for i in range(p.orders):
             code = order_codes[i]
-            currency, _zone = c.markets[code]
-            rate, provisional = rates[code]
+            currency, rate, rate_f, provisional, midnights, dates, share = markets[code]
             kind, location, partner = "web", None, None
-            share = COUNTER_SHARE.get(code, 0)
             if share and random_() < share:
-                if code == "US" and month >= STORE_OPENS:
+                if code == "US" and store_open:
                     kind, location = "store", c.store
-                elif code == "FR" and month >= CORNERS_OPEN and c.corners:
-                    at = bisect.bisect_left(self.corner_cum, random_() * self.corner_cum[-1])
+                elif code == "FR" and corners_open:
+                    at = bisect_left(corner_cum, random_() * corner_total)
                     kind, location, partner = "partner", c.corners[at], c.partner
-            is_new = new_order is None or i in new_order
-            if is_new:
-                customer, next_new = next_new, next_new + 1
+            if new_order is None or i in new_order:
+                is_new, customer, next_new = True, next_new, next_new + 1
             else:
-                customer = ID_BASE + int(random_() * p.customers_before)
-            local = dt.datetime(
-                month.year, month.month, 1 + int(random_() * days), *_hour_minute(random_()), tzinfo=self.zones[code]
-            )
-            sold_at = local.astimezone(dt.UTC)
+                is_new, customer = False, ID_BASE + int(random_() * before)
+            day = int(random_() * days)
+            sold_at = midnights[day] + _MINUTES[int(random_() * _TABLE)]
+            sold_on = dates[day]
             order_id = ID_BASE + p.orders_before + i
-            count = choices(*LINES_PER_ORDER)[0]
-            for slug in choices(self.slugs, weights=self.slug_weights, k=count):
-                category, co2e, low, high, ewaste = c.categories[slug]
+            u = random_()
+            count = 1 if u < LINE_ONE else 2 if u < LINE_TWO else 3
+            for _ in range(count):
+                _slug, category, co2e, low, high, ewaste, mean_minor = categories[
+                    bisect_left(slug_cum, random_() * slug_total)
+                ]
                 quantity = 2 if random_() < TWO_UNITS else 1
-                unit_eur = CATEGORY_MIX[slug][1] * lognormvariate(0, PRICE_SIGMA)
-                local_minor = max(100, round(unit_eur * 100 / float(rate))) * quantity
-                eur_minor = round(local_minor * rate)
-                merchant = c.merchants[bisect.bisect_left(merchant_cum, random_() * merchant_total)]
-                sales.append(
+                local_minor = max(100, round(mean_minor * _PRICE[int(random_() * _TABLE)] / rate_f)) * quantity
+                eur_minor = round(local_minor * rate_f)
+                commission = eur_minor * COMMISSION_BP // 10_000
+                merchant = c.merchants[bisect_left(merchant_cum, random_() * merchant_total)]
+                append(
                     (
                         fact_id,
                         order_id,
@@ -260,7 +278,7 @@ class MonthRows:
                         customer,
                         is_new,
                         sold_at,
-                        local.date(),
+                        sold_on,
                         month,
                         quantity,
                         local_minor,
@@ -268,7 +286,7 @@ class MonthRows:
                         eur_minor,
                         rate,
                         provisional,
-                        eur_minor * COMMISSION_BP // 10_000,
+                        commission,
                         co2e * quantity,
                         low * quantity,
                         high * quantity,
@@ -276,15 +294,15 @@ class MonthRows:
                     )
                 )
                 if random_() < REFUND_RATE:
-                    refunds.append(
+                    refund(
                         (
                             fact_id,
                             fact_id,
-                            sold_at + dt.timedelta(days=3 + 27 * random_()),
+                            sold_at + _REFUND_DELAYS[int(random_() * 28)],
                             -quantity,
                             -local_minor,
                             -eur_minor,
-                            -(eur_minor * COMMISSION_BP // 10_000),
+                            -commission,
                             -co2e * quantity,
                             -low * quantity,
                             -high * quantity,
@@ -293,12 +311,6 @@ class MonthRows:
                     )
                 fact_id += 1
         return sales, refunds
-
-
-def _hour_minute(u: float) -> tuple[int, int]:
-    """A time of day, busier in the afternoon and evening (a triangular law peaking at 19:00)."""
-    minutes = int(_triangular(u, 0, 24 * 60, 19 * 60))
-    return min(23, minutes // 60), minutes % 60
 
 
 def _triangular(u: float, low: float, high: float, mode: float) -> float:
@@ -313,3 +325,16 @@ def _cumulative(weights: list[float]):
     for w in weights:
         total += w
         yield total
+
+
+# inverse tables, drawn by index: a time of day busier in the afternoon and evening (a triangular law peaking at
+# 19:00), a unit's price around its category's average (lognormal), a refund's delay (3 to 30 days)
+_TABLE = 4096
+_MINUTES = [
+    dt.timedelta(minutes=min(24 * 60 - 1, int(_triangular((k + 0.5) / _TABLE, 0, 24 * 60, 19 * 60))))
+    for k in range(_TABLE)
+]
+_PRICE = [math.exp(PRICE_SIGMA * statistics.NormalDist().inv_cdf((k + 0.5) / _TABLE)) for k in range(_TABLE)]
+_REFUND_DELAYS = [dt.timedelta(days=3 + d) for d in range(28)]
+LINE_ONE = LINES_PER_ORDER[1][0]
+LINE_TWO = LINE_ONE + LINES_PER_ORDER[1][1]
