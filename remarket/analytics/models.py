@@ -3,7 +3,6 @@ from django.db import models
 # Facts are the analytics store: their dimensions are kept as plain keys (no foreign-key constraint, no index of
 # their own) so that a history of tens of millions of rows loads with COPY at the disk's speed; the live path
 # writes them from rows that exist, and the reports read the rollups, never the facts.
-_KEY = {"null": True, "blank": True, "on_delete": models.DO_NOTHING, "db_constraint": False, "db_index": False}
 
 
 class SaleFact(models.Model):
@@ -16,10 +15,36 @@ class SaleFact(models.Model):
     order_id = models.BigIntegerField(default=0)  # the order the line belongs to (orders are counted by it)
     market_code = models.CharField(max_length=2)
     channel_kind = models.CharField(max_length=8)
-    location = models.ForeignKey("markets.Location", related_name="+", **_KEY)
-    partner = models.ForeignKey("markets.Partner", related_name="+", **_KEY)
-    category = models.ForeignKey("catalog.Category", related_name="+", **_KEY)
-    merchant = models.ForeignKey("merchants.Merchant", related_name="+", **{**_KEY, "null": False, "blank": False})
+    location = models.ForeignKey(
+        "markets.Location",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    partner = models.ForeignKey(
+        "markets.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        "catalog.Category",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    merchant = models.ForeignKey(
+        "merchants.Merchant", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     # a user's id; a guest's e-mail as a negative 63-bit digest; empty for a walk-in who left none
     customer_key = models.BigIntegerField(null=True, blank=True)
     new_customer = models.BooleanField(default=False)  # the line belongs to the customer's first paid order

@@ -108,10 +108,10 @@ def period_parse(text: str) -> Period:
     if (month := _month_of(text)) is not None:
         return Period(month, _month_add(month, 1), text, "month")
     first, sep, last = text.partition("..")
-    since, end = _month_of(first), _month_of(last)
-    if sep and since and end and since <= end:
+    start, end = _month_of(first), _month_of(last)
+    if sep and start and end and start <= end:
         until = _month_add(end, 1)
-        return Period(since, until, period_label(since, until, "custom"), "custom")
+        return Period(start, until, period_label(start, until, "custom"), "custom")
     raise DomainError(
         "ANALYTICS_PERIOD_INVALID",
         _("A period is a year (2025), a quarter (2025-Q2), a month (2025-06) or months (2025-01..2025-06)."),
@@ -393,7 +393,7 @@ def impact_report(*, actor: Actor, year: int | None = None) -> ImpactReport:
         )
         .order_by()
     )
-    totals = defaultdict(int)
+    totals: dict[str, int] = defaultdict(int)
     countries: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     all_co2e = all_ewaste = 0
     for r in rows:
@@ -414,7 +414,7 @@ def impact_report(*, actor: Actor, year: int | None = None) -> ImpactReport:
         co2e_low_g=totals["lo"],
         co2e_high_g=totals["hi"],
         ewaste_avoided_g=totals["e"],
-        by_country=sorted(((k, *v) for k, v in countries.items()), key=lambda t: -t[2]),
+        by_country=sorted(((k, v[0], v[1], v[2]) for k, v in countries.items()), key=lambda t: -t[2]),
         since_creation_co2e_g=all_co2e,
         since_creation_ewaste_g=all_ewaste,
     )
