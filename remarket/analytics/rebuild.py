@@ -16,28 +16,39 @@ _FACTS = """
            r.gmv_eur_minor, r.commission_eur_minor, r.co2e_avoided_g, r.co2e_low_g, r.co2e_high_g, r.ewaste_avoided_g
       FROM analytics_refundfact r JOIN analytics_salefact s ON s.id = r.sale_id
 """
+# first per order and cell (a sale's order counts once in a cell, as the incremental path counts it), then per cell:
+# two hash aggregations instead of COUNT(DISTINCT ...), which sorts every group; rows inserted in the unique
+# index's order, so that it grows at its end
+_PER_ORDER = """
+    SELECT {cell}, order_id, MAX(sale) AS sold, MAX(CASE WHEN sale = 1 AND new_customer THEN 1 ELSE 0 END) AS new,
+           SUM(quantity) AS units, SUM(CASE WHEN sale = 1 THEN quantity ELSE 0 END) AS gross_units,
+           SUM(gmv_eur_minor) AS net, SUM(CASE WHEN sale = 1 THEN gmv_eur_minor ELSE 0 END) AS gross,
+           SUM(CASE WHEN sale = 0 THEN -gmv_eur_minor ELSE 0 END) AS refunds, SUM(commission_eur_minor) AS commission,
+           SUM(co2e_avoided_g) AS co2e, SUM(co2e_low_g) AS co2e_low, SUM(co2e_high_g) AS co2e_high,
+           SUM(ewaste_avoided_g) AS ewaste
+      FROM ({facts}) t
+     GROUP BY {cell}, order_id
+"""
 _COMMON = """
-    COUNT(DISTINCT CASE WHEN sale = 1 THEN order_id END),
-    COUNT(DISTINCT CASE WHEN sale = 1 AND new_customer THEN order_id END),
-    SUM(quantity), SUM(CASE WHEN sale = 1 THEN quantity ELSE 0 END),
-    SUM(gmv_eur_minor), SUM(CASE WHEN sale = 1 THEN gmv_eur_minor ELSE 0 END),
-    SUM(CASE WHEN sale = 0 THEN -gmv_eur_minor ELSE 0 END), SUM(commission_eur_minor)
+    SUM(sold), SUM(new), SUM(units), SUM(gross_units), SUM(net), SUM(gross), SUM(refunds), SUM(commission)
 """
 _MEASURES = "orders, {new}, units, gross_units, gmv_eur_minor, gross_eur_minor, refunds_eur_minor, commission_eur_minor"
+_ROLLUP_CELL = "month, market_code, channel_kind"
+_SLICE_CELL = "month, market_code, channel_kind, category_id, merchant_id, partner_id, location_id"
 _ROLLUP = f"""
-INSERT INTO analytics_gmvrollup (month, market_code, channel_kind, {_MEASURES.format(new="new_customers")},
+INSERT INTO analytics_gmvrollup ({_ROLLUP_CELL}, {_MEASURES.format(new="new_customers")},
                                  co2e_avoided_g, co2e_low_g, co2e_high_g, ewaste_avoided_g)
-SELECT month, market_code, channel_kind, {_COMMON},
-       SUM(co2e_avoided_g), SUM(co2e_low_g), SUM(co2e_high_g), SUM(ewaste_avoided_g)
-  FROM ({_FACTS}) t
- GROUP BY month, market_code, channel_kind
+SELECT {_ROLLUP_CELL}, {_COMMON}, SUM(co2e), SUM(co2e_low), SUM(co2e_high), SUM(ewaste)
+  FROM ({_PER_ORDER.format(cell=_ROLLUP_CELL, facts=_FACTS)}) o
+ GROUP BY {_ROLLUP_CELL}
+ ORDER BY {_ROLLUP_CELL}
 """
 _SLICE = f"""
-INSERT INTO analytics_gmvslice (month, market_code, channel_kind, category_id, merchant_id, partner_id, location_id,
-                                {_MEASURES.format(new="new_customer_orders")})
-SELECT month, market_code, channel_kind, category_id, merchant_id, partner_id, location_id, {_COMMON}
-  FROM ({_FACTS}) t
- GROUP BY month, market_code, channel_kind, category_id, merchant_id, partner_id, location_id
+INSERT INTO analytics_gmvslice ({_SLICE_CELL}, {_MEASURES.format(new="new_customer_orders")})
+SELECT {_SLICE_CELL}, {_COMMON}
+  FROM ({_PER_ORDER.format(cell=_SLICE_CELL, facts=_FACTS)}) o
+ GROUP BY {_SLICE_CELL}
+ ORDER BY {_SLICE_CELL}
 """
 
 
