@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
-from remarket.analytics.models import SaleFact
+from remarket.analytics.models import LoadChunk, SaleFact
 from remarket.core import clock
-from remarket.core.errors import DomainError
+from remarket.core.errors import Conflict, DomainError
 
 from .scale import FIRST_MONTH, month_add
 from .scale_load import LoadResult, history_load, standard_fraction
@@ -29,9 +29,17 @@ def demo_history(
     if not 0 < fraction <= 1:
         raise DomainError("DEMO_FRACTION_INVALID", _("The fraction is above 0 and at most 1."), {"fraction": fraction})
     this_month = clock.now().date().replace(day=1)
+    key = f"backmarket-{fraction:g}" if scale == "backmarket" else "standard"
+    other = LoadChunk.objects.exclude(scale=key).values_list("scale", flat=True).first()
+    if other:
+        raise Conflict(
+            "DEMO_HISTORY_EXISTS",
+            _("This database holds another generated history (%(other)s); `remarket demo --force` starts afresh.")
+            % {"other": other},
+        )
     if scale == "backmarket":
         return history_load(
-            scale=f"backmarket-{fraction:g}",
+            scale=key,
             fraction=fraction,
             since=FIRST_MONTH,
             until=month_add(this_month, 1),

@@ -85,3 +85,19 @@ def test_a_crashed_load_resumes_after_its_last_month_done(world):
     assert RefundFact.objects.count() == sum(len(r) for _, r in expected)
     assert SaleFact.objects.aggregate(s=Sum("gmv_minor"))["s"] == sum(row[14] for s, _ in expected for row in s)
     assert LoadChunk.objects.filter(scale="crash").count() == 6
+
+
+def test_another_history_or_a_bad_fraction_is_refused_and_changes_nothing(world):
+    from remarket.core.errors import DomainError
+    from remarket.demo.history_scale import demo_history
+
+    LoadChunk.objects.create(scale="standard", key="2024-01", rows=0, done_at=clock.now())
+    for kwargs, code in (
+        ({"scale": "backmarket", "fraction": 0.001}, "DEMO_HISTORY_EXISTS"),
+        ({"scale": "backmarket", "fraction": 0}, "DEMO_FRACTION_INVALID"),
+        ({"scale": "huge"}, "DEMO_SCALE_UNKNOWN"),
+    ):
+        with pytest.raises(DomainError) as err:
+            demo_history(**kwargs)
+        assert err.value.code == code
+    assert not SaleFact.objects.exists() and LoadChunk.objects.count() == 1
