@@ -84,6 +84,7 @@ def period_label(since: dt.date, until: dt.date, kind: str) -> str:
     return f"{since:%Y-%m}..{last:%Y-%m}"
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 2999  # a report's years (and the year before and after them stay dates)
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -91,18 +92,22 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 def _month_of(text: str) -> dt.date | None:
     m = _MONTH.match(text)
-    if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 1900:
+    if not m or not 1 <= int(m[2]) <= 12 or not FIRST_YEAR <= int(m[1]) <= LAST_YEAR:
         return None
     return dt.date(int(m[1]), int(m[2]), 1)
+
+
+def _in_range(m: re.Match[str] | None) -> re.Match[str] | None:
+    return m if m is not None and FIRST_YEAR <= int(m[1]) <= LAST_YEAR else None
 
 
 def period_parse(text: str) -> Period:
     """`2025` (a year), `2025-Q2` (a quarter), `2025-06` (a month) or `2025-01..2025-06` (months, both included)."""
     text = (text or "").strip()
-    if m := _YEAR.match(text):
+    if (m := _in_range(_YEAR.match(text))) is not None:
         since = dt.date(int(m[1]), 1, 1)
         return Period(since, _month_add(since, 12), text, "year")
-    if m := _QUARTER.match(text):
+    if (m := _in_range(_QUARTER.match(text))) is not None:
         since = dt.date(int(m[1]), 3 * int(m[2]) - 2, 1)
         return Period(since, _month_add(since, 3), f"{m[1]}-Q{m[2]}", "quarter")
     if (month := _month_of(text)) is not None:

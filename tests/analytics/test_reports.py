@@ -58,7 +58,7 @@ def test_periods_and_splits_parse_or_are_refused_with_a_code():
         "2024-11..2025-02",
         "2024-07..2024-10",
     )
-    for bad in ("", "2025-Q5", "2025-13", "2025-06..2025-01", "last year"):
+    for bad in ("", "2025-Q5", "2025-13", "2025-06..2025-01", "last year", "9999-12", "9999", "0001-Q1", "1800"):
         with pytest.raises(DomainError) as err:
             period_parse(bad)
         assert err.value.code == "ANALYTICS_PERIOD_INVALID"

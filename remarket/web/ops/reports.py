@@ -2,6 +2,7 @@
 dimensions, in the viewer's scope (the operator's marketplace, a merchant's or a partner's own slice)."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from remarket.analytics.reports import DIMENSIONS, dimensions_parse, gmv_report, period_parse, report_table
 from remarket.core import clock
@@ -48,7 +49,7 @@ def gmv(request):
 @requires("report.view")
 def gmv_csv(request):
     try:
-        _, _by, report = _asked(request)
+        report = _asked(request)[2]
     except DomainError as err:
         return render(
             request, "error.html", {"status": 400, "title": _("Report refused"), "message": err.message}, status=400
