@@ -16,8 +16,11 @@ class Merchant(models.Model):
         LIMITED = "limited", _("Limited")
         SUSPENDED = "suspended", _("Suspended")
 
-    # the statuses whose offers are on sale: the one definition (offers' querysets and SQL take it from here)
+    # the statuses whose offers are on sale: the one definition (offers' querysets and SQL, checkout, /ws/ and
+    # the publishing services take it from here, through `status_can_sell`)
     SELLING = (Status.ACTIVE.value, Status.WARNED.value, Status.LIMITED.value)
+    # past onboarding: the statuses the hourly quality review moves between (the sanction ladder)
+    REVIEWED = (*SELLING, Status.SUSPENDED.value)
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=140, unique=True)
@@ -42,9 +45,14 @@ class Merchant(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def status_can_sell(status: str) -> bool:
+        """Whether a merchant of this status may publish and sell: the one rule, for a status read as a value."""
+        return status in Merchant.SELLING
+
     @property
     def can_sell(self) -> bool:
-        return self.status in self.SELLING
+        return Merchant.status_can_sell(self.status)
 
 
 class MerchantMetrics(models.Model):
