@@ -180,6 +180,7 @@ class HistoryWriter:
             merchant_country=terms.merchant_country,
             vat_scheme=terms.vat_scheme,
             purchase_price_minor=terms.purchase_minor,
+            purchase_currency=terms.purchase_currency,
             commission_bp=terms.commission_bp,
         )
 

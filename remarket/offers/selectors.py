@@ -476,4 +476,5 @@ def terms_in_market(*, market: Market, listing_ids: list[int]) -> dict[int, List
 
 
 def offer_published(*, market: Market, listing_id: int) -> bool:
-    return ListingMarket.objects.filter(market=market, listing_id=listing_id, published=True).exists()
+    """Whether the listing may be sold in `market` (published, its merchant allowed to sell), stock aside."""
+    return ListingMarket.objects.sellable().filter(market=market, listing_id=listing_id).exists()
