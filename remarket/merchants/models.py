@@ -56,8 +56,10 @@ class Merchant(models.Model):
 
 
 class MerchantMetrics(models.Model):
-    """A merchant's quality over a rolling window, computed by `merchant_metrics_refresh`. Rates are in basis
-    points of the orders they apply to; None where there is nothing to measure yet."""
+    """A merchant's quality over a rolling window: the rates are measured by orders/jobs.py
+    `merchant_quality_refresh` (the hourly review) and stored with the score by merchants/services.py
+    `merchant_quality_record`. Rates are in basis points of the orders they apply to; None where there is
+    nothing to measure yet."""
 
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="metrics")
     computed_at = models.DateTimeField()
