@@ -14,7 +14,7 @@ import pytest
 import remarket
 
 ROOT = Path(remarket.__file__).parent
-CODES = {"margin", "standard", "sales_tax", "REGULAR", "MARGINAL", "regular", "marginal"}
+CODES = {"vat", "margin", "standard", "sales_tax", "REGULAR", "MARGINAL", "regular", "marginal"}
 CODE_OWNERS = {"markets/tax.py", "offers/vat.py"}
 
 
