@@ -15,7 +15,7 @@ def merchant_zone(merchant) -> ZoneInfo:
     from remarket.markets.selectors import market_get
 
     try:
-        return ZoneInfo(market_get(code=str(merchant.country)).time_zone)
+        return market_get(code=str(merchant.country)).zone
     except Exception:  # a merchant from a country without a site
         return ZoneInfo(DEFAULT_ZONE)
 
