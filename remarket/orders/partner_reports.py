@@ -63,7 +63,7 @@ def partner_location_get(*, actor: Actor, location_id: int) -> Location:
     return location
 
 
-def month_parse(value: str | None, zone: ZoneInfo, now: dt.datetime) -> dt.date:
+def month_parse(value: str | None, zone: dt.tzinfo, now: dt.datetime) -> dt.date:
     """YYYY-MM, or the current month in `zone`."""
     if not value:
         return now.astimezone(zone).date().replace(day=1)
