@@ -482,7 +482,8 @@ def _lines_refund(sub: SubOrder, *, to: int, only_from: tuple[int, ...], line_id
     open_states = {LineState.PAID, LineState.ACCEPTED}
     with_shipping = not sub.lines.filter(state__in=open_states).exists() and not hasattr(sub, "shipment")
     if with_shipping:
-        amount += shipping_money(sub).paid_minor if sub.shipping_minor else 0
+        shipping = shipping_money(sub)  # None for a sub-order shipped free
+        amount += shipping.paid_minor if shipping else 0
     _refresh_states(sub)
     ledger_record_refund(suborder=sub, lines=lines, with_shipping=with_shipping, memo=reason)
     partner_commission_on_refund(suborder=sub, lines=lines)
