@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from remarket.accounts.permissions import Actor, require
 from remarket.catalog.models import Category
 from remarket.core.errors import DomainError
-from remarket.ledger.calc import take_rate_bp
+from remarket.ledger.calc import take_rates_bp
 from remarket.markets.models import Channel, Location, Partner
 from remarket.merchants.models import Merchant
 
@@ -152,6 +152,7 @@ class ReportRow:
     yoy_bp: int | None = None  # net GMV growth on the same slice a year before
     previous_bp: int | None = None  # on the period of the same length just before (QoQ for a quarter)
     new_customers_yoy_bp: int | None = None
+    take_rate_bp: int | None = None  # the ledger's take rate: commission over net GMV
 
     @property
     def returning_orders(self) -> int:
@@ -160,10 +161,6 @@ class ReportRow:
     @property
     def average_basket_eur_minor(self) -> int | None:
         return self.gross_eur_minor // self.orders if self.orders else None
-
-    @property
-    def take_rate_bp(self) -> int | None:
-        return take_rate_bp(commission_minor=self.commission_eur_minor, net_gmv_minor=self.net_eur_minor)
 
 
 @dataclass
@@ -308,6 +305,9 @@ def gmv_report(*, actor: Actor, period: Period, by: tuple[str, ...] = (), growth
         for n in ("gross_eur_minor", "refunds_eur_minor", "net_eur_minor", "units", "orders", "new_customers"):
             setattr(total, n, getattr(total, n) + getattr(row, n))
         total.commission_eur_minor += row.commission_eur_minor
+    everything = [*rows, total]
+    for row, rate in zip(everything, take_rates_bp([(r.commission_eur_minor, r.net_eur_minor) for r in everything])):
+        row.take_rate_bp = rate
     for row in rows:
         row.share_bp = round(row.net_eur_minor * 10_000 / total.net_eur_minor) if total.net_eur_minor > 0 else None
     if growth:

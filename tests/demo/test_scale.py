@@ -91,7 +91,7 @@ def test_another_history_or_a_bad_fraction_is_refused_and_changes_nothing(world)
     from remarket.core.errors import DomainError
     from remarket.demo.history_scale import demo_history
 
-    LoadChunk.objects.create(scale="standard", key="2024-01", rows=0, done_at=clock.now())
+    LoadChunk.objects.create(scale="default", key="2024-01", rows=0, done_at=clock.now())
     for kwargs, code in (
         ({"scale": "backmarket", "fraction": 0.001}, "DEMO_HISTORY_EXISTS"),
         ({"scale": "backmarket", "fraction": 0}, "DEMO_FRACTION_INVALID"),

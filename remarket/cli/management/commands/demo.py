@@ -88,8 +88,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale",
             choices=sorted(SCALES),
-            default="standard",
-            help="standard: the summarised two years before the year of orders, continuing its curve; backmarket: "
+            default="default",
+            help="default: the summarised two years before the year of orders, continuing its curve; backmarket: "
             "the reference marketplace's history since 2014 (1,800 merchants, ≈ 30 M order lines as facts), "
             "resumable after a crash",
         )
@@ -118,7 +118,7 @@ class Command(BaseCommand):
         fraction,
         **options,
     ):
-        if scale != "standard" and demo_exists() and not force:
+        if scale != "default" and demo_exists() and not force:
             self._history(scale=scale, fraction=fraction, seed=seed, verbosity=verbosity)  # resumes a crashed load
             return
         if demo_exists():
