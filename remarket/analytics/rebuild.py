@@ -52,13 +52,30 @@ SELECT {_SLICE_CELL}, {_COMMON}
 """
 
 
+_YEAR_CELL = "year, market_code, channel_kind, category_id, merchant_id, partner_id, location_id"
+_YEAR_OF = {"postgresql": "CAST(date_trunc('year', month) AS date)", "sqlite": "date(month, 'start of year')"}
+_YEAR_SLICE = f"""
+INSERT INTO analytics_gmvyearslice ({_YEAR_CELL}, {_MEASURES.format(new="new_customer_orders")})
+SELECT {{year}}, market_code, channel_kind, category_id, merchant_id, partner_id, location_id,
+       SUM(orders), SUM(new_customer_orders), SUM(units), SUM(gross_units), SUM(gmv_eur_minor), SUM(gross_eur_minor),
+       SUM(refunds_eur_minor), SUM(commission_eur_minor)
+  FROM analytics_gmvslice
+ GROUP BY {{year}}, market_code, channel_kind, category_id, merchant_id, partner_id, location_id
+"""
+
+
 @transaction.atomic
-def rollups_rebuild() -> int:
-    """Recompute every rollup and slice from the facts; returns the number of rollup rows."""
+def rollups_rebuild(*, year_slices: bool = True) -> int:
+    """Recompute every rollup and slice from the facts; returns the number of rollup rows. `year_slices=False` is
+    for the migration that ran before their table existed."""
     with connection.cursor() as cursor:
+        if year_slices:
+            cursor.execute("DELETE FROM analytics_gmvyearslice")
         cursor.execute("DELETE FROM analytics_gmvslice")
         cursor.execute("DELETE FROM analytics_gmvrollup")
         cursor.execute(_ROLLUP)
         rows = cursor.rowcount
         cursor.execute(_SLICE)
+        if year_slices:  # a year's slices: its months' sums
+            cursor.execute(_YEAR_SLICE.format(year=_YEAR_OF[connection.vendor]))
     return rows

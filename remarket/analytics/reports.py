@@ -20,7 +20,7 @@ from remarket.ledger.calc import take_rates_bp
 from remarket.markets.models import Channel, Location, Partner
 from remarket.merchants.models import Merchant
 
-from .models import GmvRollup, GmvSlice
+from .models import GmvRollup, GmvSlice, GmvYearSlice
 
 # a report's dimension → the rollup column it groups by (year and quarter are months bucketed)
 DIMENSIONS: dict[str, str] = {
@@ -198,17 +198,21 @@ def _bucket(name: str, month: dt.date) -> str:
 
 def _grouped(*, by: tuple[str, ...], period: Period, where: dict, coarse: bool) -> dict[tuple, list[int]]:
     """Per key of `by`: the sums of `_SUMS` and the new customers, in that order."""
-    model = GmvRollup if coarse else GmvSlice
+    # whole calendar years split by no finer time than the year: the year slices (a twelfth of the rows)
+    yearly = not coarse and period.since.month == 1 and period.until.month == 1 and not {"month", "quarter"} & set(by)
+    model: type[GmvRollup | GmvSlice | GmvYearSlice] = GmvRollup if coarse else GmvYearSlice if yearly else GmvSlice
     new = "new_customers" if coarse else "new_customer_orders"
-    columns = sorted({DIMENSIONS[n] for n in by})
+    time = "year" if yearly else "month"
+    column = {n: time if DIMENSIONS[n] == "month" else DIMENSIONS[n] for n in by}
+    columns = sorted(set(column.values()))
     rows = (
-        model.objects.filter(month__gte=period.since, month__lt=period.until, **where)
+        model.objects.filter(**{f"{time}__gte": period.since, f"{time}__lt": period.until}, **where)
         .values(*columns)
         .annotate(**{f"s_{n}": Sum(n) for n in (*_SUMS, new)})
         .order_by()
         .values_list(*columns, *(f"s_{n}" for n in (*_SUMS, new)))
     )
-    at = {name: columns.index(DIMENSIONS[name]) for name in by}
+    at = {name: columns.index(column[name]) for name in by}
     buckets: dict[tuple[str, dt.date], str] = {}
     width = len(columns)
     out: dict[tuple, list[int]] = {}

@@ -21,7 +21,7 @@ from remarket.impact.calc import avoided
 from remarket.markets.fx import to_eur_rate
 from remarket.orders.models import Order, OrderLine
 
-from .models import GmvRollup, GmvSlice, RefundFact, SaleFact
+from .models import GmvRollup, GmvSlice, GmvYearSlice, RefundFact, SaleFact
 from .rebuild import rollups_rebuild
 
 __all__ = ["customer_key", "refund_record", "rollups_add", "rollups_rebuild", "sale_facts_build", "sale_record"]
@@ -108,8 +108,13 @@ def _slice_key(f: SaleFact) -> tuple:
     return (*_rollup_key(f), f.category_id or 0, f.merchant_id or 0, f.partner_id or 0, f.location_id or 0)
 
 
+def _year_key(f: SaleFact) -> tuple:
+    return (f.month.replace(month=1), *_slice_key(f)[1:])
+
+
 _SLICE_FIELDS = ("month", "market_code", "channel_kind", "category_id", "merchant_id", "partner_id", "location_id")
 _ROLLUP_FIELDS = _SLICE_FIELDS[:3]
+_YEAR_FIELDS = ("year", *_SLICE_FIELDS[1:])
 
 
 def _sums(facts: Iterable[SaleFact], key, *, sign: int, new_field: str) -> dict[tuple, dict[str, int]]:
@@ -154,6 +159,7 @@ def rollups_add(facts: list[SaleFact], *, sign: int = 1) -> None:
     """Add sales' facts to their rollups and slices (sign -1: take off those sales, refunded)."""
     _apply(GmvRollup, _ROLLUP_FIELDS, _sums(facts, _rollup_key, sign=sign, new_field="new_customers"))
     _apply(GmvSlice, _SLICE_FIELDS, _sums(facts, _slice_key, sign=sign, new_field="new_customer_orders"))
+    _apply(GmvYearSlice, _YEAR_FIELDS, _sums(facts, _year_key, sign=sign, new_field="new_customer_orders"))
 
 
 def _first_order(*, key: int | None, order_id: int, sold_at: dt.datetime) -> bool:
@@ -172,6 +178,7 @@ def _first_order(*, key: int | None, order_id: int, sold_at: dt.datetime) -> boo
         for model, fields, key_of, name in (
             (GmvRollup, _ROLLUP_FIELDS, _rollup_key, "new_customers"),
             (GmvSlice, _SLICE_FIELDS, _slice_key, "new_customer_orders"),
+            (GmvYearSlice, _YEAR_FIELDS, _year_key, "new_customer_orders"),
         ):
             cells = {(key_of(f), f.order_id) for f in displaced}
             _apply(model, fields, {k: {name: -1} for k, _ in cells})

@@ -9,7 +9,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from remarket.analytics.models import GmvRollup, GmvSlice, RefundFact, SaleFact
+from remarket.analytics.models import GmvRollup, GmvSlice, GmvYearSlice, RefundFact, SaleFact
 from remarket.analytics.services import customer_key, refund_record, rollups_rebuild, sale_record
 from remarket.core.errors import DomainError
 from remarket.orders.models import OrderLine
@@ -84,11 +84,11 @@ def test_rollups_equal_a_full_recomputation_for_any_history(shop, history, order
         events += [events[i % len(events)] for i in twice]  # redelivered events
         _deliver(events)
 
-        kept = (_rows(GmvRollup), _rows(GmvSlice))
+        kept = (_rows(GmvRollup), _rows(GmvSlice), _rows(GmvYearSlice))
         assert SaleFact.objects.count() == sum(len(p["lines"]) for p in history)
         assert RefundFact.objects.count() == sum(sum(r for r, _ in zip(p["refund"], p["lines"])) for p in history)
         rollups_rebuild()
-        assert (_rows(GmvRollup), _rows(GmvSlice)) == kept
+        assert (_rows(GmvRollup), _rows(GmvSlice), _rows(GmvYearSlice)) == kept
 
         # new customers: each customer's earliest paid order, and only it
         first: dict[int, tuple] = {}
@@ -104,6 +104,7 @@ def test_rollups_equal_a_full_recomputation_for_any_history(shop, history, order
         )
         assert sum(r.gmv_eur_minor for r in GmvRollup.objects.all()) == net
         assert sum(r.gmv_eur_minor for r in GmvSlice.objects.all()) == net
+        assert sum(r.gmv_eur_minor for r in GmvYearSlice.objects.all()) == net
         transaction.set_rollback(True)
 
 

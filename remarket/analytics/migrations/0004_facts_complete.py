@@ -57,7 +57,7 @@ def facts_complete(apps, schema_editor):
         ):
             setattr(r, name, -getattr(s, name))
         r.save()
-    rollups_rebuild()
+    rollups_rebuild(year_slices=False)  # their table comes with the next migration, which fills it
 
 
 class Migration(migrations.Migration):
