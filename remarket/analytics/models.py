@@ -150,6 +150,7 @@ class GmvSlice(models.Model):
         indexes = [
             models.Index(fields=["merchant_id", "month"], name="slice_merchant"),
             models.Index(fields=["partner_id", "month"], name="slice_partner"),
+            models.Index(fields=["location_id", "month"], name="slice_location"),  # the dashboard's places
         ]
 
 
