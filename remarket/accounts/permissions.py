@@ -17,13 +17,14 @@ from .models import Role
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CUSTOMER: frozenset({"cart.use", "order.view_own"}),
     Role.MERCHANT: frozenset(
-        {"listing.view", "listing.write", "order.view_merchant", "order.fulfil", "statement.view_own"}
+        {"listing.view", "listing.write", "order.view_merchant", "order.fulfil", "statement.view_own", "report.view"}
     ),
     Role.CLERK: frozenset({"pos.sell", "pos.view_stock", "cart.use", "pickup.handle"}),
-    Role.PARTNER: frozenset({"partner.report", "statement.view_partner"}),
+    Role.PARTNER: frozenset({"partner.report", "statement.view_partner", "report.view"}),
     Role.OPERATOR: frozenset(
         {
             "ops.dashboard",
+            "report.view",
             "listing.view",
             "order.view_all",
             "catalog.write",

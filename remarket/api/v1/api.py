@@ -64,6 +64,7 @@ from . import (  # noqa: E402  (register routers)
     ops,
     partner,
     pos,
+    reports,
     returns,
 )
 
@@ -78,3 +79,4 @@ api.add_router("/", partner.router)
 api.add_router("/", returns.router)
 api.add_router("/", pos.router)
 api.add_router("/", locations.router)
+api.add_router("/", reports.router)
