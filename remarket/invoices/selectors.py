@@ -9,6 +9,7 @@ from remarket.core.errors import NotFound
 from remarket.orders.models import Order, SubOrder
 from remarket.orders.selectors import suborder_for_actor, suborders_visible
 
+from .document import buyer_lines, invoice_mentions, seller_lines
 from .models import Invoice, InvoiceUpload
 
 
@@ -70,6 +71,9 @@ def invoice_view(invoice: Invoice) -> dict:
     margin = sum(l.paid_minor for l in lines if l.tax_scheme == "margin")
     return {
         "invoice": invoice,
+        "seller_lines": seller_lines(invoice.seller),
+        "buyer_lines": buyer_lines(invoice.buyer),
+        "mentions": invoice_mentions(invoice),
         "sales_tax": any(t["scheme"] == "sales_tax" for t in invoice.taxes),
         "net_standard": invoice.net_minor - margin,
         "margin_minor": margin,

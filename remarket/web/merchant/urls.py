@@ -10,6 +10,7 @@ urlpatterns = [
     path("orders/<int:suborder_id>/cancel/", views.cancel, name="merchant-cancel"),
     path("orders/<int:suborder_id>/invoice.pdf", invoices.invoice_upload, name="merchant-invoice-upload"),
     path("invoices/<int:invoice_id>/", invoices.invoice, name="merchant-invoice"),
+    path("invoices/<int:invoice_id>.pdf", invoices.invoice_pdf, name="merchant-invoice-pdf"),
     path("listings/", views.listings, name="merchant-listings"),
     path("listings/terms/<int:terms_id>/", listing_writes.listing_terms, name="merchant-listing-terms"),
     path("listings/upload/", listing_writes.feed_upload, name="merchant-feed-upload"),
