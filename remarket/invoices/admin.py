@@ -64,7 +64,7 @@ class SellerIdentityAdmin(admin.ModelAdmin):
 
     list_display = ("legal_name", "merchant", "country", "vat_number", "company_id", "updated_at")
     search_fields = ("legal_name", "vat_number", "company_id")
-    readonly_fields = [f for f in ("merchant", "updated_at")]
+    readonly_fields = ("merchant", "updated_at")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -191,7 +191,7 @@ def test_the_customer_and_the_merchant_download_the_pdf_and_nobody_else(client, 
     staff = UserFactory(role=Role.MERCHANT, merchant=sub.merchant)
     client.force_login(staff)
     assert (
-        'href="/merchant/invoices/%d.pdf"' % invoice.pk
+        f'href="/merchant/invoices/{invoice.pk}.pdf"'
         in client.get(f"/merchant/invoices/{invoice.pk}/").content.decode()
     )
     mine = client.get(f"/merchant/invoices/{invoice.pk}.pdf")
