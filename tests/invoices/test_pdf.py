@@ -198,3 +198,15 @@ def test_the_customer_and_the_merchant_download_the_pdf_and_nobody_else(client, 
     assert mine.status_code == 200 and invoice.number in text_of(mine.content)
     client.force_login(UserFactory(role=Role.MERCHANT, merchant=MerchantFactory()))
     assert client.get(f"/merchant/invoices/{invoice.pk}.pdf").status_code == 404
+
+
+def test_the_merchant_sets_its_identity_in_the_back_office(client, marketplace, fr_offer):
+    client.force_login(UserFactory(role=Role.MERCHANT, merchant=fr_offer.merchant))
+    assert client.get("/merchant/identity/").status_code == 200
+    refused = client.post("/merchant/identity/", {**IDENTITY_FR, "vat_number": "XX1"})
+    assert refused.status_code == 400 and 'data-code="INVOICE_SELLER_VAT_INVALID"' in refused.content.decode()
+    assert not SellerIdentity.objects.exists()
+    saved = client.post("/merchant/identity/", IDENTITY_FR)
+    assert saved.status_code == 302 and saved["Location"] == "/merchant/identity/"
+    assert SellerIdentity.objects.get(merchant=fr_offer.merchant).vat_number == "FR32123456789"
+    assert 'value="Réparations Éole SAS"' in client.get("/merchant/identity/").content.decode()

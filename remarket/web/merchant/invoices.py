@@ -11,7 +11,7 @@ from remarket.web.common import requires
 from remarket.web.storefront.invoices import invoice_pdf_response, pdf_response, render_invoice
 
 
-@requires("order.fulfil")
+@requires("order.fulfil", merchant=True)
 def invoice(request, invoice_id):
     try:
         document = invoice_for_actor(actor=request.actor, invoice_id=invoice_id)
@@ -20,7 +20,7 @@ def invoice(request, invoice_id):
     return render_invoice(request, document, pdf_url=reverse("merchant-invoice-pdf", args=[invoice_id]))
 
 
-@requires("order.fulfil")
+@requires("order.fulfil", merchant=True)
 def invoice_pdf(request, invoice_id):
     try:
         document = invoice_for_actor(actor=request.actor, invoice_id=invoice_id)
@@ -29,7 +29,7 @@ def invoice_pdf(request, invoice_id):
     return invoice_pdf_response(document)
 
 
-@requires("order.fulfil")
+@requires("order.fulfil", merchant=True)
 def invoice_upload(request, suborder_id):
     try:
         sub = suborder_for_actor(actor=request.actor, suborder_id=suborder_id)

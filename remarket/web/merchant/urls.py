@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import invoices, listing_writes, statements, views
+from . import identity, invoices, listing_writes, statements, views
 
 urlpatterns = [
     path("", views.orders, name="merchant-orders"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("listings/upload/", listing_writes.feed_upload, name="merchant-feed-upload"),
     path("listings/uploads/<int:task_id>/", listing_writes.feed, name="merchant-feed"),
     path("quality/", views.quality, name="merchant-quality"),
+    path("identity/", identity.identity, name="merchant-identity"),
     path("statements/", statements.statements, name="merchant-statements"),
     path("returns/", include("remarket.web.merchant.returns")),
     path("statements/statement.csv", statements.statement_csv, name="merchant-statement-csv"),
