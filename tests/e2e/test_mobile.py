@@ -3,7 +3,6 @@ sideways) and every main action — buttons, form fields, the header's links —
 each role sees its pages: the shopper's home, search, product, cart, checkout, order, account and login, the
 merchant's listings, the operator's dashboard, the clerk's till and the partner's report."""
 
-
 import pytest
 
 from remarket.accounts.models import Role
