@@ -12,7 +12,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -50,14 +50,28 @@ def email_normalize(email: str) -> str:
     return email
 
 
+def _taken() -> DomainError:
+    return DomainError(
+        "ACCOUNT_EMAIL_TAKEN",
+        _("An account already uses this e-mail address: log in, or reset its password."),
+        {"field": "email"},
+    )
+
+
 def _email_free(email: str, *, except_user_id: int | None = None) -> None:
     taken = User.objects.filter(email__iexact=email).exclude(pk=except_user_id).exists()
     if taken or User.objects.filter(username__iexact=email).exclude(pk=except_user_id).exists():
-        raise DomainError(
-            "ACCOUNT_EMAIL_TAKEN",
-            _("An account already uses this e-mail address: log in, or reset its password."),
-            {"field": "email"},
-        )
+        raise _taken()
+
+
+def _save_unique(user: User, **save) -> None:
+    """Save an account whose address was found free; two that arrive together for one address are decided by
+    the database's unique indexes (user_email_unique_ci, the username's): the second is refused the same way."""
+    try:
+        with transaction.atomic():
+            user.save(**save)
+    except IntegrityError:
+        raise _taken() from None
 
 
 def _password_check(password: str, user: User | None = None) -> None:
@@ -84,7 +98,7 @@ def _signup(*, email: str, password: str, first_name: str, last_name: str) -> Us
     _email_free(email)
     user.role = Role.CUSTOMER
     user.set_password(password)
-    user.save()
+    _save_unique(user)
     return user
 
 
@@ -174,5 +188,5 @@ def email_change_confirm(*, token: str) -> User:
     if user.role == Role.CUSTOMER and user.username.lower() == user.email.lower():
         user.username = new_email
     user.email = new_email
-    user.save(update_fields=["email", "username"])
+    _save_unique(user, update_fields=["email", "username"])
     return user
