@@ -195,3 +195,32 @@ def test_signup_keeps_the_anonymous_cart(client, offer):
     from remarket.checkout.cart import saved_cart_get
 
     assert saved_cart_get(user_id=User.objects.get().pk)
+
+
+def test_with_redis_the_limit_is_counted_there(settings):
+    """In production with REDIS_URL the counters are Redis's: the sign-up limit is counted there, once per
+    attempt, and holds for every app server reading the same key."""
+    import os
+    import secrets
+
+    import redis
+
+    url = os.environ.get("REMARKET_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+    store, prefix = redis.Redis.from_url(url), f"test-{secrets.token_hex(6)}"  # its own keys: the db may be shared
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
+    }
+    settings.REMARKET_COUNTERS = "cache"
+    settings.REMARKET = {**settings.REMARKET, "ACCOUNT_LIMITS": {"SIGNUP_PER_HOUR": 2, "RESET_PER_HOUR": 2}}
+    try:
+        assert signup(Client(), email="a0@example.com").status_code == 302
+        assert signup(Client(), email="not-an-address").status_code == 400  # a refused attempt counts too
+        refused = signup(Client(), email="a2@example.com")
+        assert refused.status_code == 429 and 'data-code="ACCOUNT_THROTTLED"' in refused.content.decode()
+        (key,) = [k for k in store.keys(f"{prefix}:*") if b"account:signup:ip:203.0.113.5" in k]
+        assert int(store.get(key)) == 3
+        assert not RateCounter.objects.exists()  # nothing counted in the database
+        assert list(User.objects.values_list("email", flat=True)) == ["a0@example.com"]
+    finally:
+        for key in store.keys(f"{prefix}:*"):
+            store.delete(key)
