@@ -184,6 +184,7 @@ def test_the_customer_and_the_merchant_download_the_pdf_and_nobody_else(client, 
     page_url = with_key(sub, f"{order_url(sub)}invoices/{invoice.pk}/")
     pdf_url = f"{order_url(sub)}invoices/{invoice.pk}.pdf?key="
     assert pdf_url in client.get(page_url).content.decode()
+    assert f'data-invoice-pdf="{invoice.number}"' in client.get(with_key(sub, order_url(sub))).content.decode()
     response = client.get(with_key(sub, f"{order_url(sub)}invoices/{invoice.pk}.pdf"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert f"Facture {invoice.number}" in text_of(response.content)
