@@ -18,7 +18,7 @@ from .models import User
 
 
 def _site(path: str) -> str:
-    return settings.REMARKET.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+    return str(settings.REMARKET.get("SITE_URL", "http://127.0.0.1:8000")).rstrip("/") + path
 
 
 def _language(payload: dict) -> str:

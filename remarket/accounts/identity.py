@@ -6,6 +6,8 @@ in the language the visitor was reading (their market's); the links they carry a
 counted per client address in the counters every process shares (core/counters.py); a reset request answers the
 same whether or not the address has an account."""
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
@@ -27,8 +29,11 @@ EMAIL_CHANGE_SALT = "remarket.accounts.email-change"
 EMAIL_CHANGE_MAX_AGE = 3 * 24 * 3600  # a confirmation link lasts three days
 
 
-def _limits() -> dict:
-    return settings.REMARKET.get("ACCOUNT_LIMITS", {"SIGNUP_PER_HOUR": 10, "RESET_PER_HOUR": 10})
+def _limits() -> dict[str, int | None]:
+    return cast(
+        dict[str, int | None],
+        settings.REMARKET.get("ACCOUNT_LIMITS", {"SIGNUP_PER_HOUR": 10, "RESET_PER_HOUR": 10}),
+    )
 
 
 def _throttle(*, kind: str, client_ip: str, limit: int | None) -> None:
@@ -59,8 +64,8 @@ def _taken() -> DomainError:
 
 
 def _email_free(email: str, *, except_user_id: int | None = None) -> None:
-    taken = User.objects.filter(email__iexact=email).exclude(pk=except_user_id).exists()
-    if taken or User.objects.filter(username__iexact=email).exclude(pk=except_user_id).exists():
+    others = User.objects.exclude(pk=except_user_id) if except_user_id is not None else User.objects.all()
+    if others.filter(email__iexact=email).exists() or others.filter(username__iexact=email).exists():
         raise _taken()
 
 
@@ -121,6 +126,7 @@ def _reset_mail(*, email: str, language: str) -> None:
 
 
 def _reset_user(uidb64: str, token: str) -> User:
+    user_id: int | None
     try:
         user_id = int(force_str(urlsafe_base64_decode(uidb64)))
     except (TypeError, ValueError, OverflowError):

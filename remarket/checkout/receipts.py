@@ -100,6 +100,7 @@ def receipt_of(*, order: Order) -> Receipt:
     cash = getattr(order.payment, "cash", None)
     sold_on = market.local_date(order.created_at)
     location = order.location
+    assert location is not None, "a receipt is a counter sale's, at its location"
     return Receipt(
         number=order.public_id.hex[:12].upper(),
         issued_on=sold_on,

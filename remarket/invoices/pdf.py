@@ -39,7 +39,7 @@ def _render(invoice: Invoice, *, locale: str) -> bytes:
     pdf.cell(width, 9, f"{kind} {invoice.number}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 10)
     pdf.cell(width, 5, pdf_text(_("Date") + ": " + invoice.issued_on.isoformat()), new_x="LMARGIN", new_y="NEXT")
-    if invoice.corrects_id:
+    if invoice.corrects is not None:
         pdf.cell(
             width,
             5,

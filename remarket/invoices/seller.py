@@ -3,6 +3,7 @@ issue, so an invoice says who sold as it was on its day. A seller established in
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -58,9 +59,11 @@ def _clean(values: dict) -> dict:
             % {"example": f"{prefix}12345678901"},
             {"field": "vat_number"},
         )
-    for name in FIELDS:
-        if len(data[name]) > SellerIdentity._meta.get_field(name).max_length:
-            raise DomainError("INVOICE_SELLER_TOO_LONG", _("This field is too long."), {"field": name})
+    try:
+        SellerIdentity(**data).clean_fields(exclude=["merchant", "updated_at"])  # the columns' lengths
+    except ValidationError as err:
+        name = next(iter(err.message_dict))
+        raise DomainError("INVOICE_SELLER_TOO_LONG", _("This field is too long."), {"field": name}) from None
     return data
 
 
@@ -77,6 +80,8 @@ def seller_identity_set(*, actor: Actor, values: dict, merchant_id: int | None =
 
 def seller_identity_get(*, actor: Actor, merchant_id: int | None = None) -> SellerIdentity | None:
     target = merchant_id if merchant_id is not None and allowed(actor, "merchant.manage") else actor.merchant_id
+    if target is None:
+        return None
     return SellerIdentity.objects.filter(merchant_id=target).first()
 
 

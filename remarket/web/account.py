@@ -22,7 +22,7 @@ from remarket.markets.selectors import market_get
 from remarket.orders.selectors import orders_of_customer
 from remarket.web.common import render_error
 
-HOMES = {
+HOMES: dict[str, str] = {
     Role.MERCHANT: "merchant-orders",
     Role.CLERK: "pos-till",
     Role.PARTNER: "partner-report",
