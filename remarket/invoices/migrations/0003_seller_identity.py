@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("invoices", "0001_initial"),
+        ("invoices", "0002_tax_scheme_choices"),
         ("merchants", "0004_commission_default_is_empty"),
     ]
 
