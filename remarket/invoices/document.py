@@ -9,6 +9,8 @@ document's own: the market's).
 
 from django.utils.translation import gettext as _
 
+from remarket.markets.tax import Scheme
+
 from .models import Invoice
 
 
@@ -44,11 +46,11 @@ def invoice_mentions(invoice: Invoice) -> list[tuple[str, str]]:
     said = []
     schemes = {t["scheme"] for t in invoice.taxes}
     if invoice.margin_scheme:
-        said.append(("margin", "* " + _("Margin scheme – Second-hand goods")))
-    if "vat" in schemes:
-        said.append(("vat", _("Prices include VAT.")))
+        said.append((Scheme.MARGIN.value, "* " + _("Margin scheme – Second-hand goods")))
+    if Scheme.VAT in schemes:
+        said.append((Scheme.VAT.value, _("Prices include VAT.")))
         seller_country = (invoice.seller or {}).get("country", "")
-        abroad = sorted({t["jurisdiction"] for t in invoice.taxes if t["scheme"] == "vat"} - {seller_country})
+        abroad = sorted({t["jurisdiction"] for t in invoice.taxes if t["scheme"] == Scheme.VAT} - {seller_country})
         if seller_country and abroad:
             said.append(
                 (
@@ -57,10 +59,10 @@ def invoice_mentions(invoice: Invoice) -> list[tuple[str, str]]:
                     % {"countries": ", ".join(abroad)},
                 )
             )
-    if "sales_tax" in schemes:
+    if Scheme.SALES_TAX in schemes:
         said.append(
             (
-                "sales_tax",
+                Scheme.SALES_TAX.value,
                 _(
                     "Sales tax is added to the prices shown; remarket collects it and remits it to the state as the "
                     "marketplace facilitator."

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from remarket.core.money import fmt
 from remarket.core.pdf import FONT, pdf_bytes, pdf_document, pdf_text
+from remarket.markets.tax import Scheme
 
 from .document import buyer_lines, invoice_mentions, seller_lines
 from .models import Invoice, Kind
@@ -79,7 +80,7 @@ def _render(invoice: Invoice, *, locale: str) -> bytes:
             head.cell(title)
         for line in invoice.lines.all():
             row = table.row()
-            row.cell(pdf_text(line.title + (" *" if line.tax_scheme == "margin" else "")))
+            row.cell(pdf_text(line.title + (" *" if line.tax_scheme == Scheme.MARGIN else "")))
             row.cell(str(line.quantity))
             row.cell(money(line.unit_price_minor))
             if show_rate:
