@@ -27,6 +27,7 @@ from .models import Role, User
 
 EMAIL_CHANGE_SALT = "remarket.accounts.email-change"
 EMAIL_CHANGE_MAX_AGE = 3 * 24 * 3600  # a confirmation link lasts three days
+EMAIL_MAX_LENGTH = 150  # the username's length, since a customer's username is their address
 
 
 def _limits() -> dict[str, int | None]:
@@ -49,6 +50,8 @@ def _throttle(*, kind: str, client_ip: str, limit: int | None) -> None:
 def email_normalize(email: str) -> str:
     email = (email or "").strip().lower()
     try:
+        if len(email) > EMAIL_MAX_LENGTH:  # it is the customer's username too
+            raise ValidationError("too long")
         validate_email(email)
     except ValidationError:
         raise DomainError("ACCOUNT_EMAIL_INVALID", _("Enter a valid e-mail address."), {"field": "email"}) from None

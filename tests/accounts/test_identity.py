@@ -51,6 +51,7 @@ def test_signup_logs_the_customer_in_and_they_log_in_again_by_email(client):
     ("form", "code"),
     [
         ({"email": "not-an-address"}, "ACCOUNT_EMAIL_INVALID"),
+        ({"email": "a" * 140 + "@example.com"}, "ACCOUNT_EMAIL_INVALID"),  # longer than a username
         ({"password": "short", "password2": "short"}, "ACCOUNT_PASSWORD_WEAK"),
         ({"password2": "something else entirely"}, "ACCOUNT_PASSWORDS_DIFFER"),
     ],
