@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from remarket.api.v1.api import api
 from remarket.core.health import healthz, readyz
-from remarket.web.account import LoginView, account
+from remarket.web import account as accounts
 
 urlpatterns = [
     path("healthz", healthz),
@@ -14,9 +14,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("ws/", include("remarket.api.ws.urls")),  # the Back Market-compatible seller API
-    path("login/", LoginView.as_view(), name="login"),
+    path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/", account, name="account"),
+    path("signup/", accounts.signup, name="signup"),
+    path("password-reset/", accounts.password_reset, name="password-reset"),
+    path("password-reset/<str:uidb64>/<str:token>/", accounts.password_reset_confirm, name="password-reset-confirm"),
+    path("account/", accounts.account, name="account"),
+    path("account/email/", accounts.email_change, name="email-change"),
+    path("account/email/confirm/<str:token>/", accounts.email_change_confirm, name="email-change-confirm"),
     path("merchant/", include("remarket.web.merchant.urls")),
     path("pos/", include("remarket.web.pos.urls")),
     path("partner/", include("remarket.web.partner.urls")),

@@ -3,6 +3,7 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +39,8 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role="partner") | Q(partner__isnull=False), name="partner_manager_has_partner"
             ),
+            # customers log in with their e-mail: one account per address, whatever its case
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"),
         ]
 
 

@@ -21,6 +21,8 @@ def user_create(
 ) -> User:
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError("ACCOUNT_USERNAME_TAKEN", f"The username {username!r} is taken.")
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise DomainError("ACCOUNT_EMAIL_TAKEN", f"An account already uses {email!r}.")
     user = User(
         username=username,
         email=email,

@@ -6,11 +6,11 @@ top), the margin-scheme mention for second-hand goods taxed on their margin, the
 
 import datetime as dt
 from dataclasses import dataclass
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 
 from remarket.core.money import fmt
+from remarket.core.pdf import FONT, pdf_bytes, pdf_document, pdf_text
 from remarket.invoices.calc import DocLine, Totals, doc_line, totals
 from remarket.markets.tax import Scheme
 from remarket.orders.models import Order, OrderLine
@@ -122,33 +122,25 @@ def receipt_of(*, order: Order) -> Receipt:
     )
 
 
-def _pdf_text(text: str) -> str:
-    """The PDF's built-in fonts know Latin-1: a few signs are spelled out, anything else becomes '?'."""
-    for sign, plain in (("€", "EUR"), ("–", "-"), ("—", "-"), ("\u202f", " "), ("\xa0", " "), ("’", "'")):
-        text = text.replace(sign, plain)
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def receipt_pdf(*, receipt: Receipt) -> bytes:
     """The receipt on an 80 mm roll (72 mm printable), as long as its content."""
-    from fpdf import FPDF
-
     height = 120 + 9 * len(receipt.lines) + 6 * len(receipt.totals.taxes) + 8 * len(receipt.mentions)
-    pdf = FPDF(unit="mm", format=(80, height))
-    pdf.set_margins(4, 4, 4)
-    pdf.set_auto_page_break(auto=True, margin=4)
-    pdf.add_page()
+    pdf = pdf_document(
+        format=(80, height),
+        margin_mm=4,
+        title=_("Receipt %(number)s") % {"number": receipt.number},
+        language=receipt.language,
+    )
     width = 72
 
     def row(left: str, right: str = "", *, bold: bool = False, size: int = 8) -> None:
-        pdf.set_font("Helvetica", "B" if bold else "", size)
+        pdf.set_font(FONT, "B" if bold else "", size)
         if right:
-            pdf.cell(width - 24, 4, _pdf_text(left))
-            pdf.cell(24, 4, _pdf_text(right), align="R", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(width - 24, 4, pdf_text(left))
+            pdf.cell(24, 4, pdf_text(right), align="R", new_x="LMARGIN", new_y="NEXT")
         else:
-            pdf.multi_cell(width, 4, _pdf_text(left), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 4, pdf_text(left), align="L", new_x="LMARGIN", new_y="NEXT")
 
-    pdf.set_title(_pdf_text(_("Receipt %(number)s") % {"number": receipt.number}))
     row(receipt.location, bold=True, size=10)
     row(receipt.location_address)
     row(_("Receipt %(number)s") % {"number": receipt.number})
@@ -174,6 +166,4 @@ def receipt_pdf(*, receipt: Receipt) -> bytes:
     pdf.ln(2)
     for mention in receipt.mentions:
         row(mention, size=7)
-    out = BytesIO()
-    pdf.output(out)
-    return out.getvalue()
+    return pdf_bytes(pdf)

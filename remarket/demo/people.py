@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from django.utils.text import slugify
 
 from remarket.accounts.models import Role, User
+from remarket.accounts.permissions import Actor
 from remarket.accounts.services import api_token_issue, user_create
 from remarket.core import clock
+from remarket.invoices.seller import seller_identity_set
 from remarket.merchants.models import Merchant
 from remarket.merchants.services import merchant_create
 
 from .network import Network
-from .people_data import FIRST_NAMES, FIRST_PARTY, LAST_NAMES, MERCHANTS, NAME_PARTS
+from .people_data import FIRST_NAMES, FIRST_PARTY, LAST_NAMES, MERCHANTS, NAME_PARTS, STREETS, TOWNS
 
 EU = ("FR", "DE", "ES", "IT")
 # What a merchant concentrates on: category → how strongly it lists it (absent: not at all).
@@ -142,6 +144,37 @@ def sellers_build(*, count: int, rng: random.Random, now: dt.datetime) -> list[S
     return sellers
 
 
+LEGAL_FORMS = {"FR": "SAS", "DE": "GmbH", "ES": "S.L.", "IT": "S.r.l.", "GB": "Ltd", "US": "LLC"}
+
+
+def _legal_identity(merchant: Merchant) -> dict:
+    """An invented legal identity in the merchant's country, shaped like the real ones (VAT number prefix, a
+    company registration number), which its invoices print. Drawn from the merchant's own seed, so the demo's
+    other draws stay as they were."""
+    rng = random.Random(merchant.pk)
+    country = str(merchant.country)
+    towns, streets = TOWNS.get(country, TOWNS["FR"]), STREETS.get(country, STREETS["FR"])
+    town, postcode, state = rng.choice(towns)
+    digits = "".join(str(rng.randint(0, 9)) for _ in range(9))
+    company = {
+        "FR": f"SIREN {digits[:3]} {digits[3:6]} {digits[6:]}",
+        "DE": f"HRB {digits[:5]}",
+        "US": f"EIN {digits[:2]}-{digits[2:9]}",
+    }
+    return {
+        "legal_name": f"{merchant.name} {LEGAL_FORMS.get(country, '')}".strip(),
+        "street": f"{rng.randint(1, 120)} {rng.choice(streets)}",
+        "postal_code": postcode,
+        "city": town,
+        "region": state,
+        "country": country,
+        "vat_number": ""
+        if country in ("US", "GB")
+        else f"{'EL' if country == 'GR' else country}{rng.randint(10, 99)}{digits}",
+        "company_id": company.get(country, f"{country}-{digits}"),
+    }
+
+
 def people_build(*, sellers: list[Seller], network: Network, rng: random.Random) -> People:
     """One staff login and API token per merchant, the operator, store and partner clerks, a customer per market."""
     creds: dict = {"operator": {}, "merchants": [], "clerks": [], "customers": []}
@@ -161,6 +194,7 @@ def people_build(*, sellers: list[Seller], network: Network, rng: random.Random)
             merchant_id=merchant.pk,
         )
         _, token = api_token_issue(user=user, name="demo")
+        seller_identity_set(actor=Actor.of(user), values=_legal_identity(merchant))
         creds["merchants"].append(
             {"name": merchant.name, "username": user.username, "password": secret, "api_token": token}
         )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Invoice, InvoiceCounter, InvoiceLine, InvoiceUpload
+from .models import Invoice, InvoiceCounter, InvoiceLine, InvoiceUpload, SellerIdentity
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -56,3 +56,18 @@ class InvoiceCounterAdmin(ReadOnly):
 class InvoiceUploadAdmin(ReadOnly):
     list_display = ("suborder", "filename", "size", "uploaded_at")
     exclude = ("content",)
+
+
+@admin.register(SellerIdentity)
+class SellerIdentityAdmin(admin.ModelAdmin):
+    """Set through invoices/seller.py's rules (the VAT number checked): read here."""
+
+    list_display = ("legal_name", "merchant", "country", "vat_number", "company_id", "updated_at")
+    search_fields = ("legal_name", "vat_number", "company_id")
+    readonly_fields = ("merchant", "updated_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -98,3 +98,28 @@ class InvoiceUpload(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField()
     uploaded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+
+class SellerIdentity(models.Model):
+    """A merchant's legal identity, as its invoices print it (the invoice keeps a copy from its day of issue):
+    the registered name and address, the VAT identification number and the company's registration number."""
+
+    merchant = models.OneToOneField("merchants.Merchant", on_delete=models.PROTECT, related_name="legal_identity")
+    legal_name = models.CharField(max_length=200)
+    street = models.CharField(max_length=200)
+    street2 = models.CharField(max_length=200, blank=True)
+    postal_code = models.CharField(max_length=20)
+    city = models.CharField(max_length=100)
+    region = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2)  # ISO 3166-1 alpha-2
+    vat_number = models.CharField(max_length=20, blank=True)  # EU: country prefix and digits (FR12345678901)
+    company_id = models.CharField(max_length=40, blank=True)  # SIREN/SIRET, HRB, Companies House number, EIN...
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(legal_name="") & ~Q(street=""), name="seller_identity_complete")
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name

@@ -13,6 +13,7 @@ from remarket.markets.tax import Scheme
 from remarket.orders.models import Order, SubOrder
 from remarket.orders.selectors import suborder_for_actor, suborders_visible
 
+from .document import buyer_lines, invoice_mentions, seller_lines
 from .models import Invoice, InvoiceUpload
 
 
@@ -74,6 +75,9 @@ def invoice_view(invoice: Invoice) -> dict:
     margin = sum(l.paid_minor for l in lines if l.tax_scheme == Scheme.MARGIN)
     return {
         "invoice": invoice,
+        "seller_lines": seller_lines(invoice.seller),
+        "buyer_lines": buyer_lines(invoice.buyer),
+        "mentions": invoice_mentions(invoice),
         "sales_tax": any(t["scheme"] == Scheme.SALES_TAX for t in invoice.taxes),
         "net_standard": invoice.net_minor - margin,
         "margin_minor": margin,

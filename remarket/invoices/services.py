@@ -22,6 +22,7 @@ from remarket.orders.states import LineState, OrderState
 
 from .calc import DocLine, doc_line, totals
 from .models import PREFIX, Invoice, InvoiceCounter, InvoiceLine, InvoiceUpload, Kind
+from .seller import seller_snapshot
 
 INVOICED_STATES = (LineState.SHIPPED, LineState.REFUNDED_AFTER_SHIPPING)  # what left the merchant's hands
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
@@ -107,7 +108,7 @@ def _document_create(sub: SubOrder, *, kind: str, lines: list[DocLine], corrects
         issued_on=issued_on,
         language=order.market.language,
         currency=order.currency,
-        seller={"name": sub.merchant.name, "country": str(sub.merchant.country)},
+        seller=seller_snapshot(sub.merchant),
         buyer={**order.shipping_address, "email": order.email},
         net_minor=t.net_minor,
         tax_minor=t.tax_minor,

@@ -69,7 +69,13 @@ LOGOUT_REDIRECT_URL = "/"
 # Login throttling on /login/ and /admin/login/ (django-axes): 5 failures in a row lock that username from that
 # address for 15 minutes. Username and address together, so an attacker elsewhere cannot lock a customer out,
 # and the cool-off ends it, so nobody is locked out for good.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Customers log in with their e-mail (accounts/backends.py), staff with their usernames; axes stands first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "remarket.accounts.backends.EmailBackend",
+]
+AXES_USERNAME_CALLABLE = "remarket.accounts.backends.lockout_username"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -207,6 +213,8 @@ REMARKET: dict[str, Any] = {
     # address looser, as a household or an office shares one; None switches a limit off
     "CHECKOUT_LIMITS": {"UNITS_HELD": 10, "UNITS_HELD_PER_IP": 30, "PER_MINUTE": 6, "PER_MINUTE_PER_IP": 30},
     "MAX_LINE_QUANTITY": 10,
+    # sign-ups and password-reset requests an hour per client address (accounts/identity.py); None: no limit
+    "ACCOUNT_LIMITS": {"SIGNUP_PER_HOUR": 10, "RESET_PER_HOUR": 10},
     # proxies in front of the app servers that append the client's address to X-Forwarded-For (core/http.py)
     "TRUSTED_PROXIES": int(os.environ.get("REMARKET_TRUSTED_PROXIES", "0")),
     # the payment provider's adapter (README "Payment providers"); the sandbox unless the environment names another

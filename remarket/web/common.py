@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from remarket.accounts.permissions import Actor, allowed
 from remarket.core.errors import DomainError
@@ -13,8 +14,19 @@ def actor(request) -> Actor:
     return Actor.of(request.user)
 
 
-def requires(permission: str):
-    """Logged-in users holding `permission`; others go to the login page (or get 403 when logged in)."""
+def forbidden(request):
+    return render(
+        request,
+        "error.html",
+        {"status": 403, "title": _("Not allowed"), "message": _("Your account cannot open this page.")},
+        status=403,
+    )
+
+
+def requires(permission: str, *, merchant: bool = False):
+    """Logged-in users holding `permission`; others go to the login page (or get 403 when logged in).
+    `merchant`: a page of one merchant's back office, for its staff only (the operator holds some of the same
+    permissions but belongs to no merchant: it works from /ops/ and the admin)."""
 
     def decorate(view):
         @wraps(view)
@@ -22,13 +34,8 @@ def requires(permission: str):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             request.actor = actor(request)
-            if not allowed(request.actor, permission):
-                return render(
-                    request,
-                    "error.html",
-                    {"status": 403, "title": "Not allowed", "message": "Your account cannot open this page."},
-                    status=403,
-                )
+            if not allowed(request.actor, permission) or (merchant and request.actor.merchant_id is None):
+                return forbidden(request)
             return view(request, *args, **kwargs)
 
         return wrapper

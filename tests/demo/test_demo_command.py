@@ -393,6 +393,17 @@ def test_recent_parcels_have_invoices_that_agree_with_the_ledger_to_the_cent(dem
     for invoice in sorted(invoices, key=lambda i: i.sequence):
         numbers[(invoice.merchant_id, invoice.year)].append(invoice.sequence)
     assert all(seq == list(range(1, len(seq) + 1)) for seq in numbers.values())  # no gap
+    # each names its seller's legal identity, as the demo set it for every merchant
+    from remarket.invoices.models import SellerIdentity
+
+    assert SellerIdentity.objects.count() == Merchant.objects.count()
+    for invoice in invoices:
+        identity = SellerIdentity.objects.get(merchant_id=invoice.merchant_id)
+        assert (invoice.seller["legal_name"], invoice.seller["company_id"]) == (
+            identity.legal_name,
+            identity.company_id,
+        )
+        assert invoice.seller["vat_number"] or invoice.seller["country"] in ("US", "GB")
 
 
 def test_pickups_in_every_state_a_partner_manager_and_partner_commissions(demo):

@@ -18,7 +18,7 @@ MAX_UPLOAD = 20 * 1024 * 1024
 
 
 @require_POST
-@requires("listing.write")
+@requires("listing.write", merchant=True)
 def listing_terms(request, terms_id: int):
     """Price, min price, quantity, online, VAT scheme and purchase price of one of the merchant's offers."""
     terms = terms_of_merchant_get(merchant_id=request.actor.merchant_id, terms_id=terms_id)
@@ -53,7 +53,7 @@ def listing_terms(request, terms_id: int):
 
 
 @require_POST
-@requires("listing.write")
+@requires("listing.write", merchant=True)
 def feed_upload(request):
     """A listings file in the `/ws/` CSV format (any delimiter or encoding the feeds accept), for one market."""
     upload = request.FILES.get("file")
@@ -76,7 +76,7 @@ def feed_upload(request):
     return redirect("merchant-feed", task_id=task.pk)
 
 
-@requires("listing.view")
+@requires("listing.view", merchant=True)
 def feed(request, task_id: int):
     """An uploaded file's progress and its per-row results (the page refreshes itself until the worker is done)."""
     task = feed_task_of_merchant_get(merchant_id=request.actor.merchant_id, task_id=task_id)

@@ -14,7 +14,7 @@ from remarket.core.errors import DomainError
 from remarket.web.common import requires
 
 
-@requires("order.fulfil")
+@requires("order.fulfil", merchant=True)
 def returns(request):
     state = request.GET.get("state")
     state = state if state in ReturnState.values else None
@@ -23,7 +23,7 @@ def returns(request):
 
 
 @require_POST
-@requires("order.fulfil")
+@requires("order.fulfil", merchant=True)
 def return_move(request, return_id, action):
     moves = {
         "receive": lambda: services.return_receive(actor=request.actor, return_id=return_id),

@@ -22,7 +22,7 @@ def _statement(request):
     return merchant, zone, currencies, currency, period
 
 
-@requires("statement.view_own")
+@requires("statement.view_own", merchant=True)
 def statements(request):
     try:
         merchant, zone, currencies, currency, period = _statement(request)
@@ -48,7 +48,7 @@ def statements(request):
     )
 
 
-@requires("statement.view_own")
+@requires("statement.view_own", merchant=True)
 def statement_csv(request):
     try:
         merchant, _, _, currency, period = _statement(request)

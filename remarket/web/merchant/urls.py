@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import invoices, listing_writes, statements, views
+from . import identity, invoices, listing_writes, statements, views
 
 urlpatterns = [
     path("", views.orders, name="merchant-orders"),
@@ -10,11 +10,13 @@ urlpatterns = [
     path("orders/<int:suborder_id>/cancel/", views.cancel, name="merchant-cancel"),
     path("orders/<int:suborder_id>/invoice.pdf", invoices.invoice_upload, name="merchant-invoice-upload"),
     path("invoices/<int:invoice_id>/", invoices.invoice, name="merchant-invoice"),
+    path("invoices/<int:invoice_id>.pdf", invoices.invoice_pdf, name="merchant-invoice-pdf"),
     path("listings/", views.listings, name="merchant-listings"),
     path("listings/terms/<int:terms_id>/", listing_writes.listing_terms, name="merchant-listing-terms"),
     path("listings/upload/", listing_writes.feed_upload, name="merchant-feed-upload"),
     path("listings/uploads/<int:task_id>/", listing_writes.feed, name="merchant-feed"),
     path("quality/", views.quality, name="merchant-quality"),
+    path("identity/", identity.identity, name="merchant-identity"),
     path("statements/", statements.statements, name="merchant-statements"),
     path("returns/", include("remarket.web.merchant.returns")),
     path("statements/statement.csv", statements.statement_csv, name="merchant-statement-csv"),

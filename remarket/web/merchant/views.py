@@ -31,7 +31,7 @@ def _merchant(request) -> Merchant:
     return merchant_get(merchant_id=request.actor.merchant_id)
 
 
-@requires("order.fulfil")
+@requires("order.fulfil", merchant=True)
 def orders(request):
     state = request.GET.get("state")
     state = int(state) if state and state.isdigit() and int(state) in OrderState.ALL else None
@@ -51,7 +51,7 @@ def _sub_or_404(request, suborder_id):
         raise Http404 from None
 
 
-@requires("order.fulfil")
+@requires("order.fulfil", merchant=True)
 def order(request, suborder_id):
     sub = _sub_or_404(request, suborder_id)
     return render(request, "merchant/order.html", {"sub": sub, "states": STATE_NAMES, "merchant": _merchant(request)})
@@ -75,7 +75,7 @@ def _fulfil(request, suborder_id: int, action, done: str):
 
 
 @require_POST
-@requires("order.fulfil")
+@requires("order.fulfil", merchant=True)
 def accept(request, suborder_id):
     return _fulfil(
         request,
@@ -86,7 +86,7 @@ def accept(request, suborder_id):
 
 
 @require_POST
-@requires("order.fulfil")
+@requires("order.fulfil", merchant=True)
 def cancel(request, suborder_id):
     return _fulfil(
         request,
@@ -97,7 +97,7 @@ def cancel(request, suborder_id):
 
 
 @require_POST
-@requires("order.fulfil")
+@requires("order.fulfil", merchant=True)
 def ship(request, suborder_id):
     serials = {}
     for key, value in request.POST.items():
@@ -118,7 +118,7 @@ def ship(request, suborder_id):
     )
 
 
-@requires("listing.view")
+@requires("listing.view", merchant=True)
 def listings(request):
     qs = terms_for_merchant(merchant_id=request.actor.merchant_id)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -137,7 +137,7 @@ def listings(request):
     )
 
 
-@requires("listing.view")
+@requires("listing.view", merchant=True)
 def quality(request):
     merchant = _merchant(request)
     return render(

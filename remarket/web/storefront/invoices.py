@@ -3,14 +3,16 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 
 from remarket.core.errors import NotFound
 from remarket.invoices.models import Kind
+from remarket.invoices.pdf import invoice_pdf
 from remarket.invoices.selectors import invoice_for_order, invoice_upload_get, invoice_view, upload_info
 from remarket.orders.models import Order
 
-from .order_links import order_open
+from .order_links import link_query, order_open
 from .views import _market
 
 
@@ -21,14 +23,21 @@ def pdf_response(upload) -> HttpResponse:
     return response
 
 
-def render_invoice(request, invoice) -> HttpResponse:
+def render_invoice(request, invoice, *, pdf_url: str = "") -> HttpResponse:
     """The document in its own language (the market's), whoever reads it."""
     with translation.override(invoice.language.split("-")[0]):
-        return render(request, "invoices/document.html", invoice_view(invoice))
+        return render(request, "invoices/document.html", {**invoice_view(invoice), "pdf_url": pdf_url})
 
 
-def invoice(request, market, order_id, invoice_id):
-    _market(market)
+def invoice_pdf_response(invoice) -> HttpResponse:
+    response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _document(request, order_id, invoice_id):
+    """The order's document, or the answer instead (login page, re-send page, the seller's own PDF)."""
     order = order_open(request, order_id)
     if not isinstance(order, Order):
         return order  # the login page, the re-send page, or 404
@@ -38,7 +47,26 @@ def invoice(request, market, order_id, invoice_id):
             return pdf_response(invoice_upload_get(suborder_id=document.suborder_id))  # the seller's replaces ours
     except NotFound:
         raise Http404 from None
-    return render_invoice(request, document)
+    return document
+
+
+def invoice(request, market, order_id, invoice_id):
+    _market(market)
+    document = _document(request, order_id, invoice_id)
+    if isinstance(document, HttpResponse):
+        return document
+    pdf_url = reverse(
+        "store-invoice-pdf", kwargs={"market": market, "order_id": order_id, "invoice_id": invoice_id}
+    ) + link_query(request)
+    return render_invoice(request, document, pdf_url=pdf_url)
+
+
+def invoice_pdf_view(request, market, order_id, invoice_id):
+    _market(market)
+    document = _document(request, order_id, invoice_id)
+    if isinstance(document, HttpResponse):
+        return document
+    return invoice_pdf_response(document)
 
 
 def invoice_upload(request, market, order_id, suborder_id):

@@ -22,6 +22,11 @@ urlpatterns = [
     path("<str:market>/orders/<uuid:order_id>/confirm/", views.confirm, name="store-confirm"),
     path("<str:market>/orders/<uuid:order_id>/invoices/<int:invoice_id>/", invoices.invoice, name="store-invoice"),
     path(
+        "<str:market>/orders/<uuid:order_id>/invoices/<int:invoice_id>.pdf",
+        invoices.invoice_pdf_view,
+        name="store-invoice-pdf",
+    ),
+    path(
         "<str:market>/orders/<uuid:order_id>/sellers-invoices/<int:suborder_id>.pdf",
         invoices.invoice_upload,
         name="store-invoice-upload",
