@@ -18,15 +18,16 @@ from remarket.core.errors import DomainError
 from .models import HandlerRun, OutboxEvent
 
 log = logging.getLogger("remarket.events")
-Handler = Callable[[dict], None]
-_handlers: dict[str, list[tuple[str, Handler]]] = {}
+Handler = Callable[..., None]
+_handlers: dict[str, list[tuple[str, Handler, bool]]] = {}
 
 
-def handles(topic: str) -> Callable[[Handler], Handler]:
-    """Register a function as a handler of `topic`; its dotted name identifies it for idempotency."""
+def handles(topic: str, *, with_event: bool = False) -> Callable[[Handler], Handler]:
+    """Register a function as a handler of `topic`; its dotted name identifies it for idempotency. It is called
+    with the payload, and with the event as well when `with_event` (a handler that keeps the event's id)."""
 
     def register(fn: Handler) -> Handler:
-        _handlers.setdefault(topic, []).append((f"{fn.__module__}.{fn.__qualname__}", fn))
+        _handlers.setdefault(topic, []).append((f"{fn.__module__}.{fn.__qualname__}", fn, with_event))
         return fn
 
     return register
@@ -77,7 +78,7 @@ def deliver(event: OutboxEvent) -> bool:
     attempt and waits its backoff; the attempt that reaches OUTBOX_MAX_ATTEMPTS puts the event in the dead letter
     (failed_at), where it stays until `event_replay`."""
     ok = True
-    for name, fn in _handlers.get(event.topic, []):
+    for name, fn, with_event in _handlers.get(event.topic, []):
         try:
             with transaction.atomic():
                 try:
@@ -85,7 +86,10 @@ def deliver(event: OutboxEvent) -> bool:
                         HandlerRun.objects.create(handler=name, event=event, at=clock.now())
                 except IntegrityError:
                     continue  # already handled in an earlier delivery
-                fn(event.payload)
+                if with_event:
+                    fn(event.payload, event)
+                else:
+                    fn(event.payload)
         except Exception as exc:
             ok = False
             log.exception("handler failed", extra={"event_id": event.pk, "topic": event.topic})

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "remarket.impact",
     "remarket.analytics",
     "remarket.events",
+    "remarket.webhooks",
     "remarket.cli",
     "remarket.web",
     "axes",
@@ -230,6 +231,11 @@ REMARKET = {
     "OUTBOX_LEASE_SECONDS": 60,
     # a handler that fails this many times puts its event in the failed events (/ops/events/, `remarket events`)
     "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("REMARKET_OUTBOX_MAX_ATTEMPTS", "10")),
+    # outbound webhooks (remarket/webhooks): one POST's time limit, the attempts before a delivery is failed (10 s,
+    # 20 s, 40 s... apart, at most an hour), and the subscriptions one merchant or partner may have
+    "WEBHOOK_TIMEOUT_SECONDS": float(os.environ.get("REMARKET_WEBHOOK_TIMEOUT_SECONDS", "5")),
+    "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("REMARKET_WEBHOOK_MAX_ATTEMPTS", "8")),
+    "WEBHOOK_MAX_SUBSCRIPTIONS": 10,
     # with Celery: how often beat's relay publishes the due events
     "OUTBOX_RELAY_SECONDS": float(os.environ.get("REMARKET_OUTBOX_RELAY_SECONDS", "0.5")),
     # a parcel waits this many days at its pickup location, then goes back and the customer is refunded

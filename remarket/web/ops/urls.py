@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import locations, views
+from . import events, locations, views
 
 urlpatterns = [
     path("", views.dashboard, name="ops-dashboard"),
@@ -10,4 +10,6 @@ urlpatterns = [
     path("finance/payouts.csv", views.payouts_csv, name="ops-payouts-csv"),
     path("locations/", locations.locations, name="ops-locations"),
     path("locations/<slug:code>/", locations.location_edit, name="ops-location-edit"),
+    path("events/", events.failed, name="ops-events"),
+    path("events/<int:event_id>/replay", events.replay, name="ops-event-replay"),
 ]
