@@ -64,6 +64,7 @@ from . import (  # noqa: E402  (register routers)
     partner,
     pos,
     returns,
+    webhooks,
 )
 
 # checkout first: Django tries the API's URL patterns in this order, and every purchase makes two requests
@@ -77,3 +78,4 @@ api.add_router("/", partner.router)
 api.add_router("/", returns.router)
 api.add_router("/", pos.router)
 api.add_router("/", locations.router)
+api.add_router("/", webhooks.router)
