@@ -3,8 +3,10 @@ stack at scale. Each test gets its own queue, so tests of several checkouts shar
 other's tasks; processes are stopped by their pid."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
 import uuid
 from contextlib import contextmanager
 
@@ -30,10 +32,30 @@ def new_queue() -> str:
 
 def start(kind: str, env: dict[str, str]) -> subprocess.Popen:
     """`kind`: "worker" (one process, solo pool: the pid that runs the task is the one to kill) or "beat"."""
-    args = [sys.executable, "-m", "celery", "-A", "remarket.events.celery_app", kind, "--loglevel", "WARNING"]
+    level = os.environ.get("REMARKET_TEST_CELERY_LOGLEVEL", "WARNING")
+    args = [sys.executable, "-m", "celery", "-A", "remarket.events.celery_app", kind, "--loglevel", level]
     if kind == "worker":
+        # a node name of its own: two workers of one host under one name share a control queue, and one dies
         args += ["--pool", "solo", "--without-gossip", "--without-mingle", "--without-heartbeat"]
-    return subprocess.Popen(args, cwd=ROOT, env=env)
+        node = f"{env['CELERY_QUEUE']}-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
+        args += ["--hostname", node]
+    proc = subprocess.Popen(args, cwd=ROOT, env=env)
+    proc.node = node if kind == "worker" else ""  # type: ignore[attr-defined]
+    return proc
+
+
+def wait_consuming(proc: subprocess.Popen, seconds: float = 90) -> None:
+    """Until the worker answers a ping on its control queue: it is connected and taking tasks."""
+    from celery import Celery
+
+    control = Celery(broker=BROKER).control
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited with {proc.returncode}")
+        if control.ping(destination=[proc.node], timeout=1):
+            return
+    raise RuntimeError(f"the Celery worker {proc.node} did not answer within {seconds} s")
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -61,6 +83,8 @@ def celery_stack(*, workers: int = 1, beat: bool = True, env: dict[str, str] | N
     queue = queue or new_queue()
     full = celery_env(queue, **(env or {}))
     procs = {f"worker{i}": start("worker", full) for i in range(workers)}
+    for i in range(workers):
+        wait_consuming(procs[f"worker{i}"])
     if beat:
         procs["beat"] = start("beat", full)
     try:

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from remarket.core import clock
+from remarket.core.crash import crash_point
 from remarket.core.db import insert_together, saved
 from remarket.core.errors import DomainError
 
@@ -31,6 +32,11 @@ def handles(topic: str, *, with_event: bool = False) -> Callable[[Handler], Hand
         return fn
 
     return register
+
+
+def handlers_of(topic: str) -> list[str]:
+    """The names of the handlers an event of `topic` runs (each leaves one HandlerRun when it succeeds)."""
+    return [handler[0] for handler in _handlers.get(topic, [])]
 
 
 def emit(topic: str, payload: dict, *, along: list[tuple[type, list[dict]]] = ()) -> OutboxEvent:
@@ -86,6 +92,7 @@ def deliver(event: OutboxEvent) -> bool:
                         HandlerRun.objects.create(handler=name, event=event, at=clock.now())
                 except IntegrityError:
                     continue  # already handled in an earlier delivery
+                crash_point("in_event_handler")  # the recovery tests kill a worker here, its record uncommitted
                 if with_event:
                     fn(event.payload, event)
                 else:

@@ -30,7 +30,9 @@ class Command(BaseCommand):
     def handle(self, *args, once=False, idle=0.5, celery=False, concurrency=1, **options):
         if celery:
             pool = ["--pool", "solo"] if concurrency == 1 else ["--concurrency", str(concurrency)]
-            celery_exec("worker", "--loglevel", "INFO", "--without-gossip", "--without-mingle", *pool)
+            # each worker its own node name, so that several run on one host (`celery inspect` tells them apart)
+            name = f"remarket-{os.getpid()}@%h"
+            celery_exec("worker", "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", name, *pool)
         owner = worker_id()
         stopping = False
 
