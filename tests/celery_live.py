@@ -74,6 +74,7 @@ def queue_delete(queue: str) -> None:
     with Connection(BROKER) as conn:
         channel = conn.channel()
         channel.queue_delete(queue)
+        channel.queue_delete(f"{queue}.ticks")
 
 
 @contextmanager

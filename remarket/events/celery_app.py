@@ -21,14 +21,21 @@ django.setup()
 
 from celery import Celery  # noqa: E402
 from django.conf import settings  # noqa: E402
+from kombu import Queue  # noqa: E402
 
 from . import outbox, periodic  # noqa: E402
 
+QUEUE = os.environ.get("CELERY_QUEUE", "remarket")  # several installations on one broker: one name each
+# beat's ticks (the relay, the periodic jobs) in a queue of their own, which every worker also consumes: a backlog
+# of deliveries does not hold them back past their expiry
+TICKS = f"{QUEUE}.ticks"
 app = Celery("remarket")
 app.conf.update(
     broker_url=os.environ.get("CELERY_BROKER_URL", ""),
     broker_connection_retry_on_startup=True,
-    task_default_queue=os.environ.get("CELERY_QUEUE", "remarket"),  # several installations on one broker
+    task_default_queue=QUEUE,
+    task_queues=[Queue(QUEUE), Queue(TICKS)],
+    task_routes={"remarket.outbox_relay": {"queue": TICKS}, "remarket.job_run": {"queue": TICKS}},
     task_acks_late=True,  # acknowledged once the task ran: a killed worker's task goes to another
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
@@ -73,7 +80,11 @@ def beat_schedule() -> dict:
     every = relay_seconds()
     # a tick no worker took in time is dropped rather than piled up behind busy workers
     schedule: dict = {
-        "outbox-relay": {"task": "remarket.outbox_relay", "schedule": every, "options": {"expires": every * 4}}
+        "outbox-relay": {
+            "task": "remarket.outbox_relay",
+            "schedule": every,
+            "options": {"expires": max(5.0, every * 4)},
+        }
     }
     for name, interval in periodic.jobs().items():
         # asked five times a period: a tick lost with a killed worker or beat is made up within the period
@@ -81,7 +92,7 @@ def beat_schedule() -> dict:
             "task": "remarket.job_run",
             "schedule": interval / 5,
             "args": (name,),
-            "options": {"expires": interval.total_seconds() / 5},
+            "options": {"expires": max(5.0, interval.total_seconds() / 5)},
         }
     return schedule
 
