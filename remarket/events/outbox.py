@@ -4,7 +4,7 @@ import datetime as dt
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from remarket.core import clock
 from remarket.core.crash import crash_point
-from remarket.core.db import insert_together, saved
+from remarket.core.db import TableRows, insert_together, saved
 from remarket.core.errors import DomainError
 
 from .models import HandlerRun, OutboxEvent
@@ -39,7 +39,7 @@ def handlers_of(topic: str) -> list[str]:
     return [handler[0] for handler in _handlers.get(topic, [])]
 
 
-def emit(topic: str, payload: dict, *, along: list[tuple[type, list[dict]]] = ()) -> OutboxEvent:
+def emit(topic: str, payload: dict, *, along: Sequence[TableRows] = ()) -> OutboxEvent:
     """Record an event in the write's transaction; the worker delivers it once committed. `along`: other rows
     of the same write that need no key back (an order's history line), written in the same statement where the
     database allows (core/db.py `insert_together`)."""

@@ -63,18 +63,21 @@ def event_audience(*, topic: str, payload: dict) -> Audience:
     if topic == "order.paid":
         subs = list(SubOrder.objects.filter(order_id=payload["order_id"]).values_list("pk", "merchant_id"))
         by_merchant: dict[int, list[int]] = {}
-        for sub_id, merchant_id in subs:
-            by_merchant.setdefault(merchant_id, []).append(sub_id)
+        for pk, merchant_id in subs:
+            by_merchant.setdefault(merchant_id, []).append(pk)
         audience: Audience = [(m, None, {**payload, "suborder_ids": ids}) for m, ids in by_merchant.items()]
         partner = _order_partner(payload["order_id"])
         if partner:
             audience.append((None, partner, {**payload, "suborder_ids": [s for s, _ in subs]}))
         return audience
+    sub_id: int | None
     if topic.startswith("suborder."):
         sub_id = payload["suborder_id"]
     elif topic.startswith("return."):
         sub_id = ReturnRequest.objects.filter(pk=payload["return_id"]).values_list("suborder_id", flat=True).first()
     else:
+        return []
+    if sub_id is None:
         return []
     row = SubOrder.objects.filter(pk=sub_id).values_list("merchant_id", "order_id").first()
     if row is None:

@@ -63,13 +63,17 @@ def subscription_create(*, actor: Actor, url: str, topics: list[str]) -> Webhook
     """A merchant's or a partner's new endpoint; its secret is returned here and shown to its owner once."""
     require(actor, "webhook.manage")
     url, topics = _url_check(url), _topics_check(topics)
-    if WebhookSubscription.objects.filter(
-        merchant_id=actor.merchant_id, partner_id=None if actor.merchant_id else actor.partner_id
-    ).count() >= _conf("WEBHOOK_MAX_SUBSCRIPTIONS", 10):
+    owner: dict[str, int]
+    if actor.merchant_id:
+        owner = {"merchant_id": actor.merchant_id}
+    elif actor.partner_id:
+        owner = {"partner_id": actor.partner_id}
+    else:
+        raise DomainError("WEBHOOK_NO_OWNER", _("Only a merchant's or a partner's account subscribes to webhooks."))
+    if WebhookSubscription.objects.filter(**owner).count() >= _conf("WEBHOOK_MAX_SUBSCRIPTIONS", 10):
         raise DomainError("WEBHOOK_TOO_MANY", _("You have as many webhook subscriptions as allowed: delete one first."))
     return WebhookSubscription.objects.create(
-        merchant_id=actor.merchant_id,
-        partner_id=None if actor.merchant_id else actor.partner_id,
+        **owner,
         url=url,
         topics=topics,
         secret=signing.secret_new(),
