@@ -19,7 +19,6 @@ LABELS = {
     "merchant.status_changed": _("Merchant status changed"),
     "search.changed": _("Search index update"),
     "offers.feed_received": _("Listings feed received"),
-    "payout.made": _("Payout made"),
 }
 
 
