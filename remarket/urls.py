@@ -7,10 +7,12 @@ from django.urls import include, path
 from remarket.api.v1.api import api
 from remarket.core.health import healthz, readyz
 from remarket.web import account as accounts
+from remarket.web.metrics import metrics
 
 urlpatterns = [
     path("healthz", healthz),
     path("readyz", readyz),
+    path("metrics", metrics),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("ws/", include("remarket.api.ws.urls")),  # the Back Market-compatible seller API

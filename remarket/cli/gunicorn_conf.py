@@ -34,7 +34,8 @@ def _supervise(server) -> None:
 
 
 def when_ready(server):
-    if os.environ.get("REMARKET_SUPERVISE_WORKER") == "1":
+    # with a broker, Celery workers and beat do the background work (README "Running at scale")
+    if os.environ.get("REMARKET_SUPERVISE_WORKER") == "1" and not os.environ.get("CELERY_BROKER_URL"):
         _start(server)
         threading.Thread(target=_supervise, args=(server,), daemon=True).start()
 

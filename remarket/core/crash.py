@@ -12,7 +12,14 @@ import signal
 import time
 from pathlib import Path
 
-POINTS = ("after_order_commit", "after_submit", "after_authorize", "after_capture", "before_webhook_recorded")
+POINTS = (
+    "after_order_commit",
+    "after_submit",
+    "after_authorize",
+    "after_capture",
+    "before_webhook_recorded",
+    "in_event_handler",
+)
 PAUSE_SECONDS = 60
 
 

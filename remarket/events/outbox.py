@@ -6,27 +6,37 @@ import os
 import socket
 from collections.abc import Callable, Sequence
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from remarket.core import clock
+from remarket.core.crash import crash_point
 from remarket.core.db import TableRows, insert_together, saved
+from remarket.core.errors import DomainError
 
 from .models import HandlerRun, OutboxEvent
 
 log = logging.getLogger("remarket.events")
-Handler = Callable[[dict], None]
-_handlers: dict[str, list[tuple[str, Handler]]] = {}
+Handler = Callable[..., None]
+_handlers: dict[str, list[tuple[str, Handler, bool]]] = {}
 
 
-def handles(topic: str) -> Callable[[Handler], Handler]:
-    """Register a function as a handler of `topic`; its dotted name identifies it for idempotency."""
+def handles(topic: str, *, with_event: bool = False) -> Callable[[Handler], Handler]:
+    """Register a function as a handler of `topic`; its dotted name identifies it for idempotency. It is called
+    with the payload, and with the event as well when `with_event` (a handler that keeps the event's id)."""
 
     def register(fn: Handler) -> Handler:
-        _handlers.setdefault(topic, []).append((f"{fn.__module__}.{fn.__qualname__}", fn))
+        _handlers.setdefault(topic, []).append((f"{fn.__module__}.{fn.__qualname__}", fn, with_event))
         return fn
 
     return register
+
+
+def handlers_of(topic: str) -> list[str]:
+    """The names of the handlers an event of `topic` runs (each leaves one HandlerRun when it succeeds)."""
+    return [handler[0] for handler in _handlers.get(topic, [])]
 
 
 def emit(topic: str, payload: dict, *, along: Sequence[TableRows] = ()) -> OutboxEvent:
@@ -50,7 +60,7 @@ def claim(*, owner: str, limit: int = 100, lease: dt.timedelta = dt.timedelta(se
     now = clock.now()
     with transaction.atomic():
         due = (
-            OutboxEvent.objects.filter(done_at__isnull=True, available_at__lte=now)
+            OutboxEvent.objects.filter(done_at__isnull=True, failed_at__isnull=True, available_at__lte=now)
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
             .order_by("id")
             .select_for_update(skip_locked=True)[:limit]
@@ -60,10 +70,21 @@ def claim(*, owner: str, limit: int = 100, lease: dt.timedelta = dt.timedelta(se
     return list(OutboxEvent.objects.filter(pk__in=ids, lease_owner=owner).order_by("id"))
 
 
+def max_attempts() -> int:
+    return int(settings.REMARKET.get("OUTBOX_MAX_ATTEMPTS", 10))
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait before the next try after `attempts` failed ones: 2, 4, 8 s... at most an hour."""
+    return dt.timedelta(seconds=min(3600, 2 ** min(attempts, 12)))
+
+
 def deliver(event: OutboxEvent) -> bool:
-    """Run every handler of the event once; True when all succeeded and the event is done."""
+    """Run every handler of the event once; True when all succeeded and the event is done. A failure counts one
+    attempt and waits its backoff; the attempt that reaches OUTBOX_MAX_ATTEMPTS puts the event in the dead letter
+    (failed_at), where it stays until `event_replay`."""
     ok = True
-    for name, fn in _handlers.get(event.topic, []):
+    for name, fn, with_event in _handlers.get(event.topic, []):
         try:
             with transaction.atomic():
                 try:
@@ -71,20 +92,52 @@ def deliver(event: OutboxEvent) -> bool:
                         HandlerRun.objects.create(handler=name, event=event, at=clock.now())
                 except IntegrityError:
                     continue  # already handled in an earlier delivery
-                fn(event.payload)
+                crash_point("in_event_handler")  # the recovery tests kill a worker here, its record uncommitted
+                if with_event:
+                    fn(event.payload, event)
+                else:
+                    fn(event.payload)
         except Exception as exc:
             ok = False
             log.exception("handler failed", extra={"event_id": event.pk, "topic": event.topic})
-            backoff = dt.timedelta(seconds=min(3600, 2 ** min(event.attempts, 12)))
+            attempts = event.attempts + 1
+            now = clock.now()
             OutboxEvent.objects.filter(pk=event.pk).update(
-                attempts=event.attempts + 1,
+                attempts=attempts,
                 last_error=f"{name}: {exc}"[:2000],
-                available_at=clock.now() + backoff,
+                available_at=now + backoff(attempts),
                 lease_until=None,
+                failed_at=now if attempts >= max_attempts() else None,
             )
+            event.attempts = attempts
     if ok:
         OutboxEvent.objects.filter(pk=event.pk).update(done_at=clock.now(), lease_until=None)
     return ok
+
+
+def event_deliver(*, event_id: int) -> bool:
+    """Deliver one event by id (a Celery task's body): nothing when it is done or in the dead letter already, as a
+    redelivered task finds it."""
+    event = OutboxEvent.objects.filter(pk=event_id, done_at__isnull=True, failed_at__isnull=True).first()
+    if event is None:
+        return False
+    return deliver(event)
+
+
+@transaction.atomic
+def event_replay(*, event_id: int) -> OutboxEvent:
+    """Give a dead-lettered event a fresh set of attempts, due now. Its handlers that succeeded before keep their
+    records and are not run again."""
+    event = OutboxEvent.objects.select_for_update().filter(pk=event_id).first()
+    if event is None:
+        raise DomainError("EVENT_NOT_FOUND", _("There is no event %(id)s.") % {"id": event_id}, status=404)
+    if event.failed_at is None:
+        raise DomainError(
+            "EVENT_NOT_FAILED", _("Event %(id)s is not among the failed events: nothing to replay.") % {"id": event_id}
+        )
+    event.failed_at, event.attempts, event.available_at, event.lease_until = None, 0, clock.now(), None
+    event.save(update_fields=["failed_at", "attempts", "available_at", "lease_until"])
+    return event
 
 
 def drain(*, owner: str | None = None, limit: int = 100) -> int:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "remarket.impact",
     "remarket.analytics",
     "remarket.events",
+    "remarket.webhooks",
     "remarket.cli",
     "remarket.web",
     "axes",
@@ -190,6 +191,9 @@ LOGGING = {
 # The Back Market-compatible seller API: (requests, seconds) per token, and the CSV batch limits.
 WS_RATE_LIMIT = tuple(int(n) for n in os.environ.get("REMARKET_WS_RATE_LIMIT", "200/10").split("/"))
 WS_CATALOG_RATE_LIMIT = (20, 10)
+# Background work: unset, `remarket worker` (which `remarket serve` supervises) drains the outbox and runs the
+# periodic jobs; set to a broker (amqp://... or redis://...), Celery workers and one beat do (events/celery_app.py)
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # where rate-limit counters live (core/counters.py): the database, shared by every process; "cache" with Redis
 REMARKET_COUNTERS = "database"
 FEED_MAX_ROWS = 15000
@@ -235,6 +239,15 @@ REMARKET: dict[str, Any] = {
     # which profile runs: production refuses what is only for demos (remarket/core/checks.py)
     "PROFILE": "base",
     "OUTBOX_LEASE_SECONDS": 60,
+    # a handler that fails this many times puts its event in the failed events (/ops/events/, `remarket events`)
+    "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("REMARKET_OUTBOX_MAX_ATTEMPTS", "10")),
+    # outbound webhooks (remarket/webhooks): one POST's time limit, the attempts before a delivery is failed (10 s,
+    # 20 s, 40 s... apart, at most an hour), and the subscriptions one merchant or partner may have
+    "WEBHOOK_TIMEOUT_SECONDS": float(os.environ.get("REMARKET_WEBHOOK_TIMEOUT_SECONDS", "5")),
+    "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("REMARKET_WEBHOOK_MAX_ATTEMPTS", "8")),
+    "WEBHOOK_MAX_SUBSCRIPTIONS": 10,
+    # with Celery: how often beat's relay publishes the due events
+    "OUTBOX_RELAY_SECONDS": float(os.environ.get("REMARKET_OUTBOX_RELAY_SECONDS", "0.5")),
     # a parcel waits this many days at its pickup location, then goes back and the customer is refunded
     "PICKUP_DAYS": 14,
 }

@@ -66,6 +66,7 @@ from . import (  # noqa: E402  (register routers)
     pos,
     reports,
     returns,
+    webhooks,
 )
 
 # checkout first: Django tries the API's URL patterns in this order, and every purchase makes two requests
@@ -80,3 +81,4 @@ api.add_router("/", returns.router)
 api.add_router("/", pos.router)
 api.add_router("/", locations.router)
 api.add_router("/", reports.router)
+api.add_router("/", webhooks.router)

@@ -19,5 +19,6 @@ urlpatterns = [
     path("identity/", identity.identity, name="merchant-identity"),
     path("statements/", statements.statements, name="merchant-statements"),
     path("returns/", include("remarket.web.merchant.returns")),
+    path("webhooks/", include("remarket.web.merchant.webhooks")),
     path("statements/statement.csv", statements.statement_csv, name="merchant-statement-csv"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import locations, reports, views
+from . import events, locations, reports, views
 
 urlpatterns = [
     path("", views.dashboard, name="ops-dashboard"),
@@ -12,4 +12,6 @@ urlpatterns = [
     path("reports/gmv.csv", reports.gmv_csv, name="ops-reports-csv"),
     path("locations/", locations.locations, name="ops-locations"),
     path("locations/<slug:code>/", locations.location_edit, name="ops-location-edit"),
+    path("events/", events.failed, name="ops-events"),
+    path("events/<int:event_id>/replay", events.replay, name="ops-event-replay"),
 ]
