@@ -17,7 +17,15 @@ from .models import Role
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CUSTOMER: frozenset({"cart.use", "order.view_own"}),
     Role.MERCHANT: frozenset(
-        {"listing.view", "listing.write", "order.view_merchant", "order.fulfil", "statement.view_own", "report.view", "webhook.manage"}
+        {
+            "listing.view",
+            "listing.write",
+            "order.view_merchant",
+            "order.fulfil",
+            "statement.view_own",
+            "report.view",
+            "webhook.manage",
+        }
     ),
     Role.CLERK: frozenset({"pos.sell", "pos.view_stock", "cart.use", "pickup.handle"}),
     Role.PARTNER: frozenset({"partner.report", "statement.view_partner", "report.view", "webhook.manage"}),
