@@ -21,7 +21,7 @@ from remarket.core.errors import DomainError, NotFound
 from remarket.core.kept import Kept
 
 from .hours import hours_on
-from .models import Location
+from .models import Channel, Location
 
 DATA = Path(__file__).resolve().parent / "data"
 EARTH_KM = 6371.0088  # the mean Earth radius
@@ -97,16 +97,20 @@ def place_resolve(*, postcode: str | None = None, town: str | None = None, count
     raise DomainError("LOCATOR_PLACE_REQUIRED", _("Give a position, a postcode or a town."))
 
 
-def _load_points(service: str) -> tuple[tuple[int, float, float], ...]:
+def _load_points(service: str) -> tuple[tuple[int, float, float, int], ...]:
     located = Location.objects.filter(is_active=True, latitude__isnull=False, longitude__isnull=False)
     if service:
         located = located.filter(**{f"service_{service}": True})
-    return tuple((pk, float(la), float(lo)) for pk, la, lo in located.values_list("pk", "latitude", "longitude"))
+    return tuple(
+        (pk, float(la), float(lo), market_id)
+        for pk, la, lo, market_id in located.values_list("pk", "latitude", "longitude", "channel__market_id")
+    )
 
 
-# every active location's position, per service ("" for all): a few bytes each, read once a minute per process
-# rather than on every question (core/kept.py); an import or an edit forgets them at once in its process
-_points = Kept("locator:points:v1", _load_points)
+# every active location's position and market, per service ("" for all): a few bytes each, read once a minute
+# per process rather than on every question (core/kept.py); an import or an edit forgets them at once in its
+# process
+_points = Kept("locator:points:v2", _load_points)
 
 
 def locator_forget() -> None:
@@ -116,7 +120,7 @@ def locator_forget() -> None:
 @dataclass(frozen=True)
 class Near:
     location: Location
-    distance_km: float
+    distance_km: float | None  # None: listed by name, the customer's place being unknown (`locations_offering`)
     hours_today: list[list[str]]  # open-close intervals in the location's local time; empty: closed today
 
 
@@ -138,9 +142,12 @@ def locations_near(
     town: str | None = None,
     service: str | None = None,
     limit: int = 10,
+    market_id: int | None = None,
+    country: str = "",
 ) -> list[Near]:
     """The `limit` active locations nearest the point (or the postcode's or town's centre) offering `service`,
-    nearest first."""
+    nearest first; `market_id`: only that market's; `country`: where the postcode is (France or the US when
+    not said)."""
     if service is not None and service not in Location.Service.values:
         raise DomainError(
             "LOCATOR_SERVICE_UNKNOWN",
@@ -153,23 +160,30 @@ def locations_near(
         if not (-90 <= lat <= 90 and -180 <= lon <= 180) or math.isnan(lat) or math.isnan(lon):
             raise DomainError("LOCATOR_POINT_INVALID", _("A position is a latitude and a longitude in degrees."))
     else:
-        place = place_resolve(postcode=postcode, town=town)
+        place = place_resolve(postcode=postcode, town=town, country=country)
         lat, lon = place.latitude, place.longitude
     points = _points.get(service or "")
+    if market_id is not None:
+        points = tuple(p for p in points if p[3] == market_id)
     radius = FIRST_RADIUS_KM
     while True:
         box = _box(lat, lon, radius)
         if box is None:  # the whole world
-            ranked = sorted((haversine_km(lat, lon, la, lo), pk) for pk, la, lo in points)
+            ranked = sorted((haversine_km(lat, lon, la, lo), pk) for pk, la, lo, _m in points)
             chosen = ranked[:limit]
             break
         south, north, west, east = box
         ranked = sorted(
-            (haversine_km(lat, lon, la, lo), pk) for pk, la, lo in points if south <= la <= north and west <= lo <= east
+            (haversine_km(lat, lon, la, lo), pk)
+            for pk, la, lo, _m in points
+            if south <= la <= north and west <= lo <= east
         )
         inside = [t for t in ranked if t[0] <= radius]  # the circle, not only the box
         if len(inside) >= limit:
             chosen = inside[:limit]
+            break
+        if len(ranked) == len(points):  # every candidate is in the box already: widening finds no more
+            chosen = ranked[:limit]
             break
         radius *= 4
     rows = Location.objects.select_related("channel__market", "channel__partner").in_bulk([pk for _km, pk in chosen])
@@ -180,11 +194,61 @@ def locations_near(
         if pk in rows and rows[pk].is_active and (not service or service in rows[pk].services)
     ]
     now = clock.now()
-    return [
-        Near(
-            rows[pk],
-            round(km, 2),
-            hours_on(rows[pk].hours, rows[pk].closed_dates, rows[pk].channel.market.local_date(now)),
+    return [_near(rows[pk], round(km, 2), now) for km, pk in chosen]
+
+
+def _near(location: Location, km: float | None, now) -> Near:
+    return Near(location, km, hours_on(location.hours, location.closed_dates, location.channel.market.local_date(now)))
+
+
+def _where(near: str) -> dict:
+    """What a customer typed to find a place (`near`): "lat,lon", a postcode or a town, as `locations_near`'s
+    arguments."""
+    near = near.strip()[:100]
+    parts = near.replace(";", ",").split(",")
+    if len(parts) == 2:
+        try:
+            return {"point": (float(parts[0]), float(parts[1]))}
+        except ValueError:
+            pass
+    if near.replace(" ", "").isdigit():
+        return {"postcode": near.replace(" ", "")}
+    return {"town": near}
+
+
+def locations_offering(*, market, service: str, near: str = "", limit: int = 10) -> list[Near]:
+    """The market's active locations offering `service` (pickup, returns...) for a customer: nearest first to
+    `near` (what they typed: a postcode, a town, or "lat,lon"), with distance and today's hours; by name, with no
+    distance, when `near` is empty or names no place we know (or none of them has a position yet)."""
+    if near.strip():
+        try:
+            found = locations_near(
+                **_where(near), service=service, limit=limit, market_id=market.pk, country=str(market.country)
+            )
+        except DomainError as err:
+            if err.code not in ("LOCATOR_PLACE_UNKNOWN", "LOCATOR_POINT_INVALID"):
+                raise
+        else:
+            if found:  # none has a position yet: listed by name below
+                return found
+    now = clock.now()
+    return [_near(location, None, now) for location in locations_with_service(market=market, service=service)[:limit]]
+
+
+def locations_with_service(*, market, service: str):
+    """The market's active stores and partner corners offering `service`, by name (a queryset)."""
+    if service not in Location.Service.values:
+        raise DomainError(
+            "LOCATOR_SERVICE_UNKNOWN",
+            _("Services are among: %(known)s.") % {"known": ", ".join(Location.Service.values)},
         )
-        for km, pk in chosen
-    ]
+    return (
+        Location.objects.select_related("channel__market", "channel__partner")
+        .filter(
+            channel__market=market,
+            channel__kind__in=(Channel.Kind.STORE, Channel.Kind.PARTNER),
+            is_active=True,
+            **{f"service_{service}": True},
+        )
+        .order_by("name", "pk")
+    )
