@@ -1,10 +1,11 @@
 """The store locator: active locations nearest a point, a postcode or a town, with their distance and today's
 opening hours.
 
-Every active location's position is kept in the process for a minute (core/kept.py; an import or an edit forgets
-it); a bounding box picks the candidates (widened until there are enough), the exact great-circle distance ranks
-them, and only the chosen few are read from the database, checked still active: over 500 locations one indexed range read and a few
-hundred multiplications. Postcodes and towns resolve through France's communes (`data/fr-communes.csv`) and a
+The network (every active location with a position: its card and opening hours) is kept in the process for a
+minute (core/kept.py; an import or an edit forgets it at once in its process): a bounding box picks the
+candidates (widened until there are enough, or until every location is inside), the exact great-circle distance
+ranks them, and the chosen few are checked still open in one indexed read. Over 500 locations an answer is that
+one query without a join and a few hundred multiplications. Postcodes and towns resolve through France's communes (`data/fr-communes.csv`) and a
 small table of New York ZIP codes (`data/us-postcodes.csv`)."""
 
 import csv
@@ -97,24 +98,40 @@ def place_resolve(*, postcode: str | None = None, town: str | None = None, count
     raise DomainError("LOCATOR_PLACE_REQUIRED", _("Give a position, a postcode or a town."))
 
 
-def _load_points(service: str) -> tuple[tuple[int, float, float, int], ...]:
-    located = Location.objects.filter(is_active=True, latitude__isnull=False, longitude__isnull=False)
-    if service:
-        located = located.filter(**{f"service_{service}": True})
-    return tuple(
-        (pk, float(la), float(lo), market_id)
-        for pk, la, lo, market_id in located.values_list("pk", "latitude", "longitude", "channel__market_id")
+@dataclass(frozen=True)
+class _Network:
+    """Every active location with a position: its card (the row with its channel, market and partner, what an
+    answer shows) and, per service ("" for any), the positions to rank: (pk, latitude, longitude, market id)."""
+
+    cards: dict[int, Location]
+    points: dict[str, tuple[tuple[int, float, float, int], ...]]
+
+
+def _load_network(_key=None) -> _Network:
+    located = Location.objects.select_related("channel__market", "channel__partner").filter(
+        is_active=True, latitude__isnull=False, longitude__isnull=False
     )
+    cards = {location.pk: location for location in located.order_by("pk")}
+    points = {
+        service: tuple(
+            (pk, float(l.latitude), float(l.longitude), l.channel.market_id)
+            for pk, l in cards.items()
+            if not service or getattr(l, f"service_{service}")
+        )
+        for service in ("", *Location.Service.values)
+    }
+    return _Network(cards, points)
 
 
-# every active location's position and market, per service ("" for all): a few bytes each, read once a minute
-# per process rather than on every question (core/kept.py); an import or an edit forgets them at once in its
-# process
-_points = Kept("locator:points:v2", _load_points)
+# the network as the locator answers from it — 500 locations, a few hundred kilobytes — kept in the process for a
+# minute (core/kept.py) rather than read and built on every question. An import or an edit forgets it at once in
+# its process; elsewhere an edit of hours or address shows within the minute, a closure at once (`locations_near`
+# checks the chosen few)
+_network = Kept("locator:network:v1", _load_network)
 
 
 def locator_forget() -> None:
-    _points.forget()
+    _network.forget()
 
 
 @dataclass(frozen=True)
@@ -162,7 +179,8 @@ def locations_near(
     else:
         place = place_resolve(postcode=postcode, town=town, country=country)
         lat, lon = place.latitude, place.longitude
-    points = _points.get(service or "")
+    network = _network.get()
+    points = network.points[service or ""]
     if market_id is not None:
         points = tuple(p for p in points if p[3] == market_id)
     radius = FIRST_RADIUS_KM
@@ -186,15 +204,14 @@ def locations_near(
             chosen = ranked[:limit]
             break
         radius *= 4
-    rows = Location.objects.select_related("channel__market", "channel__partner").in_bulk([pk for _km, pk in chosen])
-    # the points may be a minute old: a location closed or changed meanwhile is left out, never shown wrongly
-    chosen = [
-        (km, pk)
-        for km, pk in chosen
-        if pk in rows and rows[pk].is_active and (not service or service in rows[pk].services)
-    ]
+    # the network may be a minute old: a location closed (or no longer offering the service) meanwhile is left
+    # out, never offered wrongly — one indexed read of the chosen few, no join
+    still = Location.objects.filter(pk__in=[pk for _km, pk in chosen], is_active=True)
+    if service:
+        still = still.filter(**{f"service_{service}": True})
+    open_now = set(still.values_list("pk", flat=True)) if chosen else set()
     now = clock.now()
-    return [_near(rows[pk], round(km, 2), now) for km, pk in chosen]
+    return [_near(network.cards[pk], round(km, 2), now) for km, pk in chosen if pk in open_now]
 
 
 def _near(location: Location, km: float | None, now) -> Near:
