@@ -132,7 +132,7 @@ def counter_sale(
             checkout_key=sale_key(location.pk, sale_id),
         )
         order.location = location  # its channel's partner earns the commission (orders/partners.py)
-        if tender == "cash":
+        if tender == "cash" and cash_given_minor is not None:  # never None for cash: refused above
             result = cash_tender_take(intent=order.payment, given_minor=cash_given_minor, clerk_id=actor.user_id)
             # the order and its intent were made in this transaction: nobody else sees them, none is locked
             checkout_settle(intent_id=order.payment.pk, result=result, intent=order.payment, created_here=True)
@@ -156,7 +156,7 @@ def counter_sale(
         order = _order(location, order.public_id)
         if order.payment.status == PaymentIntent.Status.CAPTURED:
             with transaction.atomic():
-                _hand_over(order)
+                _hand_over(order, location)
     return CounterSale(order=order, status=sale_status(order), created=not outcome.replayed)
 
 
@@ -186,10 +186,10 @@ def _order(location: Location, public_id: uuid.UUID) -> Order:
     return order
 
 
-def _hand_over(order: Order) -> None:
+def _hand_over(order: Order, location: Location) -> None:
     """The shelf units leave with the customer: each sub-order made of shelf units only is handed over, once (its
     rows are locked, so a replay never hands a device over twice). Delivered offers stay with their merchant."""
-    order_hand_over(order=order, place=order.location.name)
+    order_hand_over(order=order, place=location.name)
 
 
 def sale_lines(order: Order) -> list[OrderLine]:
@@ -212,7 +212,7 @@ def counter_sale_confirm(*, actor: Actor, order_id: uuid.UUID, success: bool) ->
     order = _order(location, order_id)
     if order.payment.status == PaymentIntent.Status.CAPTURED:
         with transaction.atomic():
-            _hand_over(order)
+            _hand_over(order, location)
     return CounterSale(order=order, status=sale_status(order), created=False)
 
 

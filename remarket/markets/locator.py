@@ -116,7 +116,9 @@ def _load_network(_key=None) -> _Network:
         service: tuple(
             (pk, float(l.latitude), float(l.longitude), l.channel.market_id)
             for pk, l in cards.items()
-            if not service or getattr(l, f"service_{service}")
+            if l.latitude is not None
+            and l.longitude is not None  # filtered above; said for the type checker
+            and (not service or getattr(l, f"service_{service}"))
         )
         for service in ("", *Location.Service.values)
     }

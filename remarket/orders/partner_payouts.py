@@ -15,18 +15,19 @@ from remarket.core.errors import DomainError
 from remarket.ledger.models import PartnerPayout
 from remarket.ledger.partners import partner_payout_run
 from remarket.ledger.payouts import period_bounds
-from remarket.markets.models import Channel
+from remarket.markets.models import Channel, Market
 
 from .partner_reports import _partner_id
 
 EARLIEST_ZONE = ZoneInfo("Pacific/Kiritimati")  # UTC+14: the first place where a month ends
 
 
-def _partner_markets() -> dict[int, object]:
+def _partner_markets() -> dict[int, Market]:
     """Each partner with a network, and the market of its first channel (its statement's currency and zone)."""
-    markets: dict[int, object] = {}
+    markets: dict[int, Market] = {}
     for channel in Channel.objects.filter(partner__isnull=False).select_related("market").order_by("pk"):
-        markets.setdefault(channel.partner_id, channel.market)
+        if channel.partner_id is not None:
+            markets.setdefault(channel.partner_id, channel.market)
     return markets
 
 
