@@ -14,11 +14,11 @@ from remarket.core.errors import DomainError, Forbidden
 from .models import Role
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.CUSTOMER: frozenset({"cart.use", "order.view_own"}),
+    Role.CUSTOMER: frozenset({"cart.use", "order.view_own", "buyback.sell"}),
     Role.MERCHANT: frozenset(
-        {"listing.view", "listing.write", "order.view_merchant", "order.fulfil", "statement.view_own"}
+        {"listing.view", "listing.write", "order.view_merchant", "order.fulfil", "statement.view_own", "buyback.manage"}
     ),
-    Role.CLERK: frozenset({"pos.sell", "pos.view_stock", "cart.use", "pickup.handle"}),
+    Role.CLERK: frozenset({"pos.sell", "pos.view_stock", "cart.use", "pickup.handle", "buyback.counter"}),
     Role.PARTNER: frozenset({"partner.report", "statement.view_partner"}),
     Role.OPERATOR: frozenset(
         {
