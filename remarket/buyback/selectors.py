@@ -178,3 +178,33 @@ def tradein_for_customer(*, actor: Actor, reference: str) -> TradeIn:
     if tradein is None:
         raise NotFound("BUYBACK_ORDER_NOT_FOUND", _("There is no such trade-in."))
     return tradein
+
+
+def tradeins_ws(
+    *, actor: Actor, status: str | None = None, variant_id: int | None = None, since: dict[str, object] | None = None
+) -> QuerySet[TradeIn]:
+    """The merchant's trade-ins as the seller API lists them (contract statuses only), with its filters:
+    `since` maps a date field (`created_at`, `modified_at`, `shipped_at`...) to its minimum; newest first."""
+    qs = tradeins_for_merchant(actor=actor, status=status, contract_only=True)
+    if variant_id is not None:
+        qs = qs.filter(listing__variant_id=variant_id)
+    for field, value in (since or {}).items():
+        qs = qs.filter(**{f"{field}__gte": value})
+    return qs.order_by("-created_at", "-pk")
+
+
+def buyback_listings_page(
+    *, actor: Actor, variant_public_id=None, cursor=None, size: int = 100
+) -> tuple[list[BuybackListing], BuybackListing | None]:
+    """A page of the merchant's buy-back listings from `cursor` (a listing's public id, included), and the
+    first listing of the next page (its public id is the next cursor), in creation order."""
+    qs = buyback_listings_for_merchant(actor=actor)
+    if variant_public_id is not None:
+        qs = qs.filter(variant__public_id=variant_public_id)
+    if cursor is not None:
+        start = qs.filter(public_id=cursor).values_list("pk", flat=True).first()
+        if start is None:
+            return [], None
+        qs = qs.filter(pk__gte=start)
+    rows = list(qs[: size + 1])
+    return rows[:size], (rows[size] if len(rows) > size else None)
