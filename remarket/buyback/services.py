@@ -287,8 +287,12 @@ def tradein_hand_in(*, actor: Actor, reference: str) -> TradeIn:
 
 @transaction.atomic
 def tradein_counter_accept(*, actor: Actor, reference: str) -> TradeIn:
-    """The customer accepts the counter-offer: validated at its price, and paid."""
+    """The customer accepts the counter-offer before its deadline: validated at its price, and paid."""
     tradein = _for_customer(actor=actor, reference=reference)
+    if tradein.status == S.COUNTER_PROPOSAL and tradein.answer_by and clock.now() > tradein.answer_by:
+        raise DomainError(
+            "BUYBACK_COUNTER_EXPIRED", _("This counter-offer expired: the device is on its way back."), status=409
+        )
     _move(tradein, S.VALIDATED, validated_at=clock.now(), paid_minor=tradein.counter_minor)
     return tradein_pay(tradein=tradein)
 
