@@ -64,6 +64,7 @@ from . import (  # noqa: E402  (register routers)
     partner,
     pos,
     returns,
+    tradeins,
 )
 
 # checkout first: Django tries the API's URL patterns in this order, and every purchase makes two requests
@@ -75,5 +76,6 @@ api.add_router("/ops", ops.router)
 api.add_router("/", finance.router)
 api.add_router("/", partner.router)
 api.add_router("/", returns.router)
+api.add_router("/", tradeins.router)
 api.add_router("/", pos.router)
 api.add_router("/", locations.router)
