@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, QuerySet, When
 from django.utils.translation import gettext as _
 
 from remarket.accounts.permissions import Actor, require
@@ -12,7 +12,7 @@ from remarket.markets.models import Location, Market
 from remarket.merchants.models import Merchant
 
 from .calc import Candidate, best_quote, price_to_win
-from .models import BuybackListing, BuybackPrice, TradeIn, TradeInFile, TradeInMessage
+from .models import BuybackListing, BuybackPrice, Status, TradeIn, TradeInFile, TradeInMessage
 from .states import CONTRACT, PENDING_REPLY
 
 
@@ -132,6 +132,22 @@ def tradeins_for_merchant(*, actor: Actor, status: str | None = None, contract_o
     if status:
         qs = qs.filter(status=status)
     return qs.prefetch_related("files")
+
+
+def tradeins_queue(*, actor: Actor, status: str | None = None) -> QuerySet[TradeIn]:
+    """The back office's queue: each trade-in with the deadline of its current step (`deadline`: sending,
+    the merchant's inspection, the customer's answer to a counter-offer), the earliest first, closed ones last."""
+    deadline = Case(
+        When(status__in=(Status.NEW, Status.PENDING, Status.TO_SEND), then=F("ship_by")),
+        When(status=Status.RECEIVED, then=F("reply_by")),
+        When(status=Status.COUNTER_PROPOSAL, then=F("answer_by")),
+        default=None,
+    )
+    return (
+        tradeins_for_merchant(actor=actor, status=status)
+        .annotate(deadline=deadline)
+        .order_by(F("deadline").asc(nulls_last=True), "-modified_at", "pk")
+    )
 
 
 def tradeins_pending_reply(*, actor: Actor) -> QuerySet[TradeIn]:

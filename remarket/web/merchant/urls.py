@@ -17,5 +17,6 @@ urlpatterns = [
     path("quality/", views.quality, name="merchant-quality"),
     path("statements/", statements.statements, name="merchant-statements"),
     path("returns/", include("remarket.web.merchant.returns")),
+    path("trade-ins/", include("remarket.web.merchant.tradeins")),
     path("statements/statement.csv", statements.statement_csv, name="merchant-statement-csv"),
 ]
