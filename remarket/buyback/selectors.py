@@ -224,3 +224,8 @@ def buyback_listings_page(
         qs = qs.filter(pk__gte=start)
     rows = list(qs[: size + 1])
     return rows[:size], (rows[size] if len(rows) > size else None)
+
+
+def tradein_last_check(*, tradein: TradeIn):
+    """The latest identity check of a trade-in, or None."""
+    return tradein.identity_checks.order_by("-pk").first()

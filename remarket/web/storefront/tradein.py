@@ -10,7 +10,7 @@ from remarket.accounts.permissions import Actor
 from remarket.buyback import services
 from remarket.buyback.models import Grade, IdentityCheck
 from remarket.buyback.reasons import COUNTER_OFFER_REASONS, SUSPEND_REASONS
-from remarket.buyback.selectors import buyback_variants, tradein_for_customer, tradein_locations
+from remarket.buyback.selectors import buyback_variants, tradein_for_customer, tradein_last_check, tradein_locations
 from remarket.core.errors import DomainError, NotFound
 from remarket.web.common import render_error
 from remarket.web.tradein_forms import answers_of, identity_of, questions, quote_minor_of
@@ -77,7 +77,7 @@ def tradein_page(request, market, reference):
 
 
 def _follow(market, tradein, **more) -> dict:
-    last_check = tradein.identity_checks.order_by("-pk").first()
+    last_check = tradein_last_check(tradein=tradein)
     return {
         "market": market,
         "t": tradein,
