@@ -19,20 +19,21 @@ def _body(t: TradeIn) -> str | None:
         "device": str(t.listing.variant),
         "quote": fmt(t.quote_minor, t.currency),
     }
+    counter = t.clerk_id is not None  # bought at a counter in one go: its receipt says it all
+    if counter and t.status != Status.PAID:
+        return None
     if t.status == Status.NEW:
         return _("You accepted %(quote)s for your %(device)s (trade-in %(ref)s). Next: check your identity.") % values
     if t.status == Status.PENDING:
         return _("The identity check of trade-in %(ref)s failed: correct your name, birth date or address.") % values
     if t.status == Status.TO_SEND:
-        if t.mode == TradeIn.Mode.LOCATION:
-            return None  # bought at the counter: the receipt says it all
         return _(
             "Trade-in %(ref)s: send your %(device)s with the free label %(label)s before %(day)s, or hand it in at "
             "a store offering trade-in."
         ) % {**values, "label": t.label_reference, "day": t.ship_by.date().isoformat()}
-    if t.status == Status.SENT and t.mode == TradeIn.Mode.PARCEL:
+    if t.status == Status.SENT:
         return _("Trade-in %(ref)s is on its way to the buyer.") % values
-    if t.status == Status.RECEIVED and t.mode == TradeIn.Mode.PARCEL:
+    if t.status == Status.RECEIVED:
         return _("The buyer received your %(device)s (trade-in %(ref)s) and inspects it.") % values
     if t.status == Status.COUNTER_PROPOSAL:
         reasons = ", ".join(str(COUNTER_OFFER_REASONS[r][0]) for r in t.counter_reasons if r in COUNTER_OFFER_REASONS)
@@ -53,7 +54,7 @@ def _body(t: TradeIn) -> str | None:
             **values,
             "amount": fmt(t.paid_minor or 0, t.currency),
         }
-    if t.status == Status.MONEY_TRANSFERED and t.mode == TradeIn.Mode.PARCEL:
+    if t.status == Status.MONEY_TRANSFERED:
         return _("%(amount)s for trade-in %(ref)s were transferred to your bank account.") % {
             **values,
             "amount": fmt(t.paid_minor or 0, t.currency),

@@ -170,3 +170,19 @@ def test_a_location_without_trade_in_and_a_model_nobody_buys(shop):
         _take(till, variant)
     assert (err.value.code, err.value.status) == ("BUYBACK_LOCATION_NO_TRADE_IN", 403)
     assert not TradeIn.objects.exists()
+
+
+def test_a_counter_trade_in_mails_its_payment_once_in_the_market_language(shop):
+    from django.core import mail
+
+    from remarket.events.outbox import drain
+
+    till, _buyer, variant = shop
+    mail.outbox.clear()
+    done = _take(till, variant)
+    drain()
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["walt@example.com"], f"Your trade-in {done.trade_in.reference}")
+    ]
+    assert "$200.00 are yours" in mail.outbox[0].body
+    assert TradeIn.objects.get(pk=done.trade_in.pk).status == "PAID"  # its money leaves as the till credit
