@@ -76,6 +76,7 @@ def put(seller, url, body=None, **extra):
 
 def test_every_buyback_operation_of_the_contract_is_served(contract, seller, marketplace, variant, bb_listing):
     t, _ = _received(seller, marketplace, variant, bb_listing)
+    first = len(contract.checked)
     ref, lid = t.reference, bb_listing.public_id
     seller.get("/ws/buyback/v1/orders")
     seller.get("/ws/buyback/v1/orders/pending-reply")
@@ -96,7 +97,7 @@ def test_every_buyback_operation_of_the_contract_is_served(contract, seller, mar
     seller.get(f"/ws/buyback/v1/competitors/{lid}")
     put(seller, f"/ws/buyback/v1/orders/{ref}/suspend", {"reasons": ["parcel_damaged"]})
     put(seller, f"/ws/buyback/v1/orders/{ref}/validate")
-    served = {(m, p) for m, p, _ in contract.checked}
+    served = {(m, p) for m, p, _ in contract.checked[first:]}
     assert served == ROUTES
     assert sum(1 for p in contract.spec["paths"] if p.startswith("/ws/buyback/")) == 12
 
@@ -171,7 +172,8 @@ def test_suspend_with_the_documented_example_and_a_bad_reason(seller, marketplac
     assert [r["identifier"] for r in ok.json()["suspendReasons"]] == ["parcel_damaged", "wrong_device"]
     assert ok.json()["status"] == "SUSPENDED"
     reasons = seller.get("/ws/buyback/v1/orders/suspend-reasons").json()
-    assert {"identifier": "parcel_empty", "message": "Empty parcel", "category": "Transport issue"} in reasons
+    # in the language of the caller's Accept-Language (fr-fr)
+    assert {"identifier": "parcel_empty", "message": "Colis vide", "category": "Problème de transport"} in reasons
 
 
 def test_counter_offer_multipart_with_a_photo(seller, marketplace, variant, bb_listing):
