@@ -17,15 +17,18 @@ from .services import Item, checkout_pay, checkout_start
 
 def pos_location(*, actor: Actor) -> Location:
     require(actor, "pos.view_stock")
+    assert actor.location_id is not None, "only a clerk may, and a clerk has a location (clerk_has_location)"
     return Location.objects.select_related("channel__market").get(pk=actor.location_id)
 
 
 def pos_stock(*, actor: Actor):
     """Units on the shelf at the clerk's location, with their price in the location's market."""
     location = pos_location(actor=actor)
-    price = ListingMarket.objects.filter(
-        listing=OuterRef("listing"), market=location.channel.market_id, published=True
-    ).values("price_minor")[:1]
+    price = (
+        ListingMarket.objects.sellable()
+        .filter(listing=OuterRef("listing"), market=location.channel.market_id)
+        .values("price_minor")[:1]
+    )
     return (
         LocationStock.objects.filter(location=location, available__gt=0)
         .annotate(price_minor=Subquery(price))

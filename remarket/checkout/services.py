@@ -5,8 +5,10 @@
 3. `checkout_settle` records each gateway answer (direct, webhook or reconciler) and moves the order."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -111,7 +113,7 @@ def checkout_start(
         raise DomainError(
             "CHECKOUT_QUANTITY_INVALID", _("A quantity is between 1 and %(max)s.") % {"max": max_line_quantity()}
         )
-    arguments = dict(
+    arguments: dict[str, Any] = dict(
         market=market,
         channel=channel,
         items=items,
@@ -166,7 +168,7 @@ def _checkout_start(
             lines = []
             for item in items:
                 offer = offers.get(item.listing_id)
-                if offer is None or not _can_sell(offer.merchant_status):
+                if offer is None or not Merchant.status_can_sell(offer.merchant_status):
                     raise NotFound("OFFER_NOT_FOUND", _("Offer %(id)s is not for sale here.") % {"id": item.listing_id})
                 lines.append(_priced_line(offer, item))
             shipping = {} if pickup_location else _shipping(channel, offers, lines, shipping_choice or {})
@@ -276,11 +278,6 @@ def _offers_on_sale(market: Market, listing_ids: list[int]) -> dict[int, _Offer]
     }
 
 
-def _can_sell(merchant_status: str) -> bool:
-    """`Merchant.can_sell` for a status read as a value."""
-    return merchant_status in Merchant.SELLING
-
-
 @lru_cache(maxsize=4096)
 def _title(brand: str, model_name: str, storage_gb: int | None, colour: str) -> str:
     """The line's title: the variant's name, as `str(variant)` gives it."""
@@ -290,7 +287,6 @@ def _title(brand: str, model_name: str, storage_gb: int | None, colour: str) -> 
 def _priced_line(offer: _Offer | ListingMarket, item: Item) -> PricedLine:
     if isinstance(offer, ListingMarket):
         offer = _Offer.of_terms(offer, [])
-    margin_basis = offer.purchase_price_minor if offer.purchase_currency == offer.currency else None
     return PricedLine(
         listing_id=offer.listing_id,
         merchant_id=offer.merchant_id,
@@ -302,7 +298,8 @@ def _priced_line(offer: _Offer | ListingMarket, item: Item) -> PricedLine:
         location_id=item.location_id,
         merchant_country=offer.merchant_country,
         vat_scheme=offer.vat_scheme,
-        purchase_price_minor=margin_basis,
+        purchase_price_minor=offer.purchase_price_minor,  # offers/vat.py decides whether it is the margin's basis
+        purchase_currency=offer.purchase_currency,
         commission_bp=commission_bp(
             merchant_bp=offer.merchant_commission_bp,
             category_bp=category_commission_bp(category_id=offer.category_id),
@@ -312,9 +309,10 @@ def _priced_line(offer: _Offer | ListingMarket, item: Item) -> PricedLine:
 
 def _ship_to(market: Market, address: dict | None, location_id: int | None) -> ShipTo:
     """Where the goods go, for their tax: the address, or the store or counter where they are handed over."""
-    return ship_to_of(
-        market_code=market.code, address=address, location=None if address else Location.objects.get(pk=location_id)
-    )
+    if address:
+        return ship_to_of(market_code=market.code, address=address, location=None)
+    assert location_id is not None, "a sale without an address is made or collected at a location"
+    return ship_to_of(market_code=market.code, address=address, location=Location.objects.get(pk=location_id))
 
 
 def shipping_options_for(*, terms: list[ListingMarket]) -> dict[int, list[Choice]]:
@@ -334,7 +332,7 @@ def _options_by_term(term_ids: list[int]) -> dict[int, list[tuple[str, int, int]
 
 
 def _shipping(
-    channel: Channel, offers: dict[int, _Offer | ListingMarket], lines: list[PricedLine], wanted: dict[int, str]
+    channel: Channel, offers: Mapping[int, _Offer | ListingMarket], lines: list[PricedLine], wanted: dict[int, str]
 ) -> dict[int, Choice]:
     """Per merchant, the chosen shipping (`shipping_options_for`'s choices). Offers carry their options; market
     terms (checkout/quote.py) have theirs read."""
@@ -509,9 +507,9 @@ def holds_reclaim(*, limit: int = 500, listing_ids: list[int] | None = None) -> 
     lapsed = StockHold.objects.filter(released_at__isnull=True, expires_at__lt=now)
     if listing_ids is not None:
         lapsed = lapsed.filter(order__suborders__lines__listing_id__in=listing_ids).distinct()
-    lapsed = list(lapsed.values_list("order_id", flat=True)[:limit])
+    order_ids = list(lapsed.values_list("order_id", flat=True)[:limit])
     count = 0
-    for order_id in lapsed:
+    for order_id in order_ids:
         with transaction.atomic():
             hold = (
                 StockHold.objects.select_for_update()

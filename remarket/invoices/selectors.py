@@ -1,11 +1,15 @@
 """Invoice reads, each behind the order's own access rule: a merchant's documents through its sub-orders,
 a customer's through their order."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from remarket.accounts.permissions import Actor, require
 from remarket.core.errors import NotFound
+from remarket.markets.tax import Scheme
 from remarket.orders.models import Order, SubOrder
 from remarket.orders.selectors import suborder_for_actor, suborders_visible
 
@@ -16,7 +20,7 @@ def _documents() -> QuerySet[Invoice]:
     return Invoice.objects.select_related("corrects").prefetch_related("lines").order_by("issued_at", "pk")
 
 
-def upload_info(*, suborder_ids) -> dict[int, dict]:
+def upload_info(*, suborder_ids) -> dict[int, Mapping[str, Any]]:
     """The merchant's uploads of these sub-orders, without their content: {suborder_id: {filename, size, ...}}."""
     rows = InvoiceUpload.objects.filter(suborder_id__in=suborder_ids).values(
         "suborder_id", "filename", "size", "sha256", "uploaded_at"
@@ -67,10 +71,10 @@ def invoice_view(invoice: Invoice) -> dict:
     """What the document template shows besides the invoice itself: whether tax comes on top (US sales tax),
     the net of the lines that show their tax, and the margin-scheme lines' total (they show no VAT)."""
     lines = list(invoice.lines.all())
-    margin = sum(l.paid_minor for l in lines if l.tax_scheme == "margin")
+    margin = sum(l.paid_minor for l in lines if l.tax_scheme == Scheme.MARGIN)
     return {
         "invoice": invoice,
-        "sales_tax": any(t["scheme"] == "sales_tax" for t in invoice.taxes),
+        "sales_tax": any(t["scheme"] == Scheme.SALES_TAX for t in invoice.taxes),
         "net_standard": invoice.net_minor - margin,
         "margin_minor": margin,
     }

@@ -1,7 +1,9 @@
 """Reading the ledger for finance: take rate, commission and tax collected per market and month."""
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -49,7 +51,8 @@ def month_sums(*, market: Market, first: dt.date, last: dt.date) -> list[Finance
     zone = market.zone
     start, _ = period_bounds(first, zone)
     _, end = period_bounds(last, zone)
-    grouped = (
+    # read as mappings: the plugin types a values() row by its literal keys and cannot see the **SUMS ones
+    grouped: Iterable[Mapping[str, Any]] = (
         LedgerEntry.objects.filter(transaction__order__market=market, at__gte=start, at__lt=end)
         .annotate(month=TruncMonth("at", tzinfo=zone))
         .values("month", "currency")
@@ -104,6 +107,30 @@ def finance_by_market(*, first: dt.date, last: dt.date) -> list[FinanceRow]:
         else:
             rows += stored
     return rows
+
+
+def finance_totals(rows: list[FinanceRow]) -> list[FinanceRow]:
+    """The rows summed per market and currency over their months, by market (each dated by its first month):
+    the take rate of a period is its commission over its net GMV (`FinanceRow.take_rate_bp`), never an average
+    of the months' rates."""
+    totals: dict[tuple[str, str], FinanceRow] = {}
+    for r in rows:
+        t = totals.get((r.market, r.currency))
+        totals[(r.market, r.currency)] = (
+            r
+            if t is None
+            else FinanceRow(
+                r.market,
+                r.currency,
+                min(t.month, r.month),
+                t.gmv_minor + r.gmv_minor,
+                t.refunds_minor + r.refunds_minor,
+                t.commission_minor + r.commission_minor,
+                t.merchant_vat_minor + r.merchant_vat_minor,
+                t.sales_tax_minor + r.sales_tax_minor,
+            )
+        )
+    return [totals[key] for key in sorted(totals)]
 
 
 def fees_by_month(*, first: dt.date, last: dt.date) -> dict[tuple[dt.date, str], int]:

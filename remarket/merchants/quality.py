@@ -25,6 +25,8 @@ token can read but not publish."""
 
 from dataclasses import dataclass
 
+from .models import Merchant
+
 MIN_ORDERS = 20
 LATE_AFTER_DAYS = 3
 THRESHOLDS = {  # rate → (warned, limited, suspended), in basis points
@@ -32,7 +34,7 @@ THRESHOLDS = {  # rate → (warned, limited, suspended), in basis points
     "late_shipment_rate_bp": (1000, 2000, 3000),
     "defect_rate_bp": (500, 800, 1200),
 }
-SEVERITY = ["active", "warned", "limited", "suspended"]
+SEVERITY = list(Merchant.REVIEWED)  # the sanction ladder, mildest first
 
 
 @dataclass(frozen=True)

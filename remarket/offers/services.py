@@ -6,6 +6,7 @@ refreshed in the same pass so that the best offers stay current."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 
@@ -22,6 +23,7 @@ from remarket.merchants.models import Merchant
 from . import bulk
 from .best import offer_score
 from .models import Listing, ListingMarket, ShippingOption
+from .vat import MarginRefusal, VatScheme, margin_error, margin_refusal, vat_scheme_parse
 
 CHUNK = 10_000  # rows per transaction: one lookup and a few bulk statements each
 # Bounds checked before anything reaches the database: quantity is a 32-bit column, and a price times a line's
@@ -59,9 +61,6 @@ class ListingRow:
     auto_reprice: bool | None = None
     vat_scheme: str | None = None  # standard or margin (the contract's REGULAR / MARGINAL)
     purchase_price: str | int | None = None  # per unit, in the row's market currency: the margin scheme's basis
-
-
-VAT_SCHEMES = {"standard": "standard", "regular": "standard", "margin": "margin", "marginal": "margin"}
 
 
 @dataclass
@@ -230,7 +229,7 @@ def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
     }
     scheme = None
     if row.vat_scheme is not None and str(row.vat_scheme).strip():
-        scheme = VAT_SCHEMES.get(str(row.vat_scheme).strip().lower())
+        scheme = vat_scheme_parse(row.vat_scheme)
         if scheme is None:
             raise DomainError(
                 "OFFER_VAT_SCHEME_INVALID",
@@ -251,7 +250,9 @@ def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
             delay = _whole(option.delay_days, "OFFER_SHIPPING_INVALID", "Shipping delay")
             if not 0 <= delay <= 60:
                 raise DomainError("OFFER_SHIPPING_INVALID", "A shipping delay is 0 to 60 business days.")
-            shipping.append((carrier, _bounded(to_minor(option.price, market.currency), "shipping", currency), delay))
+            price_minor = to_minor(option.price, market.currency)
+            _bounded(price_minor, "shipping", currency)
+            shipping.append((carrier, price_minor, delay))
     return _Parsed(
         index,
         sku,
@@ -333,7 +334,8 @@ class _Chunk:
         # changed existing rows: id → (record, the fields its rows changed; updated_at aside for listings)
         self.listing_changes: dict[int, tuple[_Record, set[str]]] = {}
         self.term_changes: dict[int, tuple[_Record, set[str]]] = {}
-        self.shipping_replaced: dict[object, list[tuple[str, int, int]]] = {}
+        # keyed by the terms' id, or (sku key, market id) for terms this chunk creates
+        self.shipping_replaced: dict[int | tuple[str, int], list[tuple[str, int, int]]] = {}
         self.outcome: dict[str, str] = {}  # sku key → created / updated / unchanged
 
     def apply(self, p: _Parsed, now) -> None:
@@ -347,11 +349,11 @@ class _Chunk:
             _identity_check(p, listing)
         term = self._term_of(listing, key, p.market.pk)
         price, low, high = _price_bounds(p, term)
-        if (p.vat_scheme or listing.vat_scheme) == "margin":
+        if (p.vat_scheme or listing.vat_scheme) == VatScheme.MARGIN:
             _margin_check(p, listing, price)
         # every check passed: change the objects
-        if listing.pk is None:
-            self.new_listings[key] = listing
+        if listing.pk is None:  # a listing of this chunk's, never a record read
+            self.new_listings[key] = cast(Listing, listing)
             self.outcome[key] = "created"
         changed = _listing_change(listing, p)
         if term is None:
@@ -376,7 +378,7 @@ class _Chunk:
             sku=p.sku,
             quantity=0,
             warranty_months=12,
-            vat_scheme="standard",
+            vat_scheme=VatScheme.STANDARD,
             purchase_price_minor=None,
             purchase_currency="",
             updated_at=now,
@@ -401,7 +403,7 @@ class _Chunk:
         and the merchant's quality; True when either changed."""
         shipping_key = term.pk or (key, p.market.pk)
         replaced = p.shipping is not None and sorted(p.shipping) != sorted(self.shipping.get(term.pk, []))
-        if replaced:
+        if replaced and p.shipping is not None:
             self.shipping_replaced[shipping_key] = p.shipping
         options = self.shipping_replaced.get(shipping_key, self.shipping.get(term.pk, []) if term.pk else [])
         if options:
@@ -428,7 +430,7 @@ class _Chunk:
                 self.listing_changes[listing.pk] = (listing, changed)
             if term.pk and term_changed:
                 self.term_changes[term.pk] = (term, term_changed)
-            self.outcome[key] = self.outcome.get(key) if self.outcome.get(key) == "created" else "updated"
+            self.outcome[key] = "created" if self.outcome.get(key) == "created" else "updated"
         else:
             self.outcome.setdefault(key, "unchanged")
 
@@ -484,19 +486,21 @@ def _identity_check(p: _Parsed, listing) -> None:
 
 
 def _margin_check(p: _Parsed, listing, price: int) -> None:
-    """The margin scheme needs the unit's purchase price, below the selling price when both are in one currency."""
+    """A listing under the margin scheme needs the unit's purchase price (offers/vat.py `margin_refusal`); a
+    price in another currency than the row's market is the basis where that currency is sold, so it is checked
+    against this price only when both are in one currency."""
     purchase = p.purchase_minor if p.purchase_minor is not None else listing.purchase_price_minor
     purchase_currency = p.market.currency if p.purchase_minor is not None else listing.purchase_currency
     if purchase is None:
-        raise DomainError(
-            "OFFER_PURCHASE_PRICE_REQUIRED", f"SKU {p.sku}: the margin scheme needs the unit's purchase price."
-        )
-    if purchase_currency == p.market.currency and purchase > price:
-        raise DomainError(
-            "OFFER_MARGIN_NEGATIVE",
-            f"SKU {p.sku}: the purchase price is above the selling "
-            "price; the margin scheme needs a margin (or use standard VAT).",
-        )
+        raise margin_error(MarginRefusal.PURCHASE_PRICE_MISSING, sku=p.sku, currency=p.market.currency, on_listing=True)
+    refusal = margin_refusal(
+        purchase_price_minor=purchase,
+        purchase_currency=purchase_currency,
+        currency=p.market.currency,
+        unit_price_minor=price,
+    )
+    if refusal is MarginRefusal.MARGIN_NEGATIVE:
+        raise margin_error(refusal, sku=p.sku, currency=p.market.currency, on_listing=True)
 
 
 def _listing_change(listing, p: _Parsed) -> set[str]:
@@ -549,6 +553,10 @@ def _term_change(term, p: _Parsed, price: int, low: int | None, high: int | None
 
 class _Record:
     """A row read for change detection; attribute access like a model instance, at a fraction of the cost."""
+
+    if TYPE_CHECKING:  # its attributes are the row's columns, set through __dict__
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
 def _apply_chunk(
