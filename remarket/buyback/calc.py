@@ -14,7 +14,7 @@ REPLY_WITHIN = dt.timedelta(days=5)  # the merchant inspects a received device w
 ADULT_AGE = 18
 
 # The questionnaire: each question, its answers, for people.
-QUESTIONS: dict[str, tuple[str, dict[str, str]]] = {
+QUESTIONS = {
     "turns_on": (_("Does it turn on?"), {"yes": _("Yes"), "no": _("No")}),
     "functional": (
         _("Does everything work (touch screen, buttons, cameras, sound, network)?"),

@@ -31,7 +31,7 @@ class CounterTradeIn:
 
 def _location(actor: Actor) -> Location:
     require(actor, "buyback.counter")
-    location = Location.objects.select_related("channel__market").filter(pk=actor.location_id).first()
+    location = Location.objects.select_related("channel__market").filter(pk=actor.location_id or 0).first()
     if location is None or not tradein_locations(location.channel.market).filter(pk=location.pk).exists():
         raise DomainError("BUYBACK_LOCATION_NO_TRADE_IN", _("This location does not offer trade-in."), status=403)
     return location
@@ -91,7 +91,7 @@ def counter_tradein_take(
         trade_in=tradein,
         code=_code(),
         location=location,
-        amount_minor=tradein.paid_minor,
+        amount_minor=tradein.quote_minor,
         currency=tradein.currency,
         created_at=now,
     )
@@ -136,7 +136,9 @@ def tradein_credit_of(*, actor: Actor, code: str) -> TradeInCredit:
     """A credit of the clerk's location, to show at the till before paying."""
     require(actor, "pos.view_stock")
     code = str(code or "").strip().upper().replace(" ", "").replace("-", "")
-    credit = TradeInCredit.objects.select_related("trade_in").filter(code=code, location_id=actor.location_id).first()
+    credit = (
+        TradeInCredit.objects.select_related("trade_in").filter(code=code, location_id=actor.location_id or 0).first()
+    )
     if not code or credit is None:
         raise NotFound("BUYBACK_CREDIT_UNKNOWN", _("No trade-in credit of this store has this code."))
     return credit

@@ -30,7 +30,7 @@ def _body(t: TradeIn) -> str | None:
         return _(
             "Trade-in %(ref)s: send your %(device)s with the free label %(label)s before %(day)s, or hand it in at "
             "a store offering trade-in."
-        ) % {**values, "label": t.label_reference, "day": t.ship_by.date().isoformat()}
+        ) % {**values, "label": t.label_reference, "day": t.ship_by.date().isoformat() if t.ship_by else ""}
     if t.status == Status.SENT:
         return _("Trade-in %(ref)s is on its way to the buyer.") % values
     if t.status == Status.RECEIVED:
@@ -44,7 +44,7 @@ def _body(t: TradeIn) -> str | None:
             **values,
             "price": fmt(t.counter_minor or 0, t.currency),
             "reasons": reasons,
-            "day": t.answer_by.date().isoformat(),
+            "day": t.answer_by.date().isoformat() if t.answer_by else "",
         }
     if t.status == Status.SUSPENDED:
         reasons = ", ".join(str(SUSPEND_REASONS[r][0]) for r in t.suspend_reasons if r in SUSPEND_REASONS)

@@ -18,7 +18,8 @@ from .models import BuybackListing, BuybackPrice, Grade
 MAX_PRICE_MINOR = 10**11  # a buy-back price past a billion units of any currency is a typo
 
 
-def _merchant_check(actor: Actor) -> None:
+def _merchant_check(actor: Actor) -> int:
+    """The actor's merchant id, if it is a merchant that may buy back."""
     require(actor, "buyback.manage")
     if not actor.merchant_id:
         raise DomainError("BUYBACK_NOT_A_MERCHANT", _("Only a merchant buys devices back."), status=403)
@@ -27,6 +28,7 @@ def _merchant_check(actor: Actor) -> None:
         raise DomainError(
             "BUYBACK_MERCHANT_NOT_ACTIVE", _("Your account cannot buy back while it is not active."), status=403
         )
+    return actor.merchant_id
 
 
 def _prices_check(prices: dict[str, tuple[int, str]]) -> dict[Market, int]:
@@ -67,7 +69,7 @@ def buyback_listing_publish(
     *, actor: Actor, variant_id: int, grade: str, prices: dict[str, tuple[int, str]], sku: str | None = None
 ) -> BuybackListing:
     """Create or update the merchant's buy-back listing of a variant in a grade, with its prices per market."""
-    _merchant_check(actor)
+    merchant_id = _merchant_check(actor)
     if grade not in Grade.values:
         raise DomainError("BUYBACK_GRADE_INVALID", _("Choose a trade-in grade."), {"grades": Grade.values})
     if not Variant.objects.filter(pk=variant_id).exists():
@@ -78,7 +80,7 @@ def buyback_listing_publish(
     checked = _prices_check(prices)
     now = clock.now()
     listing, _created = BuybackListing.objects.select_for_update().get_or_create(
-        merchant_id=actor.merchant_id,
+        merchant_id=merchant_id,
         variant_id=variant_id,
         grade=grade,
         defaults={"sku": sku or "", "created_at": now, "modified_at": now},
@@ -94,10 +96,8 @@ def buyback_listing_prices_update(
     *, actor: Actor, public_id: uuid.UUID, prices: dict[str, tuple[int, str]]
 ) -> BuybackListing:
     """New prices for some markets of one of the merchant's listings (0 takes it offline there)."""
-    _merchant_check(actor)
-    listing = (
-        BuybackListing.objects.select_for_update().filter(public_id=public_id, merchant_id=actor.merchant_id).first()
-    )
+    merchant_id = _merchant_check(actor)
+    listing = BuybackListing.objects.select_for_update().filter(public_id=public_id, merchant_id=merchant_id).first()
     if listing is None:
         raise NotFound("BUYBACK_LISTING_NOT_FOUND", _("There is no such buy-back listing among yours."))
     checked = _prices_check(prices)

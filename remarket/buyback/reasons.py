@@ -4,7 +4,7 @@ people, a category."""
 
 from django.utils.translation import gettext_lazy as _
 
-SUSPEND_REASONS: dict[str, tuple[str, str]] = {
+SUSPEND_REASONS = {
     "parcel_empty": (_("Empty parcel"), _("Transport issue")),
     "parcel_damaged": (_("Damaged parcel"), _("Transport issue")),
     "wrong_device": (_("Not the device announced"), _("Device")),
@@ -14,13 +14,13 @@ SUSPEND_REASONS: dict[str, tuple[str, str]] = {
     "missing_identity": (_("Identity documents missing"), _("Identity")),
 }
 
-COUNTER_OFFER_CATEGORIES: dict[str, str] = {
+COUNTER_OFFER_CATEGORIES = {
     "functional": _("Functional"),
     "esthetics": _("Aesthetics"),
     "other": _("Other"),
 }
 
-COUNTER_OFFER_REASONS: dict[str, tuple[str, str]] = {
+COUNTER_OFFER_REASONS = {
     "broken_screen": (_("Broken screen"), "functional"),
     "touch_not_working": (_("Touch screen does not work"), "functional"),
     "battery_worn": (_("Battery below 80 % of its capacity"), "functional"),

@@ -76,7 +76,7 @@ def _emit(tradein: TradeIn) -> None:
     emit("tradein.changed", {"trade_in_id": tradein.pk, "status": tradein.status})
 
 
-def _move(tradein: TradeIn, to: str, *, only_from: tuple[str, ...] = (), **values) -> TradeIn:
+def _move(tradein: TradeIn, to: str, *, only_from: tuple[str, ...] = (), **values: object) -> TradeIn:
     """Move a locked trade-in along the state machine, with the other fields of the same step. `only_from`:
     the statuses this step starts from, when the table allows the same target from others (receiving a parcel
     and resuming a suspension both lead to RECEIVED)."""
@@ -220,11 +220,18 @@ def _identity_check(tradein: TradeIn, identity: dict) -> IdentityCheck:
         if tradein.status == S.NEW:
             _move(tradein, S.PENDING)
         return check
-    values = dict(first_name=first, last_name=last, birth_date=birth, address=address, phone=phone)
-    if tradein.mode == TradeIn.Mode.PARCEL:
-        values["label_reference"] = f"TI{tradein.pk:08d}"
-        values["shipper"] = LABEL_CARRIER
-    _move(tradein, S.TO_SEND, **values)
+    parcel = tradein.mode == TradeIn.Mode.PARCEL  # a parcel gets its free label
+    _move(
+        tradein,
+        S.TO_SEND,
+        first_name=first,
+        last_name=last,
+        birth_date=birth,
+        address=address,
+        phone=phone,
+        label_reference=f"TI{tradein.pk:08d}" if parcel else tradein.label_reference,
+        shipper=LABEL_CARRIER if parcel else tradein.shipper,
+    )
     return check
 
 
@@ -276,7 +283,7 @@ def tradein_hand_in(*, actor: Actor, reference: str) -> TradeIn:
     )
     if tradein is None:
         raise NotFound("BUYBACK_ORDER_NOT_FOUND", _("There is no such trade-in."))
-    location = tradein_locations(tradein.market).filter(pk=actor.location_id).first()
+    location = tradein_locations(tradein.market).filter(pk=actor.location_id or 0).first()
     if location is None:
         raise DomainError(
             "BUYBACK_LOCATION_NO_TRADE_IN", _("This location does not take trade-ins of this country."), status=403
@@ -423,7 +430,7 @@ def tradein_send_back(*, actor: Actor, reference: str) -> TradeIn:
 
 @transaction.atomic
 def tradein_message_post(
-    *, actor: Actor, reference: str, body: str, files: list[tuple[str, bytes]] = ()
+    *, actor: Actor, reference: str, body: str, files: list[tuple[str, bytes]] | None = None
 ) -> TradeInMessage:
     """A message on a trade-in, from its merchant or its customer, with photos if any."""
     if actor.merchant_id:
@@ -436,7 +443,7 @@ def tradein_message_post(
             "BUYBACK_MESSAGE_INVALID", _("A message is 1 to 2000 characters."), {"field": "message"}, status=422
         )
     text_check(body, code="BUYBACK_MESSAGE_INVALID", field="message", multiline=True)
-    rows = files_check(list(files))
+    rows = files_check(list(files or []))
     now = clock.now()
     message = TradeInMessage.objects.create(trade_in=tradein, author=author, body=body, created_at=now)
     TradeInFile.objects.bulk_create([TradeInFile(trade_in=tradein, message=message, created_at=now, **r) for r in rows])
@@ -456,6 +463,7 @@ def tradein_pay(*, tradein: TradeIn) -> TradeIn:
     transition_check(tradein.status, S.PAID)
     if tradein.payout_id is not None:
         raise DomainError("BUYBACK_ALREADY_PAID", _("This trade-in was paid already."), status=409)
+    assert tradein.paid_minor is not None, "a validated trade-in has its price"
     txn = ledger_record_tradein_payout(
         merchant_id=tradein.merchant_id,
         amount_minor=tradein.paid_minor,
@@ -481,7 +489,7 @@ def tradein_transfer(*, trade_in_id: int) -> TradeIn | None:
     """The money of a paid parcel trade-in leaves for the customer's bank (PAID → MONEY_TRANSFERED); a paid
     counter trade-in leaves as a till credit instead (counter.py). Nothing when done already."""
     tradein = TradeIn.objects.select_for_update().filter(pk=trade_in_id).first()
-    if tradein is None or tradein.status != S.PAID or hasattr(tradein, "credit"):
+    if tradein is None or tradein.status != S.PAID or tradein.paid_minor is None or hasattr(tradein, "credit"):
         return None
     txn = ledger_record_tradein_transfer(
         amount_minor=tradein.paid_minor, currency=tradein.currency, reference=tradein.reference
@@ -503,10 +511,10 @@ def tradeins_expire(*, now: dt.datetime | None = None) -> int:
     for pk in sorted(due):
         with transaction.atomic():
             tradein = TradeIn.objects.select_for_update().get(pk=pk)
-            if tradein.status in (S.NEW, S.PENDING, S.TO_SEND) and tradein.ship_by < now:
+            if tradein.status in (S.NEW, S.PENDING, S.TO_SEND) and tradein.ship_by and tradein.ship_by < now:
                 _move(tradein, S.CANCELLED)
                 done += 1
-            elif tradein.status == S.COUNTER_PROPOSAL and tradein.answer_by < now:
+            elif tradein.status == S.COUNTER_PROPOSAL and tradein.answer_by and tradein.answer_by < now:
                 _move(tradein, S.RETURNED)
                 done += 1
     return done

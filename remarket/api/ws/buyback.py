@@ -214,7 +214,7 @@ def message_post(request, call: Call, order_id: str):
 def order_suspend(request, call: Call, order_id: str):
     body = _json_body(request)
     _order(call, order_id)
-    services.tradein_suspend(actor=call.actor, reference=order_id, reasons=body.get("reasons"))
+    services.tradein_suspend(actor=call.actor, reference=order_id, reasons=body.get("reasons") or [])
     return order_public(_order(call, order_id))
 
 
