@@ -17,13 +17,22 @@ from .models import Role
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CUSTOMER: frozenset({"cart.use", "order.view_own", "buyback.sell"}),
     Role.MERCHANT: frozenset(
-        {"listing.view", "listing.write", "order.view_merchant", "order.fulfil", "statement.view_own", "buyback.manage"}
+        {
+            "listing.view",
+            "listing.write",
+            "order.view_merchant",
+            "order.fulfil",
+            "statement.view_own",
+            "report.view",
+            "buyback.manage",
+        }
     ),
     Role.CLERK: frozenset({"pos.sell", "pos.view_stock", "cart.use", "pickup.handle", "buyback.counter"}),
-    Role.PARTNER: frozenset({"partner.report", "statement.view_partner"}),
+    Role.PARTNER: frozenset({"partner.report", "statement.view_partner", "report.view"}),
     Role.OPERATOR: frozenset(
         {
             "ops.dashboard",
+            "report.view",
             "listing.view",
             "order.view_all",
             "catalog.write",

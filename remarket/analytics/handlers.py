@@ -1,8 +1,9 @@
 import datetime as dt
 
+from remarket.core import clock
 from remarket.events.outbox import handles
 
-from .services import refund_record, sale_record
+from .services import refund_record, refunded_lines, sale_record
 
 
 @handles("order.paid")
@@ -16,3 +17,12 @@ def record_refund(payload: dict) -> None:
     refund_record(
         order_line_ids=payload["order_line_ids"], refunded_at=dt.datetime.fromisoformat(payload["refunded_at"])
     )
+
+
+@handles("suborder.refunded")
+def record_suborder_refund(payload: dict) -> None:
+    """Paid lines cancelled or refunded by the merchant or the operator (orders/services.py `_lines_refund`); a
+    line a return refunded already is skipped."""
+    lines = refunded_lines(suborder_id=payload["suborder_id"])
+    if lines:
+        refund_record(order_line_ids=lines, refunded_at=clock.now())

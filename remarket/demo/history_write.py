@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from remarket.analytics.models import SaleFact
-from remarket.analytics.services import sale_facts_build
+from remarket.analytics.services import customer_key, sale_facts_build
 from remarket.checkout.models import StockHold
 from remarket.ledger.calc import sale_entries
 from remarket.ledger.models import LedgerEntry, LedgerTransaction
@@ -57,6 +57,7 @@ class HistoryWriter:
     def __init__(self, *, merchants: dict[int, Merchant]):
         self.merchants = merchants
         self.rate_cache: dict = {}  # (currency, month) → EUR rate, for `sale_facts_build`
+        self.customers_seen: set[int] = set()  # who has paid an order already (new or returning customers)
         self._titles: dict[int, str] = {}
         self.places = {l.pk: l for l in Location.objects.all()}
 
@@ -136,9 +137,23 @@ class HistoryWriter:
         facts = [
             fact
             for order, order_lines, sold_at in paid
-            for fact in sale_facts_build(order=order, lines=order_lines, sold_at=sold_at, rate_cache=self.rate_cache)
+            for fact in sale_facts_build(
+                order=order,
+                lines=order_lines,
+                sold_at=sold_at,
+                rate_cache=self.rate_cache,
+                new_customer=self._first(order),
+            )
         ]
         SaleFact.objects.bulk_create(facts, batch_size=BATCH)
+
+    def _first(self, order: Order) -> bool:
+        """Whether the order is its customer's first paid one (orders come oldest first)."""
+        key = customer_key(customer_id=order.customer_id, email=order.email)
+        if key is None or key in self.customers_seen:
+            return False
+        self.customers_seen.add(key)
+        return True
 
     # -- rows --------------------------------------------------------------------------------------------------
     def _priced(self, plan: PlannedOrder) -> list[tuple[SubOrder, list[OrderLine]]]:

@@ -133,3 +133,8 @@ def take_rate_bp(*, commission_minor: int, net_gmv_minor: int) -> int | None:
     if net_gmv_minor <= 0:
         return None
     return int((Decimal(commission_minor) * 10_000 / net_gmv_minor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def take_rates_bp(pairs: list[tuple[int, int]]) -> list[int | None]:
+    """`take_rate_bp` of each (commission, net GMV) pair, for reports that hold many rows (analytics/reports.py)."""
+    return [take_rate_bp(commission_minor=c, net_gmv_minor=n) for c, n in pairs]

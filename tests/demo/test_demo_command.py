@@ -15,7 +15,7 @@ from django.db.models import Count, F, Sum
 
 from remarket.accounts.models import ApiToken, Role, User
 from remarket.accounts.services import api_token_user
-from remarket.analytics.models import GmvRollup, SaleFact
+from remarket.analytics.models import GmvRollup, RefundFact, SaleFact
 from remarket.catalog.grades import Grade
 from remarket.catalog.models import Category, ProductModel, Variant
 from remarket.ledger.calc import sale_entries
@@ -303,14 +303,25 @@ def test_demo_lines_carry_their_tax_and_commission(demo):
 
 def test_sale_facts_for_every_paid_line_and_rollups_that_sum_them(demo):
     paid_lines = OrderLine.objects.filter(suborder__state__in=(1, 3, 9))
-    assert sorted(SaleFact.objects.values_list("order_line_id", flat=True)) == sorted(
-        paid_lines.values_list("pk", flat=True)
-    )
-    assert SaleFact.objects.aggregate(s=Sum("gmv_minor"))["s"] == paid_lines.aggregate(s=Sum("total_minor"))["s"]
+    real = SaleFact.objects.filter(order_line__isnull=False)
+    assert sorted(real.values_list("order_line_id", flat=True)) == sorted(paid_lines.values_list("pk", flat=True))
+    assert real.aggregate(s=Sum("gmv_minor"))["s"] == paid_lines.aggregate(s=Sum("total_minor"))["s"]
     facts = SaleFact.objects.aggregate(gmv=Sum("gmv_eur_minor"), units=Sum("quantity"), co2e=Sum("co2e_avoided_g"))
+    refunds = RefundFact.objects.aggregate(gmv=Sum("gmv_eur_minor"), units=Sum("quantity"), co2e=Sum("co2e_avoided_g"))
     rollups = GmvRollup.objects.aggregate(gmv=Sum("gmv_eur_minor"), units=Sum("units"), co2e=Sum("co2e_avoided_g"))
-    assert facts == rollups and facts["co2e"] > 0
-    assert GmvRollup.objects.aggregate(n=Sum("orders"))["n"] == Order.objects.filter(state__in=(1, 3, 9)).count()
+    assert {k: facts[k] + (refunds[k] or 0) for k in facts} == rollups and facts["co2e"] > 0
+    summarised = SaleFact.objects.filter(order_line__isnull=True).values("order_id").distinct().count()
+    assert GmvRollup.objects.aggregate(n=Sum("orders"))["n"] == (
+        Order.objects.filter(state__in=(1, 3, 9)).count() + summarised
+    )
+
+
+def test_the_standard_demo_has_three_years_of_sales(demo):
+    """Its year of orders, and the two summarised years before it on the same curve: year-on-year shows."""
+    months = sorted(GmvRollup.objects.values_list("month", flat=True).distinct())
+    assert months[0] <= dt.date(2023, 12, 1) and months[-1] == dt.date(2026, 11, 1)
+    assert len(months) >= 36
+    assert not SaleFact.objects.filter(order_line__isnull=True, month__gte=dt.date(2025, 11, 1)).exists()
 
 
 def test_running_again_changes_nothing(demo, tmp_path):

@@ -64,6 +64,7 @@ from . import (  # noqa: E402  (register routers)
     ops,
     partner,
     pos,
+    reports,
     returns,
     tradeins,
 )
@@ -80,3 +81,4 @@ api.add_router("/", returns.router)
 api.add_router("/", tradeins.router)
 api.add_router("/", pos.router)
 api.add_router("/", locations.router)
+api.add_router("/", reports.router)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import locations, views
+from . import locations, reports, views
 
 urlpatterns = [
     path("", views.dashboard, name="ops-dashboard"),
@@ -8,6 +8,8 @@ urlpatterns = [
     path("finance/", views.finance, name="ops-finance"),
     path("finance/ledger.csv", views.journal_csv, name="ops-journal-csv"),
     path("finance/payouts.csv", views.payouts_csv, name="ops-payouts-csv"),
+    path("reports/", reports.gmv, name="ops-reports"),
+    path("reports/gmv.csv", reports.gmv_csv, name="ops-reports-csv"),
     path("locations/", locations.locations, name="ops-locations"),
     path("locations/<slug:code>/", locations.location_edit, name="ops-location-edit"),
 ]

@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from remarket.analytics.locations import gmv_by_partner_and_location
-from remarket.analytics.selectors import CHANNEL_KINDS, gmv_by_country_channel
+from remarket.analytics.reports import dashboard_series
+from remarket.analytics.selectors import CHANNEL_KINDS, gmv_by_country_channel, impact_totals
 from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.core.money import to_major
@@ -49,6 +50,19 @@ def dashboard(request):
         ],
     }
     partners, places, places_selling = gmv_by_partner_and_location(since=since, until=until)
+    series = dashboard_series(actor=request.actor)
+    story = {
+        "years": series.years,
+        "by_country": [
+            {"label": c, "data": [float(to_major(v, "EUR")) for v in values]}
+            for c, values in series.gmv_by_year_country.items()
+        ],
+        "quarters": series.quarters,
+        "mix": [{"label": k, "data": [v / 100 for v in values]} for k, values in series.channel_mix_bp.items()],
+        "yoy": [None if v is None else v / 100 for v in series.gmv_yoy_bp],
+        "new_customers": series.new_customers,
+        "new_customers_yoy": [None if v is None else v / 100 for v in series.new_customers_yoy_bp],
+    }
     return render(
         request,
         "ops/dashboard.html",
@@ -60,6 +74,8 @@ def dashboard(request):
             "rows": rows,
             "table": table,
             "chart": chart,
+            "story": story,
+            "impact_all": impact_totals(),
             "factors": factors().values(),
             "partners": partners,
             "places": places,

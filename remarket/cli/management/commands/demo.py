@@ -8,6 +8,7 @@ from tqdm import tqdm
 from remarket.core.errors import DomainError
 from remarket.demo.build import STAGES, DemoOptions, Progress, demo_build, demo_counts, demo_exists
 from remarket.demo.credentials import credentials_path, credentials_write
+from remarket.demo.history_scale import SCALES, demo_history
 
 
 class TqdmProgress(Progress):
@@ -85,12 +86,41 @@ class Command(BaseCommand):
             help="where to write the demo logins (default var/demo-credentials.json)",
         )
         parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            default="default",
+            help="default: the summarised two years before the year of orders, continuing its curve; backmarket: "
+            "the reference marketplace's history since 2014 (1,800 merchants, ≈ 30 M order lines as facts), "
+            "resumable after a crash",
+        )
+        parser.add_argument(
+            "--fraction",
+            type=float,
+            default=1.0,
+            help="with --scale backmarket: this share of the reference's volume (0.01 for 1 %%)",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="wipe the whole database (every table, users included) and build again"
         )
 
     def handle(
-        self, *args, merchants, listings, orders, seed, partner_locations, credentials, force, verbosity, **options
+        self,
+        *args,
+        merchants,
+        listings,
+        orders,
+        seed,
+        partner_locations,
+        credentials,
+        force,
+        verbosity,
+        scale,
+        fraction,
+        **options,
     ):
+        if scale != "default" and demo_exists() and not force:
+            self._history(scale=scale, fraction=fraction, seed=seed, verbosity=verbosity)  # resumes a crashed load
+            return
         if demo_exists():
             if not force:
                 counts = demo_counts()
@@ -110,9 +140,28 @@ class Command(BaseCommand):
         except DomainError as err:
             raise CommandError(f"{err.code}: {err.message}") from None
         path = credentials_write(credentials=result.credentials, path=credentials or credentials_path())
+        self._history(scale=scale, fraction=fraction, seed=seed, verbosity=verbosity)
         elapsed = time.monotonic() - started
         if verbosity:
             width = max(len(k) for k in result.counts)
             for key, value in result.counts.items():
                 self.stdout.write(f"  {key:<{width}}  {value:>10,}")
         self.stdout.write(self.style.SUCCESS(f"Demo marketplace built in {elapsed:.1f} s. Logins: {path}"))
+
+    def _history(self, *, scale: str, fraction: float, seed: int, verbosity: int) -> None:
+        started = time.monotonic()
+        with tqdm(desc=f"history ({scale})", unit=" orders", disable=verbosity == 0, unit_scale=True) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            try:
+                result = demo_history(scale=scale, fraction=fraction, seed=seed, progress=progress)
+            except DomainError as err:
+                raise CommandError(f"{err.code}: {err.message}") from None
+        if verbosity:
+            self.stdout.write(
+                f"  summarised history: {result.months} months ({result.months_skipped} done before), "
+                f"{result.lines:,} order lines, {result.refunds:,} refunds, in {time.monotonic() - started:.1f} s"
+            )
