@@ -15,7 +15,7 @@ from remarket.core.errors import DomainError, Forbidden
 from .models import Role
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.CUSTOMER: frozenset({"cart.use", "order.view_own"}),
+    Role.CUSTOMER: frozenset({"cart.use", "order.view_own", "buyback.sell"}),
     Role.MERCHANT: frozenset(
         {
             "listing.view",
@@ -25,9 +25,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "statement.view_own",
             "report.view",
             "webhook.manage",
+            "buyback.manage",
         }
     ),
-    Role.CLERK: frozenset({"pos.sell", "pos.view_stock", "cart.use", "pickup.handle"}),
+    Role.CLERK: frozenset({"pos.sell", "pos.view_stock", "cart.use", "pickup.handle", "buyback.counter"}),
     Role.PARTNER: frozenset({"partner.report", "statement.view_partner", "report.view", "webhook.manage"}),
     Role.OPERATOR: frozenset(
         {

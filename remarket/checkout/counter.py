@@ -14,13 +14,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from remarket.accounts.permissions import Actor, require
+from remarket.buyback.counter import tradein_credit_redeem
 from remarket.core import clock
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.idempotency import idempotent
 from remarket.markets.models import Location
 from remarket.orders.models import Order, OrderLine
 from remarket.orders.services import order_hand_over, orderlines_return_at_counter
-from remarket.payments.cash import cash_tender_take
+from remarket.payments.cash import cash_tender_take, credit_tender_take
 from remarket.payments.models import PaymentIntent
 
 from .quote import Quote, checkout_quote
@@ -28,7 +29,7 @@ from .receipts import RETURN_DAYS
 from .services import Item, checkout_confirm_action, checkout_pay, checkout_settle, checkout_start
 from .validation import address_validate
 
-TENDERS = ("card", "cash")
+TENDERS = ("card", "cash", "trade_in")  # trade_in: a trade-in credit, the rest in cash
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,18 @@ def counter_quote(*, actor: Actor, lines: list[CounterLine], delivery_address: d
     )
 
 
-def _body(lines, tender, cash_given_minor, email, delivery_address) -> dict:
+def _body(lines, tender, cash_given_minor, email, delivery_address, trade_in_code="") -> dict:
     """What identifies a sale's content, for its id's fingerprint (the card number is not kept)."""
-    return {
+    body = {
         "lines": [[l.listing_id, l.quantity, l.shelf] for l in lines],
         "tender": tender,
-        "cash_given_minor": cash_given_minor if tender == "cash" else None,
+        "cash_given_minor": cash_given_minor if tender in ("cash", "trade_in") else None,
         "email": email.strip().lower(),
         "delivery_address": delivery_address or None,
     }
+    if tender == "trade_in":
+        body["trade_in_code"] = trade_in_code
+    return body
 
 
 def counter_sale(
@@ -105,10 +109,12 @@ def counter_sale(
     card_number: str = "",
     email: str = "",
     delivery_address: dict | None = None,
+    trade_in_code: str = "",
 ) -> CounterSale:
     """Make the sale `sale_id` once: reserve, create the order, and for cash settle it and hand the shelf units
     over, all in one transaction; for a card, then ask the gateway (outside it). The same id again returns the
-    sale it made, brought forward (a card paid meanwhile is handed over)."""
+    sale it made, brought forward (a card paid meanwhile is handed over). `trade_in`: a trade-in credit made at
+    this location (`trade_in_code`) pays part of it, used once, the rest in cash (buyback/counter.py)."""
     require(actor, "pos.sell")
     location = counter_location(actor=actor)
     if tender not in TENDERS:
@@ -137,6 +143,20 @@ def counter_sale(
             # the order and its intent were made in this transaction: nobody else sees them, none is locked
             checkout_settle(intent_id=order.payment.pk, result=result, intent=order.payment, created_here=True)
             order_hand_over(order=order, place=location.name)
+        elif tender == "trade_in":
+            intent = order.payment
+            credit = tradein_credit_redeem(
+                actor=actor,
+                code=trade_in_code,
+                order_id=order.pk,
+                total_minor=intent.amount_minor,
+                currency=intent.currency,
+            )
+            result = credit_tender_take(
+                intent=intent, credit_minor=credit.amount_minor, given_minor=cash_given_minor, clerk_id=actor.user_id
+            )
+            checkout_settle(intent_id=intent.pk, result=result, intent=intent)
+            order_hand_over(order=order, place=location.name)
         made.append(order)
         return 201, {"order": str(order.public_id)}
 
@@ -144,7 +164,7 @@ def counter_sale(
         scope=f"location:{location.pk}",
         route="pos.sale",
         key=str(sale_id),
-        body=_body(lines, tender, cash_given_minor, email, delivery_address),
+        body=_body(lines, tender, cash_given_minor, email, delivery_address, trade_in_code),
         run=run,
     )
     if made and tender == "cash":

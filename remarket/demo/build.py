@@ -34,6 +34,7 @@ from remarket.orders.jobs import merchant_quality_refresh
 from remarket.orders.models import Order, OrderLine, Shipment, SubOrder
 from remarket.search.services import search_index_rebuild
 
+from .buyback import demo_buyback_build
 from .catalog import catalog_build
 from .history import FATES, Planner
 from .history_write import HistoryWriter
@@ -149,6 +150,7 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
         progress.advance(len(chunk))
         _analyze()
         people.credentials["partner_managers"] = [demo_pickups_build(network=network, people=people, now=now)]
+        demo_buyback_build(people=people, network=network, now=now)
         months = _months(first=now - dt.timedelta(days=366), last=now)
         progress.stage(STAGES[5], total=len(months))
         for previous, month in zip([None, *months], months):  # each month's close, as the worker runs it

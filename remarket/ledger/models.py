@@ -11,6 +11,7 @@ class Account(models.TextChoices):
     BANK = "bank", "Bank (payouts paid)"
     CUSTOMER_REFUNDS = "customer_refunds", "Owed back to customers (money captured for no order)"
     PARTNER_PAYABLE = "partner_payable", "Owed to a retail partner (its commission on sales at its locations)"
+    TRADEIN_PAYABLE = "tradein_payable", "Owed to trade-in sellers (paid by the merchant, not yet transferred)"
 
 
 class Line(models.TextChoices):
@@ -24,6 +25,7 @@ class Line(models.TextChoices):
     PAYOUT = "payout", "Payout"
     REFUND = "refund", "Refund of money captured for no order"
     PARTNER_COMMISSION = "partner_comm", "Partner commission"
+    TRADE_IN = "trade_in", "Trade-in bought back"
 
 
 class LedgerTransaction(models.Model):

@@ -46,3 +46,29 @@ def cash_refund_answer(*, intent: PaymentIntent, refund_id: int) -> GatewayResul
     """What a cash refund "answers": paid back from the till at once; the intent is refunded once all went back."""
     status = "refunded" if intent.refunded_minor >= intent.amount_minor else PaymentIntent.Status.CAPTURED
     return GatewayResult(status, ref=f"{cash_ref(intent.pk)}-refund-{refund_id}")
+
+
+def credit_tender_take(
+    *, intent: PaymentIntent, credit_minor: int, given_minor: int | None, clerk_id: int | None
+) -> GatewayResult:
+    """A sale paid with a trade-in credit (already posted by the caller) and the rest in cash: the cash given
+    covers what the credit does not, its change recorded as for any cash sale; no cash row when the credit
+    covers it all. Settled as a cash capture (its refunds are paid from the till)."""
+    if intent.status != PaymentIntent.Status.CREATED:
+        raise DomainError("PAYMENT_CASH_NOT_OPEN", _("This payment is already under way."), status=409)
+    due = intent.amount_minor - credit_minor
+    if due > 0:
+        if given_minor is None or given_minor < due:
+            raise DomainError(
+                "PAYMENT_CASH_SHORT",
+                _("The cash given is less than the amount due after the trade-in credit."),
+                {"given_minor": given_minor, "amount_minor": due},
+            )
+        CashTender.objects.create(
+            intent=intent,
+            given_minor=given_minor,
+            change_minor=given_minor - due,
+            clerk_id=clerk_id,
+            created_at=clock.now(),
+        )
+    return GatewayResult(PaymentIntent.Status.CAPTURED, ref=cash_ref(intent.pk))

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "remarket.orders",
     "remarket.invoices",
     "remarket.aftersales",
+    "remarket.buyback",
     "remarket.checkout",
     "remarket.payments",
     "remarket.ledger",

@@ -66,6 +66,7 @@ from . import (  # noqa: E402  (register routers)
     pos,
     reports,
     returns,
+    tradeins,
     webhooks,
 )
 
@@ -78,6 +79,7 @@ api.add_router("/ops", ops.router)
 api.add_router("/", finance.router)
 api.add_router("/", partner.router)
 api.add_router("/", returns.router)
+api.add_router("/", tradeins.router)
 api.add_router("/", pos.router)
 api.add_router("/", locations.router)
 api.add_router("/", reports.router)

@@ -65,8 +65,9 @@ class QuoteOut(Plain):
 
 class SaleIn(Plain):
     lines: list[LineIn]
-    tender: str  # card or cash
+    tender: str  # card, cash, or trade_in (a trade-in credit's code, the rest in cash)
     cash_given_minor: int | None = None
+    trade_in_code: str = ""
     card_number: str = ""
     email: str = ""
     delivery_address: AddressIn | None = None
@@ -229,6 +230,7 @@ def sale(request, payload: SaleIn, idempotency_key: str | None = Header(None, al
         card_number=payload.card_number,
         email=payload.email,
         delivery_address=_address(payload.delivery_address),
+        trade_in_code=payload.trade_in_code,
     )
     return Status(201 if done.created else 200, _sale_out(done.order))
 

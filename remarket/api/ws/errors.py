@@ -21,6 +21,7 @@ class Shape(enum.Enum):
     V1 = "ErrorResponseV1"
     V2 = "ErrorResponseV2"
     V3 = "ErrorResponseV3"
+    PROBLEM = "ProblemValidation"  # RFC 7807 with the fields at fault (the buy-back listings' errors)
     TEXT = "string"
 
 
@@ -92,6 +93,22 @@ def error_body(err: DomainError, shape: Shape, status: int):
             "title": HTTPStatus(status).phrase,
             "type": err.code,
             "requestId": rid,
+        }
+    if shape is Shape.PROBLEM:
+        kind = "/errors/" + err.code.lower().replace("_", "-")
+        return {
+            "type": kind,
+            "title": HTTPStatus(status).phrase,
+            "status": status,
+            "detail": f"{err.code}: {err.message}",
+            "errors": [
+                {
+                    "type": kind,
+                    "title": err.code,
+                    "detail": str(err.message),
+                    "target": str(err.details.get("field", "body")),
+                }
+            ],
         }
     return {"error": _error_object(err), "requestId": rid}
 

@@ -20,5 +20,6 @@ urlpatterns = [
     path("statements/", statements.statements, name="merchant-statements"),
     path("returns/", include("remarket.web.merchant.returns")),
     path("webhooks/", include("remarket.web.merchant.webhooks")),
+    path("trade-ins/", include("remarket.web.merchant.tradeins")),
     path("statements/statement.csv", statements.statement_csv, name="merchant-statement-csv"),
 ]

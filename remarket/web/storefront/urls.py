@@ -32,4 +32,5 @@ urlpatterns = [
         name="store-invoice-upload",
     ),
     path("<str:market>/", include("remarket.web.storefront.returns")),
+    path("<str:market>/", include("remarket.web.storefront.tradein")),
 ]

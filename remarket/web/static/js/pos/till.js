@@ -240,7 +240,10 @@
     var body = { lines: lines(perUnit), tender: tender(), email: ($("[data-till-email]") || {}).value || "",
       delivery_address: address() };
     if (body.tender === "cash") body.cash_given_minor = parseMoney($("[data-till-cash]").value);
-    else body.card_number = $("[data-till-card]").value;
+    else if (body.tender === "trade_in") {  // a trade-in credit's code, the rest in cash
+      body.trade_in_code = $("[data-till-credit]").value.trim();
+      body.cash_given_minor = $("[data-till-credit-cash]").value.trim() ? parseMoney($("[data-till-credit-cash]").value) : null;
+    } else body.card_number = $("[data-till-card]").value;
     return body;
   }
 
