@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "merchant.manage",
             "finance.view",
             "payout.run",
+            "claim.decide",
         }
     ),
 }

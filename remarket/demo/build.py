@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 
 from remarket.accounts.models import User
+from remarket.aftersales.jobs import merchant_quality_refresh
 from remarket.analytics.models import GmvRollup, SaleFact
 from remarket.analytics.services import rollups_rebuild
 from remarket.catalog.models import ProductModel, Variant
@@ -30,7 +31,6 @@ from remarket.markets.services import tax_rates_load
 from remarket.merchants.billing import merchant_fees_charge, merchant_payouts_run
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, LocationStock
-from remarket.orders.jobs import merchant_quality_refresh
 from remarket.orders.models import Order, OrderLine, Shipment, SubOrder
 from remarket.search.services import search_index_rebuild
 
