@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from remarket.accounts.permissions import Actor, require
 from remarket.core import clock
 from remarket.core.errors import DomainError, NotFound
+from remarket.core.money import to_minor
 from remarket.core.text import text_check
 from remarket.events.outbox import emit
 from remarket.orders.access import order_access_check
@@ -524,7 +525,7 @@ REFUND_TYPES = {4: LineState.PAID, 5: LineState.ACCEPTED, 6: LineState.SHIPPED}
 
 
 @transaction.atomic
-def orderline_refund_by_seller(*, actor: Actor, orderline_id: int, refund_type: int, amount_minor: int | None):
+def orderline_refund_by_seller(*, actor: Actor, orderline_id: int, refund_type: int, amount: str | None = None):
     """The seller refunds one of its order lines in full (the seller contract's refund types: 4 a paid line,
     5 an accepted one, 6 a shipped one). A claim on the line ends refunded with it. A partial amount is
     refused: the refund path gives back whole lines (ledger reversal, credit note). Returns (line, refund)."""
@@ -551,6 +552,7 @@ def orderline_refund_by_seller(*, actor: Actor, orderline_id: int, refund_type: 
             _("Refund type %(type)s is for a line in state %(expected)s; this one is in state %(state)s.")
             % {"type": refund_type, "expected": REFUND_TYPES[refund_type], "state": line.state},
         )
+    amount_minor = None if amount is None else to_minor(amount, line.currency)
     if amount_minor is not None and amount_minor != line.total_minor:
         raise DomainError(
             "AFTERSALES_PARTIAL_REFUND_UNSUPPORTED",

@@ -13,7 +13,7 @@ from remarket.orders.access import order_access_check
 from remarket.orders.models import OrderLine, SubOrder
 from remarket.orders.states import LineState
 
-from .claims import ACTIVE_STATES, warranty_until
+from .claims import ACTIVE_STATES, CLOSED_STATES, warranty_until
 from .models import ClaimAttachment, ClaimMessage, ClaimState, ReturnLine, ReturnState, WarrantyClaim
 
 
@@ -41,6 +41,46 @@ def claims_for_merchant(*, actor: Actor, state: str | None = None, active: bool 
     if active:
         qs = qs.filter(state__in=ACTIVE_STATES)
     return _related(qs).order_by("deadline_at", "-modified_at", "pk")
+
+
+def claims_for_seller_api(
+    *,
+    actor: Actor,
+    last_id: int | None = None,
+    closed: bool | None = None,
+    orderline_id: int | None = None,
+    modified_after: dt.datetime | None = None,
+    message_after: dt.datetime | None = None,
+) -> QuerySet[WarrantyClaim]:
+    """The seller's claims as `GET /ws/sav` filters them (`last_id`, state open or closed, `orderline`, modified
+    or with a message after an instant), by id."""
+    qs = claims_for_merchant(actor=actor)
+    if last_id is not None:
+        qs = qs.filter(pk__gt=last_id)
+    if closed is not None:
+        qs = qs.filter(state__in=CLOSED_STATES) if closed else qs.filter(state__in=ACTIVE_STATES)
+    if orderline_id is not None:
+        qs = qs.filter(order_line_id=orderline_id)
+    if modified_after is not None:
+        qs = qs.filter(modified_at__gt=modified_after)
+    if message_after is not None:
+        qs = qs.filter(last_message_at__gt=message_after)
+    return qs.select_related("suborder__order__customer").order_by("pk")
+
+
+def claim_for_seller_api(*, actor: Actor, claim_id: int) -> WarrantyClaim:
+    """One claim of the seller with what `GET /ws/sav/{id}` shows (messages, the order line's product)."""
+    claim = (
+        _with_messages(claims_for_merchant(actor=actor))
+        .select_related(
+            "suborder__order__customer", "suborder__shipment", "order_line__listing__variant__model__category"
+        )
+        .filter(pk=claim_id)
+        .first()
+    )
+    if claim is None:
+        raise NotFound("AFTERSALES_CLAIM_NOT_FOUND", _("There is no claim %(id)s.") % {"id": claim_id})
+    return claim
 
 
 def claim_for_merchant(*, actor: Actor, claim_id: int) -> WarrantyClaim:
@@ -156,3 +196,7 @@ def merchant_aftersales_rates(
     hours = [((answered or now) - created).total_seconds() / 3600 for _, created, answered in claims]
     response = round(sum(hours) / len(hours), 2) if hours else None
     return len(returned | claimed), shipped, response
+
+
+def claims_of_suborder(suborder) -> QuerySet[WarrantyClaim]:
+    return WarrantyClaim.objects.filter(suborder=suborder).select_related("order_line").order_by("pk")

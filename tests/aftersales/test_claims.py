@@ -380,9 +380,7 @@ def test_another_merchant_or_customer_finds_nothing(marketplace, customer, custo
         lambda: claims.claim_transfer(
             actor=other, claim_id=claim.pk, carrier="UPS", tracking_number="1", action="REPAIR"
         ),
-        lambda: claims.orderline_refund_by_seller(
-            actor=other, orderline_id=claim.order_line_id, refund_type=6, amount_minor=None
-        ),
+        lambda: claims.orderline_refund_by_seller(actor=other, orderline_id=claim.order_line_id, refund_type=6),
     ):
         with pytest.raises(DomainError) as err:
             call()

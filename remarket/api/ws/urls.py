@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from remarket.core.errors import NotFound
 
-from . import backbox, catalog, deliveries, invoices, listings, orders, returns, tasks
+from . import backbox, catalog, deliveries, invoices, listings, orders, returns, sav, tasks
 from .endpoint import Operation, resource
 from .errors import Errors, Shape, error_response
 
@@ -79,5 +79,6 @@ urlpatterns = [
         resource(GET=Operation(deliveries.delivery_get, DELIVERY, market=False)),
     ),
     *returns.urlpatterns,
+    *sav.urlpatterns,
     re_path(r"^(?P<path>.*)$", _not_found),
 ]

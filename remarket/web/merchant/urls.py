@@ -17,5 +17,6 @@ urlpatterns = [
     path("quality/", views.quality, name="merchant-quality"),
     path("statements/", statements.statements, name="merchant-statements"),
     path("returns/", include("remarket.web.merchant.returns")),
+    path("claims/", include("remarket.web.merchant.claims")),
     path("statements/statement.csv", statements.statement_csv, name="merchant-statement-csv"),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import locations, views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("finance/payouts.csv", views.payouts_csv, name="ops-payouts-csv"),
     path("locations/", locations.locations, name="ops-locations"),
     path("locations/<slug:code>/", locations.location_edit, name="ops-location-edit"),
+    path("claims/", include("remarket.web.ops.claims")),
 ]

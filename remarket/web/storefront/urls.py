@@ -27,4 +27,5 @@ urlpatterns = [
         name="store-invoice-upload",
     ),
     path("<str:market>/", include("remarket.web.storefront.returns")),
+    path("<str:market>/", include("remarket.web.storefront.claims")),
 ]
