@@ -15,7 +15,7 @@ from remarket.orders.models import OrderLine
 from remarket.payments.models import Refund
 
 from ..factories import MerchantFactory
-from ..ws.conftest import contract, seller_for, ws_responses_follow_the_contract  # noqa: F401  (fixtures)
+from ..ws.conftest import contract, seller_for, ws_responses_follow_the_contract  # noqa: F401, F811  (fixtures)
 from .conftest import CLAIM_AT, PNG, fr_offer, merchant_of, open_claim, sell_and_ship
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_filters_and_pages(folder, marketplace, customer, customer_actor):
         assert [r["id"] for r in seller.get("/ws/sav", query).json()["results"]] == ids, query
 
 
-def test_bad_filters_are_refused(folder, ws_responses_follow_the_contract):
+def test_bad_filters_are_refused(folder, ws_responses_follow_the_contract):  # noqa: F811
     sub, _ = folder
     seller = seller_for(sub.merchant)
     ws_responses_follow_the_contract.skip = True  # the operation documents no error body to hold a 400
@@ -281,7 +281,7 @@ def test_refund_of_a_paid_line_without_a_folder(marketplace, customer):
     assert not WarrantyClaim.objects.exists()
 
 
-def test_every_sav_operation_is_served(contract):
+def test_every_sav_operation_is_served(contract):  # noqa: F811
     from remarket.api.ws.urls import urlpatterns
 
     served = set()
