@@ -35,6 +35,7 @@ from remarket.orders.models import Order, OrderLine, Shipment, SubOrder
 from remarket.search.services import search_index_rebuild
 
 from .catalog import catalog_build
+from .claims import demo_claims_build
 from .history import FATES, Planner
 from .history_write import HistoryWriter
 from .listings import listings_build
@@ -51,7 +52,7 @@ STAGES = (
     "orders",
     "fees and payouts",
     "invoices",
-    "quality review",
+    "warranty claims and quality review",
     "reports and search index",
 )
 
@@ -174,6 +175,7 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
                 invoice_issue(suborder_id=suborder_id)
             progress.advance(1)
         progress.stage(STAGES[7])
+        demo_claims_build(now=now)
         for seller in sellers:  # the hourly review, once: scores and sanctions from the year of orders
             merchant_quality_refresh(merchant=seller.merchant)
         progress.stage(STAGES[8])
