@@ -34,6 +34,7 @@ Every state that is not closed has a deadline (a database constraint holds it): 
 (409), nothing changed."""
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -110,7 +111,7 @@ def _deadline(claim: WarrantyClaim, business_days: int) -> dt.datetime:
     return calc.deadline_after(at=local, business_days=business_days, country=market.code).astimezone(dt.UTC)
 
 
-DEADLINE_DAYS = {
+DEADLINE_DAYS: dict[str, int] = {
     C.OPEN: ANSWER_BUSINESS_DAYS,
     C.REPAIRING: FIX_BUSINESS_DAYS,
     C.REPLACING: FIX_BUSINESS_DAYS,
@@ -149,7 +150,7 @@ def _message(
     author: str,
     sender_id: int | None,
     body: str,
-    photos: list[bytes] = (),
+    photos: Sequence[bytes] = (),
     problem_type: str = "",
     informative: bool = False,
 ) -> ClaimMessage:
@@ -213,7 +214,7 @@ def claim_open(
     issue: str,
     problem: str,
     wanted: str = "",
-    photos: list[bytes] = (),
+    photos: Sequence[bytes] = (),
     link_key: str = "",
 ) -> WarrantyClaim:
     """The customer asks the seller to honour the warranty of a shipped line: the problem in words (and photos),
@@ -307,7 +308,7 @@ def _reopen_if_closed(claim: WarrantyClaim, author: str) -> None:
 
 @transaction.atomic
 def claim_message_customer(
-    *, actor: Actor, public_id, body: str, photos: list[bytes] = (), link_key: str = ""
+    *, actor: Actor, public_id, body: str, photos: Sequence[bytes] = (), link_key: str = ""
 ) -> ClaimMessage:
     """The customer writes to the seller; a closed claim opens again (the seller answers anew)."""
     body = _text(body, field="message", limit=MESSAGE_MAX, code="AFTERSALES_CLAIM_MESSAGE_INVALID")
@@ -336,7 +337,7 @@ def _for_merchant(*, actor: Actor, claim_id: int) -> WarrantyClaim:
 
 @transaction.atomic
 def claim_message_merchant(
-    *, actor: Actor, claim_id: int, body: str, photos: list[bytes] = (), problem_type: str = ""
+    *, actor: Actor, claim_id: int, body: str, photos: Sequence[bytes] = (), problem_type: str = ""
 ) -> ClaimMessage:
     """The seller writes to the customer, or declares a problem (`problem_type`, the contract's list; some need
     a photo as proof). A message to a closed claim opens it again, as the seller contract says."""
@@ -396,7 +397,8 @@ def _resolve(claim: WarrantyClaim, resolution: str, reason: str, *, decided_by: 
         return _refund(claim, decided_by=decided_by, step=step)
     if resolution == Resolution.REFUSE:
         return _move(claim, C.REFUSED, step=step, refusal_reason=_refusal(reason), decided_by=decided_by)
-    to = {Resolution.REPAIR: C.REPAIRING, Resolution.REPLACE: C.REPLACING}.get(resolution)
+    fixes: dict[str, str] = {Resolution.REPAIR: C.REPAIRING, Resolution.REPLACE: C.REPLACING}
+    to = fixes.get(resolution)
     if to is None:
         raise DomainError(
             "AFTERSALES_RESOLUTION_INVALID",
@@ -445,7 +447,7 @@ def claim_transfer(*, actor: Actor, claim_id: int, carrier: str, tracking_number
             "AFTERSALES_TRANSFER_DUPLICATE", _("A transfer with this tracking number exists already."), status=409
         )
     to = TRANSFER_ACTIONS[action]
-    values = {"decided_by": "merchant"}
+    values: dict[str, object] = {"decided_by": "merchant"}
     if to == C.REFUSED:
         values["refusal_reason"] = _("The seller sent the device back unchanged: no defect covered by the warranty.")
     if claim.answered_at is None:

@@ -25,7 +25,7 @@ from remarket.aftersales.models import ClaimMessage, WarrantyClaim
 from remarket.core.errors import DomainError, NotFound
 
 from .bodies import json_parse
-from .endpoint import Call
+from .endpoint import Call, json_response
 from .locale import locale_of
 from .orders import timestamp, whole_id
 from .pagination import page_of
@@ -334,8 +334,6 @@ def message_post(request, call: Call, folder_id: str):
     }
     if attachments:
         body["attachment"] = attachments[0]
-    from .endpoint import json_response
-
     return json_response(body, status=201)
 
 
