@@ -72,3 +72,22 @@ def test_the_quality_review_refreshes_the_score_and_the_offers(marketplace, cust
     assert (metrics.defect_rate_bp, metrics.response_hours, metrics.quality_score) == (5000, 1440.0, 40)
     assert merchant.quality_score == 40
     assert ListingMarket.objects.get(listing=listing).score < score_before
+
+
+def test_the_merchants_quality_page_shows_defects_and_response_time(marketplace, customer, customer_actor):
+    from django.test import Client
+
+    from remarket.accounts.models import Role
+
+    from ..factories import UserFactory
+
+    merchant = MerchantFactory(country="FR")
+    sold = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+    sub = sell_and_ship(marketplace, customer, fr_offer(marketplace, merchant=merchant), at=sold)
+    open_claim(customer_actor, sub, at=dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC))
+    with clock.frozen(dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)):
+        merchant_quality_refresh(merchant=merchant)
+    client = Client()
+    client.force_login(UserFactory(role=Role.MERCHANT, merchant=merchant))
+    page = client.get("/merchant/quality/").content.decode()
+    assert "100 %" in page and '<td class="num" data-response>72 h</td>' in page
