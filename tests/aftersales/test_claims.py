@@ -446,3 +446,14 @@ def test_mails_at_each_step_in_the_markets_language(marketplace, customer, custo
         drain()
     assert [m.to for m in mail.outbox] == [["buyer@example.com"]]
     assert "réparer" in mail.outbox[0].body
+
+
+def test_the_database_keeps_every_claim_under_way_with_a_deadline(marketplace, customer, customer_actor):
+    from django.db import IntegrityError, transaction
+
+    sub = sell_and_ship(marketplace, customer, fr_offer(marketplace))
+    claim = open_claim(customer_actor, sub)
+    for values in ({"deadline_at": None}, {"state": "refunded"}, {"state": "refused"}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            WarrantyClaim.objects.filter(pk=claim.pk).update(**values)
+    WarrantyClaim.objects.filter(pk=claim.pk).update(state="repaired", deadline_at=None)  # closed: no deadline
