@@ -34,11 +34,13 @@ test: install browser
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/remarket} $(BIN)/python -m pytest -p no:cacheprovider -m "not e2e"
 
-## make lint: ruff (lint and format), the import contracts in .importlinter; CI runs it
+## make lint: ruff (lint and format), the import contracts in .importlinter, mypy against its baseline
+## (tools/mypy_check.py: none in the domains and core); CI runs it
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python tools/mypy_check.py
 
 ## make messages: extract the French catalogue from the code and templates, then compile it (needs gettext)
 messages: install

@@ -190,9 +190,10 @@ def _plain_purchase(conn, listing: int) -> None:
         line = conn.execute(
             "INSERT INTO orders_orderline (suborder_id, listing_id, sku, title, grade, quantity,"
             " unit_price_minor, total_minor, currency, state, imei, serial_number, tax_scheme,"
-            " tax_rate, tax_jurisdiction, tax_minor, commission_bp, commission_minor) VALUES"
+            " tax_rate, tax_jurisdiction, tax_minor, commission_bp, commission_minor,"
+            " partner_commission_minor) VALUES"
             " (%s, %s, 'L', 'T', 'GOOD', 1, 39900, 39900, 'EUR', 8, '', '', 'standard', 0.2,"
-            " 'FR', 6650, 1000, 3990) RETURNING id",
+            " 'FR', 6650, 1000, 3990, 0) RETURNING id",
             [sub, listing],
         ).fetchone()[0]
         conn.execute(f"INSERT INTO orders_orderhistory (order_id, at, what) VALUES (%s, {now}, 'created')", [order])

@@ -8,7 +8,9 @@ from .models import ApiToken, User
 class RemarketUserAdmin(UserAdmin):
     list_display = ("username", "email", "role", "merchant", "location", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = UserAdmin.fieldsets + (("remarket", {"fields": ("role", "merchant", "location", "partner")}),)
+    fieldsets = tuple(UserAdmin.fieldsets or ()) + (
+        ("remarket", {"fields": ("role", "merchant", "location", "partner")}),
+    )
 
 
 @admin.register(ApiToken)

@@ -25,6 +25,7 @@ when a return is opened; after that a return is never late."""
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -103,7 +104,7 @@ def _lines_check(sub: SubOrder, units: dict[int, int], kind: str, today: dt.date
     if not units:
         raise DomainError("AFTERSALES_NO_LINES", _("Choose at least one item to return."))
     lines = {l.pk: l for l in sub.lines.all()}
-    chosen, deadline = [], None
+    chosen, deadlines = [], []
     for line_id, quantity in sorted(units.items()):
         line = lines.get(line_id)
         if line is None:
@@ -134,6 +135,13 @@ def _lines_check(sub: SubOrder, units: dict[int, int], kind: str, today: dt.date
                 {"line": line_id, "quantity": line.quantity},
             )
         line_deadline = return_deadline(line, kind=kind)
+        if line_deadline is None:  # a shipped line whose sub-order has no shipment: nothing to count from
+            raise DomainError(
+                "AFTERSALES_NOT_SHIPPED",
+                _("An item can be returned once it has shipped."),
+                {"line": line_id},
+                status=409,
+            )
         if today > line_deadline:
             raise DomainError(
                 "AFTERSALES_WINDOW_CLOSED",
@@ -141,9 +149,9 @@ def _lines_check(sub: SubOrder, units: dict[int, int], kind: str, today: dt.date
                 {"line": line_id, "deadline": line_deadline.isoformat()},
                 status=409,
             )
-        deadline = line_deadline if deadline is None else min(deadline, line_deadline)
+        deadlines.append(line_deadline)
         chosen.append((line, quantity))
-    return chosen, deadline
+    return chosen, min(deadlines)  # `units` is not empty: one deadline at least
 
 
 @transaction.atomic
@@ -155,7 +163,7 @@ def return_open(
     reason: str,
     mode: str = ReturnRequest.Mode.PARCEL,
     comment: str = "",
-    photos: list[bytes] = (),
+    photos: Sequence[bytes] = (),
     link_key: str = "",
 ) -> ReturnRequest:
     """The customer returns units (`units`: order line id → quantity) of a shipped sub-order of theirs, for any
@@ -257,7 +265,11 @@ def return_drop_off(*, actor: Actor, code: str) -> ReturnRequest:
     """A clerk takes the device in at their location against the customer's code (dropoff_issued → dropped_off).
     The location must take returns in the order's market."""
     require(actor, "pos.sell")
-    location = Location.objects.select_related("channel__market").filter(pk=actor.location_id).first()
+    location = (
+        Location.objects.select_related("channel__market").filter(pk=actor.location_id).first()
+        if actor.location_id is not None
+        else None
+    )
     code = str(code or "").strip().upper().replace(" ", "").replace("-", "")
     request = (
         ReturnRequest.objects.select_for_update(of=("self",))

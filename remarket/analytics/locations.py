@@ -43,7 +43,7 @@ def gmv_by_partner_and_location(
     ranked = []
     for r in rows:
         place = places[r["location_id"]]
-        partner = place.channel.partner.name if place.channel.partner_id else OWN_STORES
+        partner = place.channel.partner.name if place.channel.partner else OWN_STORES  # selected with the place
         by_partner[partner][0] += r["gmv"]
         by_partner[partner][1] += 1
         ranked.append(PlaceGmv(place.name, place.code, partner, r["gmv"], r["units"], r["lines"]))

@@ -2,9 +2,11 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
 from remarket.core.money import convert
 from remarket.impact.calc import avoided
@@ -121,7 +123,10 @@ def refund_record(*, order_line_ids: list[int], refunded_at: dt.datetime) -> lis
 def rollups_rebuild() -> int:
     """Recompute every rollup from the facts (after a bulk load, or to check the incremental path)."""
     GmvRollup.objects.all().delete()
-    rows = SaleFact.objects.values("month", "market_code", "channel_kind").annotate(
+    # read as mappings: the plugin types a values() row by its literal keys and cannot see the sum_* ones
+    rows: QuerySet[SaleFact, Mapping[str, Any]] = SaleFact.objects.values(
+        "month", "market_code", "channel_kind"
+    ).annotate(
         orders=Count("order_line__suborder__order", distinct=True),
         **{f"sum_{name}": Sum(fact_field) for name, fact_field in _SUMMED.items()},
     )
@@ -137,9 +142,9 @@ def rollups_rebuild() -> int:
             for r in rows
         ]
     )
-    refunded = RefundFact.objects.values("sale__month", "sale__market_code", "sale__channel_kind").annotate(
-        **{f"sum_{name}": Sum(f"sale__{fact_field}") for name, fact_field in _SUMMED.items()}
-    )
+    refunded: Iterable[Mapping[str, Any]] = RefundFact.objects.values(
+        "sale__month", "sale__market_code", "sale__channel_kind"
+    ).annotate(**{f"sum_{name}": Sum(f"sale__{fact_field}") for name, fact_field in _SUMMED.items()})
     for r in refunded:  # net of returns, as the incremental path keeps them
         GmvRollup.objects.filter(
             month=r["sale__month"], market_code=r["sale__market_code"], channel_kind=r["sale__channel_kind"]

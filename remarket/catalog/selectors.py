@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -61,6 +64,6 @@ def product_models(*, category_slug: str | None = None, by_category: bool = Fals
     return qs if category_slug is None else qs.filter(category__slug=category_slug)
 
 
-def product_model_row(*, pk: int) -> dict | None:
+def product_model_row(*, pk: int) -> Mapping[str, Any] | None:
     """One product model's id, slug and name as a dict: one indexed primary-key select."""
     return ProductModel.objects.filter(pk=pk).values("id", "slug", "name").first()

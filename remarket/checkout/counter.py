@@ -129,7 +129,7 @@ def counter_sale(
             clerk_id=actor.user_id,
             checkout_key=sale_key(location.pk, sale_id),
         )
-        if tender == "cash":
+        if tender == "cash" and cash_given_minor is not None:  # never None for cash: refused above
             result = cash_tender_take(intent=order.payment, given_minor=cash_given_minor, clerk_id=actor.user_id)
             checkout_settle(intent_id=order.payment.pk, result=result, intent=order.payment)
             _hand_over(order, actor)

@@ -17,6 +17,7 @@ from .services import Item, checkout_pay, checkout_start
 
 def pos_location(*, actor: Actor) -> Location:
     require(actor, "pos.view_stock")
+    assert actor.location_id is not None, "only a clerk may, and a clerk has a location (clerk_has_location)"
     return Location.objects.select_related("channel__market").get(pk=actor.location_id)
 
 

@@ -100,6 +100,7 @@ def receipt_of(*, order: Order) -> Receipt:
     cash = getattr(order.payment, "cash", None)
     sold_on = market.local_date(order.created_at)
     location = order.location
+    assert location is not None, "a counter sale is made at a location"
     return Receipt(
         number=order.public_id.hex[:12].upper(),
         issued_on=sold_on,

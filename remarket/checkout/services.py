@@ -5,8 +5,10 @@
 3. `checkout_settle` records each gateway answer (direct, webhook or reconciler) and moves the order."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -111,7 +113,7 @@ def checkout_start(
         raise DomainError(
             "CHECKOUT_QUANTITY_INVALID", _("A quantity is between 1 and %(max)s.") % {"max": max_line_quantity()}
         )
-    arguments = dict(
+    arguments: dict[str, Any] = dict(
         market=market,
         channel=channel,
         items=items,
@@ -312,9 +314,10 @@ def _priced_line(offer: _Offer | ListingMarket, item: Item) -> PricedLine:
 
 def _ship_to(market: Market, address: dict | None, location_id: int | None) -> ShipTo:
     """Where the goods go, for their tax: the address, or the store or counter where they are handed over."""
-    return ship_to_of(
-        market_code=market.code, address=address, location=None if address else Location.objects.get(pk=location_id)
-    )
+    if address:
+        return ship_to_of(market_code=market.code, address=address, location=None)
+    assert location_id is not None, "a sale without an address is made or collected at a location"
+    return ship_to_of(market_code=market.code, address=address, location=Location.objects.get(pk=location_id))
 
 
 def shipping_options_for(*, terms: list[ListingMarket]) -> dict[int, list[Choice]]:
@@ -334,7 +337,7 @@ def _options_by_term(term_ids: list[int]) -> dict[int, list[tuple[str, int, int]
 
 
 def _shipping(
-    channel: Channel, offers: dict[int, _Offer | ListingMarket], lines: list[PricedLine], wanted: dict[int, str]
+    channel: Channel, offers: Mapping[int, _Offer | ListingMarket], lines: list[PricedLine], wanted: dict[int, str]
 ) -> dict[int, Choice]:
     """Per merchant, the chosen shipping (`shipping_options_for`'s choices). Offers carry their options; market
     terms (checkout/quote.py) have theirs read."""
@@ -509,9 +512,9 @@ def holds_reclaim(*, limit: int = 500, listing_ids: list[int] | None = None) -> 
     lapsed = StockHold.objects.filter(released_at__isnull=True, expires_at__lt=now)
     if listing_ids is not None:
         lapsed = lapsed.filter(order__suborders__lines__listing_id__in=listing_ids).distinct()
-    lapsed = list(lapsed.values_list("order_id", flat=True)[:limit])
+    order_ids = list(lapsed.values_list("order_id", flat=True)[:limit])
     count = 0
-    for order_id in lapsed:
+    for order_id in order_ids:
         with transaction.atomic():
             hold = (
                 StockHold.objects.select_for_update()

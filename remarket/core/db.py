@@ -4,6 +4,8 @@ transactions the services share. What these need of Django's private machinery i
 which modules may write SQL at all is declared in tests/test_sql_boundary.py (CONTRIBUTING: "Hand-written SQL")."""
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
@@ -16,6 +18,9 @@ from .django_internals import (
     mark_saved,
     statements_watched,
 )
+
+# rows of one table for `insert_together`: the model and its rows as {attname: value}
+TableRows = tuple[type[models.Model], list[dict]]
 
 
 def outside_transaction() -> bool:
@@ -115,7 +120,8 @@ def _insert_shape(model) -> tuple:
         fields = [f for f in concrete_fields(model) if not f.primary_key or not f.auto_created]
         _sql_cache[key] = (
             fields,
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ",
+            # a concrete field always has a column (the stubs type `column` for every field)
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(cast(str, f.column)) for f in fields)}) VALUES ",
             f" RETURNING {quote(meta.pk.column)}",
         )
     return _sql_cache[key]
@@ -151,7 +157,7 @@ def insert_rows(model, rows: list[dict]) -> list[int]:
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def insert_together(parts: list[tuple[type, list[dict]]]) -> list[list[int]]:
+def insert_together(parts: Sequence[TableRows]) -> list[list[int]]:
     """Several `insert_rows` of one transaction that do not depend on each other (no row refers to a row written
     here): on PostgreSQL one statement, `WITH p0 AS (INSERT ... RETURNING id), p1 AS (...) SELECT ...`, so one
     round trip instead of one per table; elsewhere one INSERT after the other. Returns each part's primary keys
@@ -164,7 +170,7 @@ def insert_together(parts: list[tuple[type, list[dict]]]) -> list[list[int]]:
     for n, model, rows in written:
         sql, values = _insert_statement(model, rows, db)
         ctes.append(f"p{n} AS ({sql})")
-        selects.append(f"SELECT {n}, {db.ops.quote_name(model._meta.pk.column)} FROM p{n}")
+        selects.append(f"SELECT {n}, {db.ops.quote_name(cast(str, model._meta.pk.column))} FROM p{n}")
         params.extend(values)
     with hot_cursor(db) as cursor:
         cursor.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
@@ -208,7 +214,7 @@ def insert_with_children(model, row: dict, child, link: str, children: list[dict
         return cursor.fetchone()[0]
 
 
-def insert_objects(objs: list, *, along: list[tuple[type, list[dict]]] = ()) -> list:
+def insert_objects(objs: list, *, along: Sequence[TableRows] = ()) -> list:
     """Insert new, unsaved instances of one model with `insert_rows`: their primary keys are set and they are
     marked as saved (no `save()`, no signals). For instances built anyway, e.g. priced order lines. `along`:
     rows of other tables written in the same statement (`insert_together`)."""
@@ -282,10 +288,10 @@ def update_together(updates: list[tuple[type, dict, dict]]) -> list[int]:
         return [update_rows(model, where=where, values=values) for model, where, values in updates]
     ctes, counts, params = [], [], []
     for n, (model, where, values) in enumerate(updates):
-        sql, values = _update_statement(model, where, values, db)
+        sql, statement_params = _update_statement(model, where, values, db)
         ctes.append(f"u{n} AS ({sql} RETURNING 1)")
         counts.append(f"(SELECT count(*) FROM u{n})")
-        params.extend(values)
+        params.extend(statement_params)
     with hot_cursor(db) as cursor:
         cursor.execute(f"WITH {', '.join(ctes)} SELECT {', '.join(counts)}", params)
         return list(cursor.fetchone())

@@ -16,9 +16,7 @@ class Kept:
     """Values by key, loaded by `load(key)` when neither this process nor the shared cache has them; a load that
     returns None (nothing found) is not kept."""
 
-    def __init__(
-        self, shared_key: str, load: Callable[[Hashable], Any], *, seconds: int = 60, shared_seconds: int = 300
-    ):
+    def __init__(self, shared_key: str, load: Callable[[Any], Any], *, seconds: int = 60, shared_seconds: int = 300):
         self.shared_key, self.load = shared_key, load
         self.seconds, self.shared_seconds = seconds, shared_seconds
         self._values: dict[Hashable, tuple[float, Any]] = {}

@@ -4,13 +4,13 @@ import datetime as dt
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from remarket.core import clock
-from remarket.core.db import insert_together, saved
+from remarket.core.db import TableRows, insert_together, saved
 
 from .models import HandlerRun, OutboxEvent
 
@@ -29,7 +29,7 @@ def handles(topic: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def emit(topic: str, payload: dict, *, along: list[tuple[type, list[dict]]] = ()) -> OutboxEvent:
+def emit(topic: str, payload: dict, *, along: Sequence[TableRows] = ()) -> OutboxEvent:
     """Record an event in the write's transaction; the worker delivers it once committed. `along`: other rows
     of the same write that need no key back (an order's history line), written in the same statement where the
     database allows (core/db.py `insert_together`)."""

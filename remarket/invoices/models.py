@@ -10,7 +10,7 @@ class Kind(models.TextChoices):
     CREDIT_NOTE = "credit_note", "Credit note"
 
 
-PREFIX = {Kind.INVOICE: "INV", Kind.CREDIT_NOTE: "CN"}
+PREFIX: dict[str, str] = {Kind.INVOICE: "INV", Kind.CREDIT_NOTE: "CN"}  # by kind as stored
 
 
 class InvoiceCounter(models.Model):

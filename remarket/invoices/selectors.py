@@ -1,6 +1,9 @@
 """Invoice reads, each behind the order's own access rule: a merchant's documents through its sub-orders,
 a customer's through their order."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -16,7 +19,7 @@ def _documents() -> QuerySet[Invoice]:
     return Invoice.objects.select_related("corrects").prefetch_related("lines").order_by("issued_at", "pk")
 
 
-def upload_info(*, suborder_ids) -> dict[int, dict]:
+def upload_info(*, suborder_ids) -> dict[int, Mapping[str, Any]]:
     """The merchant's uploads of these sub-orders, without their content: {suborder_id: {filename, size, ...}}."""
     rows = InvoiceUpload.objects.filter(suborder_id__in=suborder_ids).values(
         "suborder_id", "filename", "size", "sha256", "uploaded_at"

@@ -135,6 +135,7 @@ def partner_statement(
                 memo=e.transaction.memo,
             )
             for e in rows
+            if e.at is not None  # always: the period's bounds leave out a NULL `at`
         ],
     )
 

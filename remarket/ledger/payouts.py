@@ -105,6 +105,7 @@ def statement_build(*, merchant, currency: str, period: dt.date) -> Statement:
     statement.lines = [
         StatementLine(at, kind, line, -amount, txn, order, sub, memo)
         for at, kind, line, amount, txn, order, sub, memo in rows
+        if at is not None  # always: the period's bounds leave out a NULL `at`
     ]
     return statement
 

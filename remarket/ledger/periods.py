@@ -19,7 +19,7 @@ def merchant_zone(merchant) -> ZoneInfo:
         return ZoneInfo(DEFAULT_ZONE)
 
 
-def period_bounds(period: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+def period_bounds(period: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
     """The month starting `period`, midnight to midnight in `zone`, as UTC-aware moments."""
     start = dt.datetime(period.year, period.month, 1, tzinfo=zone)
     end = dt.datetime(period.year + period.month // 12, period.month % 12 + 1, 1, tzinfo=zone)

@@ -1,7 +1,9 @@
 """Reading the ledger for finance: take rate, commission and tax collected per market and month."""
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -49,7 +51,8 @@ def month_sums(*, market: Market, first: dt.date, last: dt.date) -> list[Finance
     zone = market.zone
     start, _ = period_bounds(first, zone)
     _, end = period_bounds(last, zone)
-    grouped = (
+    # read as mappings: the plugin types a values() row by its literal keys and cannot see the **SUMS ones
+    grouped: Iterable[Mapping[str, Any]] = (
         LedgerEntry.objects.filter(transaction__order__market=market, at__gte=start, at__lt=end)
         .annotate(month=TruncMonth("at", tzinfo=zone))
         .values("month", "currency")

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from remarket.core import clock
@@ -214,8 +214,10 @@ def ledger_balance(
 ) -> int:
     """The sum of an account's entries (debit positive) before a moment: the latest snapshot at or before it,
     plus the entries since."""
-    snapshots = BalanceSnapshot.objects.filter(account=account, merchant_id=merchant_id, currency=currency)
-    entries = LedgerEntry.objects.filter(account=account, merchant_id=merchant_id, currency=currency)
+    # the operator's own accounts have no merchant: `merchant_id IS NULL`
+    merchant = Q(merchant_id__isnull=True) if merchant_id is None else Q(merchant_id=merchant_id)
+    snapshots = BalanceSnapshot.objects.filter(merchant, account=account, currency=currency)
+    entries = LedgerEntry.objects.filter(merchant, account=account, currency=currency)
     if before is not None:
         snapshots = snapshots.filter(as_of__lte=before)
         entries = entries.filter(at__lt=before)

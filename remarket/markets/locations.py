@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -93,7 +94,7 @@ def services_parse(value) -> list[str]:
 
 def _clean(values: dict, country: str) -> dict:
     """The model's field values from an edit's or a row's, checked; LOCATION_* errors otherwise."""
-    clean = {}
+    clean: dict[str, Any] = {}
     if "name" in values:
         clean["name"] = _text(values["name"], "name", most=120, required=True)
     if "street" in values:

@@ -101,7 +101,9 @@ def _load_points(service: str) -> tuple[tuple[int, float, float], ...]:
     located = Location.objects.filter(is_active=True, latitude__isnull=False, longitude__isnull=False)
     if service:
         located = located.filter(**{f"service_{service}": True})
-    return tuple((pk, float(la), float(lo)) for pk, la, lo in located.values_list("pk", "latitude", "longitude"))
+    rows = located.values_list("pk", "latitude", "longitude")
+    # the filter above leaves no None; the test tells the type checker so
+    return tuple((pk, float(la), float(lo)) for pk, la, lo in rows if la is not None and lo is not None)
 
 
 # every active location's position, per service ("" for all): a few bytes each, read once a minute per process

@@ -114,5 +114,5 @@ def markets_by_code() -> QuerySet[Market]:
     return Market.objects.order_by("code")
 
 
-def market_codes() -> QuerySet[str]:
+def market_codes() -> QuerySet[Market, str]:
     return Market.objects.order_by("code").values_list("code", flat=True)

@@ -13,8 +13,10 @@ Rates are data (`TaxRate`, loaded from markets/data/tax-rates.json) with validit
 rate covers is refused. Amounts are minor units, rounded half-up per line."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -135,10 +137,10 @@ def _cities(country: str, state: str, on: dt.date) -> list[dict]:
     )
 
 
-def _load_rates(_) -> dict[tuple[str, str], list[dict]]:
+def _load_rates(_) -> dict[tuple[str, str], list[Mapping[str, Any]]]:
     from .models import TaxRate
 
-    rates: dict[tuple[str, str], list[dict]] = {}
+    rates: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     for r in TaxRate.objects.order_by("valid_from").values():
         rates.setdefault((r["country"], r["region"]), []).append(r)
     return rates

@@ -74,7 +74,7 @@ def merchant_quality_record(*, merchant: Merchant, rates: Rates) -> MerchantMetr
 @transaction.atomic
 def merchant_status_set(*, merchant_id: int, status: str) -> Merchant:
     """The operator's decision: review, approve, reject, lift or impose a sanction."""
-    allowed = {
+    allowed: dict[str, set[str]] = {
         Merchant.Status.APPLIED: {Merchant.Status.IN_REVIEW, Merchant.Status.REJECTED},
         Merchant.Status.IN_REVIEW: {Merchant.Status.ACTIVE, Merchant.Status.REJECTED},
         Merchant.Status.ACTIVE: {Merchant.Status.WARNED, Merchant.Status.LIMITED, Merchant.Status.SUSPENDED},

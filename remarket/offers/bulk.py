@@ -7,6 +7,8 @@ parsed by the server. Built with `str.join`, that costs about a microsecond a ro
 lists cost ten times more (its array dumper checks and quotes every element in Python: a quarter of the
 chunk's Python time, measured with cProfile on 10,000-row files). On SQLite the values are bound one by one."""
 
+from collections.abc import Iterable
+
 from django.db import connection
 
 from .models import Listing, ListingMarket
@@ -44,6 +46,7 @@ def _quoted(text: str) -> str:
 
 def pg_array(values, kind: str = "int") -> str:
     """`values` as the text of a PostgreSQL array; `kind` is int, float, bool or text. None is NULL."""
+    items: Iterable[str]
     if kind == "text":
         items = ["NULL" if v is None else _quoted(v) for v in values]
     elif kind == "bool":

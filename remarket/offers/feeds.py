@@ -123,7 +123,9 @@ def feed_table(text: str, *, quotechar: str = '"', limit: int | None = -1) -> Ta
         ),
     )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar)
-    columns, rows, last = None, [], 0
+    columns: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    last = 0
     try:
         for fields in reader:
             start, last = last + 1, reader.line_num
@@ -135,6 +137,8 @@ def feed_table(text: str, *, quotechar: str = '"', limit: int | None = -1) -> Ta
                 rows.append((start, fields))
     except csv.Error as err:
         raise DomainError("FEED_CSV_INVALID", f"Line {reader.line_num}: {err}.", {"line": reader.line_num}) from None
+    if columns is None:  # every line was separators only (";;;"): no header after all
+        raise DomainError("FEED_EMPTY", "The catalog is empty: send a header line (sku;quantity;price...) and rows.")
     duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
     if duplicated:
         raise DomainError("FEED_COLUMN_DUPLICATED", f"Columns appear twice: {', '.join(duplicated)}.")
@@ -194,10 +198,12 @@ class _Known:
 def _known(records: list[dict], merchant: Merchant) -> _Known:
     skus = {r.get("sku") or "" for r in records} - {""}  # as sent: the database folds their case
     listings = {sku.lower(): pk for pk, sku in listing_ids(merchant.pk, sorted(skus))}
-    public_ids = sorted({_uuid(r.get("product_id")) for r in records} - {None})
-    pks = sorted({_int(r.get("backmarket_id")) for r in records} - {None})
+    public_ids = sorted({u for r in records if (u := _uuid(r.get("product_id"))) is not None})
+    pks = sorted({n for r in records if (n := _int(r.get("backmarket_id"))) is not None})
     eans = sorted({r["ean"] for r in records if r.get("ean")})
-    by_public_id, by_pk, by_ean = {}, set(), {}
+    by_public_id: dict[str, int] = {}
+    by_pk: set[int] = set()
+    by_ean: dict[str, int] = {}
     for start in range(0, max(len(public_ids), len(pks), len(eans)), 2000):
         by_public_id.update(
             (str(p), pk)
@@ -267,14 +273,15 @@ def shipping_rows(values: dict) -> list[ShippingRow] | None:
         if carrier is None or carrier == "":
             continue
         hours = values.get(delay_key)
-        if hours not in (None, "") and _int(hours) is None:
+        delay = _int(hours)  # None for no delay given as for a delay that is not a number
+        if hours not in (None, "") and delay is None:
             raise DomainError("OFFER_SHIPPING_INVALID", f"shipping_delay_{n} {hours!r} is not a number of hours.")
         price = amount_text(values.get(price_key))
         options.append(
             ShippingRow(
                 carrier=str(carrier),
                 price=price or 0,
-                delay_days=3 if hours in (None, "") else math.ceil(_int(hours) / 24),
+                delay_days=3 if delay is None else math.ceil(delay / 24),
             )
         )
     return options or None
@@ -324,7 +331,7 @@ def _records(table: Table) -> list[tuple[int, dict | None]]:
     """Each data row as {column: value or None}; None for a row whose field count does not fit the header."""
     width = len(table.columns)
     known = [(i, c) for i, c in enumerate(table.columns) if c in COLUMNS]  # unknown columns are ignored
-    out = []
+    out: list[tuple[int, dict | None]] = []
     for line, fields in table.rows:
         if len(fields) != width and (len(fields) < width or "".join(fields[width:]).strip()):
             out.append((line, None))

@@ -37,7 +37,8 @@ def listings_import(
     many rows each chunk applied. A chunk refused as a whole (DomainError) stops the import: its error carries
     `from_line`, the file line from which nothing was applied; what the earlier chunks applied stays."""
     _cache_enlarge()
-    result, variants, analyzed = ImportResult(), set(), 0
+    result, analyzed = ImportResult(), 0
+    variants: set[int] = set()
     # A file's rows, records and results are hundreds of thousands of live objects, which the cyclic collector
     # would walk again and again: with it, 10,000 rows took 0.46 s (SQLite, 100 k listings), without it 0.19 s.
     # They hold no cycles that need collecting before the import ends.

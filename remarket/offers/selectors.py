@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Exists, Min, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from remarket.catalog.grades import ORDER
+from remarket.catalog.grades import ORDER, Grade
 from remarket.catalog.models import Category, ProductModel, Variant, variant_label
 from remarket.core.db import fetch_rows
 from remarket.core.errors import NotFound
@@ -43,7 +43,7 @@ class Offer:
 def _sort_key(o: Offer):
     return (
         o.variant_id,
-        ORDER.index(o.grade),
+        ORDER.index(Grade(o.grade)),
         *winner_key(score=o.score, price_minor=o.price_minor, shipping_minor=o.shipping_minor, listing_id=o.listing_id),
     )
 

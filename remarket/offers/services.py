@@ -6,6 +6,7 @@ refreshed in the same pass so that the best offers stay current."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 
@@ -251,7 +252,9 @@ def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
             delay = _whole(option.delay_days, "OFFER_SHIPPING_INVALID", "Shipping delay")
             if not 0 <= delay <= 60:
                 raise DomainError("OFFER_SHIPPING_INVALID", "A shipping delay is 0 to 60 business days.")
-            shipping.append((carrier, _bounded(to_minor(option.price, market.currency), "shipping", currency), delay))
+            price_minor = to_minor(option.price, market.currency)
+            _bounded(price_minor, "shipping", currency)
+            shipping.append((carrier, price_minor, delay))
     return _Parsed(
         index,
         sku,
@@ -333,7 +336,8 @@ class _Chunk:
         # changed existing rows: id → (record, the fields its rows changed; updated_at aside for listings)
         self.listing_changes: dict[int, tuple[_Record, set[str]]] = {}
         self.term_changes: dict[int, tuple[_Record, set[str]]] = {}
-        self.shipping_replaced: dict[object, list[tuple[str, int, int]]] = {}
+        # keyed by the terms' id, or (sku key, market id) for terms this chunk creates
+        self.shipping_replaced: dict[int | tuple[str, int], list[tuple[str, int, int]]] = {}
         self.outcome: dict[str, str] = {}  # sku key → created / updated / unchanged
 
     def apply(self, p: _Parsed, now) -> None:
@@ -350,8 +354,8 @@ class _Chunk:
         if (p.vat_scheme or listing.vat_scheme) == "margin":
             _margin_check(p, listing, price)
         # every check passed: change the objects
-        if listing.pk is None:
-            self.new_listings[key] = listing
+        if listing.pk is None:  # a listing of this chunk's, never a record read
+            self.new_listings[key] = cast(Listing, listing)
             self.outcome[key] = "created"
         changed = _listing_change(listing, p)
         if term is None:
@@ -401,7 +405,7 @@ class _Chunk:
         and the merchant's quality; True when either changed."""
         shipping_key = term.pk or (key, p.market.pk)
         replaced = p.shipping is not None and sorted(p.shipping) != sorted(self.shipping.get(term.pk, []))
-        if replaced:
+        if replaced and p.shipping is not None:
             self.shipping_replaced[shipping_key] = p.shipping
         options = self.shipping_replaced.get(shipping_key, self.shipping.get(term.pk, []) if term.pk else [])
         if options:
@@ -428,7 +432,7 @@ class _Chunk:
                 self.listing_changes[listing.pk] = (listing, changed)
             if term.pk and term_changed:
                 self.term_changes[term.pk] = (term, term_changed)
-            self.outcome[key] = self.outcome.get(key) if self.outcome.get(key) == "created" else "updated"
+            self.outcome[key] = "created" if self.outcome.get(key) == "created" else "updated"
         else:
             self.outcome.setdefault(key, "unchanged")
 
@@ -549,6 +553,10 @@ def _term_change(term, p: _Parsed, price: int, low: int | None, high: int | None
 
 class _Record:
     """A row read for change detection; attribute access like a model instance, at a fraction of the cost."""
+
+    if TYPE_CHECKING:  # its attributes are the row's columns, set through __dict__
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
 def _apply_chunk(

@@ -31,6 +31,8 @@ class Order(models.Model):
     shipping_address = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
     modified_at = models.DateTimeField()
+    # not a column: checkout_start sets it on the order it answers, True when its checkout key had made it before
+    replayed: bool = False
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(total_minor__gte=0), name="order_total_not_negative")]

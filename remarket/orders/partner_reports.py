@@ -4,7 +4,7 @@ reader takes the actor and scopes to its partner: another partner's locations ar
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, Sum
@@ -63,7 +63,7 @@ def partner_location_get(*, actor: Actor, location_id: int) -> Location:
     return location
 
 
-def month_parse(value: str | None, zone: ZoneInfo, now: dt.datetime) -> dt.date:
+def month_parse(value: str | None, zone: dt.tzinfo, now: dt.datetime) -> dt.date:
     """YYYY-MM, or the current month in `zone`."""
     if not value:
         return now.astimezone(zone).date().replace(day=1)
@@ -83,7 +83,7 @@ class LocationMonth:
     gmv_minor: int = 0  # the lines' prices as the buyer sees them (VAT in)
     refunded_minor: int = 0
     commission_minor: int = 0  # the partner's, net of reversals
-    pickups: dict | None = None  # status → count, parcels that arrived for collection this month
+    pickups: dict = field(default_factory=dict)  # status → count, parcels that arrived for collection this month
     stock_units: int = 0  # on hand now (counter stock)
 
 
@@ -125,10 +125,10 @@ def partner_report(*, actor: Actor, month: dt.date, location_id: int | None = No
             row.commission_minor += commission
     for pk, order_ids in orders.items():
         rows[pk].orders = len(order_ids)
-    for location_id_, state, shipment_id in Pickup.objects.filter(
+    for location_id_, pickup_state, shipment_id in Pickup.objects.filter(
         location_id__in=ids, created_at__gte=start, created_at__lt=end
     ).values_list("location_id", "state", "suborder__shipment__id"):
-        status = "in_transit" if state == Pickup.State.AWAITING and shipment_id else state
+        status = "in_transit" if pickup_state == Pickup.State.AWAITING and shipment_id else pickup_state
         rows[location_id_].pickups[status] += 1
     for location_id_, units in (
         LocationStock.objects.filter(location_id__in=ids)

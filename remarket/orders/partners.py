@@ -7,6 +7,8 @@ one, `PartnerRate`) — on each line's price as the buyer sees it (the operator'
 fixed on the line when it is paid and posted in the ledger with the sale (ledger/partners.py); a refund of the
 line reverses exactly that amount."""
 
+from collections.abc import Mapping
+
 from remarket.catalog.models import Category
 from remarket.core.money import share
 from remarket.ledger.models import PartnerRate
@@ -25,7 +27,7 @@ def sale_partner_id(order) -> int | None:
 
 
 def partner_rate_bp(
-    *, partner_bp: int, overrides: dict[int, int], category_id: int | None, parents: dict[int, int | None]
+    *, partner_bp: int, overrides: dict[int, int], category_id: int | None, parents: Mapping[int, int | None]
 ) -> int:
     """The partner's rate on a category: its own override up the tree (`parents`: each category's parent),
     else its general rate."""

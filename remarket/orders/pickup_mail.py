@@ -18,6 +18,7 @@ def mail_pickup_ready(payload: dict) -> None:
     if not order.email:
         return
     with translation.override(_language(order)):
+        assert pickup.expires_at is not None, "a pickup is ready once received, which sets its deadline"
         at = pickup.expires_at.astimezone(order.market.zone)
         message = EmailMessage(
             _("Your remarket parcel is ready for pickup"),

@@ -158,7 +158,7 @@ def pickup_locations_for(*, market, near: str = "", limit: int = 10) -> list[Nea
     here = _reference(near, places)
     if here is None:
         return [Nearby(p, None) for p in places[:limit]]
-    measured = [(p, _km(here, _point(p)) if _point(p) else math.inf) for p in places]
+    measured = [(p, _km(here, point) if (point := _point(p)) else math.inf) for p in places]
     measured.sort(key=lambda pair: (pair[1], pair[0].name))
     return [Nearby(p, None if d == math.inf else round(d, 1)) for p, d in measured[:limit]]
 

@@ -467,7 +467,8 @@ def _lines_refund(sub: SubOrder, *, to: int, only_from: tuple[int, ...], line_id
     open_states = {LineState.PAID, LineState.ACCEPTED}
     with_shipping = not sub.lines.filter(state__in=open_states).exists() and not hasattr(sub, "shipment")
     if with_shipping:
-        amount += shipping_money(sub).paid_minor if sub.shipping_minor else 0
+        shipping = shipping_money(sub)  # None for a sub-order shipped free
+        amount += shipping.paid_minor if shipping else 0
     _refresh_states(sub)
     ledger_record_refund(suborder=sub, lines=lines, with_shipping=with_shipping, memo=reason)
     partner_commission_on_refund(suborder=sub, lines=lines)
@@ -542,14 +543,15 @@ def suborder_vat_scheme_set(*, actor: Actor, suborder_id: int, scheme: str) -> S
         ship_to=ship_to,
         on=order.market.local_date(order.created_at),
     )
-    if scheme == "margin" and margin is None:
+    rule = margin if scheme == "margin" else standard
+    if rule is None:
         raise DomainError(
             "ORDER_MARGIN_SCHEME_UNAVAILABLE",
             _("The margin scheme does not apply to this sale (it needs an EU seller and buyer, or a domestic sale)."),
         )
     changed, delta = [], 0
     for line in lines:
-        rule, purchase = (margin, line.purchase_price_minor) if scheme == "margin" else (standard, None)
+        purchase = line.purchase_price_minor if scheme == "margin" else None
         if scheme == "margin" and purchase is None and line.listing.purchase_currency == line.currency:
             purchase = line.listing.purchase_price_minor
         if scheme == "margin" and purchase is None:

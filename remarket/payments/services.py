@@ -26,10 +26,12 @@
 - The reconciler (checkout `payments_reconcile`) asks the gateway about every submitted intent by our reference,
   and abandons an intent only once its stock hold has expired."""
 
+from collections.abc import Sequence
+
 from django.db import connection, transaction
 
 from remarket.core import clock
-from remarket.core.db import assert_outside_transaction, fetch_rows, insert_objects, update_rows
+from remarket.core.db import TableRows, assert_outside_transaction, fetch_rows, insert_objects, update_rows
 from remarket.core.errors import DomainError
 from remarket.ledger.services import ledger_record_customer_refund
 
@@ -41,7 +43,7 @@ from .models import PaymentIntent, Refund
 CAPTURE_UNHONOURED = "capture_unhonoured"
 
 
-def payment_intent_create(*, order, along: list[tuple[type, list[dict]]] = ()) -> PaymentIntent:
+def payment_intent_create(*, order, along: Sequence[TableRows] = ()) -> PaymentIntent:
     """The order's intent (`order.payment` from then on), written with one INSERT; `along`: rows of the same
     write that need no key back, in the same statement where the database allows (core/db.py
     `insert_together`)."""
@@ -74,7 +76,7 @@ def payment_intent_lock(*, intent_id: int, known: PaymentIntent | None = None) -
 
 S = PaymentIntent.Status
 # how far along an intent is: an answer moves it forward only
-_RANK = {
+_RANK: dict[str, int] = {  # keyed by the stored status text (a gateway answers in text)
     S.CREATED: 0,
     S.SUBMITTED: 1,
     S.REQUIRES_ACTION: 2,

@@ -96,10 +96,9 @@ class StripeGateway:
         }
         self._webhook_secret = conf["WEBHOOK_SECRET"]
         self._prefix = conf.get("KEY_PREFIX", "")
-        bases = {"api": conf["API_BASE"]} if conf.get("API_BASE") else None
         self._client = stripe.StripeClient(
             conf["SECRET_KEY"],
-            base_addresses=bases,
+            base_addresses={"api": conf["API_BASE"]} if conf.get("API_BASE") else None,
             max_network_retries=conf.get("MAX_NETWORK_RETRIES", 2),
             http_client=stripe.RequestsClient(timeout=conf.get("TIMEOUT", 30)),
         )

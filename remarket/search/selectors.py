@@ -247,8 +247,9 @@ def _category_values(counts: dict[str, int], categories: dict[int, Category], fi
     count is the sum of its children's."""
     rolled = dict.fromkeys(categories, 0)
     for key, n in counts.items():
-        pk, seen = int(key), set()
-        while pk in categories and pk not in seen:
+        pk: int | None = int(key)
+        seen = set()
+        while pk is not None and pk in categories and pk not in seen:  # up to the root, whose parent is None
             seen.add(pk)
             rolled[pk] += n
             pk = categories[pk].parent_id

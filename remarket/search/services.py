@@ -15,7 +15,7 @@ conflict with the KEY SHARE locks that inserting listings or variants takes."""
 
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -149,9 +149,9 @@ def _stamp() -> None:
         SearchStamp.objects.filter(pk__lt=stamp.pk).delete()
 
 
-def _category_path(categories: dict[int, Category], category_id: int) -> list[str]:
+def _category_path(categories: dict[int, Category], category_id: int | None) -> list[str]:
     names, seen = [], set()
-    while category_id in categories and category_id not in seen:
+    while category_id is not None and category_id in categories and category_id not in seen:  # a root: None
         seen.add(category_id)
         category = categories[category_id]
         names.append(category.name)
@@ -282,7 +282,7 @@ def _sync(
     keys: tuple[str, ...],
     columns: tuple[str, ...],
     select: str,
-    params: list,
+    params: Sequence,
     scope: str,
     scope_params: list,
 ) -> int:

@@ -102,6 +102,8 @@ class SearchSQL:
                 " AND ".join(f"price_minor {op} %s" for op, _ in prices),
                 [v for _, v in prices],
             )
+        self.text: str | None
+        self.text_params: list
         self.text, self.text_params = match_sql(tokens) if tokens else (None, [])
 
     def _per_model(self, exclude: str | None) -> bool:

@@ -4,6 +4,7 @@ FTS5 and PostgreSQL's `simple` configuration index exactly the same words, whate
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 TOKEN = re.compile(r"[^\W_]+")
 MAX_TOKENS = 10
@@ -76,7 +77,7 @@ def document_text(
     slug: str,
     categories: list[str],
     release_year: int | None,
-    storages: list[int | None],
+    storages: Sequence[int | None],
     colours: list[str],
     specs: dict,
 ) -> tuple[str, str]:

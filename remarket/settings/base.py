@@ -4,6 +4,7 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -189,7 +190,8 @@ FEED_MAX_ROWS = 15000
 FEED_MAX_BYTES = 32 * 1024 * 1024
 
 # Marketplace rules the operator tunes.
-REMARKET = {
+# values of several shapes (numbers, strings, nested tables): each reader knows the shape of its key
+REMARKET: dict[str, Any] = {
     # 10 % of each line's price as the buyer pays it (VAT included, US sales tax and shipping excluded),
     # unless the category or the merchant has its own rate (ledger/commission.py)
     "COMMISSION_BP": 1000,

@@ -9,7 +9,7 @@ from remarket.accounts.permissions import Actor
 from remarket.checkout.cart import cart_merge, saved_cart_get, saved_cart_put
 from remarket.orders.selectors import orders_of_customer
 
-HOMES = {Role.MERCHANT: "merchant-orders", Role.CLERK: "pos-till", Role.OPERATOR: "ops-dashboard"}
+HOMES: dict[str, str] = {Role.MERCHANT: "merchant-orders", Role.CLERK: "pos-till", Role.OPERATOR: "ops-dashboard"}
 
 
 class LoginView(auth_views.LoginView):

@@ -40,6 +40,7 @@ def render_error(request, err: DomainError, template: str, context: dict):
     """Show a refused form again with the error's message and code, with the error's status."""
     context = {**context, "error": err}
     response = render(request, template, context, status=err.status if err.status >= 400 else 400)
-    if getattr(err, "retry_after", None):
-        response["Retry-After"] = str(err.retry_after)
+    retry_after = getattr(err, "retry_after", None)  # a TooManyRequests' own attribute
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     return response

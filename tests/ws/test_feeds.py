@@ -293,6 +293,10 @@ def test_the_separator_is_found_from_the_header():
             "FEED_SKU_COLUMN_MISSING: The header has no sku column: every row names its listing by SKU.",
         ),
         ({"catalog": "sku;price\n\n"}, "FEED_EMPTY: The catalog has a header but no rows."),
+        (
+            {"catalog": ";;;\n;;\n"},
+            "FEED_EMPTY: The catalog is empty: send a header line (sku;quantity;price...) and rows.",
+        ),
         ({"catalog": "sku;sku\nA;B"}, "FEED_COLUMN_DUPLICATED: Columns appear twice: sku."),
     ],
 )

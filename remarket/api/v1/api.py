@@ -26,8 +26,9 @@ def _error(request, status: int, code: str, message: str, details: dict | None =
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     response = _error(request, exc.status, exc.code, str(exc.message), exc.details)
-    if getattr(exc, "retry_after", None):
-        response["Retry-After"] = str(exc.retry_after)
+    retry_after = getattr(exc, "retry_after", None)  # a TooManyRequests' own attribute
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     return response
 
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from ninja import Router, Schema
 
 from remarket.catalog.selectors import categories_by_id, categories_by_name, product_models
@@ -80,11 +82,11 @@ class CategoryNode(Schema):
 @router.get("/categories/tree", response=list[CategoryNode])
 def category_tree(request):
     """The category tree, roots first, in one query."""
-    nodes = {
+    nodes: dict[int, dict[str, Any]] = {
         c.pk: {"id": c.pk, "slug": c.slug, "name": c.name, "children": [], "parent": c.parent_id}
         for c in categories_by_name()
     }
-    roots = []
+    roots: list[dict[str, Any]] = []
     for node in nodes.values():
         (nodes[node["parent"]]["children"] if node["parent"] in nodes else roots).append(node)
     return roots

@@ -60,7 +60,7 @@ def _location_out(location: Location) -> LocationOut:
         code=location.code,
         name=location.name,
         kind=channel.kind,
-        partner=channel.partner.name if channel.partner_id else None,
+        partner=channel.partner.name if channel.partner else None,  # no query without a partner id
         street=location.street,
         postcode=location.postcode,
         town=location.town,

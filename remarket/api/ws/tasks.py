@@ -10,7 +10,7 @@ from remarket.offers.selectors import feed_task_for_merchant
 
 from .endpoint import Call
 
-ACTION_STATUS = {
+ACTION_STATUS: dict[str, int] = {  # by the task status as stored
     FeedTask.Status.PENDING: 0,
     FeedTask.Status.PROCESSING: 2,
     FeedTask.Status.FAILED: 8,

@@ -52,7 +52,7 @@ def order_open(request, order_id) -> Order | HttpResponse:
             market = request.resolver_match.kwargs["market"]
             return redirect(
                 f"{reverse('store-order-link', kwargs={'market': market})}?"
-                f"{urlencode({'expired': 1, 'order': str(order_id)})}"
+                f"{urlencode({'expired': '1', 'order': str(order_id)})}"
             )
         raise Http404 from None
 

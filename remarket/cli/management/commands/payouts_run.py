@@ -34,7 +34,7 @@ class Command(BaseCommand):
         except DomainError as err:
             raise CommandError(f"{err.code}: {err.message}") from None
         paid = [p for p in made if p.amount_minor]
-        total = {}
+        total: dict[str, int] = {}
         for p in paid:
             total[p.currency] = total.get(p.currency, 0) + p.amount_minor
         already = payouts_count(period=month) - len(made)
