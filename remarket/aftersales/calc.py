@@ -73,9 +73,11 @@ def delivered_on(*, shipped_on: dt.date, delay_days: int, country: str) -> dt.da
 def warranty_until_on(*, delivered_on: dt.date, months: int) -> dt.date:
     """The last day of a warranty of `months` months from delivery (the same day of the month, or the month's
     last day when it has none: 31 January + 1 month is 28 or 29 February)."""
-    from dateutil.relativedelta import relativedelta
+    import calendar
 
-    return delivered_on + relativedelta(months=months)
+    month = delivered_on.month - 1 + months
+    year, month = delivered_on.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(delivered_on.day, calendar.monthrange(year, month)[1]))
 
 
 def deadline_after(*, at: dt.datetime, business_days: int, country: str) -> dt.datetime:

@@ -42,7 +42,7 @@ ISSUES = {  # our issue → the contract's (customerIssue, tag)
     "other": ("OTHER", "OTHER"),
 }
 WISHES = {"repair": "REPAIR", "replace": "REPLACE", "refund": "REFUND", "": "REPAIR_REPLACE"}
-INITIATORS = {
+INITIATORS: dict[str, tuple[str, str]] = {
     ClaimMessage.Author.CUSTOMER: ("Customer", "CLIENT_TO_MERCHANT"),
     ClaimMessage.Author.MERCHANT: ("Merchant", "MERCHANT_TO_CLIENT"),
     ClaimMessage.Author.OPERATOR: ("BackMarket", "BACKMARKET_TO_ALL"),
@@ -197,7 +197,8 @@ def _minute(raw: str, name: str) -> dt.datetime:
     value = None
     if len(parts) == 5 and all(p.isascii() and p.isdigit() for p in parts):
         try:
-            value = dt.datetime(*map(int, parts), tzinfo=dt.UTC)
+            year, month, day, hour, minute = map(int, parts)
+            value = dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
         except ValueError:
             value = None
     if value is None:
@@ -324,7 +325,7 @@ def message_post(request, call: Call, folder_id: str):
         }
         for a in message.attachments.all()
     ]
-    body = {
+    body: dict[str, object] = {
         "attachments": attachments,
         "date_creation": timestamp(message.created_at),
         "group": pk,
