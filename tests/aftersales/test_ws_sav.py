@@ -300,3 +300,30 @@ def test_every_sav_operation_is_served(contract):  # noqa: F811
         template = path.removeprefix("/ws/")
         regex = "^" + re.sub(r"\{[^}]+\}", "(?P<folder_id>[^/]+)", template) + "/?$"
         assert (method, regex) in served, (method, path)
+
+
+def test_the_list_and_the_queues_read_in_a_fixed_number_of_queries(folder, marketplace, customer, customer_actor):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from remarket.accounts.models import Role
+
+    from ..factories import UserFactory
+
+    sub, _ = folder
+    seller = seller_for(sub.merchant)
+    staff = Client()
+    staff.force_login(UserFactory(role=Role.MERCHANT, merchant=sub.merchant))
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as api:
+            assert seller.get("/ws/sav").status_code == 200
+        with CaptureQueriesContext(connection) as page, clock.frozen(CLAIM_AT):
+            assert staff.get("/merchant/claims/").status_code == 200
+        return len(api), len(page)
+
+    one = counts()
+    for _ in range(3):
+        open_claim(customer_actor, sell_and_ship(marketplace, customer, fr_offer(marketplace, merchant=sub.merchant)))
+    assert counts() == one
