@@ -1,8 +1,9 @@
 """Who may do what: the one place where roles meet permissions and tenancy.
 
 Every interface resolves its caller to an `Actor` and asks `require(actor, permission)`; scoping
-queries to the actor's merchant or location is done by `scope_*` helpers in the selectors, which
-take the actor too."""
+queries to the actor's merchant or location is done by the selectors that take the actor too
+(`suborder_for_actor`, `orderline_for_actor` in orders/selectors.py, `return_lines_for_merchant` in
+aftersales/selectors.py...): another merchant's row is "not found"."""
 
 import hashlib
 from dataclasses import dataclass

@@ -42,10 +42,7 @@ def merchant_quality_refresh(*, merchant: Merchant) -> bool:
 
 @every(dt.timedelta(hours=1), "merchant_quality")
 def _quality() -> str:
-    changed = sum(
-        merchant_quality_refresh(merchant=m)
-        for m in Merchant.objects.filter(status__in=("active", "warned", "limited", "suspended"))
-    )
+    changed = sum(merchant_quality_refresh(merchant=m) for m in Merchant.objects.filter(status__in=Merchant.REVIEWED))
     return f"{changed} merchants changed"
 
 

@@ -1,6 +1,9 @@
 """Reads of returns: where a device can be dropped off, a merchant's queue, a customer's returns."""
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from remarket.accounts.permissions import Actor, require
@@ -61,16 +64,50 @@ def return_lines_of(request: ReturnRequest) -> list[ReturnLine]:
     return list(request.lines.select_related("order_line").order_by("order_line_id"))
 
 
-def return_lines_for_merchant(*, actor: Actor) -> QuerySet[ReturnLine]:
-    """Every returned line of the merchant's returns, newest first (the seller API lists returns per line)."""
+@dataclass(frozen=True)
+class Between:
+    """Bounds on a moment, each optional: at or after `start`; at or before `end`, or strictly before
+    `before` (a whole day given as a date)."""
+
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    before: dt.datetime | None = None
+
+    def q(self, column: str) -> Q:
+        where = Q()
+        for lookup, value in (("gte", self.start), ("lte", self.end), ("lt", self.before)):
+            if value is not None:
+                where &= Q(**{f"{column}__{lookup}": value})
+        return where
+
+
+def return_lines_for_merchant(
+    *,
+    actor: Actor,
+    pk: int | None = None,
+    suborder_id: int | None = None,
+    created: Between = Between(),
+    sent: Between = Between(),
+    suborder_state: int | None = None,
+    none: bool = False,
+) -> QuerySet[ReturnLine]:
+    """The returned lines of the merchant's returns, newest first (the seller API lists returns per line): one
+    line (`pk`), those of a sub-order, created or handed over between bounds, of sub-orders in a state; `none`:
+    a filter nothing matches."""
     require(actor, "order.view_merchant")
-    qs = (
-        ReturnLine.objects.filter(request__merchant_id=actor.merchant_id)
-        if actor.merchant_id
-        else ReturnLine.objects.none()
-    )
-    return qs.select_related("request__suborder__order", "request__dropoff_location").order_by(
-        "-request__created_at", "-pk"
+    if not actor.merchant_id or none:
+        return ReturnLine.objects.none()
+    where = created.q("request__created_at") & sent.q("request__sent_at")
+    if pk is not None:
+        where &= Q(pk=pk)
+    if suborder_id is not None:
+        where &= Q(request__suborder_id=suborder_id)
+    if suborder_state is not None:
+        where &= Q(request__suborder__state=suborder_state)
+    return (
+        ReturnLine.objects.filter(where, request__merchant_id=actor.merchant_id)
+        .select_related("request__suborder__order", "request__dropoff_location")
+        .order_by("-request__created_at", "-pk")
     )
 
 

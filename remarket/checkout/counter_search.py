@@ -10,6 +10,7 @@ from remarket.accounts.permissions import Actor
 from remarket.core import clock
 from remarket.ledger.calc import LineMoney
 from remarket.markets.models import Location
+from remarket.markets.tax import tax_shown
 from remarket.offers.models import ListingMarket, LocationStock
 from remarket.orders.services import order_priced
 from remarket.search.selectors import products_search
@@ -40,9 +41,11 @@ class Found:
 
 
 def _shelf_rows(location: Location):
-    price = ListingMarket.objects.filter(
-        listing=OuterRef("listing"), market=location.channel.market_id, published=True
-    ).values("price_minor")[:1]
+    price = (
+        ListingMarket.objects.sellable()
+        .filter(listing=OuterRef("listing"), market=location.channel.market_id)
+        .values("price_minor")[:1]
+    )
     return (
         LocationStock.objects.filter(location=location, available__gt=0)
         .annotate(price_minor=Subquery(price))
@@ -91,7 +94,7 @@ def counter_shelf(*, actor: Actor) -> list[Found]:
     unit = {}
     for _, order_lines in priced:
         for l in order_lines:
-            shown = l.tax_minor if l.tax_scheme in ("vat", "sales_tax") else 0
+            shown = l.tax_minor if tax_shown(l.tax_scheme) else 0
             unit[l.listing_id] = (LineMoney(l.total_minor, l.tax_minor, l.tax_scheme, 0).paid_minor, shown)
     return [
         replace(_shelf_found(location, r), unit_paid_minor=unit[r.listing_id][0], unit_tax_minor=unit[r.listing_id][1])

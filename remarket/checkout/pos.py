@@ -24,9 +24,11 @@ def pos_location(*, actor: Actor) -> Location:
 def pos_stock(*, actor: Actor):
     """Units on the shelf at the clerk's location, with their price in the location's market."""
     location = pos_location(actor=actor)
-    price = ListingMarket.objects.filter(
-        listing=OuterRef("listing"), market=location.channel.market_id, published=True
-    ).values("price_minor")[:1]
+    price = (
+        ListingMarket.objects.sellable()
+        .filter(listing=OuterRef("listing"), market=location.channel.market_id)
+        .values("price_minor")[:1]
+    )
     return (
         LocationStock.objects.filter(location=location, available__gt=0)
         .annotate(price_minor=Subquery(price))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from remarket.core import clock
 from remarket.core.errors import NotFound
 from remarket.markets.models import Channel, Market
+from remarket.markets.tax import Scheme, tax_shown
 from remarket.offers.models import ListingMarket
 from remarket.orders.services import order_priced
 
@@ -39,9 +40,9 @@ def checkout_quote(
     """`pickup`: collected at a location (the address is the location's), which ships free."""
     terms = {
         t.listing_id: t
-        for t in ListingMarket.objects.select_related("listing__variant__model", "listing__merchant").filter(
-            market=market, published=True, listing_id__in=[i.listing_id for i in items]
-        )
+        for t in ListingMarket.objects.sellable()
+        .select_related("listing__variant__model", "listing__merchant")
+        .filter(market=market, listing_id__in=[i.listing_id for i in items])
     }
     missing = [i.listing_id for i in items if i.listing_id not in terms]
     if missing:
@@ -57,7 +58,7 @@ def checkout_quote(
             f"{l.tax_jurisdiction} {l.tax_rate * 100:.3f}".rstrip("0").rstrip(".") + " %"
             for _, order_lines in priced
             for l in order_lines
-            if l.tax_scheme in ("vat", "sales_tax")
+            if tax_shown(l.tax_scheme)
         }
     )
     return Quote(
@@ -65,7 +66,7 @@ def checkout_quote(
         goods_minor=sum(l.total_minor for _, ls in priced for l in ls),
         shipping_minor=sum(s.shipping_minor for s, _ in priced),
         tax_minor=sum(
-            s.shipping_tax_minor + sum(l.tax_minor for l in ls if l.tax_scheme != "margin") for s, ls in priced
+            s.shipping_tax_minor + sum(l.tax_minor for l in ls if l.tax_scheme != Scheme.MARGIN) for s, ls in priced
         ),
         tax_included=market.prices_include_tax,
         total_minor=sum(s.total_minor for s, _ in priced),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from remarket.core.money import fmt
 from remarket.invoices.calc import DocLine, Totals, doc_line, totals
+from remarket.markets.tax import Scheme
 from remarket.orders.models import Order, OrderLine
 
 RETURN_DAYS = 30  # the return window, counted in the market's days from the sale
@@ -155,14 +156,14 @@ def receipt_pdf(*, receipt: Receipt) -> bytes:
     pdf.ln(2)
     for item in receipt.lines:
         l = item.line
-        mark = " *" if l.tax_scheme == "margin" else ""
+        mark = " *" if l.tax_scheme == Scheme.MARGIN else ""
         row(f"{l.quantity} x {l.title} ({item.grade}){mark}", receipt.money(l.total_minor))
         sold_by = _("sold by %(seller)s") % {"seller": item.seller}
         row(sold_by + (" - " + _("delivered") if item.delivered else ""))
     pdf.ln(2)
     for tax in receipt.totals.taxes:
         rate = float(tax["rate"]) * 100
-        label = _("VAT") if tax["scheme"] == "vat" else _("Sales tax")
+        label = str(Scheme(tax["scheme"]).label)
         row(f"{label} {tax['jurisdiction']} {rate:.3f}".rstrip("0").rstrip(".") + " %", receipt.money(tax["tax_minor"]))
     row(_("Total"), receipt.money(receipt.totals.total_minor), bold=True, size=10)
     if receipt.tender == "cash":

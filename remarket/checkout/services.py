@@ -168,7 +168,7 @@ def _checkout_start(
             lines = []
             for item in items:
                 offer = offers.get(item.listing_id)
-                if offer is None or not _can_sell(offer.merchant_status):
+                if offer is None or not Merchant.status_can_sell(offer.merchant_status):
                     raise NotFound("OFFER_NOT_FOUND", _("Offer %(id)s is not for sale here.") % {"id": item.listing_id})
                 lines.append(_priced_line(offer, item))
             shipping = {} if pickup_location else _shipping(channel, offers, lines, shipping_choice or {})
@@ -278,11 +278,6 @@ def _offers_on_sale(market: Market, listing_ids: list[int]) -> dict[int, _Offer]
     }
 
 
-def _can_sell(merchant_status: str) -> bool:
-    """`Merchant.can_sell` for a status read as a value."""
-    return merchant_status in Merchant.SELLING
-
-
 @lru_cache(maxsize=4096)
 def _title(brand: str, model_name: str, storage_gb: int | None, colour: str) -> str:
     """The line's title: the variant's name, as `str(variant)` gives it."""
@@ -292,7 +287,6 @@ def _title(brand: str, model_name: str, storage_gb: int | None, colour: str) -> 
 def _priced_line(offer: _Offer | ListingMarket, item: Item) -> PricedLine:
     if isinstance(offer, ListingMarket):
         offer = _Offer.of_terms(offer, [])
-    margin_basis = offer.purchase_price_minor if offer.purchase_currency == offer.currency else None
     return PricedLine(
         listing_id=offer.listing_id,
         merchant_id=offer.merchant_id,
@@ -304,7 +298,8 @@ def _priced_line(offer: _Offer | ListingMarket, item: Item) -> PricedLine:
         location_id=item.location_id,
         merchant_country=offer.merchant_country,
         vat_scheme=offer.vat_scheme,
-        purchase_price_minor=margin_basis,
+        purchase_price_minor=offer.purchase_price_minor,  # offers/vat.py decides whether it is the margin's basis
+        purchase_currency=offer.purchase_currency,
         commission_bp=commission_bp(
             merchant_bp=offer.merchant_commission_bp,
             category_bp=category_commission_bp(category_id=offer.category_id),

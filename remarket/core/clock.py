@@ -26,3 +26,14 @@ def advance(delta: dt.timedelta) -> None:
     global _frozen
     assert _frozen is not None, "advance() needs a frozen clock"
     _frozen = _frozen + delta
+
+
+def local_date(at: dt.datetime, zone: dt.tzinfo) -> dt.date:
+    """The calendar day at a moment in a time zone: the one definition of a place's "today" (timestamps are
+    stored in UTC). A market's is `Market.local_date`; a merchant's or a partner's months start from here."""
+    return at.astimezone(zone).date()
+
+
+def local_month(at: dt.datetime, zone: dt.tzinfo) -> dt.date:
+    """The first day of the month at a moment in a time zone."""
+    return local_date(at, zone).replace(day=1)

@@ -3,7 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency, format_decimal, get_currency_precision
 
 from .errors import DomainError
 
@@ -40,6 +40,13 @@ def to_major(minor: int, currency: str) -> Decimal:
 def share(minor: int, basis_points: int) -> int:
     """`basis_points`/10,000 of an amount, half-up (a 10 % commission is 1,000 bp)."""
     return int((Decimal(minor) * basis_points / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def bp_percent(basis_points: int, locale: str = "en") -> str:
+    """Basis points as a percentage with two decimals in a locale's way ("12.50 %", "12,50 %"): exact (an
+    integer over 10,000, never a float), and independent of any currency's exponent (a rate of two amounts in
+    one currency has none)."""
+    return format_decimal(Decimal(basis_points) / 100, format="#,##0.00", locale=locale) + "\u00a0%"
 
 
 def convert(minor: int, from_currency: str, to_currency: str, rate: Decimal) -> int:

@@ -22,7 +22,7 @@ from remarket.ledger.calc import sale_entries
 from remarket.ledger.models import LedgerEntry, LedgerTransaction
 from remarket.ledger.services import line_money, shipping_money
 from remarket.markets.models import Location
-from remarket.markets.tax import ShipTo
+from remarket.markets.tax import ship_to_of
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing
 from remarket.orders.models import Order, OrderHistory, OrderLine, Shipment, SubOrder
@@ -58,10 +58,7 @@ class HistoryWriter:
         self.merchants = merchants
         self.rate_cache: dict = {}  # (currency, month) → EUR rate, for `sale_facts_build`
         self._titles: dict[int, str] = {}
-        self.places = {
-            l.pk: ShipTo(l.channel.market.code, l.region, l.postcode)
-            for l in Location.objects.select_related("channel__market")
-        }
+        self.places = {l.pk: l for l in Location.objects.all()}
 
     def write(self, chunk: list[PlannedOrder]) -> None:
         if not chunk:
@@ -145,11 +142,11 @@ class HistoryWriter:
 
     # -- rows --------------------------------------------------------------------------------------------------
     def _priced(self, plan: PlannedOrder) -> list[tuple[SubOrder, list[OrderLine]]]:
-        address = plan.address
-        ship_to = (
-            self.places[plan.location_id]
-            if plan.location_id
-            else ShipTo(address["country"], address.get("state", ""), address["postal_code"])
+        # the one rule (markets/tax.py): the delivery address when there is one, else the counter's place
+        ship_to = ship_to_of(
+            market_code=plan.market.code,
+            address=plan.address,
+            location=self.places[plan.location_id] if plan.location_id else None,
         )
         on = plan.market.local_date(plan.created_at)
         return [
@@ -180,6 +177,7 @@ class HistoryWriter:
             merchant_country=terms.merchant_country,
             vat_scheme=terms.vat_scheme,
             purchase_price_minor=terms.purchase_minor,
+            purchase_currency=terms.purchase_currency,
             commission_bp=terms.commission_bp,
         )
 

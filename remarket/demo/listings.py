@@ -18,6 +18,7 @@ from remarket.markets.models import Location, Market
 from remarket.markets.tax import EU
 from remarket.offers.models import Listing, ListingMarket, LocationStock, StockMovement
 from remarket.offers.services import ListingRow, listings_apply
+from remarket.offers.vat import VatScheme
 
 from .catalog import CatalogVariant
 from .people import Seller
@@ -59,6 +60,7 @@ class OfferTerms:
     merchant_country: str
     vat_scheme: str
     purchase_minor: int | None
+    purchase_currency: str
     commission_bp: int
 
 
@@ -66,7 +68,8 @@ def _offer_terms(listing: Listing, merchant, term: ListingMarket) -> OfferTerms:
     return OfferTerms(
         str(merchant.country),
         listing.vat_scheme,
-        listing.purchase_price_minor if listing.purchase_currency == term.currency else None,
+        listing.purchase_price_minor,
+        listing.purchase_currency,
         commission_bp(
             merchant_bp=merchant.commission_bp,
             category_bp=category_commission_bp(category_id=listing.variant.model.category_id),
@@ -277,7 +280,9 @@ def _listing(
         purchase_price_minor=purchase,
         purchase_currency=home,
         # most refurbishers in Europe sell under the margin scheme: they bought from consumers
-        vat_scheme="margin" if seller.merchant.country.code in MARGIN_COUNTRIES and rng.random() < 0.7 else "standard",
+        vat_scheme=VatScheme.MARGIN
+        if seller.merchant.country.code in MARGIN_COUNTRIES and rng.random() < 0.7
+        else VatScheme.STANDARD,
         updated_at=now - dt.timedelta(minutes=rng.randint(5, 60 * 24 * 60)),
     )
     for term in terms:

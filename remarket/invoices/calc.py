@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from remarket.ledger.calc import LineMoney
-from remarket.markets.tax import Scheme
+from remarket.markets.tax import Scheme, tax_shown
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def doc_line(
 ) -> DocLine:
     """One line as the document shows it; `sign=-1` for a credit note."""
     paid = LineMoney(total_minor, tax_minor, tax_scheme, 0).paid_minor
-    shown = tax_scheme in (Scheme.VAT, Scheme.SALES_TAX)
+    shown = tax_shown(tax_scheme)
     return DocLine(
         title=title,
         quantity=sign * quantity,

@@ -4,6 +4,8 @@ merchant, calendar year (in the market's time zone) and kind. Snapshots: nothing
 from django.db import models
 from django.db.models import Q
 
+from remarket.markets.tax import Scheme
+
 
 class Kind(models.TextChoices):
     INVOICE = "invoice", "Invoice"
@@ -74,7 +76,7 @@ class InvoiceLine(models.Model):
     quantity = models.IntegerField()  # negative on a credit note
     unit_price_minor = models.BigIntegerField()  # as shown at checkout: VAT inside, US sales tax not
     total_minor = models.BigIntegerField()  # unit price × quantity, as shown
-    tax_scheme = models.CharField(max_length=10)  # vat, margin, sales_tax or none
+    tax_scheme = models.CharField(max_length=10, choices=Scheme.choices)  # markets/tax.py
     tax_rate = models.DecimalField(max_digits=6, decimal_places=5, null=True, blank=True)  # empty: not shown
     tax_jurisdiction = models.CharField(max_length=12, blank=True)
     tax_minor = models.BigIntegerField(default=0)  # shown tax; 0 under the margin scheme

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from remarket.accounts.permissions import Actor, require
 from remarket.core.errors import NotFound
+from remarket.markets.tax import Scheme
 from remarket.orders.models import Order, SubOrder
 from remarket.orders.selectors import suborder_for_actor, suborders_visible
 
@@ -70,10 +71,10 @@ def invoice_view(invoice: Invoice) -> dict:
     """What the document template shows besides the invoice itself: whether tax comes on top (US sales tax),
     the net of the lines that show their tax, and the margin-scheme lines' total (they show no VAT)."""
     lines = list(invoice.lines.all())
-    margin = sum(l.paid_minor for l in lines if l.tax_scheme == "margin")
+    margin = sum(l.paid_minor for l in lines if l.tax_scheme == Scheme.MARGIN)
     return {
         "invoice": invoice,
-        "sales_tax": any(t["scheme"] == "sales_tax" for t in invoice.taxes),
+        "sales_tax": any(t["scheme"] == Scheme.SALES_TAX for t in invoice.taxes),
         "net_standard": invoice.net_minor - margin,
         "margin_minor": margin,
     }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from remarket.accounts.permissions import Actor, require
 from remarket.core import clock
 from remarket.core.errors import DomainError
-from remarket.markets.tax import tax_rules
+from remarket.markets.tax import Scheme, tax_rules
 from remarket.orders.models import OrderLine, SubOrder
 from remarket.orders.selectors import suborder_for_actor
 from remarket.orders.states import LineState, OrderState
@@ -66,7 +66,7 @@ def _shipping_line(sub: SubOrder, language: str) -> DocLine:
         quantity=1,
         unit_price_minor=sub.shipping_minor,
         total_minor=sub.shipping_minor,
-        tax_scheme=sub.shipping_tax_scheme if sub.shipping_tax_minor else "none",
+        tax_scheme=sub.shipping_tax_scheme if sub.shipping_tax_minor else Scheme.NONE,
         tax_rate=rate,
         tax_jurisdiction=jurisdiction,
         tax_minor=sub.shipping_tax_minor,

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from remarket.core.money import share
+from remarket.markets.tax import Scheme
 
 from .models import Account, Line
 
-REMITTED_BY_OPERATOR = frozenset({"sales_tax"})
+REMITTED_BY_OPERATOR = frozenset({Scheme.SALES_TAX})  # US sales tax: the marketplace facilitator remits it
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from remarket.core.clock import local_month
 from remarket.core.errors import DomainError
 
 DEFAULT_ZONE = "Europe/Paris"
@@ -14,7 +15,7 @@ def merchant_zone(merchant) -> ZoneInfo:
     from remarket.markets.selectors import market_get
 
     try:
-        return ZoneInfo(market_get(code=str(merchant.country)).time_zone)
+        return market_get(code=str(merchant.country)).zone
     except Exception:  # a merchant from a country without a site
         return ZoneInfo(DEFAULT_ZONE)
 
@@ -37,5 +38,13 @@ def period_parse(text: str) -> dt.date:
 
 
 def previous_period(now: dt.datetime, zone: ZoneInfo) -> dt.date:
-    local = now.astimezone(zone).date().replace(day=1)
-    return (local - dt.timedelta(days=1)).replace(day=1)
+    return (local_month(now, zone) - dt.timedelta(days=1)).replace(day=1)
+
+
+def recent_periods(now: dt.datetime, zone: ZoneInfo, count: int = 12) -> list[dt.date]:
+    """The month of `now` in `zone` and the `count` − 1 before it, newest first (the statement pages' choice)."""
+    month, months = local_month(now, zone), []
+    for _n in range(count):
+        months.append(month)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return months

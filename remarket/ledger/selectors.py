@@ -109,6 +109,30 @@ def finance_by_market(*, first: dt.date, last: dt.date) -> list[FinanceRow]:
     return rows
 
 
+def finance_totals(rows: list[FinanceRow]) -> list[FinanceRow]:
+    """The rows summed per market and currency over their months, by market (each dated by its first month):
+    the take rate of a period is its commission over its net GMV (`FinanceRow.take_rate_bp`), never an average
+    of the months' rates."""
+    totals: dict[tuple[str, str], FinanceRow] = {}
+    for r in rows:
+        t = totals.get((r.market, r.currency))
+        totals[(r.market, r.currency)] = (
+            r
+            if t is None
+            else FinanceRow(
+                r.market,
+                r.currency,
+                min(t.month, r.month),
+                t.gmv_minor + r.gmv_minor,
+                t.refunds_minor + r.refunds_minor,
+                t.commission_minor + r.commission_minor,
+                t.merchant_vat_minor + r.merchant_vat_minor,
+                t.sales_tax_minor + r.sales_tax_minor,
+            )
+        )
+    return [totals[key] for key in sorted(totals)]
+
+
 def fees_by_month(*, first: dt.date, last: dt.date) -> dict[tuple[dt.date, str], int]:
     """Subscription fees earned, by month charged and currency."""
     return {

@@ -274,7 +274,7 @@ def fees_charge(*, merchants, now: dt.datetime | None = None) -> int:
     currencies = dict(Market.objects.values_list("code", "currency"))
     count = 0
     for merchant in merchants:
-        period = now.astimezone(merchant_zone(merchant)).date().replace(day=1)
+        period = clock.local_month(now, merchant_zone(merchant))
         currency = currencies.get(str(merchant.country), "EUR")
         amount = fees.get(currency)
         if not amount or LedgerTransaction.objects.filter(kind="fee", merchant=merchant, period=period).exists():

@@ -7,6 +7,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from remarket.core import clock
+
+from .tax import Scheme
+
 
 class Market(models.Model):
     """A country site: its currency, language, time zone and how its prices treat tax."""
@@ -28,11 +32,11 @@ class Market(models.Model):
     def local_date(self, at: dt.datetime) -> dt.date:
         """The market's calendar day at a moment: the one definition of "today" for its taxes, invoices,
         months and deadlines (timestamps are stored in UTC)."""
-        return at.astimezone(self.zone).date()
+        return clock.local_date(at, self.zone)
 
     def local_month(self, at: dt.datetime) -> dt.date:
         """The first day of the market's month at a moment."""
-        return self.local_date(at).replace(day=1)
+        return clock.local_month(at, self.zone)
 
 
 @lru_cache(maxsize=64)
@@ -145,9 +149,9 @@ class TaxRate(models.Model):
     `region` is empty for a whole country, a state code (NY), or a city inside a state (NY-NYC) found by the
     ship-to postcode's prefixes. Loaded from markets/data/tax-rates.json by a migration."""
 
-    class Kind(models.TextChoices):
-        VAT = "vat", _("VAT")
-        SALES_TAX = "sales_tax", _("Sales tax")
+    class Kind(models.TextChoices):  # the codes of markets/tax.py `Scheme` a rate can be
+        VAT = Scheme.VAT.value, _("VAT")
+        SALES_TAX = Scheme.SALES_TAX.value, _("Sales tax")
 
     country = models.CharField(max_length=2)
     region = models.CharField(max_length=10, blank=True)

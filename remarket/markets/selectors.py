@@ -91,6 +91,22 @@ def location_get(*, code: str, active_only: bool = False):
     return location
 
 
+def location_of(*, location_id: int | None):
+    """A location by id with its channel, partner and market (a clerk's own), or None."""
+    from .models import Location
+
+    if location_id is None:
+        return None
+    return Location.objects.select_related("channel__market", "channel__partner").filter(pk=location_id).first()
+
+
+def partners_by_name():
+    """Every retail partner, by name (the operator's filters)."""
+    from .models import Partner
+
+    return Partner.objects.order_by("name")
+
+
 def locations_filtered(*, partner_id: int | None = None, active: bool | None = None, service: str | None = None):
     """The stores and partner corners, by partner, whether active and a service offered, by code."""
     from .models import Location

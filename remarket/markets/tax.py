@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from remarket.core.errors import DomainError
 from remarket.core.kept import Kept
@@ -26,11 +28,24 @@ from remarket.core.kept import Kept
 EU = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
 
 
-class Scheme:
-    VAT = "vat"  # standard VAT, inside the price
-    MARGIN = "margin"  # VAT on the margin only, inside the price, not shown to the buyer
-    SALES_TAX = "sales_tax"  # US: added to the price
-    NONE = "none"
+class Scheme(models.TextChoices):
+    """The tax a line (or a shipping) bears, as stored on order lines, sub-orders' shipping, invoice lines and
+    invoice tax summaries: the one set of these codes. A listing's own declaration (standard VAT or the margin
+    scheme) is `offers.vat.VatScheme`; its margin code is this one's."""
+
+    VAT = "vat", gettext_lazy("VAT")  # standard VAT, inside the price
+    MARGIN = "margin", gettext_lazy("Margin scheme")  # VAT on the margin only, inside the price, not shown
+    SALES_TAX = "sales_tax", gettext_lazy("Sales tax")  # US: added to the price
+    NONE = "none", gettext_lazy("No tax")
+
+
+SHOWN = frozenset({Scheme.VAT, Scheme.SALES_TAX})  # the schemes whose tax a quote, receipt or invoice shows
+
+
+def tax_shown(scheme: str) -> bool:
+    """Whether a line's tax is shown to the buyer: VAT and sales tax are, the margin scheme's VAT never is
+    (Directive 2006/112/EC, art. 226(14)), and no tax is nothing to show."""
+    return scheme in SHOWN
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,11 @@ class Merchant(models.Model):
         LIMITED = "limited", _("Limited")
         SUSPENDED = "suspended", _("Suspended")
 
-    # the statuses whose offers are on sale: the one definition (offers' querysets and SQL take it from here)
+    # the statuses whose offers are on sale: the one definition (offers' querysets and SQL, checkout, /ws/ and
+    # the publishing services take it from here, through `status_can_sell`)
     SELLING = (Status.ACTIVE.value, Status.WARNED.value, Status.LIMITED.value)
+    # past onboarding: the statuses the hourly quality review moves between (the sanction ladder)
+    REVIEWED = (*SELLING, Status.SUSPENDED.value)
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=140, unique=True)
@@ -42,14 +45,21 @@ class Merchant(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def status_can_sell(status: str) -> bool:
+        """Whether a merchant of this status may publish and sell: the one rule, for a status read as a value."""
+        return status in Merchant.SELLING
+
     @property
     def can_sell(self) -> bool:
-        return self.status in self.SELLING
+        return Merchant.status_can_sell(self.status)
 
 
 class MerchantMetrics(models.Model):
-    """A merchant's quality over a rolling window, computed by `merchant_metrics_refresh`. Rates are in basis
-    points of the orders they apply to; None where there is nothing to measure yet."""
+    """A merchant's quality over a rolling window: the rates are measured by orders/jobs.py
+    `merchant_quality_refresh` (the hourly review) and stored with the score by merchants/services.py
+    `merchant_quality_record`. Rates are in basis points of the orders they apply to; None where there is
+    nothing to measure yet."""
 
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="metrics")
     computed_at = models.DateTimeField()

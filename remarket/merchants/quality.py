@@ -29,6 +29,8 @@ token can read but not publish."""
 
 from dataclasses import dataclass
 
+from .models import Merchant
+
 MIN_ORDERS = 20
 LATE_AFTER_DAYS = 3
 THRESHOLDS = {  # rate → (warned, limited, suspended), in basis points
@@ -38,7 +40,7 @@ THRESHOLDS = {  # rate → (warned, limited, suspended), in basis points
 }
 RESPONSE_FREE_HOURS = 48
 RESPONSE_MAX_PENALTY = 10
-SEVERITY = ["active", "warned", "limited", "suspended"]
+SEVERITY = list(Merchant.REVIEWED)  # the sanction ladder, mildest first
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ def merchant_get(*, merchant_id: int) -> Merchant:
 
 
 def merchant_can_sell(*, merchant_id: int) -> bool:
-    """Whether the merchant may publish and sell (its status only is read)."""
-    return Merchant.objects.only("status").get(pk=merchant_id).can_sell
+    """Whether the merchant may publish and sell (`Merchant.status_can_sell`; its status only is read)."""
+    return Merchant.status_can_sell(Merchant.objects.values_list("status", flat=True).get(pk=merchant_id))
 
 
 def merchants_by_quality(*, status: str | None = None) -> QuerySet[Merchant]:

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from remarket.catalog.grades import Grade
 
+from .vat import VatScheme
+
 
 class Listing(models.Model):
     """One merchant's offer of one variant in one grade. `quantity` is what is available to sell now."""
@@ -25,9 +27,7 @@ class Listing(models.Model):
     warranty_months = models.PositiveSmallIntegerField(default=12)
     comment = models.TextField(blank=True)
     # the EU margin scheme for second-hand goods: VAT on (price − the unit's purchase price) only
-    vat_scheme = models.CharField(
-        max_length=10, choices=[("standard", "Standard VAT"), ("margin", "Margin scheme")], default="standard"
-    )
+    vat_scheme = models.CharField(max_length=10, choices=VatScheme.choices, default=VatScheme.STANDARD)
     purchase_price_minor = models.BigIntegerField(null=True, blank=True)  # per unit, the basis of the margin
     purchase_currency = models.CharField(max_length=3, blank=True)
     updated_at = models.DateTimeField()
@@ -45,12 +45,17 @@ class Listing(models.Model):
 
 
 class TermsQuerySet(models.QuerySet):
-    def on_sale(self) -> "TermsQuerySet":
-        """What a customer can buy: published, in stock, from a merchant allowed to sell. The one filter of
-        sellable offers; the hand-written reads of offers/selectors.py spell the same conditions."""
+    def sellable(self) -> "TermsQuerySet":
+        """Offers a customer may be sold, stock aside: published, from a merchant allowed to sell
+        (`Merchant.SELLING`). A store's shelf units are counted per location, so the till reads this one."""
         from remarket.merchants.models import Merchant
 
-        return self.filter(published=True, listing__quantity__gt=0, listing__merchant__status__in=Merchant.SELLING)
+        return self.filter(published=True, listing__merchant__status__in=Merchant.SELLING)
+
+    def on_sale(self) -> "TermsQuerySet":
+        """What a customer can buy online: sellable, with units in stock. The one filter of offers on sale; the
+        hand-written reads of offers/selectors.py spell the same conditions (from offers/best.py SELLABLE)."""
+        return self.sellable().filter(listing__quantity__gt=0)
 
 
 class ListingMarket(models.Model):

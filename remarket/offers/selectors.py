@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, Min, OuterRef, QuerySet
+from django.db.models import Exists, Min, OuterRef, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from remarket.catalog.grades import ORDER, Grade
@@ -15,7 +15,7 @@ from remarket.core.errors import NotFound
 from remarket.markets.models import Market
 
 from .best import SELLABLE, winner_key, winner_order_sql
-from .models import FeedTask, Listing, ListingMarket, ShippingOption
+from .models import FeedTask, Listing, ListingMarket, LocationStock, ShippingOption
 
 
 @dataclass(frozen=True)
@@ -475,5 +475,16 @@ def terms_in_market(*, market: Market, listing_ids: list[int]) -> dict[int, List
     }
 
 
+def units_by_location(*, location_ids: list[int]) -> dict[int, int]:
+    """Location id → the units available on its shelf (every listing): one grouped query."""
+    return dict(
+        LocationStock.objects.filter(location__in=location_ids)
+        .values_list("location")
+        .annotate(n=Sum("available"))
+        .order_by()
+    )
+
+
 def offer_published(*, market: Market, listing_id: int) -> bool:
-    return ListingMarket.objects.filter(market=market, listing_id=listing_id, published=True).exists()
+    """Whether the listing may be sold in `market` (published, its merchant allowed to sell), stock aside."""
+    return ListingMarket.objects.sellable().filter(market=market, listing_id=listing_id).exists()

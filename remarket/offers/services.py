@@ -23,6 +23,7 @@ from remarket.merchants.models import Merchant
 from . import bulk
 from .best import offer_score
 from .models import Listing, ListingMarket, ShippingOption
+from .vat import MarginRefusal, VatScheme, margin_error, margin_refusal, vat_scheme_parse
 
 CHUNK = 10_000  # rows per transaction: one lookup and a few bulk statements each
 # Bounds checked before anything reaches the database: quantity is a 32-bit column, and a price times a line's
@@ -60,9 +61,6 @@ class ListingRow:
     auto_reprice: bool | None = None
     vat_scheme: str | None = None  # standard or margin (the contract's REGULAR / MARGINAL)
     purchase_price: str | int | None = None  # per unit, in the row's market currency: the margin scheme's basis
-
-
-VAT_SCHEMES = {"standard": "standard", "regular": "standard", "margin": "margin", "marginal": "margin"}
 
 
 @dataclass
@@ -231,7 +229,7 @@ def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
     }
     scheme = None
     if row.vat_scheme is not None and str(row.vat_scheme).strip():
-        scheme = VAT_SCHEMES.get(str(row.vat_scheme).strip().lower())
+        scheme = vat_scheme_parse(row.vat_scheme)
         if scheme is None:
             raise DomainError(
                 "OFFER_VAT_SCHEME_INVALID",
@@ -351,7 +349,7 @@ class _Chunk:
             _identity_check(p, listing)
         term = self._term_of(listing, key, p.market.pk)
         price, low, high = _price_bounds(p, term)
-        if (p.vat_scheme or listing.vat_scheme) == "margin":
+        if (p.vat_scheme or listing.vat_scheme) == VatScheme.MARGIN:
             _margin_check(p, listing, price)
         # every check passed: change the objects
         if listing.pk is None:  # a listing of this chunk's, never a record read
@@ -380,7 +378,7 @@ class _Chunk:
             sku=p.sku,
             quantity=0,
             warranty_months=12,
-            vat_scheme="standard",
+            vat_scheme=VatScheme.STANDARD,
             purchase_price_minor=None,
             purchase_currency="",
             updated_at=now,
@@ -488,19 +486,21 @@ def _identity_check(p: _Parsed, listing) -> None:
 
 
 def _margin_check(p: _Parsed, listing, price: int) -> None:
-    """The margin scheme needs the unit's purchase price, below the selling price when both are in one currency."""
+    """A listing under the margin scheme needs the unit's purchase price (offers/vat.py `margin_refusal`); a
+    price in another currency than the row's market is the basis where that currency is sold, so it is checked
+    against this price only when both are in one currency."""
     purchase = p.purchase_minor if p.purchase_minor is not None else listing.purchase_price_minor
     purchase_currency = p.market.currency if p.purchase_minor is not None else listing.purchase_currency
     if purchase is None:
-        raise DomainError(
-            "OFFER_PURCHASE_PRICE_REQUIRED", f"SKU {p.sku}: the margin scheme needs the unit's purchase price."
-        )
-    if purchase_currency == p.market.currency and purchase > price:
-        raise DomainError(
-            "OFFER_MARGIN_NEGATIVE",
-            f"SKU {p.sku}: the purchase price is above the selling "
-            "price; the margin scheme needs a margin (or use standard VAT).",
-        )
+        raise margin_error(MarginRefusal.PURCHASE_PRICE_MISSING, sku=p.sku, currency=p.market.currency, on_listing=True)
+    refusal = margin_refusal(
+        purchase_price_minor=purchase,
+        purchase_currency=purchase_currency,
+        currency=p.market.currency,
+        unit_price_minor=price,
+    )
+    if refusal is MarginRefusal.MARGIN_NEGATIVE:
+        raise margin_error(refusal, sku=p.sku, currency=p.market.currency, on_listing=True)
 
 
 def _listing_change(listing, p: _Parsed) -> set[str]:

@@ -3,7 +3,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from remarket.markets.tax import ShipTo, ship_to_of
+from remarket.markets.tax import Scheme, ShipTo, ship_to_of
 
 from .states import LineState, OrderState
 
@@ -59,7 +59,7 @@ class SubOrder(models.Model):
     shipping_carrier = models.CharField(max_length=40, blank=True)
     shipping_minor = models.BigIntegerField(default=0)
     shipping_tax_minor = models.BigIntegerField(default=0)  # inside shipping_minor for VAT, on top for sales tax
-    shipping_tax_scheme = models.CharField(max_length=10, default="none")
+    shipping_tax_scheme = models.CharField(max_length=10, choices=Scheme.choices, default=Scheme.NONE)
     shipping_delay_days = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
     modified_at = models.DateTimeField(db_index=True)  # the contract's date_modification, polled by clients
@@ -81,7 +81,7 @@ class OrderLine(models.Model):
     total_minor = models.BigIntegerField()  # unit price × quantity, as shown (VAT inside, US sales tax not)
     currency = models.CharField(max_length=3)
     # the tax, fixed at checkout (markets/tax.py): scheme vat, margin, sales_tax or none; rate; where it is due
-    tax_scheme = models.CharField(max_length=10, default="none")
+    tax_scheme = models.CharField(max_length=10, choices=Scheme.choices, default=Scheme.NONE)
     tax_rate = models.DecimalField(max_digits=6, decimal_places=5, default=0)
     tax_jurisdiction = models.CharField(max_length=12, blank=True)
     tax_minor = models.BigIntegerField(default=0)

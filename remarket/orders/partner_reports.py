@@ -11,6 +11,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from remarket.accounts.permissions import Actor, require
+from remarket.core import clock
 from remarket.core.errors import DomainError, NotFound
 from remarket.ledger.partners import PartnerStatement, partner_statement
 from remarket.ledger.payouts import period_bounds
@@ -66,7 +67,7 @@ def partner_location_get(*, actor: Actor, location_id: int) -> Location:
 def month_parse(value: str | None, zone: dt.tzinfo, now: dt.datetime) -> dt.date:
     """YYYY-MM, or the current month in `zone`."""
     if not value:
-        return now.astimezone(zone).date().replace(day=1)
+        return clock.local_month(now, zone)
     try:
         return dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError:

@@ -25,7 +25,14 @@ from remarket.ledger.services import (
     line_money,
     shipping_money,
 )
-from remarket.markets.tax import Scheme, ShipTo, TaxRule, tax_amount, tax_rules
+from remarket.markets.tax import ShipTo, TaxRule, tax_amount, tax_rules
+from remarket.offers.vat import (
+    VatScheme,
+    line_tax_rule,
+    margin_error,
+    margin_refusal,
+    vat_scheme_parse,
+)
 
 from .models import Order, OrderHistory, OrderLine, Shipment, SubOrder
 from .partners import partner_commission_on_paid, partner_commission_on_refund
@@ -44,8 +51,9 @@ class PricedLine:
     unit_price_minor: int
     location_id: int | None = None
     merchant_country: str = ""
-    vat_scheme: str = "standard"  # the listing's: standard or margin
-    purchase_price_minor: int | None = None  # per unit, in the order's currency (margin scheme)
+    vat_scheme: str = VatScheme.STANDARD  # the listing's declaration (offers/vat.py)
+    purchase_price_minor: int | None = None  # per unit, in `purchase_currency` (the margin scheme's basis)
+    purchase_currency: str = ""
     commission_bp: int = 0
 
 
@@ -175,8 +183,15 @@ def suborder_priced(
 
 def _priced(l: PricedLine, standard: TaxRule, margin: TaxRule | None, currency: str) -> OrderLine:
     total = l.unit_price_minor * l.quantity
-    rule = margin if margin and l.vat_scheme == "margin" and l.purchase_price_minor is not None else standard
-    purchase = l.purchase_price_minor if rule.scheme == Scheme.MARGIN else None
+    rule, purchase = line_tax_rule(
+        vat_scheme=l.vat_scheme,
+        purchase_price_minor=l.purchase_price_minor,
+        purchase_currency=l.purchase_currency,
+        currency=currency,
+        unit_price_minor=l.unit_price_minor,
+        standard=standard,
+        margin=margin,
+    )
     return OrderLine(
         listing_id=l.listing_id,
         location_id=l.location_id,
@@ -525,7 +540,7 @@ def suborder_vat_scheme_set(*, actor: Actor, suborder_id: int, scheme: str) -> S
     standard VAT or the margin scheme. Their tax is worked out again for the order's day and address, and the
     ledger moves the difference between the merchant's sale and tax lines (the buyer's price does not change)."""
     require(actor, "order.fulfil")
-    if scheme not in ("standard", "margin"):
+    if scheme not in VatScheme.values:
         raise DomainError("ORDER_VAT_TYPE_INVALID", _("vat_type is REGULAR or MARGINAL."))
     sub = suborder_for_actor(actor=actor, suborder_id=suborder_id, for_update=True)
     if hasattr(sub, "shipment"):
@@ -543,28 +558,33 @@ def suborder_vat_scheme_set(*, actor: Actor, suborder_id: int, scheme: str) -> S
         ship_to=ship_to,
         on=order.market.local_date(order.created_at),
     )
-    rule = margin if scheme == "margin" else standard
-    if rule is None:
-        raise DomainError(
-            "ORDER_MARGIN_SCHEME_UNAVAILABLE",
-            _("The margin scheme does not apply to this sale (it needs an EU seller and buyer, or a domestic sale)."),
-        )
     changed, delta = [], 0
     for line in lines:
-        purchase = line.purchase_price_minor if scheme == "margin" else None
-        if scheme == "margin" and purchase is None and line.listing.purchase_currency == line.currency:
-            purchase = line.listing.purchase_price_minor
-        if scheme == "margin" and purchase is None:
-            raise DomainError(
-                "ORDER_PURCHASE_PRICE_MISSING",
-                _("SKU %(sku)s has no purchase price in %(currency)s: declare it on the listing first.")
-                % {"sku": line.sku, "currency": line.currency},
+        # the line's own purchase price (fixed at checkout, in its currency), else the listing's
+        purchase, purchase_currency = (
+            (line.purchase_price_minor, line.currency)
+            if line.purchase_price_minor is not None
+            else (line.listing.purchase_price_minor, line.listing.purchase_currency)
+        )
+        if scheme == VatScheme.MARGIN:
+            refusal = margin_refusal(
+                purchase_price_minor=purchase,
+                purchase_currency=purchase_currency,
+                currency=line.currency,
+                unit_price_minor=line.unit_price_minor,
+                sale_allows=margin is not None,
             )
-        if purchase is not None and purchase > line.unit_price_minor:
-            raise DomainError(
-                "OFFER_MARGIN_NEGATIVE",
-                _("SKU %(sku)s: the purchase price is above the selling price.") % {"sku": line.sku},
-            )
+            if refusal is not None:
+                raise margin_error(refusal, sku=line.sku, currency=line.currency)
+        rule, purchase = line_tax_rule(
+            vat_scheme=scheme,
+            purchase_price_minor=purchase,
+            purchase_currency=purchase_currency,
+            currency=line.currency,
+            unit_price_minor=line.unit_price_minor,
+            standard=standard,
+            margin=margin,
+        )
         tax = tax_amount(rule, line.total_minor, purchase_minor=(purchase or 0) * line.quantity)
         if (line.tax_scheme, line.tax_minor) == (rule.scheme, tax):
             continue
@@ -604,7 +624,6 @@ GIVE_BACK_FROM = {
     LineState.REFUNDED_BEFORE_SHIPPING: LineState.ACCEPTED,
     LineState.REFUNDED_AFTER_SHIPPING: LineState.SHIPPED,
 }
-VAT_TYPES = {"REGULAR": "standard", "MARGINAL": "margin"}  # the contract's names of the VAT schemes
 
 
 @dataclass(frozen=True)
@@ -618,7 +637,7 @@ class Fulfilment:
     carrier: str = ""
     imei: str = ""
     serial_number: str = ""
-    vat_scheme: str = ""  # standard or margin; empty leaves it as it is
+    vat_scheme: str = ""  # a VatScheme; empty leaves it as it is
 
 
 def _length_check(value: str, limit: int, field: str) -> str:
@@ -669,8 +688,8 @@ def fulfilment_check(
             ) from None
     carrier = _length_check(carrier.strip(), CARRIER_MAX, name("carrier"))
     serial_number = _length_check(serial_number.strip(), SERIAL_MAX, name("serial_number"))
-    vat_type = vat_type.strip().upper()
-    if vat_type and vat_type not in VAT_TYPES:
+    vat_scheme = vat_scheme_parse(vat_type, contract_only=True) if vat_type.strip() else None
+    if vat_type.strip() and vat_scheme is None:
         raise DomainError("ORDER_VAT_TYPE_INVALID", _("vat_type is REGULAR or MARGINAL."), {"field": name("vat_type")})
     return Fulfilment(
         new_state=new_state,
@@ -680,7 +699,7 @@ def fulfilment_check(
         carrier=carrier,
         imei=imei.strip(),
         serial_number=serial_number,
-        vat_scheme=VAT_TYPES.get(vat_type, ""),
+        vat_scheme=vat_scheme or "",
     )
 
 

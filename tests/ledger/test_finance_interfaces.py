@@ -62,8 +62,9 @@ def test_the_operator_sees_commission_and_tax_per_market_and_exports(client, ope
         page = client.get("/ops/finance/", {"from": "2026-11", "to": "2026-12"})
         call_command("payouts_run", period="2026-11", verbosity=0)
     assert page.status_code == 200
-    fr = next(t for t in page.context["totals"] if t["market"] == "FR")
-    assert (fr["gmv"], fr["commission"], fr["vat"], fr["take_rate_bp"]) == (49900, 4990, 8317, 1000)
+    fr = next(t for t in page.context["totals"] if t.market == "FR")
+    assert (fr.gmv_minor, fr.commission_minor, fr.merchant_vat_minor, fr.take_rate_bp) == (49900, 4990, 8317, 1000)
+    assert 'data-market="FR"' in page.content.decode() and "10.00\u00a0%" in page.content.decode()
     journal = list(
         csv.reader(io.StringIO(client.get("/ops/finance/ledger.csv", {"period": "2026-11"}).content.decode()))
     )

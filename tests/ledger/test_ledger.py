@@ -306,10 +306,27 @@ def test_the_workers_month_close_charges_fees_pays_last_month_and_snapshots(mark
 
 def test_the_take_rate_is_one_computation_in_basis_points_half_up():
     """ledger/calc.py take_rate_bp: the finance page's totals and rows and the API read it alike."""
+    from django.utils import translation
+
+    from remarket.core.money import bp_percent
     from remarket.ledger.calc import take_rate_bp
+    from remarket.ledger.selectors import FinanceRow, finance_totals
     from remarket.web.templatetags.remarket import percent_bp
 
     assert take_rate_bp(commission_minor=3990, net_gmv_minor=39900) == 1000
     assert take_rate_bp(commission_minor=1, net_gmv_minor=8) == 1250  # 12.5 %, not rounded to a whole percent
     assert take_rate_bp(commission_minor=5, net_gmv_minor=0) is None
-    assert (percent_bp(1250), percent_bp(None)) == ("12.50 %", "—")
+    assert (percent_bp(1250), percent_bp(None)) == ("12.50\u00a0%", "—")
+    with translation.override("fr"):
+        assert percent_bp(1250) == "12,50\u00a0%"
+    # the exponent cancels out: the same rate in yen (exponent 0) as in euros (2) or dinars (3)
+    assert {take_rate_bp(commission_minor=c, net_gmv_minor=g) for c, g in ((50, 1000), (5, 100), (500, 10_000))} == {
+        500
+    }
+    assert bp_percent(1, "en") == "0.01\u00a0%" and bp_percent(10_000, "de") == "100,00\u00a0%"
+    # a period's take rate: its commission over its net GMV, not the mean of its months' rates
+    m1, m2 = dt.date(2026, 10, 1), dt.date(2026, 11, 1)
+    [total] = finance_totals(
+        [FinanceRow("JP", "JPY", m2, 10_000, 0, 1_000, 0, 0), FinanceRow("JP", "JPY", m1, 1_000, 0, 500, 0, 0)]
+    )
+    assert (total.month, total.gmv_minor, total.commission_minor, total.take_rate_bp) == (m1, 11_000, 1_500, 1364)

@@ -6,6 +6,7 @@ field non-null: the defaults are listed in this package's README.md ("Orders")."
 
 import datetime as dt
 
+from remarket.core import clock
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.logs import request_id
 from remarket.orders.models import Shipment
@@ -63,7 +64,7 @@ def delivery_public(shipment: Shipment) -> dict:
             "datePickupActual": shipped,
             "datePickupRangeStart": shipped,
             "datePickupRangeEnd": shipped,
-            "datePickupRequested": shipment.shipped_at.astimezone(dt.UTC).date().isoformat(),
+            "datePickupRequested": clock.local_date(shipment.shipped_at, dt.UTC).isoformat(),  # the contract: UTC
             "isCanceled": False,
             "pickupId": shipment.pk,
         },

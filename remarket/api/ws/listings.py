@@ -7,7 +7,7 @@ from django.conf import settings
 
 from remarket.accounts.permissions import require
 from remarket.core.errors import DomainError
-from remarket.merchants.selectors import merchant_get
+from remarket.merchants.selectors import merchant_can_sell, merchant_get
 from remarket.offers.feeds import amount_text, feed_decode, feed_task_create, shipping_rows
 from remarket.offers.models import Listing
 from remarket.offers.selectors import listings_for_merchant
@@ -16,7 +16,7 @@ from remarket.offers.services import ListingRow, listings_apply
 from .bodies import json_parse
 from .endpoint import Call
 from .pagination import page_body, page_of
-from .queries import listing_key, listing_of, listings_public, merchant_can_sell
+from .queries import listing_key, listing_of, listings_public
 from .serializers import DEACTIVATED, OFFLINE, ONLINE
 
 PUBLICATION_STATES = {0, 1, 2, 3, 4}
@@ -39,7 +39,7 @@ def listings_list(request, call: Call):
     state = _int_param(request, "publication_state", PUBLICATION_STATES)
     min_quantity, max_quantity = _int_param(request, "min_quantity"), _int_param(request, "max_quantity")
     page = page_of(request)
-    can_sell = merchant_can_sell(call.merchant_id)
+    can_sell = merchant_can_sell(merchant_id=call.merchant_id)
     which: dict = {}
     if state is not None:
         if state == DEACTIVATED:
@@ -99,7 +99,7 @@ def listings_batch(request, call: Call):
 
 
 def _detail(listing: Listing, call: Call, **extra) -> dict:
-    [body] = listings_public([listing], market=call.market, can_sell=merchant_can_sell(call.merchant_id))
+    [body] = listings_public([listing], market=call.market, can_sell=merchant_can_sell(merchant_id=call.merchant_id))
     return {**body, **extra, "statuscode": 200}
 
 

@@ -323,7 +323,7 @@ class Update:
     shipper: str = ""
     imei: str = ""
     serial_number: str = ""
-    vat_type: str = ""  # standard or margin, from the contract's REGULAR / MARGINAL
+    vat_type: str = ""  # REGULAR or MARGINAL, any case (offers/vat.py `vat_scheme_parse` reads it)
 
 
 _CONTRACT_NAMES = {"carrier": "shipper"}  # the order service's field names as the contract spells them

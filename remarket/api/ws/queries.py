@@ -5,7 +5,6 @@ import uuid
 
 from remarket.core.errors import DomainError
 from remarket.markets.models import Market
-from remarket.merchants.selectors import merchant_can_sell as can_sell
 from remarket.offers.models import Listing
 from remarket.offers.selectors import listing_for_merchant, listings_terms_shipping
 
@@ -28,10 +27,6 @@ def listing_key(ref: str) -> dict:
 
 def listing_of(*, merchant_id: int, **key) -> Listing:
     return listing_for_merchant(merchant_id=merchant_id, **key)
-
-
-def merchant_can_sell(merchant_id: int) -> bool:
-    return can_sell(merchant_id=merchant_id)
 
 
 def listings_public(listings: list[Listing], *, market: Market, can_sell: bool) -> list[dict]:

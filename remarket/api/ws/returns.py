@@ -10,10 +10,8 @@ non-null."""
 
 import datetime as dt
 
-from django.db.models import Q
-
 from remarket.aftersales.models import ReturnLine
-from remarket.aftersales.selectors import return_lines_for_merchant
+from remarket.aftersales.selectors import Between, return_lines_for_merchant
 from remarket.core.errors import DomainError, NotFound
 
 from .deliveries import BOOLEANS, ORDER_STATES, validation_error
@@ -48,52 +46,51 @@ def return_public(returned: ReturnLine) -> dict:
     }
 
 
-def _bound(request, name: str, column: str, *, end: bool) -> Q:
-    value, bare_date = instant(request.GET[name], name)
-    if bare_date and end:  # "before and at" a day includes all of it
-        return Q(**{f"{column}__lt": value + dt.timedelta(days=1)})
-    return Q(**{f"{column}__{'lte' if end else 'gte'}": value})
+def _between(request, start_name: str, end_name: str) -> Between:
+    start = instant(request.GET[start_name], start_name)[0] if request.GET.get(start_name, "").strip() else None
+    end = before = None
+    if request.GET.get(end_name, "").strip():
+        value, bare_date = instant(request.GET[end_name], end_name)
+        if bare_date:  # "before and at" a day includes all of it
+            before = value + dt.timedelta(days=1)
+        else:
+            end = value
+    return Between(start, end, before)
 
 
-def _filters(request) -> Q:
+def _filters(request) -> dict:
     """`order_id`, `start_date`/`end_date` (created), `pickup_start_date`/`pickup_end_date` (handed over),
-    `order_state` (the sub-order's), `hub_scanned` (never: no hub scans labels here)."""
-    where = Q()
+    `order_state` (the sub-order's), `hub_scanned` (never: no hub scans labels here), as the selector's
+    arguments."""
+    found: dict = {}
     raw = request.GET.get("order_id", "").strip()
     if raw:
         order_id = whole_id(raw)
         if order_id is None:
             raise DomainError("WS_FILTER_INVALID", "An integer is needed.", {"field": "order_id"})
-        where &= Q(request__suborder_id=order_id)
-    for name, column, end in (
-        ("start_date", "request__created_at", False),
-        ("end_date", "request__created_at", True),
-        ("pickup_start_date", "request__sent_at", False),
-        ("pickup_end_date", "request__sent_at", True),
-    ):
-        if request.GET.get(name, "").strip():
-            where &= _bound(request, name, column, end=end)
+        found["suborder_id"] = order_id
+    found["created"] = _between(request, "start_date", "end_date")
+    found["sent"] = _between(request, "pickup_start_date", "pickup_end_date")
     raw = request.GET.get("order_state", "").strip()
     if raw:
         if not (raw.isascii() and raw.isdigit()) or int(raw) not in ORDER_STATES:
             raise DomainError("WS_FILTER_INVALID", "One of 0, 1, 3, 8, 9 is needed.", {"field": "order_state"})
-        where &= Q(request__suborder__state=int(raw))
+        found["suborder_state"] = int(raw)
     raw = request.GET.get("hub_scanned", "").strip().lower()
     if raw:
         if raw not in BOOLEANS:
             raise DomainError("WS_FILTER_INVALID", "true or false is needed.", {"field": "hub_scanned"})
-        if BOOLEANS[raw]:
-            where &= Q(pk__in=[])
-    return where
+        found["none"] = BOOLEANS[raw]
+    return found
 
 
 def returns_list(request, call: Call):
     try:
-        where = _filters(request)
+        filters = _filters(request)
         page = page_of(request)
     except DomainError as err:  # the operation documents one error: 422 with the fields at fault
         return validation_error(err)
-    lines = return_lines_for_merchant(actor=call.actor).filter(where)
+    lines = return_lines_for_merchant(actor=call.actor, **filters)
     count = lines.count()
     rows = list(page.slice(lines)) if count else []
     return page_body(request, page, count, [return_public(r) for r in rows])
@@ -101,7 +98,7 @@ def returns_list(request, call: Call):
 
 def return_get(request, call: Call, return_id: str):
     pk = whole_id(return_id)
-    returned = return_lines_for_merchant(actor=call.actor).filter(pk=pk).first() if pk is not None else None
+    returned = return_lines_for_merchant(actor=call.actor, pk=pk).first() if pk is not None else None
     if returned is None:
         raise NotFound("RETURN_NOT_FOUND", f"There is no return {return_id} among yours.")
     return return_public(returned)

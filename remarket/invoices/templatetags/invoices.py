@@ -2,6 +2,7 @@ from babel.numbers import format_percent
 from django import template
 
 from remarket.invoices.selectors import suborder_documents as _suborder_documents
+from remarket.markets.tax import Scheme
 
 register = template.Library()
 
@@ -22,3 +23,21 @@ def rate_percent(rate, language="en"):
     return format_percent(
         Decimal(str(rate)).normalize(), locale=str(language).replace("-", "_"), decimal_quantization=False
     )
+
+
+@register.filter
+def margin_scheme(tax_scheme) -> bool:
+    """`{% if line.tax_scheme|margin_scheme %}`: the line is taxed on its margin (markets/tax.py `Scheme`)."""
+    return tax_scheme == Scheme.MARGIN
+
+
+@register.filter
+def tax_on_top(tax_scheme) -> bool:
+    """`{% if sub.shipping_tax_scheme|tax_on_top %}`: the tax comes on top of the prices (US sales tax)."""
+    return tax_scheme == Scheme.SALES_TAX
+
+
+@register.filter
+def tax_label(tax_scheme) -> str:
+    """A tax scheme's human name in the page's language ("VAT", "Sales tax")."""
+    return str(Scheme(tax_scheme).label) if tax_scheme in Scheme.values else str(tax_scheme)

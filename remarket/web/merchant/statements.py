@@ -1,27 +1,16 @@
 """The merchant's monthly statements and payouts."""
 
-import datetime as dt
-
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.ledger.payouts import merchant_currencies, statement_build
-from remarket.ledger.periods import merchant_zone, period_parse
+from remarket.ledger.periods import merchant_zone, period_parse, recent_periods
 from remarket.ledger.selectors import payouts_for_merchant
 from remarket.merchants.selectors import merchant_get
 from remarket.web.common import requires
 from remarket.web.finance import STATEMENT_HEADER, csv_response, period_refused, statement_rows
-
-
-def _months(now: dt.datetime, zone, count: int = 12) -> list[dt.date]:
-    month = now.astimezone(zone).date().replace(day=1)
-    months = []
-    for _ in range(count):
-        months.append(month)
-        month = (month - dt.timedelta(days=1)).replace(day=1)
-    return months
 
 
 def _statement(request):
@@ -29,7 +18,7 @@ def _statement(request):
     zone = merchant_zone(merchant)
     currencies = merchant_currencies(merchant.pk) or ["EUR"]
     currency = request.GET.get("currency", currencies[0]).upper()
-    period = period_parse(request.GET["period"]) if request.GET.get("period") else _months(clock.now(), zone)[0]
+    period = period_parse(request.GET["period"]) if request.GET.get("period") else clock.local_month(clock.now(), zone)
     return merchant, zone, currencies, currency, period
 
 
@@ -51,7 +40,7 @@ def statements(request):
             "currency": currency,
             "lines": Paginator(statement.lines, 200).get_page(request.GET.get("page")),
             "currencies": currencies,
-            "months": _months(clock.now(), zone),
+            "months": recent_periods(clock.now(), zone),
             "payout": payouts.get(period),
             "payouts": sorted(payouts.values(), key=lambda p: p.period, reverse=True)[:12],
             "zone": zone,

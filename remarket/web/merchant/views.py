@@ -11,6 +11,7 @@ from remarket.merchants.quality import MIN_ORDERS, THRESHOLDS
 from remarket.merchants.selectors import merchant_get, merchant_metrics_history
 from remarket.offers.best import standings_for_terms
 from remarket.offers.selectors import terms_for_merchant
+from remarket.offers.vat import VatScheme
 from remarket.orders.selectors import suborder_for_actor, suborders_page_with_lines
 from remarket.orders.services import orderlines_cancel, suborder_accept, suborder_ship
 from remarket.orders.states import OrderState
@@ -131,6 +132,7 @@ def listings(request):
             "page": page,
             "merchant": _merchant(request),
             "markets": market_codes(),
+            "vat_schemes": VatScheme.choices,
         },
     )
 

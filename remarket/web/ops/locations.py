@@ -3,16 +3,16 @@ one location's edit form (markets/locations.py `location_update` decides what is
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Sum
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from remarket.core.errors import DomainError
+from remarket.core.errors import DomainError, NotFound
 from remarket.markets.hours import hours_text
 from remarket.markets.locations import location_update
-from remarket.markets.models import Location, Partner
-from remarket.markets.selectors import locations_filtered
-from remarket.offers.models import LocationStock
+from remarket.markets.models import Location
+from remarket.markets.selectors import location_get, locations_filtered, partners_by_name
+from remarket.offers.selectors import units_by_location
 from remarket.web.common import render_error, requires
 
 PAGE = 100
@@ -32,11 +32,7 @@ def locations(request):
     service = request.GET.get("service") or None
     found = locations_filtered(partner_id=partner_id, active=active, service=service)
     page = Paginator(found, PAGE).get_page(request.GET.get("page"))
-    units = dict(
-        LocationStock.objects.filter(location__in=[l.pk for l in page])
-        .values_list("location")
-        .annotate(n=Sum("available"))
-    )
+    units = units_by_location(location_ids=[l.pk for l in page])
     rows = [{"location": l, "hours": hours_text(l.hours), "units": units.get(l.pk, 0)} for l in page]
     return render(
         request,
@@ -44,7 +40,7 @@ def locations(request):
         {
             "rows": rows,
             "page": page,
-            "partners": Partner.objects.order_by("name"),
+            "partners": partners_by_name(),
             "services": Location.Service.choices,
             "chosen": {"partner": partner_id, "active": request.GET.get("active", ""), "service": service or ""},
             "query": _without_page(request),
@@ -60,7 +56,10 @@ def _without_page(request) -> str:
 
 @requires("ops.dashboard")
 def location_edit(request, code: str):
-    location = get_object_or_404(Location.objects.select_related("channel__partner"), code=code)
+    try:
+        location = location_get(code=code)
+    except NotFound:
+        raise Http404(code) from None
     context = {"location": location, "services": Location.Service.choices}
     if request.method != "POST":
         context["form"] = {

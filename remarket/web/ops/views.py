@@ -9,10 +9,9 @@ from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.core.money import to_major
 from remarket.impact.calc import factors
-from remarket.ledger.calc import take_rate_bp
 from remarket.ledger.payouts import ledger_journal, payout_lines
 from remarket.ledger.periods import period_bounds, period_parse
-from remarket.ledger.selectors import fees_by_month, finance_by_market, payouts_by_month
+from remarket.ledger.selectors import fees_by_month, finance_by_market, finance_totals, payouts_by_month
 from remarket.merchants.models import Merchant
 from remarket.merchants.selectors import merchants_with_latest_metrics
 from remarket.merchants.services import merchant_status_set
@@ -101,28 +100,7 @@ def finance(request):
     except DomainError as err:
         return period_refused(request, err)
     rows = finance_by_market(first=first, last=last)
-    totals: dict[tuple[str, str], dict] = {}
-    for r in rows:
-        t = totals.setdefault(
-            (r.market, r.currency),
-            {
-                "market": r.market,
-                "currency": r.currency,
-                "gmv": 0,
-                "refunds": 0,
-                "commission": 0,
-                "vat": 0,
-                "sales_tax": 0,
-            },
-        )
-        t["gmv"] += r.gmv_minor
-        t["refunds"] += r.refunds_minor
-        t["commission"] += r.commission_minor
-        t["vat"] += r.merchant_vat_minor
-        t["sales_tax"] += r.sales_tax_minor
-    for t in totals.values():
-        net = t["gmv"] - t["refunds"]
-        t["take_rate_bp"] = take_rate_bp(commission_minor=t["commission"], net_gmv_minor=net)
+    totals = finance_totals(rows)
     months = sorted({r.month for r in rows})
     chart = {
         "labels": [m.strftime("%Y-%m") for m in months],
@@ -141,7 +119,7 @@ def finance(request):
                     for m in months
                 ],
             }
-            for market, currency in sorted(totals)
+            for market, currency in ((t.market, t.currency) for t in totals)
         ],
     }
     return render(
@@ -151,7 +129,7 @@ def finance(request):
             "first": first,
             "last": last,
             "rows": rows,
-            "totals": sorted(totals.values(), key=lambda t: t["market"]),
+            "totals": totals,
             "fees": sorted(fees_by_month(first=first, last=last).items(), reverse=True),
             "chart": chart,
             "payouts": payouts_by_month(first=first, last=last),

@@ -2,14 +2,13 @@
 location and per month, one location over a year, the monthly statement, CSV exports. Scoped by
 orders/partner_reports.py: another partner's locations are not found."""
 
-import datetime as dt
-
 from django.http import Http404
 from django.shortcuts import render
 
 from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.core.money import to_major
+from remarket.ledger.periods import recent_periods
 from remarket.orders.partner_reports import (
     month_parse,
     partner_location_get,
@@ -36,15 +35,6 @@ REPORT_HEADER = [
     *(f"pickups_{s}" for s in PICKUP_COLUMNS),
     "stock_units",
 ]
-
-
-def _months(now: dt.datetime, zone, count: int = 12) -> list[dt.date]:
-    month = now.astimezone(zone).date().replace(day=1)
-    months = []
-    for _n in range(count):
-        months.append(month)
-        month = (month - dt.timedelta(days=1)).replace(day=1)
-    return months
 
 
 def _setup(request):
@@ -75,7 +65,7 @@ def report(request):
             "partner": partner,
             "market": market,
             "month": month,
-            "months": _months(clock.now(), market.zone),
+            "months": recent_periods(clock.now(), market.zone),
             "rows": rows,
             "totals": _totals(rows),
             "pickup_columns": PICKUP_COLUMNS,
@@ -94,7 +84,7 @@ def location(request, location_id: int):
         return period_refused(request, err)
     months = [
         (m, partner_report(actor=request.actor, month=m, location_id=place.pk)[0])
-        for m in _months(clock.now(), market.zone)
+        for m in recent_periods(clock.now(), market.zone)
     ]
     return render(
         request,
@@ -146,7 +136,7 @@ def statement(request):
             "partner": partner,
             "market": market,
             "month": month,
-            "months": _months(clock.now(), market.zone),
+            "months": recent_periods(clock.now(), market.zone),
             "statement": partner_statement_for(actor=request.actor, month=month),
         },
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from remarket.core.errors import DomainError
-from remarket.markets.models import Location
+from remarket.markets.selectors import location_of
 from remarket.orders.pickups import (
     STATUS_LABELS,
     pickup_collect,
@@ -24,7 +24,7 @@ def _context(request, status: str = "") -> dict:
     for p in pickups:
         p.label, p.status = pickup_label(p), pickup_status(p)
     return {
-        "location": Location.objects.select_related("channel__market").get(pk=request.actor.location_id),
+        "location": location_of(location_id=request.actor.location_id),
         "pickups": pickups,
         "status": status,
         "statuses": list(STATUS_LABELS.items()),

@@ -4,16 +4,18 @@ location takes returns, and for which orders, is aftersales' rule."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from remarket.aftersales.selectors import return_lines_of
 from remarket.aftersales.services import return_drop_off
 from remarket.core.errors import DomainError
-from remarket.markets.models import Location
+from remarket.markets.selectors import location_of
 from remarket.web.common import render_error, requires
 
 
 def _context(request) -> dict:
-    return {"location": Location.objects.filter(pk=request.actor.location_id).first()}
+    return {"location": location_of(location_id=request.actor.location_id)}
 
 
 @requires("pos.sell")
@@ -28,8 +30,12 @@ def drop_off(request):
         taken = return_drop_off(actor=request.actor, code=request.POST.get("code", "")[:40])
     except DomainError as err:
         return render_error(request, err, "pos/returns.html", _context(request))
-    lines = ", ".join(f"{rl.order_line.title} × {rl.quantity}" for rl in taken.lines.select_related("order_line"))
-    messages.success(request, f"Return {taken.pk} taken in: {lines}. Hand the device to the seller's pickup.")
+    lines = ", ".join(f"{rl.order_line.title} × {rl.quantity}" for rl in return_lines_of(taken))
+    messages.success(
+        request,
+        _("Return %(id)s taken in: %(lines)s. Hand the device to the seller's pickup.")
+        % {"id": taken.pk, "lines": lines},
+    )
     return redirect("pos-returns")
 
 

@@ -2,7 +2,7 @@ from babel.numbers import format_decimal
 from django import template
 from django.utils.translation import get_language, to_locale
 
-from remarket.core.money import fmt, to_major
+from remarket.core.money import bp_percent, fmt, to_major
 
 register = template.Library()
 
@@ -17,10 +17,11 @@ def money(minor, currency, language="en"):
 
 @register.filter
 def percent_bp(basis_points):
-    """Basis points as a percentage with two decimals ("10.00 %"); a dash for none (a take rate without sales)."""
+    """Basis points as a percentage with two decimals in the page's language ("10.00 %", core/money.py
+    `bp_percent`); a dash for none (a take rate without sales)."""
     if basis_points is None:
         return "—"
-    return f"{basis_points / 100:.2f} %"
+    return bp_percent(int(basis_points), to_locale(get_language() or "en"))
 
 
 @register.filter
