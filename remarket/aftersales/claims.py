@@ -46,7 +46,7 @@ from remarket.core.money import to_minor
 from remarket.core.text import text_check
 from remarket.events.outbox import emit
 from remarket.orders.access import order_access_check
-from remarket.orders.models import OrderLine
+from remarket.orders.models import OrderLine, SubOrder
 from remarket.orders.states import LineState
 
 from . import calc
@@ -93,6 +93,18 @@ PROBLEM_TYPES = (
 )
 PROBLEM_TYPES_WITH_PROOF = ("DAMAGED_PACKAGE", "ITEM_NOT_RECEIVED", "OOW_ITEM")
 TRANSFER_ACTIONS = {"REPAIR": C.REPAIRED, "REPLACE": C.REPLACED, "NOTHING": C.REFUSED}
+
+
+def _suborder_lock(suborder_id: int | None) -> None:
+    """Lock the claim's sub-order first. Every refund path takes the sub-order before its lines (orders'
+    `orderlines_refund`, a return's inspection), so each move here takes it before the claim and the line: two
+    refunds of one line, from any side, wait for each other instead of locking in opposite orders."""
+    if suborder_id is not None:
+        list(SubOrder.objects.select_for_update(of=("self",)).filter(pk=suborder_id).only("pk"))
+
+
+def _suborder_of(**where) -> int | None:
+    return WarrantyClaim.objects.filter(**where).values_list("suborder_id", flat=True).first()
 
 
 def transition_check(current: str, new: str) -> None:
@@ -189,6 +201,7 @@ def warranty_until(line: OrderLine) -> dt.date | None:
 
 
 def _line_for_customer(*, actor: Actor, order_line_id: int, link_key: str) -> OrderLine:
+    _suborder_lock(OrderLine.objects.filter(pk=order_line_id).values_list("suborder_id", flat=True).first())
     line = (
         OrderLine.objects.select_for_update(of=("self",))
         .select_related("suborder__order__market", "listing")
@@ -265,6 +278,7 @@ def claim_open(
 
 
 def _for_customer(*, actor: Actor, public_id, link_key: str = "") -> WarrantyClaim:
+    _suborder_lock(_suborder_of(public_id=public_id))
     claim = (
         WarrantyClaim.objects.select_for_update(of=("self",))
         .select_related("suborder__order__market")
@@ -322,6 +336,8 @@ def claim_message_customer(
 
 def _for_merchant(*, actor: Actor, claim_id: int) -> WarrantyClaim:
     require(actor, "order.fulfil")
+    if actor.merchant_id:
+        _suborder_lock(_suborder_of(pk=claim_id, merchant_id=actor.merchant_id))
     claim = (
         WarrantyClaim.objects.select_for_update(of=("self",))
         .select_related("suborder__order__market", "order_line")
@@ -466,6 +482,7 @@ def claim_decide(*, actor: Actor, claim_id: int, resolution: str, reason: str = 
     """The operator decides an escalated claim: a refund (on the seller's account, as the seller's would be), a
     repair or a replacement the seller must carry out, or a refusal with a reason."""
     require(actor, "claim.decide")
+    _suborder_lock(_suborder_of(pk=claim_id))
     claim = (
         WarrantyClaim.objects.select_for_update(of=("self",))
         .select_related("suborder__order__market")
@@ -488,6 +505,7 @@ def claim_decide(*, actor: Actor, claim_id: int, resolution: str, reason: str = 
 def claim_message_operator(*, actor: Actor, claim_id: int, body: str) -> ClaimMessage:
     require(actor, "claim.decide")
     body = _text(body, field="message", limit=MESSAGE_MAX, code="AFTERSALES_CLAIM_MESSAGE_INVALID")
+    _suborder_lock(_suborder_of(pk=claim_id))
     claim = WarrantyClaim.objects.select_for_update(of=("self",)).filter(pk=claim_id).first()
     if claim is None:
         raise NotFound("AFTERSALES_CLAIM_NOT_FOUND", _("There is no claim %(id)s.") % {"id": claim_id})
@@ -498,7 +516,7 @@ def claim_message_operator(*, actor: Actor, claim_id: int, body: str) -> ClaimMe
 
 def claims_escalate_due() -> int:
     """Every claim whose holder let its deadline pass goes to the operator (the periodic job; one transaction
-    and one row lock per claim, skipping rows another worker holds)."""
+    per claim, its sub-order and then the claim locked, the claim read again under the lock)."""
     now = clock.now()
     due = list(
         WarrantyClaim.objects.filter(state__in=(C.OPEN, C.REPAIRING, C.REPLACING), deadline_at__lte=now)
@@ -508,8 +526,9 @@ def claims_escalate_due() -> int:
     moved = 0
     for pk in due:
         with transaction.atomic():
+            _suborder_lock(_suborder_of(pk=pk))
             claim = (
-                WarrantyClaim.objects.select_for_update(of=("self",), skip_locked=True)
+                WarrantyClaim.objects.select_for_update(of=("self",))
                 .select_related("suborder__order__market")
                 .filter(pk=pk, state__in=(C.OPEN, C.REPAIRING, C.REPLACING), deadline_at__lte=now)
                 .first()
@@ -532,6 +551,12 @@ def orderline_refund_by_seller(*, actor: Actor, orderline_id: int, refund_type: 
     5 an accepted one, 6 a shipped one). A claim on the line ends refunded with it. A partial amount is
     refused: the refund path gives back whole lines (ledger reversal, credit note). Returns (line, refund)."""
     require(actor, "order.fulfil")
+    if actor.merchant_id:
+        _suborder_lock(
+            OrderLine.objects.filter(pk=orderline_id, suborder__merchant_id=actor.merchant_id)
+            .values_list("suborder_id", flat=True)
+            .first()
+        )
     line = (
         OrderLine.objects.select_for_update(of=("self",))
         .select_related("suborder")
