@@ -91,3 +91,27 @@ def test_the_merchants_quality_page_shows_defects_and_response_time(marketplace,
     client.force_login(UserFactory(role=Role.MERCHANT, merchant=merchant))
     page = client.get("/merchant/quality/").content.decode()
     assert "100 %" in page and '<td class="num" data-response>72 h</td>' in page
+
+
+def test_the_operators_quality_page_shows_defects_and_response_time(marketplace, customer, customer_actor):
+    from django.test import Client
+
+    from remarket.accounts.models import Role
+
+    from ..factories import UserFactory
+
+    merchant = MerchantFactory(country="FR")
+    sub = sell_and_ship(
+        marketplace,
+        customer,
+        fr_offer(marketplace, merchant=merchant),
+        at=dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC),
+    )
+    open_claim(customer_actor, sub, at=dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC))
+    with clock.frozen(dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)):
+        merchant_quality_refresh(merchant=merchant)
+    client = Client()
+    client.force_login(UserFactory(role=Role.OPERATOR))
+    page = client.get("/ops/quality/").content.decode()
+    row = page[page.index(f'data-merchant="{merchant.pk}"') :]
+    assert '<td class="num" data-defects>100 %</td>' in row and '<td class="num" data-response>48 h</td>' in row
