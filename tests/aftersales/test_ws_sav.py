@@ -327,3 +327,23 @@ def test_the_list_and_the_queues_read_in_a_fixed_number_of_queries(folder, marke
     for _ in range(3):
         open_claim(customer_actor, sell_and_ship(marketplace, customer, fr_offer(marketplace, merchant=sub.merchant)))
     assert counts() == one
+
+
+def test_the_documented_list_example_works(folder):
+    sub, claim = folder
+    seller = seller_for(sub.merchant)
+    example = {
+        "last_id": 123,
+        "state": 9,
+        "orderline": 456,
+        "last_modification_date": "1970-01-01-00-00",
+        "last_message_date": "1970-01-01-00-00",
+        "page": 2,
+    }
+    assert seller.get("/ws/sav", example).json() == {
+        "count": 0,
+        "results": [],
+        "previous": seller.get("/ws/sav", example).json()["previous"],
+    }
+    everything = {"last_modification_date": "1970-01-01-00-00", "last_message_date": "1970-01-01-00-00", "state": 0}
+    assert [r["id"] for r in seller.get("/ws/sav", everything).json()["results"]] == [claim.pk]
