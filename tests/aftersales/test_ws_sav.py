@@ -340,10 +340,8 @@ def test_the_documented_list_example_works(folder):
         "last_message_date": "1970-01-01-00-00",
         "page": 2,
     }
-    assert seller.get("/ws/sav", example).json() == {
-        "count": 0,
-        "results": [],
-        "previous": seller.get("/ws/sav", example).json()["previous"],
-    }
+    body = seller.get("/ws/sav", example).json()
+    assert (body["count"], body["results"], "next" in body) == (0, [], False)
+    assert body["previous"].endswith("page=1")
     everything = {"last_modification_date": "1970-01-01-00-00", "last_message_date": "1970-01-01-00-00", "state": 0}
     assert [r["id"] for r in seller.get("/ws/sav", everything).json()["results"]] == [claim.pk]
