@@ -199,6 +199,8 @@ def build_marketplace() -> Marketplace:
         town="New York",
         region="NY",
         postcode="10012",
+        service_pickup=True,
+        service_returns=True,
     )
     FxRate.objects.bulk_create([FxRate(currency="EUR", month=dt.date(2026, m, 1), per_usd="0.8670") for m in (1, 6)])
     return Marketplace(fr, us, web_fr, web_us, store_us, nyc)

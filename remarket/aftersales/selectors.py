@@ -8,16 +8,23 @@ from django.utils.translation import gettext as _
 
 from remarket.accounts.permissions import Actor, require
 from remarket.core.errors import NotFound
-from remarket.markets.models import Channel, Location
+from remarket.markets.locator import Near, locations_offering, locations_with_service
+from remarket.markets.models import Location
 from remarket.orders.access import order_access_check
 
 from .models import ReturnLine, ReturnRequest
 
 
 def return_locations(market) -> QuerySet[Location]:
-    """Locations that take returns of the market's orders: every own store and partner point of sale of the
-    market until locations say which services they offer."""
-    return Location.objects.filter(channel__market=market, channel__kind__in=(Channel.Kind.STORE, Channel.Kind.PARTNER))
+    """Locations that take returns of the market's orders: its active own stores and partner corners that offer
+    the returns service (markets/locator.py)."""
+    return locations_with_service(market=market, service=Location.Service.RETURNS)
+
+
+def return_locations_near(*, market, near: str = "", limit: int = 10) -> list[Near]:
+    """Where a customer can drop a return off: those locations nearest first to `near` (their postcode, town or
+    "lat,lon"), with the distance and today's opening hours; by name when `near` names no known place."""
+    return locations_offering(market=market, service=Location.Service.RETURNS, near=near, limit=limit)
 
 
 def returns_for_merchant(*, actor: Actor, state: str | None = None) -> QuerySet[ReturnRequest]:

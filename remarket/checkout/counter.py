@@ -18,8 +18,8 @@ from remarket.core import clock
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.idempotency import idempotent
 from remarket.markets.models import Location
-from remarket.orders.models import Order, OrderLine, Shipment
-from remarket.orders.services import orderlines_return_at_counter, suborder_hand_over
+from remarket.orders.models import Order, OrderLine
+from remarket.orders.services import order_hand_over, orderlines_return_at_counter
 from remarket.payments.cash import cash_tender_take
 from remarket.payments.models import PaymentIntent
 
@@ -116,6 +116,7 @@ def counter_sale(
     if tender == "cash" and (cash_given_minor is None or cash_given_minor <= 0):
         raise DomainError("PAYMENT_CASH_SHORT", _("Enter the cash given."), {"field": "cash_given_minor"})
     market = location.channel.market
+    made: list[Order] = []
 
     def run():
         address = _delivery(location, lines, delivery_address)
@@ -126,13 +127,17 @@ def counter_sale(
             email=email,
             shipping_address=address,
             location_id=location.pk,
+            location=location,
             clerk_id=actor.user_id,
             checkout_key=sale_key(location.pk, sale_id),
         )
+        order.location = location  # its channel's partner earns the commission (orders/partners.py)
         if tender == "cash" and cash_given_minor is not None:  # never None for cash: refused above
             result = cash_tender_take(intent=order.payment, given_minor=cash_given_minor, clerk_id=actor.user_id)
-            checkout_settle(intent_id=order.payment.pk, result=result, intent=order.payment)
-            _hand_over(order, actor)
+            # the order and its intent were made in this transaction: nobody else sees them, none is locked
+            checkout_settle(intent_id=order.payment.pk, result=result, intent=order.payment, created_here=True)
+            order_hand_over(order=order, place=location.name)
+        made.append(order)
         return 201, {"order": str(order.public_id)}
 
     outcome = idempotent(
@@ -142,13 +147,16 @@ def counter_sale(
         body=_body(lines, tender, cash_given_minor, email, delivery_address),
         run=run,
     )
-    order = _order(location, uuid.UUID(outcome.body["order"]))
+    if made and tender == "cash":
+        order = made[0]  # as this transaction left it: paid, handed over, its cash tender attached
+    else:
+        order = _order(location, uuid.UUID(outcome.body["order"]))
     if tender == "card":
         checkout_pay(order=order, card_number=card_number)
         order = _order(location, order.public_id)
         if order.payment.status == PaymentIntent.Status.CAPTURED:
             with transaction.atomic():
-                _hand_over(order, actor)
+                _hand_over(order, location)
     return CounterSale(order=order, status=sale_status(order), created=not outcome.replayed)
 
 
@@ -169,7 +177,7 @@ def sale_status(order: Order) -> str:
 
 def _order(location: Location, public_id: uuid.UUID) -> Order:
     order = (
-        Order.objects.select_related("payment", "market", "location", "channel")
+        Order.objects.select_related("payment__cash", "market", "location", "channel")
         .filter(public_id=public_id, location=location)
         .first()
     )
@@ -178,13 +186,15 @@ def _order(location: Location, public_id: uuid.UUID) -> Order:
     return order
 
 
-def _hand_over(order: Order, actor: Actor) -> None:
-    """The shelf units leave with the customer: each sub-order made of shelf units only is handed over, once (the
+def _hand_over(order: Order, location: Location) -> None:
+    """The shelf units leave with the customer: each sub-order made of shelf units only is handed over, once (its
     rows are locked, so a replay never hands a device over twice). Delivered offers stay with their merchant."""
-    for sub in order.suborders.select_for_update(of=("self",)).prefetch_related("lines").order_by("pk"):
-        if all(l.location_id for l in sub.lines.all()) and not Shipment.objects.filter(suborder=sub).exists():
-            sub.order = order
-            suborder_hand_over(suborder=sub, clerk_id=actor.user_id)
+    order_hand_over(order=order, place=location.name)
+
+
+def sale_lines(order: Order) -> list[OrderLine]:
+    """A sale's lines, every sub-order's, in the order they were made (one read)."""
+    return list(OrderLine.objects.filter(suborder__order_id=order.pk).order_by("pk"))
 
 
 def counter_sale_get(*, actor: Actor, order_id: uuid.UUID) -> Order:
@@ -202,7 +212,7 @@ def counter_sale_confirm(*, actor: Actor, order_id: uuid.UUID, success: bool) ->
     order = _order(location, order_id)
     if order.payment.status == PaymentIntent.Status.CAPTURED:
         with transaction.atomic():
-            _hand_over(order, actor)
+            _hand_over(order, location)
     return CounterSale(order=order, status=sale_status(order), created=False)
 
 

@@ -81,6 +81,7 @@ def checkout_start(
     checkout_key: str = "",
     expected_total_minor: int | None = None,
     pickup_location_id: int | None = None,
+    location: Location | None = None,
 ) -> Order:
     """Reserve, create the order (awaiting payment) with one sub-order per merchant, hold, and open the payment
     intent — one transaction. `shipping_choice` names a carrier per merchant id (default: the cheapest);
@@ -90,7 +91,7 @@ def checkout_start(
     customer was shown; any other total is refused (CHECKOUT_TOTAL_CHANGED, nothing held), so nobody is charged
     an amount they did not see. `pickup_location_id`: click & collect — the parcels ship free to that location,
     to the customer's name (`shipping_address` gives the name and phone), and its place decides the tax
-    (orders/pickups.py)."""
+    (orders/pickups.py). `location`: the store's row (`location_id`'s), when the caller has read it already."""
     if checkout_key:
         existing = _order_for_key(checkout_key)
         if existing is not None:
@@ -127,6 +128,7 @@ def checkout_start(
         checkout_key=checkout_key,
         expected_total_minor=expected_total_minor,
         pickup_location=pickup_location,
+        location=location if location is not None and location.pk == location_id else None,
     )
     try:
         return _checkout_start(**arguments)
@@ -159,6 +161,7 @@ def _checkout_start(
     checkout_key: str,
     expected_total_minor: int | None,
     pickup_location: Location | None = None,
+    location: Location | None = None,
 ) -> Order:
     units = sum(i.quantity for i in items)
     try:
@@ -178,7 +181,7 @@ def _checkout_start(
                 email=email,
                 lines=lines,
                 currency=market.currency,
-                ship_to=_ship_to(market, shipping_address, location_id),
+                ship_to=_ship_to(market, shipping_address, location_id, location),
                 location_id=location_id,
                 customer_id=customer_id,
                 clerk_id=clerk_id,
@@ -307,12 +310,14 @@ def _priced_line(offer: _Offer | ListingMarket, item: Item) -> PricedLine:
     )
 
 
-def _ship_to(market: Market, address: dict | None, location_id: int | None) -> ShipTo:
+def _ship_to(market: Market, address: dict | None, location_id: int | None, location: Location | None = None) -> ShipTo:
     """Where the goods go, for their tax: the address, or the store or counter where they are handed over."""
     if address:
         return ship_to_of(market_code=market.code, address=address, location=None)
-    assert location_id is not None, "a sale without an address is made or collected at a location"
-    return ship_to_of(market_code=market.code, address=address, location=Location.objects.get(pk=location_id))
+    if location is None:
+        assert location_id is not None, "a sale without an address is made or collected at a location"
+        location = Location.objects.get(pk=location_id)
+    return ship_to_of(market_code=market.code, address=address, location=location)
 
 
 def shipping_options_for(*, terms: list[ListingMarket]) -> dict[int, list[Choice]]:
@@ -441,12 +446,20 @@ def _payment_lock(*, intent_id: int, known: PaymentIntent | None = None) -> Paym
 
 
 @transaction.atomic
-def checkout_settle(*, intent_id: int, result: GatewayResult, intent: PaymentIntent | None = None) -> PaymentIntent:
+def checkout_settle(
+    *, intent_id: int, result: GatewayResult, intent: PaymentIntent | None = None, created_here: bool = False
+) -> PaymentIntent:
     """Apply one gateway answer. Idempotent: the same answer twice changes nothing the second time. `intent`:
     the caller's instance of it (with its order), locked and brought up to date rather than read again. Money
     captured for an order that cannot be honoured (the intent was failed already, or the units are gone) is
-    refunded: decided here, sent after commit."""
-    intent = _payment_lock(intent_id=intent_id, known=intent)
+    refunded: decided here, sent after commit. `created_here`: `intent` and its order were created in the
+    caller's transaction (cash at a counter): no other transaction can see their rows yet, so they are neither
+    locked nor read again."""
+    if created_here:
+        if intent is None or intent.pk != intent_id or not PaymentIntent.order.is_cached(intent):
+            raise ValueError("created_here needs the intent made in this transaction, with its order")
+    else:
+        intent = _payment_lock(intent_id=intent_id, known=intent)
     late = capture_arrived_late(intent=intent, result=result)
     if not payment_intent_record(intent=intent, result=result):
         return intent

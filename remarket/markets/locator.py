@@ -1,10 +1,11 @@
 """The store locator: active locations nearest a point, a postcode or a town, with their distance and today's
 opening hours.
 
-Every active location's position is kept in the process for a minute (core/kept.py; an import or an edit forgets
-it); a bounding box picks the candidates (widened until there are enough), the exact great-circle distance ranks
-them, and only the chosen few are read from the database, checked still active: over 500 locations one indexed range read and a few
-hundred multiplications. Postcodes and towns resolve through France's communes (`data/fr-communes.csv`) and a
+The network (every active location with a position: its card and opening hours) is kept in the process for a
+minute (core/kept.py; an import or an edit forgets it at once in its process): a bounding box picks the
+candidates (widened until there are enough, or until every location is inside), the exact great-circle distance
+ranks them, and the chosen few are checked still open in one indexed read. Over 500 locations an answer is that
+one query without a join and a few hundred multiplications. Postcodes and towns resolve through France's communes (`data/fr-communes.csv`) and a
 small table of New York ZIP codes (`data/us-postcodes.csv`)."""
 
 import csv
@@ -21,7 +22,7 @@ from remarket.core.errors import DomainError, NotFound
 from remarket.core.kept import Kept
 
 from .hours import hours_on
-from .models import Location
+from .models import Channel, Location
 
 DATA = Path(__file__).resolve().parent / "data"
 EARTH_KM = 6371.0088  # the mean Earth radius
@@ -97,28 +98,48 @@ def place_resolve(*, postcode: str | None = None, town: str | None = None, count
     raise DomainError("LOCATOR_PLACE_REQUIRED", _("Give a position, a postcode or a town."))
 
 
-def _load_points(service: str) -> tuple[tuple[int, float, float], ...]:
-    located = Location.objects.filter(is_active=True, latitude__isnull=False, longitude__isnull=False)
-    if service:
-        located = located.filter(**{f"service_{service}": True})
-    rows = located.values_list("pk", "latitude", "longitude")
-    # the filter above leaves no None; the test tells the type checker so
-    return tuple((pk, float(la), float(lo)) for pk, la, lo in rows if la is not None and lo is not None)
+@dataclass(frozen=True)
+class _Network:
+    """Every active location with a position: its card (the row with its channel, market and partner, what an
+    answer shows) and, per service ("" for any), the positions to rank: (pk, latitude, longitude, market id)."""
+
+    cards: dict[int, Location]
+    points: dict[str, tuple[tuple[int, float, float, int], ...]]
 
 
-# every active location's position, per service ("" for all): a few bytes each, read once a minute per process
-# rather than on every question (core/kept.py); an import or an edit forgets them at once in its process
-_points = Kept("locator:points:v1", _load_points)
+def _load_network(_key=None) -> _Network:
+    located = Location.objects.select_related("channel__market", "channel__partner").filter(
+        is_active=True, latitude__isnull=False, longitude__isnull=False
+    )
+    cards = {location.pk: location for location in located.order_by("pk")}
+    points = {
+        service: tuple(
+            (pk, float(l.latitude), float(l.longitude), l.channel.market_id)
+            for pk, l in cards.items()
+            if l.latitude is not None
+            and l.longitude is not None  # filtered above; said for the type checker
+            and (not service or getattr(l, f"service_{service}"))
+        )
+        for service in ("", *Location.Service.values)
+    }
+    return _Network(cards, points)
+
+
+# the network as the locator answers from it — 500 locations, a few hundred kilobytes — kept in the process for a
+# minute (core/kept.py) rather than read and built on every question. An import or an edit forgets it at once in
+# its process; elsewhere an edit of hours or address shows within the minute, a closure at once (`locations_near`
+# checks the chosen few)
+_network = Kept("locator:network:v1", _load_network)
 
 
 def locator_forget() -> None:
-    _points.forget()
+    _network.forget()
 
 
 @dataclass(frozen=True)
 class Near:
     location: Location
-    distance_km: float
+    distance_km: float | None  # None: listed by name, the customer's place being unknown (`locations_offering`)
     hours_today: list[list[str]]  # open-close intervals in the location's local time; empty: closed today
 
 
@@ -140,9 +161,12 @@ def locations_near(
     town: str | None = None,
     service: str | None = None,
     limit: int = 10,
+    market_id: int | None = None,
+    country: str = "",
 ) -> list[Near]:
     """The `limit` active locations nearest the point (or the postcode's or town's centre) offering `service`,
-    nearest first."""
+    nearest first; `market_id`: only that market's; `country`: where the postcode is (France or the US when
+    not said)."""
     if service is not None and service not in Location.Service.values:
         raise DomainError(
             "LOCATOR_SERVICE_UNKNOWN",
@@ -155,38 +179,95 @@ def locations_near(
         if not (-90 <= lat <= 90 and -180 <= lon <= 180) or math.isnan(lat) or math.isnan(lon):
             raise DomainError("LOCATOR_POINT_INVALID", _("A position is a latitude and a longitude in degrees."))
     else:
-        place = place_resolve(postcode=postcode, town=town)
+        place = place_resolve(postcode=postcode, town=town, country=country)
         lat, lon = place.latitude, place.longitude
-    points = _points.get(service or "")
+    network = _network.get()
+    points = network.points[service or ""]
+    if market_id is not None:
+        points = tuple(p for p in points if p[3] == market_id)
     radius = FIRST_RADIUS_KM
     while True:
         box = _box(lat, lon, radius)
         if box is None:  # the whole world
-            ranked = sorted((haversine_km(lat, lon, la, lo), pk) for pk, la, lo in points)
+            ranked = sorted((haversine_km(lat, lon, la, lo), pk) for pk, la, lo, _m in points)
             chosen = ranked[:limit]
             break
         south, north, west, east = box
         ranked = sorted(
-            (haversine_km(lat, lon, la, lo), pk) for pk, la, lo in points if south <= la <= north and west <= lo <= east
+            (haversine_km(lat, lon, la, lo), pk)
+            for pk, la, lo, _m in points
+            if south <= la <= north and west <= lo <= east
         )
         inside = [t for t in ranked if t[0] <= radius]  # the circle, not only the box
         if len(inside) >= limit:
             chosen = inside[:limit]
             break
+        if len(ranked) == len(points):  # every candidate is in the box already: widening finds no more
+            chosen = ranked[:limit]
+            break
         radius *= 4
-    rows = Location.objects.select_related("channel__market", "channel__partner").in_bulk([pk for _km, pk in chosen])
-    # the points may be a minute old: a location closed or changed meanwhile is left out, never shown wrongly
-    chosen = [
-        (km, pk)
-        for km, pk in chosen
-        if pk in rows and rows[pk].is_active and (not service or service in rows[pk].services)
-    ]
+    # the network may be a minute old: a location closed (or no longer offering the service) meanwhile is left
+    # out, never offered wrongly — one indexed read of the chosen few, no join
+    still = Location.objects.filter(pk__in=[pk for _km, pk in chosen], is_active=True)
+    if service:
+        still = still.filter(**{f"service_{service}": True})
+    open_now = set(still.values_list("pk", flat=True)) if chosen else set()
     now = clock.now()
-    return [
-        Near(
-            rows[pk],
-            round(km, 2),
-            hours_on(rows[pk].hours, rows[pk].closed_dates, rows[pk].channel.market.local_date(now)),
+    return [_near(network.cards[pk], round(km, 2), now) for km, pk in chosen if pk in open_now]
+
+
+def _near(location: Location, km: float | None, now) -> Near:
+    return Near(location, km, hours_on(location.hours, location.closed_dates, location.channel.market.local_date(now)))
+
+
+def _where(near: str) -> dict:
+    """What a customer typed to find a place (`near`): "lat,lon", a postcode or a town, as `locations_near`'s
+    arguments."""
+    near = near.strip()[:100]
+    parts = near.replace(";", ",").split(",")
+    if len(parts) == 2:
+        try:
+            return {"point": (float(parts[0]), float(parts[1]))}
+        except ValueError:
+            pass
+    if near.replace(" ", "").isdigit():
+        return {"postcode": near.replace(" ", "")}
+    return {"town": near}
+
+
+def locations_offering(*, market, service: str, near: str = "", limit: int = 10) -> list[Near]:
+    """The market's active locations offering `service` (pickup, returns...) for a customer: nearest first to
+    `near` (what they typed: a postcode, a town, or "lat,lon"), with distance and today's hours; by name, with no
+    distance, when `near` is empty or names no place we know (or none of them has a position yet)."""
+    if near.strip():
+        try:
+            found = locations_near(
+                **_where(near), service=service, limit=limit, market_id=market.pk, country=str(market.country)
+            )
+        except DomainError as err:
+            if err.code not in ("LOCATOR_PLACE_UNKNOWN", "LOCATOR_POINT_INVALID"):
+                raise
+        else:
+            if found:  # none has a position yet: listed by name below
+                return found
+    now = clock.now()
+    return [_near(location, None, now) for location in locations_with_service(market=market, service=service)[:limit]]
+
+
+def locations_with_service(*, market, service: str):
+    """The market's active stores and partner corners offering `service`, by name (a queryset)."""
+    if service not in Location.Service.values:
+        raise DomainError(
+            "LOCATOR_SERVICE_UNKNOWN",
+            _("Services are among: %(known)s.") % {"known": ", ".join(Location.Service.values)},
         )
-        for km, pk in chosen
-    ]
+    return (
+        Location.objects.select_related("channel__market", "channel__partner")
+        .filter(
+            channel__market=market,
+            channel__kind__in=(Channel.Kind.STORE, Channel.Kind.PARTNER),
+            is_active=True,
+            **{f"service_{service}": True},
+        )
+        .order_by("name", "pk")
+    )

@@ -90,11 +90,57 @@ def _counter_move(
     return count
 
 
+# Several listings off one location's shelf (a till's basket), on PostgreSQL in one statement: the rows locked in
+# listing order (as one update after the other would take them), each decremented only where enough is left,
+# a movement written per row moved; the listings that moved come back, so a short basket names what is missing.
+_RESERVE_SHELF_PG = (
+    "WITH wanted(listing_id, n) AS (VALUES {values}),"
+    ' locked AS (SELECT s.id FROM "offers_locationstock" s JOIN wanted w ON w.listing_id = s.listing_id'
+    " WHERE s.location_id = %s ORDER BY s.listing_id FOR UPDATE OF s),"
+    ' moved AS (UPDATE "offers_locationstock" s SET "available" = s.available - w.n FROM wanted w'
+    " WHERE s.id IN (SELECT id FROM locked) AND s.listing_id = w.listing_id AND s.available >= w.n"
+    " RETURNING s.location_id, s.listing_id, w.n)"
+    f' INSERT INTO "offers_stockmovement" ({_MOVEMENT_COLUMNS})'
+    " SELECT moved.location_id, moved.listing_id, %s, -moved.n, '', %s, %s, %s FROM moved"
+    ' RETURNING "listing_id"'
+)
+
+
+def _shelf_reserve(cursor, location_id: int, rows: list[tuple[int, int]], *, actor_id, order_id) -> None:
+    """`rows` (listing id, units) off one location's shelf at once, all or nothing (PostgreSQL)."""
+    at = StockMovement._meta.get_field("at").get_db_prep_value(clock.now(), connection)
+    values = ", ".join(["(%s::bigint, %s::integer)"] * len(rows))
+    params = [v for row in rows for v in row]
+    cursor.execute(
+        _RESERVE_SHELF_PG.format(values=values),
+        [*params, location_id, StockMovement.Kind.SALE, at, actor_id, order_id],
+    )
+    moved = {listing_id for (listing_id,) in cursor.fetchall()}
+    for listing_id, qty in rows:
+        if listing_id not in moved:
+            raise Conflict(
+                "STOCK_UNAVAILABLE",
+                "Not enough units left for this offer.",
+                {"listing_id": listing_id, "location_id": location_id, "requested": qty},
+            )
+
+
 def stock_reserve(items: Iterable[Units], *, order_id: int | None = None, actor_id: int | None = None) -> None:
     """Take units out of availability, all or nothing. Must run inside the caller's transaction. Units at a
-    location leave with a `sale` movement naming the order and the clerk."""
+    location leave with a `sale` movement naming the order and the clerk; on PostgreSQL a location's several
+    listings move in one statement."""
+    merged = _merged(items)
+    shelves: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (location_id, listing_id), qty in merged:
+        if location_id is not None:
+            shelves[location_id].append((listing_id, qty))
+    batched = {l for l, rows in shelves.items() if len(rows) > 1} if connection.vendor == "postgresql" else set()
     with hot_cursor() as cursor:
-        for (location_id, listing_id), qty in _merged(items):
+        for (location_id, listing_id), qty in merged:
+            if location_id in batched:
+                if shelves[location_id][0][0] == listing_id:  # the location's first row: the whole shelf at once
+                    _shelf_reserve(cursor, location_id, shelves[location_id], actor_id=actor_id, order_id=order_id)
+                continue
             if location_id is None:
                 cursor.execute(RESERVE_ONLINE, [qty, listing_id, qty])
                 count = cursor.rowcount

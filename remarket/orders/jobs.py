@@ -11,3 +11,14 @@ def _pickups_return() -> str:
     from .pickups import pickups_return_expired
 
     return f"{pickups_return_expired()} parcels returned uncollected"
+
+
+@every(dt.timedelta(hours=6), "partner_payouts")
+def _partner_payouts() -> str:
+    from remarket.ledger.periods import previous_period
+
+    from .partner_payouts import EARLIEST_ZONE, partner_payouts_run
+
+    # partners whose zone is not yet past the month's end wait for the next run
+    made = partner_payouts_run(period=previous_period(clock.now(), EARLIEST_ZONE))
+    return f"{len(made)} partner payouts"

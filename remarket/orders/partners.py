@@ -15,7 +15,7 @@ from remarket.ledger.models import PartnerRate
 from remarket.ledger.partners import ledger_record_partner_commission
 from remarket.markets.models import Location
 
-from .models import OrderLine
+from .models import Order, OrderLine
 
 
 def sale_partner_id(order) -> int | None:
@@ -23,6 +23,8 @@ def sale_partner_id(order) -> int | None:
     location_id = order.location_id or order.pickup_location_id
     if not location_id:
         return None
+    if order.location_id and Order.location.is_cached(order) and Location.channel.is_cached(order.location):
+        return order.location.channel.partner_id  # the counter's location, read with its channel
     return Location.objects.filter(pk=location_id).values_list("channel__partner_id", flat=True).first()
 
 

@@ -13,9 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 import io
-import math
 import secrets
-from dataclasses import dataclass
 
 import segno
 from django.conf import settings
@@ -28,7 +26,8 @@ from remarket.core import clock
 from remarket.core.db import update_rows
 from remarket.core.errors import DomainError, NotFound
 from remarket.events.outbox import emit
-from remarket.markets.models import Channel, Location
+from remarket.markets.locator import Near, locations_offering, locations_with_service
+from remarket.markets.models import Location
 
 from .models import Order, OrderHistory, Pickup, Shipment, SubOrder
 from .states import LineState
@@ -96,71 +95,16 @@ def pickup_qr_png(pickup: Pickup) -> bytes:
 # -- where one can collect --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Nearby:
-    location: Location
-    distance_km: float | None
-
-
 def _pickup_places(market):
-    """Locations of the market that take parcels for their customers: its own stores and partner corners."""
-    # the location network's services flags will narrow this to the places that offer pickup
-    return Location.objects.select_related("channel", "channel__partner").filter(
-        channel__market=market, channel__kind__in=(Channel.Kind.STORE, Channel.Kind.PARTNER)
-    )
+    """The market's active stores and partner corners that offer pickup (markets/locator.py)."""
+    return locations_with_service(market=market, service=Location.Service.PICKUP)
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
-
-
-def _point(location: Location) -> tuple[float, float] | None:
-    if location.latitude is None or location.longitude is None:
-        return None
-    return float(location.latitude), float(location.longitude)
-
-
-def _reference(near: str, places: list[Location]) -> tuple[float, float] | None:
-    """The point a customer's search means: coordinates ("48.85,2.35"), else the first place of that postcode
-    (or the postcode's département) or town."""
-    near = near.strip()
-    if not near:
-        return None
-    parts = near.replace(";", ",").split(",")
-    if len(parts) == 2:
-        try:
-            lat, lon = float(parts[0]), float(parts[1])
-        except ValueError:
-            pass
-        else:
-            if -90 <= lat <= 90 and -180 <= lon <= 180:
-                return lat, lon
-    lowered = near.lower()
-    for test in (
-        lambda l: l.postcode == near,
-        lambda l: l.town.lower() == lowered,
-        lambda l: near.isdigit() and len(near) >= 2 and l.postcode.startswith(near[:2]),
-        lambda l: lowered in l.town.lower(),
-    ):
-        for place in places:
-            if test(place) and _point(place):
-                return _point(place)
-    return None
-
-
-def pickup_locations_for(*, market, near: str = "", limit: int = 10) -> list[Nearby]:
-    """Places to collect at, nearest first to `near` (a postcode, a town or "lat,lon"), with the distance; by
-    name when `near` says nothing we can place."""
-    # a simple query of our own until the location network's locator serves this (one function to swap)
-    places = list(_pickup_places(market).order_by("name", "pk"))
-    here = _reference(near, places)
-    if here is None:
-        return [Nearby(p, None) for p in places[:limit]]
-    measured = [(p, _km(here, point) if (point := _point(p)) else math.inf) for p in places]
-    measured.sort(key=lambda pair: (pair[1], pair[0].name))
-    return [Nearby(p, None if d == math.inf else round(d, 1)) for p, d in measured[:limit]]
+def pickup_locations_for(*, market, near: str = "", limit: int = 10) -> list[Near]:
+    """Places to collect at: the market's active locations offering pickup, nearest first to `near` (a postcode,
+    a town or "lat,lon") with the distance and today's opening hours; by name when `near` says nothing we can
+    place (the network's locator, `locations_offering`)."""
+    return locations_offering(market=market, service=Location.Service.PICKUP, near=near, limit=limit)
 
 
 def pickup_location_get(*, market, location_id) -> Location:

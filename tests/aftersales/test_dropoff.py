@@ -26,7 +26,14 @@ def corner(marketplace):
     partner = Partner.objects.create(name="Telecom shops")
     channel = Channel.objects.create(code="partner-fr", kind="partner", market=marketplace.fr, partner=partner)
     return Location.objects.create(
-        channel=channel, code="paris-corner", name="Corner Paris Opéra", town="Paris", postcode="75009"
+        channel=channel,
+        code="paris-corner",
+        name="Corner Paris Opéra",
+        town="Paris",
+        postcode="75009",
+        latitude="48.871500",
+        longitude="2.331600",
+        service_returns=True,
     )
 
 
@@ -37,6 +44,37 @@ def clerk_at(location) -> Actor:
 def test_return_locations_are_the_markets_stores_and_corners(marketplace, corner):
     assert list(return_locations(marketplace.fr)) == [corner]
     assert list(return_locations(marketplace.us)) == [marketplace.nyc]
+
+
+def test_return_drop_off_places_are_the_active_ones_offering_returns_nearest_first(marketplace, corner):
+    from remarket.aftersales.selectors import return_locations_near
+    from remarket.markets.locator import locator_forget
+
+    def place(code, lat, lon, **flags):
+        return Location.objects.create(
+            channel=corner.channel,
+            code=code,
+            name=code,
+            town="Paris",
+            postcode="75001",
+            latitude=lat,
+            longitude=lon,
+            **flags,
+        )
+
+    nearer = place("louvre", "48.861000", "2.336000", service_returns=True)
+    place("closed-louvre", "48.860900", "2.336100", service_returns=True, is_active=False)
+    place("sales-only-louvre", "48.861100", "2.336200", service_pickup=True)
+    locator_forget()
+    near = return_locations_near(market=marketplace.fr, near="75001")
+    assert [n.location.code for n in near] == [nearer.code, corner.code]
+    assert near[0].distance_km < near[1].distance_km < 5
+    assert near[0].hours_today == []  # no hours given: closed today, said so
+    # nothing typed and no known postcode: by name, without distance; another market's never
+    by_name = return_locations_near(market=marketplace.fr, near="Atlantis")
+    assert [(n.location.code, n.distance_km) for n in by_name] == [(corner.code, None), (nearer.code, None)]
+    assert [n.location.code for n in return_locations_near(market=marketplace.us, near="10012")] == ["nyc-soho"]
+    assert set(return_locations(marketplace.fr)) == {corner, nearer}
 
 
 def test_a_clerk_takes_the_device_in_with_the_code_and_the_merchant_refunds(customer_actor, shipped, corner):

@@ -89,3 +89,31 @@ def _other_merchant():
     from ..factories import MerchantFactory
 
     return MerchantFactory()
+
+
+def test_the_return_form_lists_drop_off_places_nearest_the_delivery_postcode(customer, shipped, marketplace):
+    from remarket.markets.locator import locator_forget
+    from remarket.markets.models import Channel, Location, Partner
+
+    channel = Channel.objects.create(
+        code="corners-fr", kind="partner", market=marketplace.fr, partner=Partner.objects.create(name="Shops")
+    )
+    for code, lat, lon, flags in (
+        ("far-lyon", "45.757800", "4.832000", {"service_returns": True}),
+        ("near-paris", "48.856600", "2.352200", {"service_returns": True}),
+        ("closed-paris", "48.856700", "2.352300", {"service_returns": True, "is_active": False}),
+        ("no-returns-paris", "48.856800", "2.352400", {"service_pickup": True}),
+    ):
+        Location.objects.create(
+            channel=channel, code=code, name=code, town="x", postcode="1", latitude=lat, longitude=lon, **flags
+        )
+    locator_forget()
+    postcode = shipped.order.shipping_address["postal_code"]
+    with clock.frozen(LATER):
+        page = logged_in(customer).get(f"/fr/orders/{shipped.order.public_id}/return/{shipped.pk}/").content.decode()
+    offered = [
+        c for c in ("near-paris", "far-lyon", "closed-paris", "no-returns-paris") if f'data-location-code="{c}"' in page
+    ]
+    assert offered == ["near-paris", "far-lyon"], postcode
+    assert page.index('data-location-code="near-paris"') < page.index('data-location-code="far-lyon"')
+    assert " km" in page and "data-hours-today" in page

@@ -29,6 +29,7 @@ def test_a_customer_collects_at_a_corner_with_the_code(server, page):
         postcode="75011",
         latitude="48.853",
         longitude="2.369",
+        service_pickup=True,
     )
     Location.objects.create(
         channel=channel,
@@ -38,6 +39,7 @@ def test_a_customer_collects_at_a_corner_with_the_code(server, page):
         postcode="69002",
         latitude="45.7578",
         longitude="4.832",
+        service_pickup=True,
     )
     UserFactory(username="clerk", role=Role.CLERK, location=corner)
 

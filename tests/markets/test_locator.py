@@ -106,7 +106,7 @@ def test_bad_questions_get_a_stable_code(corners, query, code):
 
 def test_the_locator_reads_one_query_once_the_positions_are_kept(corners, django_assert_num_queries):
     locations_near(point=(48.8566, 2.3522), limit=2)  # reads the positions, kept for a minute
-    with django_assert_num_queries(1):  # the chosen locations with their channel, market and partner
+    with django_assert_num_queries(1):  # the chosen locations still active (their cards are kept)
         locations_near(point=(48.8566, 2.3522), limit=2)
 
 

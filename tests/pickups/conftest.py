@@ -45,6 +45,8 @@ def network(marketplace) -> Network:
         postcode="75011",
         latitude="48.853000",
         longitude="2.369000",
+        service_pickup=True,
+        service_returns=True,
     )
     lyon = Location.objects.create(
         channel=channel,
@@ -54,6 +56,8 @@ def network(marketplace) -> Network:
         postcode="69002",
         latitude="45.757800",
         longitude="4.832000",
+        service_pickup=True,
+        service_returns=True,
     )
     rival = Location.objects.create(
         channel=rival_channel,
@@ -63,6 +67,8 @@ def network(marketplace) -> Network:
         postcode="75004",
         latitude="48.856000",
         longitude="2.357000",
+        service_pickup=True,
+        service_returns=True,
     )
 
     def clerk(location):

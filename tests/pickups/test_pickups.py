@@ -12,6 +12,7 @@ from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.events.outbox import drain
 from remarket.ledger.models import LedgerEntry
+from remarket.markets.models import Location
 from remarket.orders.models import Pickup
 from remarket.orders.pickups import (
     ALPHABET,
@@ -49,7 +50,9 @@ def _refused(expected, fn, **kwargs):
 def test_the_locator_puts_the_nearest_first_with_its_distance(marketplace, network):
     near = pickup_locations_for(market=marketplace.fr, near="75011")
     assert [n.location.code for n in near] == ["telco-paris-11", "other-paris-4", "telco-lyon-2"]
-    assert near[0].distance_km == 0.0 and 0.5 < near[1].distance_km < 1.5 and 380 < near[2].distance_km < 400
+    # from the postcode's centre (markets/locator.py, France's communes)
+    assert near[0].distance_km < near[1].distance_km < 3 and 380 < near[2].distance_km < 400
+    assert all(n.hours_today == [] for n in near)  # no opening hours given: closed today
     assert [n.location.code for n in pickup_locations_for(market=marketplace.fr, near="Lyon")][0] == "telco-lyon-2"
     by_point = pickup_locations_for(market=marketplace.fr, near="45.76,4.83")
     assert by_point[0].location.code == "telco-lyon-2"
@@ -168,3 +171,45 @@ def test_an_uncollected_parcel_goes_back_and_the_customer_is_refunded(
     assert set(sums.values()) == {0}
     with clock.frozen(dt.datetime(2026, 11, 5, 11, 0, tzinfo=dt.UTC)):
         _refused("PICKUP_CODE_EXPIRED", pickup_collect, actor=network.clerk, code=pickup_code(pickup))
+
+
+def test_an_inactive_or_a_non_pickup_location_is_never_offered_nor_taken(marketplace, offer, network):
+    from remarket.markets.locator import locator_forget
+
+    from .conftest import CONTACT
+
+    network.rival.is_active = False
+    network.rival.save()
+    network.lyon.service_pickup = False
+    network.lyon.save()
+    Location.objects.create(
+        channel=network.paris.channel,
+        code="telco-paris-12",
+        name="Telco Paris Nation",
+        town="Paris",
+        postcode="75012",
+        latitude="48.848000",
+        longitude="2.396000",
+        service_pickup=True,
+        hours={day: [["10:00", "19:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+    )
+    locator_forget()
+    for near in ("75011", "Lyon", "45.76,4.83", "", "Atlantis"):
+        offered = [n.location.code for n in pickup_locations_for(market=marketplace.fr, near=near)]
+        assert sorted(offered) == ["telco-paris-11", "telco-paris-12"], near
+    nation = pickup_locations_for(market=marketplace.fr, near="Paris 12e Arrondissement")[0]
+    assert nation.location.code == "telco-paris-12" and nation.hours_today == [["10:00", "19:00"]]
+    from remarket.checkout.services import Item, checkout_start
+
+    for refused in (network.rival, network.lyon):
+        with pytest.raises(DomainError) as err:
+            checkout_start(
+                market=marketplace.fr,
+                channel=marketplace.web_fr,
+                items=[Item(offer.listing_id, 1)],
+                email="buyer@example.com",
+                shipping_address=CONTACT,
+                pickup_location_id=refused.pk,
+            )
+        assert err.value.code == "PICKUP_LOCATION_UNAVAILABLE"
+    assert not Pickup.objects.exists()

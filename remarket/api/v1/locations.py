@@ -50,7 +50,7 @@ class LocationOut(Plain):
 
 class NearOut(Plain):
     location: LocationOut
-    distance_km: float
+    distance_km: float | None  # always given here; None only where a place is listed by name
     hours_today: list[list[str]]
 
 

@@ -17,6 +17,7 @@ from remarket.checkout.counter import (
     counter_sale,
     counter_sale_confirm,
     counter_sale_get,
+    sale_lines,
     sale_status,
 )
 from remarket.checkout.counter_search import counter_find, counter_shelf
@@ -146,7 +147,7 @@ def _address(address: AddressIn | None) -> dict | None:
 
 
 def _sale_out(order) -> dict:
-    lines = [l for sub in order.suborders.all() for l in sub.lines.all()]
+    lines = sale_lines(order)
     cash = getattr(order.payment, "cash", None)
     return SaleOut(
         id=order.public_id,
@@ -166,7 +167,7 @@ def _sale_out(order) -> dict:
                 shelf=l.location_id is not None,
                 state=l.state,
             )
-            for l in sorted(lines, key=lambda l: l.pk)
+            for l in lines
         ],
     ).model_dump(mode="json")
 

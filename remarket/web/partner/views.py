@@ -9,6 +9,7 @@ from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.core.money import to_major
 from remarket.ledger.periods import recent_periods
+from remarket.orders.partner_payouts import partner_payouts_for
 from remarket.orders.partner_reports import (
     month_parse,
     partner_location_get,
@@ -138,5 +139,26 @@ def statement(request):
             "month": month,
             "months": recent_periods(clock.now(), market.zone),
             "statement": partner_statement_for(actor=request.actor, month=month),
+            "payouts": partner_payouts_for(actor=request.actor),
         },
     )
+
+
+PAYOUTS_HEADER = ["period", "currency", "amount", "paid_at", "ledger_transaction"]
+
+
+@requires("statement.view_partner")
+def payouts_csv(request):
+    """Every payout of the manager's partner, one row a month (0: nothing owed, carried over)."""
+    partner = partner_of(actor=request.actor)
+    rows = [
+        [
+            f"{p.period:%Y-%m}",
+            p.currency,
+            to_major(p.amount_minor, p.currency),
+            p.created_at.isoformat(),
+            p.transaction_id or "",
+        ]
+        for p in partner_payouts_for(actor=request.actor)
+    ]
+    return csv_response(f"partner-{partner.pk}-payouts.csv", PAYOUTS_HEADER, rows)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from remarket.accounts.permissions import Actor
 from remarket.aftersales import services
 from remarket.aftersales.models import Reason, ReturnRequest
-from remarket.aftersales.selectors import return_for_customer, return_locations
+from remarket.aftersales.selectors import return_for_customer, return_locations_near
 from remarket.aftersales.window import returnable_lines
 from remarket.core.errors import DomainError
 from remarket.orders.models import Order
@@ -27,6 +27,12 @@ def _suborder(order: Order, suborder_id: int):
     raise Http404
 
 
+def _near(request, order: Order) -> str:
+    """Where to look for drop-off places: what the customer typed, else the order's delivery postcode."""
+    typed = str(request.GET.get("near") or "")[:100].strip()
+    return typed or str((order.shipping_address or {}).get("postal_code") or "")
+
+
 def return_new(request, market, order_id, suborder_id):
     the_market = views._market(market)
     order = order_links.order_open(request, order_id)
@@ -40,7 +46,7 @@ def return_new(request, market, order_id, suborder_id):
         "lines": returnable_lines(sub),
         "reasons": Reason.choices,
         "modes": ReturnRequest.Mode.choices,
-        "locations": return_locations(the_market),
+        "locations": return_locations_near(market=the_market, near=_near(request, order)),
         "link_query": order_links.link_query(request),
     }
     if request.method != "POST":

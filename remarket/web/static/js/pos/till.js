@@ -69,7 +69,16 @@
     });
   }
 
+  // Lookups run one after the other, each applied in the order it was asked: a scanner sends its next code while
+  // the previous lookup is still out, and each unit must land in the basket.
+  var lookups = Promise.resolve();
+
   function find(q) {
+    lookups = lookups.then(function () { return lookup(q); }, function () { return lookup(q); });
+    return lookups;
+  }
+
+  function lookup(q) {
     var status = $("[data-till-find-status]");
     status.textContent = "";
     var scanned = q.indexOf(" ") < 0;
@@ -77,7 +86,6 @@
       state.found = found.filter(function (f) { return f.available > 0; });
       if (scanned && state.found.length === 1) {
         add(state.found[0]);
-        if (search.value.trim() === q) search.value = "";  // a next scan may be arriving already
         state.found = [];
       } else if (!state.found.length) {
         status.textContent = root.dataset.nothing || "Nothing found for “" + q + "”.";
@@ -85,7 +93,7 @@
       renderResults();
     };
     if (!online()) return done(findOffline(q));
-    call("GET", "/find?q=" + encodeURIComponent(q)).then(function (answer) {
+    return call("GET", "/find?q=" + encodeURIComponent(q)).then(function (answer) {
       done(answer.ok ? answer.json : []);
     }, function () { done(findOffline(q)); });
   }
@@ -170,7 +178,10 @@
     renderChange();
   }
 
+  var quotes = 0;  // the latest quote asked: an earlier answer arriving after it is dropped
+
   function requote() {
+    var asked = ++quotes;
     state.quote = null;
     if (!state.basket.length) return setTotals(null, null, null, "");
     var total = offlineTotal();
@@ -181,13 +192,14 @@
     }
     var body = { lines: lines(false), delivery_address: address() };
     call("POST", "/quote", body).then(function (answer) {
+      if (asked !== quotes) return;
       if (!answer.ok) {
         // an address not filled in yet: show the shelf's part
         return setTotals(null, null, total, answer.json.message || "");
       }
       state.quote = answer.json;
       setTotals(answer.json.goods_minor, answer.json.tax_minor, answer.json.total_minor, answer.json.rates.join(", "));
-    }, function () { requoteOffline(); });
+    }, function () { if (asked === quotes) requoteOffline(); });
   }
 
   function requoteOffline() {
@@ -417,6 +429,9 @@
     if (event.key === "Enter") {
       event.preventDefault();
       var q = search.value.trim();
+      // a code (no space) leaves the field at once, so that the scanner's next code is typed into an empty one;
+      // words stay, to be refined
+      if (q && q.indexOf(" ") < 0) search.value = "";
       if (q) find(q);
     } else if (event.key === "Escape") {
       search.value = "";
