@@ -1,8 +1,9 @@
-"""Periodic jobs of orders: parcels nobody collected at a pickup point go back. (The hourly quality review,
-which needs after-sales too, is aftersales/jobs.py.)"""
+"""Periodic jobs of orders: parcels nobody collected at a pickup point go back; partners are paid their month.
+(The hourly quality review, which needs after-sales too, is aftersales/jobs.py.)"""
 
 import datetime as dt
 
+from remarket.core import clock
 from remarket.events.periodic import every
 
 
