@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "finance.view",
             "payout.run",
             "events.manage",
+            "claim.decide",
         }
     ),
 }

@@ -6,4 +6,4 @@ class AftersalesConfig(AppConfig):
     label = "aftersales"
 
     def ready(self) -> None:
-        from . import handlers  # noqa: F401  (mails the customer at each step of a return)
+        from . import claims_mail, handlers, jobs  # noqa: F401  (mails at each step; escalation and quality jobs)

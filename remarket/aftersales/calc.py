@@ -68,3 +68,20 @@ def delivered_on(*, shipped_on: dt.date, delay_days: int, country: str) -> dt.da
     """When a parcel is taken as delivered when no carrier told us: the shipping delay the customer chose, in
     business days after it left."""
     return business_days_after(shipped_on, delay_days, country)
+
+
+def warranty_until_on(*, delivered_on: dt.date, months: int) -> dt.date:
+    """The last day of a warranty of `months` months from delivery (the same day of the month, or the month's
+    last day when it has none: 31 January + 1 month is 28 or 29 February)."""
+    import calendar
+
+    month = delivered_on.month - 1 + months
+    year, month = delivered_on.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(delivered_on.day, calendar.monthrange(year, month)[1]))
+
+
+def deadline_after(*, at: dt.datetime, business_days: int, country: str) -> dt.datetime:
+    """`at` moved forward by `business_days` business days of `country`, at the same local time of day (the
+    caller passes `at` in the market's zone)."""
+    day = business_days_after(at.date(), business_days, country)
+    return at.replace(year=day.year, month=day.month, day=day.day)

@@ -94,3 +94,125 @@ class ReturnPhoto(models.Model):
     content = models.BinaryField()
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+
+
+# --- warranty claims (care folders): claims.py moves them -----------------------------------------------------
+
+
+class ClaimState(models.TextChoices):
+    OPEN = "open", _("Waiting for the seller's answer")
+    REPAIRING = "repairing", _("Being repaired")
+    REPLACING = "replacing", _("Being replaced")
+    ESCALATED = "escalated", _("With remarket's customer care")
+    REFUNDED = "refunded", _("Refunded")
+    REPAIRED = "repaired", _("Repaired")
+    REPLACED = "replaced", _("Replaced")
+    REFUSED = "refused", _("Refused")
+
+
+class ClaimIssue(models.TextChoices):
+    """What the customer says is wrong (the contract's issue tags, `/ws/sav` `issues`)."""
+
+    BATTERY = "battery", _("The battery does not hold or does not charge")
+    SCREEN = "screen", _("The screen or touch does not work")
+    CAMERA = "camera", _("A camera does not work")
+    AUDIO = "audio", _("Sound, microphone or speaker")
+    CONNECTIVITY = "connectivity", _("Network, Wi-Fi or Bluetooth")
+    BUTTONS = "buttons", _("Buttons, ports or sensors")
+    OTHER = "other", _("Something else")
+
+
+class Resolution(models.TextChoices):
+    REPAIR = "repair", _("Repair")
+    REPLACE = "replace", _("Replace")
+    REFUND = "refund", _("Refund")
+    REFUSE = "refuse", _("Refuse")
+
+
+class WarrantyClaim(models.Model):
+    """A customer's warranty claim on one shipped order line (the contract's care folder)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    suborder = models.ForeignKey("orders.SubOrder", on_delete=models.PROTECT, related_name="claims")
+    order_line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, related_name="claims")
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="claims")
+    issue = models.CharField(max_length=16, choices=ClaimIssue.choices)
+    problem = models.CharField(max_length=2000)
+    wanted = models.CharField(max_length=8, choices=Resolution.choices[:3], blank=True)  # the customer's wish
+    state = models.CharField(max_length=10, choices=ClaimState.choices, default=ClaimState.OPEN)
+    deadline_at = models.DateTimeField(null=True, blank=True)  # who holds it must act by then
+    warranty_until = models.DateField()  # the last day of the warranty, in the market's time zone
+    escalation_reason = models.CharField(max_length=10, blank=True)  # deadline or dispute
+    refusal_reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.CharField(max_length=10, blank=True)  # merchant or operator
+    refund = models.OneToOneField("payments.Refund", null=True, blank=True, on_delete=models.PROTECT)
+    refund_minor = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField()
+    modified_at = models.DateTimeField(db_index=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)  # the seller's first answer (response time)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["merchant", "state", "deadline_at"]),
+            models.Index(fields=["state", "deadline_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=("refunded", "repaired", "replaced", "refused")) | Q(deadline_at__isnull=False),
+                name="open_claim_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="refunded") | Q(refund__isnull=False), name="refunded_claim_has_refund"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="refused") | ~Q(refusal_reason=""), name="refused_claim_has_reason"
+            ),
+        ]
+
+
+class ClaimMessage(models.Model):
+    """A message on a claim, from the customer, the seller or the operator (or the platform, informative)."""
+
+    class Author(models.TextChoices):
+        CUSTOMER = "customer", _("You")
+        MERCHANT = "merchant", _("The seller")
+        OPERATOR = "operator", _("remarket customer care")
+        PLATFORM = "platform", _("remarket")
+
+    claim = models.ForeignKey(WarrantyClaim, on_delete=models.CASCADE, related_name="messages")
+    author = models.CharField(max_length=10, choices=Author.choices)
+    sender_id = models.BigIntegerField(null=True, blank=True)  # the user who wrote it, when one did
+    body = models.TextField()
+    problem_type = models.CharField(max_length=24, blank=True)  # a problem the seller declared (/ws/sav)
+    informative = models.BooleanField(default=False)  # a step told by the platform: asks for no answer
+    created_at = models.DateTimeField()
+
+
+class ClaimAttachment(models.Model):
+    """A photo sent with a claim message: a PNG, JPEG or WebP of at most 5 MB (photos.py)."""
+
+    message = models.ForeignKey(ClaimMessage, on_delete=models.CASCADE, related_name="attachments")
+    claim = models.ForeignKey(WarrantyClaim, on_delete=models.CASCADE, related_name="attachments")
+    content_type = models.CharField(max_length=20)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+
+class ItemTransfer(models.Model):
+    """The seller sent the device back to the customer (repaired, replaced or unchanged)."""
+
+    claim = models.ForeignKey(WarrantyClaim, on_delete=models.PROTECT, related_name="transfers")
+    carrier = models.CharField(max_length=200)
+    tracking_number = models.CharField(max_length=200)
+    action = models.CharField(max_length=8)  # REPAIR, REPLACE or NOTHING
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["carrier", "tracking_number"], name="item_transfer_tracking_once")
+        ]

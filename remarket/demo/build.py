@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 
 from remarket.accounts.models import User
+from remarket.aftersales.jobs import merchant_quality_refresh
 from remarket.analytics.models import GmvRollup, SaleFact
 from remarket.analytics.services import rollups_rebuild
 from remarket.catalog.models import ProductModel, Variant
@@ -30,12 +31,12 @@ from remarket.markets.services import tax_rates_load
 from remarket.merchants.billing import merchant_fees_charge, merchant_payouts_run
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, LocationStock
-from remarket.orders.jobs import merchant_quality_refresh
 from remarket.orders.models import Order, OrderLine, Shipment, SubOrder
 from remarket.search.services import search_index_rebuild
 
 from .buyback import demo_buyback_build
 from .catalog import catalog_build
+from .claims import demo_claims_build
 from .history import FATES, Planner
 from .history_write import HistoryWriter
 from .listings import listings_build
@@ -52,7 +53,7 @@ STAGES = (
     "orders",
     "fees and payouts",
     "invoices",
-    "quality review",
+    "warranty claims and quality review",
     "reports and search index",
 )
 
@@ -176,6 +177,7 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
                 invoice_issue(suborder_id=suborder_id)
             progress.advance(1)
         progress.stage(STAGES[7])
+        demo_claims_build(now=now)
         for seller in sellers:  # the hourly review, once: scores and sanctions from the year of orders
             merchant_quality_refresh(merchant=seller.merchant)
         progress.stage(STAGES[8])

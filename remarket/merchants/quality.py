@@ -5,10 +5,14 @@ Rates are over a rolling 90-day window of paid order lines, in basis points:
 - cancellation rate: lines the merchant cancelled (contract state 4) / paid lines;
 - late shipment rate: sub-orders shipped more than 3 days after payment, or still unshipped past that,
   / paid sub-orders;
-- defect rate (returns and warranty claims) and response time (after-sales messages) arrive with after-sales;
-  until then they are None and count for nothing.
+- defect rate: shipped lines sold in the window that came back in a return (not cancelled) or that a warranty
+  claim opened in the window is about / shipped lines (aftersales/claims_selectors.py);
+- response time: the mean hours from a warranty claim's opening to the seller's first answer (a message, an
+  answer, a device sent back), a claim still unanswered counting until now.
+None where there is nothing to measure; it counts for nothing.
 
-Score (0–100) = 100 − 4 × cancellation % − 2 × late-shipment % − 1 × defect %, floored at 0.
+Score (0–100) = 100 − 4 × cancellation % − 2 × late-shipment % − 1 × defect % − 2 per full day of response time
+beyond RESPONSE_FREE_HOURS (at most RESPONSE_MAX_PENALTY), floored at 0.
 
 Sanctions need at least MIN_ORDERS paid sub-orders in the window (a new seller is not judged on three orders):
 
@@ -34,6 +38,8 @@ THRESHOLDS = {  # rate → (warned, limited, suspended), in basis points
     "late_shipment_rate_bp": (1000, 2000, 3000),
     "defect_rate_bp": (500, 800, 1200),
 }
+RESPONSE_FREE_HOURS = 48
+RESPONSE_MAX_PENALTY = 10
 SEVERITY = list(Merchant.REVIEWED)  # the sanction ladder, mildest first
 
 
@@ -50,10 +56,17 @@ def rate_bp(part: int, whole: int) -> int | None:
     return None if whole == 0 else round(part * 10_000 / whole)
 
 
+def response_penalty(response_hours: float | None) -> int:
+    """2 points per full day of response time beyond RESPONSE_FREE_HOURS, at most RESPONSE_MAX_PENALTY."""
+    if response_hours is None or response_hours <= RESPONSE_FREE_HOURS:
+        return 0
+    return min(RESPONSE_MAX_PENALTY, 2 * int((response_hours - RESPONSE_FREE_HOURS) // 24))
+
+
 def quality_score(rates: Rates) -> int:
     penalty = (
         4 * (rates.cancellation_rate_bp or 0) + 2 * (rates.late_shipment_rate_bp or 0) + (rates.defect_rate_bp or 0)
-    ) / 100
+    ) / 100 + response_penalty(rates.response_hours)
     return max(0, min(100, round(100 - penalty)))
 
 

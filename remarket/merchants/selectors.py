@@ -30,12 +30,14 @@ def merchant_exists(*, merchant_id: int) -> bool:
 
 def merchants_with_latest_metrics() -> QuerySet[Merchant]:
     """Merchants worst quality first, each with its latest metrics (`orders`, `cancel_bp`, `late_bp`,
-    `reviewed_at`; None before the first review): one query."""
+    `defect_bp`, `response_hours`, `reviewed_at`; None before the first review): one query."""
     latest = MerchantMetrics.objects.filter(merchant=OuterRef("pk")).order_by("-computed_at")
     return Merchant.objects.annotate(
         orders=Subquery(latest.values("orders")[:1]),
         cancel_bp=Subquery(latest.values("cancellation_rate_bp")[:1]),
         late_bp=Subquery(latest.values("late_shipment_rate_bp")[:1]),
+        defect_bp=Subquery(latest.values("defect_rate_bp")[:1]),
+        response_hours=Subquery(latest.values("response_hours")[:1]),
         reviewed_at=Subquery(latest.values("computed_at")[:1]),
     ).order_by("quality_score", "name")
 

@@ -77,3 +77,14 @@ def customer_actor(customer) -> Actor:
 @pytest.fixture
 def shipped(marketplace, customer):
     return sell_and_ship(marketplace, customer, fr_offer(marketplace))
+
+
+# a Monday four months after SOLD_AT, well within the 12-month warranty (it ends on 8 October 2027)
+CLAIM_AT = dt.datetime(2027, 2, 1, 10, 0, tzinfo=dt.UTC)
+
+
+def open_claim(actor, sub, *, at=CLAIM_AT, issue="battery", problem="The battery dies within an hour.", **kw):
+    from remarket.aftersales import claims
+
+    with clock.frozen(at):
+        return claims.claim_open(actor=actor, order_line_id=sub.lines.first().pk, issue=issue, problem=problem, **kw)

@@ -432,3 +432,13 @@ def test_pickups_in_every_state_a_partner_manager_and_partner_commissions(demo):
     for txn, currency, amount in LedgerEntry.objects.values_list("transaction_id", "currency", "amount_minor"):
         sums[(txn, currency)] += amount
     assert set(sums.values()) == {0}
+
+
+def test_warranty_claims_in_each_state_one_escalated_to_the_operator(demo):
+    from remarket.aftersales.models import WarrantyClaim
+
+    states = sorted(WarrantyClaim.objects.values_list("state", flat=True))
+    assert states == ["escalated", "open", "refused", "repaired", "repairing"]
+    escalated = WarrantyClaim.objects.get(state="escalated")
+    assert escalated.escalation_reason == "deadline" and escalated.deadline_at > escalated.escalated_at
+    assert all(c.deadline_at is not None for c in WarrantyClaim.objects.exclude(state__in=("refused", "repaired")))

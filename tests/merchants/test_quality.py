@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from remarket.aftersales.jobs import merchant_quality_refresh
 from remarket.checkout.services import Item, checkout_pay, checkout_start
 from remarket.core import clock
 from remarket.core.errors import DomainError
@@ -10,7 +11,6 @@ from remarket.merchants.quality import Rates, quality_score, sanction_for, statu
 from remarket.merchants.services import merchant_status_set
 from remarket.offers.models import ListingMarket
 from remarket.offers.services import ListingRow, listings_apply
-from remarket.orders.jobs import merchant_quality_refresh
 
 from ..conftest import ADDRESS_FR, PAY_OK
 

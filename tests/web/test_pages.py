@@ -181,7 +181,7 @@ def test_login_lands_on_the_roles_home(client, marketplace, role, home):
 
 
 def test_quality_pages_for_the_operator_and_the_merchant(client, offer, merchant_user, operator_user):
-    from remarket.orders.jobs import merchant_quality_refresh
+    from remarket.aftersales.jobs import merchant_quality_refresh
 
     merchant_quality_refresh(merchant=offer.listing.merchant)
     client.force_login(merchant_user)

@@ -109,7 +109,11 @@ class Contract:
         operation = item.get(method)
         if status == 429 and "Retry-After" not in response:
             raise ContractDrift(f"{what}: a 429 without Retry-After")
-        body = json.loads(response.content) if response.content else None
+        media = response.get("Content-Type", "").split(";")[0]
+        if response.content and not media.endswith("json"):  # a text/plain summary (`/ws/sav/refund`)
+            body = response.content.decode()
+        else:
+            body = json.loads(response.content) if response.content else None
         if operation is None:
             if status != 405 or "Allow" not in response:
                 raise ContractDrift(f"{what}: the contract has no {method.upper()} here; expected 405 with Allow")

@@ -57,6 +57,7 @@ def http_error(request, exc: HttpError):
 from . import (  # noqa: E402  (register routers)
     catalog,
     checkout,
+    claims,
     finance,
     invoices,
     locations,
@@ -80,6 +81,7 @@ api.add_router("/", finance.router)
 api.add_router("/", partner.router)
 api.add_router("/", returns.router)
 api.add_router("/", tradeins.router)
+api.add_router("/", claims.router)
 api.add_router("/", pos.router)
 api.add_router("/", locations.router)
 api.add_router("/", reports.router)

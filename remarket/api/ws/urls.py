@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from remarket.core.errors import NotFound
 
-from . import backbox, buyback, catalog, deliveries, invoices, listings, orders, returns, tasks
+from . import backbox, buyback, catalog, deliveries, invoices, listings, orders, returns, sav, tasks
 from .endpoint import Operation, resource
 from .errors import Errors, Shape, error_response
 
@@ -80,5 +80,6 @@ urlpatterns = [
     ),
     *returns.urlpatterns,
     *buyback.urlpatterns,
+    *sav.urlpatterns,
     re_path(r"^(?P<path>.*)$", _not_found),
 ]

@@ -21,5 +21,6 @@ urlpatterns = [
     path("returns/", include("remarket.web.merchant.returns")),
     path("webhooks/", include("remarket.web.merchant.webhooks")),
     path("trade-ins/", include("remarket.web.merchant.tradeins")),
+    path("claims/", include("remarket.web.merchant.claims")),
     path("statements/statement.csv", statements.statement_csv, name="merchant-statement-csv"),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import events, locations, reports, views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("locations/<slug:code>/", locations.location_edit, name="ops-location-edit"),
     path("events/", events.failed, name="ops-events"),
     path("events/<int:event_id>/replay", events.replay, name="ops-event-replay"),
+    path("claims/", include("remarket.web.ops.claims")),
 ]

@@ -33,4 +33,5 @@ urlpatterns = [
     ),
     path("<str:market>/", include("remarket.web.storefront.returns")),
     path("<str:market>/", include("remarket.web.storefront.tradein")),
+    path("<str:market>/", include("remarket.web.storefront.claims")),
 ]
