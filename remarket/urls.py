@@ -12,7 +12,7 @@ from remarket.web.metrics import metrics
 urlpatterns = [
     path("healthz", healthz),
     path("readyz", readyz),
-    path("metrics", metrics),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("ws/", include("remarket.api.ws.urls")),  # the Back Market-compatible seller API

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from remarket.accounts.models import Role
 from remarket.accounts.permissions import Actor
@@ -37,6 +39,16 @@ ADDRESS_FR = {
 
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language and leaves it so: Django activates a request's language in its
+    thread and never resets it, so a French page requested by one test would otherwise speak French to the
+    services the next test calls directly."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 def _tax_rates_after_flush(sender, using="default", **kwargs) -> None:

@@ -26,7 +26,7 @@ def _context(request, **extra) -> dict:
     return {"subscriptions": subs, "deliveries": deliveries, "topics": topic_choices(), **extra}
 
 
-@requires("webhook.manage")
+@requires("webhook.manage", merchant=True)
 def webhooks(request):
     if request.method == "POST":
         try:
@@ -41,7 +41,7 @@ def webhooks(request):
 
 
 @require_POST
-@requires("webhook.manage")
+@requires("webhook.manage", merchant=True)
 def unsubscribe(request, subscription_id: int):
     try:
         subscription_delete(actor=request.actor, subscription_id=subscription_id)
@@ -52,7 +52,7 @@ def unsubscribe(request, subscription_id: int):
 
 
 @require_POST
-@requires("webhook.manage")
+@requires("webhook.manage", merchant=True)
 def replay(request, delivery_id: int):
     try:
         delivery = delivery_replay(actor=request.actor, delivery_id=delivery_id)
