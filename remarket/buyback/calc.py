@@ -135,3 +135,13 @@ def identity_problems(
     if not re.fullmatch(pattern, postcode):
         problems.append("postcode_invalid")
     return problems
+
+
+REFERENCE = re.compile(r"[A-Z]{2}-\d{5}-[A-Z]{5}")  # services._reference's shape: FR-48213-KXQPD
+
+
+def reference_lookup(value: object) -> str:
+    """What to look a trade-in up by: the reference given, or "" (which names none) when it cannot be one — so a
+    path carrying a NUL byte or any other junk is a plain not-found, never a database error."""
+    text = str(value)
+    return text if REFERENCE.fullmatch(text) else ""

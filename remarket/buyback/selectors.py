@@ -11,7 +11,7 @@ from remarket.core.errors import NotFound
 from remarket.markets.models import Location, Market
 from remarket.merchants.models import Merchant
 
-from .calc import Candidate, best_quote, price_to_win
+from .calc import Candidate, best_quote, price_to_win, reference_lookup
 from .models import BuybackListing, BuybackPrice, Status, TradeIn, TradeInFile, TradeInMessage
 from .states import CONTRACT, PENDING_REPLY
 
@@ -155,7 +155,11 @@ def tradeins_pending_reply(*, actor: Actor) -> QuerySet[TradeIn]:
 
 
 def tradein_for_merchant(*, actor: Actor, reference: str, contract_only: bool = False) -> TradeIn:
-    tradein = tradeins_for_merchant(actor=actor, contract_only=contract_only).filter(reference=str(reference)).first()
+    tradein = (
+        tradeins_for_merchant(actor=actor, contract_only=contract_only)
+        .filter(reference=reference_lookup(reference))
+        .first()
+    )
     if tradein is None:
         raise NotFound("BUYBACK_ORDER_NOT_FOUND", _("There is no trade-in %(ref)s among yours.") % {"ref": reference})
     return tradein
@@ -190,7 +194,12 @@ def tradeins_for_customer(*, actor: Actor) -> QuerySet[TradeIn]:
 
 
 def tradein_for_customer(*, actor: Actor, reference: str) -> TradeIn:
-    tradein = tradeins_for_customer(actor=actor).filter(reference=str(reference)).prefetch_related("files").first()
+    tradein = (
+        tradeins_for_customer(actor=actor)
+        .filter(reference=reference_lookup(reference))
+        .prefetch_related("files")
+        .first()
+    )
     if tradein is None:
         raise NotFound("BUYBACK_ORDER_NOT_FOUND", _("There is no such trade-in."))
     return tradein

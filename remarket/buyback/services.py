@@ -166,7 +166,7 @@ def _for_customer(*, actor: Actor, reference: str) -> TradeIn:
     tradein = (
         TradeIn.objects.select_for_update(of=("self",))
         .select_related("market")
-        .filter(reference=str(reference), customer_id=actor.user_id)
+        .filter(reference=calc.reference_lookup(reference), customer_id=actor.user_id)
         .first()
         if actor.user_id
         else None
@@ -278,7 +278,7 @@ def tradein_hand_in(*, actor: Actor, reference: str) -> TradeIn:
     tradein = (
         TradeIn.objects.select_for_update(of=("self",))
         .select_related("market")
-        .filter(reference=str(reference).strip().upper())
+        .filter(reference=calc.reference_lookup(str(reference).strip().upper()))
         .first()
     )
     if tradein is None:
@@ -319,7 +319,7 @@ def _for_merchant(*, actor: Actor, reference: str) -> TradeIn:
     tradein = (
         TradeIn.objects.select_for_update(of=("self",))
         .select_related("market")
-        .filter(reference=str(reference), merchant_id=actor.merchant_id)
+        .filter(reference=calc.reference_lookup(reference), merchant_id=actor.merchant_id)
         .first()
         if actor.merchant_id
         else None
