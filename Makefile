@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-postgres install browser demo worker bench clean openapi lint format messages
+.PHONY: run test test-postgres install browser gettext demo worker bench clean openapi lint format messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,14 @@ run: install
 	$(BIN)/remarket demo
 	$(BIN)/remarket serve
 
-## make test: the whole suite on SQLite, browser tests included (installs Debian's chromium when it is missing);
+## make test: the whole suite on SQLite, browser tests included (installs Debian's chromium, and gettext for the
+## catalogue check, when they are missing);
 ## the PostgreSQL-only race tests run in `make test-postgres`, which .ci/run calls
-test: install browser
+test: install browser gettext
 	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile -m "not postgres"
 
 ## the database suite again on PostgreSQL (CI runs it when PostgreSQL answers)
-test-postgres: install
+test-postgres: install gettext
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/remarket} $(BIN)/python -m pytest -p no:cacheprovider -m "not e2e"
 
 ## make lint: ruff (lint and format), the import contracts in .importlinter, mypy against its baseline
@@ -57,6 +58,12 @@ browser:
 	  echo "chromium is missing: installing Debian's package (needs root and the package registry)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 	  || { echo "ERROR: could not install chromium; the browser tests cannot run." >&2; exit 1; }; }
+
+gettext:
+	@command -v xgettext >/dev/null 2>&1 || { \
+	  echo "gettext is missing: installing Debian's package (needs root and the package registry)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) \
+	  || { echo "ERROR: could not install gettext; the translation check cannot run." >&2; exit 1; }; }
 
 demo: install
 	$(BIN)/remarket demo
