@@ -2,6 +2,7 @@
 payouts that reconcile with the entries."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.db import connection, transaction
@@ -115,7 +116,7 @@ def test_a_german_buyer_from_a_french_merchant_pays_german_vat(marketplace, offe
 
 
 def test_a_new_york_store_sale_adds_city_sales_tax_the_marketplace_remits(marketplace):
-    from remarket.checkout.pos import pos_sell
+    from remarket.checkout.counter import CounterLine, counter_sale
     from remarket.offers.models import LocationStock
 
     first = MerchantFactory(country="US", is_first_party=True, commission_bp=0)
@@ -128,7 +129,13 @@ def test_a_new_york_store_sale_adds_city_sales_tax_the_marketplace_remits(market
     LocationStock.objects.create(location=marketplace.nyc, listing=terms.listing, available=2)
     clerk = UserFactory(role="clerk", location=marketplace.nyc)
     with clock.frozen(NOV):
-        order = pos_sell(actor=Actor.of(clerk), listing_id=terms.listing_id, quantity=1, card_number=PAY_OK)
+        order = counter_sale(
+            actor=Actor.of(clerk),
+            sale_id=uuid.uuid4(),
+            lines=[CounterLine(terms.listing_id)],
+            tender="card",
+            card_number=PAY_OK,
+        ).order
     line = order.suborders.get().lines.get()
     assert (line.tax_scheme, line.tax_jurisdiction, line.tax_minor, order.total_minor) == (
         "sales_tax",

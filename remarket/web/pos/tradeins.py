@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from remarket.buyback.counter import counter_tradein_quote, counter_tradein_take
 from remarket.buyback.selectors import buyback_variants
 from remarket.buyback.services import tradein_hand_in
-from remarket.checkout.pos import pos_location
+from remarket.checkout.counter import counter_location
 from remarket.core.errors import DomainError
 from remarket.core.money import fmt
 from remarket.web.common import render_error, requires
@@ -19,7 +19,7 @@ from remarket.web.tradein_forms import answers_of, identity_of, questions, quote
 
 
 def _context(request, **more) -> dict:
-    location = pos_location(actor=request.actor)
+    location = counter_location(actor=request.actor)
     market = location.channel.market
     return {
         "location": location,
