@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from remarket.core.money import fmt
+from remarket.core.money import fmt, rate_percent
 from remarket.core.pdf import FONT, pdf_bytes, pdf_document, pdf_text
 from remarket.invoices.calc import DocLine, Totals, doc_line, totals
 from remarket.markets.tax import Scheme
@@ -154,9 +154,9 @@ def receipt_pdf(*, receipt: Receipt) -> bytes:
         row(sold_by + (" - " + _("delivered") if item.delivered else ""))
     pdf.ln(2)
     for tax in receipt.totals.taxes:
-        rate = float(tax["rate"]) * 100
         label = str(Scheme(tax["scheme"]).label)
-        row(f"{label} {tax['jurisdiction']} {rate:.3f}".rstrip("0").rstrip(".") + " %", receipt.money(tax["tax_minor"]))
+        rate = rate_percent(tax["rate"], receipt.language)
+        row(f"{label} {tax['jurisdiction']} {rate}", receipt.money(tax["tax_minor"]))
     row(_("Total"), receipt.money(receipt.totals.total_minor), bold=True, size=10)
     if receipt.tender == "cash":
         row(_("Cash given"), receipt.money(receipt.given_minor or 0))

@@ -3,7 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from babel.numbers import format_currency, format_decimal, get_currency_precision
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_precision
 
 from .errors import DomainError
 
@@ -47,6 +47,14 @@ def bp_percent(basis_points: int, locale: str = "en") -> str:
     integer over 10,000, never a float), and independent of any currency's exponent (a rate of two amounts in
     one currency has none)."""
     return format_decimal(Decimal(basis_points) / 100, format="#,##0.00", locale=locale) + "\u00a0%"
+
+
+def rate_percent(rate: Decimal | str | int, locale: str = "en") -> str:
+    """A tax rate stored as a fraction, as a percentage in a locale's way, with as many decimals as it has and no
+    more: 0.2 → "20%", 0.08875 → "8,875 %" in French. Exact: the rate goes to babel as a Decimal, never a float."""
+    return format_percent(
+        Decimal(str(rate)).normalize(), locale=str(locale).replace("-", "_"), decimal_quantization=False
+    )
 
 
 def convert(minor: int, from_currency: str, to_currency: str, rate: Decimal) -> int:

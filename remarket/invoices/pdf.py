@@ -2,23 +2,16 @@
 legal identity, the buyer, the lines with their tax rates, the totals as the page shows them, and the legal
 mentions (document.py)."""
 
-from decimal import Decimal
-
-from babel.numbers import format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from remarket.core.money import fmt
+from remarket.core.money import fmt, rate_percent
 from remarket.core.pdf import FONT, pdf_bytes, pdf_document, pdf_text
 from remarket.markets.tax import Scheme
 
 from .document import buyer_lines, invoice_mentions, seller_lines
 from .models import Invoice, Kind
 from .selectors import invoice_view
-
-
-def _percent(rate, locale: str) -> str:
-    return format_percent(Decimal(str(rate)).normalize(), locale=locale, decimal_quantization=False)
 
 
 def invoice_pdf(*, invoice: Invoice) -> bytes:
@@ -84,7 +77,7 @@ def _render(invoice: Invoice, *, locale: str) -> bytes:
             row.cell(str(line.quantity))
             row.cell(money(line.unit_price_minor))
             if show_rate:
-                row.cell(pdf_text(_percent(line.tax_rate, locale)) if line.tax_rate is not None else "")
+                row.cell(pdf_text(rate_percent(line.tax_rate, locale)) if line.tax_rate is not None else "")
             row.cell(money(line.total_minor))
     pdf.ln(3)
 
@@ -94,7 +87,7 @@ def _render(invoice: Invoice, *, locale: str) -> bytes:
         for t in invoice.taxes:
             label = _("Sales tax %(jurisdiction)s %(rate)s") % {
                 "jurisdiction": t["jurisdiction"],
-                "rate": _percent(t["rate"], locale),
+                "rate": rate_percent(t["rate"], locale),
             }
             totals.append((label, t["tax_minor"], False))
         totals.append((_("Total"), invoice.total_minor, True))
@@ -104,7 +97,7 @@ def _render(invoice: Invoice, *, locale: str) -> bytes:
             label += " (" + _("excluding margin-scheme items") + ")"
         totals.append((label, view["net_standard"], False))
         for t in invoice.taxes:
-            totals.append((_("VAT %(rate)s") % {"rate": _percent(t["rate"], locale)}, t["tax_minor"], False))
+            totals.append((_("VAT %(rate)s") % {"rate": rate_percent(t["rate"], locale)}, t["tax_minor"], False))
         if invoice.margin_scheme:
             totals.append((_("Margin-scheme items") + " *", view["margin_minor"], False))
         totals.append((_("Total incl. VAT"), invoice.total_minor, True))

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from remarket.core.errors import DomainError
-from remarket.core.money import convert, exponent, fmt, share, to_major, to_minor
+from remarket.core.money import convert, exponent, fmt, rate_percent, share, to_major, to_minor
 
 
 def test_exponents_follow_iso_4217():
@@ -53,3 +53,17 @@ def test_format_and_convert():
 @given(st.integers(min_value=1, max_value=10**12), st.integers(min_value=0, max_value=10000))
 def test_a_share_stays_within_the_amount(gross, bp):
     assert 0 <= share(gross, bp) <= gross
+
+
+@pytest.mark.parametrize(
+    "rate, locale, shown",
+    [
+        ("0.2", "en", "20%"),
+        ("0.08875", "en_US", "8.875%"),
+        ("0.08875", "fr-FR", "8,875\u00a0%"),
+        (Decimal("0.055000"), "fr", "5,5\u00a0%"),
+        ("0.1", "ja_JP", "10%"),
+    ],
+)
+def test_a_tax_rate_is_shown_as_an_exact_percentage(rate, locale, shown):
+    assert rate_percent(rate, locale) == shown

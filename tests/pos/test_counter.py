@@ -217,6 +217,6 @@ def test_the_receipt_carries_the_legal_mentions_and_its_pdf_parses(till):
         "47.84",
         "Warranty: 12 months",
         "until 2026-12-02",
-        "Sales tax US-NY-NYC 8.875 %",
+        "Sales tax US-NY-NYC 8.875%",
     ):
         assert expected in text, expected

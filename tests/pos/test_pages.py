@@ -28,6 +28,7 @@ def test_the_receipt_page_prints_and_takes_a_return(clerk_client, till):
     page = clerk_client.get(f"/pos/sales/{order.public_id}/").content.decode()
     assert f'data-receipt="{order.public_id.hex[:12].upper()}"' in page
     assert "$652.16" in page and "$47.84" in page and "Warranty: 12 months" in page and "@page" not in page
+    assert "US-NY-NYC 8.875%" in page and "0.08875" not in page  # the rate as people read it
     line = OrderLine.objects.get()
     answer = clerk_client.post(f"/pos/sales/{order.public_id}/return/", {"line_id": [line.pk]})
     assert answer.status_code == 302

@@ -1,6 +1,6 @@
-from babel.numbers import format_percent
 from django import template
 
+from remarket.core.money import rate_percent as _rate_percent
 from remarket.invoices.selectors import suborder_documents as _suborder_documents
 from remarket.markets.tax import Scheme
 
@@ -15,14 +15,10 @@ def suborder_documents(suborder):
 
 @register.filter
 def rate_percent(rate, language="en"):
-    """A tax rate as a fraction, shown as a percentage: 0.2 → "20%", 0.08875 → "8,875 %" in French."""
+    """`{{ line.tax_rate|rate_percent:language }}`: a tax rate as a percentage (core/money.py `rate_percent`)."""
     if rate in (None, ""):
         return ""
-    from decimal import Decimal
-
-    return format_percent(
-        Decimal(str(rate)).normalize(), locale=str(language).replace("-", "_"), decimal_quantization=False
-    )
+    return _rate_percent(rate, language)
 
 
 @register.filter
