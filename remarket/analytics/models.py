@@ -111,12 +111,10 @@ class GmvRollup(models.Model):
         constraints = [models.UniqueConstraint(fields=["month", "market_code", "channel_kind"], name="rollup_once")]
 
 
-class GmvSlice(models.Model):
-    """GMV per month × country × channel kind × category × merchant × partner × location (0 where none), kept
-    current with the rollup: the reports that split by category, merchant, partner or location, and the slices a
-    merchant or a partner manager sees, read it. `orders` counts the orders with a line in the slice."""
+class _SliceMeasures(models.Model):
+    """The dimensions and measures a slice has, per month (GmvSlice) or per year (GmvYearSlice): one definition
+    for both, so that a year is the sum of its months field for field (0 where a dimension does not apply)."""
 
-    month = models.DateField()
     market_code = models.CharField(max_length=2)
     channel_kind = models.CharField(max_length=8)
     category_id = models.IntegerField(default=0)
@@ -131,6 +129,17 @@ class GmvSlice(models.Model):
     gross_eur_minor = models.BigIntegerField(default=0)
     refunds_eur_minor = models.BigIntegerField(default=0)
     commission_eur_minor = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class GmvSlice(_SliceMeasures):
+    """GMV per month × country × channel kind × category × merchant × partner × location (0 where none), kept
+    current with the rollup: the reports that split by category, merchant, partner or location, and the slices a
+    merchant or a partner manager sees, read it. `orders` counts the orders with a line in the slice."""
+
+    month = models.DateField()
 
     class Meta:
         constraints = [
@@ -154,25 +163,11 @@ class GmvSlice(models.Model):
         ]
 
 
-class GmvYearSlice(models.Model):
+class GmvYearSlice(_SliceMeasures):
     """The slices summed per calendar year (`year` is its first day): a year's report by category, merchant, partner
     or location reads a twelfth of the rows. Kept current with the slices, rebuilt with them."""
 
     year = models.DateField()
-    market_code = models.CharField(max_length=2)
-    channel_kind = models.CharField(max_length=8)
-    category_id = models.IntegerField(default=0)
-    merchant_id = models.IntegerField(default=0)
-    partner_id = models.IntegerField(default=0)
-    location_id = models.IntegerField(default=0)
-    orders = models.PositiveIntegerField(default=0)
-    new_customer_orders = models.PositiveIntegerField(default=0)
-    units = models.IntegerField(default=0)
-    gross_units = models.PositiveIntegerField(default=0)
-    gmv_eur_minor = models.BigIntegerField(default=0)
-    gross_eur_minor = models.BigIntegerField(default=0)
-    refunds_eur_minor = models.BigIntegerField(default=0)
-    commission_eur_minor = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
