@@ -82,18 +82,26 @@ def history_commissions(*, partner_id: int, partner_bp: int) -> int:
 
 
 def _offers(market, count: int) -> list[ListingMarket]:
-    """Offers of distinct merchants with units to spare, so the demo's pickups take no one's last unit."""
-    offers, seen = [], set()
-    for term in (
+    """`count` distinct offers with units to spare, of distinct merchants as far as there are, so that the demo's
+    pickups take no one's last unit. (Taking the first offers by id and repeating them ran a listing dry: the
+    first few hundred offers belong to one or two merchants.)"""
+    first, again, seen = [], [], set()
+    terms = (
         ListingMarket.objects.on_sale()
         .filter(market=market, listing__quantity__gte=3, listing__merchant__is_first_party=False)
         .select_related("listing")
-        .order_by("pk")[: count * 20]
-    ):
-        if term.listing.merchant_id not in seen:
+        .order_by("pk")
+    )
+    for term in terms.iterator(chunk_size=2000):
+        if term.listing.merchant_id in seen:
+            if len(again) < count:
+                again.append(term)
+        else:
             seen.add(term.listing.merchant_id)
-            offers.append(term)
-    return (offers * count)[:count]
+            first.append(term)
+            if len(first) == count:
+                break
+    return (first + again)[:count]
 
 
 def pickups_in_every_state(*, network, people, now: dt.datetime) -> int:
