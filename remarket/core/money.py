@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel.numbers import format_currency, format_decimal, format_percent, get_currency_precision
+from django.utils.translation import get_language, to_locale
 
 from .errors import DomainError
 
@@ -63,8 +64,17 @@ def convert(minor: int, from_currency: str, to_currency: str, rate: Decimal) -> 
     return int((major.scaleb(exponent(to_currency))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def fmt(minor: int, currency: str, locale: str | None = None) -> str:
+    """An amount for people, in a locale's way ("1 234,50 €"): `locale` as babel or BCP 47 spells it (`fr_FR`,
+    `fr-FR`), or by default the active language's (a mail written under `translation.override` formats its amounts
+    in that language, not in English)."""
+    if locale is None:
+        locale = to_locale(get_language() or "en")
+    return _fmt(minor, currency, locale.replace("-", "_"))
+
+
 @lru_cache(maxsize=16384)
-def fmt(minor: int, currency: str, locale: str = "en") -> str:
-    """An amount for people, in a locale's way ("1 234,50 €"). Pure, and costly in babel (≈ 70 µs), so the
-    amounts a page shows again and again are formatted once per process."""
+def _fmt(minor: int, currency: str, locale: str) -> str:
+    """Pure, and costly in babel (≈ 70 µs), so the amounts a page shows again and again are formatted once per
+    process."""
     return format_currency(to_major(minor, currency), currency, locale=locale)

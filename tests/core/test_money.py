@@ -67,3 +67,14 @@ def test_a_share_stays_within_the_amount(gross, bp):
 )
 def test_a_tax_rate_is_shown_as_an_exact_percentage(rate, locale, shown):
     assert rate_percent(rate, locale) == shown
+
+
+def test_an_amount_is_formatted_in_the_active_language_unless_told():
+    from django.utils import translation
+
+    with translation.override("es"):
+        assert fmt(123456, "EUR").replace("\xa0", " ") == "1.234,56 €"
+        assert fmt(12345678, "EUR").replace("\xa0", " ") == "123.456,78 €"
+        assert fmt(123456, "EUR", "en-US") == "€1,234.56"
+    with translation.override("en"):
+        assert fmt(123456, "EUR") == "€1,234.56"
