@@ -8,6 +8,7 @@ from babel.numbers import format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from remarket.core.i18n import site_language
 from remarket.core.money import fmt
 from remarket.core.pdf import FONT, pdf_bytes, pdf_document, pdf_text
 from remarket.markets.tax import Scheme
@@ -22,7 +23,7 @@ def _percent(rate, locale: str) -> str:
 
 
 def invoice_pdf(*, invoice: Invoice) -> bytes:
-    language = invoice.language.split("-")[0]
+    language = site_language(invoice.language)
     with translation.override(language):
         return _render(invoice, locale=invoice.language.replace("-", "_"))
 
