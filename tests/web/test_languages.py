@@ -99,3 +99,26 @@ def test_a_german_orders_mails_are_german(marketplace):
     confirmation = next(m for m in mail.outbox if m.to == ["clara@example.com"])
     assert confirmation.subject == "Ihre remarket-Bestellung ist bestätigt"
     assert "Vielen Dank!" in confirmation.body and "Ihre Bestellung" in confirmation.body
+
+
+def test_only_site_language_turns_a_tag_into_a_language():
+    """A market's tag becomes a language in core/i18n.py only: `market.language.split("-")[0]` elsewhere would
+    speak Swedish Django words again under `lang="sv"`. The walk names the file and line of a second copy."""
+    import ast
+    from pathlib import Path
+
+    import remarket
+
+    root = Path(remarket.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"split", "partition"}
+                and isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr == "language"
+            ):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not found, f"a language tag cut by hand (use core/i18n.py site_language): {found}"
