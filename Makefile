@@ -43,10 +43,12 @@ lint: install
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python tools/mypy_check.py
 
-## make messages: extract the French catalogue from the code and templates, then compile it (needs gettext)
+## make messages: extract the catalogue of every shipped language (settings' LANGUAGES but English, the source)
+## from the code and templates, then compile them (needs gettext)
 messages: install
-	cd remarket && ../$(BIN)/python -m django makemessages -l fr --settings=remarket.settings.test
-	cd remarket && ../$(BIN)/python -m django compilemessages -l fr --settings=remarket.settings.test
+	cd remarket && langs="$$(DJANGO_SETTINGS_MODULE=remarket.settings.test ../$(BIN)/python -c 'from django.conf import settings as s; print(" ".join("-l " + c for c, _ in s.LANGUAGES if c != s.LANGUAGE_CODE))')" \
+	  && ../$(BIN)/python -m django makemessages $$langs --settings=remarket.settings.test \
+	  && ../$(BIN)/python -m django compilemessages $$langs --settings=remarket.settings.test
 
 ## make format: apply the formatter and ruff's safe fixes
 format: install

@@ -1,18 +1,39 @@
-"""Every shipped language is complete: no French message left empty or fuzzy, and the compiled catalogue the
-server reads says what the source catalogue says (`make messages` extracts and compiles both)."""
+"""Every shipped language is complete: each language of `LANGUAGES` but English (the source) has a catalogue
+with every marked message translated, none fuzzy, the same placeholders and markup as the English, and the
+compiled catalogue the server reads says what the source catalogue says (`make messages` extracts and compiles
+them all)."""
 
 import gettext
+import os
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+from django.conf import settings
+
 LOCALE = Path(__file__).resolve().parents[1] / "remarket" / "locale"
+SHIPPED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+# What must come through a translation unchanged: %-placeholders (named or not, and the %% of a formatted
+# message), {}-placeholders, and HTML tags.
+_PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%%|%[sd]|\{[A-Za-z_0-9]*\}")
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 
-def _entries(po: str) -> list[tuple[str, list[str], bool]]:
-    """(msgid, msgstrs, fuzzy) of each live entry of a .po file."""
+@dataclass
+class Entry:
+    msgid: str
+    msgid_plural: str
+    msgstrs: list[str]
+    fuzzy: bool
+
+
+def _entries(po: str) -> list[Entry]:
+    """The live entries of a .po file (obsolete ones and the header left out)."""
 
     def text(block: str, key: str) -> list[str]:
         found = re.findall(rf'^{key}(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
@@ -27,19 +48,70 @@ def _entries(po: str) -> list[tuple[str, list[str], bool]]:
             continue
         (msgid,) = text(block, "msgid")
         if msgid:
-            entries.append((msgid, text(block, "msgstr"), "#, fuzzy" in block or ", fuzzy" in block))
+            plural = text(block, "msgid_plural")
+            fuzzy = bool(re.search(r"^#,.*\bfuzzy\b", block, re.M))
+            entries.append(Entry(msgid, plural[0] if plural else "", text(block, "msgstr"), fuzzy))
     return entries
 
 
-def test_the_french_catalogue_is_complete_and_compiled():
-    po = (LOCALE / "fr" / "LC_MESSAGES" / "django.po").read_text()
-    entries = _entries(po)
+def _untranslated(entries: list[Entry]) -> list[str]:
+    return [e.msgid for e in entries if e.fuzzy or not e.msgstrs or not all(e.msgstrs)]
+
+
+def _mismatched(entries: list[Entry]) -> list[str]:
+    """Entries whose translation drops, adds or alters a placeholder or a tag of the English."""
+    found = []
+    for e in entries:
+        for i, msgstr in enumerate(e.msgstrs):
+            source = e.msgid if i == 0 or not e.msgid_plural else e.msgid_plural
+            for pattern in (_PLACEHOLDER, _TAG):
+                if msgstr and sorted(set(pattern.findall(source))) != sorted(set(pattern.findall(msgstr))):
+                    found.append(f"{e.msgid!r} → {msgstr!r}")
+    return found
+
+
+def test_english_and_the_shipped_languages():
+    assert settings.LANGUAGE_CODE == "en" and {"fr", "de", "nl"} <= set(SHIPPED)
+    assert sorted(p.name for p in LOCALE.iterdir() if (p / "LC_MESSAGES" / "django.po").exists()) == sorted(SHIPPED)
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_each_shipped_catalogue_is_complete_and_compiled(language):
+    path = LOCALE / language / "LC_MESSAGES" / "django.po"
+    entries = _entries(path.read_text())
     assert len(entries) > 200
-    missing = [msgid for msgid, strs, fuzzy in entries if fuzzy or not all(strs)]
-    assert not missing, f"untranslated or fuzzy French messages: {missing}"
-    compiled = gettext.GNUTranslations((LOCALE / "fr" / "LC_MESSAGES" / "django.mo").open("rb"))
-    stale = [msgid for msgid, strs, _ in entries if "%(n)" not in msgid and compiled.gettext(msgid) != strs[0]]
-    assert not stale, f"django.mo is older than django.po (run make messages): {stale[:5]}"
+    untranslated, mismatched = _untranslated(entries), _mismatched(entries)
+    assert not untranslated, f"untranslated or fuzzy messages in {language}: {untranslated}"
+    assert not mismatched, f"placeholders or markup changed in {language}: {mismatched}"
+    checked = subprocess.run(
+        ["msgfmt", "--check-format", "-o", os.devnull, str(path)], capture_output=True, text=True
+    )  # gettext's own check: a "80 % de" where the English is python-format would not compile
+    assert checked.returncode == 0, f"{language}: {checked.stderr}"
+    compiled = gettext.GNUTranslations((path.parent / "django.mo").open("rb"))
+    stale = [
+        e.msgid
+        for e in entries
+        if (compiled.ngettext(e.msgid, e.msgid_plural, 1) if e.msgid_plural else compiled.gettext(e.msgid))
+        != e.msgstrs[0]
+    ]
+    assert not stale, f"{language}: django.mo is older than django.po (run make messages): {stale[:5]}"
+
+
+def test_the_checks_catch_what_they_are_for():
+    """The placeholder and markup check refuses a lost, renamed or added placeholder, a lost tag and a bare %."""
+    good = Entry("Hello %(name)s, <b>%(n)s</b> items", "", ["Hallo %(name)s, <b>%(n)s</b> Artikel"], False)
+    bad = [
+        Entry("Hello %(name)s", "", ["Hallo"], False),
+        Entry("Hello %(name)s", "", ["Hallo %(nom)s"], False),
+        Entry("Hello", "", ["Hallo %(name)s"], False),
+        Entry("<b>Hello</b>", "", ["Hallo"], False),
+        Entry("80 %% or more", "", ["80 % oder mehr"], False),
+        Entry("%(n)s item", "%(n)s items", ["%(n)s Artikel", "Artikel"], False),
+        Entry("Hello {name}", "", ["Hallo {nom}"], False),
+    ]
+    assert _mismatched([good]) == []
+    assert len(_mismatched(bad)) == len(bad)
+    assert _untranslated([Entry("Hello", "", [""], False), Entry("Hi", "", ["Salut"], True)]) == ["Hello", "Hi"]
 
 
 def test_no_message_is_marked_inside_an_f_string():
@@ -58,22 +130,27 @@ def test_no_message_is_marked_inside_an_f_string():
     assert not found, f"messages marked inside f-strings (write gettext('... %(x)s') % {{...}}): {found}"
 
 
-def test_every_marked_message_is_in_the_french_catalogue(tmp_path):
-    """Extracting the messages again (as `make messages` does, on a copy of the package) finds none that the
-    catalogue lacks: a string marked in code or a template but never added to django.po is caught here, not by a
-    French visitor reading English."""
+def test_every_marked_message_is_in_every_shipped_catalogue(tmp_path):
+    """Extracting the messages again (as `make messages` does, on a copy of the package) finds none that a
+    shipped catalogue lacks: a string marked in code or a template but never added to a django.po is caught here,
+    not by a visitor reading English on their country site."""
     package = Path(__file__).resolve().parents[1] / "remarket"
     copy = tmp_path / "remarket"
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "static"))
+    languages = [arg for code in SHIPPED for arg in ("-l", code)]
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "fr", "--settings=remarket.settings.test"],
+        [sys.executable, "-m", "django", "makemessages", *languages, "--settings=remarket.settings.test"],
         cwd=copy,
         check=True,
         capture_output=True,
     )
-    missing = [
-        msgid
-        for msgid, strs, fuzzy in _entries((copy / "locale" / "fr" / "LC_MESSAGES" / "django.po").read_text())
-        if fuzzy or not all(strs)
-    ]
-    assert not missing, f"marked but not translated into French (add them to django.po, make messages): {missing}"
+    missing = {
+        language: untranslated
+        for language in SHIPPED
+        if (
+            untranslated := _untranslated(
+                _entries((copy / "locale" / language / "LC_MESSAGES" / "django.po").read_text())
+            )
+        )
+    }
+    assert not missing, f"marked but not translated (add them to django.po, make messages): {missing}"

@@ -11,6 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from remarket.core.i18n import site_language
 from remarket.events.outbox import handles
 
 from .identity import email_change_token
@@ -22,8 +23,7 @@ def _site(path: str) -> str:
 
 
 def _language(payload: dict) -> str:
-    language = (payload.get("language") or settings.LANGUAGE_CODE).split("-")[0]
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return site_language(payload.get("language") or settings.LANGUAGE_CODE)
 
 
 @handles("account.password_reset")

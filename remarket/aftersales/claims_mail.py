@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from remarket.accounts.models import Role, User
+from remarket.core.i18n import site_language
 from remarket.core.money import fmt
 from remarket.events.outbox import handles
 
@@ -75,7 +76,7 @@ def _staff_emails(merchant_id: int) -> list[str]:
 
 
 def _language(claim: WarrantyClaim) -> str:
-    return claim.suborder.order.market.language.split("-")[0]
+    return site_language(claim.suborder.order.market.language)
 
 
 def _claim(claim_id: int) -> WarrantyClaim:

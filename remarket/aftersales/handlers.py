@@ -5,6 +5,7 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from remarket.core.i18n import site_language
 from remarket.core.money import fmt
 from remarket.events.outbox import handles
 
@@ -59,7 +60,7 @@ def mail_return_changed(payload: dict) -> None:
     order = request.suborder.order
     if not order.email:
         return
-    with translation.override(order.market.language.split("-")[0]):
+    with translation.override(site_language(order.market.language)):
         body = _body(request)
         if body:
             send_mail(_("Your return"), body, None, [order.email])

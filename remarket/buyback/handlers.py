@@ -5,6 +5,7 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from remarket.core.i18n import site_language
 from remarket.core.money import fmt
 from remarket.events.outbox import handles
 
@@ -72,7 +73,7 @@ def mail_tradein_changed(payload: dict) -> None:
     tradein.status = payload["status"]  # the step this event announces, even when a later one followed
     if not tradein.email:
         return
-    with translation.override(tradein.market.language.split("-")[0]):
+    with translation.override(site_language(tradein.market.language)):
         body = _body(tradein)
         if body:
             send_mail(_("Your trade-in %(ref)s") % {"ref": tradein.reference}, body, None, [tradein.email])

@@ -4,6 +4,7 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from remarket.core.i18n import site_language
 from remarket.core.money import fmt
 from remarket.events.outbox import handles
 from remarket.orders.models import Order
@@ -15,7 +16,7 @@ def mail_capture_refunded(payload: dict) -> None:
     order = Order.objects.select_related("market").get(pk=payload["order_id"])
     if not order.email:
         return
-    with translation.override(order.market.language.split("-")[0]):
+    with translation.override(site_language(order.market.language)):
         send_mail(
             _("Your payment is being refunded"),
             _(

@@ -5,6 +5,7 @@ mentions (document.py)."""
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from remarket.core.i18n import site_language
 from remarket.core.money import fmt, rate_percent
 from remarket.core.pdf import FONT, pdf_bytes, pdf_document, pdf_text
 from remarket.markets.tax import Scheme
@@ -15,7 +16,7 @@ from .selectors import invoice_view
 
 
 def invoice_pdf(*, invoice: Invoice) -> bytes:
-    language = invoice.language.split("-")[0]
+    language = site_language(invoice.language)
     with translation.override(language):
         return _render(invoice, locale=invoice.language.replace("-", "_"))
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from remarket.accounts.permissions import Actor, require
 from remarket.core import clock
 from remarket.core.errors import DomainError
+from remarket.core.i18n import site_language
 from remarket.markets.tax import Scheme, tax_rules
 from remarket.orders.models import OrderLine, SubOrder
 from remarket.orders.selectors import suborder_for_actor
@@ -59,7 +60,7 @@ def _line_of(line: OrderLine, *, sign: int = 1) -> DocLine:
 
 
 def _shipping_line(sub: SubOrder, language: str) -> DocLine:
-    with translation.override(language.split("-")[0]):
+    with translation.override(site_language(language)):
         title = _("Shipping") + (f" — {sub.shipping_carrier}" if sub.shipping_carrier else "")
     rate, jurisdiction = _standard_rate(sub)
     return doc_line(

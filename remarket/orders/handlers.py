@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from remarket.core.i18n import site_language
 from remarket.core.money import fmt
 from remarket.events.outbox import handles
 
@@ -14,7 +15,7 @@ from .models import Order, SubOrder
 
 def _language(order: Order) -> str:
     """Customers read their mails in their market's language."""
-    return order.market.language.split("-")[0]
+    return site_language(order.market.language)
 
 
 @handles("order.paid")

@@ -18,6 +18,7 @@ from remarket.accounts.permissions import Actor
 from remarket.checkout.cart import cart_merge, saved_cart_get, saved_cart_put
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.http import client_ip
+from remarket.core.i18n import site_language
 from remarket.markets.selectors import market_get
 from remarket.orders.selectors import orders_of_customer
 from remarket.web.common import render_error
@@ -35,7 +36,7 @@ def visitor_language(request) -> str:
     code = request.COOKIES.get("market", "")
     if code:
         try:
-            language = market_get(code=code.upper()).language.split("-")[0]
+            language = site_language(market_get(code=code.upper()).language)
             translation.activate(language)
             request.LANGUAGE_CODE = language
         except NotFound:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from remarket.core.errors import NotFound
+from remarket.core.i18n import site_language
 from remarket.invoices.models import Kind
 from remarket.invoices.pdf import invoice_pdf
 from remarket.invoices.selectors import invoice_for_order, invoice_upload_get, invoice_view, upload_info
@@ -25,7 +26,7 @@ def pdf_response(upload) -> HttpResponse:
 
 def render_invoice(request, invoice, *, pdf_url: str = "") -> HttpResponse:
     """The document in its own language (the market's), whoever reads it."""
-    with translation.override(invoice.language.split("-")[0]):
+    with translation.override(site_language(invoice.language)):
         return render(request, "invoices/document.html", {**invoice_view(invoice), "pdf_url": pdf_url})
 
 

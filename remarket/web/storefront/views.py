@@ -23,6 +23,7 @@ from remarket.checkout.services import Item, checkout_confirm_action, checkout_p
 from remarket.checkout.validation import US_STATES
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.http import client_ip, session_key
+from remarket.core.i18n import site_language
 from remarket.markets.models import Market
 from remarket.markets.selectors import market_for_visitor, market_get, web_channel_get
 from remarket.offers.selectors import lowest_prices_by_model, offer_published, terms_in_market
@@ -41,7 +42,7 @@ def _market(code: str) -> Market:
         market = market_get(code=code)
     except NotFound:
         raise Http404 from None
-    translation.activate(market.language.split("-")[0])  # each country site speaks its market's language
+    translation.activate(site_language(market.language))  # each country site speaks its market's language
     return market
 
 
