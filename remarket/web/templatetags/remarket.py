@@ -7,11 +7,15 @@ from remarket.core.money import bp_percent, fmt, to_major
 register = template.Library()
 
 
-@register.simple_tag
-def money(minor, currency, language="en"):
-    """`{% money amount_minor currency market.language %}` → "€1,234.50" / "1 234,50 €"."""
+@register.simple_tag(takes_context=True)
+def money(context, minor, currency, language=None):
+    """`{% money amount_minor currency market.language %}` → "€1,234.50" / "1 234,50 €". Without a language: the
+    back office user's format (`request.money_locale`, set by web/common.py `requires`), else English."""
     if minor is None:
         return ""
+    if language is None:
+        request = context.get("request")
+        language = getattr(request, "money_locale", None) or "en"
     return fmt(int(minor), currency, locale=language.replace("-", "_"))
 
 
