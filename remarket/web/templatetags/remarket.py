@@ -61,6 +61,33 @@ def grade_label(code):
         return code
 
 
+@register.filter
+def order_state_label(state):
+    """A (sub-)order's state as people read it ("To ship" for 3)."""
+    from remarket.orders.states import ORDER_STATE_LABELS
+
+    return ORDER_STATE_LABELS.get(state, state)
+
+
+@register.filter
+def line_state_label(state):
+    """An order line's state as people read it ("Refunded after shipping" for 6)."""
+    from remarket.orders.states import LINE_STATE_LABELS
+
+    return LINE_STATE_LABELS.get(state, state)
+
+
+@register.filter
+def merchant_status_label(status):
+    """A merchant status as people read it ("Warned" for warned)."""
+    from remarket.merchants.models import Merchant
+
+    try:
+        return Merchant.Status(status).label
+    except ValueError:
+        return status
+
+
 @register.simple_tag
 def country_sites():
     """The country switcher's sites: [{"code": "fr", "name": "France"}...], names in the page's language."""
