@@ -88,6 +88,22 @@ def merchant_status_label(status):
         return status
 
 
+@register.filter
+def ledger_kind_label(code):
+    """A ledger transaction's kind as people read it ("Subscription fee" for fee)."""
+    from remarket.ledger.labels import ledger_label
+
+    return ledger_label(code)
+
+
+@register.filter
+def ledger_line_label(code):
+    """A statement line as people read it ("Refunded sales" for refund_sale)."""
+    from remarket.ledger.labels import line_label
+
+    return line_label(code)
+
+
 @register.simple_tag
 def country_sites():
     """The country switcher's sites: [{"code": "fr", "name": "France"}...], names in the page's language."""
