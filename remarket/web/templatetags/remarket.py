@@ -104,6 +104,23 @@ def ledger_line_label(code):
     return line_label(code)
 
 
+@register.filter
+def problem_type_label(code):
+    """A warranty claim's declared problem as people read it ("Parcel damaged" for DAMAGED_PACKAGE)."""
+    from remarket.aftersales.claim_labels import problem_type_label as label
+
+    return label(code)
+
+
+@register.filter
+def location_services_label(codes):
+    """A location's services as people read them, comma-separated ("Sales, Returns")."""
+    from remarket.markets.models import Location
+
+    labels = dict(Location.Service.choices)
+    return ", ".join(str(labels.get(code, code)) for code in codes or ())
+
+
 @register.simple_tag
 def country_sites():
     """The country switcher's sites: [{"code": "fr", "name": "France"}...], names in the page's language."""
