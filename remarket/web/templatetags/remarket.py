@@ -121,6 +121,14 @@ def location_services_label(codes):
     return ", ".join(str(labels.get(code, code)) for code in codes or ())
 
 
+@register.filter
+def pickup_status_label(status):
+    """A pickup's status as people follow it ("ready for pickup" for ready)."""
+    from remarket.orders.pickups import STATUS_LABELS
+
+    return STATUS_LABELS.get(status, status)
+
+
 @register.simple_tag
 def country_sites():
     """The country switcher's sites: [{"code": "fr", "name": "France"}...], names in the page's language."""
