@@ -10,6 +10,7 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import lru_cache
 
+from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from .models import Role, User
 @dataclass(frozen=True)
 class WorkLocale:
     language: str  # a code of settings.LANGUAGES: "fr"
-    locale: str  # babel's locale for money and numbers: "fr_FR" (the market's when it speaks that language)
+    locale: str  # babel's locale for money and numbers: the language in the market's country, "fr_FR", "en_FR"
     zone: zoneinfo.ZoneInfo
 
     @property
@@ -50,11 +51,11 @@ def time_zones() -> tuple[str, ...]:
 def home_market(user: User) -> Market | None:
     """The market a staff member works from: their merchant's country, their store's, their partner's network's."""
     code = ""
-    if user.role == Role.MERCHANT and user.merchant_id:
+    if user.role == Role.MERCHANT and user.merchant is not None:
         code = str(user.merchant.country)
-    elif user.role == Role.CLERK and user.location_id:
+    elif user.role == Role.CLERK and user.location is not None:
         code = user.location.channel.market.code
-    elif user.role == Role.PARTNER and user.partner_id:
+    elif user.role == Role.PARTNER and user.partner is not None:
         channel = user.partner.channel_set.select_related("market").order_by("pk").first()
         code = channel.market.code if channel else ""
     if not code:
@@ -63,6 +64,23 @@ def home_market(user: User) -> Market | None:
         return market_get(code=code)
     except NotFound:
         return None  # a merchant from a country the marketplace does not sell in
+
+
+@lru_cache(maxsize=256)
+def _babel_knows(name: str) -> bool:
+    try:
+        Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def _money_locale(language: str, market: Market | None) -> str:
+    """The page's language written the market's way ("en_FR": 1 234,50 €), when babel knows that pair."""
+    if market is None:
+        return language
+    name = f"{language}_{market.code}"
+    return name if _babel_knows(name) else language
 
 
 def work_locale(user: User) -> WorkLocale:
@@ -74,9 +92,7 @@ def work_locale(user: User) -> WorkLocale:
         or _shipped(settings.LANGUAGE_CODE)
         or "en"
     )
-    locale = language
-    if market and _shipped(market.language) == language and "-" in market.language:
-        locale = market.language.replace("-", "_")
+    locale = _money_locale(language, market)
     if user.time_zone:
         zone = zoneinfo.ZoneInfo(user.time_zone)
     elif market is not None:
@@ -108,4 +124,3 @@ def user_preferences_set(*, user_id: int, language: str | None = None, time_zone
     if fields:
         user.save(update_fields=fields)
     return user
-

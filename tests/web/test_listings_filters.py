@@ -11,7 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from remarket.accounts.models import Role
 from remarket.offers.merchant_listings import ListingQuery, listing_query_parse, terms_for_merchant_search
 
-from ..factories import ListingFactory, ListingMarketFactory, MerchantFactory, ProductModelFactory, UserFactory, VariantFactory
+from ..factories import (
+    ListingFactory,
+    ListingMarketFactory,
+    MerchantFactory,
+    ProductModelFactory,
+    UserFactory,
+    VariantFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

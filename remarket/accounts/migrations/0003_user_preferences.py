@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_email_unique'),
+        ("accounts", "0002_email_unique"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, default='', max_length=10),
+            model_name="user",
+            name="language",
+            field=models.CharField(blank=True, default="", max_length=10),
         ),
         migrations.AddField(
-            model_name='user',
-            name='time_zone',
-            field=models.CharField(blank=True, default='', max_length=64),
+            model_name="user",
+            name="time_zone",
+            field=models.CharField(blank=True, default="", max_length=64),
         ),
     ]

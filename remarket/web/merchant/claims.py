@@ -9,8 +9,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from remarket.aftersales.claim_labels import PROBLEM_TYPE_LABELS, TRANSFER_ACTION_LABELS
 from remarket.aftersales import claims
+from remarket.aftersales.claim_labels import PROBLEM_TYPE_LABELS, TRANSFER_ACTION_LABELS
 from remarket.aftersales.claims_selectors import claim_attachment_for_merchant, claim_for_merchant, claims_for_merchant
 from remarket.aftersales.models import ClaimState, Resolution
 from remarket.core.errors import DomainError

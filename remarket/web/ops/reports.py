@@ -43,7 +43,14 @@ def gmv(request):
     return render(
         request,
         "ops/reports.html",
-        {"report": report, "header": [column_label(h) for h in header], "rows": rows, "period": period_text, "by": by_text, "dims": DIMENSIONS},
+        {
+            "report": report,
+            "header": [column_label(h) for h in header],
+            "rows": rows,
+            "period": period_text,
+            "by": by_text,
+            "dims": DIMENSIONS,
+        },
     )
 
 
