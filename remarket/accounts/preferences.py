@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from remarket.core.errors import DomainError, NotFound
-from remarket.markets.models import Market
+from remarket.markets.models import Channel, Location, Market
 from remarket.markets.selectors import market_get
+from remarket.merchants.models import Merchant
 
 from .models import Role, User
 
@@ -50,18 +51,22 @@ def time_zones() -> tuple[str, ...]:
 
 def home_market(user: User) -> Market | None:
     """The market a staff member works from: their merchant's country, their store's, their partner's network's."""
-    code = ""
-    if user.role == Role.MERCHANT and user.merchant is not None:
-        code = str(user.merchant.country)
-    elif user.role == Role.CLERK and user.location is not None:
-        code = user.location.channel.market.code
-    elif user.role == Role.PARTNER and user.partner is not None:
-        channel = user.partner.channel_set.select_related("market").order_by("pk").first()
-        code = channel.market.code if channel else ""
+    code: str | None = None  # one query at most: the home market's code only
+    if user.role == Role.MERCHANT and user.merchant_id:
+        code = Merchant.objects.values_list("country", flat=True).filter(pk=user.merchant_id).first()
+    elif user.role == Role.CLERK and user.location_id:
+        code = Location.objects.values_list("channel__market__code", flat=True).filter(pk=user.location_id).first()
+    elif user.role == Role.PARTNER and user.partner_id:
+        code = (
+            Channel.objects.filter(partner_id=user.partner_id)
+            .order_by("pk")
+            .values_list("market__code", flat=True)
+            .first()
+        )
     if not code:
         return None
     try:
-        return market_get(code=code)
+        return market_get(code=str(code))
     except NotFound:
         return None  # a merchant from a country the marketplace does not sell in
 
