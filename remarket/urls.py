@@ -7,6 +7,7 @@ from django.urls import include, path
 from remarket.api.v1.api import api
 from remarket.core.health import healthz, readyz
 from remarket.web import account as accounts
+from remarket.web import preferences
 from remarket.web.metrics import metrics
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("password-reset/<str:uidb64>/<str:token>/", accounts.password_reset_confirm, name="password-reset-confirm"),
     path("account/", accounts.account, name="account"),
     path("account/email/", accounts.email_change, name="email-change"),
+    path("account/preferences/", preferences.preferences, name="account-preferences"),
     path("account/email/confirm/<str:token>/", accounts.email_change_confirm, name="email-change-confirm"),
     path("merchant/", include("remarket.web.merchant.urls")),
     path("pos/", include("remarket.web.pos.urls")),

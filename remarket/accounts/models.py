@@ -29,6 +29,9 @@ class User(AbstractUser):
     partner = models.ForeignKey(
         "markets.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="managers"
     )
+    # the back office's language and time zone the user chose; empty: their home market's (accounts/preferences.py)
+    language = models.CharField(max_length=10, blank=True, default="")
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -29,6 +29,8 @@ token can read but not publish."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import Merchant
 
 MIN_ORDERS = 20
@@ -37,6 +39,11 @@ THRESHOLDS = {  # rate → (warned, limited, suspended), in basis points
     "cancellation_rate_bp": (300, 600, 1000),
     "late_shipment_rate_bp": (1000, 2000, 3000),
     "defect_rate_bp": (500, 800, 1200),
+}
+RATE_LABELS = {  # what the pages call each rate
+    "cancellation_rate_bp": _("Cancellation"),
+    "late_shipment_rate_bp": _("Late shipment"),
+    "defect_rate_bp": _("Defects"),
 }
 RESPONSE_FREE_HOURS = 48
 RESPONSE_MAX_PENALTY = 10

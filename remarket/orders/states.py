@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext_lazy as _
+
 from remarket.core.errors import DomainError
 
 
@@ -27,6 +29,29 @@ class LineState:
     REFUNDED_AFTER_SHIPPING = 6
     NOT_PAID = 7
     ALL = (0, 9, 8, 1, 2, 3, 4, 5, 6, 7)
+
+
+# what people read for each state (the numbers are the contract's, for machines)
+ORDER_STATE_LABELS = {
+    OrderState.NEW: _("New"),
+    OrderState.AWAITING_PAYMENT: _("Awaiting payment"),
+    OrderState.PAID: _("To accept"),
+    OrderState.TO_SHIP: _("To ship"),
+    OrderState.UNPAID: _("Not paid"),
+    OrderState.SHIPPED: _("Shipped"),
+}
+LINE_STATE_LABELS = {
+    LineState.NEW: _("New"),
+    LineState.ON_HOLD: _("On hold"),
+    LineState.AWAITING_PAYMENT: _("Awaiting payment"),
+    LineState.PAID: _("To accept"),
+    LineState.ACCEPTED: _("Accepted"),
+    LineState.SHIPPED: _("Shipped"),
+    LineState.CANCELLED: _("Cancelled"),
+    LineState.REFUNDED_BEFORE_SHIPPING: _("Refunded before shipping"),
+    LineState.REFUNDED_AFTER_SHIPPING: _("Refunded after shipping"),
+    LineState.NOT_PAID: _("Not paid"),
+}
 
 
 # The payment moves a waiting line to paid or not paid; the merchant and after-sales move it on.

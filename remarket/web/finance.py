@@ -6,6 +6,7 @@ import csv
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from remarket.core.money import to_major
 from remarket.core.text import csv_cell
@@ -13,7 +14,9 @@ from remarket.core.text import csv_cell
 
 def period_refused(request, err) -> HttpResponse:
     """A period that is not a month (YYYY-MM): the error page, 400."""
-    return render(request, "error.html", {"status": 400, "title": "Wrong period", "message": err.message}, status=400)
+    return render(
+        request, "error.html", {"status": 400, "title": _("Wrong period"), "message": err.message}, status=400
+    )
 
 
 def csv_response(filename: str, header: list[str], rows) -> HttpResponse:

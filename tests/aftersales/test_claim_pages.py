@@ -94,7 +94,7 @@ def test_the_merchant_queue_and_answer(customer_actor, shipped):
     rival = logged_in(UserFactory(role=Role.MERCHANT, merchant=MerchantFactory()))
     with clock.frozen(CLAIM_AT):
         queue = staff.get("/merchant/claims/").content.decode()
-        assert f'data-claim="{claim.pk}"' in queue and "2027-02-03 10:00" in queue
+        assert f'data-claim="{claim.pk}"' in queue and "2027-02-03 11:00" in queue  # the merchant's time: Paris
         assert f'data-claim="{claim.pk}"' not in rival.get("/merchant/claims/").content.decode()
         assert rival.get(f"/merchant/claims/{claim.pk}/").status_code == 404
         assert rival.post(f"/merchant/claims/{claim.pk}/answer/", {"resolution": "refund"}).status_code == 404

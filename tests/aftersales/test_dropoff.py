@@ -116,7 +116,7 @@ def test_the_counter_page(customer_actor, shipped, corner, marketplace):
         refused = wrong.post("/pos/returns/drop-off/", {"code": request.dropoff_code})
     assert refused.status_code == 403 and 'data-error="AFTERSALES_LOCATION_NO_RETURNS"' in refused.content.decode()
     clerk = Client()
-    clerk.force_login(UserFactory(role=Role.CLERK, location=corner))
+    clerk.force_login(UserFactory(role=Role.CLERK, location=corner, language="en"))  # the English page
     with clock.frozen(LATER):
         assert clerk.get("/pos/returns/").status_code == 200
         response = clerk.post("/pos/returns/drop-off/", {"code": request.dropoff_code}, follow=True)

@@ -88,9 +88,9 @@ def test_the_merchants_quality_page_shows_defects_and_response_time(marketplace,
     with clock.frozen(dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)):
         merchant_quality_refresh(merchant=merchant)
     client = Client()
-    client.force_login(UserFactory(role=Role.MERCHANT, merchant=merchant))
+    client.force_login(UserFactory(role=Role.MERCHANT, merchant=merchant, language="en"))
     page = client.get("/merchant/quality/").content.decode()
-    assert "100 %" in page and '<td class="num" data-response>72 h</td>' in page
+    assert "100.00\xa0%" in page and '<td class="num" data-response>72 h</td>' in page
 
 
 def test_the_operators_quality_page_shows_defects_and_response_time(marketplace, customer, customer_actor):
@@ -114,4 +114,4 @@ def test_the_operators_quality_page_shows_defects_and_response_time(marketplace,
     client.force_login(UserFactory(role=Role.OPERATOR))
     page = client.get("/ops/quality/").content.decode()
     row = page[page.index(f'data-merchant="{merchant.pk}"') :]
-    assert '<td class="num" data-defects>100 %</td>' in row and '<td class="num" data-response>48 h</td>' in row
+    assert '<td class="num" data-defects>100.00\xa0%</td>' in row and '<td class="num" data-response>48 h</td>' in row

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 def test_a_customer_buys_a_phone_and_the_merchant_ships_it(server, page):
     mp = build_marketplace()
     offer = ListingMarketFactory(market=mp.fr, listing=ListingFactory(quantity=3))
-    UserFactory(username="seller", role=Role.MERCHANT, merchant=offer.listing.merchant)
+    UserFactory(username="seller", role=Role.MERCHANT, merchant=offer.listing.merchant, language="en")  # reads English
     slug = offer.listing.variant.model.slug
 
     page.goto(f"{server}/fr/")

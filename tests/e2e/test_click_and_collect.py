@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 def test_a_customer_collects_at_a_corner_with_the_code(server, page):
     mp = build_marketplace()
     offer = ListingMarketFactory(market=mp.fr, listing=ListingFactory(quantity=3))
-    UserFactory(username="seller", role=Role.MERCHANT, merchant=offer.listing.merchant)
+    UserFactory(username="seller", role=Role.MERCHANT, merchant=offer.listing.merchant, language="en")  # reads English
     partner = Partner.objects.create(name="Telco")
     channel = Channel.objects.create(code="partner-fr", kind="partner", market=mp.fr, partner=partner)
     corner = Location.objects.create(
@@ -41,7 +41,7 @@ def test_a_customer_collects_at_a_corner_with_the_code(server, page):
         longitude="4.832",
         service_pickup=True,
     )
-    UserFactory(username="clerk", role=Role.CLERK, location=corner)
+    UserFactory(username="clerk", role=Role.CLERK, location=corner, language="en")  # reads English
 
     page.goto(f"{server}/fr/p/{offer.listing.variant.model.slug}/")
     page.click(f'[data-grade="EXCELLENT"] button[data-add="{offer.listing_id}"]')

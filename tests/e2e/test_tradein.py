@@ -40,7 +40,7 @@ def _identity(page, identity: dict) -> None:
 def test_a_customer_sells_a_phone_online_and_the_merchant_pays_it(server, page):
     build_marketplace()
     merchant = MerchantFactory()
-    staff = UserFactory(username="seller", role=Role.MERCHANT, merchant=merchant)
+    staff = UserFactory(username="seller", role=Role.MERCHANT, merchant=merchant, language="en")  # reads English
     variant = VariantFactory()
     buyback_listing_publish(actor=Actor.of(staff), variant_id=variant.pk, grade="GOLD", prices={"FR": (18000, "EUR")})
     UserFactory(username="camille", email="camille@example.com")

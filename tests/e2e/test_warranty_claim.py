@@ -27,7 +27,7 @@ def test_a_customer_claims_the_warranty_and_the_seller_repairs(server, page, tmp
     customer = UserFactory(username="ada", role=Role.CUSTOMER)
     # shipped ten days ago: delivered, well within its 12-month warranty
     sub = sell_and_ship(mp, customer, fr_offer(mp), at=dt.datetime.now(dt.UTC) - dt.timedelta(days=10))
-    UserFactory(username="seller", role=Role.MERCHANT, merchant=sub.merchant)
+    UserFactory(username="seller", role=Role.MERCHANT, merchant=sub.merchant, language="en")  # reads English
     photo = tmp_path / "screen.png"
     photo.write_bytes(PNG)
 

@@ -42,7 +42,7 @@ def test_the_merchant_reads_its_statement_and_downloads_it(client, merchant_user
     assert page.status_code == 200
     assert page.context["statement"].closing_minor == 49900 - 4990 - 4900
     text = page.content.decode()
-    assert 'id="closing"' in text and "400.10" in text
+    assert 'id="closing">400,10\xa0€<' in text  # a French merchant: euros in France's format
     download = client.get("/merchant/statements/statement.csv", {"period": "2026-11", "currency": "EUR"})
     rows = list(csv.reader(io.StringIO(download.content.decode())))
     assert rows[0][:3] == ["at", "kind", "line"] and rows[-1][1:2] == ["closing"] and rows[-1][5] == "400.10"

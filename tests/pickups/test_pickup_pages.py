@@ -61,6 +61,9 @@ def test_merchant_sees_ship_to_store_and_the_clerk_receives_and_hands_over(
 ):
     _checkout(client, offer, network.paris)
     order = Order.objects.get()
+    merchant_user.language = "en"  # the French merchant reads its back office in English here
+    merchant_user.save(update_fields=["language"])
+    User.objects.filter(role="clerk").update(language="en")  # and so do the corners' clerks
     client.force_login(merchant_user)
     page = client.get(f"/merchant/orders/{order.suborders.get().pk}/").content.decode()
     assert "Ship to store" in page and "Telco Paris Bastille" in page and 'data-pickup-status="awaiting"' in page

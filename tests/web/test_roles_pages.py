@@ -176,6 +176,8 @@ def expected(name: str, route: str, role: str) -> set[int]:
         if role == "anonymous":
             return {302}
         return {200} if role == "customer" or name == "email-change" else {302}
+    if name == "account-preferences":  # the back offices' language and time zone: anyone logged in
+        return {302} if role == "anonymous" else {200}
     if name in ("password-reset-confirm", "email-change-confirm"):
         return {400}  # the link is refused with its code
     if name in ("store-root", "store-market-choose"):

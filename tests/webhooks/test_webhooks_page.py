@@ -10,6 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_merchant_subscribes_sees_the_secret_once_and_replays_a_delivery(client, merchant_user, merchant_actor):
+    merchant_user.language = "en"  # the French merchant reads its back office in English here
+    merchant_user.save(update_fields=["language"])
     client.force_login(merchant_user)
     page = client.get("/merchant/webhooks/")
     assert page.status_code == 200 and b"Order paid" in page.content and b"Order lines shipped" in page.content

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from remarket.aftersales import claims
+from remarket.aftersales.claim_labels import PROBLEM_TYPE_LABELS, TRANSFER_ACTION_LABELS
 from remarket.aftersales.claims_selectors import claim_attachment_for_merchant, claim_for_merchant, claims_for_merchant
 from remarket.aftersales.models import ClaimState, Resolution
 from remarket.core.errors import DomainError
@@ -48,8 +49,8 @@ def claim_page(request, claim_id):
         {
             "claim": claim,
             "resolutions": Resolution.choices,
-            "problem_types": claims.PROBLEM_TYPES,
-            "actions": list(claims.TRANSFER_ACTIONS),
+            "problem_types": [(code, PROBLEM_TYPE_LABELS.get(code, code)) for code in claims.PROBLEM_TYPES],
+            "actions": [(code, TRANSFER_ACTION_LABELS.get(code, code)) for code in claims.TRANSFER_ACTIONS],
             "answerable": claim.state in ("open", "repairing", "replacing"),
         },
     )

@@ -4,6 +4,7 @@ go through `listings_apply` like every other interface (the file through the wor
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from remarket.core.errors import DomainError
@@ -39,15 +40,19 @@ def listing_terms(request, terms_id: int):
     try:
         result = listings_apply(merchant=merchant, rows=[row])
     except DomainError as err:
-        messages.error(request, f"{err.message} ({err.code})")
+        messages.error(request, _("%(message)s (%(code)s)") % {"message": err.message, "code": err.code})
     else:
+        names = {"sku": terms.listing.sku, "market": terms.market.code}
         if result.errors:
-            messages.error(request, f"{terms.listing.sku}: {result.errors[0].message} ({result.errors[0].code})")
-        else:
-            messages.success(
+            first = result.errors[0]
+            messages.error(
                 request,
-                f"{terms.listing.sku} in {terms.market.code}: {'saved' if result.updated else 'nothing to change'}.",
+                _("%(sku)s: %(message)s (%(code)s)") % {**names, "message": first.message, "code": first.code},
             )
+        elif result.updated:
+            messages.success(request, _("%(sku)s in %(market)s: saved.") % names)
+        else:
+            messages.success(request, _("%(sku)s in %(market)s: nothing to change.") % names)
     back = request.POST.get("next", "")
     return redirect(back if back.startswith("/merchant/listings/") else "merchant-listings")
 
@@ -60,18 +65,18 @@ def feed_upload(request):
     merchant = merchant_get(merchant_id=request.actor.merchant_id)
     try:
         if upload is None or upload.size == 0:
-            raise DomainError("FEED_FILE_REQUIRED", "Choose a CSV file to upload.")
+            raise DomainError("FEED_FILE_REQUIRED", _("Choose a CSV file to upload."))
         if upload.size > MAX_UPLOAD:
             raise DomainError(
                 "FEED_FILE_TOO_LARGE",
-                "The file is over 20 MB: split it, or use the command line import for large catalogues.",
+                _("The file is over 20 MB: split it, or use the command line import for large catalogues."),
             )
         market = market_get(code=request.POST.get("market", "FR"))
         task = feed_task_create(
             merchant=merchant, market_code=market.code, text=feed_decode(upload.read()), source="upload"
         )
     except DomainError as err:
-        messages.error(request, f"{err.message} ({err.code})")
+        messages.error(request, _("%(message)s (%(code)s)") % {"message": err.message, "code": err.code})
         return redirect("merchant-listings")
     return redirect("merchant-feed", task_id=task.pk)
 

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from remarket.aftersales import services
@@ -41,7 +42,12 @@ def return_move(request, return_id, action):
             raise Http404 from None
         messages.error(request, f"{err.message} ({err.code})")
     else:
-        messages.success(request, f"Return {return_id}: {action} done.")
+        done = {
+            "receive": _("Return %(id)s: received."),
+            "inspect": _("Return %(id)s: inspected, the customer is refunded."),
+            "refuse": _("Return %(id)s: refused."),
+        }
+        messages.success(request, done[action] % {"id": return_id})
     return redirect("merchant-returns")
 
 

@@ -1,30 +1,32 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from remarket.catalog.grades import Grade
 from remarket.core.errors import DomainError, NotFound
 from remarket.markets.selectors import market_codes
 from remarket.merchants.models import Merchant
-from remarket.merchants.quality import MIN_ORDERS, THRESHOLDS
+from remarket.merchants.quality import MIN_ORDERS, RATE_LABELS, THRESHOLDS
 from remarket.merchants.selectors import merchant_get, merchant_metrics_history
 from remarket.offers.best import standings_for_terms
-from remarket.offers.selectors import terms_for_merchant
+from remarket.offers.merchant_listings import (
+    ListingQuery,
+    listing_query_parse,
+    models_of_merchant,
+    terms_for_merchant_search,
+)
 from remarket.offers.vat import VatScheme
 from remarket.orders.selectors import suborder_for_actor, suborders_page_with_lines
 from remarket.orders.services import orderlines_cancel, suborder_accept, suborder_ship
-from remarket.orders.states import OrderState
+from remarket.orders.states import ORDER_STATE_LABELS, OrderState
 from remarket.web.common import render_error, requires
 
-STATE_NAMES = {
-    OrderState.NEW: "New",
-    OrderState.AWAITING_PAYMENT: "Awaiting payment",
-    OrderState.PAID: "To accept",
-    OrderState.TO_SHIP: "To ship",
-    OrderState.UNPAID: "Not paid",
-    OrderState.SHIPPED: "Shipped",
-}
+STATE_NAMES = ORDER_STATE_LABELS
 
 
 def _merchant(request) -> Merchant:
@@ -81,7 +83,7 @@ def accept(request, suborder_id):
         request,
         suborder_id,
         lambda: suborder_accept(actor=request.actor, suborder_id=suborder_id),
-        "Order accepted: ship it and enter the tracking number.",
+        _("Order accepted: ship it and enter the tracking number."),
     )
 
 
@@ -92,7 +94,7 @@ def cancel(request, suborder_id):
         request,
         suborder_id,
         lambda: orderlines_cancel(actor=request.actor, suborder_id=suborder_id),
-        "Order cancelled: the customer is refunded.",
+        _("Order cancelled: the customer is refunded."),
     )
 
 
@@ -114,26 +116,35 @@ def ship(request, suborder_id):
             carrier=request.POST.get("carrier", ""),
             serials=serials,
         ),
-        "Shipped. The customer has been told.",
+        _("Shipped. The customer has been told."),
     )
 
 
 @requires("listing.view", merchant=True)
 def listings(request):
-    qs = terms_for_merchant(merchant_id=request.actor.merchant_id)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    """The merchant's offers, searched and filtered (offers/merchant_listings.py), 50 a page, the query kept."""
+    merchant_id = request.actor.merchant_id
+    context = {
+        "merchant": _merchant(request),
+        "markets": market_codes(),
+        "vat_schemes": VatScheme.choices,
+        "grades": Grade.choices,
+        "models": models_of_merchant(merchant_id=merchant_id),
+    }
+    try:
+        query = listing_query_parse(request.GET)
+    except DomainError as err:
+        return render_error(request, err, "merchant/listings.html", {**context, "query": ListingQuery(), "page": []})
+    page = Paginator(terms_for_merchant_search(merchant_id=merchant_id, query=query), 50).get_page(
+        request.GET.get("page")
+    )
     standings = standings_for_terms(list(page))
     for term in page:
         term.is_winning, term.price_to_win_minor = standings.get(term.pk, (False, None))
     return render(
         request,
         "merchant/listings.html",
-        {
-            "page": page,
-            "merchant": _merchant(request),
-            "markets": market_codes(),
-            "vat_schemes": VatScheme.choices,
-        },
+        {**context, "page": page, "query": query, "query_string": urlencode(query.params())},
     )
 
 
@@ -146,7 +157,7 @@ def quality(request):
         {
             "merchant": merchant,
             "history": merchant_metrics_history(merchant_id=merchant.pk),
-            "thresholds": THRESHOLDS,
+            "thresholds": [(RATE_LABELS[name], limits) for name, limits in THRESHOLDS.items()],
             "min_orders": MIN_ORDERS,
         },
     )

@@ -4,6 +4,7 @@ dimensions, in the viewer's scope (the operator's marketplace, a merchant's or a
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from remarket.analytics.labels import column_label
 from remarket.analytics.reports import DIMENSIONS, dimensions_parse, gmv_report, period_parse, report_table
 from remarket.core import clock
 from remarket.core.errors import DomainError
@@ -42,7 +43,14 @@ def gmv(request):
     return render(
         request,
         "ops/reports.html",
-        {"report": report, "header": header, "rows": rows, "period": period_text, "by": by_text, "dims": DIMENSIONS},
+        {
+            "report": report,
+            "header": [column_label(h) for h in header],
+            "rows": rows,
+            "period": period_text,
+            "by": by_text,
+            "dims": DIMENSIONS,
+        },
     )
 
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from remarket.analytics.locations import gmv_by_partner_and_location
 from remarket.analytics.reports import dashboard_series
@@ -13,6 +14,7 @@ from remarket.impact.calc import factors
 from remarket.ledger.payouts import ledger_journal, payout_lines
 from remarket.ledger.periods import period_bounds, period_parse
 from remarket.ledger.selectors import fees_by_month, finance_by_market, finance_totals, payouts_by_month
+from remarket.markets.models import Channel
 from remarket.merchants.models import Merchant
 from remarket.merchants.selectors import merchants_with_latest_metrics
 from remarket.merchants.services import merchant_status_set
@@ -23,6 +25,13 @@ from remarket.web.finance import csv_response, period_refused
 def _month_add(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _kind_label(kind: str) -> str:
+    try:
+        return str(Channel.Kind(kind).label)
+    except ValueError:
+        return kind
 
 
 @requires("ops.dashboard")
@@ -46,7 +55,8 @@ def dashboard(request):
     chart = {
         "labels": [m.strftime("%Y-%m") for m in table.months],
         "series": [
-            {"label": k, "data": [float(to_major(v, "EUR")) for v in table.by_month.get(k, [])]} for k in CHANNEL_KINDS
+            {"label": _kind_label(k), "data": [float(to_major(v, "EUR")) for v in table.by_month.get(k, [])]}
+            for k in CHANNEL_KINDS
         ],
     }
     partners, places, places_selling = gmv_by_partner_and_location(since=since, until=until)
@@ -58,7 +68,9 @@ def dashboard(request):
             for c, values in series.gmv_by_year_country.items()
         ],
         "quarters": series.quarters,
-        "mix": [{"label": k, "data": [v / 100 for v in values]} for k, values in series.channel_mix_bp.items()],
+        "mix": [
+            {"label": _kind_label(k), "data": [v / 100 for v in values]} for k, values in series.channel_mix_bp.items()
+        ],
         "yoy": [None if v is None else v / 100 for v in series.gmv_yoy_bp],
         "new_customers": series.new_customers,
         "new_customers_yoy": [None if v is None else v / 100 for v in series.new_customers_yoy_bp],
@@ -71,6 +83,7 @@ def dashboard(request):
             "until": until,
             "months": months,
             "kinds": CHANNEL_KINDS,
+            "kind_labels": [_kind_label(k) for k in CHANNEL_KINDS],
             "rows": rows,
             "table": table,
             "chart": chart,
@@ -93,9 +106,9 @@ def quality(request):
                 merchant_id=int(request.POST.get("merchant_id") or 0), status=request.POST.get("status", "")
             )
         except (DomainError, Merchant.DoesNotExist, ValueError) as err:
-            messages.error(request, getattr(err, "message", "Unknown merchant."))
+            messages.error(request, getattr(err, "message", _("Unknown merchant.")))
         else:
-            messages.success(request, "Status changed.")
+            messages.success(request, _("Status changed."))
         return redirect("ops-quality")
     merchants = merchants_with_latest_metrics()
     return render(request, "ops/quality.html", {"merchants": merchants, "statuses": Merchant.Status.choices})

@@ -66,7 +66,11 @@ def take(request):
     messages.success(
         request,
         _("Trade-in %(ref)s bought: credit %(code)s of %(amount)s, to use at the till.")
-        % {"ref": done.trade_in.reference, "code": credit.code, "amount": fmt(credit.amount_minor, credit.currency)},
+        % {
+            "ref": done.trade_in.reference,
+            "code": credit.code,
+            "amount": fmt(credit.amount_minor, credit.currency, locale=request.money_locale),
+        },
     )
     return render(request, "pos/tradein.html", _context(request, credit=credit))
 
