@@ -7,9 +7,8 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import override_settings
 
-from remarket.accounts.models import Role, User
+from remarket.accounts.models import Role
 from remarket.accounts.preferences import work_locale
 from remarket.checkout.services import Item, checkout_pay, checkout_start
 from remarket.core import clock
