@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def not_found(request, exception=None):
@@ -7,8 +8,8 @@ def not_found(request, exception=None):
         "error.html",
         {
             "status": 404,
-            "title": "Page not found",
-            "message": "There is nothing at this address. Check the link, or start again from the home page.",
+            "title": _("Page not found"),
+            "message": _("There is nothing at this address. Check the link, or start again from the home page."),
         },
         status=404,
     )
@@ -20,8 +21,8 @@ def server_error(request):
         "error.html",
         {
             "status": 500,
-            "title": "Something went wrong",
-            "message": "We could not finish this request. Nothing was charged twice; try again in a minute.",
+            "title": _("Something went wrong"),
+            "message": _("We could not finish this request. Nothing was charged twice; try again in a minute."),
         },
         status=500,
     )

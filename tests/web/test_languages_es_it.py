@@ -207,3 +207,9 @@ def test_a_password_reset_asked_on_that_site_is_mailed_in_its_language(client, m
     drain()
     (message,) = mail.outbox
     assert message.to == ["ana@example.com"] and message.subject == store.words["reset"]
+
+
+@pytest.mark.django_db
+def test_the_not_found_page_speaks_the_visitors_language(client):
+    page = client.get("/es/no-such-page/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Página no encontrada" in page and ">Inicio</a>" in page
