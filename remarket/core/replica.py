@@ -18,6 +18,7 @@ import contextvars
 import functools
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,7 +30,7 @@ PIN_COOKIE = "remarket_primary_until"
 _PRIMARY_ONLY = frozenset({"accounts", "auth", "sessions", "axes", "contenttypes"})
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
-_reading: contextvars.ContextVar[object | None] = contextvars.ContextVar("replica_reading", default=None)
+_reading: contextvars.ContextVar[Any] = contextvars.ContextVar("replica_reading", default=None)
 _wrote: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar("replica_wrote", default=None)
 
 

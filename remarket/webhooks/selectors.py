@@ -76,12 +76,11 @@ def event_audience(*, topic: str, payload: dict) -> Audience:
     if topic == "partner_payout.made":
         return [(None, payload["partner_id"], payload)]
     if topic.startswith("tradein."):
-        row = (
-            TradeIn.objects.filter(pk=payload["trade_in_id"]).values_list("merchant_id", "reference", "status").first()
-        )
-        if row is None:
+        found = TradeIn.objects.filter(pk=payload["trade_in_id"]).values("merchant_id", "reference", "status").first()
+        if found is None:
             return []
-        return [(row[0], None, {**payload, "reference": row[1], "status": payload.get("status", row[2])})]
+        data = {**payload, "reference": found["reference"], "status": payload.get("status", found["status"])}
+        return [(found["merchant_id"], None, data)]
     sub_id: int | None
     if topic.startswith("suborder."):
         sub_id = payload["suborder_id"]
