@@ -27,16 +27,31 @@ def _database(alias: str) -> list[Check]:
     except Exception as exc:
         return [Check(f"database {alias}", False, f"unreachable: {exc}"[:300], "DEPLOY_DATABASE_UNREACHABLE")]
     found = [Check(f"database {alias}", True, f"{connection.vendor} answers")]
+    # the replica's schema is the primary's, replicated: behind it, it has not caught up (or replicates nothing)
+    label, fix = ("migrations", "run migrate") if alias == "default" else (f"migrations ({alias})", "wait for it")
     if pending:
         names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in pending[:5])
-        found.append(
-            Check(
-                "migrations", False, f"{len(pending)} not applied ({names}): run migrate", "DEPLOY_MIGRATIONS_PENDING"
-            )
-        )
+        found.append(Check(label, False, f"{len(pending)} not applied ({names}): {fix}", "DEPLOY_MIGRATIONS_PENDING"))
     else:
-        found.append(Check("migrations", True, "all applied"))
+        found.append(Check(label, True, "all applied"))
     return found
+
+
+def _replica() -> Check:
+    """With a read replica (reachable and caught up with the migrations: `_database`), a cache every app server
+    shares: the read-your-writes pin of an API client that keeps no cookie is an entry in it."""
+    from .replica import replica_configured
+
+    if not replica_configured():
+        return Check("replica", True, "none: every read goes to the primary")
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        return Check(
+            "replica",
+            False,
+            "read-your-writes needs a cache every app server shares: set REDIS_URL",
+            "DEPLOY_REPLICA_WITHOUT_REDIS",
+        )
+    return Check("replica", True, "reports and read-only API pages read from it, their writers from the primary")
 
 
 def _cache() -> Check:
@@ -82,6 +97,7 @@ def deployment_check() -> list[Check]:
     found = []
     for alias in settings.DATABASES:
         found.extend(_database(alias))
+    found.append(_replica())
     found.append(_cache())
     found.append(_broker())
     found.extend(_safety())

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from remarket.core import clock
 from remarket.core.errors import DomainError
+from remarket.events.outbox import emit
 
 from .models import Account, LedgerEntry, LedgerTransaction, Line, PartnerPayout
 from .services import Entry, ledger_post
@@ -178,7 +179,7 @@ def partner_payout_run(
                     ],
                     at=now,
                 )
-            return PartnerPayout.objects.create(
+            payout = PartnerPayout.objects.create(
                 partner_id=partner_id,
                 currency=currency,
                 period=period,
@@ -186,5 +187,17 @@ def partner_payout_run(
                 transaction=txn,
                 created_at=now,
             )
+            if amount:  # money left for the partner's bank (a webhook's topic); 0 carries the balance over
+                emit(
+                    "partner_payout.made",
+                    {
+                        "partner_payout_id": payout.pk,
+                        "partner_id": partner_id,
+                        "currency": currency,
+                        "period": f"{period:%Y-%m}",
+                        "amount_minor": amount,
+                    },
+                )
+            return payout
     except IntegrityError:  # a concurrent run paid it first
         return PartnerPayout.objects.get(partner_id=partner_id, currency=currency, period=period)

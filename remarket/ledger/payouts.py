@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from remarket.core import clock
 from remarket.core.db import advisory_lock
 from remarket.core.errors import DomainError
+from remarket.events.outbox import emit
 
 from .models import Account, LedgerEntry, Line, Payout
 from .periods import merchant_zone, period_bounds
@@ -110,6 +111,16 @@ def statement_build(*, merchant, currency: str, period: dt.date) -> Statement:
     return statement
 
 
+def _payout_payload(payout, **owner: int) -> dict:
+    return {
+        "payout_id": payout.pk,
+        **owner,
+        "currency": payout.currency,
+        "period": f"{payout.period:%Y-%m}",
+        "amount_minor": payout.amount_minor,
+    }
+
+
 def _payout_lock_key(merchant_id: int) -> int:
     return zlib.crc32(f"payout|{merchant_id}".encode()) - 2**31
 
@@ -163,7 +174,7 @@ def payout_create(*, merchant, currency: str, period: dt.date) -> Payout:
                         Entry(Account.BANK, -amount, currency, None, Line.PAYOUT),
                     ],
                 )
-            return Payout.objects.create(
+            payout = Payout.objects.create(
                 merchant=merchant,
                 currency=currency,
                 period=period,
@@ -175,6 +186,9 @@ def payout_create(*, merchant, currency: str, period: dt.date) -> Payout:
                 transaction=txn,
                 created_at=clock.now(),
             )
+            if amount:  # money left for the merchant's bank (a webhook's topic); 0 carries the balance over
+                emit("payout.made", _payout_payload(payout, merchant_id=merchant.pk))
+            return payout
     except IntegrityError:  # a concurrent run made it first
         raise already from None
 

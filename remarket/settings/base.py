@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "remarket.core.replica.ReplicaPinMiddleware",  # read-your-writes with a replica (core/replica.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -142,6 +143,23 @@ def database_from_env(default_url: str, env_url: str | None) -> dict:
         db["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": None if prepare == "off" else int(prepare)}
     return db
 
+
+def replica_from_env() -> dict:
+    """The read replica's DATABASES entry when `DATABASE_REPLICA_URL` names one (core/replica.py routes the reads
+    of reports and read-only API pages to it), else nothing. Its sessions are read-only: a write sent there by
+    mistake fails instead of forking the data."""
+    url = os.environ.get("DATABASE_REPLICA_URL")
+    if not url:
+        return {}
+    db = database_from_env("", url)
+    if db["ENGINE"] == "remarket.core.postgresql":
+        db["OPTIONS"] = {**db["OPTIONS"], "options": "-c default_transaction_read_only=on"}
+    db["TEST"] = {"MIRROR": "default"}  # in the suite's own process, the test database stands for it
+    return {"replica": db}
+
+
+# reads of the views that opt in go to the replica when there is one; writes and migrations to the primary
+DATABASE_ROUTERS = ["remarket.core.replica.ReplicaRouter"]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -258,6 +276,8 @@ REMARKET: dict[str, Any] = {
     "WEBHOOK_MAX_SUBSCRIPTIONS": 10,
     # with Celery: how often beat's relay publishes the due events
     "OUTBOX_RELAY_SECONDS": float(os.environ.get("REMARKET_OUTBOX_RELAY_SECONDS", "0.5")),
+    # with a read replica: how long the author of a write reads from the primary (more than the replica's lag)
+    "REPLICA_PIN_SECONDS": int(os.environ.get("REMARKET_REPLICA_PIN_SECONDS", "10")),
     # a parcel waits this many days at its pickup location, then goes back and the customer is refunded
     "PICKUP_DAYS": 14,
 }

@@ -3,13 +3,14 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import REMARKET, database_from_env, installation_secret
+from .base import REMARKET, database_from_env, installation_secret, replica_from_env
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 DATABASES = {"default": database_from_env("", os.environ["DATABASE_URL"])}
+DATABASES.update(replica_from_env())
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True

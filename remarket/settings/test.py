@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import REMARKET, VAR_DIR, database_from_env, installation_secret
+from .base import REMARKET, VAR_DIR, database_from_env, installation_secret, replica_from_env
 
 VAR_DIR.mkdir(exist_ok=True)
 # the same generated file the tests' own gunicorn reads, so a test can sign what the server verifies
@@ -16,6 +16,7 @@ DATABASES = {"default": database_from_env(f"sqlite:///{VAR_DIR / 'test.sqlite3'}
 DATABASES["default"]["TEST"] = {
     "NAME": None if "DATABASE_URL" in os.environ else str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")
 }
+DATABASES.update(replica_from_env())  # for the servers a test starts with DATABASE_REPLICA_URL
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses argon2
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

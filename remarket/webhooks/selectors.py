@@ -4,7 +4,8 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from remarket.accounts.permissions import Actor
-from remarket.aftersales.models import ReturnRequest
+from remarket.aftersales.models import ReturnRequest, WarrantyClaim
+from remarket.buyback.models import TradeIn
 from remarket.core.errors import NotFound
 from remarket.orders.models import Order, SubOrder
 
@@ -70,11 +71,23 @@ def event_audience(*, topic: str, payload: dict) -> Audience:
         if partner:
             audience.append((None, partner, {**payload, "suborder_ids": [s for s, _ in subs]}))
         return audience
+    if topic == "payout.made":
+        return [(payload["merchant_id"], None, payload)]
+    if topic == "partner_payout.made":
+        return [(None, payload["partner_id"], payload)]
+    if topic.startswith("tradein."):
+        found = TradeIn.objects.filter(pk=payload["trade_in_id"]).values("merchant_id", "reference", "status").first()
+        if found is None:
+            return []
+        data = {**payload, "reference": found["reference"], "status": payload.get("status", found["status"])}
+        return [(found["merchant_id"], None, data)]
     sub_id: int | None
     if topic.startswith("suborder."):
         sub_id = payload["suborder_id"]
     elif topic.startswith("return."):
         sub_id = ReturnRequest.objects.filter(pk=payload["return_id"]).values_list("suborder_id", flat=True).first()
+    elif topic.startswith("claim."):
+        sub_id = WarrantyClaim.objects.filter(pk=payload["claim_id"]).values_list("suborder_id", flat=True).first()
     else:
         return []
     if sub_id is None:

@@ -1,5 +1,6 @@
-"""The outbox topics an integrator may subscribe to, and who each event concerns: the merchants of the
-sub-orders it names, and the partner of the location where the order was placed."""
+"""The outbox topics an integrator may subscribe to (selectors.py `event_audience` says whom each concerns): orders,
+returns and warranty claims reach the merchants of the sub-orders they name and the partner of the location where
+the order was placed; trade-ins the merchant buying the device; payouts the merchant or partner paid."""
 
 from remarket.events.topics import topic_label
 
@@ -10,6 +11,11 @@ SUBSCRIBABLE = (
     "suborder.refunded",
     "return.changed",
     "return.refunded",
+    "claim.changed",  # opened, answered, escalated, resolved... (`step` and `state` in the data)
+    "tradein.changed",  # received, validated, counter-offered... (`status` in the data)
+    "tradein.paid",  # the trade-in's payout to its seller posted
+    "payout.made",  # a merchant's monthly payout
+    "partner_payout.made",  # a partner's monthly payout
 )
 
 

@@ -1,8 +1,10 @@
 from typing import Any
 
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 
 from remarket.catalog.selectors import categories_by_id, categories_by_name, product_models
+from remarket.core.replica import replica_reads
 from remarket.markets.selectors import market_get, markets_by_code
 from remarket.offers.selectors import best_offers, product_view
 
@@ -93,6 +95,7 @@ def category_tree(request):
 
 
 @router.get("/products", response=list[ProductSummary])
+@decorate_view(replica_reads)
 def products(request, category: str | None = None, limit: int = 100, offset: int = offset_query()):
     qs = product_models(category_slug=category or None)
     limit = max(1, min(limit, 500))
@@ -103,6 +106,7 @@ def products(request, category: str | None = None, limit: int = 100, offset: int
 
 
 @router.get("/products/{slug}", response={200: ProductOut, 404: Error})
+@decorate_view(replica_reads)
 def product(request, slug: str, market: str = "FR", variant: int | None = None):
     """A product's variants with what each has on sale, and every offer of one variant (the one asked for, or the
     first on sale) best first per grade; `best` marks each grade's winner."""

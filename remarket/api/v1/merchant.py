@@ -4,10 +4,12 @@ import datetime as dt
 import uuid
 
 from ninja import Header, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.responses import Status
 
 from remarket.accounts.permissions import require
 from remarket.core.idempotency import idempotent
+from remarket.core.replica import replica_reads
 from remarket.markets.selectors import market_get
 from remarket.merchants.selectors import merchant_get
 from remarket.offers.best import competition_for
@@ -203,6 +205,7 @@ def me(request):
 
 
 @router.get("/listings", response=list[ListingOut])
+@decorate_view(replica_reads)
 def listings(request, limit: int = 100, offset: int = offset_query()):
     require(request.actor, "listing.view")
     limit = max(1, min(limit, 1000))
@@ -259,6 +262,7 @@ def listings_write(request, rows: list[ListingIn], idempotency_key: str | None =
 
 
 @router.get("/orders", response=list[OrderOut])
+@decorate_view(replica_reads)
 def orders(request, state: int | None = None, limit: int = 50, offset: int = offset_query()):
     limit = max(1, min(limit, 200))
     subs = suborders_with_lines(actor=request.actor, state=state)[offset : offset + limit]

@@ -1,10 +1,12 @@
 import datetime as dt
 
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 
 from remarket.accounts.permissions import require
 from remarket.analytics.selectors import gmv_by_country_channel
 from remarket.core.errors import NotFound
+from remarket.core.replica import replica_reads
 from remarket.merchants.models import Merchant
 from remarket.merchants.selectors import merchant_exists, merchants_by_quality
 from remarket.merchants.services import merchant_status_set
@@ -34,6 +36,7 @@ class GmvOut(Schema):
 
 
 @router.get("/gmv", response=GmvOut)
+@decorate_view(replica_reads)
 def gmv(request, since: dt.date, until: dt.date):
     """GMV in EUR by country × channel over [since, until), from rollups."""
     require(request.actor, "ops.dashboard")

@@ -5,9 +5,11 @@ import datetime as dt
 import uuid
 
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 from ninja.responses import Status
 
 from remarket.core import clock
+from remarket.core.replica import replica_reads
 from remarket.orders.models import Pickup
 from remarket.orders.partner_reports import month_parse, partner_market, partner_report, partner_statement_for
 from remarket.orders.pickups import (
@@ -154,6 +156,7 @@ class PartnerStatementOut(Schema):
 
 
 @router.get("/partner/report", response={200: PartnerReportOut, 400: Error, 403: Error})
+@decorate_view(replica_reads)
 def report(request, month: str | None = None):
     """Each location of the token's partner for a month (YYYY-MM, default the current one, in its market's zone):
     orders, units, sales, refunds, its commission, parcels by state, counter stock."""

@@ -2,8 +2,10 @@
 marketplace, a merchant its own sales, a partner manager its corners'."""
 
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 
 from remarket.analytics.reports import dimensions_parse, gmv_report, impact_report, period_parse
+from remarket.core.replica import replica_reads
 
 from .auth import TokenAuth
 from .schemas import Error
@@ -77,6 +79,7 @@ def _row(r) -> GmvRowOut:
 
 
 @router.get("/reports/gmv", response={200: GmvReportOut, 400: Error, 403: Error})
+@decorate_view(replica_reads)
 def gmv(request, period: str, by: str = ""):
     """GMV over a period (`2025`, `2025-Q2`, `2025-06`, `2025-01..2025-06`) split `by` dimensions (country,
     channel, category, merchant, partner, location, month, quarter, year), in the caller's scope."""
@@ -93,6 +96,7 @@ def gmv(request, period: str, by: str = ""):
 
 
 @router.get("/reports/impact", response={200: ImpactReportOut, 400: Error, 403: Error})
+@decorate_view(replica_reads)
 def impact(request, year: int | None = None):
     """Devices sold (net of refunds) and the CO2e and e-waste they avoided, in a year or since the start."""
     r = impact_report(actor=request.actor, year=year)

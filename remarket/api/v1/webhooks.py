@@ -4,8 +4,10 @@
 import datetime as dt
 
 from ninja import Router
+from ninja.decorators import decorate_view
 from ninja.responses import Status
 
+from remarket.core.replica import replica_reads
 from remarket.webhooks.models import WebhookDelivery, WebhookSubscription
 from remarket.webhooks.selectors import deliveries_for, subscription_for, subscriptions_for
 from remarket.webhooks.services import delivery_replay, subscription_create, subscription_delete
@@ -90,6 +92,7 @@ def topics(request):
 
 
 @router.get("/webhooks", response={200: list[SubscriptionOut], 403: Error})
+@decorate_view(replica_reads)
 def subscriptions(request):
     return [SubscriptionOut(**_sub(s)) for s in subscriptions_for(actor=request.actor)]
 
@@ -104,6 +107,7 @@ def subscribe(request, payload: SubscriptionIn):
 
 
 @router.get("/webhooks/{subscription_id}", response={200: SubscriptionOut, 404: Error})
+@decorate_view(replica_reads)
 def subscription(request, subscription_id: int):
     return SubscriptionOut(**_sub(subscription_for(actor=request.actor, subscription_id=subscription_id)))
 
@@ -115,6 +119,7 @@ def unsubscribe(request, subscription_id: int):
 
 
 @router.get("/webhooks/{subscription_id}/deliveries", response={200: list[DeliveryOut], 404: Error})
+@decorate_view(replica_reads)
 def deliveries(request, subscription_id: int):
     """The subscription's latest 100 deliveries, the newest first, with the receiver's last answer."""
     subscription_for(actor=request.actor, subscription_id=subscription_id)

@@ -8,6 +8,7 @@ from remarket.analytics.labels import column_label
 from remarket.analytics.reports import DIMENSIONS, dimensions_parse, gmv_report, period_parse, report_table
 from remarket.core import clock
 from remarket.core.errors import DomainError
+from remarket.core.replica import replica_reads
 from remarket.web.common import requires
 from remarket.web.finance import csv_response
 
@@ -24,6 +25,7 @@ def _asked(request):
 
 
 @requires("report.view")
+@replica_reads
 def gmv(request):
     try:
         period_text, by_text, report = _asked(request)
@@ -55,6 +57,7 @@ def gmv(request):
 
 
 @requires("report.view")
+@replica_reads
 def gmv_csv(request):
     try:
         report = _asked(request)[2]
