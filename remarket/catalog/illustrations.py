@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 
 from .images import _store, thumbnails
 from .models import ProductImage, ProductModel
+from .selectors import images_forget
 
 WIDTH, HEIGHT = 960, 960
 BACKGROUND = (246, 246, 244)
@@ -154,4 +155,5 @@ def illustrations_add(*, pairs: list[tuple[ProductModel, str]], category_slugs: 
         )
     with transaction.atomic():
         ProductImage.objects.bulk_create(rows, batch_size=500)
+    images_forget()
     return len(rows)

@@ -25,7 +25,7 @@ from remarket.accounts.permissions import Actor, require
 from remarket.core.errors import DomainError, NotFound
 
 from .models import ProductImage, ProductModel
-from .selectors import model_colours, product_model_get
+from .selectors import images_forget, model_colours, product_model_get
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # 40 megapixels: any camera's photo, far below what would exhaust a worker's memory
@@ -121,6 +121,7 @@ def product_image_add(
     files = _store(encoded)  # content-addressed: a rollback leaves at most files no row names, never a wrong one
     with transaction.atomic():
         last = ProductImage.objects.filter(model=model).aggregate(n=Max("position"))["n"]
+        transaction.on_commit(lambda: images_forget(model_id=model.pk))
         return ProductImage.objects.create(
             model=model,
             colour=colour,
@@ -148,6 +149,8 @@ def product_image_remove(*, actor: Actor, slug: str, image_id: int) -> None:
     """Take one of a model's images out of its gallery; its files stay (names never change meaning, and
     another image may share them)."""
     require(actor, "catalog.write")
-    deleted, _rows = ProductImage.objects.filter(pk=image_id, model__slug=slug).delete()
-    if not deleted:
+    image = ProductImage.objects.filter(pk=image_id, model__slug=slug).first()
+    if image is None:
         raise NotFound("CATALOG_IMAGE_NOT_FOUND", _("There is no such image of this product."))
+    image.delete()
+    images_forget(model_id=image.model_id)

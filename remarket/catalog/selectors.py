@@ -2,6 +2,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -127,3 +128,20 @@ def gallery_for(images: list[GalleryImage], colour: str) -> list[GalleryImage]:
 def model_colours(*, model_id: int) -> list[str]:
     """The colours a model's variants come in, by name."""
     return sorted(set(Variant.objects.filter(model_id=model_id).exclude(colour="").values_list("colour", flat=True)))
+
+
+# each model's gallery, read by every product page that is not cached; uploads and removals forget it here and
+# in the shared cache, other processes see them within a minute (core/kept.py)
+_kept_images = Kept("catalog:images:v1", lambda model_id: model_images(model_id=model_id), shared_seconds=60)
+
+
+def model_gallery(*, model_id: int) -> list[GalleryImage]:
+    """`model_images`, kept for a minute (no query on most product pages)."""
+    return _kept_images.get(model_id)
+
+
+def images_forget(*, model_id: int | None = None) -> None:
+    """A gallery changed: this process and the shared cache forget it at once."""
+    _kept_images.forget()
+    if model_id is not None:
+        cache.delete(f"catalog:images:v1:{model_id}")

@@ -20,6 +20,7 @@ from remarket.events.outbox import emit
 from remarket.markets.models import Market
 from remarket.merchants.models import Merchant
 
+from .summaries import summaries_refresh
 from . import bulk
 from .best import offer_score
 from .models import Listing, ListingMarket, ShippingOption
@@ -582,6 +583,8 @@ def _apply_chunk(
                 result.errors.append(RowError(p.index, p.sku, err.code, str(err.message)))
         chunk.write(now)
         touched = chunk.touched_variants()
+        if touched:  # the product page's per variant × grade summaries, in this transaction
+            summaries_refresh(variant_ids=touched)
         if touched and not search_deferred:  # the search index follows after commit (search/handlers.py)
             emit("search.changed", {"variant_ids": touched})
     result.variant_ids.update(touched)

@@ -159,9 +159,9 @@ def test_product_page_query_count_is_bounded(client, offer):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
-    # the market (then kept by the process), the model with its variants and what each has on sale, each grade's
-    # best offer with how many it beats
-    assert len(queries) == 3, [q["sql"] for q in queries]
+    # the market and the model's gallery (then kept by the process), the model with its variants and what each
+    # has on sale, each grade's best offer with how many it beats (both from the grade summaries)
+    assert len(queries) == 4, [q["sql"] for q in queries]
     with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
