@@ -68,12 +68,14 @@ def image_checked(data: bytes) -> Image.Image:
             _("The image has more than %(mp)s million pixels: send a smaller one.") % {"mp": MAX_PIXELS // 1_000_000},
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise _refuse("CATALOG_IMAGE_NOT_IMAGE", _("The file is not an image: send a JPEG, PNG or WebP image.")) from None
+        raise _refuse(
+            "CATALOG_IMAGE_NOT_IMAGE", _("The file is not an image: send a JPEG, PNG or WebP image.")
+        ) from None
     return ImageOps.exif_transpose(image)
 
 
 def thumbnails(image: Image.Image) -> tuple[dict[str, bytes], tuple[int, int]]:
-    """"<width>.<ext>" → the encoded bytes, for every width up to the image's own; and the largest's size."""
+    """ "<width>.<ext>" → the encoded bytes, for every width up to the image's own; and the largest's size."""
     rgb = image.convert("RGBA")
     flat = Image.new("RGB", rgb.size, (255, 255, 255))
     flat.paste(rgb, mask=rgb.getchannel("A"))
@@ -140,8 +142,10 @@ def product_image_upload(*, actor: Actor, slug: str, data: bytes, colour: str = 
     require(actor, "catalog.write")
     model = product_model_get(slug=slug)
     if colour and colour not in model_colours(model_id=model.pk):
-        raise DomainError("CATALOG_IMAGE_COLOUR_UNKNOWN", _("%(model)s does not come in %(colour)s.") % {
-            "model": model, "colour": colour})
+        raise DomainError(
+            "CATALOG_IMAGE_COLOUR_UNKNOWN",
+            _("%(model)s does not come in %(colour)s.") % {"model": model, "colour": colour},
+        )
     return product_image_add(model=model, data=data, colour=colour, alt=alt)
 
 

@@ -31,8 +31,8 @@ from remarket.markets.services import tax_rates_load
 from remarket.merchants.billing import merchant_fees_charge, merchant_payouts_run
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, LocationStock
-from remarket.orders.models import Order, OrderLine, Shipment, SubOrder
 from remarket.offers.summaries import summaries_rebuild
+from remarket.orders.models import Order, OrderLine, Shipment, SubOrder
 from remarket.search.services import search_index_rebuild
 
 from .buyback import demo_buyback_build

@@ -32,8 +32,15 @@ class OfferFacts:
 
 
 def offer_facts(
-    *, price_minor: int, currency: str, new_prices: dict, battery_health_pct: int | None, delay_days: int | None,
-    warranty_months: int, today: dt.date, country: str,
+    *,
+    price_minor: int,
+    currency: str,
+    new_prices: dict,
+    battery_health_pct: int | None,
+    delay_days: int | None,
+    warranty_months: int,
+    today: dt.date,
+    country: str,
 ) -> OfferFacts:
     new = new_prices.get(currency)
     new = new if isinstance(new, int) and new > 0 else None

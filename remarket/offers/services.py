@@ -20,10 +20,10 @@ from remarket.events.outbox import emit
 from remarket.markets.models import Market
 from remarket.merchants.models import Merchant
 
-from .summaries import summaries_refresh
 from . import bulk
 from .best import offer_score
 from .models import Listing, ListingMarket, ShippingOption
+from .summaries import summaries_refresh
 from .vat import MarginRefusal, VatScheme, margin_error, margin_refusal, vat_scheme_parse
 
 CHUNK = 10_000  # rows per transaction: one lookup and a few bulk statements each

@@ -61,7 +61,9 @@ def summaries_computed(*, variant_ids: list[int] | None) -> dict[Key, Row]:
 
 
 def summaries_stored(*, variant_ids: list[int] | None) -> dict[Key, Row]:
-    rows = GradeSummary.objects.all() if variant_ids is None else GradeSummary.objects.filter(variant_id__in=variant_ids)
+    rows = (
+        GradeSummary.objects.all() if variant_ids is None else GradeSummary.objects.filter(variant_id__in=variant_ids)
+    )
     return {
         (m, v, g): (model, n, low, best)
         for m, v, g, model, n, low, best in rows.values_list(

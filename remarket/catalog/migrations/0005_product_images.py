@@ -5,34 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0004_category_commission_bp'),
+        ("catalog", "0004_category_commission_bp"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='productmodel',
-            name='new_prices',
+            model_name="productmodel",
+            name="new_prices",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.CreateModel(
-            name='ProductImage',
+            name="ProductImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('colour', models.CharField(blank=True, max_length=40)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('kind', models.CharField(choices=[('photo', 'photo'), ('illustration', 'illustration')], default='photo', max_length=12)),
-                ('alt', models.CharField(blank=True, max_length=200)),
-                ('sha256', models.CharField(max_length=64)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('files', models.JSONField(default=dict)),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='catalog.productmodel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("colour", models.CharField(blank=True, max_length=40)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("photo", "photo"), ("illustration", "illustration")], default="photo", max_length=12
+                    ),
+                ),
+                ("alt", models.CharField(blank=True, max_length=200)),
+                ("sha256", models.CharField(max_length=64)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("files", models.JSONField(default=dict)),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="images", to="catalog.productmodel"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['model', 'colour', 'position'], name='product_image_gallery')],
-                'constraints': [models.UniqueConstraint(fields=('model', 'colour', 'sha256'), name='product_image_once')],
+                "indexes": [models.Index(fields=["model", "colour", "position"], name="product_image_gallery")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("model", "colour", "sha256"), name="product_image_once")
+                ],
             },
         ),
     ]

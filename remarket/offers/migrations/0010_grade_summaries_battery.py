@@ -10,70 +10,79 @@ def summaries_build(apps, schema_editor):
 
     GradeSummary = apps.get_model("offers", "GradeSummary")
     rows = [
-        GradeSummary(
-            market_id=m, variant_id=v, grade=g, model_id=model, offers=n, low_price_minor=low, best_id=best
-        )
+        GradeSummary(market_id=m, variant_id=v, grade=g, model_id=model, offers=n, low_price_minor=low, best_id=best)
         for (m, v, g), (model, n, low, best) in summaries_computed(variant_ids=None).items()
     ]
     GradeSummary.objects.bulk_create(rows, batch_size=1000)
 
 
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0005_product_images'),
-        ('markets', '0004_location_network'),
-        ('merchants', '0004_commission_default_is_empty'),
-        ('offers', '0009_stock_movement_kinds'),
+        ("catalog", "0005_product_images"),
+        ("markets", "0004_location_network"),
+        ("merchants", "0004_commission_default_is_empty"),
+        ("offers", "0009_stock_movement_kinds"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GradeSummary',
+            name="GradeSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(max_length=10)),
-                ('offers', models.PositiveIntegerField()),
-                ('low_price_minor', models.BigIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("grade", models.CharField(max_length=10)),
+                ("offers", models.PositiveIntegerField()),
+                ("low_price_minor", models.BigIntegerField()),
             ],
         ),
         migrations.AddField(
-            model_name='listing',
-            name='battery_health_pct',
+            model_name="listing",
+            name="battery_health_pct",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddConstraint(
-            model_name='listing',
-            constraint=models.CheckConstraint(condition=models.Q(('battery_health_pct__isnull', True), models.Q(('battery_health_pct__gte', 80), ('battery_health_pct__lte', 100)), _connector='OR'), name='listing_battery_80_to_100'),
+            model_name="listing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("battery_health_pct__isnull", True),
+                    models.Q(("battery_health_pct__gte", 80), ("battery_health_pct__lte", 100)),
+                    _connector="OR",
+                ),
+                name="listing_battery_80_to_100",
+            ),
         ),
         migrations.AddField(
-            model_name='gradesummary',
-            name='best',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offers.listing'),
+            model_name="gradesummary",
+            name="best",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="offers.listing"),
         ),
         migrations.AddField(
-            model_name='gradesummary',
-            name='market',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='markets.market'),
+            model_name="gradesummary",
+            name="market",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="markets.market"
+            ),
         ),
         migrations.AddField(
-            model_name='gradesummary',
-            name='model',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.productmodel'),
+            model_name="gradesummary",
+            name="model",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.productmodel"
+            ),
         ),
         migrations.AddField(
-            model_name='gradesummary',
-            name='variant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.variant'),
+            model_name="gradesummary",
+            name="variant",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.variant"
+            ),
         ),
         migrations.AddIndex(
-            model_name='gradesummary',
-            index=models.Index(fields=['market', 'model'], name='grade_summary_page'),
+            model_name="gradesummary",
+            index=models.Index(fields=["market", "model"], name="grade_summary_page"),
         ),
         migrations.AddConstraint(
-            model_name='gradesummary',
-            constraint=models.UniqueConstraint(fields=('variant', 'market', 'grade'), name='grade_summary_once'),
+            model_name="gradesummary",
+            constraint=models.UniqueConstraint(fields=("variant", "market", "grade"), name="grade_summary_once"),
         ),
         migrations.RunPython(summaries_build, migrations.RunPython.noop),
     ]

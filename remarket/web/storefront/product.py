@@ -5,11 +5,10 @@ cached, Django's `{% blocktranslate %}`, `{% money %}` and per-option loops cost
 offers. The templates keep the markup; the strings use the same gettext messages. Both are computed only when the
 page's cached fragments are missing (the context passes them as callables)."""
 
+from babel.dates import format_date
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext, ngettext
-
-from babel.dates import format_date
 
 from remarket.catalog.grades import GRADE_LOOKS, Grade
 from remarket.catalog.illustrations import illustration_alt, shape_of
@@ -53,7 +52,9 @@ def gallery(images: list[GalleryImage], model, colour: str) -> list[dict]:
     return [
         {
             "image": i,
-            "alt": illustration_alt(model, i.colour or colour) if i.illustration else i.alt or f"{model.brand} {model.name}",
+            "alt": illustration_alt(model, i.colour or colour)
+            if i.illustration
+            else i.alt or f"{model.brand} {model.name}",
         }
         for i in images
     ]
