@@ -201,6 +201,9 @@ def main() -> None:
                 log(f"{start + len(listings)} listings ({time.perf_counter() - started:.0f} s)")
     from django.db import connection
 
+    from remarket.offers.summaries import summaries_rebuild
+
+    log(f"{summaries_rebuild()} grade summaries (the product page's) built")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     log(f"done in {time.perf_counter() - started:.0f} s")

@@ -77,13 +77,14 @@ def _fresh_cache():
     commission rates never leak between tests."""
     from django.core.cache import cache
 
-    from remarket.catalog.selectors import category_rates_forget
+    from remarket.catalog.selectors import category_rates_forget, images_forget
     from remarket.markets.selectors import markets_forget
     from remarket.markets.tax import tax_rates_changed
 
     cache.clear()
     tax_rates_changed()
     category_rates_forget()
+    images_forget()
     markets_forget()
     yield
     cache.clear()

@@ -8,6 +8,7 @@ from remarket.accounts.models import Role, User
 from remarket.catalog.models import Category, ProductModel, Variant
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket
+from remarket.offers.summaries import summaries_refresh
 
 NOW = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
 
@@ -69,7 +70,19 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class ListingFactory(factory.django.DjangoModelFactory):
+class _KeepsSummaries:
+    """Offers written straight to their tables here, as listings_apply would keep them: the product page's
+    grade summaries (offers/summaries.py) follow."""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        obj = super()._create(model_class, *args, **kwargs)
+        variant_id = obj.variant_id if isinstance(obj, Listing) else obj.listing.variant_id
+        summaries_refresh(variant_ids=[variant_id])
+        return obj
+
+
+class ListingFactory(_KeepsSummaries, factory.django.DjangoModelFactory):
     class Meta:
         model = Listing
 
@@ -81,7 +94,7 @@ class ListingFactory(factory.django.DjangoModelFactory):
     updated_at = NOW
 
 
-class ListingMarketFactory(factory.django.DjangoModelFactory):
+class ListingMarketFactory(_KeepsSummaries, factory.django.DjangoModelFactory):
     class Meta:
         model = ListingMarket
 

@@ -23,6 +23,7 @@ SQL_MODULES: dict[str, tuple[str, ...]] = {
     "remarket/offers/bulk.py": ("offers",),  # the set-based listing writes (listings_apply)
     "remarket/offers/stock.py": ("offers",),  # stock: conditional atomic updates
     "remarket/offers/selectors.py": ("offers", "catalog", "merchants"),  # the product page, a purchase's offers
+    "remarket/offers/summaries.py": ("offers", "catalog", "merchants"),  # per variant × grade, ranked as best.py
     "remarket/orders/selectors.py": ("orders", "merchants", "markets", "payments"),  # the customer's order, locks
     "remarket/orders/services.py": ("orders",),  # an order's lines and sub-orders read to move them
     "remarket/checkout/limits.py": ("checkout",),  # the limits on a buyer's holds

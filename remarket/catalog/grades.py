@@ -49,3 +49,26 @@ def legacy_state(grade: str) -> int:
 
 def line_condition(grade: str) -> int:
     return CONTRACT_CODES[grade][1]
+
+
+# What each grade looks like, as the product page explains it (the grade describes looks only).
+GRADE_LOOKS = {
+    Grade.PREMIUM: _(
+        "Looks like new: no visible mark on the screen or the body, even up close, and genuine parts only."
+    ),
+    Grade.EXCELLENT: _(
+        "Looks like new at arm's length: at most a few micro-scratches you see only up close. The screen has none."
+    ),
+    Grade.VERY_GOOD: _(
+        "Light signs of use: a few fine scratches on the body, invisible once the screen is on. No dent."
+    ),
+    Grade.GOOD: _(
+        "Visible signs of use: scratches on the body and possibly a small dent; the screen may have light "
+        "scratches that do not show when it is on."
+    ),
+    Grade.FAIR: _(
+        "Clear signs of use: scratches and dents on the body, light scratches on the screen. The lowest price "
+        "for a device that works fully."
+    ),
+}
+BATTERY_MIN_PCT = 80  # every grade: at least 80 % of the battery's original capacity

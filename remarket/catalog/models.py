@@ -28,6 +28,8 @@ class ProductModel(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     release_year = models.PositiveSmallIntegerField(null=True, blank=True)
     specs = models.JSONField(default=dict, blank=True)
+    # the maker's price new, in minor units per currency ({"EUR": 122900}): the product page's "price against new"
+    new_prices = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"{self.brand} {self.name}"
@@ -66,3 +68,32 @@ class Variant(models.Model):
     @property
     def label(self) -> str:
         return variant_label(self.storage_gb, self.colour)
+
+
+class ProductImage(models.Model):
+    """A picture of a model, of one colour (blank: any colour), shown in the product page's gallery. The files
+    are thumbnails written by catalog/images.py under MEDIA_ROOT with content-hashed names, so they never
+    change and are served with a year-long cache; `files` maps "<width>.<format>" to each stored name."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "photo"
+        ILLUSTRATION = "illustration", "illustration"  # drawn by code, said so on the page
+
+    model = models.ForeignKey(ProductModel, on_delete=models.CASCADE, related_name="images")
+    colour = models.CharField(max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PHOTO)
+    alt = models.CharField(max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64)  # of the uploaded bytes: the same file twice is one image
+    width = models.PositiveIntegerField()  # of the largest thumbnail
+    height = models.PositiveIntegerField()
+    files = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model", "colour", "sha256"], name="product_image_once"),
+        ]
+        indexes = [models.Index(fields=["model", "colour", "position"], name="product_image_gallery")]
+
+    def __str__(self) -> str:
+        return f"{self.model_id} {self.colour or '*'} #{self.position}"

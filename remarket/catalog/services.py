@@ -7,12 +7,17 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from remarket.core.errors import DomainError
+from remarket.core.money import to_minor
 from remarket.events.outbox import emit
 
+from .images import image_checked, product_image_add
 from .models import Category, ProductModel, Variant
 from .selectors import category_rates_forget
 
 COLUMNS = ("category", "brand", "model", "storage_gb", "colour")
+# optional: `new_price_EUR`, `new_price_USD`... (the maker's price new, major units), `image` (a photo of this
+# model in this colour: the file's bytes, which the CLI reads from the path the row names), `image_alt`
+NEW_PRICE_PREFIX = "new_price_"
 
 
 @dataclass
@@ -20,6 +25,7 @@ class ImportResult:
     models_created: int = 0
     variants_created: int = 0
     unchanged: int = 0
+    images_added: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, code, message)
 
 
@@ -68,6 +74,11 @@ def _model_slug(row: dict) -> str:
 
 
 def _import_row(row: dict, categories: dict, models: dict, result: ImportResult) -> None:
+    image = row.get("image")
+    if image:  # checked first: a refused image refuses its row before anything of it is written
+        if not isinstance(image, bytes):
+            raise DomainError("CATALOG_IMAGE_MISSING", f"The row's image cannot be read: {image!r}.")
+        image_checked(image)
     missing = [c for c in ("category", "brand", "model") if not str(row.get(c) or "").strip()]
     if missing:
         raise DomainError("CATALOG_ROW_INCOMPLETE", f"Missing: {', '.join(missing)}.")
@@ -79,10 +90,12 @@ def _import_row(row: dict, categories: dict, models: dict, result: ImportResult)
     year = str(row.get("release_year") or "").strip()
     if year and not (year.isdigit() and 1990 <= int(year) <= 2100):
         raise DomainError("CATALOG_YEAR_INVALID", f"Release year {year!r} is not a year.")
+    new_prices = _new_prices(row)
     slug = _model_slug(row)
     model = models.get(slug)
     if model is None:
         model = ProductModel.objects.create(
+            new_prices=new_prices,
             category=category,
             brand=str(row["brand"]).strip()[:60],
             name=str(row["model"]).strip()[:120],
@@ -93,6 +106,9 @@ def _import_row(row: dict, categories: dict, models: dict, result: ImportResult)
         result.models_created += 1
     elif model.category_id != category.pk:
         raise DomainError("CATALOG_CATEGORY_CONFLICT", f"{model} is already in {model.category}.")
+    if new_prices and {**model.new_prices, **new_prices} != model.new_prices:
+        model.new_prices = {**model.new_prices, **new_prices}
+        model.save(update_fields=["new_prices"])
     _, created = Variant.objects.get_or_create(
         model=model, storage_gb=storage, colour=colour, defaults={"ean": str(row.get("ean") or "")[:14]}
     )
@@ -100,6 +116,25 @@ def _import_row(row: dict, categories: dict, models: dict, result: ImportResult)
         result.variants_created += 1
     else:
         result.unchanged += 1
+    if image:
+        before = model.images.count()
+        product_image_add(model=model, data=image, colour=colour, alt=str(row.get("image_alt") or ""))
+        result.images_added += model.images.count() - before
+
+
+def _new_prices(row: dict) -> dict[str, int]:
+    """{"EUR": 122900} from the row's `new_price_EUR` columns (blank ones ignored)."""
+    prices = {}
+    for key, value in row.items():
+        if isinstance(key, str) and key.startswith(NEW_PRICE_PREFIX) and str(value or "").strip():
+            currency = key.removeprefix(NEW_PRICE_PREFIX).strip().upper()
+            if len(currency) != 3 or not currency.isalpha():
+                raise DomainError("CATALOG_NEW_PRICE_INVALID", f"{key!r} does not end with a currency code.")
+            minor = to_minor(str(value), currency)
+            if minor <= 0:
+                raise DomainError("CATALOG_NEW_PRICE_INVALID", "A price new is above zero.")
+            prices[currency] = minor
+    return prices
 
 
 def category_save(*, category: Category) -> Category:

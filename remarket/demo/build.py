@@ -31,6 +31,7 @@ from remarket.markets.services import tax_rates_load
 from remarket.merchants.billing import merchant_fees_charge, merchant_payouts_run
 from remarket.merchants.models import Merchant
 from remarket.offers.models import Listing, ListingMarket, LocationStock
+from remarket.offers.summaries import summaries_rebuild
 from remarket.orders.models import Order, OrderLine, Shipment, SubOrder
 from remarket.search.services import search_index_rebuild
 
@@ -183,6 +184,7 @@ def demo_build(*, options: DemoOptions, progress: Progress | None = None) -> Dem
         progress.stage(STAGES[8])
         rollups_rebuild()
         search_index_rebuild()
+        summaries_rebuild()  # the product page's grade summaries of the offers written in bulk
     progress.done()
     return DemoResult(credentials=people.credentials, counts=demo_counts())
 

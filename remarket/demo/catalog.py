@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 
+from remarket.catalog.illustrations import illustrations_add
 from remarket.catalog.models import Category, ProductModel, Variant
 
 from .catalog_data import CATEGORIES, MODELS, ModelSpec
@@ -30,6 +31,7 @@ def catalog_build(*, year: int, models: tuple[ModelSpec, ...] = MODELS) -> list[
                 slug=spec.slug,
                 release_year=spec.year,
                 specs=spec.specs,
+                new_prices={"EUR": spec.launch_eur * 100},  # the maker's French list price (catalog_data)
             )
             for spec in models
         ],
@@ -48,4 +50,9 @@ def catalog_build(*, year: int, models: tuple[ModelSpec, ...] = MODELS) -> list[
                 CatalogVariant(variant, spec, weight * storage_weight(storages.index(storage or 0)) / colours)
             )
     Variant.objects.bulk_create(pending, batch_size=1000)
+    # a drawn illustration per model and colour (no photo ships with the demo; the page says they are drawings)
+    illustrations_add(
+        pairs=sorted({(v.model, v.colour) for v in pending}, key=lambda p: (p[0].pk, p[1])),
+        category_slugs={c.pk: c.slug for c in categories},
+    )
     return variants

@@ -6,4 +6,4 @@ class OffersConfig(AppConfig):
     label = "offers"
 
     def ready(self) -> None:
-        from . import feeds, repricer  # noqa: F401  (registers the feed handler and the repricer's job)
+        from . import feeds, repricer, summaries  # noqa: F401  (registers the feed handler, the repricer's job, the summaries' handler)

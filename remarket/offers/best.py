@@ -100,6 +100,14 @@ def scores_refresh(*, term_ids: list[int]) -> int:
             term.score = score
             changed.append(term)
     ListingMarket.objects.bulk_update(changed, ["score"], batch_size=1000)
+    if changed:  # a new score can change a backbox's winner
+        from .summaries import summaries_refresh
+
+        summaries_refresh(
+            variant_ids=ListingMarket.objects.filter(pk__in=[t.pk for t in changed]).values_list(
+                "listing__variant_id", flat=True
+            )
+        )
     return len(changed)
 
 

@@ -25,6 +25,7 @@ LISTING_FIELDS = (
     "vat_scheme",
     "purchase_price_minor",
     "purchase_currency",
+    "battery_health_pct",
 )
 TERM_FIELDS = (
     "pk",

@@ -30,6 +30,9 @@ class Listing(models.Model):
     vat_scheme = models.CharField(max_length=10, choices=VatScheme.choices, default=VatScheme.STANDARD)
     purchase_price_minor = models.BigIntegerField(null=True, blank=True)  # per unit, the basis of the margin
     purchase_currency = models.CharField(max_length=3, blank=True)
+    # the battery's measured health in % of its design capacity, when the merchant gives it (never under 80:
+    # the grade scale's promise, catalog/grades.py)
+    battery_health_pct = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -37,6 +40,11 @@ class Listing(models.Model):
             models.UniqueConstraint(F("merchant"), Lower("sku"), name="listing_sku_unique_per_merchant"),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="listing_quantity_not_negative"),
             models.CheckConstraint(condition=Q(warranty_months__gte=12), name="listing_warranty_at_least_12"),
+            models.CheckConstraint(
+                condition=Q(battery_health_pct__isnull=True)
+                | Q(battery_health_pct__gte=80, battery_health_pct__lte=100),
+                name="listing_battery_80_to_100",
+            ),
         ]
         indexes = [models.Index(fields=["variant", "grade"])]
 
@@ -182,3 +190,26 @@ class FeedTask(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["merchant", "created_at"])]
+
+
+class GradeSummary(models.Model):
+    """Per market × variant × grade with at least one sellable offer: how many there are, the lowest price and the
+    winner (offers/best.py's order). Kept in the writing transaction by every write that can change them
+    (offers/summaries.py: listings_apply — the back office, /ws/, /api/v1, imports, the repricer —, the scores'
+    refresh, stock reaching or leaving zero; a merchant's status through the outbox), so the product page and
+    its API read at most variants × grades rows whatever the number of offers. `summaries_rebuild` recomputes
+    them all from the offers."""
+
+    market = models.ForeignKey("markets.Market", on_delete=models.CASCADE, related_name="+", db_index=False)
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.CASCADE, related_name="+", db_index=False)
+    grade = models.CharField(max_length=10)
+    model = models.ForeignKey("catalog.ProductModel", on_delete=models.CASCADE, related_name="+", db_index=False)
+    offers = models.PositiveIntegerField()
+    low_price_minor = models.BigIntegerField()
+    best = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "market", "grade"], name="grade_summary_once"),
+        ]
+        indexes = [models.Index(fields=["market", "model"], name="grade_summary_page")]

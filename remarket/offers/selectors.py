@@ -1,3 +1,4 @@
+import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from remarket.catalog.grades import ORDER, Grade
 from remarket.catalog.models import Category, ProductModel, Variant, variant_label
+from remarket.catalog.selectors import GalleryImage, gallery_for, model_gallery
 from remarket.core.db import fetch_rows
 from remarket.core.errors import NotFound
 from remarket.markets.models import Market
@@ -34,6 +36,7 @@ class Offer:
     merchant_quality: int = 100
     shipping_minor: int = 0
     delay_days: int | None = None
+    battery_health_pct: int | None = None  # measured, when the merchant gives it (always ≥ 80)
 
     @property
     def total_minor(self) -> int:
@@ -69,7 +72,9 @@ class ProductView:
     model: ProductModel
     variants: list[VariantSummary]
     variant: VariantSummary | None
-    offers: list[Offer]
+    offers: list[Offer]  # each grade's best offer of the variant in view (the others: `offers_of_grade`)
+    grades: list["GradeOffers"]
+    images: list[GalleryImage]
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class ProductPage:
     variants: list[VariantSummary]
     variant: VariantSummary | None
     grades: list[GradeOffers]
+    images: list[GalleryImage]  # the variant's colour's gallery (catalog/selectors.py `gallery_for`)
 
 
 # Hand-written SQL on the product page's path: it runs on every miss of a popular page, and building these
@@ -97,10 +103,34 @@ class ProductPage:
 _SELLABLE_IN = "(" + ", ".join(["%s"] * len(SELLABLE)) + ")"
 
 # The model, its category and variants, and per variant the count and lowest price of its sellable offers in a
-# market: one statement, one row per variant (one row with no variant for a model that has none).
+# market, from the grade summaries (models.GradeSummary): one statement, one row per variant (one row with no
+# variant for a model that has none), whatever the number of offers. `stale` flags a variant one of whose
+# summaries names a winner whose merchant can no longer sell (a status change the outbox has not yet carried to
+# the summaries): the page then reads that product's offers themselves (_LIVE_HEAD_SQL, _BEST_SQL).
 _HEAD_SQL = f"""
-SELECT m.id, m.category_id, m.brand, m.name, m.slug, m.release_year, c.id, c.parent_id, c.slug, c.name,
-       c.impact_key, v.id, v.storage_gb, v.colour, s.n, s.low
+SELECT m.id, m.category_id, m.brand, m.name, m.slug, m.release_year, m.new_prices, c.id, c.parent_id, c.slug,
+       c.name, c.impact_key, v.id, v.storage_gb, v.colour, s.n, s.low, s.stale
+FROM catalog_productmodel m
+JOIN catalog_category c ON c.id = m.category_id
+LEFT JOIN catalog_variant v ON v.model_id = m.id
+LEFT JOIN (
+    SELECT g.variant_id AS variant_id, SUM(g.offers) AS n, MIN(g.low_price_minor) AS low,
+           MAX(CASE WHEN bm.status IN {_SELLABLE_IN} THEN 0 ELSE 1 END) AS stale
+    FROM catalog_productmodel m2
+    JOIN offers_gradesummary g ON g.model_id = m2.id AND g.market_id = %s
+    JOIN offers_listing bl ON bl.id = g.best_id
+    JOIN merchants_merchant bm ON bm.id = bl.merchant_id
+    WHERE m2.slug = %s
+    GROUP BY g.variant_id
+) s ON s.variant_id = v.id
+WHERE m.slug = %s
+ORDER BY v.storage_gb, v.colour
+"""
+
+# The same from the offers themselves (what the summaries hold, computed on the request): the fallback above.
+_LIVE_HEAD_SQL = f"""
+SELECT m.id, m.category_id, m.brand, m.name, m.slug, m.release_year, m.new_prices, c.id, c.parent_id, c.slug,
+       c.name, c.impact_key, v.id, v.storage_gb, v.colour, s.n, s.low, 0
 FROM catalog_productmodel m
 JOIN catalog_category c ON c.id = m.category_id
 LEFT JOIN catalog_variant v ON v.model_id = m.id
@@ -125,7 +155,8 @@ SELECT t.listing_id, l.sku, l.grade, mm.name, t.price_minor, t.currency, l.quant
        mm.quality_score, MIN(s.price_minor) AS ship_price, MIN(s.delay_days) AS ship_delay,
        COUNT(*) OVER (PARTITION BY l.grade) AS n,
        ROW_NUMBER() OVER (PARTITION BY l.grade
-                          ORDER BY {winner_order_sql(terms="t", shipping_price="MIN(s.price_minor)")}) AS place
+                          ORDER BY {winner_order_sql(terms="t", shipping_price="MIN(s.price_minor)")}) AS place,
+       l.battery_health_pct
 FROM offers_listing l
 JOIN offers_listingmarket t ON t.listing_id = l.id
 JOIN merchants_merchant mm ON mm.id = l.merchant_id
@@ -135,28 +166,54 @@ WHERE l.variant_id = %s AND l.quantity > 0 AND t.market_id = %s AND t.published 
 GROUP BY t.id, l.id, mm.id
 """
 _BEST_SQL = "SELECT * FROM (" + _OFFERS_SQL.format(grade="") + ") ranked WHERE place = 1"
-_ALL_SQL = _OFFERS_SQL.format(grade="")
 _GRADE_SQL = _OFFERS_SQL.format(grade="AND l.grade = %s")
 
+# Each grade's winner of one variant in a market, as its summary names it, with the summary's offer count: at
+# most one row per grade.
+_SUMMARY_BEST_SQL = """
+SELECT t.listing_id, l.sku, l.grade, mm.name, t.price_minor, t.currency, l.quantity, l.warranty_months, t.score,
+       mm.quality_score, MIN(s.price_minor) AS ship_price, MIN(s.delay_days) AS ship_delay, g.offers, 1,
+       l.battery_health_pct
+FROM offers_gradesummary g
+JOIN offers_listing l ON l.id = g.best_id
+JOIN offers_listingmarket t ON t.listing_id = l.id AND t.market_id = g.market_id
+JOIN merchants_merchant mm ON mm.id = l.merchant_id
+LEFT JOIN offers_shippingoption s ON s.terms_id = t.id
+WHERE g.variant_id = %s AND g.market_id = %s
+GROUP BY t.id, l.id, mm.id, g.id
+"""
 
-def _head(slug: str, market: Market) -> tuple[ProductModel, list[VariantSummary]]:
+
+def _json(value) -> dict:
+    if value is None or isinstance(value, dict):
+        return value or {}
+    return json.loads(value)
+
+
+def _head(slug: str, market: Market, live: bool = False) -> tuple[ProductModel, list[VariantSummary], bool]:
+    """The model, its variants with what each has on sale, and whether the summaries were stale."""
     with connection.cursor() as cursor:
-        cursor.execute(_HEAD_SQL, [slug, market.pk, True, *SELLABLE, slug])
+        if live:
+            cursor.execute(_LIVE_HEAD_SQL, [slug, market.pk, True, *SELLABLE, slug])
+        else:
+            cursor.execute(_HEAD_SQL, [*SELLABLE, market.pk, slug, slug])
         rows = cursor.fetchall()
     if not rows:
         raise NotFound("CATALOG_PRODUCT_NOT_FOUND", _("There is no product %(slug)s.") % {"slug": slug})
     first = rows[0]
     # instances as the ORM would load them (`specs` and the category's other columns deferred, read on access)
     model = ProductModel.from_db(
-        connection.alias, ["id", "category_id", "brand", "name", "slug", "release_year"], first[:6]
+        connection.alias,
+        ["id", "category_id", "brand", "name", "slug", "release_year", "new_prices"],
+        [*first[:6], _json(first[6])],
     )
-    model.category = Category.from_db(connection.alias, ["id", "parent_id", "slug", "name", "impact_key"], first[6:11])
+    model.category = Category.from_db(connection.alias, ["id", "parent_id", "slug", "name", "impact_key"], first[7:12])
     variants = [
-        VariantSummary(vid, variant_label(storage, colour), storage, colour, n or 0, low)
-        for *_, vid, storage, colour, n, low in rows
+        VariantSummary(vid, variant_label(storage, colour), storage, colour, int(n or 0), low)
+        for *_, vid, storage, colour, n, low, _stale in rows
         if vid is not None
     ]
-    return model, variants
+    return model, variants, any(row[-1] for row in rows)
 
 
 def _chosen(variants: list[VariantSummary], variant_id: int | None) -> VariantSummary | None:
@@ -188,6 +245,7 @@ def _offers(sql: str, params: list, variant: VariantSummary) -> list[tuple[Offer
                 quality,
                 ship_price or 0,
                 ship_delay,
+                battery,
             ),
             rank,
             n,
@@ -207,6 +265,7 @@ def _offers(sql: str, params: list, variant: VariantSummary) -> list[tuple[Offer
             ship_delay,
             n,
             rank,
+            battery,
         ) in rows
     ]
 
@@ -216,35 +275,41 @@ def _params(variant_id: int, market: Market) -> list:
 
 
 def product_view(*, slug: str, market: Market, variant_id: int | None = None) -> ProductView:
-    """The product API's data: two queries when it is not cached, none when it is (for PRODUCT_TTL seconds)."""
-    key = f"product-view:v2:{market.pk}:{slug}:{variant_id or ''}"
-    view = cache.get(key)
-    if view is None:
-        model, variants = _head(slug, market)
-        chosen = _chosen(variants, variant_id)
-        offers = []
-        if chosen and chosen.offer_count:
-            offers = sorted((o for o, _, _ in _offers(_ALL_SQL, _params(chosen.id, market), chosen)), key=_sort_key)
-        view = ProductView(model, variants, chosen, offers)
-        cache.set(key, view, PRODUCT_TTL)
-    return view
+    """The product API's data: the page's (`product_page`), with each grade's winner as `offers`."""
+    page = product_page(slug=slug, market=market, variant_id=variant_id)
+    return ProductView(
+        page.model,
+        page.variants,
+        page.variant,
+        [g.best for g in page.grades if g.best is not None],
+        page.grades,
+        page.images,
+    )
 
 
 def product_page(*, slug: str, market: Market, variant_id: int | None = None) -> ProductPage:
-    """A product page's data: two queries when it is not cached, none when it is (for PRODUCT_TTL seconds).
-    Only each grade's winner is read, with the number of offers it beats; the page lists those on demand."""
-    key = f"product-page:v1:{market.pk}:{slug}:{variant_id or ''}"
+    """A product page's data, when it is not cached (for PRODUCT_TTL seconds): three queries — the model with
+    its variants' summaries, each grade's winner of the variant in view, the gallery — reading at most
+    variants × grades summary rows, so the cost does not grow with the number of offers. The others of a grade
+    are listed on demand (`offers_of_grade`)."""
+    key = f"product-page:v2:{market.pk}:{slug}:{variant_id or ''}"
     page = cache.get(key)
     if page is None:
-        model, variants = _head(slug, market)
+        model, variants, stale = _head(slug, market)
+        if stale:
+            model, variants, _stale = _head(slug, market, live=True)
         chosen = _chosen(variants, variant_id)
         best = {}
         if chosen and chosen.offer_count:
-            best = {o.grade: (o, n) for o, _, n in _offers(_BEST_SQL, _params(chosen.id, market), chosen)}
+            sql, params = (
+                (_BEST_SQL, _params(chosen.id, market)) if stale else (_SUMMARY_BEST_SQL, [chosen.id, market.pk])
+            )
+            best = {o.grade: (o, n) for o, _, n in _offers(sql, params, chosen)}
         grades = [
             GradeOffers(grade, *(best[grade][0], best[grade][1] - 1) if grade in best else (None, 0)) for grade in ORDER
         ]
-        page = ProductPage(model, variants, chosen, grades)
+        images = gallery_for(model_gallery(model_id=model.pk), chosen.colour if chosen else "")
+        page = ProductPage(model, variants, chosen, grades, images)
         cache.set(key, page, PRODUCT_TTL)
     return page
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 
-from remarket.catalog.grades import grade_parse
+from remarket.catalog.grades import BATTERY_MIN_PCT, grade_parse
 from remarket.catalog.models import Variant
 from remarket.core import clock
 from remarket.core.errors import DomainError
@@ -23,6 +23,7 @@ from remarket.merchants.models import Merchant
 from . import bulk
 from .best import offer_score
 from .models import Listing, ListingMarket, ShippingOption
+from .summaries import summaries_refresh
 from .vat import MarginRefusal, VatScheme, margin_error, margin_refusal, vat_scheme_parse
 
 CHUNK = 10_000  # rows per transaction: one lookup and a few bulk statements each
@@ -63,6 +64,7 @@ class ListingRow:
     auto_reprice: bool | None = None
     vat_scheme: str | None = None  # standard or margin (the contract's REGULAR / MARGINAL)
     purchase_price: str | int | None = None  # per unit, in the row's market currency: the margin scheme's basis
+    battery_health: str | int | None = None  # measured battery health, 80 to 100 (%); "" clears it
 
 
 @dataclass
@@ -170,6 +172,24 @@ class _Parsed:
     auto_reprice: bool | None
     vat_scheme: str | None = None
     purchase_minor: int | None = None
+    battery: int | None = None  # BATTERY_CLEAR: no measured value any more
+
+
+BATTERY_CLEAR = -1
+
+
+def _battery(value) -> int:
+    if isinstance(value, str) and not value.strip():
+        return BATTERY_CLEAR
+    pct = _whole(value, "OFFER_BATTERY_INVALID", "Battery health")
+    if not BATTERY_MIN_PCT <= pct <= 100:
+        raise DomainError(
+            "OFFER_BATTERY_INVALID",
+            f"Battery health is {BATTERY_MIN_PCT} to 100 (% of the original capacity): every grade promises "
+            f"at least {BATTERY_MIN_PCT} %.",
+            {"field": "battery_health", "min": BATTERY_MIN_PCT, "max": 100},
+        )
+    return pct
 
 
 @lru_cache(maxsize=65_536)
@@ -272,6 +292,7 @@ def _parse(index: int, row: ListingRow, markets: dict[str, Market]) -> _Parsed:
         row.auto_reprice,
         scheme,
         money["purchase"],
+        None if row.battery_health is None else _battery(row.battery_health),
     )
 
 
@@ -518,6 +539,11 @@ def _listing_change(listing, p: _Parsed) -> set[str]:
     if p.comment is not None and listing.comment != p.comment:
         listing.comment = p.comment
         changed.add("comment")
+    if p.battery is not None:
+        battery = None if p.battery == BATTERY_CLEAR else p.battery
+        if listing.battery_health_pct != battery:
+            listing.battery_health_pct = battery
+            changed.add("battery_health_pct")
     if p.vat_scheme is not None and listing.vat_scheme != p.vat_scheme:
         listing.vat_scheme = p.vat_scheme
         changed.add("vat_scheme")
@@ -582,6 +608,8 @@ def _apply_chunk(
                 result.errors.append(RowError(p.index, p.sku, err.code, str(err.message)))
         chunk.write(now)
         touched = chunk.touched_variants()
+        if touched:  # the product page's per variant × grade summaries, in this transaction
+            summaries_refresh(variant_ids=touched)
         if touched and not search_deferred:  # the search index follows after commit (search/handlers.py)
             emit("search.changed", {"variant_ids": touched})
     result.variant_ids.update(touched)

@@ -16,7 +16,7 @@ from remarket.core import clock
 from remarket.core.db import hot_cursor
 from remarket.core.errors import Conflict
 
-from .models import StockMovement
+from .models import Listing, StockMovement
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def _merged(items: Iterable[Units]) -> list[tuple[tuple[int | None, int], int]]:
 # check and the decrement are one statement, so no reader can see the units between them.
 RESERVE_ONLINE = (
     'UPDATE "offers_listing" SET "quantity" = ("offers_listing"."quantity" - %s) '
-    'WHERE "offers_listing"."id" = %s AND "offers_listing"."quantity" >= %s'
+    'WHERE "offers_listing"."id" = %s AND "offers_listing"."quantity" >= %s RETURNING "quantity"'
 )
 RESERVE_COUNTER = (
     'UPDATE "offers_locationstock" SET "available" = ("offers_locationstock"."available" - %s) '
@@ -48,6 +48,7 @@ RESERVE_COUNTER = (
 )
 RELEASE_ONLINE = (
     'UPDATE "offers_listing" SET "quantity" = ("offers_listing"."quantity" + %s) WHERE "offers_listing"."id" = %s'
+    ' RETURNING "quantity"'
 )
 RELEASE_COUNTER = (
     'UPDATE "offers_locationstock" SET "available" = ("offers_locationstock"."available" + %s) '
@@ -135,6 +136,7 @@ def stock_reserve(items: Iterable[Units], *, order_id: int | None = None, actor_
         if location_id is not None:
             shelves[location_id].append((listing_id, qty))
     batched = {l for l, rows in shelves.items() if len(rows) > 1} if connection.vendor == "postgresql" else set()
+    emptied = []  # listings whose last unit this takes: their grade summaries change (summaries.py)
     with hot_cursor() as cursor:
         for (location_id, listing_id), qty in merged:
             if location_id in batched:
@@ -143,7 +145,10 @@ def stock_reserve(items: Iterable[Units], *, order_id: int | None = None, actor_
                 continue
             if location_id is None:
                 cursor.execute(RESERVE_ONLINE, [qty, listing_id, qty])
-                count = cursor.rowcount
+                left = cursor.fetchone()
+                count = 0 if left is None else 1
+                if left is not None and left[0] == 0:
+                    emptied.append(listing_id)
             else:
                 count = _counter_move(
                     cursor,
@@ -162,15 +167,28 @@ def stock_reserve(items: Iterable[Units], *, order_id: int | None = None, actor_
                     "Not enough units left for this offer.",
                     {"listing_id": listing_id, "location_id": location_id, "requested": qty},
                 )
+    _summaries_follow(emptied)
+
+
+def _summaries_follow(listing_ids: list[int]) -> None:
+    """A listing that ran out or came back changes its grade's summary: recomputed in this transaction."""
+    if listing_ids:
+        from .summaries import summaries_refresh
+
+        summaries_refresh(variant_ids=Listing.objects.filter(pk__in=listing_ids).values_list("variant_id", flat=True))
 
 
 def stock_release(items: Iterable[Units], *, order_id: int | None = None) -> None:
     """Give held units back to availability (an unpaid order, an expired hold); at a location with a
     `sale_released` movement."""
+    refilled = []  # listings back from zero units: their grade summaries change
     with hot_cursor() as cursor:
         for (location_id, listing_id), qty in _merged(items):
             if location_id is None:
                 cursor.execute(RELEASE_ONLINE, [qty, listing_id])
+                now = cursor.fetchone()
+                if now is not None and now[0] == qty:
+                    refilled.append(listing_id)
             else:
                 _counter_move(
                     cursor,
@@ -183,3 +201,4 @@ def stock_release(items: Iterable[Units], *, order_id: int | None = None) -> Non
                     actor_id=None,
                     order_id=order_id,
                 )
+    _summaries_follow(refilled)

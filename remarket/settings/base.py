@@ -188,6 +188,10 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded catalog images and their thumbnails (catalog/images.py), content-hashed: remarket/wsgi.py serves
+# MEDIA_URL's photos/ from here before Django with a year-long cache; in production the reverse proxy does.
+MEDIA_ROOT = Path(os.environ.get("REMARKET_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

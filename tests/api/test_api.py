@@ -51,8 +51,18 @@ def test_product_api_shows_offers_per_grade_in_few_queries(client, offer):
             "quantity": 5,
             "warranty_months": 12,
             "best": True,
+            "battery_health_pct": 80,
+            "battery_measured": False,
+            "new_price_minor": None,
+            "saving_minor": None,
+            "delivery_on": body["offers"][0]["delivery_on"],
+            "delivery_business_days": 3,
+            "return_days": 30,
         }
     ]
+    [excellent] = [g for g in body["grades"] if g["grade"] == "EXCELLENT"]
+    assert (excellent["label"], excellent["offer_count"], excellent["best"]) == ("Excellent", 1, body["offers"][0])
+    assert excellent["looks"] and body["images"] == [] and body["new_prices"] == {}
     with CaptureQueriesContext(connection) as queries:  # served from the cache
         assert client.get(f"/api/v1/catalog/products/{slug}?market=FR").json() == body
     assert len(queries) == 0

@@ -55,6 +55,7 @@ POST_ONLY = {
     "merchant-tradein-move",
     "merchant-claim-move",
     "ops-claim-move",
+    "ops-catalog-image-remove",
     "ops-event-replay",
     "pos-tradein-quote",
     "pos-tradein-take",
@@ -146,6 +147,7 @@ def world(marketplace, offer):
         "claim_id": "999999",
         "uuid:claim_id": str(uuid.UUID(int=9)),  # the storefront names a claim by its public id
         "attachment_id": "999999",
+        "image_id": "999999",
     }
     return users, values
 

@@ -35,6 +35,7 @@ def listing_terms(request, terms_id: int):
         published=form.get("published") == "on",
         vat_scheme=form.get("vat_scheme") or None,
         purchase_price=form.get("purchase_price") or None,
+        battery_health=form.get("battery_health") if "battery_health" in form else None,
     )
     merchant = merchant_get(merchant_id=request.actor.merchant_id)
     try:

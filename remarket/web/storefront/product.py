@@ -5,15 +5,20 @@ cached, Django's `{% blocktranslate %}`, `{% money %}` and per-option loops cost
 offers. The templates keep the markup; the strings use the same gettext messages. Both are computed only when the
 page's cached fragments are missing (the context passes them as callables)."""
 
+from babel.dates import format_date
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext, ngettext
 
-from remarket.catalog.grades import Grade
+from remarket.catalog.grades import GRADE_LOOKS, Grade
+from remarket.catalog.illustrations import illustration_alt, shape_of
+from remarket.catalog.selectors import GalleryImage
+from remarket.core import clock
 from remarket.core.errors import NotFound
 from remarket.core.money import fmt
 from remarket.impact.calc import model_factor
 from remarket.markets.models import Market
+from remarket.offers.facts import offer_facts
 from remarket.offers.selectors import GradeOffers, ProductPage, VariantSummary, offers_of_grade, product_page
 
 from .views import _market
@@ -42,12 +47,68 @@ def variant_options(variants: list[VariantSummary], chosen: VariantSummary | Non
     ]
 
 
-def grade_cards(grades: list[GradeOffers], market: Market) -> list[dict]:
-    """Each grade's card: its best offer, why it wins, and how many other offers it beats."""
+def gallery(images: list[GalleryImage], model, colour: str) -> list[dict]:
+    """The gallery's pictures; a drawn illustration says so in its caption and its alt text."""
+    return [
+        {
+            "image": i,
+            "alt": illustration_alt(model, i.colour or colour)
+            if i.illustration
+            else i.alt or f"{model.brand} {model.name}",
+        }
+        for i in images
+    ]
+
+
+def facts_lines(o, model, market: Market) -> dict:
+    """The battery, price against new, delivery and promises of a grade's best offer, as the page says them."""
+    locale = _locale(market)
+    f = offer_facts(
+        price_minor=o.price_minor,
+        currency=o.currency,
+        new_prices=model.new_prices,
+        battery_health_pct=o.battery_health_pct,
+        delay_days=o.delay_days,
+        warranty_months=o.warranty_months,
+        today=market.local_date(clock.now()),
+        country=market.code,
+    )
+    lines = {
+        "battery": ""
+        if shape_of(model.category.slug) == "device"  # consoles, desktops, audio: no battery to speak of
+        else gettext("Battery: %(pct)s %% of its original capacity, measured by the seller") % {"pct": f.battery_pct}
+        if f.battery_measured
+        else gettext("Battery: at least %(pct)s %% of its original capacity") % {"pct": f.battery_pct},
+        "delivery": gettext("Delivered by %(day)s (%(n)s business days)")
+        % {"day": format_date(f.delivery_on, "EEEE d MMMM", locale=locale), "n": f.delivery_business_days},
+        "promises": gettext("%(w)s-month warranty · free returns within %(d)s days, for any reason")
+        % {"w": f.warranty_months, "d": f.return_days},
+        "new": "",
+    }
+    if f.saving_minor is not None and f.new_price_minor is not None:
+        lines["new"] = gettext("%(saving)s less than new (%(new)s), %(pct)s %% saved") % {
+            "saving": fmt(f.saving_minor, o.currency, locale),
+            "new": fmt(f.new_price_minor, o.currency, locale),
+            "pct": f.saving_pct,
+        }
+    return lines
+
+
+def grade_cards(grades: list[GradeOffers], market: Market, model=None) -> list[dict]:
+    """Each grade's card: what the grade looks like, its best offer, why it wins, how many other offers it beats,
+    and the offer's battery, price against new, delivery and promises."""
     locale, cards = _locale(market), []
     for g in grades:
-        card = {"grade": g.grade, "label": Grade(g.grade).label, "best": None, "others": g.others}
+        card = {
+            "grade": g.grade,
+            "label": Grade(g.grade).label,
+            "looks": GRADE_LOOKS[Grade(g.grade)],
+            "best": None,
+            "others": g.others,
+        }
         o = g.best
+        if o is not None and model is not None:
+            card.update(facts_lines(o, model, market))
         if o is not None:
             why = [
                 gettext("best balance of price and seller quality — seller quality %(q)s/100")
@@ -100,7 +161,8 @@ def product(request, market, slug):
             "model": page.model,
             "chosen": page.variant,
             "options": lambda: variant_options(page.variants, page.variant, the_market),
-            "grades": lambda: grade_cards(page.grades, the_market),
+            "grades": lambda: grade_cards(page.grades, the_market, page.model),
+            "gallery": lambda: gallery(page.images, page.model, page.variant.colour if page.variant else ""),
             "impact": lambda: impact_line(page.model),
         },
     )

@@ -13,7 +13,8 @@ CHUNK = 1000
 class Command(BaseCommand):
     help = (
         "Import product models and variants from CSV (columns category, brand, model, storage_gb, colour, "
-        "release_year, ean, slug) or JSON (a list of such objects). Bad rows are listed with their line."
+        "release_year, ean, slug; optional new_price_EUR, new_price_USD..., image: a photo's path relative to the file, "
+        "image_alt) or JSON (a list of such objects). Bad rows are listed with their line."
     )
 
     def add_arguments(self, parser):
@@ -34,7 +35,12 @@ class Command(BaseCommand):
         else:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
             rows = list(csv.DictReader(text.splitlines(), dialect=dialect))
-        totals = {"models": 0, "variants": 0, "unchanged": 0}
+        for row in rows:  # a photo named by the row: its bytes, read from beside the import file
+            name = str(row.get("image") or "").strip()
+            if name:
+                photo = (file.parent / name).resolve()
+                row["image"] = photo.read_bytes() if photo.is_file() else f"no file {name}"
+        totals = {"models": 0, "variants": 0, "unchanged": 0, "images": 0}
         errors = []
         with tqdm(total=len(rows), unit="row", desc="catalog", disable=None) as bar:
             for start in range(0, len(rows), CHUNK):
@@ -42,13 +48,14 @@ class Command(BaseCommand):
                 totals["models"] += result.models_created
                 totals["variants"] += result.variants_created
                 totals["unchanged"] += result.unchanged
+                totals["images"] += result.images_added
                 errors += result.errors
                 bar.update(len(rows[start : start + CHUNK]))
         for line, code, message in errors:
             self.stderr.write(f"line {line}: {code} {message}")
         self.stdout.write(
             f"{totals['models']} models and {totals['variants']} variants created, "
-            f"{totals['unchanged']} unchanged, {len(errors)} rows refused"
+            f"{totals['unchanged']} unchanged, {totals['images']} images added, {len(errors)} rows refused"
         )
         if errors:
             raise CommandError(f"{len(errors)} rows refused (listed above); the others were imported.")
