@@ -296,7 +296,8 @@ def tradein_hand_in(*, actor: Actor, reference: str) -> TradeIn:
 def tradein_counter_accept(*, actor: Actor, reference: str) -> TradeIn:
     """The customer accepts the counter-offer before its deadline: validated at its price, and paid."""
     tradein = _for_customer(actor=actor, reference=reference)
-    if tradein.status == S.COUNTER_PROPOSAL and tradein.answer_by and clock.now() > tradein.answer_by:
+    _counter_offered(tradein)
+    if tradein.answer_by and clock.now() > tradein.answer_by:
         raise DomainError(
             "BUYBACK_COUNTER_EXPIRED", _("This counter-offer expired: the device is on its way back."), status=409
         )
@@ -308,7 +309,20 @@ def tradein_counter_accept(*, actor: Actor, reference: str) -> TradeIn:
 def tradein_counter_refuse(*, actor: Actor, reference: str) -> TradeIn:
     """The customer refuses the counter-offer: the device comes back, free."""
     tradein = _for_customer(actor=actor, reference=reference)
+    _counter_offered(tradein)
     return _move(tradein, S.RETURNED)
+
+
+def _counter_offered(tradein: TradeIn) -> None:
+    """A customer answers only a counter-offer: the state machine's other ways to VALIDATED and RETURNED are the
+    merchant's, never theirs (accepting one with none pending would validate their own device)."""
+    if tradein.status != S.COUNTER_PROPOSAL:
+        raise DomainError(
+            "BUYBACK_NO_COUNTER_OFFER",
+            _("There is no counter-offer to answer on this trade-in."),
+            {"status": tradein.status},
+            status=409,
+        )
 
 
 # --- the merchant ------------------------------------------------------------------------------------------

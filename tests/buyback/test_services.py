@@ -286,6 +286,19 @@ def test_counter_offer_refused_or_unanswered_sends_the_device_back(bb, marketpla
     assert not LedgerTransaction.objects.filter(kind="tradein_payout").exists()
 
 
+def test_a_customer_cannot_answer_a_counter_offer_nobody_made(bb, marketplace):
+    """Accepting or refusing with no counter-offer pending would validate (and pay) or send back the customer's
+    own device: both are the merchant's moves."""
+    t = _received(bb, marketplace)
+    before = _snapshot(t.pk)
+    for answer in (services.tradein_counter_accept, services.tradein_counter_refuse):
+        with pytest.raises(DomainError) as err:
+            answer(actor=bb.customer_actor, reference=t.reference)
+        assert (err.value.code, err.value.status) == ("BUYBACK_NO_COUNTER_OFFER", 409)
+    assert _snapshot(t.pk) == before
+    assert not LedgerTransaction.objects.filter(kind="tradein_payout").exists()
+
+
 @pytest.mark.parametrize(
     "over, code",
     [
