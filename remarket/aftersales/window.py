@@ -71,6 +71,6 @@ def returnable_lines(suborder: SubOrder) -> list[Returnable]:
             continue
         deadline = return_deadline(line)
         left = units_returnable(line) if deadline is not None and today <= deadline else 0
-        if left:
+        if left and deadline is not None:
             found.append(Returnable(line, deadline, left))
     return found

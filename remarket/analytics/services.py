@@ -246,13 +246,14 @@ def refund_record(
     refund again after it."""
     from remarket.orders.models import LineRefund
 
-    parts = LineRefund.objects.select_related("order_line").order_by("order_line_id", "units_before")
+    found = LineRefund.objects.select_related("order_line").order_by("order_line_id", "units_before")
+    parts: list[LineRefund]
     whole_ids: list[int] = []  # lines given back whole without a record of their parts (facts loaded directly)
     if refund_id is not None:
-        parts = list(parts.filter(refund_id=refund_id))
+        parts = list(found.filter(refund_id=refund_id))
     else:
         ids = sorted(set(order_line_ids or ()))
-        parts = list(parts.filter(order_line_id__in=ids))
+        parts = list(found.filter(order_line_id__in=ids))
         whole_ids = sorted(set(ids) - {p.order_line_id for p in parts})
     parts = [p for p in parts if not RefundFact.objects.filter(line_refund=p).exists()]
     ids = sorted({p.order_line_id for p in parts} | set(whole_ids))

@@ -164,8 +164,10 @@ def invoice_issue(*, suborder_id: int) -> Invoice | None:
 def _credited_units(invoice: Invoice) -> dict[int, int]:
     """Per order line, the units the credit notes of `invoice` gave back already."""
     credited: dict[int, int] = {}
-    for line_id, quantity in InvoiceLine.objects.filter(invoice__corrects=invoice).exclude(order_line=None).values_list(
-        "order_line_id", "quantity"
+    for line_id, quantity in (
+        InvoiceLine.objects.filter(invoice__corrects=invoice)
+        .exclude(order_line=None)
+        .values_list("order_line_id", "quantity")
     ):
         credited[line_id] = credited.get(line_id, 0) - quantity
     return credited

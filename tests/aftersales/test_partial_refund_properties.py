@@ -75,7 +75,11 @@ def test_any_sequence_of_partial_refunds(marketplace, customer, quantity, price,
             orderline_units_refund(suborder_id=sub.pk, units={line.pk: ask}, reason="property", withdrawal=withdrawal)
         except DomainError as err:
             assert not 0 < ask <= left, err.code
-            assert err.code in ("ORDER_QUANTITY_INVALID", "ORDER_UNITS_ALREADY_REFUNDED", "ORDER_LINE_TRANSITION_REFUSED")
+            assert err.code in (
+                "ORDER_QUANTITY_INVALID",
+                "ORDER_UNITS_ALREADY_REFUNDED",
+                "ORDER_LINE_TRANSITION_REFUSED",
+            )
             assert _books(sub) == before  # refused: nothing changed
             continue
         assert 0 < ask <= left

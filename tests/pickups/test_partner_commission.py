@@ -86,7 +86,9 @@ def test_the_monthly_statement_and_payout_pay_once(marketplace, offer, network):
     assert _balanced()
 
 
-def test_a_partial_refund_reverses_the_partners_share_of_the_units_given_back(marketplace, offer, network, merchant_actor):
+def test_a_partial_refund_reverses_the_partners_share_of_the_units_given_back(
+    marketplace, offer, network, merchant_actor
+):
     from remarket.checkout.services import Item, checkout_pay, checkout_start
     from remarket.ledger.calc import units_share
     from remarket.orders.services import orderline_units_refund

@@ -5,26 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0006_slice_location'),
-        ('orders', '0007_partial_refunds'),
+        ("analytics", "0006_slice_location"),
+        ("orders", "0007_partial_refunds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='refundfact',
-            name='line_refund',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='fact', to='orders.linerefund'),
+            model_name="refundfact",
+            name="line_refund",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="fact",
+                to="orders.linerefund",
+            ),
         ),
         migrations.AlterField(
-            model_name='refundfact',
-            name='order_line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='refund_facts', to='orders.orderline'),
+            model_name="refundfact",
+            name="order_line",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="refund_facts",
+                to="orders.orderline",
+            ),
         ),
         migrations.AlterField(
-            model_name='refundfact',
-            name='sale',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='analytics.salefact'),
+            model_name="refundfact",
+            name="sale",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="refunds", to="analytics.salefact"
+            ),
         ),
     ]

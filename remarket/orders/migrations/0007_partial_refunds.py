@@ -5,58 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('markets', '0004_location_network'),
-        ('offers', '0009_stock_movement_kinds'),
-        ('orders', '0006_tax_scheme_choices'),
-        ('payments', '0004_cash_tender'),
+        ("markets", "0004_location_network"),
+        ("offers", "0009_stock_movement_kinds"),
+        ("orders", "0006_tax_scheme_choices"),
+        ("payments", "0004_cash_tender"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LineRefund',
+            name="LineRefund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField()),
-                ('units_before', models.PositiveIntegerField()),
-                ('total_minor', models.BigIntegerField()),
-                ('tax_minor', models.BigIntegerField()),
-                ('commission_minor', models.BigIntegerField()),
-                ('partner_commission_minor', models.BigIntegerField(default=0)),
-                ('at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity", models.PositiveIntegerField()),
+                ("units_before", models.PositiveIntegerField()),
+                ("total_minor", models.BigIntegerField()),
+                ("tax_minor", models.BigIntegerField()),
+                ("commission_minor", models.BigIntegerField()),
+                ("partner_commission_minor", models.BigIntegerField(default=0)),
+                ("at", models.DateTimeField()),
             ],
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='refunded_quantity',
+            model_name="orderline",
+            name="refunded_quantity",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='suborder',
-            name='shipping_refunded',
+            model_name="suborder",
+            name="shipping_refunded",
             field=models.BooleanField(default=False),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_quantity__lte', models.F('quantity'))), name='line_refunded_within_quantity'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("refunded_quantity__lte", models.F("quantity"))),
+                name="line_refunded_within_quantity",
+            ),
         ),
         migrations.AddField(
-            model_name='linerefund',
-            name='order_line',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='orders.orderline'),
+            model_name="linerefund",
+            name="order_line",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="refunds", to="orders.orderline"
+            ),
         ),
         migrations.AddField(
-            model_name='linerefund',
-            name='refund',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='line_refunds', to='payments.refund'),
+            model_name="linerefund",
+            name="refund",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="line_refunds", to="payments.refund"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='linerefund',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='line_refund_quantity_positive'),
+            model_name="linerefund",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)), name="line_refund_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='linerefund',
-            constraint=models.UniqueConstraint(fields=('order_line', 'units_before'), name='line_refund_units_once'),
+            model_name="linerefund",
+            constraint=models.UniqueConstraint(fields=("order_line", "units_before"), name="line_refund_units_once"),
         ),
     ]
