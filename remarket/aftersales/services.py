@@ -42,7 +42,7 @@ from remarket.orders.states import LineState
 
 from .models import Reason, ReturnLine, ReturnPhoto, ReturnRequest, ReturnState
 from .photos import photos_check
-from .refunds import aftersales_refund
+from .refunds import aftersales_units_refund
 from .selectors import return_locations
 from .window import return_deadline, units_returnable
 
@@ -126,13 +126,6 @@ def _lines_check(sub: SubOrder, units: dict[int, int], kind: str, today: dt.date
                 _("Only %(n)s unit(s) of this item can still be returned.") % {"n": left},
                 {"line": line_id, "returnable": left},
                 status=409,
-            )
-        if quantity != line.quantity:
-            # the orders' refund path gives back whole lines only (ledger, credit note)
-            raise DomainError(
-                "AFTERSALES_PARTIAL_LINE",
-                _("Return every unit of this item together (%(n)s).") % {"n": line.quantity},
-                {"line": line_id, "quantity": line.quantity},
             )
         line_deadline = return_deadline(line, kind=kind)
         if line_deadline is None:  # a shipped line whose sub-order has no shipment: nothing to count from
@@ -325,12 +318,19 @@ def return_inspect(*, actor: Actor, return_id: int) -> ReturnRequest:
 def return_refund(*, request: ReturnRequest) -> ReturnRequest:
     """Give the returned lines' money back (inspected → refunded), through refunds.py."""
     transition_check(request.state, S.REFUNDED)
-    line_ids = list(request.lines.values_list("order_line_id", flat=True))
-    refund = aftersales_refund(suborder=request.suborder, line_ids=line_ids)
+    units = dict(request.lines.values_list("order_line_id", "quantity"))
+    refund = aftersales_units_refund(
+        suborder=request.suborder, units=units, withdrawal=True, reason=f"return {str(request.public_id)[:8]}"
+    )
     _move(request, S.REFUNDED, refund=refund, refund_minor=refund.amount_minor)
     emit(
         "return.refunded",
-        {"return_id": request.pk, "order_line_ids": line_ids, "refunded_at": request.modified_at.isoformat()},
+        {
+            "return_id": request.pk,
+            "order_line_ids": sorted(units),
+            "refund_id": refund.pk,
+            "refunded_at": request.modified_at.isoformat(),
+        },
     )
     return request
 

@@ -2,6 +2,7 @@
 and how many of its units are still returnable."""
 
 import datetime as dt
+from typing import NamedTuple
 
 from remarket.core import clock
 from remarket.orders.models import OrderLine, SubOrder
@@ -44,7 +45,7 @@ def return_deadline(line: OrderLine, *, kind: str = ReturnRequest.Kind.RETURN) -
 
 
 def units_returnable(line: OrderLine) -> int:
-    """Units of a shipped line not already in a return that is open or refunded."""
+    """Units of a shipped line not already in a return that is open or refunded (nor refunded otherwise)."""
     if line.state != LineState.SHIPPED:
         return 0
     taken = sum(
@@ -54,14 +55,22 @@ def units_returnable(line: OrderLine) -> int:
     return max(0, line.quantity - taken)
 
 
-def returnable_lines(suborder: SubOrder) -> list[tuple[OrderLine, dt.date]]:
-    """The lines of a sub-order the customer may return today, with their deadline (the order page's offer)."""
+class Returnable(NamedTuple):
+    line: OrderLine
+    deadline: dt.date
+    units: int  # how many of its units can still be returned
+
+
+def returnable_lines(suborder: SubOrder) -> list[Returnable]:
+    """The lines of a sub-order the customer may return today, with their deadline and the units left to return
+    (the order page's offer): all of a line's units, or some of them, or what a first return left."""
     today = suborder.order.market.local_date(clock.now())
     found = []
     for line in suborder.lines.all():
         if line.state != LineState.SHIPPED:
             continue
         deadline = return_deadline(line)
-        if deadline is not None and today <= deadline and units_returnable(line) == line.quantity:
-            found.append((line, deadline))
+        left = units_returnable(line) if deadline is not None and today <= deadline else 0
+        if left and deadline is not None:
+            found.append(Returnable(line, deadline, left))
     return found

@@ -68,14 +68,20 @@ class SaleFact(models.Model):
 
 
 class RefundFact(models.Model):
-    """A sold line given back (a return refunded, a paid line cancelled): a negative fact, its amounts those of the
-    sale with the sign turned, counted in the sale's month and slice (its dimensions are the sale's), so that
-    reports are net of refunds. Written once per line."""
+    """Units of a sold line given back (a return refunded, a paid line cancelled): a negative fact, its amounts the
+    share of the sale's those units carry with the sign turned (the whole sale's for a whole line), counted in the
+    sale's month and slice (its dimensions are the sale's), so that reports are net of refunds. Written once per
+    refunded part."""
 
-    order_line = models.OneToOneField(
-        "orders.OrderLine", null=True, blank=True, on_delete=models.PROTECT, related_name="refund_fact"
+    order_line = models.ForeignKey(
+        "orders.OrderLine", null=True, blank=True, on_delete=models.PROTECT, related_name="refund_facts"
     )
-    sale = models.OneToOneField(SaleFact, on_delete=models.PROTECT, related_name="refund")
+    sale = models.ForeignKey(SaleFact, on_delete=models.PROTECT, related_name="refunds")
+    # the units given back (orders.LineRefund): a line refunded in parts has a fact per part, each its share of
+    # the sale; empty for the summarised history, one fact per line
+    line_refund = models.OneToOneField(
+        "orders.LineRefund", null=True, blank=True, on_delete=models.PROTECT, related_name="fact"
+    )
     refunded_at = models.DateTimeField()
     quantity = models.IntegerField(default=0)  # negative
     gmv_minor = models.BigIntegerField(default=0)

@@ -1,10 +1,11 @@
 """Sales facts and rollups, built from events so reports never scan order history on a request.
 
-A paid order line becomes a `SaleFact` (once: a redelivered event finds its facts and does nothing); a refunded
-line a negative `RefundFact` counted in its sale's month and slice. Each write adds its sums to the two rollups in
+A paid order line becomes a `SaleFact` (once: a redelivered event finds its facts and does nothing); each refunded
+part of a line (all its units, or some) a negative `RefundFact` counted in its sale's month and slice. Each write adds its sums to the two rollups in
 the same transaction (`GmvRollup`: month × country × channel; `GmvSlice`: the same by category, merchant, partner
 and location), so they stay equal to `rollups_rebuild`'s full recomputation whatever order events arrive in."""
 
+import copy
 import datetime as dt
 import hashlib
 from collections import defaultdict
@@ -18,6 +19,7 @@ from remarket.core.db import advisory_lock
 from remarket.core.errors import DomainError
 from remarket.core.money import convert
 from remarket.impact.calc import avoided
+from remarket.ledger.calc import units_share
 from remarket.markets.fx import to_eur_rate
 from remarket.orders.models import Order, OrderLine
 
@@ -205,41 +207,77 @@ def sale_record(*, order_id: int, sold_at: dt.datetime) -> list[SaleFact]:
     return facts
 
 
-def refund_facts_build(facts: list[SaleFact], *, refunded_at: dt.datetime) -> list[RefundFact]:
-    """The negative facts of refunded sales (not saved)."""
+def _part(f: SaleFact, *, quantity: int, before: int, units: int) -> SaleFact:
+    """The share of a sale's fact that `units` of its line carry (an unsaved copy, for the rollups)."""
+    part = copy.copy(f)
+    for name in MEASURES:
+        if name == "quantity":
+            part.quantity = units
+        else:
+            setattr(part, name, units_share(getattr(f, name), quantity=quantity, before=before, units=units))
+    part.gmv_minor = units_share(f.gmv_minor, quantity=quantity, before=before, units=units)
+    return part
+
+
+def refund_facts_build(facts: list[SaleFact], *, refunded_at: dt.datetime, line_refunds=None) -> list[RefundFact]:
+    """The negative facts of refunded sales, or of `line_refunds` (each with the fact of its part), not saved."""
     return [
         RefundFact(
             order_line_id=f.order_line_id,
-            sale=f,
+            sale_id=f.pk,
+            line_refund=lr,
             refunded_at=refunded_at,
             gmv_minor=-f.gmv_minor,
             **{name: -getattr(f, name) for name in MEASURES},
         )
-        for f in facts
+        for f, lr in zip(facts, line_refunds or [None] * len(facts), strict=True)
     ]
 
 
 @transaction.atomic
-def refund_record(*, order_line_ids: list[int], refunded_at: dt.datetime) -> list[RefundFact]:
-    """Take refunded lines' sales off their rollups and slices (the `return.refunded` and `suborder.refunded`
-    handlers): GMV, units, commission and the avoided CO2e (with its range) and e-waste, as the sale recorded them,
-    in the sale's month. A line already taken off is skipped; a line whose sale is not recorded yet (its
-    `order.paid` event comes later) is refused, and the outbox delivers the refund again after it."""
-    ids = sorted(set(order_line_ids))
-    facts = list(SaleFact.objects.select_for_update().filter(order_line_id__in=ids).order_by("order_line_id"))
+def refund_record(
+    *, refunded_at: dt.datetime, refund_id: int | None = None, order_line_ids: list[int] | None = None
+) -> list[RefundFact]:
+    """Take refunded units' sales off their rollups and slices (the `return.refunded` and `suborder.refunded`
+    handlers): GMV, units, commission and the avoided CO2e (with its range) and e-waste, as the sale recorded them
+    — their share for the units given back when a line is refunded in parts — in the sale's month. The parts are
+    the refund's (`refund_id`), or every part of `order_line_ids`. A part already taken off is skipped; a line
+    whose sale is not recorded yet (its `order.paid` event comes later) is refused, and the outbox delivers the
+    refund again after it."""
+    from remarket.orders.models import LineRefund
+
+    found = LineRefund.objects.select_related("order_line").order_by("order_line_id", "units_before")
+    parts: list[LineRefund]
+    whole_ids: list[int] = []  # lines given back whole without a record of their parts (facts loaded directly)
+    if refund_id is not None:
+        parts = list(found.filter(refund_id=refund_id))
+    else:
+        ids = sorted(set(order_line_ids or ()))
+        parts = list(found.filter(order_line_id__in=ids))
+        whole_ids = sorted(set(ids) - {p.order_line_id for p in parts})
+    parts = [p for p in parts if not RefundFact.objects.filter(line_refund=p).exists()]
+    ids = sorted({p.order_line_id for p in parts} | set(whole_ids))
+    facts = {f.order_line_id: f for f in SaleFact.objects.select_for_update().filter(order_line_id__in=ids)}
     if len(facts) < len(ids):
-        missing = sorted(set(ids) - {f.order_line_id for f in facts})
+        missing = sorted(set(ids) - set(facts))
         raise DomainError(
             "ANALYTICS_SALE_NOT_RECORDED",
             _("The sale of these lines is not recorded yet; the refund is recorded after it."),
             {"order_line_ids": missing},
             status=409,
         )
-    done = set(RefundFact.objects.filter(sale__in=facts).values_list("sale_id", flat=True))
-    facts = [f for f in facts if f.pk not in done]
-    refunds = refund_facts_build(facts, refunded_at=refunded_at)
+    sales = [f.pk for f in facts.values()]
+    whole = set(RefundFact.objects.filter(sale__in=sales, line_refund=None).values_list("sale_id", flat=True))
+    any_refund = set(RefundFact.objects.filter(sale__in=sales).values_list("sale_id", flat=True))
+    parts = [p for p in parts if facts[p.order_line_id].pk not in whole]  # taken off whole already
+    shares = [
+        _part(facts[p.order_line_id], quantity=p.order_line.quantity, before=p.units_before, units=p.quantity)
+        for p in parts
+    ]
+    entire = [facts[i] for i in whole_ids if facts[i].pk not in any_refund]
+    refunds = refund_facts_build(shares + entire, refunded_at=refunded_at, line_refunds=[*parts, *[None] * len(entire)])
     RefundFact.objects.bulk_create(refunds)
-    rollups_add(facts, sign=-1)
+    rollups_add(shares + entire, sign=-1)
     return refunds
 
 

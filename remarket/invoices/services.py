@@ -17,7 +17,7 @@ from remarket.core import clock
 from remarket.core.errors import DomainError
 from remarket.core.i18n import site_language
 from remarket.markets.tax import Scheme, tax_rules
-from remarket.orders.models import OrderLine, SubOrder
+from remarket.orders.models import LineRefund, OrderLine, SubOrder
 from remarket.orders.selectors import suborder_for_actor
 from remarket.orders.states import LineState, OrderState
 
@@ -59,7 +59,7 @@ def _line_of(line: OrderLine, *, sign: int = 1) -> DocLine:
     )
 
 
-def _shipping_line(sub: SubOrder, language: str) -> DocLine:
+def _shipping_line(sub: SubOrder, language: str, *, sign: int = 1) -> DocLine:
     with translation.override(site_language(language)):
         title = _("Shipping") + (f" — {sub.shipping_carrier}" if sub.shipping_carrier else "")
     rate, jurisdiction = _standard_rate(sub)
@@ -72,6 +72,7 @@ def _shipping_line(sub: SubOrder, language: str) -> DocLine:
         tax_rate=rate,
         tax_jurisdiction=jurisdiction,
         tax_minor=sub.shipping_tax_minor,
+        sign=sign,
     )
 
 
@@ -161,30 +162,59 @@ def invoice_issue(*, suborder_id: int) -> Invoice | None:
     return _document_create(sub, kind=Kind.INVOICE, lines=lines)
 
 
+def _credited_units(invoice: Invoice) -> dict[int, int]:
+    """Per order line, the units the credit notes of `invoice` gave back already."""
+    credited: dict[int, int] = {}
+    for line_id, quantity in (
+        InvoiceLine.objects.filter(invoice__corrects=invoice)
+        .exclude(order_line=None)
+        .values_list("order_line_id", "quantity")
+    ):
+        credited[line_id] = credited.get(line_id, 0) - quantity
+    return credited
+
+
 @transaction.atomic
 def credit_note_issue(*, suborder_id: int) -> Invoice | None:
-    """A credit note for the invoiced lines refunded since the last one, referencing our invoice. None when
-    the sub-order has no invoice of ours (refunded before shipping, or the merchant's own invoice replaces
-    ours) or nothing invoiced was refunded (a line cancelled before it shipped)."""
+    """A credit note for the invoiced units refunded since the last one — whole lines or some of their units, at
+    the amounts the refund gave back (orders.LineRefund) — and the shipping once it was refunded, referencing our
+    invoice. None when the sub-order has no invoice of ours (refunded before shipping, or the merchant's own
+    invoice replaces ours) or nothing invoiced was refunded (a line cancelled before it shipped)."""
     sub = _suborder(suborder_id)
-    # the invoice's row lock makes two credit notes of one invoice queue, so a line is credited once
+    # the invoice's row lock makes two credit notes of one invoice queue, so a unit is credited once
     invoice = Invoice.objects.select_for_update().filter(suborder=sub, kind=Kind.INVOICE).first()
     if invoice is None or InvoiceUpload.objects.filter(suborder=sub).exists():
         return None
     invoiced = set(invoice.lines.exclude(order_line=None).values_list("order_line_id", flat=True))
-    credited = set(
-        InvoiceLine.objects.filter(invoice__corrects=invoice)
-        .exclude(order_line=None)
-        .values_list("order_line_id", flat=True)
-    )
-    refunded = list(
-        sub.lines.filter(pk__in=invoiced - credited, state=LineState.REFUNDED_AFTER_SHIPPING).order_by("pk")
-    )
-    if not refunded:
+    credited = _credited_units(invoice)
+    parts: dict[int, list[LineRefund]] = {}
+    for part in LineRefund.objects.filter(order_line_id__in=invoiced).order_by("order_line_id", "units_before"):
+        if part.units_before >= credited.get(part.order_line_id, 0):
+            parts.setdefault(part.order_line_id, []).append(part)
+    lines = []
+    for line in sub.lines.filter(pk__in=list(parts)).order_by("pk"):
+        given = parts[line.pk]
+        lines.append(
+            doc_line(
+                title=line.title,
+                quantity=sum(p.quantity for p in given),
+                unit_price_minor=line.unit_price_minor,
+                total_minor=sum(p.total_minor for p in given),
+                tax_scheme=line.tax_scheme,
+                tax_rate=line.tax_rate,
+                tax_jurisdiction=line.tax_jurisdiction,
+                tax_minor=sum(p.tax_minor for p in given),
+                order_line_id=line.pk,
+                sign=-1,
+            )
+        )
+    shipping_invoiced = invoice.lines.filter(order_line=None).exists()
+    shipping_credited = InvoiceLine.objects.filter(invoice__corrects=invoice, order_line=None).exists()
+    if sub.shipping_refunded and shipping_invoiced and not shipping_credited:
+        lines.append(_shipping_line(sub, invoice.language, sign=-1))
+    if not lines:
         return None
-    return _document_create(
-        sub, kind=Kind.CREDIT_NOTE, lines=[_line_of(l, sign=-1) for l in refunded], corrects=invoice
-    )
+    return _document_create(sub, kind=Kind.CREDIT_NOTE, lines=lines, corrects=invoice)
 
 
 def pdf_check(*, content: bytes) -> None:

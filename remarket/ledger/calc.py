@@ -12,7 +12,8 @@ A paid sub-order posts, in its currency (debit positive, credit negative):
 
 The commission's base is each line's price as the buyer sees it — VAT included, US sales tax and shipping
 excluded — at the line's rate (ledger/commission.py). A refund of whole lines posts the same entries for those
-lines with the signs reversed, so a full refund leaves every account where it was."""
+lines with the signs reversed, so a full refund leaves every account where it was; a refund of some of a line's
+units reverses each of its amounts in proportion (`units_share`), so the parts of a line add up to the line."""
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -63,6 +64,19 @@ class ShippingMoney:
     @property
     def paid_minor(self) -> int:
         return self.price_minor + (self.tax_minor if self.tax_scheme in REMITTED_BY_OPERATOR else 0)
+
+
+def units_share(amount_minor: int, *, quantity: int, before: int, units: int) -> int:
+    """The part of a line's `amount_minor` that `units` of its `quantity` carry, after `before` units were given
+    back already. Rounded half-up on the running total, so parts that add up to every unit give back the whole
+    amount to the cent, and no sequence of parts gives back more."""
+    if before < 0 or not 0 < units <= quantity - before:
+        raise ValueError("units outside the line")
+
+    def upto(n: int) -> int:
+        return int((Decimal(amount_minor) * n / quantity).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    return upto(before + units) - upto(before)
 
 
 def commission_of(total_minor: int, commission_bp: int) -> int:

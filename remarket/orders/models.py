@@ -61,6 +61,7 @@ class SubOrder(models.Model):
     shipping_tax_minor = models.BigIntegerField(default=0)  # inside shipping_minor for VAT, on top for sales tax
     shipping_tax_scheme = models.CharField(max_length=10, choices=Scheme.choices, default=Scheme.NONE)
     shipping_delay_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    shipping_refunded = models.BooleanField(default=False)  # its shipping went back to the buyer (once)
     created_at = models.DateTimeField()
     modified_at = models.DateTimeField(db_index=True)  # the contract's date_modification, polled by clients
 
@@ -92,6 +93,9 @@ class OrderLine(models.Model):
     # at) one of its locations, fixed when paid (orders/partners.py); a refund reverses exactly this
     partner_commission_minor = models.BigIntegerField(default=0)
     state = models.PositiveSmallIntegerField(default=LineState.AWAITING_PAYMENT)
+    # units given back so far (orders/services.py: a conditional update, so a unit is refunded once); the line
+    # moves to a refunded state when they reach its quantity
+    refunded_quantity = models.PositiveIntegerField(default=0)
     imei = models.CharField(max_length=17, blank=True)  # recorded once, when the merchant ships
     serial_number = models.CharField(max_length=50, blank=True)
 
@@ -99,6 +103,31 @@ class OrderLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price_minor__gt=0), name="line_price_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_quantity__lte=models.F("quantity")), name="line_refunded_within_quantity"
+            ),
+        ]
+
+
+class LineRefund(models.Model):
+    """Units of an order line given back by one refund, with the part of the line's money they carried (each
+    amount the line's share for those units, rounded on the running total: ledger/calc.py `units_share`), so
+    the ledger, the credit note and the reports reverse exactly that part."""
+
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="refunds")
+    refund = models.ForeignKey("payments.Refund", on_delete=models.PROTECT, related_name="line_refunds")
+    quantity = models.PositiveIntegerField()
+    units_before = models.PositiveIntegerField()  # the line's units refunded before this one
+    total_minor = models.BigIntegerField()
+    tax_minor = models.BigIntegerField()
+    commission_minor = models.BigIntegerField()
+    partner_commission_minor = models.BigIntegerField(default=0)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="line_refund_quantity_positive"),
+            models.UniqueConstraint(fields=["order_line", "units_before"], name="line_refund_units_once"),
         ]
 
 

@@ -17,7 +17,7 @@ from remarket.core.db import fetch_rows, insert_objects, insert_rows, update_row
 from remarket.core.errors import DomainError, NotFound
 from remarket.core.text import text_check
 from remarket.events.outbox import emit
-from remarket.ledger.calc import commission_of
+from remarket.ledger.calc import commission_of, units_share
 from remarket.ledger.services import (
     ledger_record_refund,
     ledger_record_sale,
@@ -34,7 +34,7 @@ from remarket.offers.vat import (
     vat_scheme_parse,
 )
 
-from .models import Order, OrderHistory, OrderLine, Shipment, SubOrder
+from .models import LineRefund, Order, OrderHistory, OrderLine, Shipment, SubOrder
 from .partners import partner_commission_on_paid, partner_commission_on_refund
 from .selectors import orderline_for_actor, suborder_for_actor
 from .states import LineState, OrderState, line_transition_check, order_state_from_lines
@@ -533,31 +533,134 @@ def order_hand_over(*, order: Order, place: str) -> list[int]:
     return handed
 
 
-def _lines_refund(sub: SubOrder, *, to: int, only_from: tuple[int, ...], line_ids: list[int] | None, reason: str):
-    """Move lines to a cancelled or refunded state and give their money back (with the parcel's shipping once
-    nothing is left to ship). Returns the Refund to send after commit."""
-    from remarket.payments.services import refund_request, refunds_execute
+class RefundPart(NamedTuple):
+    """The money some units of a line carry (ledger_record_refund's and partner_commission_on_refund's `lines`)."""
 
+    total_minor: int
+    tax_minor: int
+    tax_scheme: str
+    commission_minor: int
+    partner_commission_minor: int
+
+
+CLOSED_LINE_STATES = (LineState.CANCELLED, LineState.REFUNDED_BEFORE_SHIPPING, LineState.REFUNDED_AFTER_SHIPPING)
+
+
+def _lines_refund(sub: SubOrder, *, to: int, only_from: tuple[int, ...], line_ids: list[int] | None, reason: str):
+    """Move whole lines to a cancelled or refunded state and give their money back — what is left of it when some
+    of their units were refunded already. Returns the Refund to send after commit."""
     lines = [l for l in sub.lines.all() if line_ids is None or l.pk in line_ids]
     if line_ids is not None and len(lines) != len(set(line_ids)):
         raise DomainError("ORDER_LINE_NOT_FOUND", _("Some of these lines are not part of this order."))
     for line in lines:
         line_transition_check(line.state, to)
-    updated = OrderLine.objects.filter(pk__in=[l.pk for l in lines], state__in=only_from).update(state=to)
-    if updated != len(lines):
-        raise DomainError("ORDER_CHANGED_CONCURRENTLY", _("The order changed meanwhile; reload and retry."), status=409)
-    amount = sum(line_money(l).paid_minor for l in lines)
-    open_states = {LineState.PAID, LineState.ACCEPTED}
-    with_shipping = not sub.lines.filter(state__in=open_states).exists() and not hasattr(sub, "shipment")
-    if with_shipping:
-        shipping = shipping_money(sub)  # None for a sub-order shipped free
-        amount += shipping.paid_minor if shipping else 0
+    return _units_refund(
+        sub, to=to, only_from=only_from, units={l.pk: l.quantity - l.refunded_quantity for l in lines}, reason=reason
+    )
+
+
+def _units_refund(
+    sub: SubOrder,
+    *,
+    to: int,
+    only_from: tuple[int, ...],
+    units: dict[int, int],
+    reason: str,
+    shipping_if_whole: bool = False,
+):
+    """Give back `units` (order line id → how many of its units) of a locked sub-order: each line's part of its
+    money (ledger/calc.py `units_share`, exact to the cent once every unit is back), a line moving to `to` when
+    its last unit is refunded. Each line's refunded count moves by one conditional update, so a unit is refunded
+    once whoever asks twice. The parcel's shipping goes back once: when nothing is left to ship and nothing
+    shipped, or — `shipping_if_whole`, a withdrawal — when this refund leaves every unit of the sub-order given
+    back. Returns the Refund, sent after commit."""
+    from remarket.payments.services import refund_request, refunds_execute
+
+    lines = {l.pk: l for l in sub.lines.all()}
+    if not units or any(pk not in lines for pk in units):
+        raise DomainError("ORDER_LINE_NOT_FOUND", _("Some of these lines are not part of this order."))
+    now = clock.now()
+    parts: list[tuple[OrderLine, int, RefundPart]] = []
+    for pk in sorted(units):
+        line, count = lines[pk], units[pk]
+        if line.state not in only_from:
+            line_transition_check(line.state, to)  # says why it cannot move
+            raise DomainError(
+                "ORDER_LINE_TRANSITION_REFUSED",
+                _("This item cannot be refunded in its state."),
+                {"line": pk, "from": line.state, "to": to},
+                status=409,
+            )
+        left = line.quantity - line.refunded_quantity
+        if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
+            raise DomainError("ORDER_QUANTITY_INVALID", _("Refund at least one unit."), {"line": pk})
+        if count > left:
+            raise DomainError(
+                "ORDER_UNITS_ALREADY_REFUNDED",
+                _("Only %(n)s unit(s) of this item are left to refund.") % {"n": left},
+                {"line": pk, "refundable": left},
+                status=409,
+            )
+        done = count == left
+        moved = OrderLine.objects.filter(pk=pk, state=line.state, refunded_quantity=line.refunded_quantity).update(
+            refunded_quantity=F("refunded_quantity") + count, **({"state": to} if done else {})
+        )
+        if moved != 1:
+            raise DomainError(
+                "ORDER_CHANGED_CONCURRENTLY", _("The order changed meanwhile; reload and retry."), status=409
+            )
+
+        def part(amount: int, line=line, count=count) -> int:
+            return units_share(amount, quantity=line.quantity, before=line.refunded_quantity, units=count)
+
+        parts.append(
+            (
+                line,
+                count,
+                RefundPart(
+                    part(line.total_minor),
+                    part(line.tax_minor),
+                    line.tax_scheme,
+                    part(line.commission_minor),
+                    part(line.partner_commission_minor),
+                ),
+            )
+        )
+    money = [p for _line, _count, p in parts]
+    amount = sum(line_money(p).paid_minor for p in money)
+    states = list(OrderLine.objects.filter(suborder=sub).values_list("state", flat=True))
+    nothing_shipped = not (set(states) & {LineState.PAID, LineState.ACCEPTED}) and not hasattr(sub, "shipment")
+    whole = shipping_if_whole and all(s in CLOSED_LINE_STATES for s in states)
+    shipping = shipping_money(sub) if (nothing_shipped or whole) and not sub.shipping_refunded else None
+    if shipping:  # None for a sub-order shipped free
+        amount += shipping.paid_minor
+        SubOrder.objects.filter(pk=sub.pk).update(shipping_refunded=True)
+        sub.shipping_refunded = True
     _refresh_states(sub)
-    ledger_record_refund(suborder=sub, lines=lines, with_shipping=with_shipping, memo=reason)
-    partner_commission_on_refund(suborder=sub, lines=lines)
-    OrderHistory.objects.create(order=sub.order, suborder=sub, at=clock.now(), what=reason)
-    emit("suborder.refunded", {"suborder_id": sub.pk, "amount_minor": amount})
+    ledger_record_refund(suborder=sub, lines=money, with_shipping=shipping is not None, memo=reason)
+    partner_commission_on_refund(suborder=sub, lines=money)
+    OrderHistory.objects.create(order=sub.order, suborder=sub, at=now, what=reason[:200])
     refund = refund_request(intent_id=sub.order.payment.pk, amount_minor=amount, reason=reason)
+    LineRefund.objects.bulk_create(
+        [
+            LineRefund(
+                order_line=line,
+                refund=refund,
+                quantity=count,
+                units_before=line.refunded_quantity,
+                total_minor=p.total_minor,
+                tax_minor=p.tax_minor,
+                commission_minor=p.commission_minor,
+                partner_commission_minor=p.partner_commission_minor,
+                at=now,
+            )
+            for line, count, p in parts
+        ]
+    )
+    emit(
+        "suborder.refunded",
+        {"suborder_id": sub.pk, "amount_minor": amount, "refund_id": refund.pk, "shipping": shipping is not None},
+    )
     # sent right after commit; if the gateway is down, the worker's refund job sends it later
     transaction.on_commit(lambda: refunds_execute(refund_ids=[refund.pk]), robust=True)
     return refund
@@ -590,6 +693,22 @@ def orderlines_refund(*, actor: Actor, suborder_id: int, line_ids: list[int] | N
         only_from=(LineState.ACCEPTED, LineState.SHIPPED),
         line_ids=line_ids,
         reason=f"refunded by {sub.merchant}",
+    )
+
+
+@transaction.atomic
+def orderline_units_refund(*, suborder_id: int, units: dict[int, int], reason: str, withdrawal: bool = False):
+    """Shipped units given back (after-sales: a return inspected, a claim refunded), some of a line or all of it:
+    the caller decided on the merchant's behalf. A withdrawal (a return) that leaves the whole sub-order given back
+    refunds its shipping too."""
+    sub = SubOrder.objects.select_for_update(of=("self",)).select_related("order__payment").get(pk=suborder_id)
+    return _units_refund(
+        sub,
+        to=LineState.REFUNDED_AFTER_SHIPPING,
+        only_from=(LineState.SHIPPED,),
+        units=units,
+        reason=reason,
+        shipping_if_whole=withdrawal,
     )
 
 

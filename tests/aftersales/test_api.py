@@ -99,3 +99,20 @@ def test_transit_damage_with_a_photo_over_rest(customer, marketplace):
     with clock.frozen(SOLD_AT + dt.timedelta(days=4)):
         response = post(Client(), "/api/v1/returns", body, bearer(customer))
     assert response.status_code == 201 and response.json()["kind"] == "transit_damage"
+
+
+def test_some_units_of_a_line_over_rest(customer, marketplace):
+    sub = sell_and_ship(marketplace, customer, fr_offer(marketplace), units=2)
+    client, me = Client(), bearer(customer)
+    staff = bearer(UserFactory(role=Role.MERCHANT, merchant=sub.merchant))
+    line = sub.lines.get()
+    with clock.frozen(LATER):
+        body = {"order_id": sub.pk, "lines": [{"line_id": line.pk, "quantity": 1}], "reason": "changed_mind"}
+        opened = post(client, "/api/v1/returns", body, me).json()
+        post(client, f"/api/v1/merchant/returns/{opened['id']}/receive", {}, staff)
+        refunded = post(client, f"/api/v1/merchant/returns/{opened['id']}/inspect", {}, staff).json()
+        assert (refunded["state"], refunded["refund_minor"]) == ("refunded", 49900)  # one unit of two
+        again = post(client, "/api/v1/returns", {**body, "lines": [{"line_id": line.pk, "quantity": 2}]}, me)
+        assert again.status_code == 409 and again.json()["code"] == "AFTERSALES_QUANTITY_EXCEEDS"
+        second = post(client, "/api/v1/returns", body, me)
+        assert second.status_code == 201

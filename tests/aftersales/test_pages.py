@@ -117,3 +117,22 @@ def test_the_return_form_lists_drop_off_places_nearest_the_delivery_postcode(cus
     assert offered == ["near-paris", "far-lyon"], postcode
     assert page.index('data-location-code="near-paris"') < page.index('data-location-code="far-lyon"')
     assert " km" in page and "data-hours-today" in page
+
+
+def test_the_form_returns_some_units_of_a_line(customer, marketplace):
+    from .conftest import fr_offer, sell_and_ship
+
+    sub = sell_and_ship(marketplace, customer, fr_offer(marketplace), units=3)
+    line = sub.lines.get()
+    client = logged_in(customer)
+    url = f"/fr/orders/{sub.order.public_id}/return/{sub.pk}/"
+    with clock.frozen(LATER):
+        assert f'data-return-units="{line.pk}"' in client.get(url).content.decode()
+        bad = client.post(url, {f"line-{line.pk}": "1", f"units-{line.pk}": "x", "reason": "changed_mind"})
+        assert bad.status_code == 400 and 'data-error="AFTERSALES_QUANTITY_INVALID"' in bad.content.decode()
+        response = client.post(url, {f"line-{line.pk}": "1", f"units-{line.pk}": "2", "reason": "changed_mind"})
+        assert response.status_code == 302
+        assert list(ReturnRequest.objects.get().lines.values_list("quantity", flat=True)) == [2]
+        page = client.get(url).content.decode()  # one unit is left to return
+        assert f'value="1" min="1" max="1" data-return-units="{line.pk}"' not in page  # a single unit: no count
+        assert f'name="line-{line.pk}"' in page

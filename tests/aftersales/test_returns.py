@@ -213,13 +213,13 @@ def test_a_line_not_shipped_yet_cannot_be_returned(marketplace, customer):
     assert not ReturnRequest.objects.exists()
 
 
-def test_more_units_than_bought_and_part_of_a_line_are_refused(marketplace, customer):
+def test_more_units_than_bought_and_no_unit_are_refused(marketplace, customer):
     sub = sell_and_ship(marketplace, customer, fr_offer(marketplace), units=2)
     line = sub.lines.get()
     for quantity, code in (
         (3, "AFTERSALES_QUANTITY_EXCEEDS"),
-        (1, "AFTERSALES_PARTIAL_LINE"),
         (0, "AFTERSALES_QUANTITY_INVALID"),
+        (-1, "AFTERSALES_QUANTITY_INVALID"),
     ):
         with pytest.raises(DomainError) as err:
             open_return(Actor.of(customer), sub, at=LATER, units={line.pk: quantity})

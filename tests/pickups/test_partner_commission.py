@@ -84,3 +84,34 @@ def test_the_monthly_statement_and_payout_pay_once(marketplace, offer, network):
     assert payout.amount_minor == earned and PartnerPayout.objects.count() == 1
     assert partner_balance(partner_id=network.partner.pk, currency="EUR") == 0
     assert _balanced()
+
+
+def test_a_partial_refund_reverses_the_partners_share_of_the_units_given_back(
+    marketplace, offer, network, merchant_actor
+):
+    from remarket.checkout.services import Item, checkout_pay, checkout_start
+    from remarket.ledger.calc import units_share
+    from remarket.orders.services import orderline_units_refund
+
+    from .conftest import CONTACT, ship
+
+    order = checkout_start(
+        market=marketplace.fr,
+        channel=marketplace.web_fr,
+        items=[Item(offer.listing_id, 3)],
+        email="a@b.fr",
+        shipping_address=CONTACT,
+        pickup_location_id=network.paris.pk,
+    )
+    checkout_pay(order=order, card_number=PAY_OK)
+    sub = ship(order, merchant_actor)
+    line = OrderLine.objects.get(suborder=sub)
+    earned = line.partner_commission_minor
+    assert earned and line.quantity == 3
+    orderline_units_refund(suborder_id=sub.pk, units={line.pk: 1}, reason="one back", withdrawal=True)
+    first = units_share(earned, quantity=3, before=0, units=1)
+    assert partner_balance(partner_id=network.partner.pk, currency="EUR") == earned - first
+    orderline_units_refund(suborder_id=sub.pk, units={line.pk: 2}, reason="the rest", withdrawal=True)
+    assert partner_balance(partner_id=network.partner.pk, currency="EUR") == 0
+    assert LedgerTransaction.objects.filter(order=order, kind="partner_commission_refund").count() == 2
+    assert _balanced()

@@ -52,9 +52,10 @@ def return_new(request, market, order_id, suborder_id):
     if request.method != "POST":
         return render(request, "storefront/return_new.html", context)
     units = {}
-    for line, _deadline in context["lines"]:
+    for line, _deadline, left in context["lines"]:
         if request.POST.get(f"line-{line.pk}"):
-            units[line.pk] = line.quantity
+            typed = str(request.POST.get(f"units-{line.pk}") or left).strip()
+            units[line.pk] = int(typed) if typed.isdigit() else -1  # the service refuses what is not a count
     photos = [f.read() for f in request.FILES.getlist("photos")[: MAX_PHOTO_FIELDS + 1]]
     try:
         created = services.return_open(
