@@ -20,10 +20,12 @@ from remarket.core.errors import DomainError, NotFound
 from remarket.core.idempotency import idempotent
 from remarket.markets.models import Location
 from remarket.orders.models import Order, OrderLine
+from remarket.orders.pickups import pickup_location_get
 from remarket.orders.services import order_hand_over, orderlines_return_at_counter
 from remarket.payments.cash import cash_tender_take, credit_tender_take
 from remarket.payments.models import PaymentIntent
 
+from .pickup import pickup_address
 from .quote import Quote, checkout_quote
 from .receipts import RETURN_DAYS
 from .services import Item, checkout_confirm_action, checkout_pay, checkout_settle, checkout_start
@@ -73,19 +75,39 @@ def _delivery(location: Location, lines: list[CounterLine], address: dict | None
     return address_validate(market=location.channel.market, address=address)
 
 
-def counter_quote(*, actor: Actor, lines: list[CounterLine], delivery_address: dict | None = None) -> Quote:
-    """What the basket costs, taxes included or on top, before payment: checkout's own quote."""
+def _collected_here(location: Location, lines: list[CounterLine], contact: dict | None) -> dict | None:
+    """Online offers sent to this location for the customer to collect (click & collect from the till): the
+    customer's name and phone at the location's address, through checkout's own pickup rule — a location that
+    takes no parcels for collection is refused (PICKUP_LOCATION_UNAVAILABLE)."""
+    if all(l.shelf for l in lines):
+        return None
+    market = location.channel.market
+    return pickup_address(
+        market=market, location=pickup_location_get(market=market, location_id=location.pk), contact=contact or {}
+    )
+
+
+def counter_quote(
+    *, actor: Actor, lines: list[CounterLine], delivery_address: dict | None = None, collect_here: bool = False
+) -> Quote:
+    """What the basket costs, taxes included or on top, before payment: checkout's own quote. `collect_here`: the
+    online offers ship free to this location, `delivery_address` then being the customer's name and phone."""
     location = counter_location(actor=actor)
     return checkout_quote(
         market=location.channel.market,
         channel=location.channel,
         items=_items(location, lines),
-        shipping_address=_delivery(location, lines, delivery_address),
+        shipping_address=(
+            _collected_here(location, lines, delivery_address)
+            if collect_here
+            else _delivery(location, lines, delivery_address)
+        ),
         location_id=location.pk,
+        pickup=collect_here and not all(l.shelf for l in lines),
     )
 
 
-def _body(lines, tender, cash_given_minor, email, delivery_address, trade_in_code="") -> dict:
+def _body(lines, tender, cash_given_minor, email, delivery_address, trade_in_code="", collect_here=False) -> dict:
     """What identifies a sale's content, for its id's fingerprint (the card number is not kept)."""
     body = {
         "lines": [[l.listing_id, l.quantity, l.shelf] for l in lines],
@@ -96,6 +118,8 @@ def _body(lines, tender, cash_given_minor, email, delivery_address, trade_in_cod
     }
     if tender == "trade_in":
         body["trade_in_code"] = trade_in_code
+    if collect_here:
+        body["collect_here"] = True
     return body
 
 
@@ -110,11 +134,14 @@ def counter_sale(
     email: str = "",
     delivery_address: dict | None = None,
     trade_in_code: str = "",
+    collect_here: bool = False,
 ) -> CounterSale:
     """Make the sale `sale_id` once: reserve, create the order, and for cash settle it and hand the shelf units
     over, all in one transaction; for a card, then ask the gateway (outside it). The same id again returns the
     sale it made, brought forward (a card paid meanwhile is handed over). `trade_in`: a trade-in credit made at
-    this location (`trade_in_code`) pays part of it, used once, the rest in cash (buyback/counter.py)."""
+    this location (`trade_in_code`) pays part of it, used once, the rest in cash (buyback/counter.py). `collect_here`:
+    the online offers are shipped to this location and collected with a pickup code (orders/pickups.py), the
+    shelf units handed over at once; `delivery_address` is then the customer's name and phone."""
     require(actor, "pos.sell")
     location = counter_location(actor=actor)
     if tender not in TENDERS:
@@ -125,13 +152,16 @@ def counter_sale(
     made: list[Order] = []
 
     def run():
-        address = _delivery(location, lines, delivery_address)
+        # collected here: checkout's own pickup rule checks the place and the contact before reserving anything
+        collect = collect_here and not all(l.shelf for l in lines)
+        address = (delivery_address or {}) if collect else _delivery(location, lines, delivery_address)
         order = checkout_start(
             market=market,
             channel=location.channel,
             items=_items(location, lines),
             email=email,
             shipping_address=address,
+            pickup_location_id=location.pk if collect else None,
             location_id=location.pk,
             location=location,
             clerk_id=actor.user_id,
@@ -164,7 +194,7 @@ def counter_sale(
         scope=f"location:{location.pk}",
         route="pos.sale",
         key=str(sale_id),
-        body=_body(lines, tender, cash_given_minor, email, delivery_address, trade_in_code),
+        body=_body(lines, tender, cash_given_minor, email, delivery_address, trade_in_code, collect_here),
         run=run,
     )
     if made and tender == "cash":

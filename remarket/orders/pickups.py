@@ -121,10 +121,12 @@ def pickup_location_get(*, market, location_id) -> Location:
 
 
 def pickups_open(*, order: Order, location: Location) -> list[Pickup]:
-    """One pickup per sub-order of a new order, each with its own code. Runs inside checkout's transaction."""
+    """One pickup per sub-order of a new order that ships, each with its own code: a till's sub-order of shelf
+    units only is handed over at the counter, not collected. Runs inside checkout's transaction."""
     now = clock.now()
     pickups = []
-    for sub in SubOrder.objects.filter(order=order).order_by("pk"):
+    shipping = SubOrder.objects.filter(order=order, lines__location__isnull=True).distinct().order_by("pk")
+    for sub in shipping:
         salt = secrets.token_hex(16)
         pickups.append(
             Pickup(suborder=sub, location=location, code_salt=salt, code_digest=_digest(_code_of(salt)), created_at=now)

@@ -150,6 +150,63 @@ def test_an_endless_aisle_offer_is_delivered_home_with_shelf_units_in_one_basket
     assert order.total_minor == counter_quote(actor=till.actor, lines=lines, delivery_address=ADDRESS_NY).total_minor
 
 
+def test_an_endless_aisle_offer_collected_here_ships_free_to_the_store_and_is_collected_with_its_code(till):
+    """Click & collect from the till: the shelf unit leaves at once; the online offer is shipped by its merchant
+    to this store, received by the clerk and collected by the customer with the pickup code."""
+    from remarket.accounts.models import Role
+    from remarket.accounts.permissions import Actor
+    from remarket.orders.models import Pickup
+    from remarket.orders.pickups import pickup_code, pickup_collect, pickup_receive
+    from remarket.orders.services import suborder_accept, suborder_ship
+
+    from ..factories import UserFactory
+
+    lines = [CounterLine(till.shelf.pk), CounterLine(till.online.pk, shelf=False)]
+    from remarket.markets.locator import locator_forget
+
+    contact = {"first_name": "Walt", "last_name": "Whitman", "phone": "(212) 736-5000", "country": "US"}
+    type(till.nyc).objects.filter(pk=till.nyc.pk).update(service_pickup=False)
+    locator_forget()
+    with pytest.raises(DomainError) as err:  # the store takes no parcels for collection
+        counter_sale(
+            actor=till.actor,
+            sale_id=uuid.uuid4(),
+            lines=lines,
+            tender="cash",
+            cash_given_minor=200000,
+            delivery_address=contact,
+            collect_here=True,
+        )
+    assert err.value.code == "PICKUP_LOCATION_UNAVAILABLE" and not Order.objects.exists()
+    assert shelf_left(till) == 3
+    type(till.nyc).objects.filter(pk=till.nyc.pk).update(service_pickup=True)
+    locator_forget()
+    quote = counter_quote(actor=till.actor, lines=lines, delivery_address=contact, collect_here=True)
+    sale = counter_sale(
+        actor=till.actor,
+        sale_id=uuid.uuid4(),
+        lines=lines,
+        tender="cash",
+        cash_given_minor=200000,
+        email="walt@example.com",
+        delivery_address=contact,
+        collect_here=True,
+    )
+    order = sale.order
+    assert (sale.status, order.total_minor, order.pickup_location_id) == ("paid", quote.total_minor, till.nyc.pk)
+    online_sub = order.suborders.get(merchant_id=till.online.merchant_id)
+    assert online_sub.shipping_minor == 0 and order.shipping_address["postal_code"] == till.nyc.postcode
+    (pickup,) = Pickup.objects.filter(suborder__order=order)  # the shelf unit's sub-order is not collected
+    assert pickup.suborder_id == online_sub.pk and pickup.location_id == till.nyc.pk
+    assert order.suborders.get(merchant_id=till.shelf.merchant_id).state == 9  # handed over at the counter
+    merchant = Actor.of(UserFactory(role=Role.MERCHANT, merchant=online_sub.merchant))
+    suborder_accept(actor=merchant, suborder_id=online_sub.pk)
+    suborder_ship(actor=merchant, suborder_id=online_sub.pk, tracking_number="1Z999", carrier="UPS")
+    pickup_receive(actor=till.actor, pickup_id=pickup.pk)
+    collected = pickup_collect(actor=till.actor, code=pickup_code(Pickup.objects.get(pk=pickup.pk)))
+    assert collected.state == Pickup.State.COLLECTED
+
+
 def test_a_clerk_sells_nothing_from_another_stores_shelf_and_sees_none_of_its_sales(till):
     with pytest.raises(DomainError) as err:
         counter_sale(

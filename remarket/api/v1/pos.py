@@ -52,6 +52,7 @@ class LineIn(Plain):
 class QuoteIn(Plain):
     lines: list[LineIn]
     delivery_address: AddressIn | None = None
+    collect_here: bool = False  # online offers shipped to this location and collected with a code
 
 
 class QuoteOut(Plain):
@@ -70,7 +71,8 @@ class SaleIn(Plain):
     trade_in_code: str = ""
     card_number: str = ""
     email: str = ""
-    delivery_address: AddressIn | None = None
+    delivery_address: AddressIn | None = None  # collect_here: only the customer's name and phone are read
+    collect_here: bool = False  # online offers shipped to this location and collected with a pickup code
 
 
 class SaleLineOut(Plain):
@@ -200,7 +202,10 @@ def find(request, q: str = ""):
 def quote(request, payload: QuoteIn):
     """The basket's total with VAT included or US sales tax on top, before payment."""
     q = counter_quote(
-        actor=request.actor, lines=_lines(payload.lines), delivery_address=_address(payload.delivery_address)
+        actor=request.actor,
+        lines=_lines(payload.lines),
+        delivery_address=_address(payload.delivery_address),
+        collect_here=payload.collect_here,
     )
     return QuoteOut(
         currency=q.currency,
@@ -231,6 +236,7 @@ def sale(request, payload: SaleIn, idempotency_key: str | None = Header(None, al
         email=payload.email,
         delivery_address=_address(payload.delivery_address),
         trade_in_code=payload.trade_in_code,
+        collect_here=payload.collect_here,
     )
     return Status(201 if done.created else 200, _sale_out(done.order))
 

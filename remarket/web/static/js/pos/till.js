@@ -190,7 +190,7 @@
       var goods = state.basket.reduce(function (s, l) { return s + l.price_minor * l.quantity; }, 0);
       return setTotals(goods, null, total, "Offline: the shelf prices last known, tax included.");
     }
-    var body = { lines: lines(false), delivery_address: address() };
+    var body = { lines: lines(false), delivery_address: address(), collect_here: collectHere() };
     call("POST", "/quote", body).then(function (answer) {
       if (asked !== quotes) return;
       if (!answer.ok) {
@@ -229,8 +229,16 @@
     var panel = $("[data-till-delivery]");
     if (panel.hidden) return null;
     var out = {};
-    panel.querySelectorAll("input").forEach(function (input) { if (input.name !== "email") out[input.name] = input.value; });
+    panel.querySelectorAll("input:not([data-till-mode])").forEach(function (input) {
+      if (input.name !== "email") out[input.name] = input.value;
+    });
     return out;
+  }
+
+  // online offers collected at this location (a pickup code by mail) rather than delivered home
+  function collectHere() {
+    var here = root.querySelector('[data-till-mode][value="here"]');
+    return !!(here && here.checked && !$("[data-till-delivery]").hidden);
   }
 
   function tender() { return root.querySelector("[data-till-tender]:checked").value; }
@@ -238,7 +246,7 @@
   // ---- paying
   function saleBody(perUnit) {
     var body = { lines: lines(perUnit), tender: tender(), email: ($("[data-till-email]") || {}).value || "",
-      delivery_address: address() };
+      delivery_address: address(), collect_here: collectHere() };
     if (body.tender === "cash") body.cash_given_minor = parseMoney($("[data-till-cash]").value);
     else if (body.tender === "trade_in") {  // a trade-in credit's code, the rest in cash
       body.trade_in_code = $("[data-till-credit]").value.trim();
@@ -477,6 +485,9 @@
       root.querySelectorAll("[data-tender-panel]").forEach(function (panel) {
         panel.hidden = panel.dataset.tenderPanel !== tender();
       });
+    }
+    if (event.target.matches && event.target.matches("[data-till-mode]")) {
+      $("[data-till-home-address]").hidden = collectHere();
     }
     if (event.target.closest("[data-till-delivery]")) requote();
   });
