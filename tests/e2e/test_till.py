@@ -166,3 +166,48 @@ def test_a_declined_card_keeps_the_basket_and_a_card_asking_for_confirmation_is_
     page.wait_for_selector("[data-receipt-link]")
     paid = Order.objects.get(payment__status="captured")
     assert (paid.total_minor, LocationStock.objects.get(listing=till.shelf).available) == (130432, 1)
+
+
+def test_the_clerk_sells_an_endless_aisle_offer_for_collection_here_and_the_customer_collects_it(server, page):
+    """Click & collect from the till: the online offer ships free to this store, the clerk marks the parcel
+    received on the parcels page and hands it over to the code the customer was given."""
+    from remarket.accounts.models import Role
+    from remarket.accounts.permissions import Actor
+    from remarket.orders.models import Pickup
+    from remarket.orders.pickups import pickup_code
+    from remarket.orders.services import suborder_accept, suborder_ship
+
+    from ..factories import UserFactory
+
+    till = build_till(build_marketplace())
+    search_index_rebuild()
+    open_till(page, server)
+    scan(page, till.online.variant.model.name)
+    page.wait_for_selector(f'[data-till-results] button[data-listing="{till.online.pk}"]')
+    page.click(f'[data-till-results] button[data-listing="{till.online.pk}"]')
+    page.wait_for_selector("[data-till-delivery]:not([hidden])")
+    page.check('[data-till-mode][value="here"]')
+    assert not page.is_visible('[data-till-delivery] input[name="street"]')  # no home address to type
+    for name in ("first_name", "last_name", "phone"):
+        page.fill(f'[data-till-delivery] input[name="{name}"]', ADDRESS_NY[name])
+    page.fill("[data-till-email]", "walt@example.com")
+    page.wait_for_selector("[data-total=total]:has-text('488.85')")  # $449.00 and NYC's tax, shipping free
+    page.keyboard.press("Alt+c")
+    page.keyboard.type("500")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("[data-receipt-link]")
+    order = Order.objects.get()
+    assert (order.pickup_location_id, order.payment.status) == (till.nyc.pk, "captured")
+    pickup = Pickup.objects.get(suborder__order=order)
+
+    sub = pickup.suborder
+    merchant = Actor.of(UserFactory(role=Role.MERCHANT, merchant=sub.merchant))
+    suborder_accept(actor=merchant, suborder_id=sub.pk)
+    suborder_ship(actor=merchant, suborder_id=sub.pk, tracking_number="1Z999AA10123456784", carrier="UPS")
+    page.goto(f"{server}/pos/pickups/")
+    page.click(f'[data-pickup="{pickup.pk}"] button[type=submit]')
+    page.wait_for_selector(f'[data-pickup="{pickup.pk}"]:has-text("Ready for pickup")')
+    page.fill("input[data-pickup-code-field]", pickup_code(Pickup.objects.get(pk=pickup.pk)))
+    page.press("input[data-pickup-code-field]", "Enter")
+    page.wait_for_selector(f'[data-pickup="{pickup.pk}"]:has-text("Collected")')
+    assert Pickup.objects.get(pk=pickup.pk).state == "collected"
