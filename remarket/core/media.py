@@ -10,7 +10,7 @@ with the same header (README, "Running at scale") and this route is only reached
 from pathlib import Path
 
 from django.conf import settings
-from whitenoise.base import WhiteNoise
+from whitenoise.base import WhiteNoise  # type: ignore[import-untyped]
 
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 MEDIA_PREFIX = "photos"

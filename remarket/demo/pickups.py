@@ -85,7 +85,9 @@ def _offers(market, count: int) -> list[ListingMarket]:
     """`count` distinct offers with units to spare, of distinct merchants as far as there are, so that the demo's
     pickups take no one's last unit. (Taking the first offers by id and repeating them ran a listing dry: the
     first few hundred offers belong to one or two merchants.)"""
-    first, again, seen = [], [], set()
+    first: list[ListingMarket] = []
+    again: list[ListingMarket] = []
+    seen: set[int] = set()
     terms = (
         ListingMarket.objects.on_sale()
         .filter(market=market, listing__quantity__gte=3, listing__merchant__is_first_party=False)
