@@ -30,6 +30,7 @@ class Entry:
     msgid_plural: str
     msgstrs: list[str]
     fuzzy: bool
+    msgctxt: str = ""
 
 
 def _entries(po: str) -> list[Entry]:
@@ -50,7 +51,10 @@ def _entries(po: str) -> list[Entry]:
         if msgid:
             plural = text(block, "msgid_plural")
             fuzzy = bool(re.search(r"^#,.*\bfuzzy\b", block, re.M))
-            entries.append(Entry(msgid, plural[0] if plural else "", text(block, "msgstr"), fuzzy))
+            context = text(block, "msgctxt")
+            entries.append(
+                Entry(msgid, plural[0] if plural else "", text(block, "msgstr"), fuzzy, context[0] if context else "")
+            )
     return entries
 
 
@@ -88,12 +92,15 @@ def test_each_shipped_catalogue_is_complete_and_compiled(language):
     )  # gettext's own check: a "80 % de" where the English is python-format would not compile
     assert checked.returncode == 0, f"{language}: {checked.stderr}"
     compiled = gettext.GNUTranslations((path.parent / "django.mo").open("rb"))
-    stale = [
-        e.msgid
-        for e in entries
-        if (compiled.ngettext(e.msgid, e.msgid_plural, 1) if e.msgid_plural else compiled.gettext(e.msgid))
-        != e.msgstrs[0]
-    ]
+
+    def shown(e) -> str:  # what the compiled catalogue answers for an entry, its context included
+        if e.msgctxt:
+            if e.msgid_plural:
+                return compiled.npgettext(e.msgctxt, e.msgid, e.msgid_plural, 1)
+            return compiled.pgettext(e.msgctxt, e.msgid)
+        return compiled.ngettext(e.msgid, e.msgid_plural, 1) if e.msgid_plural else compiled.gettext(e.msgid)
+
+    stale = [e.msgid for e in entries if shown(e) != e.msgstrs[0]]
     assert not stale, f"{language}: django.mo is older than django.po (run make messages): {stale[:5]}"
 
 
